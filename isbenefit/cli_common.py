@@ -1,0 +1,60 @@
+"""What every CLI verb shares: common options and turning errors into exits."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from isbenefit.errors import InputError, IsbenefitError
+
+EXIT_INPUT_ERROR = 2
+EXIT_FAILURE = 1
+
+err_console = Console(stderr=True, highlight=False, soft_wrap=True)
+
+FactorsOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--factors",
+        help="Factor-set folder (factorset.toml + activities.csv). Default: the shipped open set.",
+        file_okay=False,
+    ),
+]
+CurrencyOption = Annotated[
+    str, typer.Option("--currency", help="Report currency, ISO 4217 (e.g. EUR, DKK, SEK).")
+]
+DataDirOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--data-dir",
+        help="isbenefit's data directory (Brightway project cache). "
+        "Default: $ISBENEFIT_DATA_DIR, else ~/.local/share/isbenefit.",
+        file_okay=False,
+    ),
+]
+
+
+@contextmanager
+def guarded() -> Iterator[None]:
+    """Turn isbenefit's errors into a clear message on stderr and a non-zero exit."""
+    try:
+        yield
+    except InputError as error:
+        err_console.print(str(error), markup=False)
+        raise typer.Exit(EXIT_INPUT_ERROR) from None
+    except IsbenefitError as error:
+        err_console.print(f"error: {error}", markup=False)
+        raise typer.Exit(EXIT_FAILURE) from None
+
+
+def fail(message: str, code: int = EXIT_INPUT_ERROR) -> None:
+    """Stop a command with a message on stderr."""
+    err_console.print(message, markup=False)
+    sys.stderr.flush()
+    raise typer.Exit(code)

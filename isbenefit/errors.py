@@ -1,0 +1,66 @@
+"""Errors isbenefit raises. Each names where the problem is and how to fix it.
+
+Every class inherits a builtin and :class:`IsbenefitError`, so callers can catch
+either. The CLI turns them into a message and a non-zero exit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+
+class IsbenefitError(Exception):
+    """Base class of every error isbenefit raises on purpose."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem in a user's file, located the way the user sees it.
+
+    ``row`` is the row number as shown in a spreadsheet (the header is row 1),
+    ``None`` when the problem concerns a whole sheet or column.
+    """
+
+    file: str
+    message: str
+    fix: str
+    sheet: str | None = None
+    row: int | None = None
+    column: str | None = None
+    value: str | None = None
+
+    def location(self) -> str:
+        parts = [self.file]
+        if self.sheet:
+            parts.append(f"sheet {self.sheet}")
+        if self.row is not None:
+            parts.append(f"row {self.row}")
+        if self.column:
+            parts.append(f"column {self.column}")
+        return ", ".join(parts)
+
+    def __str__(self) -> str:
+        shown = f" (value: {self.value!r})" if self.value is not None else ""
+        return f"{self.location()}: {self.message}{shown}. Fix: {self.fix}"
+
+
+class InputError(ValueError, IsbenefitError):
+    """One or more problems found in a user's input; nothing was computed or written."""
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems: tuple[Problem, ...] = tuple(problems)
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        count = len(self.problems)
+        head = f"{count} problem{'s' if count != 1 else ''} in the input:"
+        return "\n".join([head, *(f"- {p}" for p in self.problems)])
+
+
+class FactorSetError(InputError):
+    """A factor-set folder that cannot be used as it is."""
+
+
+class BrightwayError(RuntimeError, IsbenefitError):
+    """Brightway could not build or compute the factor scores."""
