@@ -73,11 +73,11 @@ def factors_for(from_units: np.ndarray, to_units: np.ndarray) -> tuple[np.ndarra
     Returns the factors (NaN where the pair cannot be converted) and a boolean
     array marking those failures. Each distinct pair is resolved once.
     """
-    pairs = np.char.add(np.char.add(from_units.astype(str), "\x00"), to_units.astype(str))
+    pairs = np.char.add(np.char.add(from_units.astype(str), "\x1f"), to_units.astype(str))
     unique_pairs, inverse = np.unique(pairs, return_inverse=True)
     values = np.empty(len(unique_pairs), dtype=float)
     for index, pair in enumerate(unique_pairs):
-        source, target = str(pair).split("\x00")
+        source, target = str(pair).split("\x1f")
         try:
             values[index] = conversion_factor(source, target)
         except UnitError:

@@ -1,0 +1,152 @@
+"""The Python API: `assess(ledger)` gives the results as DataFrames and as the results JSON."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from isbenefit import core, prepare
+from isbenefit.brightway import factor_scores
+from isbenefit.checks import SheetChecker
+from isbenefit.errors import InputError, Problem
+from isbenefit.factorset import FactorSet, load_factor_set
+from isbenefit.ledger import CheckedSheets, check_sheets
+from isbenefit.ledger_io import ROW_COLUMN, RawLedger, read_ledger
+from isbenefit.rates import Rates, shipped_rates
+from isbenefit.results import Tables, build_tables
+from isbenefit.results_json import results_dict
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """Results of one ledger against one factor set, in one report currency."""
+
+    ledger_path: Path
+    ledger_sha256: str
+    factor_set: FactorSet
+    currency: str
+    rates: Rates
+    sheets: CheckedSheets
+    raw: RawLedger
+    tables: Tables
+    scores: dict[str, np.ndarray] = field(repr=False)
+
+    @property
+    def ledger_name(self) -> str:
+        return self.ledger_path.name
+
+    @property
+    def exchanges(self) -> pd.DataFrame:
+        return self.tables.exchanges
+
+    @property
+    def lines(self) -> pd.DataFrame:
+        return self.tables.lines
+
+    @property
+    def organisations(self) -> pd.DataFrame:
+        return self.tables.organisations
+
+    @property
+    def years(self) -> pd.DataFrame:
+        return self.tables.years
+
+    @property
+    def totals(self) -> pd.DataFrame:
+        return self.tables.totals
+
+    @cached_property
+    def results(self) -> dict[str, Any]:
+        """The results JSON of formats.md section 4, as a dict."""
+        return results_dict(
+            self.tables, self.sheets.exchanges, self.sheets.extra_columns, self.factor_set,
+            self.scores, self.currency,
+            {"name": self.ledger_name, "sha256": self.ledger_sha256},
+        )
+
+    def source_rows(self, exchange_ids: Iterable[str]) -> dict[str, list[dict[str, str]]]:
+        """The ledger rows (text as given, with their spreadsheet row) behind some exchanges."""
+        wanted = set(exchange_ids)
+        picked: dict[str, list[dict[str, str]]] = {}
+        exchanges = self.raw.sheets.get("exchanges")
+        if exchanges is None:
+            return picked
+        rows = exchanges.table.loc[exchanges.table["id"].isin(wanted)]
+        picked["exchanges"] = _records(rows)
+        orgs = set(rows["supplier"]) | set(rows["receiver"])
+        for sheet, column, keys in (("inputs", "exchange", wanted),
+                                    ("organisations", "id", orgs)):
+            raw = self.raw.sheets.get(sheet)
+            if raw is not None and column in raw.table.columns:
+                picked[sheet] = _records(raw.table.loc[raw.table[column].isin(keys)])
+        if "rates" in self.raw.sheets:
+            picked["rates"] = _records(self.raw.sheets["rates"].table)
+        return picked
+
+
+def _records(table: pd.DataFrame) -> list[dict[str, str]]:
+    return [{k: (str(v) if k != ROW_COLUMN else v) for k, v in row.items()}
+            for row in table.to_dict("records")]
+
+
+def assess(
+    ledger: Path | str,
+    factors: Path | str | None = None,
+    currency: str = "EUR",
+    data_dir: Path | str | None = None,
+) -> Assessment:
+    """Check a ledger, compute every exchange against its baseline, and aggregate.
+
+    Raises :class:`isbenefit.errors.InputError` listing every problem when the
+    ledger (or the factor set) breaks a rule; nothing is computed then.
+    """
+    factor_set = load_factor_set(factors)
+    raw = read_ledger(ledger)
+    report_currency = currency.strip().upper()
+    problems: list[Problem] = []
+    sheets = check_sheets(raw, problems, report_currency)
+    rates = shipped_rates().overridden(sheets.rates, origin=f"{raw.path.name}, rates sheet")
+    problems.extend(prepare.check_report_currency(rates, report_currency, "--currency"))
+    arrays = _prepare(sheets, factor_set, rates, report_currency, problems)
+    if problems:
+        raise InputError(problems)
+    exchanges, inputs, split = arrays
+    scores = factor_scores(factor_set, data_dir).values
+    result = core.compute(exchanges, inputs, prepare.money_arrays(sheets.exchanges), split,
+                          prepare.activity_flags(factor_set, scores))
+    tables = build_tables(sheets.exchanges, sheets.organisations, split, result, factor_set)
+    return Assessment(raw.path, ledger_sha256(raw.path), factor_set, report_currency, rates,
+                      sheets, raw, tables, scores)
+
+
+def _prepare(sheets: CheckedSheets, factor_set: FactorSet, rates: Rates, currency: str,
+             problems: list[Problem]) -> tuple[core.ExchangeArrays, core.InputArrays,
+                                               core.YearSplit]:
+    if sheets.exchanges_sheet is None:
+        raise InputError(problems)
+    check = SheetChecker(sheets.exchanges_sheet, problems)
+    if len(sheets.exchanges) != len(sheets.exchanges_sheet.table):
+        raise InputError(problems)  # required columns missing: nothing more to check
+    exchanges = prepare.exchange_arrays(check, sheets.exchanges, factor_set)
+    input_check = (SheetChecker(sheets.inputs_sheet, problems)
+                   if sheets.inputs_sheet is not None else None)
+    inputs = prepare.inputs_arrays(input_check, sheets, factor_set)
+    split = prepare.year_split(check, sheets.exchanges, rates, currency)
+    return exchanges, inputs, split
+
+
+def ledger_sha256(path: Path) -> str:
+    """Content hash of a ledger: the file, or the sorted CSV files of a folder."""
+    digest = hashlib.sha256()
+    files = sorted(p for p in path.iterdir() if p.suffix.lower() == ".csv") if path.is_dir() \
+        else [path]
+    for file in files:
+        digest.update(file.name.encode() + b"\0" + hashlib.sha256(file.read_bytes()).digest())
+    return digest.hexdigest()

@@ -1,0 +1,313 @@
+"""Pieces every document context shares: metadata, figures, images, annex, provenance.
+
+A document is rendered in stages: results dict -> context dataclass -> HTML ->
+PDF. Contexts hold text ready to print (numbers already formatted by
+:mod:`isbenefit.documents.numbers`), so templates carry no arithmetic.
+Templates see the fields of a document context as top-level names.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, fields
+from datetime import UTC, datetime
+from typing import Any
+
+from isbenefit.documents import numbers
+from isbenefit.documents.shares import Results, display_name
+
+IMAGE_SCHEME = "isbenefit-image"
+FLOW_LABELS = {"material": "Material", "energy": "Energy", "water": "Water"}
+ROLE_WORDS = {
+    "baseline_disposal": "Supplier's usual route (avoided)",
+    "baseline_supply": "Receiver's usual supply (avoided)",
+    "baseline_transport": "Haulage of the usual supply (avoided)",
+    "transport": "Transport of the exchanged stream",
+    "input": "Input needed to make the exchange work",
+}
+
+
+@dataclass(frozen=True)
+class Meta:
+    """PDF metadata.
+
+    Attributes:
+        title: document title (PDF Title).
+        author: who the document is from (PDF Author).
+        subject: one-line description (PDF Subject).
+        keywords: comma-separated keywords.
+        created: creation time, W3C date-time in UTC (from SOURCE_DATE_EPOCH when set).
+        generator: the program that made it.
+        lang: language of the text.
+    """
+
+    title: str
+    author: str
+    subject: str
+    keywords: str
+    created: str
+    generator: str
+    lang: str = "en"
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One headline figure.
+
+    Attributes:
+        label: what it measures.
+        value: the number as printed.
+        unit: its unit.
+        basis: what it covers, e.g. ``annual 2024, credited share``.
+    """
+
+    label: str
+    value: str
+    unit: str
+    basis: str
+
+
+@dataclass(frozen=True)
+class Image:
+    """A generated vector image (chart, diagram, QR code) served to the renderer.
+
+    Attributes:
+        name: unique name within the document.
+        title: heading printed above it.
+        caption: text printed below it.
+        data: the SVG bytes.
+    """
+
+    name: str
+    title: str
+    caption: str
+    data: bytes
+
+    @property
+    def src(self) -> str:
+        """The URL the template uses; only the renderer's fetcher can resolve it."""
+        return f"{IMAGE_SCHEME}:{self.name}"
+
+
+@dataclass(frozen=True)
+class FactorRow:
+    """One factor used, for the annex.
+
+    Attributes:
+        id: activity id in the factor set.
+        name: activity name.
+        kind: activity kind.
+        unit: reference unit.
+        location: geography.
+        co2e: kg CO2e per unit, as printed.
+        water: m3 of water per unit, as printed.
+        source: title of the source.
+        source_ref: table or row within the source.
+        year: data year.
+        licence: licence of the source.
+    """
+
+    id: str
+    name: str
+    kind: str
+    unit: str
+    location: str
+    co2e: str
+    water: str
+    source: str
+    source_ref: str
+    year: str
+    licence: str
+
+
+@dataclass(frozen=True)
+class SourceRow:
+    """One source of factors.
+
+    Attributes:
+        key: key used by the factor set.
+        title: title of the publication.
+        publisher: who publishes it.
+        year: year of the edition.
+        url: where to find it (printed, never fetched).
+        licence: its licence.
+    """
+
+    key: str
+    title: str
+    publisher: str
+    year: str
+    url: str
+    licence: str
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """What the figures were computed with.
+
+    Attributes:
+        isbenefit_version: version of isbenefit that computed the results.
+        factor_set: factor-set id and version.
+        factor_set_title: its title.
+        factor_set_licence: its licence.
+        factor_set_sha256: hash of the factor-set files.
+        ledger_name: file name of the ledger.
+        ledger_sha256: hash of the ledger file.
+        currency: report currency.
+        rounding: the rounding the document applies.
+    """
+
+    isbenefit_version: str
+    factor_set: str
+    factor_set_title: str
+    factor_set_licence: str
+    factor_set_sha256: str
+    ledger_name: str
+    ledger_sha256: str
+    currency: str
+    rounding: str
+
+
+@dataclass(frozen=True)
+class Organisation:
+    """An organisation as printed.
+
+    Attributes:
+        id: ledger id.
+        name: display name (the id when the ledger gives none).
+        country: ISO country code or empty.
+        sme: ``yes``/``no`` or empty.
+    """
+
+    id: str
+    name: str
+    country: str
+    sme: str
+
+
+def document_time() -> datetime:
+    """SOURCE_DATE_EPOCH when set (reproducible builds), else now; always UTC."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        return datetime.fromtimestamp(int(epoch), tz=UTC)
+    return datetime.now(tz=UTC).replace(microsecond=0)
+
+
+def make_meta(results: Results, title: str, author: str, subject: str, keywords: str) -> Meta:
+    created = document_time().strftime("%Y-%m-%dT%H:%M:%SZ")
+    generator = f"isbenefit {results['isbenefit_version']}"
+    return Meta(title, author, subject, keywords, created, generator)
+
+
+def headline(
+    saved: Mapping[str, float], money: float, currency: str, basis: str,
+) -> tuple[Figure, ...]:
+    """The five headline figures of the issue, plus the money delta."""
+    return (
+        Figure("CO\u2082e avoided", numbers.tonnes_from_kg(saved["co2e_kg"]), "t CO\u2082e",
+               basis),
+        Figure("Water saved", numbers.water(saved["water_m3"]), "m\u00b3", basis),
+        Figure("Virgin material saved", numbers.tonnes(saved["virgin_material_t"]), "t", basis),
+        Figure("Diverted from landfill", numbers.tonnes(saved["landfill_diverted_t"]), "t",
+               basis),
+        Figure("Money effect", numbers.money(money), currency, basis),
+    )
+
+
+def organisation(record: Mapping[str, Any]) -> Organisation:
+    return Organisation(
+        id=str(record["id"]), name=display_name(record),
+        country=str(record.get("country") or ""), sme=str(record.get("sme") or ""),
+    )
+
+
+def names_by_id(results: Results) -> dict[str, str]:
+    return {str(org["id"]): display_name(org) for org in results["organisations"]}
+
+
+def factors_by_id(results: Results) -> dict[str, Mapping[str, Any]]:
+    return {str(factor["id"]): factor for factor in results["factors"]}
+
+
+def activity_name(factors: Mapping[str, Mapping[str, Any]], activity: str) -> str:
+    factor = factors.get(activity)
+    return str(factor["name"]) if factor and factor.get("name") else activity
+
+
+def baseline_words(exchange: Mapping[str, Any], factors: Mapping[str, Mapping[str, Any]]) -> str:
+    """The no-symbiosis alternative of an exchange, in a sentence."""
+    parts = []
+    if exchange.get("baseline_disposal"):
+        parts.append(f"the supplier would send it to "
+                     f"{activity_name(factors, exchange['baseline_disposal'])}")
+    if exchange.get("baseline_supply"):
+        ratio = float(exchange["substitution_ratio"])
+        ratio_text = "" if ratio == 1 else f" ({numbers.factor(ratio)} per unit received)"
+        parts.append(f"the receiver would use "
+                     f"{activity_name(factors, exchange['baseline_supply'])}{ratio_text}")
+    text = "; ".join(parts) or "no baseline given"
+    return text[0].upper() + text[1:] + "."
+
+
+def used_activities(exchanges: Iterable[Mapping[str, Any]]) -> list[str]:
+    return sorted({str(line["activity"]) for e in exchanges for line in e["lines"]})
+
+
+def annex(results: Results, activities: Iterable[str]) -> tuple[tuple[FactorRow, ...],
+                                                                  tuple[SourceRow, ...]]:
+    """Factor rows for ``activities`` and the sources they cite."""
+    sources = {str(s["key"]): s for s in results["sources"]}
+    factors = factors_by_id(results)
+    rows = []
+    for activity in activities:
+        factor = factors.get(activity)
+        if factor is None:
+            continue
+        source = sources.get(str(factor["source"]), {})
+        rows.append(FactorRow(
+            id=activity, name=str(factor["name"]), kind=str(factor["kind"]),
+            unit=str(factor["unit"]), location=str(factor.get("location") or ""),
+            co2e=numbers.factor(float(factor["co2e_kg"])),
+            water=numbers.factor(float(factor.get("water_m3") or 0.0)),
+            source=str(source.get("title") or factor["source"]),
+            source_ref=str(factor.get("source_ref") or ""), year=str(factor.get("year") or ""),
+            licence=str(source.get("licence") or ""),
+        ))
+    cited = {str(factors[row.id]["source"]) for row in rows}
+    source_rows = tuple(
+        SourceRow(key=str(s["key"]), title=str(s["title"]), publisher=str(s["publisher"]),
+                  year=str(s["year"]), url=str(s["url"]), licence=str(s["licence"]))
+        for s in results["sources"] if str(s["key"]) in cited
+    )
+    return tuple(rows), source_rows
+
+
+def provenance(results: Results) -> Provenance:
+    factor_set = results["factor_set"]
+    return Provenance(
+        isbenefit_version=str(results["isbenefit_version"]),
+        factor_set=f"{factor_set['id']} {factor_set['version']}",
+        factor_set_title=str(factor_set.get("title") or ""),
+        factor_set_licence=str(factor_set.get("licence") or ""),
+        factor_set_sha256=str(factor_set["sha256"]),
+        ledger_name=str(results["ledger"]["name"]),
+        ledger_sha256=str(results["ledger"]["sha256"]),
+        currency=str(results["currency"]),
+        rounding=numbers.ROUNDING_NOTE,
+    )
+
+
+def images(context: object) -> Iterator[Image]:
+    """Every Image held by a context's fields (directly or in a tuple)."""
+    for field in fields(context):  # type: ignore[arg-type]
+        value = getattr(context, field.name)
+        if isinstance(value, Image):
+            yield value
+        elif isinstance(value, tuple):
+            yield from (item for item in value if isinstance(item, Image))
+
+
+def template_names(context: object) -> dict[str, Any]:
+    """The context's fields as the template's top-level names."""
+    return {field.name: getattr(context, field.name) for field in fields(context)}  # type: ignore[arg-type]

@@ -1,0 +1,72 @@
+"""How documents print numbers: the rounding they state, and one formatter per kind.
+
+Every figure a document prints goes through these functions, so a test can
+format the results JSON the same way and find the printed text. Negative values
+use the true minus sign (U+2212); a value that rounds to zero prints without a sign.
+"""
+
+from __future__ import annotations
+
+MINUS = "\u2212"
+TONNE_DECIMALS = 2
+WATER_DECIMALS = 1
+MONEY_DECIMALS = 0
+LINE_DECIMALS = 3
+AMOUNT_DECIMALS = 2
+FACTOR_DIGITS = 6
+
+ROUNDING_NOTE = (
+    "Rounding: CO\u2082e and masses in tonnes to 2 decimals, water in m\u00b3 to 1 decimal, "
+    "money to whole units of the report currency. Calculation lines: amounts to 2 decimals, "
+    "CO\u2082e to 3 decimals of a tonne; factors to 6 significant digits. Figures are rounded "
+    "after summing, so rounded parts may differ from the rounded total in the last digit."
+)
+
+
+def fixed(value: float, decimals: int) -> str:
+    """``value`` with ``decimals`` decimals, thousands separated by commas."""
+    text = f"{value:,.{decimals}f}"
+    if text.startswith("-"):
+        if text.strip("-0.,") == "":
+            return text[1:]
+        return MINUS + text[1:]
+    return text
+
+
+def tonnes_from_kg(kg: float) -> str:
+    """Kilograms printed as tonnes (CO2e)."""
+    return fixed(kg / 1000.0, TONNE_DECIMALS)
+
+
+def tonnes(value: float) -> str:
+    """A mass already in tonnes."""
+    return fixed(value, TONNE_DECIMALS)
+
+
+def water(m3: float) -> str:
+    return fixed(m3, WATER_DECIMALS)
+
+
+def money(value: float) -> str:
+    return fixed(value, MONEY_DECIMALS)
+
+
+def line_tonnes_from_kg(kg: float) -> str:
+    """CO2e of one calculation line, in tonnes with three decimals."""
+    return fixed(kg / 1000.0, LINE_DECIMALS)
+
+
+def amount(value: float) -> str:
+    return fixed(value, AMOUNT_DECIMALS)
+
+
+def factor(value: float) -> str:
+    """A per-unit factor, to six significant digits."""
+    text = f"{value:.{FACTOR_DIGITS}g}"
+    return MINUS + text[1:] if text.startswith("-") else text
+
+
+def percent(fraction: float) -> str:
+    """A share such as 0.5 as ``50 %`` (up to one decimal)."""
+    text = f"{fraction * 100:.1f}".removesuffix(".0")
+    return f"{text}\u00a0%"

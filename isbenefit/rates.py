@@ -1,0 +1,51 @@
+"""Exchange rates: annual averages shipped with the package, overridable per ledger."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from isbenefit.paths import package_data
+
+
+@dataclass(frozen=True)
+class Rates:
+    """Units of each currency per 1 EUR, by (currency, year)."""
+
+    per_eur: dict[tuple[str, int], float]
+    origin: dict[tuple[str, int], str]
+
+    def has(self, currency: str, year: int) -> bool:
+        return (currency, year) in self.per_eur
+
+    def years_of(self, currency: str) -> list[int]:
+        return sorted(year for cur, year in self.per_eur if cur == currency)
+
+    def currencies(self) -> list[str]:
+        return sorted({currency for currency, _ in self.per_eur})
+
+    def factor(self, from_currency: str, to_currency: str, year: int) -> float:
+        """Multiplier taking an amount in ``from_currency`` into ``to_currency`` in ``year``."""
+        return self.per_eur[(to_currency, year)] / self.per_eur[(from_currency, year)]
+
+    def overridden(self, table: pd.DataFrame, origin: str) -> Rates:
+        """These rates with rows (currency, year, per_eur) taking precedence."""
+        per_eur, where = dict(self.per_eur), dict(self.origin)
+        for currency, year, value in zip(table["currency"], table["year"], table["per_eur"],
+                                         strict=True):
+            per_eur[(str(currency), int(year))] = float(value)
+            where[(str(currency), int(year))] = origin
+        return Rates(per_eur, where)
+
+
+def shipped_rates() -> Rates:
+    """The annual average rates shipped in `isbenefit/data/rates.csv` (source per row)."""
+    table = pd.read_csv(package_data("rates.csv"), dtype={"currency": str, "year": int})
+    origin = [f"{source}, {ref}" for source, ref in zip(table["source"], table["source_ref"],
+                                                         strict=True)]
+    keys = list(zip(table["currency"], table["year"].astype(int), strict=True))
+    return Rates(
+        dict(zip(keys, table["per_eur"].astype(float), strict=True)),
+        dict(zip(keys, origin, strict=True)),
+    )

@@ -1,0 +1,96 @@
+"""From the core's arrays to tidy tables and the results JSON of formats.md section 4.
+
+Organisation figures are credited shares (supplier_share to the supplier, the
+rest to the receiver); `years` and `totals` count each exchange once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from isbenefit.core import MONEY, ROLES, SAVED, CoreResult, YearSplit
+from isbenefit.factorset import INDICATORS, FactorSet
+
+SAVED_COLUMNS = [f"saved_{name}" for name in SAVED]
+MONEY_COLUMNS = [f"money_{name}" for name in MONEY]
+
+
+@dataclass(frozen=True)
+class Tables:
+    """Tidy results. Column names follow the JSON: `saved_co2e_kg`, `money_network`, ..."""
+
+    exchanges: pd.DataFrame
+    lines: pd.DataFrame
+    exchange_years: pd.DataFrame
+    organisations: pd.DataFrame
+    organisation_years: pd.DataFrame
+    years: pd.DataFrame
+    totals: pd.DataFrame
+
+
+def build_tables(exchanges: pd.DataFrame, organisations: pd.DataFrame, split: YearSplit,
+                 result: CoreResult, factor_set: FactorSet) -> Tables:
+    ids = exchanges["id"].to_numpy(dtype=object)
+    per_exchange = pd.DataFrame({"id": ids})
+    for prefix, values in (("baseline", result.baseline), ("symbiosis", result.symbiosis)):
+        for name in INDICATORS:
+            per_exchange[f"{prefix}_{name}"] = values[name]
+    for name in SAVED:
+        per_exchange[f"saved_{name}"] = result.saved[name]
+    for name in MONEY:
+        per_exchange[f"money_{name}"] = result.money[name]
+    activity = factor_set.activities
+    lines = pd.DataFrame({
+        "exchange": ids[result.lines.exchange],
+        "role": np.array(ROLES, dtype=object)[result.lines.role],
+        "activity": activity["id"].to_numpy(dtype=object)[result.lines.activity],
+        "amount": result.lines.amount,
+        "unit": activity["unit"].to_numpy(dtype=object)[result.lines.activity],
+        **{name: result.lines.impacts[name] for name in INDICATORS},
+    })
+    exchange_years = _exchange_years(ids, split, result)
+    credits = _credits(exchanges, exchange_years)
+    organisation_years = credits.groupby(["organisation", "year"], sort=True).sum().reset_index()
+    by_org = credits.drop(columns="year").groupby("organisation", sort=True).sum()
+    org_table = organisations.merge(by_org, left_on="id", right_index=True, how="left")
+    numeric = [*SAVED_COLUMNS, "money", "additional_sales"]
+    org_table[numeric] = org_table[numeric].fillna(0.0)
+    years = (exchange_years.drop(columns=["exchange", "fraction", "money_supplier",
+                                          "money_receiver"])
+             .groupby("year", sort=True).sum().reset_index())
+    totals = per_exchange[SAVED_COLUMNS + ["money_network", "money_additional_sales"]].sum()
+    return Tables(per_exchange, lines, exchange_years, org_table.reset_index(drop=True),
+                  organisation_years, years, totals.to_frame().T)
+
+
+def _exchange_years(ids: np.ndarray, split: YearSplit, result: CoreResult) -> pd.DataFrame:
+    table = pd.DataFrame({"exchange": ids[split.exchange], "year": split.year,
+                          "fraction": split.fraction})
+    for name in SAVED:
+        table[f"saved_{name}"] = result.saved[name][split.exchange] * split.fraction
+    for name in MONEY:
+        table[f"money_{name}"] = result.money_by_year[name]
+    return table
+
+
+def _credits(exchanges: pd.DataFrame, exchange_years: pd.DataFrame) -> pd.DataFrame:
+    """One row per (organisation, exchange, year) credit, supplier rows then receiver rows."""
+    position = pd.Index(exchanges["id"]).get_indexer(exchange_years["exchange"])
+    share = exchanges["supplier_share"].to_numpy(dtype=float)[position]
+    sides = []
+    for side, weight in (("supplier", share), ("receiver", 1.0 - share)):
+        part = pd.DataFrame({
+            "organisation": exchanges[side].to_numpy(dtype=object)[position],
+            "year": exchange_years["year"].to_numpy(),
+        })
+        for column in SAVED_COLUMNS:
+            part[column] = exchange_years[column].to_numpy() * weight
+        part["money"] = exchange_years[f"money_{side}"].to_numpy()
+        sales = exchange_years["money_additional_sales"].to_numpy()
+        part["additional_sales"] = sales if side == "supplier" else np.zeros(len(part))
+        sides.append(part)
+    return pd.concat(sides, ignore_index=True)
