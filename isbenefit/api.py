@@ -66,8 +66,11 @@ class Assessment:
     def results(self) -> dict[str, Any]:
         """The results JSON of formats.md section 4, as a dict."""
         return results_dict(
-            self.tables, self.sheets.exchanges, self.sheets.extra_columns, self.factor_set,
-            self.scores, self.currency,
+            self.tables,
+            self.sheets.extra_columns,
+            self.factor_set,
+            self.scores,
+            self.currency,
             {"name": self.ledger_name, "sha256": self.ledger_sha256},
         )
 
@@ -81,8 +84,7 @@ class Assessment:
         rows = exchanges.table.loc[exchanges.table["id"].isin(wanted)]
         picked["exchanges"] = _records(rows)
         orgs = set(rows["supplier"]) | set(rows["receiver"])
-        for sheet, column, keys in (("inputs", "exchange", wanted),
-                                    ("organisations", "id", orgs)):
+        for sheet, column, keys in (("inputs", "exchange", wanted), ("organisations", "id", orgs)):
             raw = self.raw.sheets.get(sheet)
             if raw is not None and column in raw.table.columns:
                 picked[sheet] = _records(raw.table.loc[raw.table[column].isin(keys)])
@@ -92,8 +94,10 @@ class Assessment:
 
 
 def _records(table: pd.DataFrame) -> list[dict[str, str]]:
-    return [{k: (str(v) if k != ROW_COLUMN else v) for k, v in row.items()}
-            for row in table.to_dict("records")]
+    return [
+        {str(k): (str(v) if k != ROW_COLUMN else v) for k, v in row.items()}
+        for row in table.to_dict("records")
+    ]
 
 
 def assess(
@@ -119,24 +123,45 @@ def assess(
         raise InputError(problems)
     exchanges, inputs, split = arrays
     scores = factor_scores(factor_set, data_dir).values
-    result = core.compute(exchanges, inputs, prepare.money_arrays(sheets.exchanges), split,
-                          prepare.activity_flags(factor_set, scores))
-    tables = build_tables(sheets.exchanges, sheets.organisations, split, result, factor_set)
-    return Assessment(raw.path, ledger_sha256(raw.path), factor_set, report_currency, rates,
-                      sheets, raw, tables, scores)
+    result = core.compute(
+        exchanges,
+        inputs,
+        prepare.money_arrays(sheets.exchanges),
+        split,
+        prepare.activity_flags(factor_set, scores),
+    )
+    tables = build_tables(
+        sheets.exchanges, sheets.extra_columns, sheets.organisations, split, result, factor_set
+    )
+    return Assessment(
+        raw.path,
+        ledger_sha256(raw.path),
+        factor_set,
+        report_currency,
+        rates,
+        sheets,
+        raw,
+        tables,
+        scores,
+    )
 
 
-def _prepare(sheets: CheckedSheets, factor_set: FactorSet, rates: Rates, currency: str,
-             problems: list[Problem]) -> tuple[core.ExchangeArrays, core.InputArrays,
-                                               core.YearSplit]:
+def _prepare(
+    sheets: CheckedSheets,
+    factor_set: FactorSet,
+    rates: Rates,
+    currency: str,
+    problems: list[Problem],
+) -> tuple[core.ExchangeArrays, core.InputArrays, core.YearSplit]:
     if sheets.exchanges_sheet is None:
         raise InputError(problems)
     check = SheetChecker(sheets.exchanges_sheet, problems)
     if len(sheets.exchanges) != len(sheets.exchanges_sheet.table):
         raise InputError(problems)  # required columns missing: nothing more to check
     exchanges = prepare.exchange_arrays(check, sheets.exchanges, factor_set)
-    input_check = (SheetChecker(sheets.inputs_sheet, problems)
-                   if sheets.inputs_sheet is not None else None)
+    input_check = (
+        SheetChecker(sheets.inputs_sheet, problems) if sheets.inputs_sheet is not None else None
+    )
     inputs = prepare.inputs_arrays(input_check, sheets, factor_set)
     split = prepare.year_split(check, sheets.exchanges, rates, currency)
     return exchanges, inputs, split
@@ -145,8 +170,9 @@ def _prepare(sheets: CheckedSheets, factor_set: FactorSet, rates: Rates, currenc
 def ledger_sha256(path: Path) -> str:
     """Content hash of a ledger: the file, or the sorted CSV files of a folder."""
     digest = hashlib.sha256()
-    files = sorted(p for p in path.iterdir() if p.suffix.lower() == ".csv") if path.is_dir() \
-        else [path]
+    files = (
+        sorted(p for p in path.iterdir() if p.suffix.lower() == ".csv") if path.is_dir() else [path]
+    )
     for file in files:
         digest.update(file.name.encode() + b"\0" + hashlib.sha256(file.read_bytes()).digest())
     return digest.hexdigest()

@@ -94,10 +94,17 @@ def _build_project(bw2data: ModuleType, factor_set: FactorSet, name: str) -> Non
     if name in bw2data.projects:
         bw2data.projects.delete_project(name, delete_dir=True)
     bw2data.projects.set_current(name, update=False)
-    bw2data.Database(BIOSPHERE).write({
-        (BIOSPHERE, code): {"name": label, "unit": unit, "type": kind, "categories": ("isbenefit",)}
-        for code, label, unit, kind in FLOWS.values()
-    })
+    bw2data.Database(BIOSPHERE).write(
+        {
+            (BIOSPHERE, code): {
+                "name": label,
+                "unit": unit,
+                "type": kind,
+                "categories": ("isbenefit",),
+            }
+            for code, label, unit, kind in FLOWS.values()
+        }
+    )
     bw2data.Database(factor_set.id).write(_activity_data(factor_set))
     for indicator, (code, label, *_rest) in FLOWS.items():
         method = bw2data.Method(method_key(factor_set, indicator))
@@ -115,8 +122,12 @@ def _activity_data(factor_set: FactorSet) -> dict[tuple[str, str], dict[str, Any
             if amount != 0.0:
                 exchanges.append(_biosphere_exchange((BIOSPHERE, code), amount, record["gsd"]))
         data[key] = {
-            "name": record["name"], "unit": record["unit"], "location": record["location"],
-            "reference product": record["name"], "type": "process", "exchanges": exchanges,
+            "name": record["name"],
+            "unit": record["unit"],
+            "location": record["location"],
+            "reference product": record["name"],
+            "type": "process",
+            "exchanges": exchanges,
         }
     return data
 
@@ -125,10 +136,14 @@ def _biosphere_exchange(flow: tuple[str, str], amount: float, gsd: float) -> dic
     exchange: dict[str, Any] = {"input": flow, "amount": amount, "type": "biosphere"}
     if gsd > 1.0:
         # stats_arrays lognormal: loc = ln|amount|, scale = ln(gsd); sign kept by `negative`.
-        exchange.update({
-            "uncertainty type": LOGNORMAL, "loc": math.log(abs(amount)),
-            "scale": math.log(gsd), "negative": amount < 0,
-        })
+        exchange.update(
+            {
+                "uncertainty type": LOGNORMAL,
+                "loc": math.log(abs(amount)),
+                "scale": math.log(gsd),
+                "negative": amount < 0,
+            }
+        )
     return exchange
 
 
@@ -164,8 +179,9 @@ def inventory_datapackage(bw2data: ModuleType, database: str) -> tuple[dict[str,
     import bw_processing
     from bw2data.backends.schema import ActivityDataset, ExchangeDataset
 
-    nodes = ActivityDataset.select(ActivityDataset.id, ActivityDataset.database,
-                                   ActivityDataset.code)
+    nodes = ActivityDataset.select(
+        ActivityDataset.id, ActivityDataset.database, ActivityDataset.code
+    )
     ids = {(node.database, node.code): node.id for node in nodes}
     technosphere: list[tuple[int, int, float, bool]] = []
     biosphere: list[tuple[int, int, float]] = []
@@ -176,17 +192,25 @@ def inventory_datapackage(bw2data: ModuleType, database: str) -> tuple[dict[str,
         if kind == "biosphere":
             biosphere.append((row, column, amount))
         else:
-            technosphere.append((row, column, amount, kind in ("technosphere", "generic consumption")))
+            technosphere.append(
+                (row, column, amount, kind in ("technosphere", "generic consumption"))
+            )
     package = bw_processing.create_datapackage(sum_intra_duplicates=True)
     package.add_persistent_vector(
-        matrix="technosphere_matrix", name="technosphere",
-        indices_array=np.array([(r, c) for r, c, *_ in technosphere], dtype=bw_processing.INDICES_DTYPE),
+        matrix="technosphere_matrix",
+        name="technosphere",
+        indices_array=np.array(
+            [(r, c) for r, c, *_ in technosphere], dtype=bw_processing.INDICES_DTYPE
+        ),
         data_array=np.array([a for *_, a, _ in technosphere], dtype=float),
         flip_array=np.array([f for *_, f in technosphere], dtype=bool),
     )
     package.add_persistent_vector(
-        matrix="biosphere_matrix", name="biosphere",
-        indices_array=np.array([(r, c) for r, c, _ in biosphere], dtype=bw_processing.INDICES_DTYPE),
+        matrix="biosphere_matrix",
+        name="biosphere",
+        indices_array=np.array(
+            [(r, c) for r, c, _ in biosphere], dtype=bw_processing.INDICES_DTYPE
+        ),
         data_array=np.array([a for *_, a in biosphere], dtype=float),
     )
     codes = {code: node_id for (db, code), node_id in ids.items() if db == database}
@@ -196,8 +220,9 @@ def inventory_datapackage(bw2data: ModuleType, database: str) -> tuple[dict[str,
 def characterization_vector(bw2data: ModuleType, method: tuple[str, ...], lca: Any) -> np.ndarray:
     """Characterisation factors of ``method`` aligned with the LCA's biosphere rows."""
     if method not in bw2data.methods:
-        raise BrightwayError(f"impact method {method!r} is not in Brightway project "
-                             f"{bw2data.projects.current!r}")
+        raise BrightwayError(
+            f"impact method {method!r} is not in Brightway project {bw2data.projects.current!r}"
+        )
     weights = np.zeros(lca.biosphere_matrix.shape[0])
     for flow, factor, *_rest in bw2data.Method(method).load():
         flow_id = flow if isinstance(flow, int) else bw2data.get_id(tuple(flow))

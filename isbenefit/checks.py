@@ -39,27 +39,45 @@ class SheetChecker:
         hits = np.flatnonzero(np.asarray(mask, dtype=bool))
         values = self.text(column).to_numpy()
         for position in hits[:ROWS_LISTED_PER_RULE]:
-            self.problems.append(Problem(
-                file=self.sheet.file, sheet=self.sheet.name, row=int(self.rows[position]),
-                column=column, value=str(values[position]), message=message, fix=fix,
-            ))
+            self.problems.append(
+                Problem(
+                    file=self.sheet.file,
+                    sheet=self.sheet.name,
+                    row=int(self.rows[position]),
+                    column=column,
+                    value=str(values[position]),
+                    message=message,
+                    fix=fix,
+                )
+            )
         if len(hits) > ROWS_LISTED_PER_RULE:
-            self.problems.append(Problem(
-                file=self.sheet.file, sheet=self.sheet.name, column=column,
-                message=f"{len(hits) - ROWS_LISTED_PER_RULE} more rows with the same problem "
-                        f"({message})", fix=fix,
-            ))
+            self.problems.append(
+                Problem(
+                    file=self.sheet.file,
+                    sheet=self.sheet.name,
+                    column=column,
+                    message=f"{len(hits) - ROWS_LISTED_PER_RULE} more rows with the same problem "
+                    f"({message})",
+                    fix=fix,
+                )
+            )
 
     def sheet_problem(self, message: str, fix: str, column: str | None = None) -> None:
-        self.problems.append(Problem(file=self.sheet.file, sheet=self.sheet.name,
-                                     row=1 if column else None, column=column,
-                                     message=message, fix=fix))
+        self.problems.append(
+            Problem(
+                file=self.sheet.file,
+                sheet=self.sheet.name,
+                row=1 if column else None,
+                column=column,
+                message=message,
+                fix=fix,
+            )
+        )
 
     def require_columns(self, columns: Iterable[str]) -> bool:
         missing = [c for c in columns if c not in self.table.columns]
         for column in missing:
-            self.sheet_problem("required column missing", f"add a column headed {column!r}",
-                               column)
+            self.sheet_problem("required column missing", f"add a column headed {column!r}", column)
         return not missing
 
     def require_values(self, columns: Iterable[str]) -> None:
@@ -82,14 +100,26 @@ class SheetChecker:
         self.flag(bad, column, "not a number", "write a plain number with '.' as decimal mark")
         ok = ~blank & ~bad
         if strictly_positive:
-            self.flag(ok & (values <= 0), column, "must be greater than 0",
-                      "give a positive amount (record a reverse flow as its own exchange)")
+            self.flag(
+                ok & (values <= 0),
+                column,
+                "must be greater than 0",
+                "give a positive amount (record a reverse flow as its own exchange)",
+            )
         if minimum is not None:
-            self.flag(ok & (values < minimum), column, f"must be at least {minimum:g}",
-                      f"give a value of {minimum:g} or more")
+            self.flag(
+                ok & (values < minimum),
+                column,
+                f"must be at least {minimum:g}",
+                f"give a value of {minimum:g} or more",
+            )
         if maximum is not None:
-            self.flag(ok & (values > maximum), column, f"must be at most {maximum:g}",
-                      f"give a value of {maximum:g} or less")
+            self.flag(
+                ok & (values > maximum),
+                column,
+                f"must be at most {maximum:g}",
+                f"give a value of {maximum:g} or less",
+            )
         return np.where(blank | bad, default, values)
 
     def choice(self, column: str, choices: tuple[str, ...], default: str) -> np.ndarray:
@@ -104,13 +134,16 @@ class SheetChecker:
         text = self.text(column)
         parsed = pd.to_datetime(text, format="%Y-%m-%d", errors="coerce")
         bad = (text != "") & parsed.isna()
-        self.flag(bad, column, "not a date in the form YYYY-MM-DD",
-                  "write the date as YYYY-MM-DD, e.g. 2024-01-31")
+        self.flag(
+            bad,
+            column,
+            "not a date in the form YYYY-MM-DD",
+            "write the date as YYYY-MM-DD, e.g. 2024-01-31",
+        )
         days = parsed.to_numpy(dtype="datetime64[D]").astype("int64")
         return np.where(parsed.isna().to_numpy(), -1, days)
 
     def unique(self, column: str, what: str) -> None:
         text = self.text(column)
         duplicate = text.duplicated(keep="first") & (text != "")
-        self.flag(duplicate, column, f"duplicate {what}",
-                  f"give every row its own {what}")
+        self.flag(duplicate, column, f"duplicate {what}", f"give every row its own {what}")

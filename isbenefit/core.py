@@ -117,8 +117,10 @@ def build_lines(exchanges: ExchangeArrays, inputs: InputArrays, activities: Acti
     candidates = [
         (exchanges.disposal, exchanges.quantity * exchanges.to_disposal_unit),
         (exchanges.supply, replaced),
-        (exchanges.baseline_transport,
-         replaced * exchanges.supply_unit_to_tonnes * exchanges.baseline_transport_km),
+        (
+            exchanges.baseline_transport,
+            replaced * exchanges.supply_unit_to_tonnes * exchanges.baseline_transport_km,
+        ),
         (exchanges.transport, moved_mass_t(exchanges) * exchanges.transport_km),
     ]
     parts = [
@@ -126,10 +128,17 @@ def build_lines(exchanges: ExchangeArrays, inputs: InputArrays, activities: Acti
         for role, (activity, amount) in enumerate(candidates)
         for used in [activity != NONE]
     ]
-    parts.append((inputs.exchange, np.full(len(inputs.exchange), len(ROLES) - 1),
-                  inputs.activity, inputs.amount))
-    exchange, role, activity, amount = (np.concatenate(column) for column in zip(*parts,
-                                                                                strict=True))
+    parts.append(
+        (
+            inputs.exchange,
+            np.full(len(inputs.exchange), len(ROLES) - 1),
+            inputs.activity,
+            inputs.amount,
+        )
+    )
+    exchange, role, activity, amount = (
+        np.concatenate(column) for column in zip(*parts, strict=True)
+    )
     # Stable sort keeps inputs in their canonical order within an exchange.
     order = np.lexsort((role, exchange))
     exchange, role, activity, amount = exchange[order], role[order], activity[order], amount[order]
@@ -155,8 +164,10 @@ def compute(
         saved[name] = baseline[name] - symbiosis[name]
     saved.update(_diverted_masses(exchanges, activities))
     per_year = _money_by_year(money, split)
-    money_total = {name: np.bincount(split.exchange, values, minlength=count)
-                   for name, values in per_year.items()}
+    money_total = {
+        name: np.bincount(split.exchange, values, minlength=count)
+        for name, values in per_year.items()
+    }
     return CoreResult(lines, baseline, symbiosis, saved, money_total, per_year)
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from isbenefit import units
@@ -18,8 +19,18 @@ from isbenefit.paths import default_factor_set
 KINDS = ("production", "landfill", "incineration", "treatment", "energy", "water", "transport")
 INDICATORS = ("co2e_kg", "water_m3")
 ACTIVITY_COLUMNS = (
-    "id", "name", "kind", "unit", "location", "co2e_kg", "water_m3", "gsd",
-    "source", "source_ref", "year", "notes",
+    "id",
+    "name",
+    "kind",
+    "unit",
+    "location",
+    "co2e_kg",
+    "water_m3",
+    "gsd",
+    "source",
+    "source_ref",
+    "year",
+    "notes",
 )
 REQUIRED_META = ("id", "version", "title", "licence", "sources")
 SOURCE_FIELDS = ("key", "title", "publisher", "year", "url", "licence")
@@ -60,10 +71,15 @@ def load_factor_set(path: Path | str | None = None) -> FactorSet:
     toml_path, csv_path = folder / "factorset.toml", folder / "activities.csv"
     for required in (toml_path, csv_path):
         if not required.is_file():
-            raise FactorSetError([Problem(
-                file=str(required), message="file not found",
-                fix="point --factors at a folder holding factorset.toml and activities.csv",
-            )])
+            raise FactorSetError(
+                [
+                    Problem(
+                        file=str(required),
+                        message="file not found",
+                        fix="point --factors at a folder holding factorset.toml and activities.csv",
+                    )
+                ]
+            )
     toml_bytes, csv_bytes = toml_path.read_bytes(), csv_path.read_bytes()
     meta = _read_meta(toml_path, toml_bytes)
     sources = {str(s["key"]): dict(s) for s in meta["sources"]}
@@ -78,19 +94,36 @@ def _read_meta(path: Path, raw: bytes) -> dict[str, Any]:
     try:
         meta = tomllib.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
-        raise FactorSetError([Problem(
-            file=str(path), message=f"not valid UTF-8 TOML: {error}", fix="repair the TOML syntax",
-        )]) from None
+        raise FactorSetError(
+            [
+                Problem(
+                    file=str(path),
+                    message=f"not valid UTF-8 TOML: {error}",
+                    fix="repair the TOML syntax",
+                )
+            ]
+        ) from None
     problems = [
-        Problem(file=str(path), column=key, message=f"missing key {key!r}",
-                fix=f"add `{key} = ...` to factorset.toml")
-        for key in REQUIRED_META if key not in meta
+        Problem(
+            file=str(path),
+            column=key,
+            message=f"missing key {key!r}",
+            fix=f"add `{key} = ...` to factorset.toml",
+        )
+        for key in REQUIRED_META
+        if key not in meta
     ]
     for number, source in enumerate(meta.get("sources", []), start=1):
         problems.extend(
-            Problem(file=str(path), sheet=f"sources[{number}]", column=key,
-                    message=f"source is missing {key!r}", fix=f"add {key} to this source")
-            for key in SOURCE_FIELDS if key not in source
+            Problem(
+                file=str(path),
+                sheet=f"sources[{number}]",
+                column=key,
+                message=f"source is missing {key!r}",
+                fix=f"add {key} to this source",
+            )
+            for key in SOURCE_FIELDS
+            if key not in source
         )
     if problems:
         raise FactorSetError(problems)
@@ -101,17 +134,24 @@ def _read_activities(path: Path, sources: dict[str, dict[str, Any]]) -> pd.DataF
     try:
         table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
     except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as error:
-        raise FactorSetError([Problem(
-            file=str(path), message=f"cannot be read as UTF-8 CSV: {error}",
-            fix="save activities.csv as UTF-8 comma-separated text",
-        )]) from None
+        raise FactorSetError(
+            [
+                Problem(
+                    file=str(path),
+                    message=f"cannot be read as UTF-8 CSV: {error}",
+                    fix="save activities.csv as UTF-8 comma-separated text",
+                )
+            ]
+        ) from None
     table.columns = [str(c).strip().lower() for c in table.columns]
     missing = [c for c in ACTIVITY_COLUMNS if c not in table.columns]
     if missing:
-        raise FactorSetError([
-            Problem(file=str(path), column=c, message="column missing", fix=f"add a {c} column")
-            for c in missing
-        ])
+        raise FactorSetError(
+            [
+                Problem(file=str(path), column=c, message="column missing", fix=f"add a {c} column")
+                for c in missing
+            ]
+        )
     table = table.apply(lambda column: column.str.strip())
     problems = list(_check_activity_rows(path, table, sources))
     if problems:
@@ -128,15 +168,23 @@ def _check_activity_rows(
     problems: list[Problem] = []
 
     def add(row: int, column: str, value: str, message: str, fix: str) -> None:
-        problems.append(Problem(file=str(path), row=row + 2, column=column, value=value,
-                                message=message, fix=fix))
+        problems.append(
+            Problem(
+                file=str(path), row=row + 2, column=column, value=value, message=message, fix=fix
+            )
+        )
 
     seen: set[str] = set()
     for row, record in enumerate(table.to_dict("records")):
         activity_id = record["id"]
         if not _ID_PATTERN.match(activity_id):
-            add(row, "id", activity_id, "activity id must match [a-z0-9_.-]+",
-                "use lower-case letters, digits, '_', '.' or '-'")
+            add(
+                row,
+                "id",
+                activity_id,
+                "activity id must match [a-z0-9_.-]+",
+                "use lower-case letters, digits, '_', '.' or '-'",
+            )
         elif activity_id in seen:
             add(row, "id", activity_id, "duplicate activity id", "give each activity its own id")
         seen.add(activity_id)
@@ -145,19 +193,33 @@ def _check_activity_rows(
         try:
             units.dimension(record["unit"])
         except units.UnitError as error:
-            add(row, "unit", record["unit"], str(error), "use t, kg, kWh, MWh, GJ, MJ, m3, l or tkm")
-        for column in (*INDICATORS, "gsd"):
-            value = record[column]
-            number = pd.to_numeric(value, errors="coerce") if value else 0.0
-            if pd.isna(number):
-                add(row, column, value, "not a number", "write a number with '.' as decimal mark")
-        gsd = pd.to_numeric(record["gsd"], errors="coerce") if record["gsd"] else 1.0
-        if not pd.isna(gsd) and gsd < 1:
-            add(row, "gsd", record["gsd"], "gsd below 1", "a geometric standard deviation is >= 1")
+            add(
+                row, "unit", record["unit"], str(error), "use t, kg, kWh, MWh, GJ, MJ, m3, l or tkm"
+            )
+        for column, message, fix in _number_problems(record):
+            add(row, column, record[column], message, fix)
         if record["source"] not in sources:
-            add(row, "source", record["source"], "source key not in factorset.toml",
-                "add a [[sources]] entry with this key or correct the key")
+            add(
+                row,
+                "source",
+                record["source"],
+                "source key not in factorset.toml",
+                "add a [[sources]] entry with this key or correct the key",
+            )
         for column in ("source_ref", "year"):
             if not record[column]:
                 add(row, column, "", "missing", f"give the {column} of this number")
     return problems
+
+
+def _number_problems(record: dict[str, str]) -> list[tuple[str, str, str]]:
+    """(column, message, fix) for each bad number of one activity row."""
+    found = []
+    for column in (*INDICATORS, "gsd"):
+        value = record[column]
+        number = pd.to_numeric(value, errors="coerce") if value else 0.0
+        if pd.isna(number) or not np.isfinite(number):
+            found.append((column, "not a number", "write a number with '.' as decimal mark"))
+        elif column == "gsd" and value and number < 1:
+            found.append((column, "gsd below 1", "a geometric standard deviation is >= 1"))
+    return found

@@ -44,18 +44,31 @@ def read_ledger(path: Path | str) -> RawLedger:
     if ledger_path.is_dir():
         return RawLedger(ledger_path, _read_csv_folder(ledger_path))
     if not ledger_path.exists():
-        raise InputError([Problem(file=str(ledger_path), message="ledger not found",
-                                  fix="give the path of an .xlsx workbook, a folder of CSVs "
-                                      "or an exchanges.csv")])
+        raise InputError(
+            [
+                Problem(
+                    file=str(ledger_path),
+                    message="ledger not found",
+                    fix="give the path of an .xlsx workbook, a folder of CSVs or an exchanges.csv",
+                )
+            ]
+        )
     suffix = ledger_path.suffix.lower()
     if suffix == ".xlsx":
         return RawLedger(ledger_path, _read_workbook(ledger_path))
     if suffix == ".csv":
         sheet = _read_csv(ledger_path, "exchanges")
         return RawLedger(ledger_path, {"exchanges": sheet})
-    raise InputError([Problem(file=str(ledger_path), value=ledger_path.suffix,
-                              message="unsupported ledger file type",
-                              fix="save the ledger as .xlsx, or as CSV files in a folder")])
+    raise InputError(
+        [
+            Problem(
+                file=str(ledger_path),
+                value=ledger_path.suffix,
+                message="unsupported ledger file type",
+                fix="save the ledger as .xlsx, or as CSV files in a folder",
+            )
+        ]
+    )
 
 
 def _read_csv_folder(folder: Path) -> dict[str, RawSheet]:
@@ -77,23 +90,46 @@ def _read_csv_folder(folder: Path) -> dict[str, RawSheet]:
 def _read_csv(path: Path, sheet: str) -> RawSheet:
     raw = path.read_bytes()
     if not raw.strip():
-        raise InputError([Problem(file=str(path), sheet=sheet, message="the file is empty",
-                                  fix="add a header row and the data rows")])
+        raise InputError(
+            [
+                Problem(
+                    file=str(path),
+                    sheet=sheet,
+                    message="the file is empty",
+                    fix="add a header row and the data rows",
+                )
+            ]
+        )
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
-        raise InputError([Problem(
-            file=str(path), sheet=sheet, row=line, message=f"not valid UTF-8 (byte {error.start})",
-            fix="save the file as CSV UTF-8 (in Excel: 'CSV UTF-8 (Comma delimited)')",
-        )]) from None
+        raise InputError(
+            [
+                Problem(
+                    file=str(path),
+                    sheet=sheet,
+                    row=line,
+                    message=f"not valid UTF-8 (byte {error.start})",
+                    fix="save the file as CSV UTF-8 (in Excel: 'CSV UTF-8 (Comma delimited)')",
+                )
+            ]
+        ) from None
     try:
-        table = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False,
-                            skip_blank_lines=False)
+        table = pd.read_csv(
+            io.StringIO(text), dtype=str, keep_default_na=False, skip_blank_lines=False
+        )
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as error:
-        raise InputError([Problem(
-            file=str(path), sheet=sheet, message=f"malformed CSV: {error}",
-            fix="check quoting and that every row has as many fields as the header")]) from None
+        raise InputError(
+            [
+                Problem(
+                    file=str(path),
+                    sheet=sheet,
+                    message=f"malformed CSV: {error}",
+                    fix="check quoting and that every row has as many fields as the header",
+                )
+            ]
+        ) from None
     return _as_sheet(table, sheet, str(path))
 
 
@@ -103,8 +139,15 @@ def _read_workbook(path: Path) -> dict[str, RawSheet]:
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, OSError, KeyError, ValueError) as error:
-        raise InputError([Problem(file=str(path), message=f"not a readable .xlsx workbook ({error})",
-                                  fix="open it in a spreadsheet program and save it as .xlsx")])
+        raise InputError(
+            [
+                Problem(
+                    file=str(path),
+                    message=f"not a readable .xlsx workbook ({error})",
+                    fix="open it in a spreadsheet program and save it as .xlsx",
+                )
+            ]
+        ) from None
     try:
         names = {name.strip().lower(): name for name in workbook.sheetnames}
         sheets = {}
@@ -119,11 +162,22 @@ def _read_workbook(path: Path) -> dict[str, RawSheet]:
 
 def _sheet_from_rows(rows: list[tuple[object, ...]], sheet: str, file: str) -> RawSheet:
     if not rows or all(cell is None for cell in rows[0]):
-        raise InputError([Problem(file=file, sheet=sheet, row=1, message="the sheet has no header row",
-                                  fix="put the column names in row 1")])
+        raise InputError(
+            [
+                Problem(
+                    file=file,
+                    sheet=sheet,
+                    row=1,
+                    message="the sheet has no header row",
+                    fix="put the column names in row 1",
+                )
+            ]
+        )
     header = [_cell_text(cell) for cell in rows[0]]
     width = len(header)
-    body = [[_cell_text(cell) for cell in row[:width]] + [""] * (width - len(row)) for row in rows[1:]]
+    body = [
+        [_cell_text(cell) for cell in row[:width]] + [""] * (width - len(row)) for row in rows[1:]
+    ]
     return _as_sheet(pd.DataFrame(body, columns=header, dtype=object), sheet, file)
 
 
@@ -148,8 +202,16 @@ def _as_sheet(table: pd.DataFrame, sheet: str, file: str) -> RawSheet:
     seen: set[str] = set()
     for column in columns:
         if column in seen:
-            problems.append(Problem(file=file, sheet=sheet, row=1, column=column,
-                                    message="column appears twice", fix="delete or rename one"))
+            problems.append(
+                Problem(
+                    file=file,
+                    sheet=sheet,
+                    row=1,
+                    column=column,
+                    message="column appears twice",
+                    fix="delete or rename one",
+                )
+            )
         seen.add(column)
     if problems:
         raise InputError(problems)
@@ -158,10 +220,18 @@ def _as_sheet(table: pd.DataFrame, sheet: str, file: str) -> RawSheet:
     unnamed = [c for c in columns if not c or c.startswith("unnamed:")]
     for column in unnamed:
         if (table[column] != "").any():
-            raise InputError([Problem(
-                file=file, sheet=sheet, row=1, column=f"#{columns.index(column) + 1}",
-                message="a column holds data but has no header",
-                fix="give the column a name in row 1 or delete its data")])
+            raise InputError(
+                [
+                    Problem(
+                        file=file,
+                        sheet=sheet,
+                        row=1,
+                        column=f"#{columns.index(column) + 1}",
+                        message="a column holds data but has no header",
+                        fix="give the column a name in row 1 or delete its data",
+                    )
+                ]
+            )
     table = table.drop(columns=unnamed)
     table[ROW_COLUMN] = range(FIRST_DATA_ROW, FIRST_DATA_ROW + len(table))
     blank = (table.drop(columns=ROW_COLUMN) == "").all(axis=1)

@@ -24,7 +24,10 @@ UNIT_FIX = "use a unit of mass (kg, t), energy (kWh, MWh, MJ, GJ) or volume (m3,
 
 
 def activity_positions(
-    check: SheetChecker | None, ids: np.ndarray, column: str, factor_set: FactorSet,
+    check: SheetChecker | None,
+    ids: np.ndarray,
+    column: str,
+    factor_set: FactorSet,
     transport: bool | None,
 ) -> np.ndarray:
     """Positions of activity ids in the factor set (-1 for blank); unknown ids are flagged."""
@@ -37,21 +40,33 @@ def activity_positions(
     for bad in pd.unique(ids[unknown]):
         close = difflib.get_close_matches(str(bad), list(known.index), n=3)
         hint = f"did you mean {', '.join(close)}? " if close else ""
-        check.flag(unknown & (ids == bad), column, f"unknown activity id in factor set "
-                   f"{factor_set.id}", f"{hint}see `isbenefit factors list` for the ids")
+        check.flag(
+            unknown & (ids == bad),
+            column,
+            f"unknown activity id in factor set {factor_set.id}",
+            f"{hint}see `isbenefit factors list` for the ids",
+        )
     if transport is not None:
         is_transport = known["kind"].to_numpy() == "transport"
         used = positions >= 0
         wrong = used & (is_transport[np.maximum(positions, 0)] != transport)
         want = "a transport activity (unit tkm)" if transport else "not a transport activity"
-        check.flag(wrong, column, f"activity kind does not fit this column: needs {want}",
-                   "pick an activity of the right kind from `isbenefit factors list`")
+        check.flag(
+            wrong,
+            column,
+            f"activity kind does not fit this column: needs {want}",
+            "pick an activity of the right kind from `isbenefit factors list`",
+        )
     return positions
 
 
 def unit_factors(
-    check: SheetChecker, exchange_ids: np.ndarray, from_units: np.ndarray,
-    positions: np.ndarray, column: str, factor_set: FactorSet,
+    check: SheetChecker,
+    exchange_ids: np.ndarray,
+    from_units: np.ndarray,
+    positions: np.ndarray,
+    column: str,
+    factor_set: FactorSet,
 ) -> np.ndarray:
     """Multipliers from the row's unit into the referenced activity's unit (NaN if unused)."""
     activity_units = factor_set.activities["unit"].to_numpy(dtype=object)
@@ -61,11 +76,14 @@ def unit_factors(
     valid_unit = np.array([_known_unit(u) for u in from_units], dtype=bool)
     for position in np.flatnonzero(used & failed & valid_unit):
         activity = factor_set.activities.iloc[positions[position]]
-        check.flag(np.arange(len(from_units)) == position, "unit",
-                   f"exchange {exchange_ids[position]}: {from_units[position]!r} cannot be "
-                   f"converted into {activity['unit']!r}, the unit of {column} {activity['id']}",
-                   f"give the quantity in a unit convertible to {activity['unit']}, or choose "
-                   f"another {column}")
+        check.flag(
+            np.arange(len(from_units)) == position,
+            "unit",
+            f"exchange {exchange_ids[position]}: {from_units[position]!r} cannot be "
+            f"converted into {activity['unit']!r}, the unit of {column} {activity['id']}",
+            f"give the quantity in a unit convertible to {activity['unit']}, or choose "
+            f"another {column}",
+        )
     return np.where(used, factors, np.nan)
 
 
@@ -80,37 +98,49 @@ def _known_unit(unit: str) -> bool:
 def check_units(check: SheetChecker, unit_column: np.ndarray) -> None:
     for unit in pd.unique(unit_column):
         if unit and not _known_unit(str(unit)):
-            check.flag(unit_column == unit, "unit", "unknown unit, or not a unit of mass, "
-                       "energy or volume", UNIT_FIX)
+            check.flag(
+                unit_column == unit,
+                "unit",
+                "unknown unit, or not a unit of mass, energy or volume",
+                UNIT_FIX,
+            )
 
 
 def year_split(
-    check: SheetChecker, exchanges: pd.DataFrame, rates: Rates, report_currency: str,
+    check: SheetChecker,
+    exchanges: pd.DataFrame,
+    rates: Rates,
+    report_currency: str,
 ) -> core.YearSplit:
     """Calendar-year split of every exchange, with money's currency factor per year."""
     start = exchanges["period_start"].to_numpy(dtype="int64")
     end = exchanges["period_end"].to_numpy(dtype="int64")
     valid = (start >= 0) & (end >= start)
-    position, year, fraction = core.year_fractions(np.where(valid, start, 0),
-                                                   np.where(valid, end, 0))
+    position, year, fraction = core.year_fractions(
+        np.where(valid, start, 0), np.where(valid, end, 0)
+    )
     currency = exchanges["currency"].to_numpy(dtype=object)
     has_money = (exchanges[list(MONEY_COLUMNS)].to_numpy(dtype=float) != 0).any(axis=1)
     factor = np.ones(len(position))
     pairs = pd.DataFrame({"currency": currency[position], "year": year})
-    for (code, when), group in pairs.groupby(["currency", "year"], sort=True):
+    for key, group in pairs.groupby(["currency", "year"], sort=True):
+        code, when = str(key[0]), int(str(key[1]))
         rows = group.index.to_numpy()
         if code == report_currency:
             continue
-        if rates.has(str(code), int(when)) and rates.has(report_currency, int(when)):
-            factor[rows] = rates.factor(str(code), report_currency, int(when))
+        if rates.has(code, when) and rates.has(report_currency, int(when)):
+            factor[rows] = rates.factor(code, report_currency, when)
             continue
-        missing = str(code) if not rates.has(str(code), int(when)) else report_currency
+        missing = code if not rates.has(code, when) else report_currency
         needs = np.zeros(len(exchanges), dtype=bool)
         needs[position[rows]] = True
-        check.flag(needs & has_money & valid, "currency",
-                   f"no exchange rate for {missing} in {when}",
-                   f"add a row to the rates sheet: currency {missing}, year {when}, per_eur = "
-                   f"units of {missing} per 1 EUR (annual average)")
+        check.flag(
+            needs & has_money & valid,
+            "currency",
+            f"no exchange rate for {missing} in {when}",
+            f"add a row to the rates sheet: currency {missing}, year {when}, per_eur = "
+            f"units of {missing} per 1 EUR (annual average)",
+        )
     keep = valid[position]
     return core.YearSplit(position[keep], year[keep], fraction[keep], factor[keep])
 
@@ -118,10 +148,16 @@ def year_split(
 def check_report_currency(rates: Rates, report_currency: str, file: str) -> list[Problem]:
     if report_currency == "EUR" or report_currency in rates.currencies():
         return []
-    return [Problem(file=file, column="--currency", value=report_currency,
-                    message="report currency has no exchange rates",
-                    fix=f"use one of {', '.join(rates.currencies())}, or add its rates to the "
-                        "ledger's rates sheet")]
+    return [
+        Problem(
+            file=file,
+            column="--currency",
+            value=report_currency,
+            message="report currency has no exchange rates",
+            fix=f"use one of {', '.join(rates.currencies())}, or add its rates to the "
+            "ledger's rates sheet",
+        )
+    ]
 
 
 def money_arrays(exchanges: pd.DataFrame) -> core.MoneyArrays:
@@ -129,8 +165,9 @@ def money_arrays(exchanges: pd.DataFrame) -> core.MoneyArrays:
     return core.MoneyArrays(**values)
 
 
-def inputs_arrays(check: SheetChecker | None, sheets: CheckedSheets,
-                  factor_set: FactorSet) -> core.InputArrays:
+def inputs_arrays(
+    check: SheetChecker | None, sheets: CheckedSheets, factor_set: FactorSet
+) -> core.InputArrays:
     inputs = sheets.inputs
     activity_ids = inputs["activity"].to_numpy(dtype=object)
     positions = activity_positions(check, activity_ids, "activity", factor_set, transport=None)
@@ -141,22 +178,37 @@ def inputs_arrays(check: SheetChecker | None, sheets: CheckedSheets,
         unit_column = inputs["unit"].to_numpy(dtype=object)
         check_units(check, unit_column)
         amounts = inputs["quantity"].to_numpy(dtype=float) * unit_factors(
-            check, inputs["exchange"].to_numpy(dtype=object), unit_column, positions,
-            "activity", factor_set)
+            check,
+            inputs["exchange"].to_numpy(dtype=object),
+            unit_column,
+            positions,
+            "activity",
+            factor_set,
+        )
     return core.InputArrays(exchange, positions, amounts)
 
 
-def exchange_arrays(check: SheetChecker, exchanges: pd.DataFrame,
-                    factor_set: FactorSet) -> core.ExchangeArrays:
+def exchange_arrays(
+    check: SheetChecker, exchanges: pd.DataFrame, factor_set: FactorSet
+) -> core.ExchangeArrays:
     """The core's per-exchange arrays; flags unknown activities, units and missing masses."""
     ids = exchanges["id"].to_numpy(dtype=object)
     unit = exchanges["unit"].to_numpy(dtype=object)
     check_units(check, unit)
     position = {
-        column: activity_positions(check, exchanges[column].to_numpy(dtype=object), column,
-                                   factor_set, transport=column.endswith("transport_mode"))
-        for column in ("baseline_disposal", "baseline_supply", "transport_mode",
-                       "baseline_transport_mode")
+        column: activity_positions(
+            check,
+            exchanges[column].to_numpy(dtype=object),
+            column,
+            factor_set,
+            transport=column.endswith("transport_mode"),
+        )
+        for column in (
+            "baseline_disposal",
+            "baseline_supply",
+            "transport_mode",
+            "baseline_transport_mode",
+        )
     }
     activity_units = factor_set.activities["unit"].to_numpy(dtype=object)
     supply = position["baseline_supply"]
@@ -168,8 +220,9 @@ def exchange_arrays(check: SheetChecker, exchanges: pd.DataFrame,
         mass_t=exchanges["mass_t"].to_numpy(dtype=float),
         substitution_ratio=exchanges["substitution_ratio"].to_numpy(dtype=float),
         disposal=position["baseline_disposal"],
-        to_disposal_unit=unit_factors(check, ids, unit, position["baseline_disposal"],
-                                      "baseline_disposal", factor_set),
+        to_disposal_unit=unit_factors(
+            check, ids, unit, position["baseline_disposal"], "baseline_disposal", factor_set
+        ),
         supply=supply,
         to_supply_unit=unit_factors(check, ids, unit, supply, "baseline_supply", factor_set),
         supply_unit_to_tonnes=supply_to_tonnes,
@@ -187,20 +240,33 @@ def exchange_arrays(check: SheetChecker, exchanges: pd.DataFrame,
 def _check_masses(check: SheetChecker, arrays: core.ExchangeArrays, unit: np.ndarray) -> None:
     no_mass = np.isnan(arrays.to_tonnes) & np.isnan(arrays.mass_t)
     known = np.array([_known_unit(u) for u in unit], dtype=bool)
-    check.flag(no_mass & known & (arrays.transport >= 0), "mass_t",
-               "transport needs the mass moved, and the quantity is not a mass",
-               "give mass_t (tonnes moved over the period)")
-    check.flag(no_mass & known & arrays.hazardous, "mass_t",
-               "hazardous diversion needs the mass, and the quantity is not a mass",
-               "give mass_t (tonnes over the period)")
-    check.flag((arrays.baseline_transport >= 0) & (arrays.supply >= 0)
-               & np.isnan(arrays.supply_unit_to_tonnes), "baseline_transport_mode",
-               "baseline transport needs a displaced mass, and baseline_supply is not per mass",
-               "clear the baseline transport, or choose a baseline_supply measured in t or kg")
+    check.flag(
+        no_mass & known & (arrays.transport >= 0),
+        "mass_t",
+        "transport needs the mass moved, and the quantity is not a mass",
+        "give mass_t (tonnes moved over the period)",
+    )
+    check.flag(
+        no_mass & known & arrays.hazardous,
+        "mass_t",
+        "hazardous diversion needs the mass, and the quantity is not a mass",
+        "give mass_t (tonnes over the period)",
+    )
+    check.flag(
+        (arrays.baseline_transport >= 0)
+        & (arrays.supply >= 0)
+        & np.isnan(arrays.supply_unit_to_tonnes),
+        "baseline_transport_mode",
+        "baseline transport needs a displaced mass, and baseline_supply is not per mass",
+        "clear the baseline transport, or choose a baseline_supply measured in t or kg",
+    )
 
 
 def activity_flags(factor_set: FactorSet, scores: dict[str, np.ndarray]) -> core.Activities:
     kinds = factor_set.activities["kind"].to_numpy(dtype=object)
     mass_unit = np.array([units.is_mass(u) for u in factor_set.activities["unit"]], dtype=bool)
-    return core.Activities(scores=scores, is_landfill=kinds == "landfill",
-                           is_mass_production=(kinds == "production") & mass_unit)
+    return core.Activities(
+        scores=scores,
+        is_landfill=kinds == "landfill",
+        is_mass_production=(kinds == "production") & mass_unit,
+    )

@@ -32,8 +32,9 @@ class Rates:
     def overridden(self, table: pd.DataFrame, origin: str) -> Rates:
         """These rates with rows (currency, year, per_eur) taking precedence."""
         per_eur, where = dict(self.per_eur), dict(self.origin)
-        for currency, year, value in zip(table["currency"], table["year"], table["per_eur"],
-                                         strict=True):
+        for currency, year, value in zip(
+            table["currency"], table["year"], table["per_eur"], strict=True
+        ):
             per_eur[(str(currency), int(year))] = float(value)
             where[(str(currency), int(year))] = origin
         return Rates(per_eur, where)
@@ -42,8 +43,9 @@ class Rates:
 def shipped_rates() -> Rates:
     """The annual average rates shipped in `isbenefit/data/rates.csv` (source per row)."""
     table = pd.read_csv(package_data("rates.csv"), dtype={"currency": str, "year": int})
-    origin = [f"{source}, {ref}" for source, ref in zip(table["source"], table["source_ref"],
-                                                         strict=True)]
+    origin = [
+        f"{source}, {ref}" for source, ref in zip(table["source"], table["source_ref"], strict=True)
+    ]
     keys = list(zip(table["currency"], table["year"].astype(int), strict=True))
     return Rates(
         dict(zip(keys, table["per_eur"].astype(float), strict=True)),

@@ -7,7 +7,6 @@ rest to the receiver); `years` and `totals` count each exchange once.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -32,10 +31,46 @@ class Tables:
     totals: pd.DataFrame
 
 
-def build_tables(exchanges: pd.DataFrame, organisations: pd.DataFrame, split: YearSplit,
-                 result: CoreResult, factor_set: FactorSet) -> Tables:
+DESCRIBED_COLUMNS = (
+    "id",
+    "supplier",
+    "receiver",
+    "flow",
+    "resource",
+    "quantity",
+    "unit",
+    "period_start",
+    "period_end",
+    "data_quality",
+    "baseline_disposal",
+    "baseline_supply",
+    "substitution_ratio",
+    "mass_t",
+    "transport_mode",
+    "transport_km",
+    "baseline_transport_mode",
+    "baseline_transport_km",
+    "supplier_share",
+    "hazardous",
+    "currency",
+    "evidence",
+)
+
+
+def build_tables(
+    exchanges: pd.DataFrame,
+    extra_columns: tuple[str, ...],
+    organisations: pd.DataFrame,
+    split: YearSplit,
+    result: CoreResult,
+    factor_set: FactorSet,
+) -> Tables:
     ids = exchanges["id"].to_numpy(dtype=object)
-    per_exchange = pd.DataFrame({"id": ids})
+    per_exchange = exchanges[list(DESCRIBED_COLUMNS)].assign(
+        period_start=iso_dates(exchanges["period_start"]),
+        period_end=iso_dates(exchanges["period_end"]),
+        hazardous=np.where(exchanges["hazardous"].to_numpy(dtype=bool), "yes", "no"),
+    )
     for prefix, values in (("baseline", result.baseline), ("symbiosis", result.symbiosis)):
         for name in INDICATORS:
             per_exchange[f"{prefix}_{name}"] = values[name]
@@ -43,15 +78,19 @@ def build_tables(exchanges: pd.DataFrame, organisations: pd.DataFrame, split: Ye
         per_exchange[f"saved_{name}"] = result.saved[name]
     for name in MONEY:
         per_exchange[f"money_{name}"] = result.money[name]
+    for column in extra_columns:
+        per_exchange[column] = exchanges[column].to_numpy(dtype=object)
     activity = factor_set.activities
-    lines = pd.DataFrame({
-        "exchange": ids[result.lines.exchange],
-        "role": np.array(ROLES, dtype=object)[result.lines.role],
-        "activity": activity["id"].to_numpy(dtype=object)[result.lines.activity],
-        "amount": result.lines.amount,
-        "unit": activity["unit"].to_numpy(dtype=object)[result.lines.activity],
-        **{name: result.lines.impacts[name] for name in INDICATORS},
-    })
+    lines = pd.DataFrame(
+        {
+            "exchange": ids[result.lines.exchange],
+            "role": np.array(ROLES, dtype=object)[result.lines.role],
+            "activity": activity["id"].to_numpy(dtype=object)[result.lines.activity],
+            "amount": result.lines.amount,
+            "unit": activity["unit"].to_numpy(dtype=object)[result.lines.activity],
+            **{name: result.lines.impacts[name] for name in INDICATORS},
+        }
+    )
     exchange_years = _exchange_years(ids, split, result)
     credits = _credits(exchanges, exchange_years)
     organisation_years = credits.groupby(["organisation", "year"], sort=True).sum().reset_index()
@@ -59,17 +98,28 @@ def build_tables(exchanges: pd.DataFrame, organisations: pd.DataFrame, split: Ye
     org_table = organisations.merge(by_org, left_on="id", right_index=True, how="left")
     numeric = [*SAVED_COLUMNS, "money", "additional_sales"]
     org_table[numeric] = org_table[numeric].fillna(0.0)
-    years = (exchange_years.drop(columns=["exchange", "fraction", "money_supplier",
-                                          "money_receiver"])
-             .groupby("year", sort=True).sum().reset_index())
-    totals = per_exchange[SAVED_COLUMNS + ["money_network", "money_additional_sales"]].sum()
-    return Tables(per_exchange, lines, exchange_years, org_table.reset_index(drop=True),
-                  organisation_years, years, totals.to_frame().T)
+    years = (
+        exchange_years.drop(columns=["exchange", "fraction", "money_supplier", "money_receiver"])
+        .groupby("year", sort=True)
+        .sum()
+        .reset_index()
+    )
+    totals = per_exchange[[*SAVED_COLUMNS, "money_network", "money_additional_sales"]].sum()
+    return Tables(
+        per_exchange,
+        lines,
+        exchange_years,
+        org_table.reset_index(drop=True),
+        organisation_years,
+        years,
+        totals.to_frame().T,
+    )
 
 
 def _exchange_years(ids: np.ndarray, split: YearSplit, result: CoreResult) -> pd.DataFrame:
-    table = pd.DataFrame({"exchange": ids[split.exchange], "year": split.year,
-                          "fraction": split.fraction})
+    table = pd.DataFrame(
+        {"exchange": ids[split.exchange], "year": split.year, "fraction": split.fraction}
+    )
     for name in SAVED:
         table[f"saved_{name}"] = result.saved[name][split.exchange] * split.fraction
     for name in MONEY:
@@ -83,10 +133,12 @@ def _credits(exchanges: pd.DataFrame, exchange_years: pd.DataFrame) -> pd.DataFr
     share = exchanges["supplier_share"].to_numpy(dtype=float)[position]
     sides = []
     for side, weight in (("supplier", share), ("receiver", 1.0 - share)):
-        part = pd.DataFrame({
-            "organisation": exchanges[side].to_numpy(dtype=object)[position],
-            "year": exchange_years["year"].to_numpy(),
-        })
+        part = pd.DataFrame(
+            {
+                "organisation": exchanges[side].to_numpy(dtype=object)[position],
+                "year": exchange_years["year"].to_numpy(),
+            }
+        )
         for column in SAVED_COLUMNS:
             part[column] = exchange_years[column].to_numpy() * weight
         part["money"] = exchange_years[f"money_{side}"].to_numpy()
@@ -94,3 +146,8 @@ def _credits(exchanges: pd.DataFrame, exchange_years: pd.DataFrame) -> pd.DataFr
         part["additional_sales"] = sales if side == "supplier" else np.zeros(len(part))
         sides.append(part)
     return pd.concat(sides, ignore_index=True)
+
+
+def iso_dates(days: pd.Series) -> np.ndarray:
+    """Days since 1970-01-01 as ISO date text."""
+    return days.to_numpy(dtype="int64").astype("datetime64[D]").astype(str).astype(object)

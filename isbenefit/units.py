@@ -17,7 +17,7 @@ ENERGY = "energy"
 VOLUME = "volume"
 FREIGHT = "freight"
 
-_REGISTRY = pint.UnitRegistry(on_redefinition="raise")
+_REGISTRY: pint.UnitRegistry = pint.UnitRegistry(on_redefinition="raise")
 _REGISTRY.define("m3 = meter ** 3")
 _REGISTRY.define("dm3 = decimeter ** 3")
 _REGISTRY.define("cm3 = centimeter ** 3")
@@ -40,8 +40,14 @@ def dimension(unit: str) -> str:
     """`mass`, `energy`, `volume` or `freight` for a unit string; UnitError otherwise."""
     try:
         quantity = _REGISTRY.Quantity(1, unit.strip())
-    except (pint.errors.UndefinedUnitError, pint.errors.DefinitionSyntaxError, ValueError,
-            AttributeError, TypeError, AssertionError) as error:
+    except (
+        pint.errors.UndefinedUnitError,
+        pint.errors.DefinitionSyntaxError,
+        ValueError,
+        AttributeError,
+        TypeError,
+        AssertionError,
+    ) as error:
         raise UnitError(f"unknown unit {unit!r}") from error
     kind = _DIMENSIONS.get(quantity.dimensionality)
     if kind is None:

@@ -1,0 +1,160 @@
+"""The `isbenefit` command line. A thin layer: options in, API call, errors to exit codes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from isbenefit import __version__
+from isbenefit.cli_common import CurrencyOption, DataDirOption, FactorsOption, fail, guarded
+
+app = typer.Typer(
+    name="isbenefit",
+    help="Benefit accounting for industrial symbiosis: CO2e, water, materials, landfill "
+    "diversion and money, exchange by exchange, traceable to every factor.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+factors_app = typer.Typer(
+    help="List and inspect a factor set's activities and sources.", no_args_is_help=True
+)
+app.add_typer(factors_app, name="factors")
+console = Console(highlight=False)
+
+LedgerArgument = Annotated[
+    Path,
+    typer.Argument(help="Ledger: an .xlsx workbook, a folder of CSVs, or an exchanges.csv."),
+]
+
+
+def _version(value: bool) -> None:
+    if value:
+        console.print(f"isbenefit {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """isbenefit: audited savings of industrial symbiosis exchanges."""
+
+
+@app.command()
+def assess(
+    ledger: LedgerArgument,
+    factors: FactorsOption = None,
+    currency: CurrencyOption = "EUR",
+    json_file: Annotated[
+        Path | None, typer.Option("--json", help="Write the results JSON here.", dir_okay=False)
+    ] = None,
+    csv_dir: Annotated[
+        Path | None,
+        typer.Option("--csv", help="Write tidy CSV tables into this folder.", file_okay=False),
+    ] = None,
+    data_dir: DataDirOption = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary.")] = False,
+) -> None:
+    """Assess every exchange of LEDGER against its baseline and print the summary."""
+    from isbenefit.api import assess as run_assessment
+    from isbenefit.output import write_atomic, write_csvs
+    from isbenefit.results_json import dumps
+    from isbenefit.summary import print_summary
+
+    with guarded():
+        assessment = run_assessment(ledger, factors=factors, currency=currency, data_dir=data_dir)
+        results = assessment.results
+        if not quiet:
+            print_summary(results, console)
+        if json_file is not None:
+            write_atomic(json_file, dumps(results).encode("utf-8"))
+            console.print(f"results JSON written to {json_file}")
+        if csv_dir is not None:
+            write_csvs(csv_dir, assessment.tables)
+            console.print(f"CSV tables written to {csv_dir}")
+
+
+@factors_app.command("list")
+def factors_list(
+    factors: FactorsOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+) -> None:
+    """List the activities of a factor set with their per-unit factors and sources."""
+    from isbenefit.factorset import load_factor_set
+
+    with guarded():
+        factor_set = load_factor_set(factors)
+    records = factor_set.activities.to_dict("records")
+    if as_json:
+        typer.echo(
+            json.dumps(
+                {"factor_set": factor_set.describe(), "activities": records},
+                ensure_ascii=False,
+                indent=1,
+            )
+        )
+        return
+    table = Table(
+        title=f"{factor_set.meta['title']} ({factor_set.id} {factor_set.version})",
+        title_justify="left",
+        header_style="bold",
+    )
+    for heading in ("id", "unit", "kg CO2e/unit", "m3 water/unit", "gsd", "source", "year"):
+        table.add_column(heading, justify="right" if "/" in heading else "left")
+    for row in records:
+        table.add_row(
+            row["id"],
+            row["unit"],
+            f"{row['co2e_kg']:.6g}",
+            f"{row['water_m3']:.6g}",
+            f"{row['gsd']:g}",
+            row["source"],
+            row["year"],
+        )
+    console.print(table)
+    console.print(
+        f"Licence: {factor_set.meta['licence']}. `isbenefit factors show ID` for "
+        "one activity with its source."
+    )
+
+
+@factors_app.command("show")
+def factors_show(
+    activity_id: Annotated[str, typer.Argument(metavar="ID", help="Activity id.")],
+    factors: FactorsOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Show one activity: its factors, uncertainty, and full source attribution."""
+    from isbenefit.factorset import load_factor_set
+
+    with guarded():
+        factor_set = load_factor_set(factors)
+    if activity_id not in factor_set.activities.index:
+        fail(
+            f"{factor_set.path / 'activities.csv'}: no activity {activity_id!r}. "
+            "Fix: use an id printed by `isbenefit factors list`."
+        )
+    record = factor_set.activities.loc[activity_id].to_dict()
+    source = factor_set.sources.get(record["source"], {})
+    if as_json:
+        typer.echo(
+            json.dumps(
+                {"activity": record, "source": source}, ensure_ascii=False, indent=1, default=str
+            )
+        )
+        return
+    for key, value in record.items():
+        console.print(f"[bold]{key:>11}[/bold]  {value}")
+    for key in ("title", "publisher", "year", "url", "licence"):
+        console.print(f"[bold]{'source ' + key:>15}[/bold]  {source.get(key, '')}")
