@@ -212,7 +212,7 @@ def _check_activity_rows(
     return problems
 
 
-def _number_problems(record: dict[str, str]) -> list[tuple[str, str, str]]:
+def _number_problems(record: dict[Any, Any]) -> list[tuple[str, str, str]]:
     """(column, message, fix) for each bad number of one activity row."""
     found = []
     for column in (*INDICATORS, "gsd"):

@@ -8,6 +8,8 @@ import pandas as pd
 
 from isbenefit.paths import package_data
 
+EURO = "EUR"  # the base of every rate: 1 EUR per EUR in every year
+
 
 @dataclass(frozen=True)
 class Rates:
@@ -17,17 +19,20 @@ class Rates:
     origin: dict[tuple[str, int], str]
 
     def has(self, currency: str, year: int) -> bool:
-        return (currency, year) in self.per_eur
+        return currency == EURO or (currency, year) in self.per_eur
 
     def years_of(self, currency: str) -> list[int]:
         return sorted(year for cur, year in self.per_eur if cur == currency)
 
     def currencies(self) -> list[str]:
-        return sorted({currency for currency, _ in self.per_eur})
+        return sorted({EURO} | {currency for currency, _ in self.per_eur})
 
     def factor(self, from_currency: str, to_currency: str, year: int) -> float:
         """Multiplier taking an amount in ``from_currency`` into ``to_currency`` in ``year``."""
-        return self.per_eur[(to_currency, year)] / self.per_eur[(from_currency, year)]
+        return self._per_eur(to_currency, year) / self._per_eur(from_currency, year)
+
+    def _per_eur(self, currency: str, year: int) -> float:
+        return 1.0 if currency == EURO else self.per_eur[(currency, year)]
 
     def overridden(self, table: pd.DataFrame, origin: str) -> Rates:
         """These rates with rows (currency, year, per_eur) taking precedence."""

@@ -186,6 +186,39 @@ class Organisation:
     sme: str
 
 
+@dataclass(frozen=True)
+class Credited:
+    """A set of saved quantities and money, as printed (one table row's figures).
+
+    Attributes:
+        co2e_t: t CO2e avoided.
+        water_m3: m3 of water saved.
+        virgin_t: t of virgin material saved.
+        landfill_t: t diverted from landfill.
+        hazardous_t: t of hazardous waste diverted.
+        money: money effect, report currency.
+    """
+
+    co2e_t: str
+    water_m3: str
+    virgin_t: str
+    landfill_t: str
+    hazardous_t: str
+    money: str
+
+
+def credited(saved: Mapping[str, float], money: float) -> Credited:
+    """Format a saved dict (results keys) and a money figure."""
+    return Credited(
+        co2e_t=numbers.tonnes_from_kg(float(saved["co2e_kg"])),
+        water_m3=numbers.water(float(saved["water_m3"])),
+        virgin_t=numbers.tonnes(float(saved["virgin_material_t"])),
+        landfill_t=numbers.tonnes(float(saved["landfill_diverted_t"])),
+        hazardous_t=numbers.tonnes(float(saved["hazardous_diverted_t"])),
+        money=numbers.money(float(money)),
+    )
+
+
 def document_time() -> datetime:
     """SOURCE_DATE_EPOCH when set (reproducible builds), else now; always UTC."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")

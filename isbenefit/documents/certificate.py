@@ -1,0 +1,129 @@
+"""Context and attachments of the one-page certificate of one organisation and year."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+import qrcode
+import qrcode.constants
+from qrcode.image.svg import SvgPathImage
+
+from isbenefit.documents import claim as claims
+from isbenefit.documents.contexts import (
+    Figure,
+    Image,
+    Meta,
+    Organisation,
+    Provenance,
+    document_time,
+    headline,
+    make_meta,
+    organisation,
+    provenance,
+)
+from isbenefit.documents.render import AttachedFile
+from isbenefit.documents.shares import Results, credits, find_organisation, require_year
+
+DEFAULT_ISSUER = "isbenefit"
+
+
+@dataclass(frozen=True)
+class CertificateContext:
+    """Everything ``certificate.html`` prints.
+
+    Attributes:
+        meta: PDF metadata.
+        issuer: who issues the certificate.
+        org: the organisation.
+        year: the reporting year.
+        headline: the annual credited figures.
+        exchange_count: number of exchanges the figures come from.
+        share_rule: the credit share rule in one sentence.
+        certificate_id: id derived from the claim's hash.
+        claim_sha256: SHA-256 of the claim's canonical JSON.
+        qr: QR code carrying the id and the hash.
+        attachments: names of the files embedded in the PDF.
+        issued_on: date of issue (UTC).
+        provenance: versions, hashes and rounding.
+    """
+
+    meta: Meta
+    issuer: str
+    org: Organisation
+    year: str
+    headline: tuple[Figure, ...]
+    exchange_count: int
+    share_rule: str
+    certificate_id: str
+    claim_sha256: str
+    qr: Image
+    attachments: tuple[str, ...]
+    issued_on: str
+    provenance: Provenance
+
+
+@dataclass(frozen=True)
+class Certificate:
+    """A certificate ready to render: its context and the files to embed.
+
+    Attributes:
+        context: what the page prints.
+        attachments: claim.json and the ledger rows as CSV sheets.
+    """
+
+    context: CertificateContext
+    attachments: tuple[AttachedFile, ...]
+
+
+def qr_svg(payload: str) -> bytes:
+    """A QR code (error correction M, no border) as SVG path bytes."""
+    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=0,
+                         image_factory=SvgPathImage)
+    code.add_data(payload)
+    code.make(fit=True)
+    return code.make_image().to_string(encoding="utf-8")  # type: ignore[no-any-return]
+
+
+def certificate(results: Results, org_id: str, year: str,
+                ledger_rows: claims.LedgerRows, issuer: str = DEFAULT_ISSUER) -> Certificate:
+    """The certificate of ``org_id`` for ``year``; InputError for an unknown org or empty year."""
+    record = find_organisation(results, org_id)
+    require_year(results, year, org_id)
+    claim = claims.build_claim(results, org_id, year, ledger_rows)
+    claim_bytes = claims.canonical_json(claim)
+    sha = claims.claim_sha256(claim)
+    cert_id = claims.certificate_id(sha)
+    files = [AttachedFile(claims.CLAIM_FILE, claim_bytes,
+                          f"Claim of certificate {cert_id}: results and ledger rows "
+                          f"(canonical JSON, SHA-256 {sha})")]
+    files += [AttachedFile(name, data, f"Ledger sheet {name[:-4]}: the rows the claim rests on",
+                           relationship="Source")
+              for name, data in claims.ledger_csvs(ledger_rows).items()]
+    org = organisation(record)
+    year_figures = record["years"][year]
+    context = CertificateContext(
+        meta=make_meta(results, f"Benefit certificate {cert_id}: {org.name}, {year}", issuer,
+                       f"Certified annual industrial-symbiosis benefits of {org.name} in {year}",
+                       f"industrial symbiosis, certificate, {cert_id}"),
+        issuer=issuer, org=org, year=year,
+        headline=headline(year_figures["saved"], float(year_figures["money"]),
+                          str(results["currency"]), f"annual {year}, credited share"),
+        exchange_count=len(credits(results, org_id, year)),
+        share_rule="Savings of each exchange are computed once and split between supplier "
+                   "and receiver by the exchange's supplier share; the figures are this "
+                   "organisation's credited shares.",
+        certificate_id=cert_id, claim_sha256=sha,
+        qr=Image("qr", "", f"{cert_id} sha256:{sha}", qr_svg(claims.qr_payload(cert_id, sha))),
+        attachments=tuple(item.name for item in files),
+        issued_on=document_time().date().isoformat(), provenance=provenance(results),
+    )
+    return Certificate(context, tuple(files))
+
+
+def parse_claim(data: bytes) -> dict[str, object]:
+    """The claim embedded as ``claim.json`` in a certificate."""
+    parsed = json.loads(data.decode("utf-8"))
+    if not isinstance(parsed, dict):
+        raise ValueError("claim.json does not hold a JSON object")
+    return parsed

@@ -1,0 +1,117 @@
+"""The cluster's network of flows as a vector diagram (matplotlib -> SVG).
+
+Nodes are organisations on a circle, edges are exchanges from supplier to
+receiver, coloured by flow kind, their width proportional to the CO2e saved.
+Parallel exchanges between the same pair are drawn as separate arcs.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import FancyArrowPatch
+
+from isbenefit.documents.charts import (
+    FLOW_COLOURS,
+    INK,
+    MUTED,
+    OTHER_COLOUR,
+    chart_style,
+    shorten,
+    to_svg,
+)
+
+_MIN_WIDTH = 0.6
+_MAX_WIDTH = 6.0
+_NODE_SIZE = 110.0
+
+
+@dataclass(frozen=True)
+class Edge:
+    """One exchange drawn as an arrow.
+
+    Attributes:
+        supplier: id of the node it starts from.
+        receiver: id of the node it points to.
+        flow: flow kind (colour).
+        weight: size shown by the width (CO2e saved, t); negative is drawn dashed.
+    """
+
+    supplier: str
+    receiver: str
+    flow: str
+    weight: float
+
+
+def _layout(node_ids: Sequence[str]) -> dict[str, tuple[float, float]]:
+    count = max(len(node_ids), 1)
+    return {
+        node: (math.sin(2 * math.pi * index / count), math.cos(2 * math.pi * index / count))
+        for index, node in enumerate(node_ids)
+    }
+
+
+def _draw_edges(axes: Axes, edges: Sequence[Edge],
+                where: dict[str, tuple[float, float]]) -> None:
+    heaviest = max((abs(edge.weight) for edge in edges), default=0.0)
+    seen: Counter[tuple[str, str]] = Counter()
+    for edge in edges:
+        pair = (edge.supplier, edge.receiver)
+        rank = seen[pair]
+        seen[pair] += 1
+        share = abs(edge.weight) / heaviest if heaviest > 0 else 1.0
+        arrow = FancyArrowPatch(
+            where[edge.supplier], where[edge.receiver],
+            connectionstyle=f"arc3,rad={0.12 + 0.1 * rank}",
+            arrowstyle="-|>,head_length=4,head_width=2.4", mutation_scale=1.0,
+            linewidth=_MIN_WIDTH + (_MAX_WIDTH - _MIN_WIDTH) * share,
+            linestyle="--" if edge.weight < 0 else "-",
+            color=FLOW_COLOURS.get(edge.flow, OTHER_COLOUR), alpha=0.8,
+            shrinkA=9, shrinkB=9, zorder=1,
+        )
+        axes.add_patch(arrow)
+
+
+def _draw_nodes(axes: Axes, nodes: Sequence[tuple[str, str]],
+                where: dict[str, tuple[float, float]]) -> None:
+    size = 7.0 if len(nodes) <= 16 else max(4.0, 7.0 * 16 / len(nodes))
+    xs = [where[node][0] for node, _ in nodes]
+    ys = [where[node][1] for node, _ in nodes]
+    axes.scatter(xs, ys, s=_NODE_SIZE, color="white", edgecolors=INK,
+                 linewidths=1.2, zorder=2)
+    for node, label in nodes:
+        x, y = where[node]
+        align = "center" if abs(x) < 0.15 else ("left" if x > 0 else "right")
+        axes.text(
+            x * 1.13, y * 1.1, shorten(label, 30), ha=align, va="center",
+            fontsize=size, color=INK, zorder=3,
+        )
+
+
+def network_diagram(nodes: Sequence[tuple[str, str]], edges: Sequence[Edge],
+                    weight_label: str) -> bytes:
+    """SVG of the network. ``nodes`` are (id, label) pairs in drawing order."""
+    with chart_style():
+        figure = Figure(figsize=(6.7, 5.0))
+        axes = figure.add_subplot()
+        where = _layout([node for node, _ in nodes])
+        _draw_edges(axes, edges, where)
+        _draw_nodes(axes, nodes, where)
+        axes.set_xlim(-1.75, 1.75)
+        axes.set_ylim(-1.25, 1.25)
+        axes.set_aspect("equal")
+        axes.axis("off")
+        flows = sorted({edge.flow for edge in edges})
+        handles = [Line2D([0], [0], color=FLOW_COLOURS.get(flow, OTHER_COLOUR), linewidth=2.5,
+                          label=flow.capitalize()) for flow in flows]
+        handles.append(Line2D([0], [0], color=MUTED, linewidth=1.2, linestyle="--",
+                              label="negative saving"))
+        axes.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.0, -0.06),
+                    ncols=len(handles), fontsize=7, title=weight_label, title_fontsize=7)
+        return to_svg(figure)

@@ -1,0 +1,156 @@
+"""From a context dataclass to PDF bytes: jinja2 templates, then weasyprint.
+
+Safety: templates autoescape everything and fail on any undefined name; the
+renderer fetches through :class:`AssetFetcher`, which serves the packaged
+template assets and the document's own generated images and refuses anything
+else (other files, network, data URLs), recording what it refused. A render
+that tried to fetch a refused URL fails.
+
+Determinism: the creation date comes from SOURCE_DATE_EPOCH when set,
+attachments carry that same date, and the PDF identifier is a hash of the
+content, so the same input gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+import os
+import tempfile
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import cast
+from urllib.parse import unquote, urlsplit
+from urllib.request import url2pathname
+
+import jinja2
+import weasyprint
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from isbenefit.documents.contexts import IMAGE_SCHEME, document_time, images, template_names
+from isbenefit.errors import IsbenefitError
+from isbenefit.paths import templates_dir
+
+PDF_VARIANT = "pdf/a-3b"
+
+
+class RenderError(RuntimeError, IsbenefitError):
+    """A document could not be rendered as it is."""
+
+
+def templates_root() -> Path:
+    """The folder of the templates and their assets (source checkout or installed wheel)."""
+    return templates_dir()
+
+
+class AssetFetcher(URLFetcher):
+    """Serves files inside ``root`` and the given generated images; refuses the rest.
+
+    Every refused URL is kept in :attr:`refused`, in order.
+    """
+
+    def __init__(self, root: Path, generated: Mapping[str, bytes] | None = None) -> None:
+        super().__init__(allowed_protocols=("file", IMAGE_SCHEME))
+        self.root = root.resolve()
+        self.generated = dict(generated or {})
+        self.refused: list[str] = []
+
+    def fetch(self, url: str, headers: Mapping[str, str] | None = None) -> URLFetcherResponse:
+        parts = urlsplit(url)
+        if parts.scheme == IMAGE_SCHEME and parts.path in self.generated:
+            return URLFetcherResponse(url, self.generated[parts.path],
+                                      {"Content-Type": "image/svg+xml"})
+        if parts.scheme == "file" and parts.netloc in ("", "localhost"):
+            path = Path(url2pathname(unquote(parts.path))).resolve()
+            if path.is_relative_to(self.root) and path.is_file():
+                kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+                return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": kind})
+        self.refused.append(url)
+        raise ValueError(f"isbenefit does not fetch {url!r}: only its template assets")
+
+
+@dataclass(frozen=True)
+class AttachedFile:
+    """A file embedded in the PDF.
+
+    Attributes:
+        name: file name shown by PDF readers.
+        data: its bytes.
+        description: one line saying what it is.
+        relationship: PDF/A-3 AFRelationship (``Data``, ``Source``, ...).
+    """
+
+    name: str
+    data: bytes
+    description: str
+    relationship: str = "Data"
+
+
+@cache
+def environment() -> jinja2.Environment:
+    """The jinja environment: autoescape on, StrictUndefined, templates from the package."""
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates_root())),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        auto_reload=False,
+    )
+
+
+def render_html(template: str, context: object) -> str:
+    """The HTML of ``template`` for ``context`` (its fields are the top-level names)."""
+    return environment().get_template(template).render(template_names(context))
+
+
+def render_pdf(
+    template: str, context: object, attachments: Sequence[AttachedFile] = (),
+    fetcher: AssetFetcher | None = None,
+) -> bytes:
+    """The PDF of ``template`` for ``context``, with ``attachments`` embedded.
+
+    Raises RenderError when the document asked for any URL the fetcher refused.
+    """
+    root = templates_root()
+    generated = {image.name: image.data for image in images(context)}
+    fetcher = fetcher if fetcher is not None else AssetFetcher(root, generated)
+    fetcher.generated.update(generated)
+    html = weasyprint.HTML(
+        string=render_html(template, context), base_url=str(root) + os.sep,
+        url_fetcher=fetcher,
+    )
+    when = document_time().replace(tzinfo=None)
+    pdf = html.write_pdf(
+        pdf_variant=PDF_VARIANT,
+        attachments=[
+            weasyprint.Attachment(
+                string=item.data, name=item.name, description=item.description,
+                created=when, modified=when, relationship=item.relationship,
+                url_fetcher=fetcher,
+            )
+            for item in attachments
+        ],
+    )
+    if fetcher.refused:
+        raise RenderError(f"the document asked for URLs it may not fetch: {fetcher.refused}")
+    return cast(bytes, pdf)
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file in the same folder, then rename.
+
+    A reader never sees a partial file, and a failure leaves no file behind.
+    """
+    path = Path(path)
+    handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed below, removed on failure
+        dir=path.parent, prefix=f".{path.name}.", suffix=".part", delete=False,
+    )
+    try:
+        with handle:
+            handle.write(data)
+        os.replace(handle.name, path)
+    except BaseException:
+        Path(handle.name).unlink(missing_ok=True)
+        raise

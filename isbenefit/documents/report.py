@@ -1,0 +1,269 @@
+"""Context of the cluster annual report: totals once per exchange, breakdowns, network."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from isbenefit.documents import charts, numbers
+from isbenefit.documents.contexts import (
+    FLOW_LABELS,
+    Credited,
+    FactorRow,
+    Figure,
+    Image,
+    Meta,
+    Provenance,
+    SourceRow,
+    annex,
+    credited,
+    headline,
+    make_meta,
+    names_by_id,
+    provenance,
+    used_activities,
+)
+from isbenefit.documents.network import Edge, network_diagram
+from isbenefit.documents.shares import (
+    SAVED_KEYS,
+    Results,
+    display_name,
+    exchanges_in_year,
+    organisations_in_year,
+    require_year,
+)
+
+DEFAULT_CLUSTER = "Industrial symbiosis cluster"
+
+
+@dataclass(frozen=True)
+class BreakdownRow:
+    """One row of a breakdown table (by flow kind, by organisation, by year).
+
+    Attributes:
+        label: what the row is (flow kind, organisation name, year).
+        detail: second line (organisation id and country, number of exchanges, change).
+        figures: its figures as printed.
+    """
+
+    label: str
+    detail: str
+    figures: Credited
+
+
+@dataclass(frozen=True)
+class ReportExchange:
+    """One exchange of the year, counted once (no credit split).
+
+    Attributes:
+        id: exchange id.
+        supplier: supplier's name.
+        receiver: receiver's name.
+        flow: flow kind, capitalised.
+        resource: what was exchanged.
+        quantity: quantity over the exchange's period, as printed.
+        unit: unit of the quantity.
+        year_fraction: part of the period in the year, as a percentage.
+        figures: savings in the year and the network money effect, as printed.
+    """
+
+    id: str
+    supplier: str
+    receiver: str
+    flow: str
+    resource: str
+    quantity: str
+    unit: str
+    year_fraction: str
+    figures: Credited
+
+
+@dataclass(frozen=True)
+class Cumulative:
+    """A cumulative figure over stated years.
+
+    Attributes:
+        label: e.g. ``cumulative 2022-2024 (3 years)``.
+        figures: the summed figures.
+    """
+
+    label: str
+    figures: tuple[Figure, ...]
+
+
+@dataclass(frozen=True)
+class ReportContext:
+    """Everything ``report.html`` prints.
+
+    Attributes:
+        meta: PDF metadata.
+        cluster: name of the cluster.
+        year: the reporting year.
+        currency: report currency.
+        organisation_count: organisations with exchanges in the year.
+        exchange_count: exchanges in the year.
+        headline: annual totals, each exchange counted once.
+        total: the annual totals as printed in total rows.
+        cumulative: cumulative totals up to the year, or None without earlier years.
+        by_flow: totals by flow kind.
+        by_org: credited shares by organisation (they add up to ``total``).
+        exchanges: the exchanges of the year.
+        network: diagram of the flows between organisations.
+        charts: other charts (by flow kind; by year when there are earlier years).
+        history: one row per year up to the reporting year (year-on-year comparison).
+        factors: annex of every factor used in the year.
+        sources: the sources those factors cite.
+        provenance: versions, hashes and rounding.
+    """
+
+    meta: Meta
+    cluster: str
+    year: str
+    currency: str
+    organisation_count: int
+    exchange_count: int
+    headline: tuple[Figure, ...]
+    total: Credited
+    cumulative: Cumulative | None
+    by_flow: tuple[BreakdownRow, ...]
+    by_org: tuple[BreakdownRow, ...]
+    exchanges: tuple[ReportExchange, ...]
+    network: Image
+    charts: tuple[Image, ...]
+    history: tuple[BreakdownRow, ...]
+    factors: tuple[FactorRow, ...]
+    sources: tuple[SourceRow, ...]
+    provenance: Provenance
+
+
+def _in_year(exchange: Mapping[str, Any], year: str) -> tuple[dict[str, float], float]:
+    fraction = float(exchange["years"][year])
+    saved = {key: float(exchange["saved"][key]) * fraction for key in SAVED_KEYS}
+    return saved, float(exchange["money_by_year"][year]["network"])
+
+
+def flow_totals(exchanges: Sequence[Mapping[str, Any]], year: str
+                ) -> dict[str, tuple[dict[str, float], float, int]]:
+    """Saved, network money and count per flow kind, each exchange counted once."""
+    totals: dict[str, tuple[dict[str, float], float, int]] = {}
+    for exchange in exchanges:
+        saved, money = _in_year(exchange, year)
+        before = totals.get(str(exchange["flow"]), (dict.fromkeys(SAVED_KEYS, 0.0), 0.0, 0))
+        totals[str(exchange["flow"])] = (
+            {key: before[0][key] + saved[key] for key in SAVED_KEYS},
+            before[1] + money, before[2] + 1,
+        )
+    return dict(sorted(totals.items()))
+
+
+def _history(results: Results, year: str) -> tuple[BreakdownRow, ...]:
+    rows, previous = [], None
+    for each in sorted(y for y in results["years"] if y <= year):
+        figures = results["years"][each]
+        co2e = float(figures["saved"]["co2e_kg"])
+        change = "first year" if previous is None else (
+            "n/a" if previous == 0 else f"{numbers.percent((co2e - previous) / abs(previous))}"
+            " CO\u2082e vs previous year")
+        rows.append(BreakdownRow(each, change,
+                                 credited(figures["saved"], figures["money"]["network"])))
+        previous = co2e
+    return tuple(rows)
+
+
+def _cumulative(results: Results, year: str, currency: str) -> Cumulative | None:
+    years = sorted(y for y in results["years"] if y <= year)
+    if len(years) < 2:
+        return None
+    label = f"cumulative {years[0]}\u2013{years[-1]} ({len(years)} years)"
+    saved = {key: sum(float(results["years"][y]["saved"][key]) for y in years)
+             for key in SAVED_KEYS}
+    money = sum(float(results["years"][y]["money"]["network"]) for y in years)
+    return Cumulative(label, headline(saved, money, currency, label))
+
+
+def _network(results: Results, year: str, exchanges: Sequence[Mapping[str, Any]]) -> Image:
+    names = names_by_id(results)
+    nodes = [(org, names[org]) for org in organisations_in_year(results, year)]
+    edges = [Edge(str(e["supplier"]), str(e["receiver"]), str(e["flow"]),
+                  float(e["saved"]["co2e_kg"]) * float(e["years"][year]) / 1000)
+             for e in exchanges]
+    return Image("network", f"Network of exchanges, {year}",
+                 "Circles are organisations, arrows run from supplier to receiver, one per "
+                 f"exchange; line width is proportional to the t CO\u2082e saved in {year}.",
+                 network_diagram(nodes, edges, f"Line width: t CO\u2082e saved in {year}"))
+
+
+def _charts(flows: Mapping[str, tuple[dict[str, float], float, int]],
+            history: Sequence[BreakdownRow], results: Results, year: str) -> tuple[Image, ...]:
+    made = [Image("flows", f"CO\u2082e saved by flow kind, {year}",
+                  "Each exchange counted once, t CO\u2082e.",
+                  charts.bars_by_flow(list(flows),
+                                      [v[0]["co2e_kg"] / 1000 for v in flows.values()],
+                                      "t CO\u2082e"))]
+    if len(history) > 1:
+        years = [row.label for row in history]
+        made.append(Image("years", "CO\u2082e saved per year",
+                          "Annual totals, each exchange counted once, t CO\u2082e.",
+                          charts.totals_by_year(
+                              years, [float(results["years"][y]["saved"]["co2e_kg"]) / 1000
+                                      for y in years], "t CO\u2082e")))
+    return tuple(made)
+
+
+def _exchange_row(exchange: Mapping[str, Any], year: str, names: Mapping[str, str]
+                  ) -> ReportExchange:
+    saved, money = _in_year(exchange, year)
+    return ReportExchange(
+        id=str(exchange["id"]),
+        supplier=names.get(str(exchange["supplier"]), str(exchange["supplier"])),
+        receiver=names.get(str(exchange["receiver"]), str(exchange["receiver"])),
+        flow=FLOW_LABELS.get(str(exchange["flow"]), str(exchange["flow"])),
+        resource=str(exchange["resource"]), quantity=numbers.amount(float(exchange["quantity"])),
+        unit=str(exchange["unit"]), year_fraction=numbers.percent(float(exchange["years"][year])),
+        figures=credited(saved, money),
+    )
+
+
+def _org_rows(results: Results, year: str) -> tuple[BreakdownRow, ...]:
+    active = set(organisations_in_year(results, year))
+    return tuple(
+        BreakdownRow(display_name(org),
+                     " \u00b7 ".join(str(part) for part in (org["id"], org.get("country")) if part),
+                     credited(org["years"][year]["saved"], org["years"][year]["money"]))
+        for org in results["organisations"] if org["id"] in active
+    )
+
+
+def report_context(results: Results, year: str, cluster: str = DEFAULT_CLUSTER) -> ReportContext:
+    """The cluster report for ``year``; InputError when the year has no exchange."""
+    require_year(results, year)
+    exchanges = exchanges_in_year(results, year)
+    currency = str(results["currency"])
+    totals = results["years"][year]
+    flows = flow_totals(exchanges, year)
+    history = _history(results, year)
+    factor_rows, source_rows = annex(results, used_activities(exchanges))
+    names = names_by_id(results)
+    return ReportContext(
+        meta=make_meta(results, f"{cluster}: annual report {year}", cluster,
+                       f"Industrial-symbiosis benefits of {cluster} in {year}",
+                       f"industrial symbiosis, annual report, {year}"),
+        cluster=cluster, year=year, currency=currency,
+        organisation_count=len(organisations_in_year(results, year)),
+        exchange_count=len(exchanges),
+        headline=headline(totals["saved"], float(totals["money"]["network"]), currency,
+                          f"annual {year}, each exchange counted once"),
+        total=credited(totals["saved"], float(totals["money"]["network"])),
+        cumulative=_cumulative(results, year, currency),
+        by_flow=tuple(BreakdownRow(FLOW_LABELS.get(flow, flow),
+                                   f"{count} exchange{'s' if count != 1 else ''}",
+                                   credited(saved, money))
+                      for flow, (saved, money, count) in flows.items()),
+        by_org=_org_rows(results, year),
+        exchanges=tuple(_exchange_row(e, year, names) for e in exchanges),
+        network=_network(results, year, exchanges),
+        charts=_charts(flows, history, results, year),
+        history=history if len(history) > 1 else (),
+        factors=factor_rows, sources=source_rows, provenance=provenance(results),
+    )

@@ -1,0 +1,246 @@
+"""Contexts of the benefit statement and the certificate of one organisation and year."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from isbenefit.documents import charts, numbers
+from isbenefit.documents.contexts import (
+    FLOW_LABELS,
+    ROLE_WORDS,
+    Credited,
+    FactorRow,
+    Figure,
+    Image,
+    Meta,
+    Organisation,
+    Provenance,
+    SourceRow,
+    activity_name,
+    annex,
+    baseline_words,
+    credited,
+    factors_by_id,
+    headline,
+    make_meta,
+    names_by_id,
+    organisation,
+    provenance,
+    used_activities,
+)
+from isbenefit.documents.shares import Credit, Results, credits, find_organisation, require_year
+
+
+@dataclass(frozen=True)
+class CalcLine:
+    """One line of an exchange's calculation (whole period of the exchange).
+
+    Attributes:
+        role: what the line stands for, in words.
+        activity: activity name.
+        activity_id: activity id in the factor set.
+        amount: amount of the activity, as printed.
+        unit: unit of the amount.
+        factor: kg CO2e per unit of the activity, as printed.
+        co2e_t: t CO2e of the line, as printed.
+    """
+
+    role: str
+    activity: str
+    activity_id: str
+    amount: str
+    unit: str
+    factor: str
+    co2e_t: str
+
+
+@dataclass(frozen=True)
+class StatementExchange:
+    """One exchange of the organisation, with its credited share in the year.
+
+    Attributes:
+        id: exchange id.
+        partner: the other organisation's name.
+        partner_id: its id.
+        role: ``supplier`` or ``receiver``.
+        flow: flow kind, capitalised.
+        resource: what was exchanged.
+        quantity: quantity over the exchange's period, as printed.
+        unit: unit of the quantity.
+        period: the period the quantity covers.
+        data_quality: measured, calculated or estimated.
+        evidence: where the quantity comes from (may be empty).
+        baseline: the no-symbiosis alternative in words.
+        baseline_lines: calculation lines of the baseline.
+        symbiosis_lines: calculation lines of the symbiosis.
+        baseline_t: baseline t CO2e (whole period).
+        symbiosis_t: symbiosis t CO2e (whole period).
+        saved_period_t: t CO2e saved over the whole period.
+        year_fraction: part of the period in the year, as a percentage.
+        saved_year_t: t CO2e saved in the year, whole exchange.
+        credit_share: this organisation's share, as a percentage.
+        credited: this organisation's credited figures and money in the year.
+    """
+
+    id: str
+    partner: str
+    partner_id: str
+    role: str
+    flow: str
+    resource: str
+    quantity: str
+    unit: str
+    period: str
+    data_quality: str
+    evidence: str
+    baseline: str
+    baseline_lines: tuple[CalcLine, ...]
+    symbiosis_lines: tuple[CalcLine, ...]
+    baseline_t: str
+    symbiosis_t: str
+    saved_period_t: str
+    year_fraction: str
+    saved_year_t: str
+    credit_share: str
+    credited: Credited
+
+
+@dataclass(frozen=True)
+class StatementContext:
+    """Everything ``statement.html`` prints.
+
+    Attributes:
+        meta: PDF metadata.
+        org: the organisation.
+        year: the reporting year.
+        currency: report currency.
+        headline: the annual credited figures.
+        share_rule: the credit share rule and this organisation's shares, in words.
+        exchanges: the organisation's exchanges in the year.
+        total: the credited annual figures as printed in the table's total row.
+        charts: charts (emissions per exchange, savings by flow kind).
+        factors: annex of every factor used.
+        sources: the sources those factors cite.
+        provenance: versions, hashes and rounding.
+    """
+
+    meta: Meta
+    org: Organisation
+    year: str
+    currency: str
+    headline: tuple[Figure, ...]
+    share_rule: str
+    exchanges: tuple[StatementExchange, ...]
+    total: Credited
+    charts: tuple[Image, ...]
+    factors: tuple[FactorRow, ...]
+    sources: tuple[SourceRow, ...]
+    provenance: Provenance
+
+
+def _calc_lines(lines: Sequence[Mapping[str, Any]], baseline: bool,
+                factors: Mapping[str, Mapping[str, Any]]) -> tuple[CalcLine, ...]:
+    chosen = [line for line in lines if str(line["role"]).startswith("baseline") == baseline]
+    return tuple(
+        CalcLine(
+            role=ROLE_WORDS.get(str(line["role"]), str(line["role"])),
+            activity=activity_name(factors, str(line["activity"])),
+            activity_id=str(line["activity"]),
+            amount=numbers.amount(float(line["amount"])), unit=str(line["unit"]),
+            factor=numbers.factor(_per_unit(line, factors)),
+            co2e_t=numbers.line_tonnes_from_kg(float(line["co2e_kg"])),
+        )
+        for line in chosen
+    )
+
+
+def _per_unit(line: Mapping[str, Any], factors: Mapping[str, Mapping[str, Any]]) -> float:
+    """kg CO2e per unit of the line's activity: the factor's value, else derived."""
+    factor = factors.get(str(line["activity"]))
+    if factor is not None and str(factor["unit"]) == str(line["unit"]):
+        return float(factor["co2e_kg"])
+    amount = float(line["amount"])
+    return float(line["co2e_kg"]) / amount if amount else 0.0
+
+
+def statement_exchange(part: Credit, year: str, names: Mapping[str, str],
+                       factors: Mapping[str, Mapping[str, Any]]) -> StatementExchange:
+    e = part.exchange
+    saved_kg = float(e["saved"]["co2e_kg"])
+    return StatementExchange(
+        id=str(e["id"]), partner=names.get(part.partner, part.partner), partner_id=part.partner,
+        role=part.role, flow=FLOW_LABELS.get(str(e["flow"]), str(e["flow"])),
+        resource=str(e["resource"]), quantity=numbers.amount(float(e["quantity"])),
+        unit=str(e["unit"]), period=f"{e['period_start']} \u2013 {e['period_end']}",
+        data_quality=str(e.get("data_quality") or "measured"),
+        evidence=str(e.get("evidence") or ""), baseline=baseline_words(e, factors),
+        baseline_lines=_calc_lines(e["lines"], True, factors),
+        symbiosis_lines=_calc_lines(e["lines"], False, factors),
+        baseline_t=numbers.line_tonnes_from_kg(float(e["baseline"]["co2e_kg"])),
+        symbiosis_t=numbers.line_tonnes_from_kg(float(e["symbiosis"]["co2e_kg"])),
+        saved_period_t=numbers.line_tonnes_from_kg(saved_kg),
+        year_fraction=numbers.percent(part.year_fraction),
+        saved_year_t=numbers.line_tonnes_from_kg(saved_kg * part.year_fraction),
+        credit_share=numbers.percent(part.credit_share),
+        credited=credited(part.saved, part.money),
+    )
+
+
+def share_rule(org_name: str, year: str, parts: Sequence[Credit]) -> str:
+    """The credit share rule, with this organisation's shares."""
+    shares = "; ".join(
+        f"{part.exchange['id']} as {part.role}: {numbers.percent(part.credit_share)}"
+        for part in parts
+    )
+    return (
+        "Each exchange's saving is computed once for the whole exchange. The supplier is "
+        "credited the exchange's supplier share (ledger column supplier_share, 50\u00a0% "
+        "when not given) and the receiver the rest, so the partners' credits add up to the "
+        f"exchange's saving and nothing is counted twice. Shares of {org_name} in {year}: "
+        f"{shares}."
+    )
+
+
+def _statement_charts(parts: Sequence[Credit], year: str) -> tuple[Image, ...]:
+    labels = [f"{p.exchange['id']} {p.exchange['resource']}" for p in parts]
+    baseline = [float(p.exchange["baseline"]["co2e_kg"]) * p.year_fraction / 1000 for p in parts]
+    symbiosis = [float(p.exchange["symbiosis"]["co2e_kg"]) * p.year_fraction / 1000
+                 for p in parts]
+    flows = sorted({str(p.exchange["flow"]) for p in parts})
+    by_flow = [sum(p.saved["co2e_kg"] for p in parts if p.exchange["flow"] == flow) / 1000
+               for flow in flows]
+    return (
+        Image("emissions", f"Emissions with and without each exchange, {year}",
+              f"Whole exchanges (before the credit split), for the part of each period "
+              f"in {year}. The gap between the bars is the saving.",
+              charts.emissions_by_exchange(labels, baseline, symbiosis)),
+        Image("flows", f"Credited CO\u2082e savings by flow kind, {year}",
+              "This organisation's credited share, t CO\u2082e.",
+              charts.bars_by_flow(flows, by_flow, "t CO\u2082e")),
+    )
+
+
+def statement_context(results: Results, org_id: str, year: str) -> StatementContext:
+    """The statement of ``org_id`` for ``year``; InputError for an unknown org or empty year."""
+    record = find_organisation(results, org_id)
+    require_year(results, year, org_id)
+    org = organisation(record)
+    parts = credits(results, org_id, year)
+    names, factors = names_by_id(results), factors_by_id(results)
+    year_figures = record["years"][year]
+    factor_rows, source_rows = annex(results, used_activities(p.exchange for p in parts))
+    return StatementContext(
+        meta=make_meta(results, f"Benefit statement {year}: {org.name}", "isbenefit",
+                       f"Annual industrial-symbiosis benefits of {org.name} in {year}",
+                       f"industrial symbiosis, benefit statement, {year}"),
+        org=org, year=year, currency=str(results["currency"]),
+        headline=headline(year_figures["saved"], float(year_figures["money"]),
+                          str(results["currency"]), f"annual {year}, credited share"),
+        share_rule=share_rule(org.name, year, parts),
+        exchanges=tuple(statement_exchange(p, year, names, factors) for p in parts),
+        total=credited(year_figures["saved"], float(year_figures["money"])),
+        charts=_statement_charts(parts, year),
+        factors=factor_rows, sources=source_rows, provenance=provenance(results),
+    )

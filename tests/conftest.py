@@ -1,0 +1,74 @@
+"""Shared fixtures: an isolated data directory, the tiny factor set, ledger writers."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+TINY_FACTORS = Path(__file__).resolve().parent / "fixtures" / "factors-tiny"
+
+# Tiny factor set values, restated for hand computations in tests.
+F = {
+    "prod.gypsum": (120.0, 0.5),
+    "prod.aggregates": (8.0, 0.2),
+    "landfill.inert": (2.0, 0.0),
+    "landfill.plasterboard": (70.0, 0.0),
+    "incineration.mixed_waste": (400.0, 0.0),
+    "heat.gas_boiler": (0.2, 0.0),
+    "natural_gas.m3": (2.0, 0.0),
+    "electricity.dk": (0.15, 0.001),
+    "water.mains": (0.2, 1.0),
+    "treatment.wastewater": (0.3, 0.0),
+    "transport.road": (0.1, 0.0),
+    "transport.rail": (0.03, 0.0),
+}
+
+BASE_EXCHANGE = {
+    "id": "E1",
+    "period_start": "2024-01-01",
+    "period_end": "2024-12-31",
+    "supplier": "SUP",
+    "receiver": "REC",
+    "flow": "material",
+    "resource": "FGD gypsum",
+    "quantity": "100",
+    "unit": "t",
+}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def isolated_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterable[Path]:
+    """One data directory for the whole run, never the user's own."""
+    path = tmp_path_factory.mktemp("isbenefit-data")
+    patcher = pytest.MonkeyPatch()
+    patcher.setenv("ISBENEFIT_DATA_DIR", str(path))
+    yield path
+    patcher.undo()
+
+
+def write_csv(path: Path, rows: list[dict[str, str]], columns: list[str] | None = None) -> Path:
+    header = columns or list(dict.fromkeys(key for row in rows for key in row))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", newline="", encoding="utf-8") as stream:
+        writer = csv.DictWriter(stream, fieldnames=header, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
+def write_ledger(folder: Path, exchanges: list[dict[str, str]], **sheets: list[dict[str, str]]
+                 ) -> Path:
+    """A CSV-folder ledger; keyword arguments add sheets (inputs, organisations, rates)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    write_csv(folder / "exchanges.csv", exchanges)
+    for name, rows in sheets.items():
+        write_csv(folder / f"{name}.csv", rows)
+    return folder
+
+
+def exchange(**fields: str) -> dict[str, str]:
+    return {**BASE_EXCHANGE, **fields}
