@@ -171,7 +171,8 @@ def inputs_arrays(
     inputs = sheets.inputs
     activity_ids = inputs["activity"].to_numpy(dtype=object)
     positions = activity_positions(check, activity_ids, "activity", factor_set, transport=None)
-    exchange = pd.Index(sheets.exchanges["id"]).get_indexer(inputs["exchange"])
+    first_of_id = pd.Index(sheets.exchanges["id"]).drop_duplicates()
+    exchange = first_of_id.get_indexer(inputs["exchange"])
     if check is None:
         amounts = np.zeros(len(inputs))
     else:

@@ -35,9 +35,21 @@ class UnitError(ValueError):
     """A unit that is unknown, of the wrong kind, or not convertible."""
 
 
+# Metric units only: "ton", "tons" or "gallon" name different quantities in different
+# countries, a classic x1000 or x0.9 trap, so they are refused rather than guessed.
+ACCEPTED_UNITS = frozenset({
+    "g", "kg", "t", "tonne", "Mg", "kt",
+    "Wh", "kWh", "MWh", "GWh", "TWh", "J", "kJ", "MJ", "GJ", "TJ",
+    "m3", "dm3", "cm3", "l", "L", "ml", "hl",
+    "tkm",
+})
+
+
 @cache
 def dimension(unit: str) -> str:
     """`mass`, `energy`, `volume` or `freight` for a unit string; UnitError otherwise."""
+    if unit.strip() not in ACCEPTED_UNITS:
+        raise UnitError(f"unknown unit {unit!r}; accepted: {', '.join(sorted(ACCEPTED_UNITS))}")
     try:
         quantity = _REGISTRY.Quantity(1, unit.strip())
     except (
