@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -25,7 +26,8 @@ factors_app = typer.Typer(
     help="List and inspect a factor set's activities and sources.", no_args_is_help=True
 )
 app.add_typer(factors_app, name="factors")
-console = Console(highlight=False)
+# Piped output (files, CI logs) gets a wide fixed width so that names are not cut.
+console = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
 
 LedgerArgument = Annotated[
     Path,

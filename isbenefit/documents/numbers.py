@@ -70,3 +70,11 @@ def percent(fraction: float) -> str:
     """A share such as 0.5 as ``50 %`` (up to one decimal)."""
     text = f"{fraction * 100:.1f}".removesuffix(".0")
     return f"{text}\u00a0%"
+
+
+def signed_percent(fraction: float) -> str:
+    """A change such as 0.123 as ``+12.3 %`` (minus sign for a fall)."""
+    text = percent(abs(fraction))
+    if text.startswith("0\u00a0"):
+        return text
+    return ("+" if fraction > 0 else MINUS) + text

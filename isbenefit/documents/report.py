@@ -163,7 +163,7 @@ def _history(results: Results, year: str) -> tuple[BreakdownRow, ...]:
         figures = results["years"][each]
         co2e = float(figures["saved"]["co2e_kg"])
         change = "first year" if previous is None else (
-            "n/a" if previous == 0 else f"{numbers.percent((co2e - previous) / abs(previous))}"
+            "n/a" if previous == 0 else f"{numbers.signed_percent((co2e - previous) / abs(previous))}"
             " CO\u2082e vs previous year")
         rows.append(BreakdownRow(each, change,
                                  credited(figures["saved"], figures["money"]["network"])))
