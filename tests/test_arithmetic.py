@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from isbenefit import assess
-from tests.conftest import F, TINY_FACTORS, exchange, write_ledger
+from tests.conftest import TINY_FACTORS, F, exchange, write_ledger
 
 
 def run(tmp_path: Path, exchanges: list[dict[str, str]], currency: str = "EUR",

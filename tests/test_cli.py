@@ -8,7 +8,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from isbenefit.cli import app
-from tests.conftest import F, TINY_FACTORS, exchange, write_ledger
+from tests.conftest import TINY_FACTORS, F, exchange, write_ledger
 
 runner = CliRunner()
 

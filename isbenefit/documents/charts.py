@@ -27,7 +27,7 @@ OTHER_COLOUR = "#7c3aed"
 
 STYLE = {
     "svg.hashsalt": "isbenefit",
-    "svg.fonttype": "path",
+    "svg.fonttype": "none",
     "text.parse_math": False,
     "text.usetex": False,
     "font.family": "DejaVu Sans",
