@@ -120,7 +120,7 @@ def assess(
     problems.extend(prepare.check_report_currency(rates, report_currency, "--currency"))
     arrays = _prepare(sheets, factor_set, rates, report_currency, problems)
     if problems:
-        raise InputError(problems)
+        raise InputError(sorted(problems, key=_reading_order))
     exchanges, inputs, split = arrays
     scores = factor_scores(factor_set, data_dir).values
     result = core.compute(
@@ -165,6 +165,11 @@ def _prepare(
     inputs = prepare.inputs_arrays(input_check, sheets, factor_set)
     split = prepare.year_split(check, sheets.exchanges, rates, currency)
     return exchanges, inputs, split
+
+
+def _reading_order(problem: Problem) -> tuple[str, str, int]:
+    """Problems listed file by file, sheet by sheet, row by row (stable within a row)."""
+    return (problem.file, problem.sheet or "", problem.row or 0)
 
 
 def ledger_sha256(path: Path) -> str:

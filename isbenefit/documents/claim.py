@@ -81,14 +81,19 @@ def qr_payload(cert_id: str, sha256_hex: str) -> str:
 
 
 def ledger_csvs(ledger_rows: LedgerRows) -> dict[str, bytes]:
-    """The ledger rows as one CSV per sheet (a ledger folder ``assess`` can read)."""
+    """The ledger rows as one CSV per sheet (a ledger folder ``assess`` can read).
+
+    Bookkeeping keys starting with ``_`` (the source row number) are left out.
+    """
     files = {}
     for sheet, rows in sorted(ledger_rows.items()):
         if not rows:
             continue
-        columns = list(dict.fromkeys(key for row in rows for key in row))
+        columns = list(dict.fromkeys(
+            key for row in rows for key in row if not str(key).startswith("_")))
         buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
+        writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n",
+                                extrasaction="ignore")
         writer.writeheader()
         writer.writerows(rows)
         files[f"{sheet}.csv"] = buffer.getvalue().encode("utf-8")

@@ -117,7 +117,7 @@ def _exchange(
         "period_start": start.isoformat(), "period_end": end.isoformat(),
         "data_quality": ("measured", "calculated", "estimated")[index % 3],
         "baseline_disposal": disposal, "baseline_supply": supply, "substitution_ratio": ratio,
-        "supplier_share": (0.5, 0.3, 0.0, 0.8)[index % 4], "hazardous": index % 7 == 3,
+        "supplier_share": (0.5, 0.3, 0.0, 0.8)[index % 4], "hazardous": "yes" if index % 7 == 3 else "no",
         "currency": currency, "evidence": f"weighbridge tickets W-{index:03d}",
         "years": fractions, "lines": lines, "money": money,
         "money_by_year": {y: {k: v * part for k, v in money.items()}
@@ -150,7 +150,7 @@ def _add_sums(record: dict[str, Any], mass_t: float) -> None:
         if supply_kind == "production" else 0.0,
         "landfill_diverted_t": mass_t if disposal and _FACTORS[disposal][2] == "landfill"
         else 0.0,
-        "hazardous_diverted_t": mass_t if record["hazardous"] else 0.0,
+        "hazardous_diverted_t": mass_t if record["hazardous"] == "yes" else 0.0,
     }
 
 

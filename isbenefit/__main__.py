@@ -1,0 +1,5 @@
+"""`python -m isbenefit` runs the command line."""
+
+from isbenefit.cli import app
+
+app()
