@@ -21,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.synthetic import write_synthetic_ledger  # noqa: E402
+from bench.synthetic import write_synthetic_ledger
 
 
 def run_cli(ledger: Path, out: Path, env: dict[str, str]) -> tuple[float, float]:

@@ -50,8 +50,9 @@ def write_synthetic_ledger(folder: Path, count: int, seed: int = 7,
             end = start + int(lengths[index])
             writer.writerow([
                 f"S{index:07d}", str(start), str(end), f"ORG{suppliers[index]:05d}",
-                f"ORG{receivers[index]:05d}", flow, f"{flow} stream", f"{rng.uniform(low, high):.3f}",
-                unit, disposal, supply, "transport.road_hgv" if moved else "",
+                f"ORG{receivers[index]:05d}", flow, f"{flow} stream",
+                f"{rng.uniform(low, high):.3f}", unit, disposal, supply,
+                "transport.road_hgv" if moved else "",
                 f"{rng.uniform(5, 300):.1f}" if moved else "", f"{rng.choice([0.5, 0.2, 0]):g}",
                 f"{rng.uniform(-5e4, 2e5):.2f}", CURRENCIES[index % 3],
             ])

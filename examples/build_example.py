@@ -139,8 +139,10 @@ EXCHANGES: list[Row] = [
      "receiver": "dk-rorby-svin", "flow": "material",
      "resource": "yeast slurry from insulin fermentation, heat-inactivated",
      "quantity": 36000, "unit": "t", "data_quality": "calculated",
-     "baseline_disposal": "treatment.anaerobic_digestion", "baseline_supply": "prod.feed_protein",
-     "substitution_ratio": 0.08, "transport_mode": "transport.road_hgv", "transport_km": 22,
+     # No openly licensed feed-protein factor could be confirmed, so the displaced soy meal
+     # is left out: only the avoided digestion is credited (the smaller, conservative saving).
+     "baseline_disposal": "treatment.anaerobic_digestion",
+     "transport_mode": "transport.road_hgv", "transport_km": 22,
      "supplier_share": 0, "hazardous": "no", "supplier_avoided_cost": 1440000,
      "receiver_avoided_cost": 8640000, "receiver_extra_cost": 540000, "currency": "DKK",
      "evidence": "Tank-truck volumes from the loading log x density 1.04 t/m3",

@@ -113,7 +113,7 @@ def run_one(results: Results, job: Job, renderer: Renderer = render_job) -> Outc
     """Render and write one job; any failure becomes the outcome's error."""
     try:
         write_atomically(job.path, renderer(results, job))
-    except Exception as error:  # noqa: BLE001 - one organisation's failure must not stop the rest
+    except Exception as error:  # one organisation's failure must not stop the rest
         return Outcome(job.org_id, None, f"{type(error).__name__}: {error}")
     return Outcome(job.org_id, job.path)
 
@@ -136,7 +136,7 @@ def run_batch(results: Results, jobs: Sequence[Job], *, workers: int | None = No
             job = futures[future]
             try:
                 outcome = future.result()
-            except Exception as error:  # noqa: BLE001 - a crashed worker fails only its jobs
+            except Exception as error:  # a crashed worker fails only its jobs
                 outcome = Outcome(job.org_id, None, f"{type(error).__name__}: {error}")
             outcomes[str(job.path)] = outcome
             if on_done is not None:

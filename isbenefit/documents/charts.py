@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from typing import Any
 
 import matplotlib
 from matplotlib.axes import Axes
@@ -25,7 +26,7 @@ SYMBIOSIS = "#0f766e"
 FLOW_COLOURS = {"material": "#0f766e", "energy": "#c2610c", "water": "#2563eb"}
 OTHER_COLOUR = "#7c3aed"
 
-STYLE = {
+STYLE: dict[Any, Any] = {
     "svg.hashsalt": "isbenefit",
     "svg.fonttype": "none",
     "text.parse_math": False,
@@ -58,6 +59,8 @@ def to_svg(figure: Figure) -> bytes:
 
 
 def _thousands(value: float, _position: object) -> str:
+    if value == 0:
+        return "0"
     return f"{value:,.0f}" if abs(value) >= 10 else f"{value:,.1f}"
 
 

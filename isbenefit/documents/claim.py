@@ -45,7 +45,9 @@ def claim_exchange_ids(results: Results, org_id: str, year: str) -> list[str]:
     return [str(part.exchange["id"]) for part in credits(results, org_id, year)]
 
 
-def build_claim(results: Results, org_id: str, year: str, ledger_rows: LedgerRows) -> dict[str, Any]:
+def build_claim(
+    results: Results, org_id: str, year: str, ledger_rows: LedgerRows,
+) -> dict[str, Any]:
     """The claim of ``org_id`` for ``year`` (see the module docstring)."""
     org = find_organisation(results, org_id)
     exchanges = [part.exchange for part in credits(results, org_id, year)]

@@ -47,23 +47,26 @@ def templates_root() -> Path:
 class AssetFetcher(URLFetcher):
     """Serves files inside ``root`` and the given generated images; refuses the rest.
 
-    Every refused URL is kept in :attr:`refused`, in order.
+    Every URL served is kept in :attr:`fetched`, every refused one in :attr:`refused`.
     """
 
     def __init__(self, root: Path, generated: Mapping[str, bytes] | None = None) -> None:
         super().__init__(allowed_protocols=("file", IMAGE_SCHEME))
         self.root = root.resolve()
         self.generated = dict(generated or {})
+        self.fetched: list[str] = []
         self.refused: list[str] = []
 
     def fetch(self, url: str, headers: Mapping[str, str] | None = None) -> URLFetcherResponse:
         parts = urlsplit(url)
         if parts.scheme == IMAGE_SCHEME and parts.path in self.generated:
+            self.fetched.append(url)
             return URLFetcherResponse(url, self.generated[parts.path],
                                       {"Content-Type": "image/svg+xml"})
         if parts.scheme == "file" and parts.netloc in ("", "localhost"):
             path = Path(url2pathname(unquote(parts.path))).resolve()
             if path.is_relative_to(self.root) and path.is_file():
+                self.fetched.append(url)
                 kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
                 return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": kind})
         self.refused.append(url)
@@ -150,7 +153,7 @@ def write_atomically(path: Path, data: bytes) -> None:
     try:
         with handle:
             handle.write(data)
-        os.replace(handle.name, path)
+        Path(handle.name).replace(path)
     except BaseException:
         Path(handle.name).unlink(missing_ok=True)
         raise

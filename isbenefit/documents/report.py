@@ -162,9 +162,13 @@ def _history(results: Results, year: str) -> tuple[BreakdownRow, ...]:
     for each in sorted(y for y in results["years"] if y <= year):
         figures = results["years"][each]
         co2e = float(figures["saved"]["co2e_kg"])
-        change = "first year" if previous is None else (
-            "n/a" if previous == 0 else f"{numbers.signed_percent((co2e - previous) / abs(previous))}"
-            " CO\u2082e vs previous year")
+        if previous is None:
+            change = "first year"
+        elif previous == 0:
+            change = "n/a"
+        else:
+            ratio = (co2e - previous) / abs(previous)
+            change = f"{numbers.signed_percent(ratio)} CO\u2082e vs previous year"
         rows.append(BreakdownRow(each, change,
                                  credited(figures["saved"], figures["money"]["network"])))
         previous = co2e

@@ -117,7 +117,8 @@ def _exchange(
         "period_start": start.isoformat(), "period_end": end.isoformat(),
         "data_quality": ("measured", "calculated", "estimated")[index % 3],
         "baseline_disposal": disposal, "baseline_supply": supply, "substitution_ratio": ratio,
-        "supplier_share": (0.5, 0.3, 0.0, 0.8)[index % 4], "hazardous": "yes" if index % 7 == 3 else "no",
+        "supplier_share": (0.5, 0.3, 0.0, 0.8)[index % 4],
+        "hazardous": "yes" if index % 7 == 3 else "no",
         "currency": currency, "evidence": f"weighbridge tickets W-{index:03d}",
         "years": fractions, "lines": lines, "money": money,
         "money_by_year": {y: {k: v * part for k, v in money.items()}

@@ -1,0 +1,165 @@
+"""Document verbs of the command line: statement, certificate, report, statements, certificates.
+
+Each verb assesses the ledger as `assess` does (same --factors, --currency,
+--data-dir), renders from the results and writes PDFs atomically: a failed
+command leaves no output file behind.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+from rich.console import Console
+
+from isbenefit.cli_common import (
+    EXIT_FAILURE,
+    CurrencyOption,
+    DataDirOption,
+    FactorsOption,
+    fail,
+    guarded,
+)
+
+if TYPE_CHECKING:
+    from isbenefit.api import Assessment
+    from isbenefit.documents.batch import Outcome
+
+console = Console(highlight=False, stderr=True)
+
+LedgerArgument = Annotated[
+    Path, typer.Argument(help="Ledger: an .xlsx workbook, a folder of CSVs, or an exchanges.csv.")
+]
+OrgOption = Annotated[str, typer.Option("--org", help="Organisation id, as in the ledger.")]
+YearOption = Annotated[int, typer.Option("--year", help="Calendar year, e.g. 2024.", min=1000,
+                                         max=9999)]
+PdfOption = Annotated[Path, typer.Option("--output", "-o", help="PDF file to write.",
+                                         dir_okay=False)]
+DirOption = Annotated[Path, typer.Option("--output", "-o", help="Folder to write the PDFs into "
+                                         "(created if missing).", file_okay=False)]
+IssuerOption = Annotated[str, typer.Option("--issuer", help="Issuer printed on the certificate.")]
+ClusterOption = Annotated[str, typer.Option("--cluster", help="Cluster name on the report.")]
+JobsOption = Annotated[int | None, typer.Option("--jobs", "-j", min=1,
+                                                help="Worker processes (default: all cores).")]
+
+
+def _assess(ledger: Path, factors: Path | None, currency: str, data_dir: Path | None
+            ) -> Assessment:
+    from isbenefit.api import assess
+
+    return assess(ledger, factors=factors, currency=currency, data_dir=data_dir)
+
+
+def _check_target(output: Path) -> None:
+    if not output.parent.is_dir():
+        fail(f"{output}: the folder {output.parent} does not exist. Fix: create it or choose "
+             "another --output.")
+
+
+def statement(ledger: LedgerArgument, org: OrgOption, year: YearOption, output: PdfOption,
+              factors: FactorsOption = None, currency: CurrencyOption = "EUR",
+              data_dir: DataDirOption = None) -> None:
+    """Write the benefit statement of one organisation for one year (PDF)."""
+    from isbenefit.documents import statement_pdf
+    from isbenefit.documents.render import write_atomically
+
+    _check_target(output)
+    with guarded():
+        results = _assess(ledger, factors, currency, data_dir).results
+        write_atomically(output, statement_pdf(results, org, str(year)))
+    console.print(f"statement written to {output}")
+
+
+def certificate(ledger: LedgerArgument, org: OrgOption, year: YearOption, output: PdfOption,
+                issuer: IssuerOption = "isbenefit", factors: FactorsOption = None,
+                currency: CurrencyOption = "EUR", data_dir: DataDirOption = None) -> None:
+    """Write the one-page certificate of one organisation for one year, its claim attached."""
+    from isbenefit.documents import certificate_pdf
+    from isbenefit.documents.claim import claim_exchange_ids
+    from isbenefit.documents.render import write_atomically
+    from isbenefit.documents.shares import find_organisation, require_year
+
+    _check_target(output)
+    with guarded():
+        assessment = _assess(ledger, factors, currency, data_dir)
+        results = assessment.results
+        find_organisation(results, org)
+        require_year(results, str(year), org)
+        rows = assessment.source_rows(claim_exchange_ids(results, org, str(year)))
+        write_atomically(output, certificate_pdf(results, org, str(year), rows, issuer))
+    console.print(f"certificate written to {output}")
+
+
+def report(ledger: LedgerArgument, year: YearOption, output: PdfOption,
+           cluster: ClusterOption = "Industrial symbiosis cluster", factors: FactorsOption = None,
+           currency: CurrencyOption = "EUR", data_dir: DataDirOption = None) -> None:
+    """Write the cluster's annual report for one year (PDF)."""
+    from isbenefit.documents import report_pdf
+    from isbenefit.documents.render import write_atomically
+
+    _check_target(output)
+    with guarded():
+        results = _assess(ledger, factors, currency, data_dir).results
+        write_atomically(output, report_pdf(results, str(year), cluster))
+    console.print(f"report written to {output}")
+
+
+def statements(ledger: LedgerArgument, year: YearOption, output: DirOption,
+               factors: FactorsOption = None, currency: CurrencyOption = "EUR",
+               data_dir: DataDirOption = None, jobs: JobsOption = None) -> None:
+    """Write one statement per organisation with exchanges in the year, on all cores."""
+    _batch("statement", ledger, year, output, factors, currency, data_dir, jobs)
+
+
+def certificates(ledger: LedgerArgument, year: YearOption, output: DirOption,
+                 issuer: IssuerOption = "isbenefit", factors: FactorsOption = None,
+                 currency: CurrencyOption = "EUR", data_dir: DataDirOption = None,
+                 jobs: JobsOption = None) -> None:
+    """Write one certificate per organisation with exchanges in the year, on all cores."""
+    _batch("certificate", ledger, year, output, factors, currency, data_dir, jobs, issuer)
+
+
+def _batch(kind: str, ledger: Path, year: int, output: Path, factors: Path | None,
+           currency: str, data_dir: Path | None, jobs: int | None,
+           issuer: str = "isbenefit") -> None:
+    from isbenefit.documents.batch import plan
+    from isbenefit.documents.claim import claim_exchange_ids
+    from isbenefit.documents.shares import organisations_in_year, require_year
+
+    with guarded():
+        assessment = _assess(ledger, factors, currency, data_dir)
+        results = assessment.results
+        require_year(results, str(year))
+        orgs = organisations_in_year(results, str(year))
+        rows = ({org: assessment.source_rows(claim_exchange_ids(results, org, str(year)))
+                 for org in orgs} if kind == "certificate" else None)
+    output.mkdir(parents=True, exist_ok=True)
+    outcomes = _run_with_progress(results, plan(kind, orgs, str(year), output, rows, issuer),
+                                  jobs, f"{kind}s {year}")
+    failed = [outcome for outcome in outcomes if outcome.error]
+    console.print(f"{len(outcomes) - len(failed)} {kind}s written to {output}"
+                  + (f", {len(failed)} failed:" if failed else ""))
+    for outcome in failed:
+        console.print(f"- {outcome.org_id}: {outcome.error}", markup=False)
+    if failed:
+        raise typer.Exit(EXIT_FAILURE)
+
+
+def _run_with_progress(results: Any, jobs_list: list[Any], workers: int | None,
+                       label: str) -> list[Outcome]:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    from isbenefit.documents.batch import run_batch
+
+    with Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
+                  TimeElapsedColumn(), console=console, transient=False) as progress:
+        task = progress.add_task(label, total=len(jobs_list))
+        return run_batch(results, jobs_list, workers=workers,
+                         on_done=lambda _outcome: progress.advance(task))
+
+
+def register(app: typer.Typer) -> None:
+    """Add the document verbs to the `isbenefit` app."""
+    for command in (statement, certificate, report, statements, certificates):
+        app.command(command.__name__)(command)

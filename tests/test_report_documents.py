@@ -1,0 +1,140 @@
+"""Cluster annual report: totals once per exchange, shares that add up, vector network."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from pypdf import PdfReader
+
+from isbenefit.documents import report_pdf
+from isbenefit.documents.render import render_html
+from isbenefit.documents.report import report_context
+from isbenefit.documents.sample import sample_results
+from isbenefit.errors import InputError
+from tests.documents_helpers import (
+    EPOCH,
+    UNICODE_NAMES,
+    assess_ledger,
+    flat,
+    fmt,
+    no_weasyprint_warnings,
+    pdf_text,
+    row_figures,
+    section,
+    tonnes_kg,
+    unicode_ledger,
+)
+
+KEYS = ("co2e_kg", "water_m3", "virgin_material_t", "landfill_diverted_t", "hazardous_diverted_t")
+
+
+@pytest.fixture(autouse=True)
+def _strict_rendering(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    with no_weasyprint_warnings():
+        yield
+
+
+@pytest.fixture(scope="module")
+def results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    root = tmp_path_factory.mktemp("report")
+    return dict(assess_ledger(unicode_ledger(root / "ledger"), root / "data").results)
+
+
+@pytest.fixture(scope="module")
+def report_text(results: dict[str, Any]) -> str:
+    return pdf_text(report_pdf(results, "2024", "Øresund–Baltic Cluster"))
+
+
+def test_headline_totals_are_annual_and_counted_once(results: dict[str, Any],
+                                                     report_text: str) -> None:
+    year = results["years"]["2024"]
+    inside = [e for e in results["exchanges"] if e["years"].get("2024", 0) > 0]
+    once = sum(e["saved"]["co2e_kg"] * e["years"]["2024"] for e in inside)
+    assert abs(once - year["saved"]["co2e_kg"]) < 1e-6
+    head = flat(section(report_text, "ANNUAL REPORT · 2024", "Network of exchanges"))
+    assert f"{tonnes_kg(year['saved']['co2e_kg'])} t CO₂e" in head
+    assert f"{fmt(year['money']['network'], 0)} EUR" in head
+    assert "annual 2024, each exchange counted once" in head
+    assert "Øresund–Baltic Cluster" in head
+
+
+def test_cumulative_figure_is_labelled_with_its_years(results: dict[str, Any],
+                                                      report_text: str) -> None:
+    total = sum(results["years"][y]["saved"]["co2e_kg"] for y in ("2023", "2024"))
+    head = flat(section(report_text, "CUMULATIVE 2023–2024 (2 YEARS)", "Network of exchanges"))
+    assert f"{tonnes_kg(total)} t CO₂e" in head
+    assert "cumulative 2023–2024 (2 years)" in head
+
+
+def test_organisation_shares_add_up_to_the_totals(results: dict[str, Any],
+                                                  report_text: str) -> None:
+    active = [o for o in results["organisations"] if "2024" in o["years"]]
+    for key in KEYS:
+        shares = sum(o["years"]["2024"]["saved"][key] for o in active)
+        assert abs(shares - results["years"]["2024"]["saved"][key]) < 1e-6
+    table = flat(section(report_text, "By organisation", "Year on year"))
+    for org in active:
+        figures = org["years"]["2024"]
+        assert f"{org['name']} {org['id']}" in table
+        assert row_figures(figures["saved"], figures["money"]) in table
+    totals = results["years"]["2024"]
+    assert f"Total, annual 2024 {row_figures(totals['saved'], totals['money']['network'])}" in table
+
+
+def test_flow_rows_exchange_rows_and_history(results: dict[str, Any], report_text: str) -> None:
+    inside = [e for e in results["exchanges"] if e["years"].get("2024", 0) > 0]
+    flows = flat(section(report_text, "By flow kind", "By organisation"))
+    for flow in sorted({e["flow"] for e in inside}):
+        mine = [e for e in inside if e["flow"] == flow]
+        saved = {k: sum(e["saved"][k] * e["years"]["2024"] for e in mine) for k in KEYS}
+        money = sum(e["money_by_year"]["2024"]["network"] for e in mine)
+        assert f"{flow.capitalize()} {len(mine)} exchange" in flows
+        assert row_figures(saved, money) in flows
+    table = section(report_text, "Exchanges in 2024", "Each exchange's savings")
+    for index, exchange in enumerate(inside):
+        following = inside[index + 1]["id"] if index + 1 < len(inside) else "Total, annual"
+        row = flat(section(table, exchange["id"], following))
+        saved = {k: v * exchange["years"]["2024"] for k, v in exchange["saved"].items()}
+        assert row_figures(saved, exchange["money_by_year"]["2024"]["network"]) in row
+    history = flat(section(report_text, "Year on year", "Exchanges in 2024"))
+    for year, figures in results["years"].items():
+        assert f"{year} " in history
+        assert row_figures(figures["saved"], figures["money"]["network"]) in history
+    for name in UNICODE_NAMES:
+        assert name in report_text
+
+
+def test_network_diagram_is_vector(results: dict[str, Any]) -> None:
+    context = report_context(results, "2024")
+    assert context.network.data.lstrip().startswith((b"<?xml", b"<svg"))
+    assert b"<image" not in context.network.data
+    reader = PdfReader(io.BytesIO(report_pdf(results, "2024")))
+    for page in reader.pages:
+        objects = page.get("/Resources", {}).get("/XObject", {})
+        for item in objects.values():
+            assert item.get_object().get("/Subtype") != "/Image"
+
+
+def test_first_year_has_no_history_nor_cumulative(results: dict[str, Any]) -> None:
+    context = report_context(results, "2023")
+    assert context.cumulative is None and context.history == ()
+    html = render_html("report.html", context)
+    assert "Year on year" not in html and "umulative" not in html.replace("cumulative</em>", "")
+
+
+def test_year_without_exchanges(results: dict[str, Any]) -> None:
+    with pytest.raises(InputError) as caught:
+        report_pdf(results, "2019")
+    assert "2023, 2024" in caught.value.problems[0].fix
+
+
+def test_sample_report_and_determinism() -> None:
+    sample = sample_results()
+    first = report_pdf(sample, "2024")
+    assert first == report_pdf(sample, "2024")
+    text = flat(pdf_text(first))
+    assert tonnes_kg(sample["years"]["2024"]["saved"]["co2e_kg"]) in text
