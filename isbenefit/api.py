@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -21,7 +22,7 @@ from isbenefit.ledger import CheckedSheets, check_sheets
 from isbenefit.ledger_io import ROW_COLUMN, RawLedger, read_ledger
 from isbenefit.rates import Rates, shipped_rates
 from isbenefit.results import Tables, build_tables
-from isbenefit.results_json import results_dict
+from isbenefit.results_json import ResultsSource, results_dict, results_json
 
 
 @dataclass(frozen=True)
@@ -65,7 +66,15 @@ class Assessment:
     @cached_property
     def results(self) -> dict[str, Any]:
         """The results JSON of formats.md section 4, as a dict."""
-        return results_dict(
+        return results_dict(self._results_source)
+
+    def results_json(self) -> bytes:
+        """The results JSON as bytes, byte-identical to serialising :attr:`results`."""
+        return results_json(self._results_source)
+
+    @property
+    def _results_source(self) -> ResultsSource:
+        return ResultsSource(
             self.tables,
             self.sheets.extra_columns,
             self.factor_set,
@@ -112,17 +121,21 @@ def assess(
     ledger (or the factor set) breaks a rule; nothing is computed then.
     """
     factor_set = load_factor_set(factors)
-    raw = read_ledger(ledger)
-    report_currency = currency.strip().upper()
-    problems: list[Problem] = []
-    sheets = check_sheets(raw, problems, report_currency)
-    rates = shipped_rates().overridden(sheets.rates, origin=f"{raw.path.name}, rates sheet")
-    problems.extend(prepare.check_report_currency(rates, report_currency, "--currency"))
-    arrays = _prepare(sheets, factor_set, rates, report_currency, problems)
-    if problems:
-        raise InputError(sorted(problems, key=_reading_order))
+    # Brightway (its import, the cached project, the solves) runs beside the ledger checks:
+    # both take a good part of a second on a large ledger and neither needs the other.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="isbenefit-brightway") as pool:
+        scoring = pool.submit(factor_scores, factor_set, data_dir)
+        raw = read_ledger(ledger)
+        report_currency = currency.strip().upper()
+        problems: list[Problem] = []
+        sheets = check_sheets(raw, problems, report_currency)
+        rates = shipped_rates().overridden(sheets.rates, origin=f"{raw.path.name}, rates sheet")
+        problems.extend(prepare.check_report_currency(rates, report_currency, "--currency"))
+        arrays = _prepare(sheets, factor_set, rates, report_currency, problems)
+        if problems:
+            raise InputError(sorted(problems, key=_reading_order))
+        scores = scoring.result().values
     exchanges, inputs, split = arrays
-    scores = factor_scores(factor_set, data_dir).values
     result = core.compute(
         exchanges,
         inputs,

@@ -71,16 +71,14 @@ def assess(
     """Assess every exchange of LEDGER against its baseline and print the summary."""
     from isbenefit.api import assess as run_assessment
     from isbenefit.output import write_atomic, write_csvs
-    from isbenefit.results_json import dumps
     from isbenefit.summary import print_summary
 
     with guarded():
         assessment = run_assessment(ledger, factors=factors, currency=currency, data_dir=data_dir)
-        results = assessment.results
         if not quiet:
-            print_summary(results, console)
+            print_summary(assessment, console)
         if json_file is not None:
-            write_atomic(json_file, dumps(results).encode("utf-8"))
+            write_atomic(json_file, assessment.results_json())
             console.print(f"results JSON written to {json_file}")
         if csv_dir is not None:
             write_csvs(csv_dir, assessment.tables)

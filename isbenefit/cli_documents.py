@@ -32,20 +32,29 @@ LedgerArgument = Annotated[
     Path, typer.Argument(help="Ledger: an .xlsx workbook, a folder of CSVs, or an exchanges.csv.")
 ]
 OrgOption = Annotated[str, typer.Option("--org", help="Organisation id, as in the ledger.")]
-YearOption = Annotated[int, typer.Option("--year", help="Calendar year, e.g. 2024.", min=1000,
-                                         max=9999)]
-PdfOption = Annotated[Path, typer.Option("--output", "-o", help="PDF file to write.",
-                                         dir_okay=False)]
-DirOption = Annotated[Path, typer.Option("--output", "-o", help="Folder to write the PDFs into "
-                                         "(created if missing).", file_okay=False)]
+YearOption = Annotated[
+    int, typer.Option("--year", help="Calendar year, e.g. 2024.", min=1000, max=9999)
+]
+PdfOption = Annotated[
+    Path, typer.Option("--output", "-o", help="PDF file to write.", dir_okay=False)
+]
+DirOption = Annotated[
+    Path,
+    typer.Option(
+        "--output",
+        "-o",
+        help="Folder to write the PDFs into (created if missing).",
+        file_okay=False,
+    ),
+]
 IssuerOption = Annotated[str, typer.Option("--issuer", help="Issuer printed on the certificate.")]
 ClusterOption = Annotated[str, typer.Option("--cluster", help="Cluster name on the report.")]
-JobsOption = Annotated[int | None, typer.Option("--jobs", "-j", min=1,
-                                                help="Worker processes (default: all cores).")]
+JobsOption = Annotated[
+    int | None, typer.Option("--jobs", "-j", min=1, help="Worker processes (default: all cores).")
+]
 
 
-def _assess(ledger: Path, factors: Path | None, currency: str, data_dir: Path | None
-            ) -> Assessment:
+def _assess(ledger: Path, factors: Path | None, currency: str, data_dir: Path | None) -> Assessment:
     from isbenefit.api import assess
 
     return assess(ledger, factors=factors, currency=currency, data_dir=data_dir)
@@ -53,13 +62,21 @@ def _assess(ledger: Path, factors: Path | None, currency: str, data_dir: Path | 
 
 def _check_target(output: Path) -> None:
     if not output.parent.is_dir():
-        fail(f"{output}: the folder {output.parent} does not exist. Fix: create it or choose "
-             "another --output.")
+        fail(
+            f"{output}: the folder {output.parent} does not exist. Fix: create it or choose "
+            "another --output."
+        )
 
 
-def statement(ledger: LedgerArgument, org: OrgOption, year: YearOption, output: PdfOption,
-              factors: FactorsOption = None, currency: CurrencyOption = "EUR",
-              data_dir: DataDirOption = None) -> None:
+def statement(
+    ledger: LedgerArgument,
+    org: OrgOption,
+    year: YearOption,
+    output: PdfOption,
+    factors: FactorsOption = None,
+    currency: CurrencyOption = "EUR",
+    data_dir: DataDirOption = None,
+) -> None:
     """Write the benefit statement of one organisation for one year (PDF)."""
     from isbenefit.documents import statement_pdf
     from isbenefit.documents.render import write_atomically
@@ -71,9 +88,16 @@ def statement(ledger: LedgerArgument, org: OrgOption, year: YearOption, output: 
     console.print(f"statement written to {output}")
 
 
-def certificate(ledger: LedgerArgument, org: OrgOption, year: YearOption, output: PdfOption,
-                issuer: IssuerOption = "isbenefit", factors: FactorsOption = None,
-                currency: CurrencyOption = "EUR", data_dir: DataDirOption = None) -> None:
+def certificate(
+    ledger: LedgerArgument,
+    org: OrgOption,
+    year: YearOption,
+    output: PdfOption,
+    issuer: IssuerOption = "isbenefit",
+    factors: FactorsOption = None,
+    currency: CurrencyOption = "EUR",
+    data_dir: DataDirOption = None,
+) -> None:
     """Write the one-page certificate of one organisation for one year, its claim attached."""
     from isbenefit.documents import certificate_pdf
     from isbenefit.documents.claim import claim_exchange_ids
@@ -91,9 +115,15 @@ def certificate(ledger: LedgerArgument, org: OrgOption, year: YearOption, output
     console.print(f"certificate written to {output}")
 
 
-def report(ledger: LedgerArgument, year: YearOption, output: PdfOption,
-           cluster: ClusterOption = "Industrial symbiosis cluster", factors: FactorsOption = None,
-           currency: CurrencyOption = "EUR", data_dir: DataDirOption = None) -> None:
+def report(
+    ledger: LedgerArgument,
+    year: YearOption,
+    output: PdfOption,
+    cluster: ClusterOption = "Industrial symbiosis cluster",
+    factors: FactorsOption = None,
+    currency: CurrencyOption = "EUR",
+    data_dir: DataDirOption = None,
+) -> None:
     """Write the cluster's annual report for one year (PDF)."""
     from isbenefit.documents import report_pdf
     from isbenefit.documents.render import write_atomically
@@ -105,24 +135,44 @@ def report(ledger: LedgerArgument, year: YearOption, output: PdfOption,
     console.print(f"report written to {output}")
 
 
-def statements(ledger: LedgerArgument, year: YearOption, output: DirOption,
-               factors: FactorsOption = None, currency: CurrencyOption = "EUR",
-               data_dir: DataDirOption = None, jobs: JobsOption = None) -> None:
+def statements(
+    ledger: LedgerArgument,
+    year: YearOption,
+    output: DirOption,
+    factors: FactorsOption = None,
+    currency: CurrencyOption = "EUR",
+    data_dir: DataDirOption = None,
+    jobs: JobsOption = None,
+) -> None:
     """Write one statement per organisation with exchanges in the year, on all cores."""
     _batch("statement", ledger, year, output, factors, currency, data_dir, jobs)
 
 
-def certificates(ledger: LedgerArgument, year: YearOption, output: DirOption,
-                 issuer: IssuerOption = "isbenefit", factors: FactorsOption = None,
-                 currency: CurrencyOption = "EUR", data_dir: DataDirOption = None,
-                 jobs: JobsOption = None) -> None:
+def certificates(
+    ledger: LedgerArgument,
+    year: YearOption,
+    output: DirOption,
+    issuer: IssuerOption = "isbenefit",
+    factors: FactorsOption = None,
+    currency: CurrencyOption = "EUR",
+    data_dir: DataDirOption = None,
+    jobs: JobsOption = None,
+) -> None:
     """Write one certificate per organisation with exchanges in the year, on all cores."""
     _batch("certificate", ledger, year, output, factors, currency, data_dir, jobs, issuer)
 
 
-def _batch(kind: str, ledger: Path, year: int, output: Path, factors: Path | None,
-           currency: str, data_dir: Path | None, jobs: int | None,
-           issuer: str = "isbenefit") -> None:
+def _batch(
+    kind: str,
+    ledger: Path,
+    year: int,
+    output: Path,
+    factors: Path | None,
+    currency: str,
+    data_dir: Path | None,
+    jobs: int | None,
+    issuer: str = "isbenefit",
+) -> None:
     from isbenefit.documents.batch import plan
     from isbenefit.documents.claim import claim_exchange_ids
     from isbenefit.documents.shares import organisations_in_year, require_year
@@ -132,31 +182,48 @@ def _batch(kind: str, ledger: Path, year: int, output: Path, factors: Path | Non
         results = assessment.results
         require_year(results, str(year))
         orgs = organisations_in_year(results, str(year))
-        rows = ({org: assessment.source_rows(claim_exchange_ids(results, org, str(year)))
-                 for org in orgs} if kind == "certificate" else None)
+        rows = (
+            {
+                org: assessment.source_rows(claim_exchange_ids(results, org, str(year)))
+                for org in orgs
+            }
+            if kind == "certificate"
+            else None
+        )
     output.mkdir(parents=True, exist_ok=True)
-    outcomes = _run_with_progress(results, plan(kind, orgs, str(year), output, rows, issuer),
-                                  jobs, f"{kind}s {year}")
+    outcomes = _run_with_progress(
+        results, plan(kind, orgs, str(year), output, rows, issuer), jobs, f"{kind}s {year}"
+    )
     failed = [outcome for outcome in outcomes if outcome.error]
-    console.print(f"{len(outcomes) - len(failed)} {kind}s written to {output}"
-                  + (f", {len(failed)} failed:" if failed else ""))
+    console.print(
+        f"{len(outcomes) - len(failed)} {kind}s written to {output}"
+        + (f", {len(failed)} failed:" if failed else "")
+    )
     for outcome in failed:
         console.print(f"- {outcome.org_id}: {outcome.error}", markup=False)
     if failed:
         raise typer.Exit(EXIT_FAILURE)
 
 
-def _run_with_progress(results: Any, jobs_list: list[Any], workers: int | None,
-                       label: str) -> list[Outcome]:
+def _run_with_progress(
+    results: Any, jobs_list: list[Any], workers: int | None, label: str
+) -> list[Outcome]:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
     from isbenefit.documents.batch import run_batch
 
-    with Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
-                  TimeElapsedColumn(), console=console, transient=False) as progress:
+    with Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=False,
+    ) as progress:
         task = progress.add_task(label, total=len(jobs_list))
-        return run_batch(results, jobs_list, workers=workers,
-                         on_done=lambda _outcome: progress.advance(task))
+        return run_batch(
+            results, jobs_list, workers=workers, on_done=lambda _outcome: progress.advance(task)
+        )
 
 
 def register(app: typer.Typer) -> None:

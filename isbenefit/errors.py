@@ -64,3 +64,7 @@ class FactorSetError(InputError):
 
 class BrightwayError(RuntimeError, IsbenefitError):
     """Brightway could not build or compute the factor scores."""
+
+
+class ComputationError(ArithmeticError, IsbenefitError):
+    """A computed figure is not finite: a factor or an input the checks did not catch."""

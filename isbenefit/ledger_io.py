@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +21,7 @@ from isbenefit.errors import InputError, Problem
 
 SHEETS = ("organisations", "exchanges", "inputs", "rates")
 ROW_COLUMN = "_row"
+_PADDING = re.compile(r"(^|\x1f)\s|\s($|\x1f)")
 FIRST_DATA_ROW = 2
 
 
@@ -215,7 +217,10 @@ def _as_sheet(table: pd.DataFrame, sheet: str, file: str) -> RawSheet:
         seen.add(column)
     if problems:
         raise InputError(problems)
-    table = table.astype(str).apply(lambda column: column.str.strip())
+    table = table.astype(str)
+    padded = [c for c in table.columns if _has_padding(table[c])]
+    if padded:
+        table[padded] = table[padded].apply(lambda column: column.str.strip())
     table.columns = pd.Index(columns)
     unnamed = [c for c in columns if not c or c.startswith("unnamed:")]
     for column in unnamed:
@@ -236,3 +241,9 @@ def _as_sheet(table: pd.DataFrame, sheet: str, file: str) -> RawSheet:
     table[ROW_COLUMN] = range(FIRST_DATA_ROW, FIRST_DATA_ROW + len(table))
     blank = (table.drop(columns=ROW_COLUMN) == "").all(axis=1)
     return RawSheet(sheet, file, table.loc[~blank].reset_index(drop=True))
+
+
+def _has_padding(column: pd.Series) -> bool:
+    """Whether any cell starts or ends with whitespace (one C-level scan, not one per cell)."""
+    joined = "\x1f".join(column.tolist())
+    return _PADDING.search(joined) is not None

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from isbenefit.core import MONEY, ROLES, SAVED, CoreResult, YearSplit
+from isbenefit.errors import ComputationError
 from isbenefit.factorset import INDICATORS, FactorSet
 
 SAVED_COLUMNS = [f"saved_{name}" for name in SAVED]
@@ -91,6 +92,7 @@ def build_tables(
             **{name: result.lines.impacts[name] for name in INDICATORS},
         }
     )
+    _require_finite(per_exchange)
     exchange_years = _exchange_years(ids, split, result)
     credits = _credits(exchanges, exchange_years)
     organisation_years = credits.groupby(["organisation", "year"], sort=True).sum().reset_index()
@@ -151,3 +153,14 @@ def _credits(exchanges: pd.DataFrame, exchange_years: pd.DataFrame) -> pd.DataFr
 def iso_dates(days: pd.Series) -> np.ndarray:
     """Days since 1970-01-01 as ISO date text."""
     return days.to_numpy(dtype="int64").astype("datetime64[D]").astype(str).astype(object)
+
+
+def _require_finite(per_exchange: pd.DataFrame) -> None:
+    figures = [f"{side}_{name}" for side in ("baseline", "symbiosis") for name in INDICATORS]
+    computed = per_exchange[[*figures, *SAVED_COLUMNS, *MONEY_COLUMNS]]
+    bad = ~np.isfinite(computed.to_numpy(dtype=float)).all(axis=1)
+    if bad.any():
+        raise ComputationError(
+            f"figures of exchanges {', '.join(per_exchange['id'][bad].head(5))} are not finite; "
+            "check the factor set's values for the activities they use"
+        )

@@ -7,10 +7,17 @@ extensions (exchange details, `money_by_year`, organisation `years`, `factors`,
 
 from __future__ import annotations
 
-import json
+import gc
+import os
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from multiprocessing import get_all_start_methods, get_context
 from typing import Any
 
 import numpy as np
+import orjson
 import pandas as pd
 
 from isbenefit import __version__
@@ -38,21 +45,94 @@ DESCRIBED_COLUMNS = (
 OPTIONAL_TEXT = ("baseline_disposal", "baseline_supply", "evidence")
 
 
-def results_dict(
-    tables: Tables,
-    extra_columns: tuple[str, ...],
-    factor_set: FactorSet,
-    scores: dict[str, np.ndarray],
-    currency: str,
-    ledger: dict[str, str],
-) -> dict[str, Any]:
+@dataclass(frozen=True)
+class ResultsSource:
+    """What the results JSON is made from."""
+
+    tables: Tables
+    extra_columns: tuple[str, ...]
+    factor_set: FactorSet
+    scores: dict[str, np.ndarray]
+    currency: str
+    ledger: dict[str, str]
+
+
+def results_dict(source: ResultsSource) -> dict[str, Any]:
+    """The results as a dict (exchanges included)."""
+    with _no_cycle_collection():
+        return _results_dict(source, _exchanges(source.tables, source.extra_columns))
+
+
+def results_json(source: ResultsSource) -> bytes:
+    """The results JSON; the same bytes as ``dumps(results_dict(source))``.
+
+    On large ledgers the exchanges are encoded in slices by forked worker processes.
+    """
+    head = _results_dict(source, [])
+    parts = []
+    for key, value in head.items():
+        encoded = _encoded_exchanges(source) if key == "exchanges" else orjson.dumps(value)
+        parts.append(orjson.dumps(key) + b":" + encoded)
+    return b"{" + b",".join(parts) + b"}\n"
+
+
+@contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    # Millions of small dicts are built here; the cycle collector only slows that down.
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
+_FORK_SOURCE: ResultsSource | None = None
+PARALLEL_FROM = 20_000
+
+
+def _encoded_exchanges(source: ResultsSource, workers: int | None = None) -> bytes:
+    count = len(source.tables.exchanges)
+    workers = workers or min(4, os.cpu_count() or 1)
+    if count < PARALLEL_FROM or workers < 2 or "fork" not in get_all_start_methods():
+        with _no_cycle_collection():
+            return orjson.dumps(_exchanges(source.tables, source.extra_columns))
+    global _FORK_SOURCE  # noqa: PLW0603 - read by the forked workers, never written there
+    _FORK_SOURCE = source
+    edges = np.linspace(0, count, workers + 1).astype(int).tolist()
+    try:
+        with ProcessPoolExecutor(workers, mp_context=get_context("fork")) as pool:
+            chunks = list(pool.map(_encode_slice, edges[:-1], edges[1:]))
+    finally:
+        _FORK_SOURCE = None
+    return b"[" + b",".join(chunk[1:-1] for chunk in chunks if len(chunk) > 2) + b"]"
+
+
+def _encode_slice(start: int, stop: int) -> bytes:
+    if _FORK_SOURCE is None:
+        raise RuntimeError("_encode_slice runs only in workers forked by _encoded_exchanges")
+    with _no_cycle_collection():
+        tables = slice_exchanges(_FORK_SOURCE.tables, start, stop)
+        return orjson.dumps(_exchanges(tables, _FORK_SOURCE.extra_columns))
+
+
+def slice_exchanges(tables: Tables, start: int, stop: int) -> Tables:
+    """The exchanges start..stop (canonical order) with their lines and year rows."""
+    exchanges = tables.exchanges.iloc[start:stop]
+    wanted = set(exchanges["id"].tolist())
+    lines = tables.lines.loc[tables.lines["exchange"].isin(wanted)]
+    years = tables.exchange_years.loc[tables.exchange_years["exchange"].isin(wanted)]
+    return replace(tables, exchanges=exchanges, lines=lines, exchange_years=years)
+
+
+def _results_dict(source: ResultsSource, exchanges: list[dict[str, Any]]) -> dict[str, Any]:
+    tables = source.tables
     return {
         "schema": SCHEMA,
         "isbenefit_version": __version__,
-        "factor_set": factor_set.describe(),
-        "currency": currency,
-        "ledger": ledger,
-        "exchanges": _exchanges(tables, extra_columns),
+        "factor_set": source.factor_set.describe(),
+        "currency": source.currency,
+        "ledger": source.ledger,
+        "exchanges": exchanges,
         "organisations": _organisations(tables),
         "years": {
             str(row["year"]): {"saved": _saved(row), "money": _network_money(row)}
@@ -62,52 +142,108 @@ def results_dict(
             "saved": _saved(tables.totals.iloc[0]),
             "money": _network_money(tables.totals.iloc[0]),
         },
-        **_factors(tables, factor_set, scores),
+        **_factors(tables, source.factor_set, source.scores),
     }
 
 
-def dumps(results: dict[str, Any]) -> str:
-    """Serialise results; the same results always give the same text."""
-    return json.dumps(results, ensure_ascii=False, indent=1, allow_nan=False) + "\n"
+def dumps(results: dict[str, Any]) -> bytes:
+    """Serialise results as compact UTF-8 JSON; the same results always give the same bytes.
+
+    Compact because a cluster ledger gives hundreds of megabytes; `jq .` indents it.
+    """
+    return orjson.dumps(results, option=orjson.OPT_APPEND_NEWLINE)
 
 
 def _exchanges(tables: Tables, extra_columns: tuple[str, ...]) -> list[dict[str, Any]]:
+    """One JSON object per exchange, built column by column (fast for 100,000s of rows)."""
     exchanges = tables.exchanges
-    lines = tables.lines.to_dict("records")
-    line_positions = pd.Index(exchanges["id"]).get_indexer(tables.lines["exchange"])
-    line_bounds = np.searchsorted(line_positions, np.arange(len(exchanges)), side="left")
-    line_ends = [*line_bounds[1:], len(lines)]
-    years = _by_exchange(tables.exchange_years)
-    records = []
-    for index, row in enumerate(exchanges.to_dict("records")):
-        exchange_id = row["id"]
-        records.append(
-            {
-                "id": exchange_id,
-                "supplier": row["supplier"],
-                "receiver": row["receiver"],
-                **{c: _plain(row[c], c) for c in DESCRIBED_COLUMNS},
-                "years": {y: f for y, f, _ in years[exchange_id]},
-                "baseline": {n: float(row[f"baseline_{n}"]) for n in INDICATORS},
-                "symbiosis": {n: float(row[f"symbiosis_{n}"]) for n in INDICATORS},
-                "saved": _saved(row),
-                "money": {n: float(row[f"money_{n}"]) for n in MONEY},
-                "money_by_year": {y: m for y, _, m in years[exchange_id]},
-                "lines": [_line(line) for line in lines[line_bounds[index] : line_ends[index]]],
-                "extra": {c: str(row[c]) for c in extra_columns},
-            }
+    column = {name: exchanges[name].tolist() for name in exchanges.columns}
+    for name in OPTIONAL_TEXT:
+        column[name] = [value or None for value in column[name]]
+    groups = {
+        group: _objects(names, [column[f"{prefix}{name}"] for name in names])
+        for group, prefix, names in (
+            ("baseline", "baseline_", INDICATORS),
+            ("symbiosis", "symbiosis_", INDICATORS),
+            ("saved", "saved_", SAVED),
+            ("money", "money_", MONEY),
         )
+    }
+    groups["extra"] = (
+        _objects(extra_columns, [[str(v) for v in column[name]] for name in extra_columns])
+        if extra_columns
+        else [{} for _ in range(len(exchanges))]
+    )
+    lines = _lines(tables)
+    line_bounds = _bounds(
+        pd.Index(exchanges["id"]).get_indexer(tables.lines["exchange"]), len(exchanges)
+    )
+    fractions, money_by_year, year_bounds = _years_by_exchange(tables, exchanges)
+    heads = _objects(
+        ("id", "supplier", "receiver", *DESCRIBED_COLUMNS),
+        [column[name] for name in ("id", "supplier", "receiver", *DESCRIBED_COLUMNS)],
+    )
+    records = []
+    for index, head in enumerate(heads):
+        first, last = year_bounds[index], year_bounds[index + 1]
+        head["years"] = dict(fractions[first:last])
+        head["baseline"] = groups["baseline"][index]
+        head["symbiosis"] = groups["symbiosis"][index]
+        head["saved"] = groups["saved"][index]
+        head["money"] = groups["money"][index]
+        head["money_by_year"] = dict(money_by_year[first:last])
+        head["lines"] = lines[line_bounds[index] : line_bounds[index + 1]]
+        head["extra"] = groups["extra"][index]
+        records.append(head)
     return records
 
 
-def _by_exchange(exchange_years: pd.DataFrame) -> dict[str, list[tuple[str, float, dict]]]:
-    grouped: dict[str, list[tuple[str, float, dict]]] = {}
-    for row in exchange_years.to_dict("records"):
-        money = {n: float(row[f"money_{n}"]) for n in MONEY}
-        grouped.setdefault(row["exchange"], []).append(
-            (str(row["year"]), float(row["fraction"]), money)
+def _objects(keys: tuple[str, ...], columns: list[list[Any]]) -> list[dict[str, Any]]:
+    """Row dicts from parallel column lists (at least one key)."""
+    return [dict(zip(keys, values, strict=True)) for values in zip(*columns, strict=True)]
+
+
+def _bounds(sorted_positions: np.ndarray, count: int) -> list[int]:
+    """Start of each position's run in a sorted array, plus the end: slice i is [b[i], b[i+1])."""
+    return np.searchsorted(sorted_positions, np.arange(count + 1), side="left").tolist()
+
+
+def _lines(tables: Tables) -> list[dict[str, Any]]:
+    lines = tables.lines
+    return [
+        {
+            "role": role,
+            "activity": activity,
+            "amount": amount,
+            "unit": unit,
+            "co2e_kg": co2e,
+            "water_m3": water,
+        }
+        for role, activity, amount, unit, co2e, water in zip(
+            lines["role"].tolist(),
+            lines["activity"].tolist(),
+            lines["amount"].tolist(),
+            lines["unit"].tolist(),
+            lines["co2e_kg"].tolist(),
+            lines["water_m3"].tolist(),
+            strict=True,
         )
-    return grouped
+    ]
+
+
+def _years_by_exchange(
+    tables: Tables, exchanges: pd.DataFrame
+) -> tuple[list[tuple[str, float]], list[tuple[str, dict[str, float]]], list[int]]:
+    """(year, fraction) and (year, money) per exchange-year in exchange order, and bounds."""
+    table = tables.exchange_years
+    years = [str(year) for year in table["year"].tolist()]
+    money = _objects(MONEY, [table[f"money_{name}"].tolist() for name in MONEY])
+    positions = pd.Index(exchanges["id"]).get_indexer(table["exchange"])
+    return (
+        list(zip(years, table["fraction"].tolist(), strict=True)),
+        list(zip(years, money, strict=True)),
+        _bounds(positions, len(exchanges)),
+    )
 
 
 def _organisations(tables: Tables) -> list[dict[str, Any]]:
@@ -166,24 +302,6 @@ def _factors(
         for key in keys
     ]
     return {"factors": factors, "sources": sources}
-
-
-def _plain(value: Any, column: str) -> Any:
-    if column in OPTIONAL_TEXT:
-        return _text_or_none(value)
-    if isinstance(value, np.generic):
-        return value.item()
-    return value
-
-
-def _line(line: dict[Any, Any]) -> dict[str, Any]:
-    return {
-        "role": line["role"],
-        "activity": line["activity"],
-        "amount": float(line["amount"]),
-        "unit": line["unit"],
-        **{n: float(line[n]) for n in INDICATORS},
-    }
 
 
 def _saved(row: Any) -> dict[str, float]:

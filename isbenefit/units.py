@@ -37,12 +37,34 @@ class UnitError(ValueError):
 
 # Metric units only: "ton", "tons" or "gallon" name different quantities in different
 # countries, a classic x1000 or x0.9 trap, so they are refused rather than guessed.
-ACCEPTED_UNITS = frozenset({
-    "g", "kg", "t", "tonne", "Mg", "kt",
-    "Wh", "kWh", "MWh", "GWh", "TWh", "J", "kJ", "MJ", "GJ", "TJ",
-    "m3", "dm3", "cm3", "l", "L", "ml", "hl",
-    "tkm",
-})
+ACCEPTED_UNITS = frozenset(
+    {
+        "g",
+        "kg",
+        "t",
+        "tonne",
+        "Mg",
+        "kt",
+        "Wh",
+        "kWh",
+        "MWh",
+        "GWh",
+        "TWh",
+        "J",
+        "kJ",
+        "MJ",
+        "GJ",
+        "TJ",
+        "m3",
+        "dm3",
+        "cm3",
+        "l",
+        "L",
+        "ml",
+        "hl",
+        "tkm",
+    }
+)
 
 
 @cache

@@ -15,8 +15,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import typer
 from pypdf import PdfReader
 
+from isbenefit.cli_documents import register
 from isbenefit.documents.batch import Job
 from tests.conftest import TINY_FACTORS, write_ledger
 
@@ -132,6 +134,18 @@ def unicode_ledger(folder: Path, names: tuple[str, ...] = UNICODE_NAMES) -> Path
                      for org, name, country in zip(ids, names, ("DK", "FI", "PL", "LT", "LV"),
                                                    strict=False)]
     return write_ledger(folder, exchanges, inputs=inputs, organisations=organisations)
+
+
+def documents_app() -> typer.Typer:
+    """A CLI app holding the document verbs, as `isbenefit` registers them."""
+    app = typer.Typer(pretty_exceptions_enable=False, add_completion=False)
+
+    @app.callback()
+    def main() -> None:
+        """isbenefit documents."""
+
+    register(app)
+    return app
 
 
 def assess_ledger(ledger: Path, data_dir: Path) -> Any:

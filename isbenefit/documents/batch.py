@@ -85,15 +85,26 @@ def file_name(kind: str, org_id: str, year: str) -> str:
     return f"{kind}-{year}-{safe}.pdf"
 
 
-def plan(kind: str, org_ids: Sequence[str], year: str, out_dir: Path,
-         rows_by_org: Mapping[str, LedgerRows] | None = None,
-         issuer: str = DEFAULT_ISSUER) -> list[Job]:
+def plan(
+    kind: str,
+    org_ids: Sequence[str],
+    year: str,
+    out_dir: Path,
+    rows_by_org: Mapping[str, LedgerRows] | None = None,
+    issuer: str = DEFAULT_ISSUER,
+) -> list[Job]:
     """One job per organisation, writing into ``out_dir``."""
     if kind not in KINDS:
         raise ValueError(f"unknown document kind {kind!r}; expected one of {KINDS}")
     return [
-        Job(kind, org, year, out_dir / file_name(kind, org, year),
-            (rows_by_org or {}).get(org), issuer)
+        Job(
+            kind,
+            org,
+            year,
+            out_dir / file_name(kind, org, year),
+            (rows_by_org or {}).get(org),
+            issuer,
+        )
         for org in org_ids
     ]
 
@@ -122,9 +133,14 @@ def default_workers() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
-def run_batch(results: Results, jobs: Sequence[Job], *, workers: int | None = None,
-              renderer: Renderer = render_job,
-              on_done: Callable[[Outcome], Any] | None = None) -> list[Outcome]:
+def run_batch(
+    results: Results,
+    jobs: Sequence[Job],
+    *,
+    workers: int | None = None,
+    renderer: Renderer = render_job,
+    on_done: Callable[[Outcome], Any] | None = None,
+) -> list[Outcome]:
     """Run ``jobs`` on a process pool; outcomes in job order. ``on_done`` sees each as it ends."""
     workers = max(1, min(workers or default_workers(), len(jobs) or 1))
     outcomes: dict[str, Outcome] = {}

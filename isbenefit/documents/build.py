@@ -15,8 +15,9 @@ def statement_pdf(results: Results, org_id: str, year: str) -> bytes:
     return render_pdf("statement.html", statement_context(results, org_id, year))
 
 
-def certificate_pdf(results: Results, org_id: str, year: str, ledger_rows: LedgerRows,
-                    issuer: str = DEFAULT_ISSUER) -> bytes:
+def certificate_pdf(
+    results: Results, org_id: str, year: str, ledger_rows: LedgerRows, issuer: str = DEFAULT_ISSUER
+) -> bytes:
     """The one-page certificate of ``org_id`` for ``year``, its claim data attached."""
     made = certificate(results, org_id, year, ledger_rows, issuer)
     return render_pdf("certificate.html", made.context, made.attachments)

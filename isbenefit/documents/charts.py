@@ -53,8 +53,9 @@ def to_svg(figure: Figure) -> bytes:
     """The figure as stable SVG bytes."""
     FigureCanvasSVG(figure)
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="svg", metadata={"Date": None}, bbox_inches="tight",
-                   pad_inches=0.04)
+    figure.savefig(
+        buffer, format="svg", metadata={"Date": None}, bbox_inches="tight", pad_inches=0.04
+    )
     return buffer.getvalue()
 
 
@@ -80,7 +81,9 @@ def shorten(text: str, limit: int = 34) -> str:
 
 
 def emissions_by_exchange(
-    labels: Sequence[str], baseline_t: Sequence[float], symbiosis_t: Sequence[float],
+    labels: Sequence[str],
+    baseline_t: Sequence[float],
+    symbiosis_t: Sequence[float],
 ) -> bytes:
     """Grouped horizontal bars: baseline versus symbiosis emissions per exchange (t CO2e)."""
     with chart_style():
@@ -89,10 +92,20 @@ def emissions_by_exchange(
         axes = figure.add_subplot()
         positions = list(range(len(labels)))[::-1]
         bar = 0.38
-        axes.barh([p + bar / 2 for p in positions], baseline_t, height=bar, color=BASELINE,
-                  label="Baseline (without the exchange)")
-        axes.barh([p - bar / 2 for p in positions], symbiosis_t, height=bar, color=SYMBIOSIS,
-                  label="Symbiosis (with the exchange)")
+        axes.barh(
+            [p + bar / 2 for p in positions],
+            baseline_t,
+            height=bar,
+            color=BASELINE,
+            label="Baseline (without the exchange)",
+        )
+        axes.barh(
+            [p - bar / 2 for p in positions],
+            symbiosis_t,
+            height=bar,
+            color=SYMBIOSIS,
+            label="Symbiosis (with the exchange)",
+        )
         axes.set_yticks(positions, labels=[shorten(label) for label in labels])
         _tidy(axes, "t CO\u2082e")
         axes.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=2)

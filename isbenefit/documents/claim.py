@@ -36,7 +36,11 @@ LedgerRows = Mapping[str, Sequence[Mapping[str, str]]]
 def canonical_json(value: Any) -> bytes:
     """Canonical JSON bytes: sorted keys, compact separators, UTF-8 text."""
     return json.dumps(
-        value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False,
+        value,
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
+        allow_nan=False,
     ).encode("utf-8")
 
 
@@ -46,7 +50,10 @@ def claim_exchange_ids(results: Results, org_id: str, year: str) -> list[str]:
 
 
 def build_claim(
-    results: Results, org_id: str, year: str, ledger_rows: LedgerRows,
+    results: Results,
+    org_id: str,
+    year: str,
+    ledger_rows: LedgerRows,
 ) -> dict[str, Any]:
     """The claim of ``org_id`` for ``year`` (see the module docstring)."""
     org = find_organisation(results, org_id)
@@ -58,8 +65,10 @@ def build_claim(
         "schema": CLAIM_SCHEMA,
         "year": year,
         "currency": results["currency"],
-        "factor_set": {"id": results["factor_set"]["id"],
-                       "version": results["factor_set"]["version"]},
+        "factor_set": {
+            "id": results["factor_set"]["id"],
+            "version": results["factor_set"]["version"],
+        },
         "organisation": {key: org.get(key) for key in ("id", "name", "country", "sme")},
         "credited": org["years"][year],
         "exchanges": exchanges,
@@ -91,11 +100,13 @@ def ledger_csvs(ledger_rows: LedgerRows) -> dict[str, bytes]:
     for sheet, rows in sorted(ledger_rows.items()):
         if not rows:
             continue
-        columns = list(dict.fromkeys(
-            key for row in rows for key in row if not str(key).startswith("_")))
+        columns = list(
+            dict.fromkeys(key for row in rows for key in row if not str(key).startswith("_"))
+        )
         buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n",
-                                extrasaction="ignore")
+        writer = csv.DictWriter(
+            buffer, fieldnames=columns, lineterminator="\n", extrasaction="ignore"
+        )
         writer.writeheader()
         writer.writerows(rows)
         files[f"{sheet}.csv"] = buffer.getvalue().encode("utf-8")

@@ -70,19 +70,21 @@ class Figure:
 
 @dataclass(frozen=True)
 class Image:
-    """A generated vector image (chart, diagram, QR code) served to the renderer.
+    """A generated image (chart, diagram, QR code) served to the renderer.
 
     Attributes:
         name: unique name within the document.
         title: heading printed above it.
         caption: text printed below it.
-        data: the SVG bytes.
+        data: the image bytes (SVG unless ``media_type`` says otherwise).
+        media_type: MIME type of ``data``.
     """
 
     name: str
     title: str
     caption: str
     data: bytes
+    media_type: str = "image/svg+xml"
 
     @property
     def src(self) -> str:
@@ -234,24 +236,27 @@ def make_meta(results: Results, title: str, author: str, subject: str, keywords:
 
 
 def headline(
-    saved: Mapping[str, float], money: float, currency: str, basis: str,
+    saved: Mapping[str, float],
+    money: float,
+    currency: str,
+    basis: str,
 ) -> tuple[Figure, ...]:
     """The five headline figures of the issue, plus the money delta."""
     return (
-        Figure("CO\u2082e avoided", numbers.tonnes_from_kg(saved["co2e_kg"]), "t CO\u2082e",
-               basis),
+        Figure("CO\u2082e avoided", numbers.tonnes_from_kg(saved["co2e_kg"]), "t CO\u2082e", basis),
         Figure("Water saved", numbers.water(saved["water_m3"]), "m\u00b3", basis),
         Figure("Virgin material saved", numbers.tonnes(saved["virgin_material_t"]), "t", basis),
-        Figure("Diverted from landfill", numbers.tonnes(saved["landfill_diverted_t"]), "t",
-               basis),
+        Figure("Diverted from landfill", numbers.tonnes(saved["landfill_diverted_t"]), "t", basis),
         Figure("Money effect", numbers.money(money), currency, basis),
     )
 
 
 def organisation(record: Mapping[str, Any]) -> Organisation:
     return Organisation(
-        id=str(record["id"]), name=display_name(record),
-        country=str(record.get("country") or ""), sme=str(record.get("sme") or ""),
+        id=str(record["id"]),
+        name=display_name(record),
+        country=str(record.get("country") or ""),
+        sme=str(record.get("sme") or ""),
     )
 
 
@@ -272,13 +277,16 @@ def baseline_words(exchange: Mapping[str, Any], factors: Mapping[str, Mapping[st
     """The no-symbiosis alternative of an exchange, in a sentence."""
     parts = []
     if exchange.get("baseline_disposal"):
-        parts.append(f"the supplier would send it to "
-                     f"{activity_name(factors, exchange['baseline_disposal'])}")
+        parts.append(
+            f"the supplier would send it to {activity_name(factors, exchange['baseline_disposal'])}"
+        )
     if exchange.get("baseline_supply"):
         ratio = float(exchange["substitution_ratio"])
         ratio_text = "" if ratio == 1 else f" ({numbers.factor(ratio)} per unit received)"
-        parts.append(f"the receiver would use "
-                     f"{activity_name(factors, exchange['baseline_supply'])}{ratio_text}")
+        parts.append(
+            f"the receiver would use "
+            f"{activity_name(factors, exchange['baseline_supply'])}{ratio_text}"
+        )
     text = "; ".join(parts) or "no baseline given"
     return text[0].upper() + text[1:] + "."
 
@@ -287,8 +295,9 @@ def used_activities(exchanges: Iterable[Mapping[str, Any]]) -> list[str]:
     return sorted({str(line["activity"]) for e in exchanges for line in e["lines"]})
 
 
-def annex(results: Results, activities: Iterable[str]) -> tuple[tuple[FactorRow, ...],
-                                                                  tuple[SourceRow, ...]]:
+def annex(
+    results: Results, activities: Iterable[str]
+) -> tuple[tuple[FactorRow, ...], tuple[SourceRow, ...]]:
     """Factor rows for ``activities`` and the sources they cite."""
     sources = {str(s["key"]): s for s in results["sources"]}
     factors = factors_by_id(results)
@@ -298,20 +307,33 @@ def annex(results: Results, activities: Iterable[str]) -> tuple[tuple[FactorRow,
         if factor is None:
             continue
         source = sources.get(str(factor["source"]), {})
-        rows.append(FactorRow(
-            id=activity, name=str(factor["name"]), kind=str(factor["kind"]),
-            unit=str(factor["unit"]), location=str(factor.get("location") or ""),
-            co2e=numbers.factor(float(factor["co2e_kg"])),
-            water=numbers.factor(float(factor.get("water_m3") or 0.0)),
-            source=str(source.get("title") or factor["source"]),
-            source_ref=str(factor.get("source_ref") or ""), year=str(factor.get("year") or ""),
-            licence=str(source.get("licence") or ""),
-        ))
+        rows.append(
+            FactorRow(
+                id=activity,
+                name=str(factor["name"]),
+                kind=str(factor["kind"]),
+                unit=str(factor["unit"]),
+                location=str(factor.get("location") or ""),
+                co2e=numbers.factor(float(factor["co2e_kg"])),
+                water=numbers.factor(float(factor.get("water_m3") or 0.0)),
+                source=str(source.get("title") or factor["source"]),
+                source_ref=str(factor.get("source_ref") or ""),
+                year=str(factor.get("year") or ""),
+                licence=str(source.get("licence") or ""),
+            )
+        )
     cited = {str(factors[row.id]["source"]) for row in rows}
     source_rows = tuple(
-        SourceRow(key=str(s["key"]), title=str(s["title"]), publisher=str(s["publisher"]),
-                  year=str(s["year"]), url=str(s["url"]), licence=str(s["licence"]))
-        for s in results["sources"] if str(s["key"]) in cited
+        SourceRow(
+            key=str(s["key"]),
+            title=str(s["title"]),
+            publisher=str(s["publisher"]),
+            year=str(s["year"]),
+            url=str(s["url"]),
+            licence=str(s["licence"]),
+        )
+        for s in results["sources"]
+        if str(s["key"]) in cited
     )
     return tuple(rows), source_rows
 

@@ -49,6 +49,27 @@ class Edge:
     weight: float
 
 
+def ring_order(node_ids: Sequence[str], edges: Sequence[Edge]) -> list[str]:
+    """Nodes in breadth-first order over the exchanges, so partners sit side by side."""
+    neighbours: dict[str, list[str]] = {node: [] for node in node_ids}
+    for edge in edges:
+        neighbours[edge.supplier].append(edge.receiver)
+        neighbours[edge.receiver].append(edge.supplier)
+    order: list[str] = []
+    seen: set[str] = set()
+    for start in node_ids:
+        queue = [start] if start not in seen else []
+        seen.add(start)
+        while queue:
+            node = queue.pop(0)
+            order.append(node)
+            for other in neighbours[node]:
+                if other not in seen:
+                    seen.add(other)
+                    queue.append(other)
+    return order
+
+
 def _layout(node_ids: Sequence[str]) -> dict[str, tuple[float, float]]:
     count = max(len(node_ids), 1)
     return {
@@ -57,8 +78,7 @@ def _layout(node_ids: Sequence[str]) -> dict[str, tuple[float, float]]:
     }
 
 
-def _draw_edges(axes: Axes, edges: Sequence[Edge],
-                where: dict[str, tuple[float, float]]) -> None:
+def _draw_edges(axes: Axes, edges: Sequence[Edge], where: dict[str, tuple[float, float]]) -> None:
     heaviest = max((abs(edge.weight) for edge in edges), default=0.0)
     seen: Counter[tuple[str, str]] = Counter()
     for edge in edges:
@@ -67,40 +87,52 @@ def _draw_edges(axes: Axes, edges: Sequence[Edge],
         seen[pair] += 1
         share = abs(edge.weight) / heaviest if heaviest > 0 else 1.0
         arrow = FancyArrowPatch(
-            where[edge.supplier], where[edge.receiver],
+            where[edge.supplier],
+            where[edge.receiver],
             connectionstyle=f"arc3,rad={0.12 + 0.1 * rank}",
-            arrowstyle="-|>,head_length=4,head_width=2.4", mutation_scale=1.0,
+            arrowstyle="-|>,head_length=4,head_width=2.4",
+            mutation_scale=1.0,
             linewidth=_MIN_WIDTH + (_MAX_WIDTH - _MIN_WIDTH) * share,
             linestyle="--" if edge.weight < 0 else "-",
-            color=FLOW_COLOURS.get(edge.flow, OTHER_COLOUR), alpha=0.8,
-            shrinkA=9, shrinkB=9, zorder=1,
+            color=FLOW_COLOURS.get(edge.flow, OTHER_COLOUR),
+            alpha=0.8,
+            shrinkA=9,
+            shrinkB=9,
+            zorder=1,
         )
         axes.add_patch(arrow)
 
 
-def _draw_nodes(axes: Axes, nodes: Sequence[tuple[str, str]],
-                where: dict[str, tuple[float, float]]) -> None:
+def _draw_nodes(
+    axes: Axes, nodes: Sequence[tuple[str, str]], where: dict[str, tuple[float, float]]
+) -> None:
     size = 7.0 if len(nodes) <= 16 else max(4.0, 7.0 * 16 / len(nodes))
     xs = [where[node][0] for node, _ in nodes]
     ys = [where[node][1] for node, _ in nodes]
-    axes.scatter(xs, ys, s=_NODE_SIZE, color="white", edgecolors=INK,
-                 linewidths=1.2, zorder=2)
+    axes.scatter(xs, ys, s=_NODE_SIZE, color="white", edgecolors=INK, linewidths=1.2, zorder=2)
     for node, label in nodes:
         x, y = where[node]
         align = "center" if abs(x) < 0.15 else ("left" if x > 0 else "right")
         axes.text(
-            x * 1.13, y * 1.1, shorten(label, 30), ha=align, va="center",
-            fontsize=size, color=INK, zorder=3,
+            x * 1.13,
+            y * 1.1,
+            shorten(label, 30),
+            ha=align,
+            va="center",
+            fontsize=size,
+            color=INK,
+            zorder=3,
         )
 
 
-def network_diagram(nodes: Sequence[tuple[str, str]], edges: Sequence[Edge],
-                    weight_label: str) -> bytes:
+def network_diagram(
+    nodes: Sequence[tuple[str, str]], edges: Sequence[Edge], weight_label: str
+) -> bytes:
     """SVG of the network. ``nodes`` are (id, label) pairs in drawing order."""
     with chart_style():
         figure = Figure(figsize=(6.7, 5.0))
         axes = figure.add_subplot()
-        where = _layout([node for node, _ in nodes])
+        where = _layout(ring_order([node for node, _ in nodes], edges))
         _draw_edges(axes, edges, where)
         _draw_nodes(axes, nodes, where)
         axes.set_xlim(-1.75, 1.75)
@@ -108,10 +140,26 @@ def network_diagram(nodes: Sequence[tuple[str, str]], edges: Sequence[Edge],
         axes.set_aspect("equal")
         axes.axis("off")
         flows = sorted({edge.flow for edge in edges})
-        handles = [Line2D([0], [0], color=FLOW_COLOURS.get(flow, OTHER_COLOUR), linewidth=2.5,
-                          label=flow.capitalize()) for flow in flows]
-        handles.append(Line2D([0], [0], color=MUTED, linewidth=1.2, linestyle="--",
-                              label="negative saving"))
-        axes.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.0, -0.06),
-                    ncols=len(handles), fontsize=7, title=weight_label, title_fontsize=7)
+        handles = [
+            Line2D(
+                [0],
+                [0],
+                color=FLOW_COLOURS.get(flow, OTHER_COLOUR),
+                linewidth=2.5,
+                label=flow.capitalize(),
+            )
+            for flow in flows
+        ]
+        handles.append(
+            Line2D([0], [0], color=MUTED, linewidth=1.2, linestyle="--", label="negative saving")
+        )
+        axes.legend(
+            handles=handles,
+            loc="lower left",
+            bbox_to_anchor=(0.0, -0.06),
+            ncols=len(handles),
+            fontsize=7,
+            title=weight_label,
+            title_fontsize=7,
+        )
         return to_svg(figure)

@@ -28,11 +28,18 @@ import jinja2
 import weasyprint
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from isbenefit.documents.contexts import IMAGE_SCHEME, document_time, images, template_names
+from isbenefit.documents.contexts import (
+    IMAGE_SCHEME,
+    Image,
+    document_time,
+    images,
+    template_names,
+)
 from isbenefit.errors import IsbenefitError
 from isbenefit.paths import templates_dir
 
 PDF_VARIANT = "pdf/a-3b"
+STYLESHEET = "style.css"
 
 
 class RenderError(RuntimeError, IsbenefitError):
@@ -50,7 +57,7 @@ class AssetFetcher(URLFetcher):
     Every URL served is kept in :attr:`fetched`, every refused one in :attr:`refused`.
     """
 
-    def __init__(self, root: Path, generated: Mapping[str, bytes] | None = None) -> None:
+    def __init__(self, root: Path, generated: Mapping[str, Image] | None = None) -> None:
         super().__init__(allowed_protocols=("file", IMAGE_SCHEME))
         self.root = root.resolve()
         self.generated = dict(generated or {})
@@ -61,8 +68,8 @@ class AssetFetcher(URLFetcher):
         parts = urlsplit(url)
         if parts.scheme == IMAGE_SCHEME and parts.path in self.generated:
             self.fetched.append(url)
-            return URLFetcherResponse(url, self.generated[parts.path],
-                                      {"Content-Type": "image/svg+xml"})
+            image = self.generated[parts.path]
+            return URLFetcherResponse(url, image.data, {"Content-Type": image.media_type})
         if parts.scheme == "file" and parts.netloc in ("", "localhost"):
             path = Path(url2pathname(unquote(parts.path))).resolve()
             if path.is_relative_to(self.root) and path.is_file():
@@ -103,34 +110,55 @@ def environment() -> jinja2.Environment:
     )
 
 
+@cache
+def stylesheet() -> weasyprint.CSS:
+    """The documents' stylesheet, parsed once per process (it fetches nothing)."""
+    root = templates_root()
+    return weasyprint.CSS(filename=str(root / STYLESHEET), url_fetcher=AssetFetcher(root))
+
+
 def render_html(template: str, context: object) -> str:
     """The HTML of ``template`` for ``context`` (its fields are the top-level names)."""
     return environment().get_template(template).render(template_names(context))
 
 
 def render_pdf(
-    template: str, context: object, attachments: Sequence[AttachedFile] = (),
+    template: str,
+    context: object,
+    attachments: Sequence[AttachedFile] = (),
     fetcher: AssetFetcher | None = None,
 ) -> bytes:
-    """The PDF of ``template`` for ``context``, with ``attachments`` embedded.
+    """The PDF of ``template`` for ``context``, with ``attachments`` embedded."""
+    generated = {image.name: image for image in images(context)}
+    return html_to_pdf(render_html(template, context), generated, attachments, fetcher)
+
+
+def html_to_pdf(
+    html: str,
+    generated: Mapping[str, Image] | None = None,
+    attachments: Sequence[AttachedFile] = (),
+    fetcher: AssetFetcher | None = None,
+) -> bytes:
+    """PDF/A-3b bytes of ``html``, resolving URLs against the templates folder.
 
     Raises RenderError when the document asked for any URL the fetcher refused.
     """
     root = templates_root()
-    generated = {image.name: image.data for image in images(context)}
-    fetcher = fetcher if fetcher is not None else AssetFetcher(root, generated)
-    fetcher.generated.update(generated)
-    html = weasyprint.HTML(
-        string=render_html(template, context), base_url=str(root) + os.sep,
-        url_fetcher=fetcher,
-    )
+    fetcher = fetcher if fetcher is not None else AssetFetcher(root)
+    fetcher.generated.update(generated or {})
+    document = weasyprint.HTML(string=html, base_url=str(root) + os.sep, url_fetcher=fetcher)
     when = document_time().replace(tzinfo=None)
-    pdf = html.write_pdf(
+    pdf = document.write_pdf(
+        stylesheets=[stylesheet()],
         pdf_variant=PDF_VARIANT,
         attachments=[
             weasyprint.Attachment(
-                string=item.data, name=item.name, description=item.description,
-                created=when, modified=when, relationship=item.relationship,
+                string=item.data,
+                name=item.name,
+                description=item.description,
+                created=when,
+                modified=when,
+                relationship=item.relationship,
                 url_fetcher=fetcher,
             )
             for item in attachments
@@ -148,7 +176,10 @@ def write_atomically(path: Path, data: bytes) -> None:
     """
     path = Path(path)
     handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed below, removed on failure
-        dir=path.parent, prefix=f".{path.name}.", suffix=".part", delete=False,
+        dir=path.parent,
+        prefix=f".{path.name}.",
+        suffix=".part",
+        delete=False,
     )
     try:
         with handle:

@@ -143,8 +143,9 @@ def _in_year(exchange: Mapping[str, Any], year: str) -> tuple[dict[str, float], 
     return saved, float(exchange["money_by_year"][year]["network"])
 
 
-def flow_totals(exchanges: Sequence[Mapping[str, Any]], year: str
-                ) -> dict[str, tuple[dict[str, float], float, int]]:
+def flow_totals(
+    exchanges: Sequence[Mapping[str, Any]], year: str
+) -> dict[str, tuple[dict[str, float], float, int]]:
     """Saved, network money and count per flow kind, each exchange counted once."""
     totals: dict[str, tuple[dict[str, float], float, int]] = {}
     for exchange in exchanges:
@@ -152,7 +153,8 @@ def flow_totals(exchanges: Sequence[Mapping[str, Any]], year: str
         before = totals.get(str(exchange["flow"]), (dict.fromkeys(SAVED_KEYS, 0.0), 0.0, 0))
         totals[str(exchange["flow"])] = (
             {key: before[0][key] + saved[key] for key in SAVED_KEYS},
-            before[1] + money, before[2] + 1,
+            before[1] + money,
+            before[2] + 1,
         )
     return dict(sorted(totals.items()))
 
@@ -169,8 +171,9 @@ def _history(results: Results, year: str) -> tuple[BreakdownRow, ...]:
         else:
             ratio = (co2e - previous) / abs(previous)
             change = f"{numbers.signed_percent(ratio)} CO\u2082e vs previous year"
-        rows.append(BreakdownRow(each, change,
-                                 credited(figures["saved"], figures["money"]["network"])))
+        rows.append(
+            BreakdownRow(each, change, credited(figures["saved"], figures["money"]["network"]))
+        )
         previous = co2e
     return tuple(rows)
 
@@ -180,8 +183,9 @@ def _cumulative(results: Results, year: str, currency: str) -> Cumulative | None
     if len(years) < 2:
         return None
     label = f"cumulative {years[0]}\u2013{years[-1]} ({len(years)} years)"
-    saved = {key: sum(float(results["years"][y]["saved"][key]) for y in years)
-             for key in SAVED_KEYS}
+    saved = {
+        key: sum(float(results["years"][y]["saved"][key]) for y in years) for key in SAVED_KEYS
+    }
     money = sum(float(results["years"][y]["money"]["network"]) for y in years)
     return Cumulative(label, headline(saved, money, currency, label))
 
@@ -189,42 +193,70 @@ def _cumulative(results: Results, year: str, currency: str) -> Cumulative | None
 def _network(results: Results, year: str, exchanges: Sequence[Mapping[str, Any]]) -> Image:
     names = names_by_id(results)
     nodes = [(org, names[org]) for org in organisations_in_year(results, year)]
-    edges = [Edge(str(e["supplier"]), str(e["receiver"]), str(e["flow"]),
-                  float(e["saved"]["co2e_kg"]) * float(e["years"][year]) / 1000)
-             for e in exchanges]
-    return Image("network", f"Network of exchanges, {year}",
-                 "Circles are organisations, arrows run from supplier to receiver, one per "
-                 f"exchange; line width is proportional to the t CO\u2082e saved in {year}.",
-                 network_diagram(nodes, edges, f"Line width: t CO\u2082e saved in {year}"))
+    edges = [
+        Edge(
+            str(e["supplier"]),
+            str(e["receiver"]),
+            str(e["flow"]),
+            float(e["saved"]["co2e_kg"]) * float(e["years"][year]) / 1000,
+        )
+        for e in exchanges
+    ]
+    return Image(
+        "network",
+        f"Network of exchanges, {year}",
+        "Circles are organisations, arrows run from supplier to receiver, one per "
+        f"exchange; line width is proportional to the t CO\u2082e saved in {year}.",
+        network_diagram(nodes, edges, f"Line width: t CO\u2082e saved in {year}"),
+    )
 
 
-def _charts(flows: Mapping[str, tuple[dict[str, float], float, int]],
-            history: Sequence[BreakdownRow], results: Results, year: str) -> tuple[Image, ...]:
-    made = [Image("flows", f"CO\u2082e saved by flow kind, {year}",
-                  "Each exchange counted once, t CO\u2082e.",
-                  charts.bars_by_flow(list(flows),
-                                      [v[0]["co2e_kg"] / 1000 for v in flows.values()],
-                                      "t CO\u2082e"))]
+def _charts(
+    flows: Mapping[str, tuple[dict[str, float], float, int]],
+    history: Sequence[BreakdownRow],
+    results: Results,
+    year: str,
+) -> tuple[Image, ...]:
+    made = [
+        Image(
+            "flows",
+            f"CO\u2082e saved by flow kind, {year}",
+            "Each exchange counted once, t CO\u2082e.",
+            charts.bars_by_flow(
+                list(flows), [v[0]["co2e_kg"] / 1000 for v in flows.values()], "t CO\u2082e"
+            ),
+        )
+    ]
     if len(history) > 1:
         years = [row.label for row in history]
-        made.append(Image("years", "CO\u2082e saved per year",
-                          "Annual totals, each exchange counted once, t CO\u2082e.",
-                          charts.totals_by_year(
-                              years, [float(results["years"][y]["saved"]["co2e_kg"]) / 1000
-                                      for y in years], "t CO\u2082e")))
+        made.append(
+            Image(
+                "years",
+                "CO\u2082e saved per year",
+                "Annual totals, each exchange counted once, t CO\u2082e.",
+                charts.totals_by_year(
+                    years,
+                    [float(results["years"][y]["saved"]["co2e_kg"]) / 1000 for y in years],
+                    "t CO\u2082e",
+                ),
+            )
+        )
     return tuple(made)
 
 
-def _exchange_row(exchange: Mapping[str, Any], year: str, names: Mapping[str, str]
-                  ) -> ReportExchange:
+def _exchange_row(
+    exchange: Mapping[str, Any], year: str, names: Mapping[str, str]
+) -> ReportExchange:
     saved, money = _in_year(exchange, year)
     return ReportExchange(
         id=str(exchange["id"]),
         supplier=names.get(str(exchange["supplier"]), str(exchange["supplier"])),
         receiver=names.get(str(exchange["receiver"]), str(exchange["receiver"])),
         flow=FLOW_LABELS.get(str(exchange["flow"]), str(exchange["flow"])),
-        resource=str(exchange["resource"]), quantity=numbers.amount(float(exchange["quantity"])),
-        unit=str(exchange["unit"]), year_fraction=numbers.percent(float(exchange["years"][year])),
+        resource=str(exchange["resource"]),
+        quantity=numbers.amount(float(exchange["quantity"])),
+        unit=str(exchange["unit"]),
+        year_fraction=numbers.percent(float(exchange["years"][year])),
         figures=credited(saved, money),
     )
 
@@ -232,10 +264,13 @@ def _exchange_row(exchange: Mapping[str, Any], year: str, names: Mapping[str, st
 def _org_rows(results: Results, year: str) -> tuple[BreakdownRow, ...]:
     active = set(organisations_in_year(results, year))
     return tuple(
-        BreakdownRow(display_name(org),
-                     " \u00b7 ".join(str(part) for part in (org["id"], org.get("country")) if part),
-                     credited(org["years"][year]["saved"], org["years"][year]["money"]))
-        for org in results["organisations"] if org["id"] in active
+        BreakdownRow(
+            display_name(org),
+            " \u00b7 ".join(str(part) for part in (org["id"], org.get("country")) if part),
+            credited(org["years"][year]["saved"], org["years"][year]["money"]),
+        )
+        for org in results["organisations"]
+        if org["id"] in active
     )
 
 
@@ -250,24 +285,40 @@ def report_context(results: Results, year: str, cluster: str = DEFAULT_CLUSTER) 
     factor_rows, source_rows = annex(results, used_activities(exchanges))
     names = names_by_id(results)
     return ReportContext(
-        meta=make_meta(results, f"{cluster}: annual report {year}", cluster,
-                       f"Industrial-symbiosis benefits of {cluster} in {year}",
-                       f"industrial symbiosis, annual report, {year}"),
-        cluster=cluster, year=year, currency=currency,
+        meta=make_meta(
+            results,
+            f"{cluster}: annual report {year}",
+            cluster,
+            f"Industrial-symbiosis benefits of {cluster} in {year}",
+            f"industrial symbiosis, annual report, {year}",
+        ),
+        cluster=cluster,
+        year=year,
+        currency=currency,
         organisation_count=len(organisations_in_year(results, year)),
         exchange_count=len(exchanges),
-        headline=headline(totals["saved"], float(totals["money"]["network"]), currency,
-                          f"annual {year}, each exchange counted once"),
+        headline=headline(
+            totals["saved"],
+            float(totals["money"]["network"]),
+            currency,
+            f"annual {year}, each exchange counted once",
+        ),
         total=credited(totals["saved"], float(totals["money"]["network"])),
         cumulative=_cumulative(results, year, currency),
-        by_flow=tuple(BreakdownRow(FLOW_LABELS.get(flow, flow),
-                                   f"{count} exchange{'s' if count != 1 else ''}",
-                                   credited(saved, money))
-                      for flow, (saved, money, count) in flows.items()),
+        by_flow=tuple(
+            BreakdownRow(
+                FLOW_LABELS.get(flow, flow),
+                f"{count} exchange{'s' if count != 1 else ''}",
+                credited(saved, money),
+            )
+            for flow, (saved, money, count) in flows.items()
+        ),
         by_org=_org_rows(results, year),
         exchanges=tuple(_exchange_row(e, year, names) for e in exchanges),
         network=_network(results, year, exchanges),
         charts=_charts(flows, history, results, year),
         history=history if len(history) > 1 else (),
-        factors=factor_rows, sources=source_rows, provenance=provenance(results),
+        factors=factor_rows,
+        sources=source_rows,
+        provenance=provenance(results),
     )

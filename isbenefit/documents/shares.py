@@ -18,7 +18,11 @@ from typing import Any
 from isbenefit.errors import InputError, Problem
 
 SAVED_KEYS = (
-    "co2e_kg", "water_m3", "virgin_material_t", "landfill_diverted_t", "hazardous_diverted_t",
+    "co2e_kg",
+    "water_m3",
+    "virgin_material_t",
+    "landfill_diverted_t",
+    "hazardous_diverted_t",
 )
 SUPPLIER = "supplier"
 RECEIVER = "receiver"
@@ -98,11 +102,18 @@ def find_organisation(results: Results, org_id: str) -> Mapping[str, Any]:
         if org["id"] == org_id:
             return dict(org)
     known = ", ".join(sorted(str(o["id"]) for o in results["organisations"])) or "(none)"
-    raise InputError([Problem(
-        file=_ledger_name(results), sheet="organisations", column="id", value=org_id,
-        message="no organisation has this id",
-        fix=f"use one of the ids in the ledger: {known}",
-    )])
+    raise InputError(
+        [
+            Problem(
+                file=_ledger_name(results),
+                sheet="organisations",
+                column="id",
+                value=org_id,
+                message="no organisation has this id",
+                fix=f"use one of the ids in the ledger: {known}",
+            )
+        ]
+    )
 
 
 def require_year(results: Results, year: str, org_id: str | None = None) -> None:
@@ -119,11 +130,18 @@ def require_year(results: Results, year: str, org_id: str | None = None) -> None
         )
     if not found:
         listed = ", ".join(years) or "none"
-        raise InputError([Problem(
-            file=_ledger_name(results), sheet="exchanges", column="period_start", value=year,
-            message=f"{whose} has no exchange whose period falls in this year",
-            fix=f"choose a year with exchanges ({listed})",
-        )])
+        raise InputError(
+            [
+                Problem(
+                    file=_ledger_name(results),
+                    sheet="exchanges",
+                    column="period_start",
+                    value=year,
+                    message=f"{whose} has no exchange whose period falls in this year",
+                    fix=f"choose a year with exchanges ({listed})",
+                )
+            ]
+        )
 
 
 def _years_with_exchanges(exchanges: Any) -> list[str]:

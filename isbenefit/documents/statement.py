@@ -140,15 +140,17 @@ class StatementContext:
     provenance: Provenance
 
 
-def _calc_lines(lines: Sequence[Mapping[str, Any]], baseline: bool,
-                factors: Mapping[str, Mapping[str, Any]]) -> tuple[CalcLine, ...]:
+def _calc_lines(
+    lines: Sequence[Mapping[str, Any]], baseline: bool, factors: Mapping[str, Mapping[str, Any]]
+) -> tuple[CalcLine, ...]:
     chosen = [line for line in lines if str(line["role"]).startswith("baseline") == baseline]
     return tuple(
         CalcLine(
             role=ROLE_WORDS.get(str(line["role"]), str(line["role"])),
             activity=activity_name(factors, str(line["activity"])),
             activity_id=str(line["activity"]),
-            amount=numbers.amount(float(line["amount"])), unit=str(line["unit"]),
+            amount=numbers.amount(float(line["amount"])),
+            unit=str(line["unit"]),
             factor=numbers.factor(_per_unit(line, factors)),
             co2e_t=numbers.line_tonnes_from_kg(float(line["co2e_kg"])),
         )
@@ -165,17 +167,24 @@ def _per_unit(line: Mapping[str, Any], factors: Mapping[str, Mapping[str, Any]])
     return float(line["co2e_kg"]) / amount if amount else 0.0
 
 
-def statement_exchange(part: Credit, year: str, names: Mapping[str, str],
-                       factors: Mapping[str, Mapping[str, Any]]) -> StatementExchange:
+def statement_exchange(
+    part: Credit, year: str, names: Mapping[str, str], factors: Mapping[str, Mapping[str, Any]]
+) -> StatementExchange:
     e = part.exchange
     saved_kg = float(e["saved"]["co2e_kg"])
     return StatementExchange(
-        id=str(e["id"]), partner=names.get(part.partner, part.partner), partner_id=part.partner,
-        role=part.role, flow=FLOW_LABELS.get(str(e["flow"]), str(e["flow"])),
-        resource=str(e["resource"]), quantity=numbers.amount(float(e["quantity"])),
-        unit=str(e["unit"]), period=f"{e['period_start']} \u2013 {e['period_end']}",
+        id=str(e["id"]),
+        partner=names.get(part.partner, part.partner),
+        partner_id=part.partner,
+        role=part.role,
+        flow=FLOW_LABELS.get(str(e["flow"]), str(e["flow"])),
+        resource=str(e["resource"]),
+        quantity=numbers.amount(float(e["quantity"])),
+        unit=str(e["unit"]),
+        period=f"{e['period_start']} \u2013 {e['period_end']}",
         data_quality=str(e.get("data_quality") or "measured"),
-        evidence=str(e.get("evidence") or ""), baseline=baseline_words(e, factors),
+        evidence=str(e.get("evidence") or ""),
+        baseline=baseline_words(e, factors),
         baseline_lines=_calc_lines(e["lines"], True, factors),
         symbiosis_lines=_calc_lines(e["lines"], False, factors),
         baseline_t=numbers.line_tonnes_from_kg(float(e["baseline"]["co2e_kg"])),
@@ -206,19 +215,26 @@ def share_rule(org_name: str, year: str, parts: Sequence[Credit]) -> str:
 def _statement_charts(parts: Sequence[Credit], year: str) -> tuple[Image, ...]:
     labels = [f"{p.exchange['id']} {p.exchange['resource']}" for p in parts]
     baseline = [float(p.exchange["baseline"]["co2e_kg"]) * p.year_fraction / 1000 for p in parts]
-    symbiosis = [float(p.exchange["symbiosis"]["co2e_kg"]) * p.year_fraction / 1000
-                 for p in parts]
+    symbiosis = [float(p.exchange["symbiosis"]["co2e_kg"]) * p.year_fraction / 1000 for p in parts]
     flows = sorted({str(p.exchange["flow"]) for p in parts})
-    by_flow = [sum(p.saved["co2e_kg"] for p in parts if p.exchange["flow"] == flow) / 1000
-               for flow in flows]
+    by_flow = [
+        sum(p.saved["co2e_kg"] for p in parts if p.exchange["flow"] == flow) / 1000
+        for flow in flows
+    ]
     return (
-        Image("emissions", f"Emissions with and without each exchange, {year}",
-              f"Whole exchanges (before the credit split), for the part of each period "
-              f"in {year}. The gap between the bars is the saving.",
-              charts.emissions_by_exchange(labels, baseline, symbiosis)),
-        Image("flows", f"Credited CO\u2082e savings by flow kind, {year}",
-              "This organisation's credited share, t CO\u2082e.",
-              charts.bars_by_flow(flows, by_flow, "t CO\u2082e")),
+        Image(
+            "emissions",
+            f"Emissions with and without each exchange, {year}",
+            f"Whole exchanges (before the credit split), for the part of each period "
+            f"in {year}. The gap between the bars is the saving.",
+            charts.emissions_by_exchange(labels, baseline, symbiosis),
+        ),
+        Image(
+            "flows",
+            f"Credited CO\u2082e savings by flow kind, {year}",
+            "This organisation's credited share, t CO\u2082e.",
+            charts.bars_by_flow(flows, by_flow, "t CO\u2082e"),
+        ),
     )
 
 
@@ -232,15 +248,27 @@ def statement_context(results: Results, org_id: str, year: str) -> StatementCont
     year_figures = record["years"][year]
     factor_rows, source_rows = annex(results, used_activities(p.exchange for p in parts))
     return StatementContext(
-        meta=make_meta(results, f"Benefit statement {year}: {org.name}", "isbenefit",
-                       f"Annual industrial-symbiosis benefits of {org.name} in {year}",
-                       f"industrial symbiosis, benefit statement, {year}"),
-        org=org, year=year, currency=str(results["currency"]),
-        headline=headline(year_figures["saved"], float(year_figures["money"]),
-                          str(results["currency"]), f"annual {year}, credited share"),
+        meta=make_meta(
+            results,
+            f"Benefit statement {year}: {org.name}",
+            "isbenefit",
+            f"Annual industrial-symbiosis benefits of {org.name} in {year}",
+            f"industrial symbiosis, benefit statement, {year}",
+        ),
+        org=org,
+        year=year,
+        currency=str(results["currency"]),
+        headline=headline(
+            year_figures["saved"],
+            float(year_figures["money"]),
+            str(results["currency"]),
+            f"annual {year}, credited share",
+        ),
         share_rule=share_rule(org.name, year, parts),
         exchanges=tuple(statement_exchange(p, year, names, factors) for p in parts),
         total=credited(year_figures["saved"], float(year_figures["money"])),
         charts=_statement_charts(parts, year),
-        factors=factor_rows, sources=source_rows, provenance=provenance(results),
+        factors=factor_rows,
+        sources=source_rows,
+        provenance=provenance(results),
     )
