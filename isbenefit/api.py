@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -23,6 +23,7 @@ from isbenefit.ledger_io import ROW_COLUMN, RawLedger, read_ledger
 from isbenefit.rates import Rates, shipped_rates
 from isbenefit.results import Tables, build_tables
 from isbenefit.results_json import ResultsSource, results_dict, results_json
+from isbenefit.uncertainty import MonteCarloSettings
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,8 @@ class Assessment:
     raw: RawLedger
     tables: Tables
     scores: dict[str, np.ndarray] = field(repr=False)
+    computed: core.CoreResult = field(repr=False)
+    uncertainty: dict[str, Any] | None = field(default=None, repr=False)
 
     @property
     def ledger_name(self) -> str:
@@ -81,6 +84,7 @@ class Assessment:
             self.scores,
             self.currency,
             {"name": self.ledger_name, "sha256": self.ledger_sha256},
+            self.uncertainty,
         )
 
     def source_rows(self, exchange_ids: Iterable[str]) -> dict[str, list[dict[str, str]]]:
@@ -114,8 +118,12 @@ def assess(
     factors: Path | str | None = None,
     currency: str = "EUR",
     data_dir: Path | str | None = None,
+    monte_carlo: MonteCarloSettings | None = None,
 ) -> Assessment:
     """Check a ledger, compute every exchange against its baseline, and aggregate.
+
+    With ``monte_carlo`` settings, percentile ranges of every saved quantity are added
+    (`Assessment.uncertainty`, the results' `uncertainty` extension).
 
     Raises :class:`isbenefit.errors.InputError` listing every problem when the
     ledger (or the factor set) breaks a rule; nothing is computed then.
@@ -146,7 +154,7 @@ def assess(
     tables = build_tables(
         sheets.exchanges, sheets.extra_columns, sheets.organisations, split, result, factor_set
     )
-    return Assessment(
+    assessment = Assessment(
         raw.path,
         ledger_sha256(raw.path),
         factor_set,
@@ -156,7 +164,14 @@ def assess(
         raw,
         tables,
         scores,
+        result,
     )
+    if monte_carlo is None:
+        return assessment
+    from isbenefit import montecarlo
+
+    extension = montecarlo.run(assessment, monte_carlo, data_dir)
+    return replace(assessment, uncertainty=extension)
 
 
 def _prepare(

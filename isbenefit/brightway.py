@@ -170,11 +170,12 @@ def _adjoint_scores(bw2data: ModuleType, factor_set: FactorSet) -> Scores:
 
 
 def inventory_datapackage(bw2data: ModuleType, database: str) -> tuple[dict[str, int], Any]:
-    """The database's exchanges as a float64 datapackage for bw2calc.
+    """The database's exchanges as a float64 datapackage for bw2calc, with distributions.
 
     bw2data's own processed arrays hold amounts as float32, which would shift
     factors in the eighth digit; the stored exchanges keep the full float, so
-    the matrices are built from them.
+    the matrices are built from them. Each exchange's stats_arrays uncertainty
+    goes along, for Monte Carlo draws.
     """
     import bw_processing
     from bw2data.backends.schema import ActivityDataset, ExchangeDataset
@@ -183,38 +184,78 @@ def inventory_datapackage(bw2data: ModuleType, database: str) -> tuple[dict[str,
         ActivityDataset.id, ActivityDataset.database, ActivityDataset.code
     )
     ids = {(node.database, node.code): node.id for node in nodes}
-    technosphere: list[tuple[int, int, float, bool]] = []
-    biosphere: list[tuple[int, int, float]] = []
+    rows: dict[str, list[tuple[Any, ...]]] = {"technosphere": [], "biosphere": []}
     for exchange in ExchangeDataset.select().where(ExchangeDataset.output_database == database):
-        row = ids[(exchange.input_database, exchange.input_code)]
-        column = ids[(exchange.output_database, exchange.output_code)]
-        amount, kind = float(exchange.data["amount"]), exchange.data["type"]
-        if kind == "biosphere":
-            biosphere.append((row, column, amount))
-        else:
-            technosphere.append(
-                (row, column, amount, kind in ("technosphere", "generic consumption"))
-            )
+        data = exchange.data
+        matrix = "biosphere" if data["type"] == "biosphere" else "technosphere"
+        rows[matrix].append((
+            ids[(exchange.input_database, exchange.input_code)],
+            ids[(exchange.output_database, exchange.output_code)],
+            float(data["amount"]),
+            data["type"] in ("technosphere", "generic consumption"),
+            _distribution(data),
+        ))
     package = bw_processing.create_datapackage(sum_intra_duplicates=True)
-    package.add_persistent_vector(
-        matrix="technosphere_matrix",
-        name="technosphere",
-        indices_array=np.array(
-            [(r, c) for r, c, *_ in technosphere], dtype=bw_processing.INDICES_DTYPE
-        ),
-        data_array=np.array([a for *_, a, _ in technosphere], dtype=float),
-        flip_array=np.array([f for *_, f in technosphere], dtype=bool),
-    )
-    package.add_persistent_vector(
-        matrix="biosphere_matrix",
-        name="biosphere",
-        indices_array=np.array(
-            [(r, c) for r, c, _ in biosphere], dtype=bw_processing.INDICES_DTYPE
-        ),
-        data_array=np.array([a for *_, a in biosphere], dtype=float),
-    )
+    for matrix, entries in rows.items():
+        package.add_persistent_vector(
+            matrix=f"{matrix}_matrix",
+            name=matrix,
+            indices_array=np.array([e[:2] for e in entries], dtype=bw_processing.INDICES_DTYPE),
+            data_array=np.array([e[2] for e in entries], dtype=float),
+            flip_array=np.array([e[3] for e in entries], dtype=bool),
+            distributions_array=np.array([e[4] for e in entries],
+                                         dtype=bw_processing.UNCERTAINTY_DTYPE),
+        )
     codes = {code: node_id for (db, code), node_id in ids.items() if db == database}
     return codes, package
+
+
+def _distribution(data: dict[str, Any]) -> tuple[Any, ...]:
+    """An exchange's stats_arrays uncertainty as a row of bw_processing.UNCERTAINTY_DTYPE."""
+    kind = int(data.get("uncertainty type", 0) or 0)
+    amount = float(data["amount"])
+    return (
+        kind,
+        float(data.get("loc", amount if kind < 2 else np.nan)),
+        float(data.get("scale", np.nan)),
+        float(data.get("shape", np.nan)),
+        float(data.get("minimum", np.nan)),
+        float(data.get("maximum", np.nan)),
+        bool(data.get("negative", False)),
+    )
+
+
+def score_samples(
+    factor_set: FactorSet, iterations: int, seed: int, data_dir: Path | str | None = None
+) -> dict[str, np.ndarray]:
+    """Per-unit scores of every activity drawn ``iterations`` times: (iterations x activities).
+
+    The draws come from bw2calc with the exchanges' distributions; one draw of the
+    whole database per iteration, so every use of an activity in that iteration
+    (baseline and symbiosis alike) sees the same value.
+    """
+    factor_scores(factor_set, data_dir)  # builds or opens the cached project
+    bw2data, _ = open_brightway(data_dir)
+    with _quiet():
+        import bw2calc
+
+        bw2data.projects.set_current(project_name(factor_set), update=False)
+        node_ids, datapackage = inventory_datapackage(bw2data, factor_set.id)
+        codes = list(factor_set.activities["id"])
+        lca = bw2calc.LCA({node_ids[codes[0]]: 1.0}, data_objs=[datapackage],
+                          use_distributions=True, seed_override=seed)
+        lca.load_lci_data()
+        columns = np.array([lca.dicts.activity[node_ids[code]] for code in codes])
+        weights = {indicator: characterization_vector(bw2data, method_key(factor_set, indicator),
+                                                      lca) for indicator in INDICATORS}
+        samples = {indicator: np.empty((iterations, len(codes))) for indicator in INDICATORS}
+        for iteration in range(iterations):
+            if iteration:
+                next(lca)
+            for indicator, weight in weights.items():
+                scores = adjoint_solve(lca.technosphere_matrix, lca.biosphere_matrix, weight)
+                samples[indicator][iteration] = scores[columns]
+    return samples
 
 
 def characterization_vector(bw2data: ModuleType, method: tuple[str, ...], lca: Any) -> np.ndarray:
@@ -241,6 +282,10 @@ def adjoint_solve(technosphere: Any, biosphere: Any, weights: np.ndarray) -> np.
 @contextlib.contextmanager
 def _quiet() -> Any:
     """Keep Brightway's progress bars, log lines and warnings off the user's terminal."""
-    with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()):
+    with (
+        warnings.catch_warnings(),
+        contextlib.redirect_stdout(io.StringIO()),
+        contextlib.redirect_stderr(io.StringIO()),
+    ):
         warnings.simplefilter("ignore")
         yield

@@ -13,6 +13,7 @@ from rich.table import Table
 
 from isbenefit import __version__
 from isbenefit.cli_common import CurrencyOption, DataDirOption, FactorsOption, fail, guarded
+from isbenefit.uncertainty import QUANTITY_GSD, MonteCarloSettings
 
 app = typer.Typer(
     name="isbenefit",
@@ -66,22 +67,39 @@ def assess(
         typer.Option("--csv", help="Write tidy CSV tables into this folder.", file_okay=False),
     ] = None,
     data_dir: DataDirOption = None,
+    iterations: Annotated[int, typer.Option(
+        "--iterations", min=0, help="Monte Carlo iterations (0: none). Adds P5/P50/P95 and "
+        "the conservative figure of every saving.")] = 0,
+    seed: Annotated[int, typer.Option("--seed", help="Monte Carlo seed; the same seed gives "
+                                      "the same bytes.")] = 1,
+    conservative_percentile: Annotated[float, typer.Option(
+        "--conservative-percentile", min=0.0, max=50.0,
+        help="Percentile reported as the conservative figure.")] = 5.0,
+    quantity_gsd: Annotated[list[str] | None, typer.Option(
+        "--quantity-gsd", metavar="QUALITY=GSD",
+        help="Quantity uncertainty by data_quality, e.g. estimated=1.6 (repeatable). Defaults: "
+        "measured=1.05, calculated=1.15, estimated=1.5.")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary.")] = False,
 ) -> None:
     """Assess every exchange of LEDGER against its baseline and print the summary."""
     from isbenefit.api import assess as run_assessment
+    from isbenefit.montecarlo import uncertainty_table
     from isbenefit.output import write_atomic, write_csvs
     from isbenefit.summary import print_summary
 
     with guarded():
-        assessment = run_assessment(ledger, factors=factors, currency=currency, data_dir=data_dir)
+        settings = (monte_carlo_settings(iterations, seed, conservative_percentile,
+                                         quantity_gsd or []) if iterations else None)
+        assessment = run_assessment(ledger, factors=factors, currency=currency,
+                                    data_dir=data_dir, monte_carlo=settings)
         if not quiet:
             print_summary(assessment, console)
         if json_file is not None:
             write_atomic(json_file, assessment.results_json())
             console.print(f"results JSON written to {json_file}")
         if csv_dir is not None:
-            write_csvs(csv_dir, assessment.tables)
+            write_csvs(csv_dir, assessment.tables, uncertainty_table(assessment.uncertainty)
+                       if assessment.uncertainty else None)
             console.print(f"CSV tables written to {csv_dir}")
 
 
@@ -158,3 +176,20 @@ def factors_show(
         console.print(f"[bold]{key:>11}[/bold]  {value}")
     for key in ("title", "publisher", "year", "url", "licence"):
         console.print(f"[bold]{'source ' + key:>15}[/bold]  {source.get(key, '')}")
+
+
+def monte_carlo_settings(iterations: int, seed: int, percentile: float,
+                         quantity_gsd: list[str]) -> MonteCarloSettings:
+    """Settings from the CLI options; a malformed --quantity-gsd stops with its fix."""
+    gsd = dict(QUANTITY_GSD)
+    for item in quantity_gsd:
+        quality, _, value = item.partition("=")
+        try:
+            number = float(value)
+        except ValueError:
+            number = 0.0
+        if quality not in gsd or number < 1.0:
+            fail(f"--quantity-gsd {item!r}: expected QUALITY=GSD with QUALITY one of "
+                 f"{', '.join(gsd)} and GSD >= 1. Fix: e.g. --quantity-gsd estimated=1.6")
+        gsd[quality] = number
+    return MonteCarloSettings(iterations, seed, percentile, gsd)

@@ -6,6 +6,8 @@ import os
 import tempfile
 from pathlib import Path
 
+import pandas as pd
+
 from isbenefit.results import Tables
 
 CSV_FILES = (
@@ -41,8 +43,11 @@ def csv_texts(tables: Tables) -> dict[str, str]:
     return texts
 
 
-def write_csvs(folder: Path, tables: Tables) -> list[Path]:
+def write_csvs(folder: Path, tables: Tables, uncertainty: pd.DataFrame | None = None
+               ) -> list[Path]:
     texts = csv_texts(tables)
+    if uncertainty is not None:
+        texts["uncertainty"] = uncertainty.to_csv(index=False, lineterminator="\n")
     written = []
     for name, text in texts.items():
         path = folder / f"{name}.csv"

@@ -55,6 +55,7 @@ class ResultsSource:
     scores: dict[str, np.ndarray]
     currency: str
     ledger: dict[str, str]
+    uncertainty: dict[str, Any] | None = None
 
 
 def results_dict(source: ResultsSource) -> dict[str, Any]:
@@ -143,6 +144,8 @@ def _results_dict(source: ResultsSource, exchanges: list[dict[str, Any]]) -> dic
             "money": _network_money(tables.totals.iloc[0]),
         },
         **_factors(tables, source.factor_set, source.scores),
+        # The Monte Carlo extension; every field above keeps its meaning without it.
+        **({"uncertainty": source.uncertainty} if source.uncertainty is not None else {}),
     }
 
 

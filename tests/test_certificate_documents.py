@@ -11,11 +11,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import PIL.Image
 import pytest
 import qrcode
 import qrcode.constants
 from pypdf import PdfReader
-from qrcode.image.svg import SvgPathImage
 
 from isbenefit.documents import certificate_pdf
 from isbenefit.documents.certificate import certificate
@@ -108,13 +108,17 @@ def test_pdf_a3b_with_associated_files(assessment: Any) -> None:
 
 
 def test_qr_code_carries_the_id_and_the_hash() -> None:
-    made = certificate(sample_results(), "org002", "2024", ROWS)
-    context = made.context
-    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=0,
-                         image_factory=SvgPathImage)
+    context = certificate(sample_results(), "org002", "2024", ROWS).context
+    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=0)
     code.add_data(f"{context.certificate_id} sha256:{context.claim_sha256}")
     code.make(fit=True)
-    assert context.qr.data == code.make_image().to_string(encoding="utf-8")
+    modules = code.get_matrix()
+    image = PIL.Image.open(io.BytesIO(context.qr.data)).convert("1")
+    assert context.qr.media_type == "image/png"
+    assert image.size == (len(modules), len(modules))
+    pixels = [[image.getpixel((x, y)) == 0 for x in range(image.size[0])]
+              for y in range(image.size[1])]
+    assert pixels == modules
 
 
 def claim_id(results: dict[str, Any], issuer: str = "isbenefit") -> str:
