@@ -27,9 +27,11 @@ from isbenefit.documents.claim import claim_exchange_ids
 from isbenefit.documents.sample import sample_results
 from isbenefit.documents.shares import organisations_in_year
 
-BARE_PAGE = ('<!DOCTYPE html><html><head><meta charset="utf-8"><title>bare</title></head>'
-             '<body style="font-family: DejaVu Sans"><h1>Bare page</h1>'
-             '<p>One paragraph of text on one A4 page.</p></body></html>')
+BARE_PAGE = (
+    '<!DOCTYPE html><html><head><meta charset="utf-8"><title>bare</title></head>'
+    '<body style="font-family: DejaVu Sans"><h1>Bare page</h1>'
+    "<p>One paragraph of text on one A4 page.</p></body></html>"
+)
 
 
 def timed(work: Callable[[], object], repeat: int) -> float:
@@ -52,8 +54,9 @@ def main() -> None:
 
     small = sample_results()
     org = "org002"
-    rows = {"exchanges": [{"id": x, "quantity": "1"} for x in
-                          claim_exchange_ids(small, org, "2024")]}
+    rows = {
+        "exchanges": [{"id": x, "quantity": "1"} for x in claim_exchange_ids(small, org, "2024")]
+    }
     floor = timed(lambda: weasyprint.HTML(string=BARE_PAGE).write_pdf(), args.repeat)
     cert = timed(lambda: certificate_pdf(small, org, "2024", rows), args.repeat)
     stmt = timed(lambda: statement_pdf(small, org, "2024"), args.repeat)
@@ -71,8 +74,10 @@ def main() -> None:
         outcomes = run_batch(big, jobs, workers=workers)
         elapsed = time.perf_counter() - start
     failed = sum(1 for outcome in outcomes if outcome.error)
-    print(f"{len(orgs)} statements, {workers} workers: {elapsed:6.1f} s "
-          f"({elapsed / max(len(orgs), 1) * 1000:.0f} ms each, {failed} failed; target < 180 s)")
+    print(
+        f"{len(orgs)} statements, {workers} workers: {elapsed:6.1f} s "
+        f"({elapsed / max(len(orgs), 1) * 1000:.0f} ms each, {failed} failed; target < 180 s)"
+    )
 
 
 if __name__ == "__main__":

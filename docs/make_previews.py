@@ -25,8 +25,12 @@ EPOCH = "1735689600"  # 2025-01-01: previews do not change with the day they are
 
 def busiest(results: dict, year: str) -> str:
     """Id of the organisation with the most exchanges in ``year``."""
-    counts = Counter(org for e in results["exchanges"] if e["years"].get(year, 0) > 0
-                     for org in (e["supplier"], e["receiver"]))
+    counts = Counter(
+        org
+        for e in results["exchanges"]
+        if e["years"].get(year, 0) > 0
+        for org in (e["supplier"], e["receiver"])
+    )
     return min(counts, key=lambda org: (-counts[org], org))
 
 
@@ -34,8 +38,22 @@ def first_page_png(pdf: Path, png: Path) -> None:
     if shutil.which("pdftoppm") is None:
         sys.exit("pdftoppm not found: apt-get install poppler-utils")
     stem = png.with_suffix("")
-    subprocess.run(["pdftoppm", "-png", "-r", str(RESOLUTION), "-f", "1", "-l", "1",
-                    "-singlefile", str(pdf), str(stem)], check=True)
+    subprocess.run(
+        [
+            "pdftoppm",
+            "-png",
+            "-r",
+            str(RESOLUTION),
+            "-f",
+            "1",
+            "-l",
+            "1",
+            "-singlefile",
+            str(pdf),
+            str(stem),
+        ],
+        check=True,
+    )
 
 
 def main() -> None:

@@ -23,8 +23,13 @@ from isbenefit.documents.batch import Job
 from tests.conftest import TINY_FACTORS, write_ledger
 
 HOSTILE_NAMES = ('<img src="file:///etc/passwd">', "<script>alert('x')</script>")
-UNICODE_NAMES = ("Øresund Gips A/S", "Äänekoski Bioenergia Oy", "Zakład Łódź Sp. z o.o.",
-                 "Ėnergija Klaipėda UAB", "Завод Жуковский")
+UNICODE_NAMES = (
+    "Øresund Gips A/S",
+    "Äänekoski Bioenergia Oy",
+    "Zakład Łódź Sp. z o.o.",
+    "Ėnergija Klaipėda UAB",
+    "Завод Жуковский",
+)
 EPOCH = "1718000000"
 
 
@@ -49,9 +54,15 @@ def tonnes_kg(kg: float) -> str:
 
 def row_figures(saved: dict[str, float], money: float) -> str:
     """CO2e t, water m3, virgin t, landfill t and money as a table row prints them."""
-    return " ".join((tonnes_kg(saved["co2e_kg"]), fmt(saved["water_m3"], 1),
-                     fmt(saved["virgin_material_t"], 2), fmt(saved["landfill_diverted_t"], 2),
-                     fmt(money, 0)))
+    return " ".join(
+        (
+            tonnes_kg(saved["co2e_kg"]),
+            fmt(saved["water_m3"], 1),
+            fmt(saved["virgin_material_t"], 2),
+            fmt(saved["landfill_diverted_t"], 2),
+            fmt(money, 0),
+        )
+    )
 
 
 def percent(fraction: float) -> str:
@@ -104,35 +115,99 @@ def failing_renderer(results: Any, job: Job) -> bytes:
 def unicode_ledger(folder: Path, names: tuple[str, ...] = UNICODE_NAMES) -> Path:
     """A CSV ledger (tiny factor set) over 2023 and 2024 between five organisations."""
     ids = ["SUP", "REC", "THIRD", "FOURTH", "FIFTH"]
-    base = {"flow": "material", "unit": "t", "period_start": "2024-01-01",
-            "period_end": "2024-12-31"}
+    base = {
+        "flow": "material",
+        "unit": "t",
+        "period_start": "2024-01-01",
+        "period_end": "2024-12-31",
+    }
     exchanges = [
-        {**base, "id": "E1", "supplier": "SUP", "receiver": "REC", "resource": "FGD gypsum",
-         "quantity": "1200", "baseline_disposal": "landfill.plasterboard",
-         "baseline_supply": "prod.gypsum", "transport_mode": "transport.road",
-         "transport_km": "35", "price": "2400", "supplier_avoided_cost": "9000",
-         "receiver_extra_cost": "1500", "supplier_share": "0.3", "evidence": "tickets 1-52"},
-        {**base, "id": "E2", "supplier": "REC", "receiver": "THIRD", "flow": "water",
-         "resource": "cooling water", "quantity": "56000", "unit": "m3",
-         "baseline_supply": "water.mains", "baseline_disposal": "treatment.wastewater",
-         "period_start": "2023-07-01", "period_end": "2024-06-30", "receiver_avoided_cost": "800"},
-        {**base, "id": "E3", "supplier": "THIRD", "receiver": "FOURTH", "flow": "energy",
-         "resource": "waste heat 90 °C", "quantity": "4100000", "unit": "kWh",
-         "baseline_supply": "heat.gas_boiler", "substitution_ratio": "1.1",
-         "price": "-300", "receiver_avoided_cost": "150000", "supplier_share": "0.6"},
-        {**base, "id": "E4", "supplier": "FOURTH", "receiver": "FIFTH", "resource": "bottom ash",
-         "quantity": "800", "baseline_disposal": "landfill.inert",
-         "baseline_supply": "prod.aggregates", "transport_mode": "transport.road",
-         "transport_km": "420", "hazardous": "yes", "period_start": "2023-01-01",
-         "period_end": "2023-12-31"},
-        {**base, "id": "E5", "supplier": "FIFTH", "receiver": "SUP", "resource": "gypsum fines",
-         "quantity": "300", "baseline_supply": "prod.gypsum", "supplier_share": "0"},
+        {
+            **base,
+            "id": "E1",
+            "supplier": "SUP",
+            "receiver": "REC",
+            "resource": "FGD gypsum",
+            "quantity": "1200",
+            "baseline_disposal": "landfill.plasterboard",
+            "baseline_supply": "prod.gypsum",
+            "transport_mode": "transport.road",
+            "transport_km": "35",
+            "price": "2400",
+            "supplier_avoided_cost": "9000",
+            "receiver_extra_cost": "1500",
+            "supplier_share": "0.3",
+            "evidence": "tickets 1-52",
+        },
+        {
+            **base,
+            "id": "E2",
+            "supplier": "REC",
+            "receiver": "THIRD",
+            "flow": "water",
+            "resource": "cooling water",
+            "quantity": "56000",
+            "unit": "m3",
+            "baseline_supply": "water.mains",
+            "baseline_disposal": "treatment.wastewater",
+            "period_start": "2023-07-01",
+            "period_end": "2024-06-30",
+            "receiver_avoided_cost": "800",
+        },
+        {
+            **base,
+            "id": "E3",
+            "supplier": "THIRD",
+            "receiver": "FOURTH",
+            "flow": "energy",
+            "resource": "waste heat 90 °C",
+            "quantity": "4100000",
+            "unit": "kWh",
+            "baseline_supply": "heat.gas_boiler",
+            "substitution_ratio": "1.1",
+            "price": "-300",
+            "receiver_avoided_cost": "150000",
+            "supplier_share": "0.6",
+        },
+        {
+            **base,
+            "id": "E4",
+            "supplier": "FOURTH",
+            "receiver": "FIFTH",
+            "resource": "bottom ash",
+            "quantity": "800",
+            "baseline_disposal": "landfill.inert",
+            "baseline_supply": "prod.aggregates",
+            "transport_mode": "transport.road",
+            "transport_km": "420",
+            "hazardous": "yes",
+            "period_start": "2023-01-01",
+            "period_end": "2023-12-31",
+        },
+        {
+            **base,
+            "id": "E5",
+            "supplier": "FIFTH",
+            "receiver": "SUP",
+            "resource": "gypsum fines",
+            "quantity": "300",
+            "baseline_supply": "prod.gypsum",
+            "supplier_share": "0",
+        },
     ]
-    inputs = [{"exchange": "E3", "activity": "electricity.dk", "quantity": "90000",
-               "unit": "kWh", "note": "pumping"}]
-    organisations = [{"id": org, "name": name, "country": country}
-                     for org, name, country in zip(ids, names, ("DK", "FI", "PL", "LT", "LV"),
-                                                   strict=False)]
+    inputs = [
+        {
+            "exchange": "E3",
+            "activity": "electricity.dk",
+            "quantity": "90000",
+            "unit": "kWh",
+            "note": "pumping",
+        }
+    ]
+    organisations = [
+        {"id": org, "name": name, "country": country}
+        for org, name, country in zip(ids, names, ("DK", "FI", "PL", "LT", "LV"), strict=False)
+    ]
     return write_ledger(folder, exchanges, inputs=inputs, organisations=organisations)
 
 

@@ -27,8 +27,12 @@ def _epoch(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def active(results: dict[str, Any], year: str) -> list[dict[str, Any]]:
-    ids = {org for e in results["exchanges"] if e["years"].get(year, 0) > 0
-           for org in (e["supplier"], e["receiver"])}
+    ids = {
+        org
+        for e in results["exchanges"]
+        if e["years"].get(year, 0) > 0
+        for org in (e["supplier"], e["receiver"])
+    }
     return [org for org in results["organisations"] if org["id"] in ids]
 
 
@@ -55,8 +59,7 @@ def test_a_failing_organisation_leaves_the_others_complete(tmp_path: Path) -> No
     assert [outcome.org_id for outcome in failed] == ["org002"]
     assert "forced failure for org002" in (failed[0].error or "")
     written = sorted(path.name for path in tmp_path.iterdir())
-    assert written == sorted(file_name("statement", org, "2024") for org in orgs
-                             if org != "org002")
+    assert written == sorted(file_name("statement", org, "2024") for org in orgs if org != "org002")
     for org in orgs:
         if org != "org002":
             text = pdf_text(tmp_path / file_name("statement", org, "2024"))
@@ -66,8 +69,21 @@ def test_a_failing_organisation_leaves_the_others_complete(tmp_path: Path) -> No
 def test_certificates_batch_attaches_each_claim(tmp_path: Path) -> None:
     ledger = REPO / "examples" / "nordic-cluster"
     out = tmp_path / "certificates"
-    result = runner.invoke(app, ["certificates", str(ledger), "--year", "2023", "-o", str(out),
-                                 "--issuer", "Nordic Symbiosis Office", "--jobs", "2"])
+    result = runner.invoke(
+        app,
+        [
+            "certificates",
+            str(ledger),
+            "--year",
+            "2023",
+            "-o",
+            str(out),
+            "--issuer",
+            "Nordic Symbiosis Office",
+            "--jobs",
+            "2",
+        ],
+    )
     assert result.exit_code == 0, result.output
     results = assess(ledger).results
     expected = active(results, "2023")

@@ -39,11 +39,25 @@ def common(ledger: Path, data_dir: Path) -> list[str]:
 
 def test_statement_in_another_currency(ledger: Path, tmp_path: Path) -> None:
     out = tmp_path / "statement.pdf"
-    result = runner.invoke(app, ["statement", *common(ledger, tmp_path / "data"), "--org", "SUP",
-                                 "--year", "2024", "--currency", "SEK", "-o", str(out)])
+    result = runner.invoke(
+        app,
+        [
+            "statement",
+            *common(ledger, tmp_path / "data"),
+            "--org",
+            "SUP",
+            "--year",
+            "2024",
+            "--currency",
+            "SEK",
+            "-o",
+            str(out),
+        ],
+    )
     assert result.exit_code == 0, result.output
-    results = assess(ledger, factors=TINY_FACTORS, currency="SEK",
-                     data_dir=tmp_path / "data").results
+    results = assess(
+        ledger, factors=TINY_FACTORS, currency="SEK", data_dir=tmp_path / "data"
+    ).results
     sup = next(org for org in results["organisations"] if org["id"] == "SUP")
     text = flat(pdf_text(out))
     assert f"{fmt(sup['years']['2024']['money'], 0)} SEK" in text
@@ -52,14 +66,37 @@ def test_statement_in_another_currency(ledger: Path, tmp_path: Path) -> None:
 
 def test_certificate_and_report(ledger: Path, tmp_path: Path) -> None:
     certificate = tmp_path / "certificate.pdf"
-    result = runner.invoke(app, ["certificate", *common(ledger, tmp_path / "data"), "--org",
-                                 "REC", "--year", "2024", "--issuer", "Øresund Office", "-o",
-                                 str(certificate)])
+    result = runner.invoke(
+        app,
+        [
+            "certificate",
+            *common(ledger, tmp_path / "data"),
+            "--org",
+            "REC",
+            "--year",
+            "2024",
+            "--issuer",
+            "Øresund Office",
+            "-o",
+            str(certificate),
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert "Øresund Office" in pdf_text(certificate)
     report = tmp_path / "report.pdf"
-    result = runner.invoke(app, ["report", *common(ledger, tmp_path / "data"), "--year", "2024",
-                                 "--cluster", "Baltic Loop", "-o", str(report)])
+    result = runner.invoke(
+        app,
+        [
+            "report",
+            *common(ledger, tmp_path / "data"),
+            "--year",
+            "2024",
+            "--cluster",
+            "Baltic Loop",
+            "-o",
+            str(report),
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert "Baltic Loop" in pdf_text(report)
 
@@ -67,8 +104,19 @@ def test_certificate_and_report(ledger: Path, tmp_path: Path) -> None:
 @pytest.mark.parametrize("verb", ["statement", "certificate"])
 def test_unknown_org_fails_and_writes_nothing(verb: str, ledger: Path, tmp_path: Path) -> None:
     out = tmp_path / "out.pdf"
-    result = runner.invoke(app, [verb, *common(ledger, tmp_path / "data"), "--org", "ACME",
-                                 "--year", "2024", "-o", str(out)])
+    result = runner.invoke(
+        app,
+        [
+            verb,
+            *common(ledger, tmp_path / "data"),
+            "--org",
+            "ACME",
+            "--year",
+            "2024",
+            "-o",
+            str(out),
+        ],
+    )
     assert result.exit_code == 2
     assert "ACME" in result.output
     assert "FIFTH, FOURTH, REC, SUP, THIRD" in result.output
@@ -77,8 +125,9 @@ def test_unknown_org_fails_and_writes_nothing(verb: str, ledger: Path, tmp_path:
 
 def test_year_without_exchanges_fails(ledger: Path, tmp_path: Path) -> None:
     out = tmp_path / "report.pdf"
-    result = runner.invoke(app, ["report", *common(ledger, tmp_path / "data"), "--year", "2030",
-                                 "-o", str(out)])
+    result = runner.invoke(
+        app, ["report", *common(ledger, tmp_path / "data"), "--year", "2030", "-o", str(out)]
+    )
     assert result.exit_code == 2
     assert "2030" in result.output and "2023, 2024" in result.output
     assert not out.exists()
@@ -86,7 +135,8 @@ def test_year_without_exchanges_fails(ledger: Path, tmp_path: Path) -> None:
 
 def test_missing_output_folder_is_reported(ledger: Path, tmp_path: Path) -> None:
     out = tmp_path / "missing" / "report.pdf"
-    result = runner.invoke(app, ["report", *common(ledger, tmp_path / "data"), "--year", "2024",
-                                 "-o", str(out)])
+    result = runner.invoke(
+        app, ["report", *common(ledger, tmp_path / "data"), "--year", "2024", "-o", str(out)]
+    )
     assert result.exit_code == 2
     assert "does not exist" in result.output

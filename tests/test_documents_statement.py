@@ -50,8 +50,11 @@ def org_record(results: dict[str, Any], org_id: str) -> dict[str, Any]:
 
 
 def exchanges_of(results: dict[str, Any], org_id: str, year: str) -> list[dict[str, Any]]:
-    return [e for e in results["exchanges"]
-            if org_id in (e["supplier"], e["receiver"]) and e["years"].get(year, 0) > 0]
+    return [
+        e
+        for e in results["exchanges"]
+        if org_id in (e["supplier"], e["receiver"]) and e["years"].get(year, 0) > 0
+    ]
 
 
 def check_statement(results: dict[str, Any], org_id: str, year: str) -> str:
@@ -59,10 +62,13 @@ def check_statement(results: dict[str, Any], org_id: str, year: str) -> str:
     credited = org_record(results, org_id)["years"][year]
     head = flat(section(text, "Credited savings", "Share rule"))
     saved = credited["saved"]
-    for expected in (f"{tonnes_kg(saved['co2e_kg'])} t CO₂e", f"{fmt(saved['water_m3'], 1)} m³",
-                     f"{fmt(saved['virgin_material_t'], 2)} t",
-                     f"{fmt(saved['landfill_diverted_t'], 2)} t",
-                     f"{fmt(credited['money'], 0)} {results['currency']}"):
+    for expected in (
+        f"{tonnes_kg(saved['co2e_kg'])} t CO₂e",
+        f"{fmt(saved['water_m3'], 1)} m³",
+        f"{fmt(saved['virgin_material_t'], 2)} t",
+        f"{fmt(saved['landfill_diverted_t'], 2)} t",
+        f"{fmt(credited['money'], 0)} {results['currency']}",
+    ):
         assert expected in head
     assert f"annual {year}, credited share" in head
     table = section(text, f"Exchanges in {year}", "Total credited")
@@ -103,13 +109,19 @@ def test_real_statement_figures_lines_and_annex(real_results: dict[str, Any]) ->
     assert fmt(e3["baseline"]["co2e_kg"] / 1000, 3) in calculation
     assert fmt(e3["saved"]["co2e_kg"] / 1000, 3) in calculation
     annex = flat(section(text, "Annex: factors and sources", "Versions"))
-    used = {line["activity"] for e in exchanges_of(real_results, "THIRD", "2024")
-            for line in e["lines"]}
+    used = {
+        line["activity"] for e in exchanges_of(real_results, "THIRD", "2024") for line in e["lines"]
+    }
     for factor in real_results["factors"]:
         assert (factor["id"] in annex) == (factor["id"] in used)
     assert "Round numbers for tests" in annex and "CC0-1.0" in annex
-    for term in ("System expansion", "Credit share rule", "Conservativeness",
-                 "Not part of an inventory", "supplier share"):
+    for term in (
+        "System expansion",
+        "Credit share rule",
+        "Conservativeness",
+        "Not part of an inventory",
+        "supplier share",
+    ):
         assert term in text
     assert f"isbenefit {real_results['isbenefit_version']}" in text
     assert f"{real_results['factor_set']['id']} {real_results['factor_set']['version']}" in text
@@ -132,8 +144,7 @@ def test_page_numbers_and_metadata(real_results: dict[str, Any]) -> None:
 
 
 def test_unicode_names_render(real_results: dict[str, Any]) -> None:
-    for org_id, name in zip(("SUP", "REC", "THIRD", "FOURTH", "FIFTH"), UNICODE_NAMES,
-                            strict=True):
+    for org_id, name in zip(("SUP", "REC", "THIRD", "FOURTH", "FIFTH"), UNICODE_NAMES, strict=True):
         text = pdf_text(statement_pdf(real_results, org_id, "2024"))
         assert text.count(name) >= 2  # heading and running header
 
@@ -142,8 +153,7 @@ def test_hostile_names_are_printed_literally_and_nothing_is_fetched(tmp_path: Pa
     names = (*HOSTILE_NAMES, *UNICODE_NAMES[2:])
     results = assess_ledger(unicode_ledger(tmp_path / "ledger", names), tmp_path / "data").results
     fetcher = AssetFetcher(templates_root())
-    pdf = render_pdf("statement.html", statement_context(results, "SUP", "2024"),
-                     fetcher=fetcher)
+    pdf = render_pdf("statement.html", statement_context(results, "SUP", "2024"), fetcher=fetcher)
     text = flat(pdf_text(pdf))
     for name in HOSTILE_NAMES:
         assert name in text
@@ -152,8 +162,7 @@ def test_hostile_names_are_printed_literally_and_nothing_is_fetched(tmp_path: Pa
 
 
 def test_same_input_same_bytes(real_results: dict[str, Any]) -> None:
-    assert statement_pdf(real_results, "SUP", "2024") == statement_pdf(real_results, "SUP",
-                                                                      "2024")
+    assert statement_pdf(real_results, "SUP", "2024") == statement_pdf(real_results, "SUP", "2024")
 
 
 def test_unknown_org_names_it_and_lists_the_known_ids(real_results: dict[str, Any]) -> None:

@@ -51,8 +51,11 @@ def names_used(template: str) -> set[str]:
     env = environment()
     assert env.loader is not None
     tree = env.parse(env.loader.get_source(env, template)[0])
-    imported = {name if isinstance(name, str) else name[1]
-                for node in tree.find_all(jinja2.nodes.FromImport) for name in node.names}
+    imported = {
+        name if isinstance(name, str) else name[1]
+        for node in tree.find_all(jinja2.nodes.FromImport)
+        for name in node.names
+    }
     return jinja2.meta.find_undeclared_variables(tree) - imported
 
 
@@ -94,14 +97,17 @@ def test_context_types_are_frozen() -> None:
     assert hints["network"] is contexts.Image
 
 
-@pytest.mark.parametrize("url", [
-    "file:///etc/passwd",
-    "http://example.com/logo.png",
-    "https://example.com/style.css",
-    "data:image/svg+xml;base64,PHN2Zy8+",
-    "ftp://example.com/x",
-    "isbenefit-image:not-generated",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "file:///etc/passwd",
+        "http://example.com/logo.png",
+        "https://example.com/style.css",
+        "data:image/svg+xml;base64,PHN2Zy8+",
+        "ftp://example.com/x",
+        "isbenefit-image:not-generated",
+    ],
+)
 def test_fetcher_refuses_and_records(url: str) -> None:
     fetcher = AssetFetcher(templates_root())
     with pytest.raises(ValueError, match="does not fetch"):

@@ -49,8 +49,9 @@ def report_text(results: dict[str, Any]) -> str:
     return pdf_text(report_pdf(results, "2024", "Øresund–Baltic Cluster"))
 
 
-def test_headline_totals_are_annual_and_counted_once(results: dict[str, Any],
-                                                     report_text: str) -> None:
+def test_headline_totals_are_annual_and_counted_once(
+    results: dict[str, Any], report_text: str
+) -> None:
     year = results["years"]["2024"]
     inside = [e for e in results["exchanges"] if e["years"].get("2024", 0) > 0]
     once = sum(e["saved"]["co2e_kg"] * e["years"]["2024"] for e in inside)
@@ -62,16 +63,18 @@ def test_headline_totals_are_annual_and_counted_once(results: dict[str, Any],
     assert "Øresund–Baltic Cluster" in head
 
 
-def test_cumulative_figure_is_labelled_with_its_years(results: dict[str, Any],
-                                                      report_text: str) -> None:
+def test_cumulative_figure_is_labelled_with_its_years(
+    results: dict[str, Any], report_text: str
+) -> None:
     total = sum(results["years"][y]["saved"]["co2e_kg"] for y in ("2023", "2024"))
     head = flat(section(report_text, "CUMULATIVE 2023–2024 (2 YEARS)", "Network of exchanges"))
     assert f"{tonnes_kg(total)} t CO₂e" in head
     assert "cumulative 2023–2024 (2 years)" in head
 
 
-def test_organisation_shares_add_up_to_the_totals(results: dict[str, Any],
-                                                  report_text: str) -> None:
+def test_organisation_shares_add_up_to_the_totals(
+    results: dict[str, Any], report_text: str
+) -> None:
     active = [o for o in results["organisations"] if "2024" in o["years"]]
     for key in KEYS:
         shares = sum(o["years"]["2024"]["saved"][key] for o in active)

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from isbenefit import assess
 from isbenefit.cli import app
 from isbenefit.uncertainty import MonteCarloSettings
-from tests.conftest import F, TINY_FACTORS, exchange, write_ledger
+from tests.conftest import TINY_FACTORS, F, exchange, write_ledger
 
 EXACT_QUANTITIES = {"measured": 1.0, "calculated": 1.0, "estimated": 1.0}
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import json
 from dataclasses import dataclass
 
 import qrcode
@@ -26,6 +25,10 @@ from isbenefit.documents.render import AttachedFile
 from isbenefit.documents.shares import Results, credits, find_organisation, require_year
 
 DEFAULT_ISSUER = "isbenefit"
+SHARE_RULE = (
+    "Savings of each exchange are computed once and split between supplier and receiver by "
+    "the exchange's supplier share; the figures are this organisation's credited shares."
+)
 
 
 @dataclass(frozen=True)
@@ -91,24 +94,14 @@ def qr_png(payload: str) -> bytes:
     return buffer.getvalue()
 
 
-def certificate(
-    results: Results,
-    org_id: str,
-    year: str,
-    ledger_rows: claims.LedgerRows,
-    issuer: str = DEFAULT_ISSUER,
-) -> Certificate:
-    """The certificate of ``org_id`` for ``year``; InputError for an unknown org or empty year."""
-    record = find_organisation(results, org_id)
-    require_year(results, year, org_id)
-    claim = claims.build_claim(results, org_id, year, ledger_rows)
-    claim_bytes = claims.canonical_json(claim)
-    sha = claims.claim_sha256(claim)
-    cert_id = claims.certificate_id(sha)
+def claim_files(
+    claim: dict[str, object], cert_id: str, sha: str, ledger_rows: claims.LedgerRows
+) -> list[AttachedFile]:
+    """The files a certificate embeds: the canonical claim, then the ledger sheets as CSV."""
     files = [
         AttachedFile(
             claims.CLAIM_FILE,
-            claim_bytes,
+            claims.canonical_json(claim),
             f"Claim of certificate {cert_id}: results and ledger rows "
             f"(canonical JSON, SHA-256 {sha})",
         )
@@ -122,6 +115,23 @@ def certificate(
         )
         for name, data in claims.ledger_csvs(ledger_rows).items()
     ]
+    return files
+
+
+def certificate(
+    results: Results,
+    org_id: str,
+    year: str,
+    ledger_rows: claims.LedgerRows,
+    issuer: str = DEFAULT_ISSUER,
+) -> Certificate:
+    """The certificate of ``org_id`` for ``year``; InputError for an unknown org or empty year."""
+    record = find_organisation(results, org_id)
+    require_year(results, year, org_id)
+    claim = claims.build_claim(results, org_id, year, ledger_rows)
+    sha = claims.claim_sha256(claim)
+    cert_id = claims.certificate_id(sha)
+    files = claim_files(claim, cert_id, sha, ledger_rows)
     org = organisation(record)
     year_figures = record["years"][year]
     context = CertificateContext(
@@ -142,9 +152,7 @@ def certificate(
             f"annual {year}, credited share",
         ),
         exchange_count=len(credits(results, org_id, year)),
-        share_rule="Savings of each exchange are computed once and split between supplier "
-        "and receiver by the exchange's supplier share; the figures are this "
-        "organisation's credited shares.",
+        share_rule=SHARE_RULE,
         certificate_id=cert_id,
         claim_sha256=sha,
         qr=Image(
@@ -159,11 +167,3 @@ def certificate(
         provenance=provenance(results),
     )
     return Certificate(context, tuple(files))
-
-
-def parse_claim(data: bytes) -> dict[str, object]:
-    """The claim embedded as ``claim.json`` in a certificate."""
-    parsed = json.loads(data.decode("utf-8"))
-    if not isinstance(parsed, dict):
-        raise ValueError("claim.json does not hold a JSON object")
-    return parsed

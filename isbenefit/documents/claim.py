@@ -72,7 +72,7 @@ def build_claim(
         "organisation": {key: org.get(key) for key in ("id", "name", "country", "sme")},
         "credited": org["years"][year],
         "exchanges": exchanges,
-        "factors": [],
+        "factors": factors,
         "sources": [s for s in results["sources"] if str(s["key"]) in cited],
         "ledger_rows": {sheet: list(rows) for sheet, rows in sorted(ledger_rows.items())},
     }

@@ -189,26 +189,12 @@ def _exchange(
     years: Sequence[int],
     currency: str,
 ) -> dict[str, Any]:
-    flow, resource, unit, disposal, supply, moved, input_activity, per_unit = _KINDS[index % 3]
+    flow, resource, unit, disposal, supply, moved, _, _ = _KINDS[index % 3]
     quantity = round(rng.uniform(50, 5000), 1)
     ratio = 1.0 if flow != "energy" else 1.0 / 0.9
     start, end = _period(index, years)
-    lines = []
-    if disposal:
-        lines.append(_line("baseline_disposal", disposal, quantity))
-    lines.append(_line("baseline_supply", supply, quantity * ratio))
-    km = 0.0
-    if moved:
-        km = round(rng.uniform(5, 120), 0)
-        lines.append(_line("transport", "freight.road", quantity * km))
-    lines.append(_line("input", input_activity, quantity * per_unit))
-    price = round(quantity * rng.uniform(-5, 20), 2)
-    money = {
-        "supplier": price + quantity * 8.0 - quantity * 1.5,
-        "receiver": quantity * 25.0 - price - quantity * 3.0,
-    }
-    money["network"] = money["supplier"] + money["receiver"]
-    money["additional_sales"] = max(price, 0.0)
+    lines = _lines(index, quantity, ratio, rng)
+    money = _money(quantity, rng)
     fractions = _year_fractions(start, end)
     record = {
         "id": f"X{index + 1:04d}",
@@ -238,6 +224,30 @@ def _exchange(
     }
     _add_sums(record, quantity if moved or flow == "material" else 0.0)
     return record
+
+
+def _lines(index: int, quantity: float, ratio: float, rng: random.Random) -> list[dict[str, Any]]:
+    _, _, _, disposal, supply, moved, input_activity, per_unit = _KINDS[index % 3]
+    lines = []
+    if disposal:
+        lines.append(_line("baseline_disposal", disposal, quantity))
+    lines.append(_line("baseline_supply", supply, quantity * ratio))
+    if moved:
+        km = round(rng.uniform(5, 120), 0)
+        lines.append(_line("transport", "freight.road", quantity * km))
+    lines.append(_line("input", input_activity, quantity * per_unit))
+    return lines
+
+
+def _money(quantity: float, rng: random.Random) -> dict[str, float]:
+    price = round(quantity * rng.uniform(-5, 20), 2)
+    money = {
+        "supplier": price + quantity * 8.0 - quantity * 1.5,
+        "receiver": quantity * 25.0 - price - quantity * 3.0,
+    }
+    money["network"] = money["supplier"] + money["receiver"]
+    money["additional_sales"] = max(price, 0.0)
+    return money
 
 
 def _line(role: str, activity: str, amount: float) -> dict[str, Any]:
