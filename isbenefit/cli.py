@@ -193,3 +193,12 @@ def monte_carlo_settings(iterations: int, seed: int, percentile: float,
                  f"{', '.join(gsd)} and GSD >= 1. Fix: e.g. --quantity-gsd estimated=1.6")
         gsd[quality] = number
     return MonteCarloSettings(iterations, seed, percentile, gsd)
+
+
+def _register_document_verbs() -> None:
+    from isbenefit.cli_documents import register
+
+    register(app)
+
+
+_register_document_verbs()
