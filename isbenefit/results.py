@@ -14,6 +14,8 @@ import pandas as pd
 from isbenefit.core import MONEY, ROLES, SAVED, CoreResult, YearSplit
 from isbenefit.errors import ComputationError
 from isbenefit.factorset import INDICATORS, FactorSet
+from isbenefit.ledger import EXCHANGE_COLUMNS
+from isbenefit.ledger import MONEY_COLUMNS as LEDGER_MONEY_COLUMNS
 
 SAVED_COLUMNS = [f"saved_{name}" for name in SAVED]
 MONEY_COLUMNS = [f"money_{name}" for name in MONEY]
@@ -32,30 +34,8 @@ class Tables:
     totals: pd.DataFrame
 
 
-DESCRIBED_COLUMNS = (
-    "id",
-    "supplier",
-    "receiver",
-    "flow",
-    "resource",
-    "quantity",
-    "unit",
-    "period_start",
-    "period_end",
-    "data_quality",
-    "baseline_disposal",
-    "baseline_supply",
-    "substitution_ratio",
-    "mass_t",
-    "transport_mode",
-    "transport_km",
-    "baseline_transport_mode",
-    "baseline_transport_km",
-    "supplier_share",
-    "hazardous",
-    "currency",
-    "evidence",
-)
+# Every ledger column of an exchange except the money, which is reported converted.
+DESCRIBED_COLUMNS = tuple(c for c in EXCHANGE_COLUMNS if c not in LEDGER_MONEY_COLUMNS)
 
 
 def build_tables(

@@ -8,6 +8,7 @@ extensions (exchange details, `money_by_year`, organisation `years`, `factors`,
 from __future__ import annotations
 
 import gc
+import math
 import os
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -23,26 +24,19 @@ import pandas as pd
 from isbenefit import __version__
 from isbenefit.core import MONEY, SAVED
 from isbenefit.factorset import INDICATORS, FactorSet
-from isbenefit.results import Tables
+from isbenefit.results import DESCRIBED_COLUMNS, Tables
 
 SCHEMA = "isbenefit.results/1"
-DESCRIBED_COLUMNS = (
-    "flow",
-    "resource",
-    "quantity",
-    "unit",
-    "period_start",
-    "period_end",
-    "data_quality",
+# Exchange fields echoed from the ledger (id, supplier and receiver come first).
+ECHOED_COLUMNS = tuple(c for c in DESCRIBED_COLUMNS if c not in ("id", "supplier", "receiver"))
+OPTIONAL_TEXT = (
     "baseline_disposal",
     "baseline_supply",
-    "substitution_ratio",
-    "supplier_share",
-    "hazardous",
-    "currency",
+    "transport_mode",
+    "baseline_transport_mode",
     "evidence",
 )
-OPTIONAL_TEXT = ("baseline_disposal", "baseline_supply", "evidence")
+OPTIONAL_NUMBERS = ("mass_t", "transport_km", "baseline_transport_km")
 
 
 @dataclass(frozen=True)
@@ -163,6 +157,8 @@ def _exchanges(tables: Tables, extra_columns: tuple[str, ...]) -> list[dict[str,
     column = {name: exchanges[name].tolist() for name in exchanges.columns}
     for name in OPTIONAL_TEXT:
         column[name] = [value or None for value in column[name]]
+    for name in OPTIONAL_NUMBERS:
+        column[name] = [None if math.isnan(value) else value for value in column[name]]
     groups = {
         group: _objects(names, [column[f"{prefix}{name}"] for name in names])
         for group, prefix, names in (
@@ -183,8 +179,8 @@ def _exchanges(tables: Tables, extra_columns: tuple[str, ...]) -> list[dict[str,
     )
     fractions, money_by_year, year_bounds = _years_by_exchange(tables, exchanges)
     heads = _objects(
-        ("id", "supplier", "receiver", *DESCRIBED_COLUMNS),
-        [column[name] for name in ("id", "supplier", "receiver", *DESCRIBED_COLUMNS)],
+        ("id", "supplier", "receiver", *ECHOED_COLUMNS),
+        [column[name] for name in ("id", "supplier", "receiver", *ECHOED_COLUMNS)],
     )
     records = []
     for index, head in enumerate(heads):
