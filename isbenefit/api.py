@@ -22,7 +22,7 @@ from isbenefit.ledger import CheckedSheets, check_sheets
 from isbenefit.ledger_io import ROW_COLUMN, RawLedger, read_ledger
 from isbenefit.rates import Rates, shipped_rates
 from isbenefit.results import Tables, build_tables
-from isbenefit.results_json import ResultsSource, results_dict, results_json
+from isbenefit.results_json import ResultsSource, dumps, results_dict
 from isbenefit.uncertainty import MonteCarloSettings
 
 
@@ -73,7 +73,7 @@ class Assessment:
 
     def results_json(self) -> bytes:
         """The results JSON as bytes, byte-identical to serialising :attr:`results`."""
-        return results_json(self._results_source)
+        return dumps(self.results)
 
     @property
     def _results_source(self) -> ResultsSource:

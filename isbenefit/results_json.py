@@ -9,12 +9,9 @@ from __future__ import annotations
 
 import gc
 import math
-import os
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
-from multiprocessing import get_all_start_methods, get_context
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -58,19 +55,6 @@ def results_dict(source: ResultsSource) -> dict[str, Any]:
         return _results_dict(source, _exchanges(source.tables, source.extra_columns))
 
 
-def results_json(source: ResultsSource) -> bytes:
-    """The results JSON; the same bytes as ``dumps(results_dict(source))``.
-
-    On large ledgers the exchanges are encoded in slices by forked worker processes.
-    """
-    head = _results_dict(source, [])
-    parts = []
-    for key, value in head.items():
-        encoded = _encoded_exchanges(source) if key == "exchanges" else orjson.dumps(value)
-        parts.append(orjson.dumps(key) + b":" + encoded)
-    return b"{" + b",".join(parts) + b"}\n"
-
-
 @contextmanager
 def _no_cycle_collection() -> Iterator[None]:
     # Millions of small dicts are built here; the cycle collector only slows that down.
@@ -79,44 +63,6 @@ def _no_cycle_collection() -> Iterator[None]:
         yield
     finally:
         gc.enable()
-
-
-_FORK_SOURCE: ResultsSource | None = None
-PARALLEL_FROM = 20_000
-
-
-def _encoded_exchanges(source: ResultsSource, workers: int | None = None) -> bytes:
-    count = len(source.tables.exchanges)
-    workers = workers or min(4, os.cpu_count() or 1)
-    if count < PARALLEL_FROM or workers < 2 or "fork" not in get_all_start_methods():
-        with _no_cycle_collection():
-            return orjson.dumps(_exchanges(source.tables, source.extra_columns))
-    global _FORK_SOURCE  # noqa: PLW0603 - read by the forked workers, never written there
-    _FORK_SOURCE = source
-    edges = np.linspace(0, count, workers + 1).astype(int).tolist()
-    try:
-        with ProcessPoolExecutor(workers, mp_context=get_context("fork")) as pool:
-            chunks = list(pool.map(_encode_slice, edges[:-1], edges[1:]))
-    finally:
-        _FORK_SOURCE = None
-    return b"[" + b",".join(chunk[1:-1] for chunk in chunks if len(chunk) > 2) + b"]"
-
-
-def _encode_slice(start: int, stop: int) -> bytes:
-    if _FORK_SOURCE is None:
-        raise RuntimeError("_encode_slice runs only in workers forked by _encoded_exchanges")
-    with _no_cycle_collection():
-        tables = slice_exchanges(_FORK_SOURCE.tables, start, stop)
-        return orjson.dumps(_exchanges(tables, _FORK_SOURCE.extra_columns))
-
-
-def slice_exchanges(tables: Tables, start: int, stop: int) -> Tables:
-    """The exchanges start..stop (canonical order) with their lines and year rows."""
-    exchanges = tables.exchanges.iloc[start:stop]
-    wanted = set(exchanges["id"].tolist())
-    lines = tables.lines.loc[tables.lines["exchange"].isin(wanted)]
-    years = tables.exchange_years.loc[tables.exchange_years["exchange"].isin(wanted)]
-    return replace(tables, exchanges=exchanges, lines=lines, exchange_years=years)
 
 
 def _results_dict(source: ResultsSource, exchanges: list[dict[str, Any]]) -> dict[str, Any]:

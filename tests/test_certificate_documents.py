@@ -18,7 +18,7 @@ import qrcode.constants
 from pypdf import PdfReader
 
 from isbenefit.documents import certificate_pdf
-from isbenefit.documents.certificate import certificate
+from isbenefit.documents.certificate import QR_MASK, certificate
 from isbenefit.documents.claim import claim_exchange_ids, read_attachments
 from isbenefit.documents.sample import sample_results
 from tests.documents_helpers import (
@@ -116,7 +116,9 @@ def test_pdf_a3b_with_associated_files(assessment: Any) -> None:
 
 def test_qr_code_carries_the_id_and_the_hash() -> None:
     context = certificate(sample_results(), "org002", "2024", ROWS).context
-    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=0)
+    code = qrcode.QRCode(
+        error_correction=qrcode.constants.ERROR_CORRECT_M, border=0, mask_pattern=QR_MASK
+    )
     code.add_data(f"{context.certificate_id} sha256:{context.claim_sha256}")
     code.make(fit=True)
     modules = code.get_matrix()

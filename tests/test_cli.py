@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
 from typer.testing import CliRunner
 
 from isbenefit.cli import app
@@ -72,19 +71,3 @@ def test_factors_list_and_show(tmp_path: Path) -> None:
 def test_version() -> None:
     result = runner.invoke(app, ["--version"])
     assert result.exit_code == 0 and "isbenefit" in result.output
-
-
-def test_parallel_json_equals_serialising_the_dict(tmp_path: Path,
-                                                   monkeypatch: pytest.MonkeyPatch) -> None:
-    from isbenefit import assess, results_json
-
-    rows = [exchange(id=f"E{index:03d}", baseline_supply="prod.gypsum",
-                     quantity=str(10 + index), extra_note=f"n{index}") for index in range(37)]
-    inputs = [{"exchange": "E005", "activity": "electricity.dk", "quantity": "3", "unit": "MWh"}]
-    ledger = write_ledger(tmp_path / "ledger", rows, inputs=inputs)
-    assessment = assess(ledger, factors=TINY_FACTORS)
-    serial = results_json.dumps(assessment.results)
-    monkeypatch.setattr(results_json, "PARALLEL_FROM", 5)
-    parallel = assessment.results_json()
-    assert parallel == serial
-    assert json.loads(parallel)["exchanges"][5]["lines"][-1]["activity"] == "electricity.dk"

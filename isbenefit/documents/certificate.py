@@ -25,6 +25,7 @@ from isbenefit.documents.render import AttachedFile
 from isbenefit.documents.shares import Results, credits, find_organisation, require_year
 
 DEFAULT_ISSUER = "isbenefit"
+QR_MASK = 4
 SHARE_RULE = (
     "Savings of each exchange are computed once and split between supplier and receiver by "
     "the exchange's supplier share; the figures are this organisation's credited shares."
@@ -84,9 +85,15 @@ def qr_png(payload: str) -> bytes:
 
     Printed scaled up without interpolation (CSS ``image-rendering: pixelated``),
     so its edges stay sharp at any size. A PNG renders far faster than the
-    equivalent SVG path of several hundred squares.
+    equivalent SVG path of several hundred squares. The mask is fixed: any of
+    the eight is valid, and searching for the best costs more than the rest.
     """
-    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=0, box_size=1)
+    code = qrcode.QRCode(
+        error_correction=qrcode.constants.ERROR_CORRECT_M,
+        border=0,
+        box_size=1,
+        mask_pattern=QR_MASK,
+    )
     code.add_data(payload)
     code.make(fit=True)
     buffer = io.BytesIO()
