@@ -27,6 +27,9 @@ factors_app = typer.Typer(
     help="List and inspect a factor set's activities and sources.", no_args_is_help=True
 )
 app.add_typer(factors_app, name="factors")
+keys_app = typer.Typer(help="Issuer key pairs for signed certificates (Ed25519).",
+                       no_args_is_help=True)
+app.add_typer(keys_app, name="keys")
 # Piped output (files, CI logs) gets a wide fixed width so that names are not cut.
 console = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
 
@@ -176,6 +179,23 @@ def factors_show(
         console.print(f"[bold]{key:>11}[/bold]  {value}")
     for key in ("title", "publisher", "year", "url", "licence"):
         console.print(f"[bold]{'source ' + key:>15}[/bold]  {source.get(key, '')}")
+
+
+@keys_app.command("new")
+def keys_new(
+    prefix: Annotated[Path, typer.Option("--out", "-o", help="Path prefix: writes PREFIX.key "
+                                         "(private, mode 600) and PREFIX.pub.")] = Path("issuer"),
+) -> None:
+    """Make a new issuer key pair for signing certificates."""
+    from isbenefit.signing import new_key_pair
+
+    private = prefix.with_name(prefix.name + ".key")
+    public = prefix.with_name(prefix.name + ".pub")
+    with guarded():
+        fingerprint = new_key_pair(private, public)
+        console.print(f"private key: {private} (keep it secret)")
+        console.print(f"public key:  {public} (publish it)")
+        console.print(f"fingerprint: {fingerprint}")
 
 
 def monte_carlo_settings(iterations: int, seed: int, percentile: float,
