@@ -7,6 +7,7 @@ import random
 import tempfile
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -118,3 +119,22 @@ def test_row_order_changes_nothing(rows: list[dict[str, str]], rng: random.Rando
     for result in (first, second):
         result.pop("ledger")
     assert first == second
+
+
+@SETTINGS
+@given(ledgers())
+def test_supplier_plus_receiver_credit_equals_each_exchange_total(
+    rows: list[dict[str, str]],
+) -> None:
+    from isbenefit.results import SAVED_COLUMNS, _credits
+
+    with tempfile.TemporaryDirectory() as folder:
+        assessment = assess(write_ledger(Path(folder) / "ledger", rows), factors=TINY_FACTORS)
+    credits = _credits(assessment.sheets.exchanges, assessment.tables.exchange_years)
+    # Credits list the supplier rows, then the receiver rows, each in exchange-year order.
+    exchange_of = assessment.tables.exchange_years["exchange"].to_numpy()
+    per_exchange = credits.assign(exchange=np.concatenate([exchange_of, exchange_of]))
+    summed = per_exchange.groupby("exchange")[SAVED_COLUMNS].sum()
+    expected = assessment.tables.exchanges.set_index("id")[SAVED_COLUMNS]
+    np.testing.assert_allclose(summed.loc[expected.index].to_numpy(), expected.to_numpy(),
+                               rtol=1e-9, atol=1e-9)
