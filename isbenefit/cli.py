@@ -12,7 +12,16 @@ from rich.console import Console
 from rich.table import Table
 
 from isbenefit import __version__
-from isbenefit.cli_common import CurrencyOption, DataDirOption, FactorsOption, fail, guarded
+from isbenefit.cli_common import (
+    CurrencyOption,
+    DataDirOption,
+    FactorsOption,
+    IterationsOption,
+    PercentileOption,
+    SeedOption,
+    fail,
+    guarded,
+)
 from isbenefit.uncertainty import QUANTITY_GSD, MonteCarloSettings
 
 app = typer.Typer(
@@ -70,14 +79,9 @@ def assess(
         typer.Option("--csv", help="Write tidy CSV tables into this folder.", file_okay=False),
     ] = None,
     data_dir: DataDirOption = None,
-    iterations: Annotated[int, typer.Option(
-        "--iterations", min=0, help="Monte Carlo iterations (0: none). Adds P5/P50/P95 and "
-        "the conservative figure of every saving.")] = 0,
-    seed: Annotated[int, typer.Option("--seed", help="Monte Carlo seed; the same seed gives "
-                                      "the same bytes.")] = 1,
-    conservative_percentile: Annotated[float, typer.Option(
-        "--conservative-percentile", min=0.0, max=50.0,
-        help="Percentile reported as the conservative figure.")] = 5.0,
+    iterations: IterationsOption = 0,
+    seed: SeedOption = 1,
+    conservative_percentile: PercentileOption = 5.0,
     quantity_gsd: Annotated[list[str] | None, typer.Option(
         "--quantity-gsd", metavar="QUALITY=GSD",
         help="Quantity uncertainty by data_quality, e.g. estimated=1.6 (repeatable). Defaults: "

@@ -39,6 +39,29 @@ DataDirOption = Annotated[
     ),
 ]
 
+# Monte Carlo options, shared by `assess` and the document verbs (docs/uncertainty.md).
+IterationsOption = Annotated[
+    int,
+    typer.Option(
+        "--iterations",
+        min=0,
+        help="Monte Carlo iterations (0: none; 1000 recommended). Adds P5/P50/P95 and the "
+        "conservative figure of every saving.",
+    ),
+]
+SeedOption = Annotated[
+    int, typer.Option("--seed", help="Monte Carlo seed; the same seed gives the same bytes.")
+]
+PercentileOption = Annotated[
+    float,
+    typer.Option(
+        "--conservative-percentile",
+        min=0.0,
+        max=50.0,
+        help="Percentile reported as the conservative figure.",
+    ),
+]
+
 
 @contextmanager
 def guarded() -> Iterator[None]:

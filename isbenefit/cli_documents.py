@@ -2,7 +2,9 @@
 
 Each verb assesses the ledger as `assess` does (same --factors, --currency,
 --data-dir), renders from the results and writes PDFs atomically: a failed
-command leaves no output file behind.
+command leaves no output file behind. `statement`, `statements` and `report`
+also take the Monte Carlo options of `assess` (--iterations, default 0 = none;
+1000 recommended) and then print P5-P95 ranges and conservative figures.
 """
 
 from __future__ import annotations
@@ -18,6 +20,9 @@ from isbenefit.cli_common import (
     CurrencyOption,
     DataDirOption,
     FactorsOption,
+    IterationsOption,
+    PercentileOption,
+    SeedOption,
     fail,
     guarded,
 )
@@ -25,6 +30,7 @@ from isbenefit.cli_common import (
 if TYPE_CHECKING:
     from isbenefit.api import Assessment
     from isbenefit.documents.batch import Outcome
+    from isbenefit.uncertainty import MonteCarloSettings
 
 console = Console(highlight=False, stderr=True)
 
@@ -54,10 +60,30 @@ JobsOption = Annotated[
 ]
 
 
-def _assess(ledger: Path, factors: Path | None, currency: str, data_dir: Path | None) -> Assessment:
+def _assess(
+    ledger: Path,
+    factors: Path | None,
+    currency: str,
+    data_dir: Path | None,
+    monte_carlo: MonteCarloSettings | None = None,
+) -> Assessment:
     from isbenefit.api import assess
 
-    return assess(ledger, factors=factors, currency=currency, data_dir=data_dir)
+    return assess(
+        ledger, factors=factors, currency=currency, data_dir=data_dir, monte_carlo=monte_carlo
+    )
+
+
+def _monte_carlo(iterations: int, seed: int, percentile: float) -> MonteCarloSettings | None:
+    """Settings for the document verbs' Monte Carlo options; None when --iterations is 0.
+
+    Quantity uncertainty uses the documented defaults (docs/uncertainty.md).
+    """
+    from isbenefit.uncertainty import QUANTITY_GSD, MonteCarloSettings
+
+    if not iterations:
+        return None
+    return MonteCarloSettings(iterations, seed, percentile, dict(QUANTITY_GSD))
 
 
 def _check_target(output: Path) -> None:
@@ -76,6 +102,9 @@ def statement(
     factors: FactorsOption = None,
     currency: CurrencyOption = "EUR",
     data_dir: DataDirOption = None,
+    iterations: IterationsOption = 0,
+    seed: SeedOption = 1,
+    conservative_percentile: PercentileOption = 5.0,
 ) -> None:
     """Write the benefit statement of one organisation for one year (PDF)."""
     from isbenefit.documents import statement_pdf
@@ -83,7 +112,8 @@ def statement(
 
     _check_target(output)
     with guarded():
-        results = _assess(ledger, factors, currency, data_dir).results
+        settings = _monte_carlo(iterations, seed, conservative_percentile)
+        results = _assess(ledger, factors, currency, data_dir, settings).results
         write_atomically(output, statement_pdf(results, org, str(year)))
     console.print(f"statement written to {output}")
 
@@ -123,6 +153,9 @@ def report(
     factors: FactorsOption = None,
     currency: CurrencyOption = "EUR",
     data_dir: DataDirOption = None,
+    iterations: IterationsOption = 0,
+    seed: SeedOption = 1,
+    conservative_percentile: PercentileOption = 5.0,
 ) -> None:
     """Write the cluster's annual report for one year (PDF)."""
     from isbenefit.documents import report_pdf
@@ -130,7 +163,8 @@ def report(
 
     _check_target(output)
     with guarded():
-        results = _assess(ledger, factors, currency, data_dir).results
+        settings = _monte_carlo(iterations, seed, conservative_percentile)
+        results = _assess(ledger, factors, currency, data_dir, settings).results
         write_atomically(output, report_pdf(results, str(year), cluster))
     console.print(f"report written to {output}")
 
@@ -143,9 +177,14 @@ def statements(
     currency: CurrencyOption = "EUR",
     data_dir: DataDirOption = None,
     jobs: JobsOption = None,
+    iterations: IterationsOption = 0,
+    seed: SeedOption = 1,
+    conservative_percentile: PercentileOption = 5.0,
 ) -> None:
     """Write one statement per organisation with exchanges in the year, on all cores."""
-    _batch("statement", ledger, year, output, factors, currency, data_dir, jobs)
+    settings = _monte_carlo(iterations, seed, conservative_percentile)
+    _batch("statement", ledger, year, output, factors, currency, data_dir, jobs,
+           monte_carlo=settings)
 
 
 def certificates(
@@ -172,13 +211,14 @@ def _batch(
     data_dir: Path | None,
     jobs: int | None,
     issuer: str = "isbenefit",
+    monte_carlo: MonteCarloSettings | None = None,
 ) -> None:
     from isbenefit.documents.batch import plan
     from isbenefit.documents.claim import claim_exchange_ids
     from isbenefit.documents.shares import organisations_in_year, require_year
 
     with guarded():
-        assessment = _assess(ledger, factors, currency, data_dir)
+        assessment = _assess(ledger, factors, currency, data_dir, monte_carlo)
         results = assessment.results
         require_year(results, str(year))
         orgs = organisations_in_year(results, str(year))

@@ -10,7 +10,7 @@ import jinja2.meta
 import jinja2.nodes
 import pytest
 
-from isbenefit.documents import certificate, contexts, report, statement
+from isbenefit.documents import certificate, contexts, ranges, report, statement
 from isbenefit.documents.render import (
     AssetFetcher,
     RenderError,
@@ -27,12 +27,15 @@ DOCUMENTS = {
     "certificate.html": certificate.CertificateContext,
     "report.html": report.ReportContext,
 }
-PARTIALS = {"_annex.html": ("factors", "sources", "provenance"), "_methodology.html": ()}
+PARTIALS = {
+    "_annex.html": ("factors", "sources", "provenance"),
+    "_methodology.html": ("monte_carlo",),
+}
 
 
 def documented_dataclasses() -> list[type]:
     found = []
-    for module in (contexts, statement, certificate, report):
+    for module in (contexts, statement, certificate, report, ranges):
         for value in vars(module).values():
             if dataclasses.is_dataclass(value) and value.__module__ == module.__name__:
                 found.append(value)

@@ -25,6 +25,18 @@ from isbenefit.documents.contexts import (
     used_activities,
 )
 from isbenefit.documents.network import Edge, network_diagram
+from isbenefit.documents.ranges import (
+    Extension,
+    MonteCarloNote,
+    Range,
+    RangeRow,
+    cumulative_ranges,
+    extension_of,
+    headline_ranges,
+    monte_carlo_note,
+    organisation_rows,
+    quantity_range,
+)
 from isbenefit.documents.shares import (
     SAVED_KEYS,
     Results,
@@ -86,10 +98,15 @@ class Cumulative:
     Attributes:
         label: e.g. ``cumulative 2022-2024 (3 years)``.
         figures: the summed figures.
+        ranges: Monte Carlo range of each figure (None for money), aligned with ``figures``;
+            empty without Monte Carlo or when the ranges do not cover exactly these years.
+        range_note: why there is no range despite a Monte Carlo run (else empty).
     """
 
     label: str
     figures: tuple[Figure, ...]
+    ranges: tuple[Range | None, ...] = ()
+    range_note: str = ""
 
 
 @dataclass(frozen=True)
@@ -104,10 +121,15 @@ class ReportContext:
         organisation_count: organisations with exchanges in the year.
         exchange_count: exchanges in the year.
         headline: annual totals, each exchange counted once.
+        headline_ranges: Monte Carlo range of each headline figure (None for money), aligned
+            with ``headline``; empty without Monte Carlo.
         total: the annual totals as printed in total rows.
         cumulative: cumulative totals up to the year, or None without earlier years.
         by_flow: totals by flow kind.
         by_org: credited shares by organisation (they add up to ``total``).
+        range_rows: CO2e ranges by organisation (credited shares; empty without Monte Carlo).
+        range_totals: CO2e ranges of the annual total and, when it covers the ledger's
+            years, of the cumulative total.
         exchanges: the exchanges of the year.
         network: diagram of the flows between organisations.
         charts: other charts (by flow kind; by year when there are earlier years).
@@ -115,6 +137,7 @@ class ReportContext:
         factors: annex of every factor used in the year.
         sources: the sources those factors cite.
         provenance: versions, hashes and rounding.
+        monte_carlo: what the methodology says about uncertainty.
     """
 
     meta: Meta
@@ -124,10 +147,13 @@ class ReportContext:
     organisation_count: int
     exchange_count: int
     headline: tuple[Figure, ...]
+    headline_ranges: tuple[Range | None, ...]
     total: Credited
     cumulative: Cumulative | None
     by_flow: tuple[BreakdownRow, ...]
     by_org: tuple[BreakdownRow, ...]
+    range_rows: tuple[RangeRow, ...]
+    range_totals: tuple[RangeRow, ...]
     exchanges: tuple[ReportExchange, ...]
     network: Image
     charts: tuple[Image, ...]
@@ -135,6 +161,7 @@ class ReportContext:
     factors: tuple[FactorRow, ...]
     sources: tuple[SourceRow, ...]
     provenance: Provenance
+    monte_carlo: MonteCarloNote
 
 
 def _in_year(exchange: Mapping[str, Any], year: str) -> tuple[dict[str, float], float]:
@@ -178,7 +205,9 @@ def _history(results: Results, year: str) -> tuple[BreakdownRow, ...]:
     return tuple(rows)
 
 
-def _cumulative(results: Results, year: str, currency: str) -> Cumulative | None:
+def _cumulative(
+    results: Results, year: str, currency: str, extension: Extension | None = None
+) -> Cumulative | None:
     years = sorted(y for y in results["years"] if y <= year)
     if len(years) < 2:
         return None
@@ -187,7 +216,23 @@ def _cumulative(results: Results, year: str, currency: str) -> Cumulative | None
         key: sum(float(results["years"][y]["saved"][key]) for y in years) for key in SAVED_KEYS
     }
     money = sum(float(results["years"][y]["money"]["network"]) for y in years)
-    return Cumulative(label, headline(saved, money, currency, label))
+    ranges, note = cumulative_ranges(results, year, extension)
+    return Cumulative(label, headline(saved, money, currency, label), ranges, note)
+
+
+def _range_totals(
+    year: str, cumulative: Cumulative | None, extension: Extension | None
+) -> tuple[RangeRow, ...]:
+    """The annual total's CO2e range and the cumulative one when it has a range."""
+    rows = []
+    annual = quantity_range(extension, "years", year)
+    if annual is not None:
+        rows.append(RangeRow(f"Total, annual {year}", "each exchange counted once", annual))
+    if cumulative is not None and cumulative.ranges:
+        total = quantity_range(extension, "totals", "all")
+        if total is not None:
+            rows.append(RangeRow(cumulative.label.capitalize(), "all years of the ledger", total))
+    return tuple(rows)
 
 
 def _network(results: Results, year: str, exchanges: Sequence[Mapping[str, Any]]) -> Image:
@@ -261,6 +306,19 @@ def _exchange_row(
     )
 
 
+def _flow_rows(
+    flows: Mapping[str, tuple[dict[str, float], float, int]],
+) -> tuple[BreakdownRow, ...]:
+    return tuple(
+        BreakdownRow(
+            FLOW_LABELS.get(flow, flow),
+            f"{count} exchange{'s' if count != 1 else ''}",
+            credited(saved, money),
+        )
+        for flow, (saved, money, count) in flows.items()
+    )
+
+
 def _org_rows(results: Results, year: str) -> tuple[BreakdownRow, ...]:
     active = set(organisations_in_year(results, year))
     return tuple(
@@ -284,6 +342,8 @@ def report_context(results: Results, year: str, cluster: str = DEFAULT_CLUSTER) 
     history = _history(results, year)
     factor_rows, source_rows = annex(results, used_activities(exchanges))
     names = names_by_id(results)
+    extension = extension_of(results)
+    cumulative = _cumulative(results, year, currency, extension)
     return ReportContext(
         meta=make_meta(
             results,
@@ -303,17 +363,13 @@ def report_context(results: Results, year: str, cluster: str = DEFAULT_CLUSTER) 
             currency,
             f"annual {year}, each exchange counted once",
         ),
+        headline_ranges=headline_ranges(extension, "years", year),
         total=credited(totals["saved"], float(totals["money"]["network"])),
-        cumulative=_cumulative(results, year, currency),
-        by_flow=tuple(
-            BreakdownRow(
-                FLOW_LABELS.get(flow, flow),
-                f"{count} exchange{'s' if count != 1 else ''}",
-                credited(saved, money),
-            )
-            for flow, (saved, money, count) in flows.items()
-        ),
+        cumulative=cumulative,
+        by_flow=_flow_rows(flows),
         by_org=_org_rows(results, year),
+        range_rows=organisation_rows(results, year, extension),
+        range_totals=_range_totals(year, cumulative, extension),
         exchanges=tuple(_exchange_row(e, year, names) for e in exchanges),
         network=_network(results, year, exchanges),
         charts=_charts(flows, history, results, year),
@@ -321,4 +377,5 @@ def report_context(results: Results, year: str, cluster: str = DEFAULT_CLUSTER) 
         factors=factor_rows,
         sources=source_rows,
         provenance=provenance(results),
+        monte_carlo=monte_carlo_note(extension),
     )

@@ -30,6 +30,16 @@ from isbenefit.documents.contexts import (
     provenance,
     used_activities,
 )
+from isbenefit.documents.ranges import (
+    Extension,
+    MonteCarloNote,
+    Range,
+    exchange_ranges,
+    extension_of,
+    headline_ranges,
+    monte_carlo_note,
+    quantity_range,
+)
 from isbenefit.documents.shares import Credit, Results, credits, find_organisation, require_year
 
 
@@ -82,6 +92,9 @@ class StatementExchange:
         saved_year_t: t CO2e saved in the year, whole exchange.
         credit_share: this organisation's share, as a percentage.
         credited: this organisation's credited figures and money in the year.
+        period_range: CO2e range saved over the whole period, calculation-line rounding
+            (None without Monte Carlo).
+        co2e_range: CO2e range of the credited share in the year (None without Monte Carlo).
     """
 
     id: str
@@ -105,6 +118,8 @@ class StatementExchange:
     saved_year_t: str
     credit_share: str
     credited: Credited
+    period_range: Range | None = None
+    co2e_range: Range | None = None
 
 
 @dataclass(frozen=True)
@@ -117,13 +132,17 @@ class StatementContext:
         year: the reporting year.
         currency: report currency.
         headline: the annual credited figures.
+        headline_ranges: Monte Carlo range of each headline figure (None for money), aligned
+            with ``headline``; empty without Monte Carlo.
         share_rule: the credit share rule and this organisation's shares, in words.
         exchanges: the organisation's exchanges in the year.
         total: the credited annual figures as printed in the table's total row.
+        total_range: CO2e range of the credited annual total (None without Monte Carlo).
         charts: charts (emissions per exchange, savings by flow kind).
         factors: annex of every factor used.
         sources: the sources those factors cite.
         provenance: versions, hashes and rounding.
+        monte_carlo: what the methodology says about uncertainty.
     """
 
     meta: Meta
@@ -131,13 +150,16 @@ class StatementContext:
     year: str
     currency: str
     headline: tuple[Figure, ...]
+    headline_ranges: tuple[Range | None, ...]
     share_rule: str
     exchanges: tuple[StatementExchange, ...]
     total: Credited
+    total_range: Range | None
     charts: tuple[Image, ...]
     factors: tuple[FactorRow, ...]
     sources: tuple[SourceRow, ...]
     provenance: Provenance
+    monte_carlo: MonteCarloNote
 
 
 def _calc_lines(
@@ -168,10 +190,17 @@ def _per_unit(line: Mapping[str, Any], factors: Mapping[str, Mapping[str, Any]])
 
 
 def statement_exchange(
-    part: Credit, year: str, names: Mapping[str, str], factors: Mapping[str, Mapping[str, Any]]
+    part: Credit,
+    year: str,
+    names: Mapping[str, str],
+    factors: Mapping[str, Mapping[str, Any]],
+    extension: Extension | None = None,
 ) -> StatementExchange:
     e = part.exchange
     saved_kg = float(e["saved"]["co2e_kg"])
+    period_range, co2e_range = exchange_ranges(
+        extension, str(e["id"]), part.year_fraction, part.credit_share
+    )
     return StatementExchange(
         id=str(e["id"]),
         partner=names.get(part.partner, part.partner),
@@ -194,6 +223,8 @@ def statement_exchange(
         saved_year_t=numbers.line_tonnes_from_kg(saved_kg * part.year_fraction),
         credit_share=numbers.percent(part.credit_share),
         credited=credited(part.saved, part.money),
+        period_range=period_range,
+        co2e_range=co2e_range,
     )
 
 
@@ -247,6 +278,8 @@ def statement_context(results: Results, org_id: str, year: str) -> StatementCont
     names, factors = names_by_id(results), factors_by_id(results)
     year_figures = record["years"][year]
     factor_rows, source_rows = annex(results, used_activities(p.exchange for p in parts))
+    extension = extension_of(results)
+    org_year = f"{org_id}/{year}"
     return StatementContext(
         meta=make_meta(
             results,
@@ -264,11 +297,16 @@ def statement_context(results: Results, org_id: str, year: str) -> StatementCont
             str(results["currency"]),
             f"annual {year}, credited share",
         ),
+        # The organisation's own entry: its draws were summed over its exchanges before
+        # the percentiles were taken, so they are not the sum of the exchanges' ranges.
+        headline_ranges=headline_ranges(extension, "organisation_years", org_year),
         share_rule=share_rule(org.name, year, parts),
-        exchanges=tuple(statement_exchange(p, year, names, factors) for p in parts),
+        exchanges=tuple(statement_exchange(p, year, names, factors, extension) for p in parts),
         total=credited(year_figures["saved"], float(year_figures["money"])),
+        total_range=quantity_range(extension, "organisation_years", org_year),
         charts=_statement_charts(parts, year),
         factors=factor_rows,
         sources=source_rows,
         provenance=provenance(results),
+        monte_carlo=monte_carlo_note(extension),
     )
