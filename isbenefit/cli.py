@@ -221,8 +221,10 @@ def monte_carlo_settings(iterations: int, seed: int, percentile: float,
 
 def _register_document_verbs() -> None:
     from isbenefit.cli_documents import register
+    from isbenefit.cli_verify import register as register_verify
 
     register(app)
+    register_verify(app)
 
 
 _register_document_verbs()

@@ -41,6 +41,15 @@ OrgOption = Annotated[str, typer.Option("--org", help="Organisation id, as in th
 YearOption = Annotated[
     int, typer.Option("--year", help="Calendar year, e.g. 2024.", min=1000, max=9999)
 ]
+KeyOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--key",
+        help="Issuer's private key (from `isbenefit keys new`): signs the "
+        "claim; the signature and key fingerprint go into the PDF.",
+        dir_okay=False,
+    ),
+]
 PdfOption = Annotated[
     Path, typer.Option("--output", "-o", help="PDF file to write.", dir_okay=False)
 ]
@@ -124,6 +133,7 @@ def certificate(
     year: YearOption,
     output: PdfOption,
     issuer: IssuerOption = "isbenefit",
+    key: KeyOption = None,
     factors: FactorsOption = None,
     currency: CurrencyOption = "EUR",
     data_dir: DataDirOption = None,
@@ -141,7 +151,7 @@ def certificate(
         find_organisation(results, org)
         require_year(results, str(year), org)
         rows = assessment.source_rows(claim_exchange_ids(results, org, str(year)))
-        write_atomically(output, certificate_pdf(results, org, str(year), rows, issuer))
+        write_atomically(output, certificate_pdf(results, org, str(year), rows, issuer, key))
     console.print(f"certificate written to {output}")
 
 
@@ -183,8 +193,9 @@ def statements(
 ) -> None:
     """Write one statement per organisation with exchanges in the year, on all cores."""
     settings = _monte_carlo(iterations, seed, conservative_percentile)
-    _batch("statement", ledger, year, output, factors, currency, data_dir, jobs,
-           monte_carlo=settings)
+    _batch(
+        "statement", ledger, year, output, factors, currency, data_dir, jobs, monte_carlo=settings
+    )
 
 
 def certificates(
@@ -192,13 +203,16 @@ def certificates(
     year: YearOption,
     output: DirOption,
     issuer: IssuerOption = "isbenefit",
+    key: KeyOption = None,
     factors: FactorsOption = None,
     currency: CurrencyOption = "EUR",
     data_dir: DataDirOption = None,
     jobs: JobsOption = None,
 ) -> None:
     """Write one certificate per organisation with exchanges in the year, on all cores."""
-    _batch("certificate", ledger, year, output, factors, currency, data_dir, jobs, issuer)
+    _batch(
+        "certificate", ledger, year, output, factors, currency, data_dir, jobs, issuer, key_file=key
+    )
 
 
 def _batch(
@@ -212,6 +226,7 @@ def _batch(
     jobs: int | None,
     issuer: str = "isbenefit",
     monte_carlo: MonteCarloSettings | None = None,
+    key_file: Path | None = None,
 ) -> None:
     from isbenefit.documents.batch import plan
     from isbenefit.documents.claim import claim_exchange_ids
@@ -232,7 +247,10 @@ def _batch(
         )
     output.mkdir(parents=True, exist_ok=True)
     outcomes = _run_with_progress(
-        results, plan(kind, orgs, str(year), output, rows, issuer), jobs, f"{kind}s {year}"
+        results,
+        plan(kind, orgs, str(year), output, rows, issuer, key_file),
+        jobs,
+        f"{kind}s {year}",
     )
     failed = [outcome for outcome in outcomes if outcome.error]
     console.print(

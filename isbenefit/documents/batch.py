@@ -41,6 +41,7 @@ class Job:
         path: where the PDF goes.
         ledger_rows: the ledger rows of the claim (certificates only).
         issuer: issuer printed on certificates.
+        key_file: issuer's private key signing certificates, or None.
     """
 
     kind: str
@@ -49,6 +50,7 @@ class Job:
     path: Path
     ledger_rows: LedgerRows | None = None
     issuer: str = DEFAULT_ISSUER
+    key_file: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -73,7 +75,9 @@ _results: Results | None = None
 def render_job(results: Results, job: Job) -> bytes:
     """The default renderer: the job's document as PDF bytes."""
     if job.kind == CERTIFICATE:
-        return certificate_pdf(results, job.org_id, job.year, job.ledger_rows or {}, job.issuer)
+        return certificate_pdf(
+            results, job.org_id, job.year, job.ledger_rows or {}, job.issuer, job.key_file
+        )
     return statement_pdf(results, job.org_id, job.year)
 
 
@@ -92,6 +96,7 @@ def plan(
     out_dir: Path,
     rows_by_org: Mapping[str, LedgerRows] | None = None,
     issuer: str = DEFAULT_ISSUER,
+    key_file: Path | None = None,
 ) -> list[Job]:
     """One job per organisation, writing into ``out_dir``."""
     if kind not in KINDS:
@@ -104,6 +109,7 @@ def plan(
             out_dir / file_name(kind, org, year),
             (rows_by_org or {}).get(org),
             issuer,
+            key_file,
         )
         for org in org_ids
     ]

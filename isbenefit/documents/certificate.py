@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import qrcode
 import qrcode.constants
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from isbenefit.documents import claim as claims
 from isbenefit.documents.contexts import (
@@ -23,6 +24,9 @@ from isbenefit.documents.contexts import (
 )
 from isbenefit.documents.render import AttachedFile
 from isbenefit.documents.shares import Results, credits, find_organisation, require_year
+from isbenefit.signing import Signature, sign
+
+SIGNATURE_FILE = "signature.json"
 
 DEFAULT_ISSUER = "isbenefit"
 QR_MASK = 4
@@ -48,6 +52,7 @@ class CertificateContext:
         claim_sha256: SHA-256 of the claim's canonical JSON.
         qr: QR code carrying the id and the hash.
         attachments: names of the files embedded in the PDF.
+        signature: the issuer's signature of the claim, or None when unsigned.
         issued_on: date of issue (UTC).
         provenance: versions, hashes and rounding.
     """
@@ -63,8 +68,22 @@ class CertificateContext:
     claim_sha256: str
     qr: Image
     attachments: tuple[str, ...]
+    signature: SignatureNote | None
     issued_on: str
     provenance: Provenance
+
+
+@dataclass(frozen=True)
+class SignatureNote:
+    """What the page prints of a signature.
+
+    Attributes:
+        fingerprint: the issuer public key's fingerprint, in full.
+        excerpt: the first and last characters of the base64 signature.
+    """
+
+    fingerprint: str
+    excerpt: str
 
 
 @dataclass(frozen=True)
@@ -102,9 +121,13 @@ def qr_png(payload: str) -> bytes:
 
 
 def claim_files(
-    claim: dict[str, object], cert_id: str, sha: str, ledger_rows: claims.LedgerRows
+    claim: dict[str, object],
+    cert_id: str,
+    sha: str,
+    ledger_rows: claims.LedgerRows,
+    signature: Signature | None = None,
 ) -> list[AttachedFile]:
-    """The files a certificate embeds: the canonical claim, then the ledger sheets as CSV."""
+    """The files a certificate embeds: the canonical claim, its signature, the ledger sheets."""
     files = [
         AttachedFile(
             claims.CLAIM_FILE,
@@ -113,6 +136,14 @@ def claim_files(
             f"(canonical JSON, SHA-256 {sha})",
         )
     ]
+    if signature is not None:
+        files.append(
+            AttachedFile(
+                SIGNATURE_FILE,
+                claims.canonical_json({**signature.as_dict(), "claim_sha256": sha}),
+                f"Ed25519 signature of claim.json by the issuer key {signature.fingerprint}",
+            )
+        )
     files += [
         AttachedFile(
             name,
@@ -131,14 +162,19 @@ def certificate(
     year: str,
     ledger_rows: claims.LedgerRows,
     issuer: str = DEFAULT_ISSUER,
+    signing_key: Ed25519PrivateKey | None = None,
 ) -> Certificate:
-    """The certificate of ``org_id`` for ``year``; InputError for an unknown org or empty year."""
+    """The certificate of ``org_id`` for ``year``, signed when a key is given.
+
+    InputError for an unknown organisation or a year without its exchanges.
+    """
     record = find_organisation(results, org_id)
     require_year(results, year, org_id)
     claim = claims.build_claim(results, org_id, year, ledger_rows)
     sha = claims.claim_sha256(claim)
     cert_id = claims.certificate_id(sha)
-    files = claim_files(claim, cert_id, sha, ledger_rows)
+    signature = sign(signing_key, claims.canonical_json(claim)) if signing_key else None
+    files = claim_files(claim, cert_id, sha, ledger_rows, signature)
     org = organisation(record)
     year_figures = record["years"][year]
     context = CertificateContext(
@@ -170,6 +206,11 @@ def certificate(
             "image/png",
         ),
         attachments=tuple(item.name for item in files),
+        signature=SignatureNote(
+            signature.fingerprint, f"{signature.signature[:12]}…{signature.signature[-12:]}"
+        )
+        if signature
+        else None,
         issued_on=document_time().date().isoformat(),
         provenance=provenance(results),
     )
