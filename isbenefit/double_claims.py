@@ -75,8 +75,8 @@ def collect(folder: Path) -> tuple[list[Credit], list[str]]:
     """Credits from every certificate and ledger below ``folder``, and files skipped (why)."""
     credits: list[Credit] = []
     skipped: list[str] = []
-    for path in sorted(folder.rglob("*")):
-        name = str(path.relative_to(folder))
+    for path in [folder, *sorted(folder.rglob("*"))]:
+        name = str(path.relative_to(folder)) if path != folder else folder.name
         if path.is_file() and path.suffix.lower() == ".pdf":
             found = _certificate_credits(path, name)
             if not found:
@@ -175,13 +175,10 @@ def _certificate_credits(path: Path, name: str) -> list[Credit]:
 
 
 def _is_ledger(path: Path) -> bool:
+    """An .xlsx workbook, or a folder holding exchanges.csv (its CSVs are read together)."""
     if path.is_dir():
         return (path / "exchanges.csv").is_file()
-    return path.suffix.lower() == ".xlsx" or (
-        path.name.lower() == "exchanges.csv"
-        and not (path.parent / "organisations.csv").exists()
-        and not (path.parent / "inputs.csv").exists()
-    )
+    return path.suffix.lower() == ".xlsx"
 
 
 def _ledger_credits(path: Path, name: str) -> list[Credit]:
