@@ -137,8 +137,15 @@ def certificate(
     factors: FactorsOption = None,
     currency: CurrencyOption = "EUR",
     data_dir: DataDirOption = None,
+    iterations: IterationsOption = 0,
+    seed: SeedOption = 1,
+    conservative_percentile: PercentileOption = 5.0,
 ) -> None:
-    """Write the one-page certificate of one organisation for one year, its claim attached."""
+    """Write the one-page certificate of one organisation for one year, its claim attached.
+
+    With --iterations the conservative figure is the certified one, the central estimate
+    printed beside it.
+    """
     from isbenefit.documents import certificate_pdf
     from isbenefit.documents.claim import claim_exchange_ids
     from isbenefit.documents.render import write_atomically
@@ -146,7 +153,13 @@ def certificate(
 
     _check_target(output)
     with guarded():
-        assessment = _assess(ledger, factors, currency, data_dir)
+        assessment = _assess(
+            ledger,
+            factors,
+            currency,
+            data_dir,
+            _monte_carlo(iterations, seed, conservative_percentile),
+        )
         results = assessment.results
         find_organisation(results, org)
         require_year(results, str(year), org)
@@ -208,10 +221,23 @@ def certificates(
     currency: CurrencyOption = "EUR",
     data_dir: DataDirOption = None,
     jobs: JobsOption = None,
+    iterations: IterationsOption = 0,
+    seed: SeedOption = 1,
+    conservative_percentile: PercentileOption = 5.0,
 ) -> None:
     """Write one certificate per organisation with exchanges in the year, on all cores."""
     _batch(
-        "certificate", ledger, year, output, factors, currency, data_dir, jobs, issuer, key_file=key
+        "certificate",
+        ledger,
+        year,
+        output,
+        factors,
+        currency,
+        data_dir,
+        jobs,
+        issuer,
+        monte_carlo=_monte_carlo(iterations, seed, conservative_percentile),
+        key_file=key,
     )
 
 

@@ -36,9 +36,8 @@ def run(assessment: Assessment, settings: MonteCarloSettings,
     """The `uncertainty` extension of the results JSON for ``assessment``."""
     draws = score_samples(assessment.factor_set, settings.iterations, settings.seed, data_dir)
     tables = assessment.tables
-    rng = np.random.default_rng(settings.seed)
     quality = assessment.sheets.exchanges["data_quality"].to_numpy(dtype=object)
-    multipliers = quantity_multipliers(rng, quality, settings, settings.iterations)
+    multipliers = quantity_multipliers(tables.exchanges["id"].tolist(), quality, settings)
     aggregations = _aggregations(assessment)
     deterministic = {name: tables.exchanges[f"saved_{name}"].to_numpy(dtype=float)
                      for name in SAVED}

@@ -15,6 +15,7 @@ their ranges reflect the correlation between exchanges.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -58,12 +59,21 @@ class Summary:
 
 
 def quantity_multipliers(
-    rng: np.random.Generator, data_quality: np.ndarray, settings: MonteCarloSettings,
-    iterations: int,
+    exchange_ids: list[str], data_quality: np.ndarray, settings: MonteCarloSettings
 ) -> np.ndarray:
-    """Lognormal multipliers (iterations x exchanges), median 1, gsd by data quality."""
+    """Lognormal multipliers (iterations x exchanges), median 1, gsd by data quality.
+
+    Each exchange draws from its own stream, seeded by the run's seed and a hash of
+    the exchange id, so an exchange gets the same draws whichever other exchanges
+    share the ledger: a certificate's figures can be recomputed from its own rows.
+    """
     sigma = np.log(np.array([settings.quantity_gsd[q] for q in data_quality], dtype=float))
-    return np.exp(rng.standard_normal((iterations, len(data_quality))) * sigma)
+    normals = np.empty((settings.iterations, len(exchange_ids)))
+    for column, exchange_id in enumerate(exchange_ids):
+        stream = int.from_bytes(hashlib.sha256(exchange_id.encode("utf-8")).digest()[:8], "big")
+        normals[:, column] = np.random.default_rng([settings.seed, stream]).standard_normal(
+            settings.iterations)
+    return np.exp(normals * sigma)
 
 
 def line_weights(lines: Lines, count: int, activities: int) -> tuple[sparse.csr_matrix, ...]:

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from isbenefit.errors import InputError, Problem
+from isbenefit.uncertainty import MonteCarloSettings
 
 EXIT_CODES = {
     "valid": 0,
@@ -187,10 +188,11 @@ def _signature_check(
 
 
 def _printed_check(claim: dict[str, Any], page_text: str) -> Check:
+    from isbenefit.documents.claim import certified_saved
     from isbenefit.documents.contexts import headline
 
     credited = claim["credited"]
-    figures = headline(credited["saved"], float(credited["money"]), str(claim["currency"]), "")
+    figures = headline(certified_saved(claim), float(credited["money"]), str(claim["currency"]), "")
     flat = " ".join(page_text.split())
     missing = [
         f"{f.label}: {f.value} {f.unit}" for f in figures if f"{f.value} {f.unit}" not in flat
@@ -227,7 +229,11 @@ def _recomputation_check(
             (Path(folder) / name).write_bytes(data)
         try:
             results = assess(
-                folder, factors=factor_set.path, currency=claim["currency"], data_dir=data_dir
+                folder,
+                factors=factor_set.path,
+                currency=claim["currency"],
+                data_dir=data_dir,
+                monte_carlo=_settings_of(claim),
             ).results
         except InputError as error:
             return Check(
@@ -238,8 +244,12 @@ def _recomputation_check(
     org = next(
         (o for o in results["organisations"] if o["id"] == claim["organisation"]["id"]), None
     )
-    recomputed = org["years"].get(str(claim["year"])) if org else None
+    year = str(claim["year"])
+    recomputed = org["years"].get(year) if org else None
     differences = _differences(claim["credited"], recomputed) if recomputed else ["no figures"]
+    if recomputed and "uncertainty" in claim:
+        ranges = results["uncertainty"]["organisation_years"][f"{org['id']}/{year}"]  # type: ignore[index]
+        differences += _range_differences(claim["uncertainty"]["credited"], ranges)
     if differences:
         return Check(
             "recomputation", "fail", "recomputed figures differ: " + "; ".join(differences)
@@ -266,4 +276,31 @@ def _differences(claimed: dict[str, Any], recomputed: dict[str, Any]) -> list[st
         for name, left, right in pairs
         if right is None
         or not math.isclose(float(left), float(right), rel_tol=RELATIVE_TOLERANCE, abs_tol=1e-9)
+    ]
+
+
+def _settings_of(claim: dict[str, Any]) -> MonteCarloSettings | None:
+    """The Monte Carlo settings a claim was made with, or None."""
+    run = claim.get("uncertainty")
+    if not run:
+        return None
+    return MonteCarloSettings(
+        int(run["iterations"]),
+        int(run["seed"]),
+        float(run["conservative_percentile"]),
+        {key: float(value) for key, value in run["quantity_gsd"].items()},
+    )
+
+
+def _range_differences(claimed: dict[str, Any], recomputed: dict[str, Any]) -> list[str]:
+    return [
+        f"{quantity}.{statistic}: claimed {value!r}, recomputed {recomputed[quantity][statistic]!r}"
+        for quantity, statistics in claimed.items()
+        for statistic, value in statistics.items()
+        if not math.isclose(
+            float(value),
+            float(recomputed[quantity][statistic]),
+            rel_tol=RELATIVE_TOLERANCE,
+            abs_tol=1e-9,
+        )
     ]

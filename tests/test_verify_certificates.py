@@ -154,3 +154,30 @@ def test_factor_set_unavailable(ledger: Path, tmp_path: Path) -> None:
     result = runner.invoke(app, ["verify", str(pdf), "--json"])  # the default set is not tiny
     report = json.loads(result.output)
     assert (result.exit_code, report["verdict"]) == (8, "factor set unavailable")
+
+
+def certificate_id_of(pdf: Path) -> str:
+    raw = PdfReader(pdf).attachments[claims.CLAIM_FILE][0]
+    return claims.certificate_id(claims.claim_sha256(json.loads(raw)))
+
+
+def test_conservative_figure_is_certified_and_recomputes(ledger: Path, tmp_path: Path) -> None:
+    pdf = make_certificate(ledger, tmp_path / "c.pdf", "--iterations", "200", "--seed", "4")
+    claim = json.loads(PdfReader(pdf).attachments[claims.CLAIM_FILE][0])
+    conservative = claim["uncertainty"]["credited"]["co2e_kg"]["conservative"]
+    central = claim["credited"]["saved"]["co2e_kg"]
+    assert conservative < central
+    text = " ".join(PdfReader(pdf).pages[0].extract_text().split())
+    assert f"{conservative / 1000:,.2f} t CO₂e" in text
+    assert f"central estimate {central / 1000:,.2f} t CO₂e" in text
+    code, report = verify(pdf)
+    assert (code, report["verdict"]) == (3, "unsigned")  # every other check passed
+    assert all(c["status"] == "pass" for c in report["checks"] if c["name"] != "signature")
+
+
+def test_certificate_id_follows_the_certified_figure(ledger: Path, tmp_path: Path) -> None:
+    first = make_certificate(ledger, tmp_path / "a.pdf", "--iterations", "200", "--seed", "4")
+    again = make_certificate(ledger, tmp_path / "b.pdf", "--iterations", "200", "--seed", "4")
+    other = make_certificate(ledger, tmp_path / "c.pdf", "--iterations", "200", "--seed", "5")
+    assert certificate_id_of(first) == certificate_id_of(again)
+    assert certificate_id_of(first) != certificate_id_of(other)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Any
 
 import qrcode
 import qrcode.constants
@@ -156,6 +157,27 @@ def claim_files(
     return files
 
 
+def certified_headline(
+    claim: dict[str, Any], year_figures: dict[str, Any], currency: str, year: str
+) -> tuple[Figure, ...]:
+    """The figures the certificate certifies: conservative ones beside the central estimate
+    when Monte Carlo was run (money is never varied), else the deterministic ones."""
+    basis = f"annual {year}, credited share"
+    money = float(year_figures["money"])
+    uncertainty = claim.get("uncertainty")
+    if not uncertainty:
+        return headline(year_figures["saved"], money, currency, basis)
+    certified = headline(claims.certified_saved(claim), money, currency, basis)
+    central = headline(year_figures["saved"], money, currency, basis)
+    note = (f"certified: conservative P{uncertainty['conservative_percentile']:g} of "
+            f"{uncertainty['iterations']} Monte Carlo iterations")
+    return tuple(
+        replace(figure, basis=f"{basis}; {note}; central estimate {middle.value} {middle.unit}")
+        if figure.unit != currency else replace(figure, basis=f"{basis}; not varied")
+        for figure, middle in zip(certified, central, strict=True)
+    )
+
+
 def certificate(
     results: Results,
     org_id: str,
@@ -188,12 +210,7 @@ def certificate(
         issuer=issuer,
         org=org,
         year=year,
-        headline=headline(
-            year_figures["saved"],
-            float(year_figures["money"]),
-            str(results["currency"]),
-            f"annual {year}, credited share",
-        ),
+        headline=certified_headline(claim, year_figures, str(results["currency"]), year),
         exchange_count=len(credits(results, org_id, year)),
         share_rule=SHARE_RULE,
         certificate_id=cert_id,

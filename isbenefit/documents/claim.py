@@ -75,8 +75,32 @@ def build_claim(
         "factors": factors,
         "sources": [s for s in results["sources"] if str(s["key"]) in cited],
         "ledger_rows": {sheet: list(rows) for sheet, rows in sorted(ledger_rows.items())},
+        **_uncertainty_part(results, org_id, year),
     }
 
+
+def _uncertainty_part(results: Results, org_id: str, year: str) -> dict[str, Any]:
+    """The Monte Carlo settings and this organisation-year's ranges, when a run was made.
+
+    With them the conservative figures are the certified ones, so they belong to the
+    claim: another seed or percentile gives another certificate id.
+    """
+    uncertainty = results.get("uncertainty")
+    if not uncertainty:
+        return {}
+    settings = ("method", "iterations", "seed", "conservative_percentile", "quantity_gsd")
+    return {"uncertainty": {
+        **{key: uncertainty[key] for key in settings},
+        "credited": uncertainty["organisation_years"][f"{org_id}/{year}"],
+    }}
+
+
+def certified_saved(claim: Mapping[str, Any]) -> dict[str, float]:
+    """The saved figures a claim certifies: the conservative ones when Monte Carlo was run."""
+    saved = dict(claim["credited"]["saved"])
+    ranges = claim.get("uncertainty", {}).get("credited", {})
+    return {key: float(ranges[key]["conservative"]) if key in ranges else float(value)
+            for key, value in saved.items()}
 
 def claim_sha256(claim: Mapping[str, Any]) -> str:
     return hashlib.sha256(canonical_json(claim)).hexdigest()
