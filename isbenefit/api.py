@@ -119,20 +119,50 @@ def assess(
     currency: str = "EUR",
     data_dir: Path | str | None = None,
     monte_carlo: MonteCarloSettings | None = None,
+    *,
+    mapping: Path | str | None = None,
+    brightway_project: str | None = None,
+    brightway_dir: Path | str | None = None,
+    fallback: bool = False,
 ) -> Assessment:
     """Check a ledger, compute every exchange against its baseline, and aggregate.
 
     With ``monte_carlo`` settings, percentile ranges of every saved quantity are added
     (`Assessment.uncertainty`, the results' `uncertainty` extension).
 
+    With a ``mapping`` file, scores come from the user's own Brightway database
+    (``brightway_project`` in ``brightway_dir``); ledger activity ids the mapping does
+    not name fall back to the factor set (``factors``) only when ``fallback`` is set.
+
     Raises :class:`isbenefit.errors.InputError` listing every problem when the
     ledger (or the factor set) breaks a rule; nothing is computed then.
     """
-    factor_set = load_factor_set(factors)
+    if mapping is not None:
+        if monte_carlo is not None:
+            raise InputError(
+                [
+                    Problem(
+                        file=str(mapping),
+                        message="Monte Carlo on a mapped Brightway database is not available yet",
+                        fix="run without --iterations, or export the scores with "
+                        "`isbenefit factors export` and use them as a factor set",
+                    )
+                ]
+            )
+        factor_set, known_scores = mapped_factor_set(
+            mapping,
+            brightway_project,
+            brightway_dir,
+            data_dir,
+            factors if fallback else None,
+            fallback,
+        )
+    else:
+        factor_set, known_scores = load_factor_set(factors), None
     # Brightway (its import, the cached project, the solves) runs beside the ledger checks:
     # both take a good part of a second on a large ledger and neither needs the other.
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="isbenefit-brightway") as pool:
-        scoring = pool.submit(factor_scores, factor_set, data_dir)
+        scoring = pool.submit(_scores, factor_set, data_dir, known_scores)
         raw = read_ledger(ledger)
         report_currency = currency.strip().upper()
         problems: list[Problem] = []
@@ -142,7 +172,7 @@ def assess(
         arrays = _prepare(sheets, factor_set, rates, report_currency, problems)
         if problems:
             raise InputError(sorted(problems, key=_reading_order))
-        scores = scoring.result().values
+        scores = scoring.result()
     exchanges, inputs, split = arrays
     result = core.compute(
         exchanges,
@@ -209,3 +239,46 @@ def ledger_sha256(path: Path) -> str:
     for file in files:
         digest.update(file.name.encode() + b"\0" + hashlib.sha256(file.read_bytes()).digest())
     return digest.hexdigest()
+
+
+def mapped_factor_set(
+    mapping: Path | str,
+    project: str | None,
+    brightway_dir: Path | str | None,
+    data_dir: Path | str | None,
+    factors: Path | str | None,
+    fallback: bool,
+) -> tuple[FactorSet, dict[str, np.ndarray]]:
+    """Scores of the mapped activities from the user's database, plus, with ``fallback``,
+    the factor set's rows for every id the mapping does not name."""
+    from isbenefit.bw_database import database_factor_set
+    from isbenefit.bw_mapping import read_mapping
+
+    mapped, mapped_scores = database_factor_set(
+        read_mapping(mapping), project, brightway_dir, data_dir
+    )
+    if not fallback:
+        return mapped, mapped_scores.values
+    base = load_factor_set(factors)
+    base_scores = factor_scores(base, data_dir).values
+    extra = ~base.activities.index.isin(mapped.activities.index)
+    activities = pd.concat([mapped.activities, base.activities.loc[extra]])
+    scores = {
+        name: np.concatenate([mapped_scores.values[name], base_scores[name][extra]])
+        for name in mapped_scores.values
+    }
+    meta = {
+        **mapped.meta,
+        "id": f"{mapped.id}+{base.id}",
+        "sources": [*mapped.meta["sources"], *base.meta["sources"]],
+    }
+    digest = hashlib.sha256((mapped.sha256 + base.sha256).encode()).hexdigest()
+    return FactorSet(
+        mapped.path, meta, activities, digest, {**mapped.sources, **base.sources}
+    ), scores
+
+
+def _scores(
+    factor_set: FactorSet, data_dir: Path | str | None, known: dict[str, np.ndarray] | None
+) -> dict[str, np.ndarray]:
+    return known if known is not None else factor_scores(factor_set, data_dir).values

@@ -39,6 +39,8 @@ FLOWS = {
     "water_m3": ("water", "freshwater consumed", "cubic meter", "natural resource"),
 }
 LOGNORMAL = 2
+# The user's own Brightway directory, read before isbenefit points bw2data at its own.
+USER_BRIGHTWAY_DIR = os.environ.get("BRIGHTWAY2_DIR")
 
 
 @dataclass(frozen=True)
@@ -66,7 +68,7 @@ def open_brightway(data_dir: Path | str | None) -> tuple[ModuleType, Path]:
     already_imported = "bw2data" in __import__("sys").modules
     if not already_imported:
         os.environ["BRIGHTWAY2_DIR"] = str(base)
-    with _quiet():
+    with quiet():
         import bw2data
 
         if Path(bw2data.projects._base_data_dir).resolve() != base.resolve():
@@ -79,7 +81,7 @@ def factor_scores(factor_set: FactorSet, data_dir: Path | str | None = None) -> 
     bw2data, base = open_brightway(data_dir)
     name = project_name(factor_set)
     marker = base / "isbenefit-ready" / f"{name}.json"
-    with _quiet():
+    with quiet():
         if not marker.is_file():
             _build_project(bw2data, factor_set, name)
             marker.parent.mkdir(parents=True, exist_ok=True)
@@ -236,7 +238,7 @@ def score_samples(
     """
     factor_scores(factor_set, data_dir)  # builds or opens the cached project
     bw2data, _ = open_brightway(data_dir)
-    with _quiet():
+    with quiet():
         import bw2calc
 
         bw2data.projects.set_current(project_name(factor_set), update=False)
@@ -280,7 +282,7 @@ def adjoint_solve(technosphere: Any, biosphere: Any, weights: np.ndarray) -> np.
 
 
 @contextlib.contextmanager
-def _quiet() -> Any:
+def quiet() -> Any:
     """Keep Brightway's progress bars, log lines and warnings off the user's terminal."""
     with (
         warnings.catch_warnings(),

@@ -32,6 +32,7 @@ ACTIVITY_COLUMNS = (
     "year",
     "notes",
 )
+ORIGIN = "origin"  # added column: where an activity's scores come from, shown on every line
 REQUIRED_META = ("id", "version", "title", "licence", "sources")
 SOURCE_FIELDS = ("key", "title", "publisher", "year", "url", "licence")
 _ID_PATTERN = re.compile(r"^[a-z0-9_.-]+$")
@@ -84,6 +85,7 @@ def load_factor_set(path: Path | str | None = None) -> FactorSet:
     meta = _read_meta(toml_path, toml_bytes)
     sources = {str(s["key"]): dict(s) for s in meta["sources"]}
     activities = _read_activities(csv_path, sources)
+    activities[ORIGIN] = f"factor-set:{meta['id']} {meta['version']}"
     digest = hashlib.sha256()
     for part in (toml_bytes, csv_bytes):
         digest.update(hashlib.sha256(part).digest())

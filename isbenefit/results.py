@@ -13,7 +13,7 @@ import pandas as pd
 
 from isbenefit.core import MONEY, ROLES, SAVED, CoreResult, YearSplit
 from isbenefit.errors import ComputationError
-from isbenefit.factorset import INDICATORS, FactorSet
+from isbenefit.factorset import INDICATORS, ORIGIN, FactorSet
 from isbenefit.ledger import EXCHANGE_COLUMNS
 from isbenefit.ledger import MONEY_COLUMNS as LEDGER_MONEY_COLUMNS
 
@@ -69,6 +69,7 @@ def build_tables(
             "activity": activity["id"].to_numpy(dtype=object)[result.lines.activity],
             "amount": result.lines.amount,
             "unit": activity["unit"].to_numpy(dtype=object)[result.lines.activity],
+            "source": activity[ORIGIN].to_numpy(dtype=object)[result.lines.activity],
             **{name: result.lines.impacts[name] for name in INDICATORS},
         }
     )

@@ -153,27 +153,13 @@ def _bounds(sorted_positions: np.ndarray, count: int) -> list[int]:
     return np.searchsorted(sorted_positions, np.arange(count + 1), side="left").tolist()
 
 
+LINE_FIELDS = ("role", "activity", "amount", "unit", "co2e_kg", "water_m3", "source")
+
+
 def _lines(tables: Tables) -> list[dict[str, Any]]:
+    """The audit lines; `source` (an extension) says where each line's factor comes from."""
     lines = tables.lines
-    return [
-        {
-            "role": role,
-            "activity": activity,
-            "amount": amount,
-            "unit": unit,
-            "co2e_kg": co2e,
-            "water_m3": water,
-        }
-        for role, activity, amount, unit, co2e, water in zip(
-            lines["role"].tolist(),
-            lines["activity"].tolist(),
-            lines["amount"].tolist(),
-            lines["unit"].tolist(),
-            lines["co2e_kg"].tolist(),
-            lines["water_m3"].tolist(),
-            strict=True,
-        )
-    ]
+    return _objects(LINE_FIELDS, [lines[name].tolist() for name in LINE_FIELDS])
 
 
 def _years_by_exchange(

@@ -1,0 +1,171 @@
+"""Assessing against a user's own Brightway database through a mapping file.
+
+The database is written here with bw2data: a supply chain with a loop (electricity and
+steel need each other), a substitution exchange, three biosphere flows and two methods.
+Amounts are binary fractions, exact in the float32 that Brightway stores, so the numpy
+inverse below and bw2calc see the very same numbers.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from isbenefit import assess
+from isbenefit.brightway import open_brightway
+from isbenefit.errors import InputError
+from tests.conftest import exchange, write_ledger
+
+ACTIVITIES = ["gypsum", "electricity", "steel", "heat", "landfill"]
+UNITS = {"gypsum": "kilogram", "electricity": "kilowatt hour", "steel": "kilogram",
+         "heat": "megajoule", "landfill": "kilogram"}
+# (input, output, amount, type)
+TECHNOSPHERE = [
+    ("electricity", "gypsum", 0.125, "technosphere"),
+    ("steel", "electricity", 0.001953125, "technosphere"),
+    ("electricity", "steel", 2.0, "technosphere"),
+    ("electricity", "heat", 0.0625, "substitution"),
+    ("electricity", "landfill", 0.015625, "technosphere"),
+]
+BIOSPHERE = [
+    ("co2", "gypsum", 0.0625), ("co2", "electricity", 0.375), ("water", "electricity", 0.00390625),
+    ("co2", "steel", 1.5), ("ch4", "steel", 0.0078125), ("co2", "heat", 0.0703125),
+    ("ch4", "landfill", 0.01953125),
+]
+GWP = {"co2": 1.0, "ch4": 28.0}
+
+
+def numpy_scores() -> dict[str, dict[str, float]]:
+    """Per-unit scores of every activity from the matrix inverse, without Brightway."""
+    index = {name: i for i, name in enumerate(ACTIVITIES)}
+    technosphere = np.eye(len(ACTIVITIES))
+    for source, target, amount, kind in TECHNOSPHERE:
+        technosphere[index[source], index[target]] += amount if kind == "substitution" else -amount
+    flows = ["co2", "ch4", "water"]
+    biosphere = np.zeros((len(flows), len(ACTIVITIES)))
+    for flow, target, amount in BIOSPHERE:
+        biosphere[flows.index(flow), index[target]] += amount
+    inverse = np.linalg.inv(technosphere)
+    gwp = np.array([GWP.get(flow, 0.0) for flow in flows])
+    water = np.array([1.0 if flow == "water" else 0.0 for flow in flows])
+    return {name: {"co2e": float(gwp @ biosphere @ inverse[:, i]),
+                   "water": float(water @ biosphere @ inverse[:, i])}
+            for name, i in index.items()}
+
+
+@pytest.fixture(scope="module")
+def user_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    base = tmp_path_factory.mktemp("user-brightway")
+    bw2data, _ = open_brightway(tmp_path_factory.mktemp("isbenefit-data"))
+    bw2data.projects.change_base_directories(base, project_name="plant-lca")
+    bw2data.Database("bio").write({
+        ("bio", flow): {"name": flow, "unit": "kilogram" if flow != "water" else "cubic meter",
+                        "type": "emission"} for flow in ("co2", "ch4", "water")})
+    data = {}
+    for name in ACTIVITIES:
+        exchanges = [{"input": ("tech", name), "amount": 1.0, "type": "production"}]
+        exchanges += [{"input": ("tech", source), "amount": amount, "type": kind}
+                      for source, target, amount, kind in TECHNOSPHERE if target == name]
+        exchanges += [{"input": ("bio", flow), "amount": amount, "type": "biosphere"}
+                      for flow, target, amount in BIOSPHERE if target == name]
+        data[("tech", name)] = {"name": f"{name} production", "unit": UNITS[name],
+                                "location": "DK", "reference product": name,
+                                "exchanges": exchanges}
+    bw2data.Database("tech").write(data)
+    bw2data.Method(("test", "gwp")).write([(("bio", f), cf) for f, cf in GWP.items()])
+    bw2data.Method(("test", "water")).write([(("bio", "water"), 1.0)])
+    open_brightway(None)  # back to isbenefit's directory, as a fresh process would be
+    return base
+
+
+MAPPING = """
+project = "plant-lca"
+[methods]
+co2e_kg = ["test", "gwp"]
+water_m3 = ["test", "water"]
+
+[[activities]]
+id = "prod.gypsum"
+kind = "production"
+unit = "t"
+database = "tech"
+code = "gypsum"
+
+[[activities]]
+id = "heat.boiler"
+kind = "energy"
+unit = "kWh"
+database = "tech"
+name = "heat production"
+location = "DK"
+reference_product = "heat"
+
+[[activities]]
+id = "landfill.gypsum"
+kind = "landfill"
+unit = "t"
+database = "tech"
+code = "landfill"
+"""
+
+
+def write_mapping(tmp_path: Path, text: str = MAPPING) -> Path:
+    path = tmp_path / "mapping.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_scores_match_the_matrix_inverse(tmp_path: Path, user_dir: Path) -> None:
+    rows = [exchange(baseline_supply="prod.gypsum", baseline_disposal="landfill.gypsum"),
+            exchange(id="H", flow="energy", resource="heat", quantity="10", unit="MWh",
+                     baseline_supply="heat.boiler")]
+    ledger = write_ledger(tmp_path / "ledger", rows)
+    results = assess(ledger, mapping=write_mapping(tmp_path), brightway_dir=user_dir).results
+    expected = numpy_scores()
+    by_id = {e["id"]: e for e in results["exchanges"]}
+    gypsum = 100 * 1000 * (expected["gypsum"]["co2e"] + expected["landfill"]["co2e"])
+    heat = 10_000 * 3.6 * expected["heat"]["co2e"]
+    assert by_id["E1"]["baseline"]["co2e_kg"] == pytest.approx(gypsum, rel=1e-9)
+    assert by_id["H"]["baseline"]["co2e_kg"] == pytest.approx(heat, rel=1e-9)
+    water = 100 * 1000 * (expected["gypsum"]["water"] + expected["landfill"]["water"])
+    assert by_id["E1"]["baseline"]["water_m3"] == pytest.approx(water, rel=1e-9)
+    assert {line["source"] for line in by_id["E1"]["lines"]} == {"brightway:plant-lca/tech"}
+    assert expected["heat"]["co2e"] < 0.0703125  # the substitution credit is in the score
+
+
+def test_unmapped_ids_fall_back_only_when_asked(tmp_path: Path, user_dir: Path) -> None:
+    from tests.conftest import TINY_FACTORS
+
+    rows = [exchange(baseline_supply="prod.gypsum", transport_mode="transport.road",
+                     transport_km="10")]
+    ledger = write_ledger(tmp_path / "ledger", rows)
+    mapping = write_mapping(tmp_path)
+    with pytest.raises(InputError, match="transport_mode"):
+        assess(ledger, mapping=mapping, brightway_dir=user_dir)
+    results = assess(ledger, mapping=mapping, brightway_dir=user_dir, factors=TINY_FACTORS,
+                     fallback=True).results
+    sources = {line["activity"]: line["source"] for line in results["exchanges"][0]["lines"]}
+    assert sources == {"prod.gypsum": "brightway:plant-lca/tech",
+                       "transport.road": "factor-set:tiny-test 1.0"}
+
+
+@pytest.mark.parametrize(("change", "needles"), [
+    (('code = "gypsum"', 'code = "gypsom"'), ["ledger activity prod.gypsum", "row 1",
+                                              "no such activity"]),
+    (('unit = "kWh"', 'unit = "t"'), ["ledger activity heat.boiler", "row 2", "megajoule"]),
+    (('project = "plant-lca"', 'project = "nope"'), ["project 'nope' not found"]),
+    (('co2e_kg = ["test", "gwp"]', 'co2e_kg = ["test", "gwp2"]'), ["impact method",
+                                                                    "gwp2"]),
+])
+def test_mapping_errors_name_the_activity_and_row(
+    tmp_path: Path, user_dir: Path, change: tuple[str, str], needles: list[str]
+) -> None:
+    ledger = write_ledger(tmp_path / "ledger", [exchange(baseline_supply="prod.gypsum")])
+    mapping = write_mapping(tmp_path, MAPPING.replace(*change))
+    with pytest.raises(InputError) as error:
+        assess(ledger, mapping=mapping, brightway_dir=user_dir)
+    for needle in needles:
+        assert needle in str(error.value)
+    assert "mapping.toml" in str(error.value)
