@@ -13,10 +13,14 @@ from rich.table import Table
 
 from isbenefit import __version__
 from isbenefit.cli_common import (
+    BrightwayDirOption,
+    BrightwayProjectOption,
     CurrencyOption,
     DataDirOption,
     FactorsOption,
+    FallbackOption,
     IterationsOption,
+    MappingOption,
     PercentileOption,
     SeedOption,
     fail,
@@ -86,6 +90,10 @@ def assess(
         "--quantity-gsd", metavar="QUALITY=GSD",
         help="Quantity uncertainty by data_quality, e.g. estimated=1.6 (repeatable). Defaults: "
         "measured=1.05, calculated=1.15, estimated=1.5.")] = None,
+    mapping: MappingOption = None,
+    brightway: BrightwayProjectOption = None,
+    brightway_dir: BrightwayDirOption = None,
+    fallback: FallbackOption = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary.")] = False,
 ) -> None:
     """Assess every exchange of LEDGER against its baseline and print the summary."""
@@ -97,8 +105,11 @@ def assess(
     with guarded():
         settings = (monte_carlo_settings(iterations, seed, conservative_percentile,
                                          quantity_gsd or []) if iterations else None)
-        assessment = run_assessment(ledger, factors=factors, currency=currency,
-                                    data_dir=data_dir, monte_carlo=settings)
+        assessment = run_assessment(
+            ledger, factors=factors, currency=currency, data_dir=data_dir,
+            monte_carlo=settings, mapping=mapping, brightway_project=brightway,
+            brightway_dir=brightway_dir, fallback=fallback,
+        )
         if not quiet:
             print_summary(assessment, console)
         if json_file is not None:
@@ -183,6 +194,29 @@ def factors_show(
         console.print(f"[bold]{key:>11}[/bold]  {value}")
     for key in ("title", "publisher", "year", "url", "licence"):
         console.print(f"[bold]{'source ' + key:>15}[/bold]  {source.get(key, '')}")
+
+
+@factors_app.command("export")
+def factors_export(
+    mapping: Annotated[Path, typer.Option("--mapping", help="Mapping file (TOML).",
+                                          dir_okay=False)],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Folder to write.",
+                                         file_okay=False)],
+    brightway: BrightwayProjectOption = None,
+    brightway_dir: BrightwayDirOption = None,
+    data_dir: DataDirOption = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite a non-empty folder.")] = False,
+) -> None:
+    """Write the scores of a mapped Brightway database as a factor-set folder."""
+    from isbenefit.bw_database import database_factor_set
+    from isbenefit.bw_export import export_factor_set
+    from isbenefit.bw_mapping import read_mapping
+
+    with guarded():
+        factor_set, _ = database_factor_set(read_mapping(mapping), brightway, brightway_dir,
+                                            data_dir)
+        export_factor_set(factor_set, output, force)
+    console.print(f"factor set with {len(factor_set.activities)} activities written to {output}")
 
 
 @keys_app.command("new")

@@ -81,3 +81,25 @@ def fail(message: str, code: int = EXIT_INPUT_ERROR) -> None:
     err_console.print(message, markup=False)
     sys.stderr.flush()
     raise typer.Exit(code)
+
+MappingOption = Annotated[
+    Path | None,
+    typer.Option("--mapping", help="Mapping file (TOML): which activity of your Brightway "
+                 "database stands for each ledger activity id. See docs/brightway-databases.md.",
+                 dir_okay=False),
+]
+BrightwayProjectOption = Annotated[
+    str | None,
+    typer.Option("--brightway", metavar="PROJECT", help="Brightway project holding the "
+                 "mapped databases (else the mapping's `project`)."),
+]
+BrightwayDirOption = Annotated[
+    Path | None,
+    typer.Option("--brightway-dir", help="Your Brightway directory. Default: $BRIGHTWAY2_DIR "
+                 "as isbenefit was started with, else Brightway's default.", file_okay=False),
+]
+FallbackOption = Annotated[
+    bool,
+    typer.Option("--fallback", help="Score ledger activity ids the mapping does not name "
+                 "with the factor set (--factors, else the shipped one)."),
+]

@@ -169,3 +169,37 @@ def test_mapping_errors_name_the_activity_and_row(
     for needle in needles:
         assert needle in str(error.value)
     assert "mapping.toml" in str(error.value)
+
+
+def test_command_line_and_export_give_the_same_figures(tmp_path: Path, user_dir: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from isbenefit.cli import app
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1735689600")
+    runner = CliRunner()
+    ledger = write_ledger(tmp_path / "ledger", [exchange(baseline_supply="prod.gypsum")])
+    mapping = write_mapping(tmp_path)
+    direct = runner.invoke(app, ["assess", str(ledger), "--mapping", str(mapping),
+                                 "--brightway", "plant-lca", "--brightway-dir", str(user_dir),
+                                 "--json", str(tmp_path / "direct.json"), "-q"])
+    assert direct.exit_code == 0, direct.output
+    exported = tmp_path / "exported"
+    export = runner.invoke(app, ["factors", "export", "--mapping", str(mapping),
+                                 "--brightway-dir", str(user_dir), "-o", str(exported)])
+    assert export.exit_code == 0, export.output
+    again = runner.invoke(app, ["factors", "export", "--mapping", str(mapping),
+                                "--brightway-dir", str(user_dir), "-o", str(exported)])
+    assert again.exit_code == 2 and "--force" in again.output
+    shared = runner.invoke(app, ["assess", str(ledger), "--factors", str(exported),
+                                 "--json", str(tmp_path / "shared.json"), "-q"])
+    assert shared.exit_code == 0, shared.output
+    first = json.loads((tmp_path / "direct.json").read_text(encoding="utf-8"))
+    second = json.loads((tmp_path / "shared.json").read_text(encoding="utf-8"))
+    assert second["totals"]["saved"]["co2e_kg"] == pytest.approx(
+        first["totals"]["saved"]["co2e_kg"], rel=1e-12)
+    (source,) = second["sources"]
+    assert source["title"] == "tech" and source["year"] == 2025
