@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from isbenefit import core, prepare
-from isbenefit.brightway import factor_scores
+from isbenefit.brightway import factor_scores, score_samples
 from isbenefit.checks import SheetChecker
 from isbenefit.errors import InputError, Problem
 from isbenefit.factorset import FactorSet, load_factor_set
@@ -138,17 +138,6 @@ def assess(
     ledger (or the factor set) breaks a rule; nothing is computed then.
     """
     if mapping is not None:
-        if monte_carlo is not None:
-            raise InputError(
-                [
-                    Problem(
-                        file=str(mapping),
-                        message="Monte Carlo on a mapped Brightway database is not available yet",
-                        fix="run without --iterations, or export the scores with "
-                        "`isbenefit factors export` and use them as a factor set",
-                    )
-                ]
-            )
         factor_set, known_scores = mapped_factor_set(
             mapping,
             brightway_project,
@@ -200,7 +189,20 @@ def assess(
         return assessment
     from isbenefit import montecarlo
 
-    extension = montecarlo.run(assessment, monte_carlo, data_dir)
+    if mapping is None:
+        draws = score_samples(factor_set, monte_carlo.iterations, monte_carlo.seed, data_dir)
+    else:
+        draws = mapped_score_samples(
+            mapping,
+            brightway_project,
+            brightway_dir,
+            data_dir,
+            factors,
+            fallback,
+            monte_carlo,
+            factor_set,
+        )
+    extension = montecarlo.run(assessment, monte_carlo, draws)
     return replace(assessment, uncertainty=extension)
 
 
@@ -282,3 +284,32 @@ def _scores(
     factor_set: FactorSet, data_dir: Path | str | None, known: dict[str, np.ndarray] | None
 ) -> dict[str, np.ndarray]:
     return known if known is not None else factor_scores(factor_set, data_dir).values
+
+
+def mapped_score_samples(
+    mapping: Path | str,
+    project: str | None,
+    brightway_dir: Path | str | None,
+    data_dir: Path | str | None,
+    factors: Path | str | None,
+    fallback: bool,
+    settings: MonteCarloSettings,
+    factor_set: FactorSet,
+) -> dict[str, np.ndarray]:
+    """Score draws for a mapped factor set: the database's own distributions for mapped
+    activities, the factor set's for fallback rows, aligned with ``factor_set``."""
+    from isbenefit.bw_database import database_score_samples
+    from isbenefit.bw_mapping import read_mapping
+
+    mapped = database_score_samples(
+        read_mapping(mapping), project, settings.iterations, settings.seed, brightway_dir, data_dir
+    )
+    count = next(iter(mapped.values())).shape[1]
+    if not fallback or count == len(factor_set.activities):
+        return mapped
+    base = load_factor_set(factors)
+    base_draws = score_samples(base, settings.iterations, settings.seed, data_dir)
+    rows = base.activities.index.get_indexer(factor_set.activities.index[count:])
+    return {
+        name: np.concatenate([mapped[name], base_draws[name][:, rows]], axis=1) for name in mapped
+    }

@@ -50,14 +50,13 @@ def user_brightway_dir(override: Path | str | None) -> Path:
 
 
 def database_factor_set(
-    mapping: Mapping, project: str | None, brightway_dir: Path | str | None = None,
+    mapping: Mapping,
+    project: str | None,
+    brightway_dir: Path | str | None = None,
     data_dir: Path | str | None = None,
 ) -> tuple[FactorSet, Scores]:
     """A factor set of the mapped activities, scored on the user's database."""
-    name = project or mapping.project
-    if not name:
-        raise InputError([mapping.problem("no Brightway project named",
-                                          "give --brightway PROJECT or `project = ...`")])
+    name = _project_name(mapping, project)
     bw2data = _open_user_project(name, user_brightway_dir(brightway_dir), mapping, data_dir)
     try:
         with quiet():
@@ -69,20 +68,87 @@ def database_factor_set(
     scale = np.array([per_unit[e.id] for e in mapping.activities])
     scores = {k: values[k] * scale for k in INDICATORS}
     return _as_factor_set(mapping, name, nodes, scores), Scores(
-        tuple(e.id for e in mapping.activities), scores, source=f"brightway:{name}")
+        tuple(e.id for e in mapping.activities), scores, source=f"brightway:{name}"
+    )
 
 
-def _open_user_project(name: str, base: Path, mapping: Mapping,
-                       data_dir: Path | str | None) -> ModuleType:
+def database_score_samples(
+    mapping: Mapping,
+    project: str | None,
+    iterations: int,
+    seed: int,
+    brightway_dir: Path | str | None = None,
+    data_dir: Path | str | None = None,
+) -> dict[str, np.ndarray]:
+    """Per-unit scores of the mapped activities drawn ``iterations`` times from the
+    database's own distributions (iterations x activities); one draw of the whole
+    database per iteration, shared by every line that uses it (paired sampling)."""
+    name = _project_name(mapping, project)
+    bw2data = _open_user_project(name, user_brightway_dir(brightway_dir), mapping, data_dir)
+    try:
+        with quiet():
+            import bw2calc
+
+            methods = _methods(bw2data, mapping)
+            nodes, per_unit = _resolve(bw2data, mapping)
+            lca = bw2calc.LCA(
+                {nodes[mapping.activities[0].id]: 1.0},
+                method=methods["co2e_kg"],
+                use_distributions=True,
+                seed_override=seed,
+            )
+            lca.load_lci_data()
+            lca.load_lcia_data()
+            columns = np.array([lca.dicts.activity[nodes[e.id]] for e in mapping.activities])
+            weights = {
+                k: characterization_vector(bw2data, m, lca) if m else None
+                for k, m in methods.items()
+            }
+            samples = {k: np.zeros((iterations, len(columns))) for k in INDICATORS}
+            for iteration in range(iterations):
+                if iteration:
+                    next(lca)
+                factorised = splu(csc_matrix(lca.technosphere_matrix).T.tocsc())
+                for indicator, weight in weights.items():
+                    if weight is not None:
+                        solved = factorised.solve(lca.biosphere_matrix.T @ weight)
+                        samples[indicator][iteration] = solved[columns]
+    finally:
+        open_brightway(data_dir)
+    scale = np.array([per_unit[e.id] for e in mapping.activities])
+    return {k: values * scale for k, values in samples.items()}
+
+
+def _project_name(mapping: Mapping, project: str | None) -> str:
+    name = project or mapping.project
+    if not name:
+        raise InputError(
+            [
+                mapping.problem(
+                    "no Brightway project named", "give --brightway PROJECT or `project = ...`"
+                )
+            ]
+        )
+    return name
+
+
+def _open_user_project(
+    name: str, base: Path, mapping: Mapping, data_dir: Path | str | None
+) -> ModuleType:
     registry = base / "projects.db"
     known: list[str] = []
     if registry.is_file():
         with sqlite3.connect(f"file:{registry}?mode=ro", uri=True) as connection:
             known = [row[0] for row in connection.execute("SELECT name FROM projectdataset")]
     if name not in known:
-        raise InputError([mapping.problem(
-            f"Brightway project {name!r} not found in {base}",
-            f"use one of {', '.join(sorted(known)) or '(none)'}, or give --brightway-dir")])
+        raise InputError(
+            [
+                mapping.problem(
+                    f"Brightway project {name!r} not found in {base}",
+                    f"use one of {', '.join(sorted(known)) or '(none)'}, or give --brightway-dir",
+                )
+            ]
+        )
     bw2data, _ = open_brightway(data_dir)
     with quiet():
         bw2data.projects.change_base_directories(base, project_name=name, update=False)
@@ -93,18 +159,23 @@ def _open_user_project(name: str, base: Path, mapping: Mapping,
 def _methods(bw2data: ModuleType, mapping: Mapping) -> dict[str, tuple[str, ...] | None]:
     chosen = dict(mapping.methods)
     if chosen["co2e_kg"] is None:
-        chosen["co2e_kg"] = next((m for m in DEFAULT_CO2E_METHODS if m in bw2data.methods),
-                                 None)
+        chosen["co2e_kg"] = next((m for m in DEFAULT_CO2E_METHODS if m in bw2data.methods), None)
     problems = [
-        mapping.problem(f"impact method {method!r} not in project {bw2data.projects.current!r}",
-                        "name a method that `bw2data.methods` lists", column=indicator)
+        mapping.problem(
+            f"impact method {method!r} not in project {bw2data.projects.current!r}",
+            "name a method that `bw2data.methods` lists",
+            column=indicator,
+        )
         for indicator, method in chosen.items()
         if method is not None and method not in bw2data.methods
     ]
     if chosen["co2e_kg"] is None:
-        problems.append(mapping.problem(
-            "no CO2e method given and IPCC 2021 GWP100 is not in the project",
-            "add [methods] co2e_kg = [...] to the mapping"))
+        problems.append(
+            mapping.problem(
+                "no CO2e method given and IPCC 2021 GWP100 is not in the project",
+                "add [methods] co2e_kg = [...] to the mapping",
+            )
+        )
     if problems:
         raise InputError(problems)
     return chosen
@@ -117,17 +188,28 @@ def _resolve(bw2data: ModuleType, mapping: Mapping) -> tuple[dict[str, int], dic
     for entry in mapping.activities:
         node = _find(bw2data, entry)
         if node is None:
-            problems.append(mapping.problem(
-                f"ledger activity {entry.id}: no such activity in database {entry.database!r}",
-                "check database, code (or name, location, reference_product)", entry,
-                "code" if entry.code else "name", entry.code or entry.name))
+            problems.append(
+                mapping.problem(
+                    f"ledger activity {entry.id}: no such activity in database {entry.database!r}",
+                    "check database, code (or name, location, reference_product)",
+                    entry,
+                    "code" if entry.code else "name",
+                    entry.code or entry.name,
+                )
+            )
             continue
         factor = entry.per_unit or _unit_factor(entry.unit, str(node.get("unit", "")))
         if factor is None:
-            problems.append(mapping.problem(
-                f"ledger activity {entry.id}: unit {entry.unit!r} and the database unit "
-                f"{node.get('unit')!r} do not convert", "add per_unit = database units per "
-                f"{entry.unit}", entry, "unit", entry.unit))
+            problems.append(
+                mapping.problem(
+                    f"ledger activity {entry.id}: unit {entry.unit!r} and the database unit "
+                    f"{node.get('unit')!r} do not convert",
+                    f"add per_unit = database units per {entry.unit}",
+                    entry,
+                    "unit",
+                    entry.unit,
+                )
+            )
             continue
         nodes[entry.id], per_unit[entry.id] = node.id, factor
     if problems:
@@ -143,11 +225,16 @@ def _find(bw2data: ModuleType, entry: MappedActivity) -> Any:
             return bw2data.get_node(database=entry.database, code=entry.code)
         except Exception:
             return None
-    wanted = {"name": entry.name, "location": entry.location,
-              "reference product": entry.reference_product}
-    matches = [node for node in bw2data.Database(entry.database).search(entry.name or "",
-                                                                        limit=None)
-               if all(value is None or node.get(key) == value for key, value in wanted.items())]
+    wanted = {
+        "name": entry.name,
+        "location": entry.location,
+        "reference product": entry.reference_product,
+    }
+    matches = [
+        node
+        for node in bw2data.Database(entry.database).search(entry.name or "", limit=None)
+        if all(value is None or node.get(key) == value for key, value in wanted.items())
+    ]
     return matches[0] if len(matches) == 1 else None
 
 
@@ -161,8 +248,9 @@ def _unit_factor(unit: str, database_unit: str) -> float | None:
         return None
 
 
-def _scores(bw2data: ModuleType, node_ids: list[int],
-            methods: dict[str, tuple[str, ...] | None]) -> dict[str, np.ndarray]:
+def _scores(
+    bw2data: ModuleType, node_ids: list[int], methods: dict[str, tuple[str, ...] | None]
+) -> dict[str, np.ndarray]:
     import bw2calc
 
     lca = bw2calc.LCA({node_ids[0]: 1.0}, method=methods["co2e_kg"])
@@ -180,29 +268,48 @@ def _scores(bw2data: ModuleType, node_ids: list[int],
     return values
 
 
-def _as_factor_set(mapping: Mapping, project: str, nodes: dict[str, int],
-                   scores: dict[str, np.ndarray]) -> FactorSet:
+def _as_factor_set(
+    mapping: Mapping, project: str, nodes: dict[str, int], scores: dict[str, np.ndarray]
+) -> FactorSet:
     origin = f"brightway:{project}"
     rows = []
     for index, entry in enumerate(mapping.activities):
-        rows.append({
-            "id": entry.id, "name": entry.name or entry.id, "kind": entry.kind,
-            "unit": entry.unit, "location": entry.location or "",
-            "co2e_kg": float(scores["co2e_kg"][index]),
-            "water_m3": float(scores["water_m3"][index]), "gsd": 1.0,
-            "source": f"{origin}/{entry.database}",
-            "source_ref": f"{entry.database} node {nodes[entry.id]}"
-                          f"{' code ' + entry.code if entry.code else ''}",
-            "year": "", "notes": f"mapping {mapping.path.name} entry {entry.row}",
-            ORIGIN: f"{origin}/{entry.database}",
-        })
+        rows.append(
+            {
+                "id": entry.id,
+                "name": entry.name or entry.id,
+                "kind": entry.kind,
+                "unit": entry.unit,
+                "location": entry.location or "",
+                "co2e_kg": float(scores["co2e_kg"][index]),
+                "water_m3": float(scores["water_m3"][index]),
+                "gsd": 1.0,
+                "source": f"{origin}/{entry.database}",
+                "source_ref": f"{entry.database} node {nodes[entry.id]}"
+                f"{' code ' + entry.code if entry.code else ''}",
+                "year": "",
+                "notes": f"mapping {mapping.path.name} entry {entry.row}",
+                ORIGIN: f"{origin}/{entry.database}",
+            }
+        )
     table = pd.DataFrame(rows, columns=[*ACTIVITY_COLUMNS, ORIGIN]).set_index("id", drop=False)
-    sources = {f"{origin}/{db}": {"key": f"{origin}/{db}", "title": db,
-                                 "publisher": f"Brightway project {project}", "year": "",
-                                 "url": "", "licence": "the database's own licence"}
-               for db in sorted({e.database for e in mapping.activities})}
+    sources = {
+        f"{origin}/{db}": {
+            "key": f"{origin}/{db}",
+            "title": db,
+            "publisher": f"Brightway project {project}",
+            "year": "",
+            "url": "",
+            "licence": "the database's own licence",
+        }
+        for db in sorted({e.database for e in mapping.activities})
+    }
     digest = hashlib.sha256(mapping.path.read_bytes() + project.encode()).hexdigest()
-    meta = {"id": f"brightway-{project}", "version": digest[:12],
-            "title": f"Scores from Brightway project {project}",
-            "licence": "the databases' own licences", "sources": list(sources.values())}
+    meta = {
+        "id": f"brightway-{project}",
+        "version": digest[:12],
+        "title": f"Scores from Brightway project {project}",
+        "licence": "the databases' own licences",
+        "sources": list(sources.values()),
+    }
     return FactorSet(mapping.path, meta, table, digest, sources)

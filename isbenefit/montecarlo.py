@@ -8,14 +8,12 @@ The same seed gives the same draws and so the same bytes.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from isbenefit.brightway import score_samples
 from isbenefit.core import SAVED
 from isbenefit.uncertainty import (
     Aggregation,
@@ -32,9 +30,12 @@ STATISTICS = ("p5", "p50", "p95", "conservative")
 
 
 def run(assessment: Assessment, settings: MonteCarloSettings,
-        data_dir: Path | str | None = None) -> dict[str, Any]:
-    """The `uncertainty` extension of the results JSON for ``assessment``."""
-    draws = score_samples(assessment.factor_set, settings.iterations, settings.seed, data_dir)
+        draws: dict[str, np.ndarray]) -> dict[str, Any]:
+    """The `uncertainty` extension of the results JSON for ``assessment``.
+
+    ``draws`` are per-unit score draws (iterations x activities of the factor set), e.g.
+    from :func:`isbenefit.brightway.score_samples`.
+    """
     tables = assessment.tables
     quality = assessment.sheets.exchanges["data_quality"].to_numpy(dtype=object)
     multipliers = quantity_multipliers(tables.exchanges["id"].tolist(), quality, settings)

@@ -35,6 +35,8 @@ BIOSPHERE = [
     ("ch4", "landfill", 0.01953125),
 ]
 GWP = {"co2": 1.0, "ch4": 28.0}
+# One lognormal exchange, so Monte Carlo has a database distribution to draw from.
+STEEL_CO2_UNCERTAINTY = {"uncertainty type": 2, "loc": float(np.log(1.5)), "scale": 0.2}
 
 
 def numpy_scores() -> dict[str, dict[str, float]]:
@@ -68,7 +70,8 @@ def user_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
         exchanges = [{"input": ("tech", name), "amount": 1.0, "type": "production"}]
         exchanges += [{"input": ("tech", source), "amount": amount, "type": kind}
                       for source, target, amount, kind in TECHNOSPHERE if target == name]
-        exchanges += [{"input": ("bio", flow), "amount": amount, "type": "biosphere"}
+        exchanges += [{"input": ("bio", flow), "amount": amount, "type": "biosphere",
+                       **(STEEL_CO2_UNCERTAINTY if (flow, target) == ("co2", "steel") else {})}
                       for flow, target, amount in BIOSPHERE if target == name]
         data[("tech", name)] = {"name": f"{name} production", "unit": UNITS[name],
                                 "location": "DK", "reference product": name,
@@ -203,3 +206,27 @@ def test_command_line_and_export_give_the_same_figures(tmp_path: Path, user_dir:
         first["totals"]["saved"]["co2e_kg"], rel=1e-12)
     (source,) = second["sources"]
     assert source["title"] == "tech" and source["year"] == 2025
+
+
+def test_monte_carlo_draws_from_the_database_paired_and_seeded(tmp_path: Path,
+                                                               user_dir: Path) -> None:
+    from isbenefit.bw_database import database_score_samples
+    from isbenefit.bw_mapping import read_mapping
+    from isbenefit.uncertainty import MonteCarloSettings
+
+    mapping = write_mapping(tmp_path)
+    first = database_score_samples(read_mapping(mapping), None, 50, 7, user_dir)
+    second = database_score_samples(read_mapping(mapping), None, 50, 7, user_dir)
+    np.testing.assert_array_equal(first["co2e_kg"], second["co2e_kg"])
+    assert first["co2e_kg"][:, 0].std() > 0  # gypsum needs steel through electricity
+    paired = exchange(flow="energy", resource="heat", quantity="1000", unit="kWh",
+                      baseline_supply="heat.boiler")
+    inputs = [{"exchange": "E1", "activity": "heat.boiler", "quantity": "1", "unit": "MWh"}]
+    ledger = write_ledger(tmp_path / "ledger", [paired], inputs=inputs)
+    exact = {"measured": 1.0, "calculated": 1.0, "estimated": 1.0}
+    result = assess(ledger, mapping=mapping, brightway_dir=user_dir,
+                    monte_carlo=MonteCarloSettings(100, 3, quantity_gsd=exact)).uncertainty
+    assert result is not None
+    figures = result["exchanges"]["E1"]["co2e_kg"]
+    assert figures["p5"] == pytest.approx(0.0, abs=1e-9)
+    assert figures["p95"] == pytest.approx(0.0, abs=1e-9)
