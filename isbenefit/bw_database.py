@@ -18,8 +18,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy.sparse import csc_matrix
-from scipy.sparse.linalg import splu
 
 from isbenefit import units
 from isbenefit.brightway import (
@@ -28,6 +26,7 @@ from isbenefit.brightway import (
     characterization_vector,
     open_brightway,
     quiet,
+    solve_transposed,
 )
 from isbenefit.bw_mapping import (
     BRIGHTWAY_UNITS,
@@ -108,11 +107,11 @@ def database_score_samples(
             for iteration in range(iterations):
                 if iteration:
                     next(lca)
-                factorised = splu(csc_matrix(lca.technosphere_matrix).T.tocsc())
-                for indicator, weight in weights.items():
-                    if weight is not None:
-                        solved = factorised.solve(lca.biosphere_matrix.T @ weight)
-                        samples[indicator][iteration] = solved[columns]
+                chosen = [(k, w) for k, w in weights.items() if w is not None]
+                solved = solve_transposed(lca.technosphere_matrix,
+                                          [lca.biosphere_matrix.T @ w for _, w in chosen])
+                for (indicator, _), solution in zip(chosen, solved, strict=True):
+                    samples[indicator][iteration] = solution[columns]
     finally:
         open_brightway(data_dir)
     scale = np.array([per_unit[e.id] for e in mapping.activities])
@@ -256,15 +255,13 @@ def _scores(
     lca = bw2calc.LCA({node_ids[0]: 1.0}, method=methods["co2e_kg"])
     lca.load_lci_data()
     lca.load_lcia_data()
-    factorised = splu(csc_matrix(lca.technosphere_matrix).T.tocsc())
     columns = np.array([lca.dicts.activity[node] for node in node_ids])
-    values = {}
-    for indicator, method in methods.items():
-        if method is None:
-            values[indicator] = np.zeros(len(node_ids))
-            continue
-        weights = characterization_vector(bw2data, method, lca)
-        values[indicator] = factorised.solve(lca.biosphere_matrix.T @ weights)[columns]
+    chosen = [(k, m) for k, m in methods.items() if m is not None]
+    solved = solve_transposed(lca.technosphere_matrix, [
+        lca.biosphere_matrix.T @ characterization_vector(bw2data, m, lca) for _, m in chosen])
+    values = {k: np.zeros(len(node_ids)) for k in methods}
+    for (indicator, _), solution in zip(chosen, solved, strict=True):
+        values[indicator] = solution[columns]
     return values
 
 

@@ -230,3 +230,14 @@ def test_monte_carlo_draws_from_the_database_paired_and_seeded(tmp_path: Path,
     figures = result["exchanges"]["E1"]["co2e_kg"]
     assert figures["p5"] == pytest.approx(0.0, abs=1e-9)
     assert figures["p95"] == pytest.approx(0.0, abs=1e-9)
+
+
+def test_iterative_solver_for_large_databases_agrees(tmp_path: Path, user_dir: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    from isbenefit import brightway
+
+    monkeypatch.setattr(brightway, "DIRECT_UP_TO", 0)  # take the large-database path
+    ledger = write_ledger(tmp_path / "ledger", [exchange(baseline_supply="prod.gypsum")])
+    results = assess(ledger, mapping=write_mapping(tmp_path), brightway_dir=user_dir).results
+    expected = 100 * 1000 * numpy_scores()["gypsum"]["co2e"]
+    assert results["exchanges"][0]["baseline"]["co2e_kg"] == pytest.approx(expected, rel=1e-9)
