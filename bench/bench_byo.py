@@ -35,46 +35,94 @@ def build_database(base: Path, activities: int, seed: int = 1) -> None:
     if "synthetic" in bw2data.databases:
         return
     rng = np.random.default_rng(seed)
-    bw2data.Database("bio").write({("bio", f"f{i}"): {"name": f"flow {i}", "unit": "kilogram",
-                                                      "type": "emission"} for i in range(100)})
+    bw2data.Database("bio").write(
+        {
+            ("bio", f"f{i}"): {"name": f"flow {i}", "unit": "kilogram", "type": "emission"}
+            for i in range(100)
+        }
+    )
     data = {}
     for j in range(activities):
         exchanges = [{"input": ("synthetic", f"a{j}"), "amount": 1.0, "type": "production"}]
         for _ in range(8):
-            upstream = (j + 1 + int(rng.exponential(200))) % activities \
-                if rng.random() > 0.05 else int(rng.integers(activities))
+            upstream = (
+                (j + 1 + int(rng.exponential(200))) % activities
+                if rng.random() > 0.005
+                else int(rng.integers(activities))
+            )
             if upstream != j:
-                exchanges.append({"input": ("synthetic", f"a{upstream}"),
-                                  "amount": float(rng.uniform(0.001, 0.1)),
-                                  "type": "technosphere"})
+                exchanges.append(
+                    {
+                        "input": ("synthetic", f"a{upstream}"),
+                        "amount": float(rng.uniform(0.001, 0.1)),
+                        "type": "technosphere",
+                    }
+                )
         for flow in rng.choice(100, size=2, replace=False):
             amount = float(rng.uniform(0.01, 2))
-            exchanges.append({"input": ("bio", f"f{flow}"), "amount": amount,
-                              "type": "biosphere", "uncertainty type": 2,
-                              "loc": float(np.log(amount)), "scale": 0.1})
-        data[("synthetic", f"a{j}")] = {"name": f"activity {j}", "unit": "kilogram",
-                                        "location": "GLO", "exchanges": exchanges}
+            exchanges.append(
+                {
+                    "input": ("bio", f"f{flow}"),
+                    "amount": amount,
+                    "type": "biosphere",
+                    "uncertainty type": 2,
+                    "loc": float(np.log(amount)),
+                    "scale": 0.1,
+                }
+            )
+        data[("synthetic", f"a{j}")] = {
+            "name": f"activity {j}",
+            "unit": "kilogram",
+            "location": "GLO",
+            "exchanges": exchanges,
+        }
     bw2data.Database("synthetic").write(data)
     bw2data.Method(("bench", "gwp")).write([(("bio", f"f{i}"), 1.0 + i % 7) for i in range(40)])
     bw2data.Method(("bench", "water")).write([(("bio", f"f{i}"), 1.0) for i in range(90, 100)])
 
 
 def write_mapping(path: Path, mapped: int, activities: int) -> Path:
-    ledger_ids = sorted({t[4] for t in TEMPLATES if t[4]} | {t[3] for t in TEMPLATES if t[3]}
-                        | {"transport.road_hgv", "electricity.dk", "electricity.se",
-                           "energy.district_heat", "energy.diesel"})
-    units = {"energy.": "kWh", "electricity.": "kWh", "water.": "m3", "treatment.wastewater":
-             "m3", "transport.": "tkm"}
-    lines = [f'project = "{PROJECT}"', "[methods]", 'co2e_kg = ["bench", "gwp"]',
-             'water_m3 = ["bench", "water"]', ""]
+    ledger_ids = sorted(
+        {t[4] for t in TEMPLATES if t[4]}
+        | {t[3] for t in TEMPLATES if t[3]}
+        | {
+            "transport.road_hgv",
+            "electricity.dk",
+            "electricity.se",
+            "energy.district_heat",
+            "energy.diesel",
+        }
+    )
+    units = {
+        "energy.diesel": "l",
+        "energy.": "kWh",
+        "electricity.": "kWh",
+        "water.": "m3",
+        "treatment.wastewater": "m3",
+        "transport.": "tkm",
+    }
+    lines = [
+        f'project = "{PROJECT}"',
+        "[methods]",
+        'co2e_kg = ["bench", "gwp"]',
+        'water_m3 = ["bench", "water"]',
+        "",
+    ]
     step = max(1, activities // mapped)
     for index in range(mapped):
         ledger_id = ledger_ids[index] if index < len(ledger_ids) else f"extra.{index}"
         unit = next((u for prefix, u in units.items() if ledger_id.startswith(prefix)), "t")
         kind = "transport" if unit == "tkm" else "production"
-        lines += ["[[activities]]", f'id = "{ledger_id}"', f'kind = "{kind}"',
-                  f'unit = "{unit}"', 'database = "synthetic"', f'code = "a{index * step}"',
-                  "per_unit = 1000", ""]
+        lines += [
+            "[[activities]]",
+            f'id = "{ledger_id}"',
+            f'kind = "{kind}"',
+            f'unit = "{unit}"',
+            'database = "synthetic"',
+            f'code = "a{index * step}"',
+            "per_unit = 1000",
+            "",
+        ]
     path.write_text("\n".join(lines), encoding="utf-8")
     return path
 
@@ -104,8 +152,8 @@ def main() -> None:
     parser.add_argument("--activities", type=int, default=20_000)
     parser.add_argument("--mapped", type=int, default=1_000)
     parser.add_argument("--exchanges", type=int, default=100_000)
-    parser.add_argument("--naive-sample", type=int, default=50)
-    parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "isb-bench")
+    parser.add_argument("--naive-sample", type=int, default=3)
+    parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "isb-bench-byo")
     args = parser.parse_args()
     from isbenefit import assess
     from isbenefit.bw_database import database_factor_set, database_score_samples
@@ -122,9 +170,11 @@ def main() -> None:
     database_factor_set(read_mapping(mapping), None, base, data)
     scores = time.perf_counter() - start
     naive = naive_seconds(base, mapping, args.naive_sample) * args.mapped / args.naive_sample
-    print(f"per-unit scores of {args.mapped:,} activities, 2 indicators: {scores:.2f} s "
-          f"(target < 10 s); naive {naive:,.0f} s extrapolated: {naive / scores:,.0f}x "
-          f"(target >= 50x)")
+    print(
+        f"per-unit scores of {args.mapped:,} activities, 2 indicators: {scores:.2f} s "
+        f"(target < 10 s); naive {naive:,.0f} s extrapolated: {naive / scores:,.0f}x "
+        f"(target >= 50x)"
+    )
     ledger = write_synthetic_ledger(args.cache / "ledger", args.exchanges)
     start = time.perf_counter()
     assess(ledger, mapping=mapping, brightway_dir=base, data_dir=data)
@@ -134,9 +184,11 @@ def main() -> None:
     database_score_samples(read_mapping(mapping), None, iterations, 1, base, data)
     per_second = iterations / (time.perf_counter() - start)
     naive_per_iteration = naive
-    print(f"Monte Carlo: {per_second:.2f} iterations/s for all {args.mapped:,} mapped "
-          f"activities; naive (one LCA per activity and indicator per iteration) "
-          f"{1 / naive_per_iteration:.4f} iterations/s: {per_second * naive_per_iteration:,.0f}x")
+    print(
+        f"Monte Carlo: {per_second:.2f} iterations/s for all {args.mapped:,} mapped "
+        f"activities; naive (one LCA per activity and indicator per iteration) "
+        f"{1 / naive_per_iteration:.4f} iterations/s: {per_second * naive_per_iteration:,.0f}x"
+    )
 
 
 if __name__ == "__main__":

@@ -34,8 +34,18 @@ class SheetChecker:
             return self.table[column]
         return pd.Series([""] * len(self.table), index=self.table.index, dtype=object)
 
-    def flag(self, mask: np.ndarray | pd.Series, column: str, message: str, fix: str) -> None:
-        """Record a problem for every row where ``mask`` is true."""
+    def flag(
+        self,
+        mask: np.ndarray | pd.Series,
+        column: str,
+        message: str,
+        fix: str,
+        prefixes: np.ndarray | None = None,
+    ) -> None:
+        """Record a problem for every row where ``mask`` is true.
+
+        ``prefixes`` (one per row, e.g. "exchange X7: ") start each listed row's message.
+        """
         hits = np.flatnonzero(np.asarray(mask, dtype=bool))
         values = self.text(column).to_numpy()
         for position in hits[:ROWS_LISTED_PER_RULE]:
@@ -46,7 +56,7 @@ class SheetChecker:
                     row=int(self.rows[position]),
                     column=column,
                     value=str(values[position]),
-                    message=message,
+                    message=message if prefixes is None else f"{prefixes[position]}{message}",
                     fix=fix,
                 )
             )

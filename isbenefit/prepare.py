@@ -74,15 +74,21 @@ def unit_factors(
     targets = np.where(used, activity_units[np.maximum(positions, 0)], "t")
     factors, failed = units.factors_for(from_units, targets)
     valid_unit = np.array([_known_unit(u) for u in from_units], dtype=bool)
-    for position in np.flatnonzero(used & failed & valid_unit):
-        activity = factor_set.activities.iloc[positions[position]]
+    bad = used & failed & valid_unit
+    prefixes = np.array([f"exchange {e}: " for e in exchange_ids], dtype=object)
+    # One rule per (unit, activity) pair, so a systematic mistake is listed once, counted.
+    for unit, position in sorted(
+        {(str(u), int(p)) for u, p in zip(from_units[bad], positions[bad], strict=True)}
+    ):
+        activity = factor_set.activities.iloc[position]
         check.flag(
-            np.arange(len(from_units)) == position,
+            bad & (from_units == unit) & (positions == position),
             "unit",
-            f"exchange {exchange_ids[position]}: {from_units[position]!r} cannot be "
-            f"converted into {activity['unit']!r}, the unit of {column} {activity['id']}",
+            f"{unit!r} cannot be converted into {activity['unit']!r}, the unit of {column} "
+            f"{activity['id']}",
             f"give the quantity in a unit convertible to {activity['unit']}, or choose "
             f"another {column}",
+            prefixes,
         )
     return np.where(used, factors, np.nan)
 

@@ -185,3 +185,11 @@ def test_column_with_data_but_no_header(tmp_path: Path) -> None:
     code, output = assess_cli(folder, tmp_path)
     assert code == 2
     assert "has no header" in output
+
+
+def test_a_systematic_mistake_is_listed_once_and_counted(tmp_path: Path) -> None:
+    rows = [exchange(id=f"X{i:02d}", unit="MWh", baseline_supply="prod.gypsum")
+            for i in range(30)]
+    flat = fails_with(tmp_path, rows, "exchange X00: 'MWh' cannot be converted into 't'",
+                      "10 more rows with the same problem")
+    assert flat.count("cannot be converted") == 21  # 20 listed rows and the count
