@@ -12,6 +12,9 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -48,6 +51,43 @@ def user_brightway_dir(override: Path | str | None) -> Path:
     return Path(platformdirs.user_data_dir(appname="Brightway3", appauthor="pylca"))
 
 
+@dataclass(frozen=True)
+class _Opened:
+    """A user's project, opened, with the mapping resolved in it."""
+
+    bw2data: ModuleType
+    name: str
+    methods: dict[str, tuple[str, ...] | None]
+    nodes: dict[str, int]
+    per_unit: np.ndarray  # database units per isbenefit unit, in mapping order
+
+
+@contextmanager
+def _opened(
+    mapping: Mapping,
+    project: str | None,
+    brightway_dir: Path | str | None,
+    data_dir: Path | str | None,
+) -> Iterator[_Opened]:
+    """Open the user's project, resolve the mapping, and return to isbenefit's own
+    directory afterwards, whatever happens."""
+    name = _project_name(mapping, project)
+    bw2data = _open_user_project(name, user_brightway_dir(brightway_dir), mapping, data_dir)
+    try:
+        with quiet():
+            methods = _methods(bw2data, mapping)
+            nodes, per_unit = _resolve(bw2data, mapping)
+            yield _Opened(
+                bw2data,
+                name,
+                methods,
+                nodes,
+                np.array([per_unit[e.id] for e in mapping.activities]),
+            )
+    finally:
+        open_brightway(data_dir)
+
+
 def database_factor_set(
     mapping: Mapping,
     project: str | None,
@@ -55,19 +95,12 @@ def database_factor_set(
     data_dir: Path | str | None = None,
 ) -> tuple[FactorSet, Scores]:
     """A factor set of the mapped activities, scored on the user's database."""
-    name = _project_name(mapping, project)
-    bw2data = _open_user_project(name, user_brightway_dir(brightway_dir), mapping, data_dir)
-    try:
-        with quiet():
-            methods = _methods(bw2data, mapping)
-            nodes, per_unit = _resolve(bw2data, mapping)
-            values = _scores(bw2data, [nodes[e.id] for e in mapping.activities], methods)
-    finally:
-        open_brightway(data_dir)  # back to isbenefit's own directory
-    scale = np.array([per_unit[e.id] for e in mapping.activities])
-    scores = {k: values[k] * scale for k in INDICATORS}
-    return _as_factor_set(mapping, name, nodes, scores), Scores(
-        tuple(e.id for e in mapping.activities), scores, source=f"brightway:{name}"
+    with _opened(mapping, project, brightway_dir, data_dir) as opened:
+        lca = _lca(opened, mapping)
+        values = _solve(opened, lca, mapping, _weights(opened, lca))
+    scores = {k: values[k] * opened.per_unit for k in INDICATORS}
+    return _as_factor_set(mapping, opened.name, opened.nodes, scores), Scores(
+        tuple(e.id for e in mapping.activities), scores, source=f"brightway:{opened.name}"
     )
 
 
@@ -82,40 +115,48 @@ def database_score_samples(
     """Per-unit scores of the mapped activities drawn ``iterations`` times from the
     database's own distributions (iterations x activities); one draw of the whole
     database per iteration, shared by every line that uses it (paired sampling)."""
-    name = _project_name(mapping, project)
-    bw2data = _open_user_project(name, user_brightway_dir(brightway_dir), mapping, data_dir)
-    try:
-        with quiet():
-            import bw2calc
+    samples = {k: np.zeros((iterations, len(mapping.activities))) for k in INDICATORS}
+    with _opened(mapping, project, brightway_dir, data_dir) as opened:
+        lca = _lca(opened, mapping, seed)
+        weights = _weights(opened, lca)  # characterisation factors are not redrawn
+        for iteration in range(iterations):
+            if iteration:
+                next(lca)
+            for indicator, values in _solve(opened, lca, mapping, weights).items():
+                samples[indicator][iteration] = values
+    return {k: values * opened.per_unit for k, values in samples.items()}
 
-            methods = _methods(bw2data, mapping)
-            nodes, per_unit = _resolve(bw2data, mapping)
-            lca = bw2calc.LCA(
-                {nodes[mapping.activities[0].id]: 1.0},
-                method=methods["co2e_kg"],
-                use_distributions=True,
-                seed_override=seed,
-            )
-            lca.load_lci_data()
-            lca.load_lcia_data()
-            columns = np.array([lca.dicts.activity[nodes[e.id]] for e in mapping.activities])
-            weights = {
-                k: characterization_vector(bw2data, m, lca) if m else None
-                for k, m in methods.items()
-            }
-            samples = {k: np.zeros((iterations, len(columns))) for k in INDICATORS}
-            for iteration in range(iterations):
-                if iteration:
-                    next(lca)
-                chosen = [(k, w) for k, w in weights.items() if w is not None]
-                solved = solve_transposed(lca.technosphere_matrix,
-                                          [lca.biosphere_matrix.T @ w for _, w in chosen])
-                for (indicator, _), solution in zip(chosen, solved, strict=True):
-                    samples[indicator][iteration] = solution[columns]
-    finally:
-        open_brightway(data_dir)
-    scale = np.array([per_unit[e.id] for e in mapping.activities])
-    return {k: values * scale for k, values in samples.items()}
+
+def _lca(opened: _Opened, mapping: Mapping, seed: int | None = None) -> Any:
+    """A bw2calc LCA with matrices loaded; drawing from distributions when seeded."""
+    import bw2calc
+
+    lca = bw2calc.LCA(
+        {opened.nodes[mapping.activities[0].id]: 1.0},
+        method=opened.methods["co2e_kg"],
+        use_distributions=seed is not None,
+        seed_override=seed,
+    )
+    lca.load_lci_data()
+    lca.load_lcia_data()
+    return lca
+
+
+def _solve(opened: _Opened, lca: Any, mapping: Mapping) -> dict[str, np.ndarray]:
+    """Per-unit scores (database units) of the mapped activities for every indicator."""
+    columns = np.array([lca.dicts.activity[opened.nodes[e.id]] for e in mapping.activities])
+    chosen = [(k, m) for k, m in opened.methods.items() if m is not None]
+    solved = solve_transposed(
+        lca.technosphere_matrix,
+        [
+            lca.biosphere_matrix.T @ characterization_vector(opened.bw2data, m, lca)
+            for _, m in chosen
+        ],
+    )
+    values = {k: np.zeros(len(columns)) for k in opened.methods}
+    for (indicator, _), solution in zip(chosen, solved, strict=True):
+        values[indicator] = solution[columns]
+    return values
 
 
 def _project_name(mapping: Mapping, project: str | None) -> str:
@@ -245,24 +286,6 @@ def _unit_factor(unit: str, database_unit: str) -> float | None:
         return units.conversion_factor(unit, target)
     except units.UnitError:
         return None
-
-
-def _scores(
-    bw2data: ModuleType, node_ids: list[int], methods: dict[str, tuple[str, ...] | None]
-) -> dict[str, np.ndarray]:
-    import bw2calc
-
-    lca = bw2calc.LCA({node_ids[0]: 1.0}, method=methods["co2e_kg"])
-    lca.load_lci_data()
-    lca.load_lcia_data()
-    columns = np.array([lca.dicts.activity[node] for node in node_ids])
-    chosen = [(k, m) for k, m in methods.items() if m is not None]
-    solved = solve_transposed(lca.technosphere_matrix, [
-        lca.biosphere_matrix.T @ characterization_vector(bw2data, m, lca) for _, m in chosen])
-    values = {k: np.zeros(len(node_ids)) for k in methods}
-    for (indicator, _), solution in zip(chosen, solved, strict=True):
-        values[indicator] = solution[columns]
-    return values
 
 
 def _as_factor_set(
