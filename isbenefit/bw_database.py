@@ -142,20 +142,26 @@ def _lca(opened: _Opened, mapping: Mapping, seed: int | None = None) -> Any:
     return lca
 
 
-def _solve(opened: _Opened, lca: Any, mapping: Mapping) -> dict[str, np.ndarray]:
-    """Per-unit scores (database units) of the mapped activities for every indicator."""
+def _weights(opened: _Opened, lca: Any) -> dict[str, np.ndarray]:
+    """Characterisation vectors of the chosen methods, aligned with the LCA's flows."""
+    return {
+        k: characterization_vector(opened.bw2data, m, lca)
+        for k, m in opened.methods.items()
+        if m is not None
+    }
+
+
+def _solve(
+    opened: _Opened, lca: Any, mapping: Mapping, weights: dict[str, np.ndarray]
+) -> dict[str, np.ndarray]:
+    """Per-unit scores (database units) of the mapped activities for every indicator;
+    zero for an indicator without a method."""
     columns = np.array([lca.dicts.activity[opened.nodes[e.id]] for e in mapping.activities])
-    chosen = [(k, m) for k, m in opened.methods.items() if m is not None]
     solved = solve_transposed(
-        lca.technosphere_matrix,
-        [
-            lca.biosphere_matrix.T @ characterization_vector(opened.bw2data, m, lca)
-            for _, m in chosen
-        ],
+        lca.technosphere_matrix, [lca.biosphere_matrix.T @ w for w in weights.values()]
     )
     values = {k: np.zeros(len(columns)) for k in opened.methods}
-    for (indicator, _), solution in zip(chosen, solved, strict=True):
-        values[indicator] = solution[columns]
+    values.update({k: solution[columns] for k, solution in zip(weights, solved, strict=True)})
     return values
 
 
