@@ -20,6 +20,7 @@ from isbenefit.cli_common import (
     FactorsOption,
     FallbackOption,
     IterationsOption,
+    LedgerArgument,
     MappingOption,
     PercentileOption,
     SeedOption,
@@ -46,10 +47,6 @@ app.add_typer(keys_app, name="keys")
 # Piped output (files, CI logs) gets a wide fixed width so that names are not cut.
 console = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
 
-LedgerArgument = Annotated[
-    Path,
-    typer.Argument(help="Ledger: an .xlsx workbook, a folder of CSVs, or an exchanges.csv."),
-]
 
 
 def _version(value: bool) -> None:

@@ -103,3 +103,8 @@ FallbackOption = Annotated[
     typer.Option("--fallback", help="Score ledger activity ids the mapping does not name "
                  "with the factor set (--factors, else the shipped one)."),
 ]
+
+LedgerArgument = Annotated[
+    Path,
+    typer.Argument(help="Ledger: an .xlsx workbook, a folder of CSVs, or an exchanges.csv."),
+]

@@ -21,6 +21,7 @@ from isbenefit.cli_common import (
     DataDirOption,
     FactorsOption,
     IterationsOption,
+    LedgerArgument,
     PercentileOption,
     SeedOption,
     fail,
@@ -34,9 +35,6 @@ if TYPE_CHECKING:
 
 console = Console(highlight=False, stderr=True)
 
-LedgerArgument = Annotated[
-    Path, typer.Argument(help="Ledger: an .xlsx workbook, a folder of CSVs, or an exchanges.csv.")
-]
 OrgOption = Annotated[str, typer.Option("--org", help="Organisation id, as in the ledger.")]
 YearOption = Annotated[
     int, typer.Option("--year", help="Calendar year, e.g. 2024.", min=1000, max=9999)
