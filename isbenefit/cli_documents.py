@@ -115,13 +115,13 @@ def statement(
 ) -> None:
     """Write the benefit statement of one organisation for one year (PDF)."""
     from isbenefit.documents import statement_pdf
-    from isbenefit.documents.render import write_atomically
+    from isbenefit.output import write_atomic
 
     _check_target(output)
     with guarded():
         settings = _monte_carlo(iterations, seed, conservative_percentile)
         results = _assess(ledger, factors, currency, data_dir, settings).results
-        write_atomically(output, statement_pdf(results, org, str(year)))
+        write_atomic(output, statement_pdf(results, org, str(year)))
     console.print(f"statement written to {output}")
 
 
@@ -146,8 +146,8 @@ def certificate(
     """
     from isbenefit.documents import certificate_pdf
     from isbenefit.documents.claim import claim_exchange_ids
-    from isbenefit.documents.render import write_atomically
     from isbenefit.documents.shares import find_organisation, require_year
+    from isbenefit.output import write_atomic
 
     _check_target(output)
     with guarded():
@@ -162,7 +162,7 @@ def certificate(
         find_organisation(results, org)
         require_year(results, str(year), org)
         rows = assessment.source_rows(claim_exchange_ids(results, org, str(year)))
-        write_atomically(output, certificate_pdf(results, org, str(year), rows, issuer, key))
+        write_atomic(output, certificate_pdf(results, org, str(year), rows, issuer, key))
     console.print(f"certificate written to {output}")
 
 
@@ -180,13 +180,13 @@ def report(
 ) -> None:
     """Write the cluster's annual report for one year (PDF)."""
     from isbenefit.documents import report_pdf
-    from isbenefit.documents.render import write_atomically
+    from isbenefit.output import write_atomic
 
     _check_target(output)
     with guarded():
         settings = _monte_carlo(iterations, seed, conservative_percentile)
         results = _assess(ledger, factors, currency, data_dir, settings).results
-        write_atomically(output, report_pdf(results, str(year), cluster))
+        write_atomic(output, report_pdf(results, str(year), cluster))
     console.print(f"report written to {output}")
 
 

@@ -28,6 +28,8 @@ def write_atomic(path: Path, data: bytes) -> None:
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
+        # mkstemp makes the file private (0600); a result file gets the usual permissions.
+        Path(temporary).chmod(0o666 & ~_umask())
         Path(temporary).replace(path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
@@ -54,3 +56,9 @@ def write_csvs(folder: Path, tables: Tables, uncertainty: pd.DataFrame | None = 
         write_atomic(path, text.encode("utf-8"))
         written.append(path)
     return written
+
+
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current

@@ -71,3 +71,17 @@ def test_factors_list_and_show(tmp_path: Path) -> None:
 def test_version() -> None:
     result = runner.invoke(app, ["--version"])
     assert result.exit_code == 0 and "isbenefit" in result.output
+
+
+def test_result_files_get_the_usual_permissions(tmp_path: Path) -> None:
+    import os
+    import stat
+
+    ledger = make_ledger(tmp_path)
+    out = tmp_path / "results.json"
+    result = runner.invoke(app, ["assess", str(ledger), "--factors", str(TINY_FACTORS),
+                                 "--json", str(out), "-q"])
+    assert result.exit_code == 0, result.output
+    umask = os.umask(0)
+    os.umask(umask)
+    assert stat.S_IMODE(out.stat().st_mode) == 0o666 & ~umask

@@ -21,8 +21,8 @@ from typing import Any
 from isbenefit.documents.build import certificate_pdf, statement_pdf
 from isbenefit.documents.certificate import DEFAULT_ISSUER
 from isbenefit.documents.claim import LedgerRows
-from isbenefit.documents.render import write_atomically
 from isbenefit.documents.shares import Results
+from isbenefit.output import write_atomic
 
 STATEMENT = "statement"
 CERTIFICATE = "certificate"
@@ -129,7 +129,7 @@ def _run(job: Job, renderer: Renderer) -> Outcome:
 def run_one(results: Results, job: Job, renderer: Renderer = render_job) -> Outcome:
     """Render and write one job; any failure becomes the outcome's error."""
     try:
-        write_atomically(job.path, renderer(results, job))
+        write_atomic(job.path, renderer(results, job))
     except Exception as error:  # one organisation's failure must not stop the rest
         return Outcome(job.org_id, None, f"{type(error).__name__}: {error}")
     return Outcome(job.org_id, job.path)

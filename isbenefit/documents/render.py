@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import mimetypes
 import os
-import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -167,24 +166,3 @@ def html_to_pdf(
     if fetcher.refused:
         raise RenderError(f"the document asked for URLs it may not fetch: {fetcher.refused}")
     return cast(bytes, pdf)
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file in the same folder, then rename.
-
-    A reader never sees a partial file, and a failure leaves no file behind.
-    """
-    path = Path(path)
-    handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed below, removed on failure
-        dir=path.parent,
-        prefix=f".{path.name}.",
-        suffix=".part",
-        delete=False,
-    )
-    try:
-        with handle:
-            handle.write(data)
-        Path(handle.name).replace(path)
-    except BaseException:
-        Path(handle.name).unlink(missing_ok=True)
-        raise
