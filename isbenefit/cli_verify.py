@@ -14,17 +14,16 @@ from isbenefit.cli_common import DataDirOption, FactorsOption, fail, guarded
 
 console = Console(highlight=False)
 
-VERIFY_HELP = """Verify a certificate, or look for savings claimed twice (--claims DIR).
-
-Checks the signature (against --key, else the embedded public key), that the attached
-claim hashes to the id printed on the page, that the page prints the claim's figures,
-and that assessing the attached ledger rows again with the named factor set gives the
-same figures.
-
-Exit codes: 0 valid; 3 unsigned (all else valid); 4 signature invalid; 5 attachment
-altered; 6 printed figures differ; 7 recomputation differs; 8 factor set unavailable;
-2 unreadable input; with --claims, 9 when double claims are found.
-"""
+VERIFY_HELP = (
+    "Verify a certificate, or look for savings claimed twice (--claims DIR).\n\n"
+    "Checks the signature (against --key, else the embedded public key), that the attached "
+    "claim hashes to the id printed on the page, that the page prints the claim's figures, "
+    "and that assessing the attached ledger rows again with the named factor set gives the "
+    "same figures.\n\n"
+    "Exit codes: 0 valid; 3 unsigned (all else valid); 4 signature invalid; 5 attachment "
+    "altered; 6 printed figures differ; 7 recomputation differs; 8 factor set unavailable; "
+    "2 unreadable input; with --claims, 9 when double claims are found."
+)
 EXIT_DOUBLE_CLAIMS = 9
 
 
