@@ -3,17 +3,20 @@
 The user's project is opened in the user's Brightway directory (`--brightway-dir`, else
 the BRIGHTWAY2_DIR isbenefit was started with, else Brightway's default) without
 writing to it. The mapped activities are found by code, or by name, location and
-reference product; their per-unit scores come from one LU factorisation of the
-transposed technosphere matrix, solved once per indicator (A^T y = B^T c).
-The result is a factor set like any other, so the rest of the pipeline is unchanged.
+reference product (`bw_resolve`); their per-unit scores come from the transposed
+technosphere matrix, solved once per indicator for all of them at once (A^T y = B^T c;
+see `brightway.solve_transposed`). The result is a factor set like any other, so the
+rest of the pipeline is unchanged. Processed (float32) datapackages are read, as
+Brightway itself does: reading ecoinvent's exchanges from SQLite would take minutes.
 """
 
 from __future__ import annotations
 
 import hashlib
+import math
 import sqlite3
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
@@ -22,8 +25,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from isbenefit import units
+from isbenefit import bw_resolve
 from isbenefit.brightway import (
+    LOGNORMAL,
     USER_BRIGHTWAY_DIR,
     Scores,
     characterization_vector,
@@ -31,13 +35,9 @@ from isbenefit.brightway import (
     quiet,
     solve_transposed,
 )
-from isbenefit.bw_mapping import (
-    BRIGHTWAY_UNITS,
-    DEFAULT_CO2E_METHODS,
-    MappedActivity,
-    Mapping,
-)
-from isbenefit.errors import InputError, Problem
+from isbenefit.bw_mapping import Mapping
+from isbenefit.bw_resolve import Found
+from isbenefit.errors import InputError
 from isbenefit.factorset import ACTIVITY_COLUMNS, INDICATORS, ORIGIN, FactorSet
 
 
@@ -58,8 +58,12 @@ class _Opened:
     bw2data: ModuleType
     name: str
     methods: dict[str, tuple[str, ...] | None]
-    nodes: dict[str, int]
+    found: dict[str, Found]
     per_unit: np.ndarray  # database units per isbenefit unit, in mapping order
+
+    @property
+    def nodes(self) -> dict[str, int]:
+        return {key: found.node_id for key, found in self.found.items()}
 
 
 @contextmanager
@@ -75,14 +79,15 @@ def _opened(
     bw2data = _open_user_project(name, user_brightway_dir(brightway_dir), mapping, data_dir)
     try:
         with quiet():
-            methods = _methods(bw2data, mapping)
-            nodes, per_unit = _resolve(bw2data, mapping)
+            chosen = bw_resolve.methods(bw2data, mapping)
+            found = bw_resolve.resolve(bw2data, mapping)
+            bw_resolve.check_processed(bw2data, mapping)
             yield _Opened(
                 bw2data,
                 name,
-                methods,
-                nodes,
-                np.array([per_unit[e.id] for e in mapping.activities]),
+                chosen,
+                found,
+                np.array([found[e.id].per_unit for e in mapping.activities]),
             )
     finally:
         open_brightway(data_dir)
@@ -97,11 +102,45 @@ def database_factor_set(
     """A factor set of the mapped activities, scored on the user's database."""
     with _opened(mapping, project, brightway_dir, data_dir) as opened:
         lca = _lca(opened, mapping)
-        values = _solve(opened, lca, mapping, _weights(opened, lca))
+        weights = _weights(opened, lca)
+        values = _solve(opened, lca, mapping, weights)
+        uncertainty = _gsds(opened, lca, mapping, weights)
+        described = _described(opened, mapping)
     scores = {k: values[k] * opened.per_unit for k in INDICATORS}
-    return _as_factor_set(mapping, opened.name, opened.nodes, scores), Scores(
+    table = _activities_table(mapping, opened, scores, uncertainty, described)
+    return _as_factor_set(mapping, opened.name, table, described), Scores(
         tuple(e.id for e in mapping.activities), scores, source=f"brightway:{opened.name}"
     )
+
+
+def iter_score_draws(
+    mapping: Mapping,
+    project: str | None,
+    iterations: int,
+    seed: int,
+    brightway_dir: Path | str | None = None,
+    data_dir: Path | str | None = None,
+) -> Iterator[dict[str, np.ndarray]]:
+    """Yield, per Monte Carlo iteration, the per-unit scores of the mapped activities
+    (indicator -> vector in mapping order, in the ledger's units).
+
+    Each iteration redraws the whole database once (``next(lca)``, bw2calc with
+    ``use_distributions=True, seed_override=seed``) and solves A^T y = B^T c, so every
+    line that uses an activity in that iteration, baseline or symbiosis, sees the same
+    draw. The same seed gives the same draws. The user's project is read before the
+    first draw; bw2data is back on isbenefit's own directory while draws are taken.
+    """
+    with _opened(mapping, project, brightway_dir, data_dir) as opened:
+        lca = _lca(opened, mapping, seed)
+        weights = _weights(opened, lca)  # characterisation factors are not redrawn
+    for iteration in range(iterations):
+        if iteration:
+            with quiet():
+                next(lca)
+        yield {
+            k: values * opened.per_unit
+            for k, values in _solve(opened, lca, mapping, weights).items()
+        }
 
 
 def database_score_samples(
@@ -113,18 +152,13 @@ def database_score_samples(
     data_dir: Path | str | None = None,
 ) -> dict[str, np.ndarray]:
     """Per-unit scores of the mapped activities drawn ``iterations`` times from the
-    database's own distributions (iterations x activities); one draw of the whole
-    database per iteration, shared by every line that uses it (paired sampling)."""
+    database's own distributions (iterations x activities); see :func:`iter_score_draws`."""
     samples = {k: np.zeros((iterations, len(mapping.activities))) for k in INDICATORS}
-    with _opened(mapping, project, brightway_dir, data_dir) as opened:
-        lca = _lca(opened, mapping, seed)
-        weights = _weights(opened, lca)  # characterisation factors are not redrawn
-        for iteration in range(iterations):
-            if iteration:
-                next(lca)
-            for indicator, values in _solve(opened, lca, mapping, weights).items():
-                samples[indicator][iteration] = values
-    return {k: values * opened.per_unit for k, values in samples.items()}
+    draws = iter_score_draws(mapping, project, iterations, seed, brightway_dir, data_dir)
+    for iteration, drawn in enumerate(draws):
+        for indicator, values in drawn.items():
+            samples[indicator][iteration] = values
+    return samples
 
 
 def _lca(opened: _Opened, mapping: Mapping, seed: int | None = None) -> Any:
@@ -155,14 +189,69 @@ def _solve(
     opened: _Opened, lca: Any, mapping: Mapping, weights: dict[str, np.ndarray]
 ) -> dict[str, np.ndarray]:
     """Per-unit scores (database units) of the mapped activities for every indicator;
-    zero for an indicator without a method."""
-    columns = np.array([lca.dicts.activity[opened.nodes[e.id]] for e in mapping.activities])
+    zero for an indicator without a method.
+
+    y = A^-T B^T c holds the score of one unit of each product. A treatment activity
+    written the ecoinvent way produces -1 unit of the waste it treats; its score per unit
+    treated is then -y, so the sign of the production amount is applied.
+    """
+    nodes = [opened.nodes[e.id] for e in mapping.activities]
+    rows = np.array([lca.dicts.product[node] for node in nodes])
+    columns = np.array([lca.dicts.activity[node] for node in nodes])
+    production = np.asarray(lca.technosphere_matrix[rows, columns]).ravel()
+    sign = np.where(production < 0, -1.0, 1.0)
     solved = solve_transposed(
         lca.technosphere_matrix, [lca.biosphere_matrix.T @ w for w in weights.values()]
     )
-    values = {k: np.zeros(len(columns)) for k in opened.methods}
-    values.update({k: solution[columns] for k, solution in zip(weights, solved, strict=True)})
+    values = {k: np.zeros(len(rows)) for k in opened.methods}
+    values.update({k: solution[rows] * sign for k, solution in zip(weights, solved, strict=True)})
     return values
+
+
+def _gsds(
+    opened: _Opened, lca: Any, mapping: Mapping, weights: dict[str, np.ndarray]
+) -> list[tuple[float, str]]:
+    """(gsd, note) per mapped activity.
+
+    A score that comes from one exchange (no technosphere inputs, every characterised
+    biosphere exchange lognormal with the same spread) keeps that spread; a supply-chain
+    score is no single lognormal: gsd 1, and Monte Carlo on the database gives its range.
+    """
+    technosphere = lca.technosphere_matrix.tocsc()
+    characterised = np.flatnonzero(np.any([w != 0 for w in weights.values()], axis=0))
+    flows = {flow: row for flow, row in lca.dicts.biosphere.items() if row in set(characterised)}
+    chain = "gsd 1: a supply-chain score; use Monte Carlo on the database for its range"
+    result = []
+    for entry in mapping.activities:
+        node = opened.nodes[entry.id]
+        if technosphere[:, lca.dicts.activity[node]].nnz != 1:
+            result.append((1.0, chain))
+            continue
+        spreads = {
+            (int(exc.get("uncertainty type", 0) or 0), float(exc.get("scale", 0.0) or 0.0))
+            for exc in opened.bw2data.get_node(id=node).biosphere()
+            if exc.input.id in flows
+        }
+        if len(spreads) == 1 and next(iter(spreads))[0] == LOGNORMAL:
+            spread = next(iter(spreads))[1]
+            result.append((math.exp(spread), f"gsd from the lognormal of its exchange(s), "
+                                             f"scale {spread:g}"))
+        else:
+            result.append((1.0, "gsd 1: its exchange carries no lognormal uncertainty"))
+    return result
+
+
+def _described(opened: _Opened, mapping: Mapping) -> dict[str, dict[str, str]]:
+    """Database metadata isbenefit records as a source: version and year where known."""
+    described = {}
+    for database in sorted({e.database for e in mapping.activities}):
+        meta = opened.bw2data.databases[database]
+        modified = str(meta.get("modified", "") or "")
+        described[database] = {
+            "version": str(meta.get("version", "") or ""),
+            "year": modified[:4] if modified[:4].isdigit() else "",
+        }
+    return described
 
 
 def _project_name(mapping: Mapping, project: str | None) -> str:
@@ -184,7 +273,7 @@ def _open_user_project(
     registry = base / "projects.db"
     known: list[str] = []
     if registry.is_file():
-        with sqlite3.connect(f"file:{registry}?mode=ro", uri=True) as connection:
+        with closing(sqlite3.connect(f"file:{registry}?mode=ro", uri=True)) as connection:
             known = [row[0] for row in connection.execute("SELECT name FROM projectdataset")]
     if name not in known:
         raise InputError(
@@ -192,6 +281,8 @@ def _open_user_project(
                 mapping.problem(
                     f"Brightway project {name!r} not found in {base}",
                     f"use one of {', '.join(sorted(known)) or '(none)'}, or give --brightway-dir",
+                    column="project",
+                    value=name,
                 )
             ]
         )
@@ -202,140 +293,77 @@ def _open_user_project(
     return bw2data
 
 
-def _methods(bw2data: ModuleType, mapping: Mapping) -> dict[str, tuple[str, ...] | None]:
-    chosen = dict(mapping.methods)
-    if chosen["co2e_kg"] is None:
-        chosen["co2e_kg"] = next((m for m in DEFAULT_CO2E_METHODS if m in bw2data.methods), None)
-    problems = [
-        mapping.problem(
-            f"impact method {method!r} not in project {bw2data.projects.current!r}",
-            "name a method that `bw2data.methods` lists",
-            column=indicator,
-        )
-        for indicator, method in chosen.items()
-        if method is not None and method not in bw2data.methods
-    ]
-    if chosen["co2e_kg"] is None:
-        problems.append(
-            mapping.problem(
-                "no CO2e method given and IPCC 2021 GWP100 is not in the project",
-                "add [methods] co2e_kg = [...] to the mapping",
-            )
-        )
-    if problems:
-        raise InputError(problems)
-    return chosen
-
-
-def _resolve(bw2data: ModuleType, mapping: Mapping) -> tuple[dict[str, int], dict[str, float]]:
-    problems: list[Problem] = []
-    nodes: dict[str, int] = {}
-    per_unit: dict[str, float] = {}
-    for entry in mapping.activities:
-        node = _find(bw2data, entry)
-        if node is None:
-            problems.append(
-                mapping.problem(
-                    f"ledger activity {entry.id}: no such activity in database {entry.database!r}",
-                    "check database, code (or name, location, reference_product)",
-                    entry,
-                    "code" if entry.code else "name",
-                    entry.code or entry.name,
-                )
-            )
-            continue
-        factor = entry.per_unit or _unit_factor(entry.unit, str(node.get("unit", "")))
-        if factor is None:
-            problems.append(
-                mapping.problem(
-                    f"ledger activity {entry.id}: unit {entry.unit!r} and the database unit "
-                    f"{node.get('unit')!r} do not convert",
-                    f"add per_unit = database units per {entry.unit}",
-                    entry,
-                    "unit",
-                    entry.unit,
-                )
-            )
-            continue
-        nodes[entry.id], per_unit[entry.id] = node.id, factor
-    if problems:
-        raise InputError(problems)
-    return nodes, per_unit
-
-
-def _find(bw2data: ModuleType, entry: MappedActivity) -> Any:
-    if entry.database not in bw2data.databases:
-        return None
-    if entry.code:
-        try:
-            return bw2data.get_node(database=entry.database, code=entry.code)
-        except Exception:
-            return None
-    wanted = {
-        "name": entry.name,
-        "location": entry.location,
-        "reference product": entry.reference_product,
-    }
-    matches = [
-        node
-        for node in bw2data.Database(entry.database).search(entry.name or "", limit=None)
-        if all(value is None or node.get(key) == value for key, value in wanted.items())
-    ]
-    return matches[0] if len(matches) == 1 else None
-
-
-def _unit_factor(unit: str, database_unit: str) -> float | None:
-    target = BRIGHTWAY_UNITS.get(database_unit.strip().lower())
-    if target is None:
-        return None
-    try:
-        return units.conversion_factor(unit, target)
-    except units.UnitError:
-        return None
-
-
-def _as_factor_set(
-    mapping: Mapping, project: str, nodes: dict[str, int], scores: dict[str, np.ndarray]
-) -> FactorSet:
-    origin = f"brightway:{project}"
+def _activities_table(
+    mapping: Mapping,
+    opened: _Opened,
+    scores: dict[str, np.ndarray],
+    uncertainty: list[tuple[float, str]],
+    described: dict[str, dict[str, str]],
+) -> pd.DataFrame:
+    """The factor-set table: each row names the database activity it was scored on."""
     rows = []
     for index, entry in enumerate(mapping.activities):
+        found = opened.found[entry.id]
+        gsd, gsd_note = uncertainty[index]
         rows.append(
             {
                 "id": entry.id,
-                "name": entry.name or entry.id,
+                "name": found.name or entry.id,
                 "kind": entry.kind,
                 "unit": entry.unit,
-                "location": entry.location or "",
+                "location": found.location,
                 "co2e_kg": float(scores["co2e_kg"][index]),
                 "water_m3": float(scores["water_m3"][index]),
-                "gsd": 1.0,
-                "source": f"{origin}/{entry.database}",
-                "source_ref": f"{entry.database} node {nodes[entry.id]}"
-                f"{' code ' + entry.code if entry.code else ''}",
-                "year": "",
-                "notes": f"mapping {mapping.path.name} entry {entry.row}",
-                ORIGIN: f"{origin}/{entry.database}",
+                "gsd": gsd,
+                "source": _source_key(opened.name, entry.database),
+                "source_ref": f"{found.name} | {found.location} | code {found.code}",
+                "year": described[entry.database]["year"],
+                "notes": f"mapping {mapping.path.name} entry {entry.row}; "
+                f"{found.per_unit:g} {found.unit} per {entry.unit}; "
+                f"methods {_method_names(opened)}; {gsd_note}",
+                ORIGIN: _source_key(opened.name, entry.database),
             }
         )
-    table = pd.DataFrame(rows, columns=[*ACTIVITY_COLUMNS, ORIGIN]).set_index("id", drop=False)
+    return pd.DataFrame(rows, columns=[*ACTIVITY_COLUMNS, ORIGIN]).set_index("id", drop=False)
+
+
+def _source_key(project: str, database: str) -> str:
+    return f"brightway:{project}/{database}"
+
+
+def _method_names(opened: _Opened) -> str:
+    return ", ".join(
+        f"{indicator} = {' / '.join(method) if method else 'none (0)'}"
+        for indicator, method in opened.methods.items()
+    )
+
+
+def _as_factor_set(
+    mapping: Mapping,
+    project: str,
+    table: pd.DataFrame,
+    described: dict[str, dict[str, str]],
+) -> FactorSet:
     sources = {
-        f"{origin}/{db}": {
-            "key": f"{origin}/{db}",
-            "title": db,
+        _source_key(project, db): {
+            "key": _source_key(project, db),
+            "title": f"{db} {info['version']}".strip(),
             "publisher": f"Brightway project {project}",
-            "year": "",
+            "year": info["year"],
             "url": "",
             "licence": "the database's own licence",
         }
-        for db in sorted({e.database for e in mapping.activities})
+        for db, info in described.items()
     }
-    digest = hashlib.sha256(mapping.path.read_bytes() + project.encode()).hexdigest()
+    digest = hashlib.sha256(mapping.path.read_bytes() + project.encode())
+    for indicator in INDICATORS:
+        digest.update(table[indicator].to_numpy(dtype=float).tobytes())
+    sha256 = digest.hexdigest()
     meta = {
         "id": f"brightway-{project}",
-        "version": digest[:12],
+        "version": sha256[:12],
         "title": f"Scores from Brightway project {project}",
         "licence": "the databases' own licences",
         "sources": list(sources.values()),
     }
-    return FactorSet(mapping.path, meta, table, digest, sources)
+    return FactorSet(mapping.path, meta, table, sha256, sources)

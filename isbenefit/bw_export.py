@@ -23,15 +23,20 @@ def export_year() -> int:
     return when.year
 
 
-def export_factor_set(factor_set: FactorSet, folder: Path, force: bool = False) -> Path:
-    """Write ``factor_set`` as factorset.toml + activities.csv; refuses a non-empty folder."""
+def check_target(folder: Path, force: bool = False) -> None:
+    """Refuse a non-empty folder unless ``force``: check before any scores are computed."""
     if folder.exists() and any(folder.iterdir()) and not force:
         raise InputError([Problem(file=str(folder), message="folder exists and is not empty",
                                   fix="choose a new folder, or add --force to overwrite")])
+
+
+def export_factor_set(factor_set: FactorSet, folder: Path, force: bool = False) -> Path:
+    """Write ``factor_set`` as factorset.toml + activities.csv; refuses a non-empty folder."""
+    check_target(folder, force)
     year = export_year()
     table = factor_set.activities.loc[:, list(ACTIVITY_COLUMNS)].copy()
     table["year"] = str(year)
-    table["notes"] = table["notes"] + "; per-unit score exported from Brightway; gsd not exported"
+    table["notes"] = table["notes"] + f"; per-unit score exported from Brightway in {year}"
     sources = [{**source, "year": year, "url": source.get("url") or "n/a"}
                for source in factor_set.meta["sources"]]
     lines = [

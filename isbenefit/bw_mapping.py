@@ -65,8 +65,9 @@ class Mapping:
     activities: tuple[MappedActivity, ...]
 
     def problem(self, message: str, fix: str, entry: MappedActivity | None = None,
-                column: str | None = None, value: str | None = None) -> Problem:
-        return Problem(file=str(self.path), sheet="activities" if entry else None,
+                column: str | None = None, value: str | None = None,
+                sheet: str | None = None) -> Problem:
+        return Problem(file=str(self.path), sheet=sheet or ("activities" if entry else None),
                        row=entry.row if entry else None, column=column, value=value,
                        message=message, fix=fix)
 

@@ -206,10 +206,11 @@ def factors_export(
 ) -> None:
     """Write the scores of a mapped Brightway database as a factor-set folder."""
     from isbenefit.bw_database import database_factor_set
-    from isbenefit.bw_export import export_factor_set
+    from isbenefit.bw_export import check_target, export_factor_set
     from isbenefit.bw_mapping import read_mapping
 
     with guarded():
+        check_target(output, force)
         factor_set, _ = database_factor_set(read_mapping(mapping), brightway, brightway_dir,
                                             data_dir)
         export_factor_set(factor_set, output, force)

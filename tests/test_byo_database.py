@@ -156,7 +156,7 @@ def test_unmapped_ids_fall_back_only_when_asked(tmp_path: Path, user_dir: Path) 
 
 @pytest.mark.parametrize(("change", "needles"), [
     (('code = "gypsum"', 'code = "gypsom"'), ["ledger activity prod.gypsum", "row 1",
-                                              "no such activity"]),
+                                              "no activity with code 'gypsom'"]),
     (('unit = "kWh"', 'unit = "t"'), ["ledger activity heat.boiler", "row 2", "megajoule"]),
     (('project = "plant-lca"', 'project = "nope"'), ["project 'nope' not found"]),
     (('co2e_kg = ["test", "gwp"]', 'co2e_kg = ["test", "gwp2"]'), ["impact method",
