@@ -25,6 +25,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import Path
+from typing import Any
 
 from isbenefit.errors import InputError, Problem
 
@@ -78,15 +79,15 @@ def collect(folder: Path) -> tuple[list[Credit], list[str]]:
     for path in [folder, *sorted(folder.rglob("*"))]:
         name = str(path.relative_to(folder)) if path != folder else folder.name
         if path.is_file() and path.suffix.lower() == ".pdf":
-            found = _certificate_credits(path, name)
-            if not found:
-                skipped.append(f"{name}: no claim attached")
+            found, reason = _certificate_credits(path, name)
+            if reason:
+                skipped.append(f"{name}: {reason}")
             credits.extend(found)
         elif _is_ledger(path):
             try:
                 credits.extend(_ledger_credits(path, name))
             except InputError as error:
-                skipped.append(f"{name}: not a readable ledger ({len(error.problems)} problems)")
+                skipped.append(f"{name}: not a readable ledger ({error.problems[0]})")
     return credits, skipped
 
 
@@ -137,7 +138,8 @@ def _overlapping_periods(key: tuple[str, str, str], group: list[Credit]) -> list
     return findings
 
 
-def _certificate_credits(path: Path, name: str) -> list[Credit]:
+def _certificate_credits(path: Path, name: str) -> tuple[list[Credit], str]:
+    """The credits a PDF's claim.json gives, or none and why."""
     from pypdf.errors import PyPdfError
 
     from isbenefit.documents.claim import CLAIM_FILE, read_attachments
@@ -145,33 +147,35 @@ def _certificate_credits(path: Path, name: str) -> list[Credit]:
     try:
         raw = read_attachments(path).get(CLAIM_FILE)
     except (OSError, ValueError, PyPdfError):
-        return []
+        return [], "not a readable PDF"
     if raw is None:
-        return []
-    claim = json.loads(raw)
-    org, year = claim["organisation"]["id"], int(claim["year"])
-    credits = []
-    for exchange in claim["exchanges"]:
-        period = (
-            dt.date.fromisoformat(exchange["period_start"]),
-            dt.date.fromisoformat(exchange["period_end"]),
-        )
-        start, end = max(period[0], dt.date(year, 1, 1)), min(period[1], dt.date(year, 12, 31))
-        share = float(exchange["supplier_share"])
-        credits.append(
-            Credit(
-                name,
-                exchange["id"],
-                exchange["supplier"],
-                exchange["receiver"],
-                org,
-                share if org == exchange["supplier"] else 1.0 - share,
-                start,
-                end,
-                period,
-            )
-        )
-    return credits
+        return [], "no claim attached (statements and reports carry none)"
+    try:
+        claim = json.loads(raw)
+        return [_claim_credit(name, claim, e) for e in claim["exchanges"]], ""
+    except (ValueError, KeyError, TypeError) as error:
+        return [], f"claim.json unreadable ({error!r})"
+
+
+def _claim_credit(name: str, claim: dict[str, Any], exchange: dict[str, Any]) -> Credit:
+    """A certificate credits its organisation's share for the exchange's days in its year."""
+    org, year = str(claim["organisation"]["id"]), int(claim["year"])
+    period = (
+        dt.date.fromisoformat(exchange["period_start"]),
+        dt.date.fromisoformat(exchange["period_end"]),
+    )
+    share = float(exchange["supplier_share"])
+    return Credit(
+        name,
+        str(exchange["id"]),
+        str(exchange["supplier"]),
+        str(exchange["receiver"]),
+        org,
+        share if org == exchange["supplier"] else 1.0 - share,
+        max(period[0], dt.date(year, 1, 1)),
+        min(period[1], dt.date(year, 12, 31)),
+        period,
+    )
 
 
 def _is_ledger(path: Path) -> bool:

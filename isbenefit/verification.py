@@ -1,4 +1,4 @@
-"""Verifying a certificate: its signature, its attachment, its printed figures, its sums.
+"""Verifying a certificate: its attachment, its signature, its printed figures, its sums.
 
 Each check reports pass, fail or skip with a message; the verdict is the first
 failure in this order of gravity, and every verdict has its own exit code:
@@ -12,21 +12,26 @@ failure in this order of gravity, and every verdict has its own exit code:
 | printed figures differ | 6 |
 | recomputation differs | 7 |
 | factor set unavailable (other checks passed) | 8 |
+
+The recomputation check lives in :mod:`isbenefit.recomputation`.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import math
 import re
-import tempfile
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from isbenefit.errors import InputError, Problem
-from isbenefit.uncertainty import MonteCarloSettings
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+    from isbenefit.signing import Signature
 
 EXIT_CODES = {
     "valid": 0,
@@ -37,36 +42,47 @@ EXIT_CODES = {
     "recomputation differs": 7,
     "factor set unavailable": 8,
 }
-RELATIVE_TOLERANCE = 1e-9
+GRAVITY = (
+    ("attachment", "attachment altered"),
+    ("signature", "signature invalid"),
+    ("printed figures", "printed figures differ"),
+    ("recomputation", "recomputation differs"),
+)
+CLAIM_FIELDS = ("schema", "year", "currency", "factor_set", "organisation", "credited",
+                "exchanges", "ledger_rows")
+PRINTED_ID = re.compile(r"Certificateid(ISB-[0-9A-F]{16})")
+PRINTED_SHA = re.compile(r"ClaimSHA-256([0-9a-f]{64})")
+SIGNED_WORDS = "signedbytheissuerkey"
 
 
 @dataclass(frozen=True)
 class Check:
+    """One check's outcome: ``status`` is ``pass``, ``fail`` or ``skip``."""
+
     name: str
-    status: str  # "pass", "fail" or "skip"
+    status: str
     message: str
 
 
 @dataclass
 class Report:
+    """Every check of one certificate, and the verdict they give."""
+
     file: str
     checks: list[Check] = field(default_factory=list)
     certificate_id: str | None = None
 
+    def status(self, name: str) -> str | None:
+        return next((check.status for check in self.checks if check.name == name), None)
+
     @property
     def verdict(self) -> str:
-        failed = {check.name for check in self.checks if check.status == "fail"}
-        for verdict, check in (
-            ("attachment altered", "attachment"),
-            ("signature invalid", "signature"),
-            ("printed figures differ", "printed figures"),
-            ("recomputation differs", "recomputation"),
-        ):
-            if check in failed:
+        for name, verdict in GRAVITY:
+            if self.status(name) == "fail":
                 return verdict
-        if any(c.name == "recomputation" and c.status == "skip" for c in self.checks):
+        if self.status("recomputation") == "skip":
             return "factor set unavailable"
-        if any(c.name == "signature" and c.status == "skip" for c in self.checks):
+        if self.status("signature") == "skip":
             return "unsigned"
         return "valid"
 
@@ -84,24 +100,33 @@ class Report:
         }
 
 
-def verify(
-    pdf: Path,
-    public_key: Path | None = None,
-    factors: Path | None = None,
-    data_dir: Path | None = None,
-) -> Report:
-    """Run every check on a certificate PDF."""
+@dataclass(frozen=True)
+class Certificate:
+    """What a certificate PDF holds: its attachments and its page text."""
+
+    attachments: dict[str, bytes]
+    text: str
+
+    @property
+    def compact(self) -> str:
+        """The page text without any whitespace (hashes and ids wrap across lines)."""
+        return re.sub(r"\s+", "", self.text)
+
+    @property
+    def flat(self) -> str:
+        """The page text with every run of whitespace as one space."""
+        return " ".join(self.text.replace("\u00a0", " ").split())
+
+
+def read_certificate(pdf: Path) -> Certificate:
+    """Attachments and text of a PDF; InputError when it is not a readable PDF."""
     from pypdf import PdfReader
     from pypdf.errors import PyPdfError
 
-    from isbenefit.documents.certificate import SIGNATURE_FILE
-    from isbenefit.documents.claim import CLAIM_FILE, canonical_json, certificate_id
-
-    report = Report(str(pdf))
     try:
         reader = PdfReader(pdf)
-        attachments = {n: c[0] for n, c in reader.attachments.items() if c}
-        page_text = "\n".join(page.extract_text() or "" for page in reader.pages)
+        attachments = {name: data[0] for name, data in reader.attachments.items() if data}
+        text = "\n".join(page.extract_text() or "" for page in reader.pages)
     except (OSError, ValueError, PyPdfError) as error:
         raise InputError(
             [
@@ -112,55 +137,110 @@ def verify(
                 )
             ]
         ) from None
-    raw = attachments.get(CLAIM_FILE)
-    claim = _parse_claim(raw)
-    sha = hashlib.sha256(raw).hexdigest() if raw else ""
-    report.certificate_id = certificate_id(sha) if sha else None
-    compact = re.sub(r"\s+", "", page_text)
-    intact = (
-        claim is not None
-        and raw == canonical_json(claim)
-        and sha in compact
-        and certificate_id(sha) in compact
-    )
+    return Certificate(attachments, text)
+
+
+def verify(
+    pdf: Path,
+    public_key: Path | None = None,
+    factors: Path | None = None,
+    data_dir: Path | None = None,
+) -> Report:
+    """Run every check on a certificate PDF (see the module docstring)."""
+    from isbenefit.documents.certificate import SIGNATURE_FILE
+    from isbenefit.documents.claim import CLAIM_FILE, certificate_id
+    from isbenefit.recomputation import recomputation_check
+
+    key = read_public_key(public_key) if public_key else None
+    document = read_certificate(pdf)
+    raw = document.attachments.get(CLAIM_FILE)
+    sha = hashlib.sha256(raw).hexdigest() if raw is not None else ""
+    report = Report(str(pdf), certificate_id=certificate_id(sha) if sha else None)
+    claim, attachment = attachment_check(raw, document.compact)
+    report.checks.append(attachment)
     report.checks.append(
-        Check(
-            "attachment",
-            "pass" if intact else "fail",
-            "claim.json hashes to the id and SHA-256 printed on the page"
-            if intact
-            else "claim.json is missing, not canonical, or does not "
-            "hash to the id and SHA-256 printed on the page",
-        )
-    )
-    report.checks.append(
-        _signature_check(attachments.get(SIGNATURE_FILE), raw, sha, public_key, compact)
+        signature_check(document.attachments.get(SIGNATURE_FILE), raw, key, document)
     )
     if claim is None:
         return report
-    report.checks.append(_printed_check(claim, page_text))
-    report.checks.append(_recomputation_check(claim, factors, data_dir))
+    report.checks.append(printed_check(claim, document.flat))
+    report.checks.append(recomputation_check(claim, factors, data_dir))
     return report
 
 
-def _parse_claim(raw: bytes | None) -> dict[str, Any] | None:
+def attachment_check(raw: bytes | None, page: str) -> tuple[dict[str, Any] | None, Check]:
+    """The claim, when claim.json is intact, and the check saying so.
+
+    ``page`` is the page text without whitespace. Intact: present, a canonical JSON
+    object with the fields of a claim, hashing to the id and SHA-256 the page prints.
+    """
+    from isbenefit.documents.claim import canonical_json, certificate_id
+
+    claim, problem = _parse_claim(raw)
+    if claim is None:
+        return None, Check("attachment", "fail", problem)
+    sha = hashlib.sha256(raw or b"").hexdigest()
+    printed_id, printed_sha = PRINTED_ID.search(page), PRINTED_SHA.search(page)
+    problems = []
+    if raw != canonical_json(claim):
+        problems.append("claim.json is not in canonical form (it was rewritten)")
+    if printed_id is None or printed_id.group(1) != certificate_id(sha):
+        shown = printed_id.group(1) if printed_id else "no certificate id"
+        problems.append(f"claim.json gives the id {certificate_id(sha)}, the page prints {shown}")
+    if printed_sha is None or printed_sha.group(1) != sha:
+        problems.append("claim.json does not hash to the SHA-256 printed on the page")
+    if problems:
+        return None, Check("attachment", "fail", "; ".join(problems))
+    return claim, Check(
+        "attachment", "pass", f"claim.json hashes to the printed id {certificate_id(sha)}"
+    )
+
+
+def _parse_claim(raw: bytes | None) -> tuple[dict[str, Any] | None, str]:
+    """The claim in ``raw``, or None and why not."""
     if raw is None:
-        return None
+        return None, "no claim.json attached"
     try:
         claim = json.loads(raw)
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        return None
-    return claim if isinstance(claim, dict) else None
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        return None, f"claim.json is not JSON ({error})"
+    if not isinstance(claim, dict):
+        return None, "claim.json is not a JSON object"
+    missing = [name for name in CLAIM_FIELDS if name not in claim]
+    if missing:
+        return None, "claim.json lacks " + ", ".join(missing)
+    return claim, ""
 
 
-def _signature_check(
-    raw: bytes | None, claim_bytes: bytes | None, sha: str, public_key: Path | None, page: str
+def read_public_key(path: Path) -> Ed25519PublicKey:
+    """The issuer's public key; InputError when the file is not an Ed25519 public key."""
+    from isbenefit import signing
+
+    try:
+        return signing.load_public_key(path)
+    except signing.KeyFileError as error:
+        raise InputError(
+            [
+                Problem(
+                    file=str(path),
+                    message=str(error),
+                    fix="give --key the issuer's .pub file from `isbenefit keys new`",
+                )
+            ]
+        ) from None
+
+
+def signature_check(
+    raw: bytes | None,
+    claim_bytes: bytes | None,
+    key: Ed25519PublicKey | None,
+    document: Certificate,
 ) -> Check:
-    """The signature against the given or embedded key; ``page`` is the page text, no spaces."""
+    """The signature against ``public_key`` when given, else the embedded public key."""
     from isbenefit import signing
 
     if raw is None:
-        says_signed = "Signedbytheissuerkey" in page
+        says_signed = SIGNED_WORDS in document.compact.lower()
         return Check(
             "signature",
             "skip",
@@ -172,135 +252,106 @@ def _signature_check(
         signature = signing.Signature(
             data["algorithm"], data["public_key"], data["fingerprint"], data["signature"]
         )
-        key = signing.load_public_key(public_key) if public_key else None
+        embedded = signing.fingerprint(signing.public_key_of(signature))
     except (ValueError, KeyError, TypeError) as error:
-        return Check("signature", "fail", f"signature.json unreadable: {error}")
-    if data.get("claim_sha256") not in (None, sha):
-        return Check("signature", "fail", "the signature is for another claim")
+        return Check("signature", "fail", f"signature.json is unreadable: {error}")
+    problem = _signature_problem(signature, data, claim_bytes, key, embedded)
+    if problem is None and re.sub(r"\s+", "", embedded) not in document.compact:
+        problem = "the page does not print the signing key's fingerprint"
+    if problem:
+        return Check("signature", "fail", problem)
+    whose = "the given key" if key else "the embedded public key"
+    return Check("signature", "pass", f"signed with {whose}, fingerprint {embedded}")
+
+
+def _signature_problem(
+    signature: Signature,
+    data: Mapping[str, Any],
+    claim_bytes: bytes | None,
+    key: Ed25519PublicKey | None,
+    embedded: str,
+) -> str | None:
+    from isbenefit import signing
+
+    if signature.algorithm != signing.ALGORITHM:
+        return f"unknown signature algorithm {signature.algorithm!r}"
+    if key is not None and signing.fingerprint(key) != embedded:
+        return (
+            f"signed by the key {embedded}, not by the given key {signing.fingerprint(key)}"
+        )
     if claim_bytes is None or not signing.is_valid(signature, claim_bytes, key):
-        whose = f"the key {public_key}" if public_key else "the embedded public key"
-        return Check("signature", "fail", f"the signature does not verify with {whose}")
-    if signature.fingerprint != signing.fingerprint(signing.public_key_of(signature)):
-        return Check("signature", "fail", "the recorded fingerprint is not the key's")
-    if re.sub(r"\s+", "", signature.fingerprint) not in page:
-        return Check("signature", "fail", "the page does not print the signing key's fingerprint")
-    return Check("signature", "pass", f"signed by the key with fingerprint {signature.fingerprint}")
+        return "the signature does not verify over claim.json"
+    if signature.fingerprint != embedded:
+        return "signature.json records another fingerprint than its key's"
+    if claim_bytes is not None and data.get("claim_sha256") not in (
+        None,
+        hashlib.sha256(claim_bytes).hexdigest(),
+    ):
+        return "signature.json names another claim SHA-256"
+    return None
 
 
-def _printed_check(claim: dict[str, Any], page_text: str) -> Check:
-    from isbenefit.documents.claim import certified_saved
-    from isbenefit.documents.contexts import headline
+def printed_check(claim: Mapping[str, Any], flat: str) -> Check:
+    """The page prints the claim's certified figures, rounded as the certificate states.
 
-    credited = claim["credited"]
-    figures = headline(certified_saved(claim), float(credited["money"]), str(claim["currency"]), "")
-    flat = " ".join(page_text.split())
-    missing = [
-        f"{f.label}: {f.value} {f.unit}" for f in figures if f"{f.value} {f.unit}" not in flat
-    ]
-    if missing:
+    ``flat`` is the page text with single spaces. Each figure is read from the page
+    after its label and compared as text with the claim's figure formatted by the
+    certificate's rounding; so are its certification label and its central estimate.
+    """
+    from isbenefit.documents.certificate import certification_note, certified_figures
+
+    try:
+        expected = certified_figures(claim)
+        note = certification_note(claim)
+    except (KeyError, TypeError, ValueError) as error:
+        return Check("printed figures", "fail", f"claim.json has no usable figures ({error})")
+    segments = _card_segments(flat, [item.figure.label for item in expected])
+    problems = []
+    for item, segment in zip(expected, segments, strict=True):
+        problems += _card_problems(item, segment)
+    if " ".join(note.split()) not in flat:
+        problems.append(f"the page does not say which figures are certified ({note!r})")
+    if problems:
         return Check(
-            "printed figures",
-            "fail",
-            "the page does not print the claim's figures: " + "; ".join(missing),
+            "printed figures", "fail", "the page differs from claim.json: " + "; ".join(problems)
         )
     return Check(
-        "printed figures", "pass", f"all {len(figures)} headline figures printed as in the claim"
-    )
-
-
-def _recomputation_check(
-    claim: dict[str, Any], factors: Path | None, data_dir: Path | None
-) -> Check:
-    from isbenefit import assess
-    from isbenefit.documents.claim import ledger_csvs
-    from isbenefit.factorset import load_factor_set
-
-    wanted = claim["factor_set"]
-    factor_set = load_factor_set(factors)
-    if (factor_set.id, factor_set.version) != (wanted["id"], wanted["version"]):
-        return Check(
-            "recomputation",
-            "skip",
-            f"factor set {wanted['id']} {wanted['version']} is not available here "
-            f"(have {factor_set.id} {factor_set.version}); give it with --factors",
-        )
-    with tempfile.TemporaryDirectory() as folder:
-        for name, data in ledger_csvs(claim["ledger_rows"]).items():
-            (Path(folder) / name).write_bytes(data)
-        try:
-            results = assess(
-                folder,
-                factors=factor_set.path,
-                currency=claim["currency"],
-                data_dir=data_dir,
-                monte_carlo=_settings_of(claim),
-            ).results
-        except InputError as error:
-            return Check(
-                "recomputation",
-                "fail",
-                f"the attached ledger rows do not assess: {error.problems[0]}",
-            )
-    org = next(
-        (o for o in results["organisations"] if o["id"] == claim["organisation"]["id"]), None
-    )
-    year = str(claim["year"])
-    recomputed = org["years"].get(year) if org else None
-    differences = _differences(claim["credited"], recomputed) if recomputed else ["no figures"]
-    if recomputed and "uncertainty" in claim:
-        ranges = results["uncertainty"]["organisation_years"][f"{org['id']}/{year}"]  # type: ignore[index]
-        differences += _range_differences(claim["uncertainty"]["credited"], ranges)
-    if differences:
-        return Check(
-            "recomputation", "fail", "recomputed figures differ: " + "; ".join(differences)
-        )
-    return Check(
-        "recomputation",
+        "printed figures",
         "pass",
-        f"recomputed with {factor_set.id} {factor_set.version}: same figures",
+        f"all {len(expected)} certified figures printed as in claim.json "
+        f"({expected[0].certified})",
     )
 
 
-def _differences(claimed: dict[str, Any], recomputed: dict[str, Any]) -> list[str]:
-    pairs = [
-        (f"saved.{key}", value, recomputed["saved"].get(key))
-        for key, value in claimed["saved"].items()
-    ]
-    pairs += [
-        (key, claimed[key], recomputed.get(key))
-        for key in ("money", "additional_sales")
-        if key in claimed
-    ]
+def _card_segments(flat: str, labels: list[str]) -> list[str | None]:
+    """The page text of each figure card: from its label to the next card's (or the end)."""
+    starts: list[int | None] = []
+    cursor = 0
+    for label in labels:
+        found = flat.find(label + " ", cursor)
+        starts.append(found if found >= 0 else None)
+        cursor = found + 1 if found >= 0 else cursor
+    ends = [*starts[1:], flat.find("Certificate id", cursor)]
     return [
-        f"{name}: claimed {left!r}, recomputed {right!r}"
-        for name, left, right in pairs
-        if right is None
-        or not math.isclose(float(left), float(right), rel_tol=RELATIVE_TOLERANCE, abs_tol=1e-9)
+        flat[start : end if end is not None and end > start else len(flat)]
+        if start is not None
+        else None
+        for start, end in zip(starts, ends, strict=True)
     ]
 
 
-def _settings_of(claim: dict[str, Any]) -> MonteCarloSettings | None:
-    """The Monte Carlo settings a claim was made with, or None."""
-    run = claim.get("uncertainty")
-    if not run:
-        return None
-    return MonteCarloSettings(
-        int(run["iterations"]),
-        int(run["seed"]),
-        float(run["conservative_percentile"]),
-        {key: float(value) for key, value in run["quantity_gsd"].items()},
-    )
-
-
-def _range_differences(claimed: dict[str, Any], recomputed: dict[str, Any]) -> list[str]:
-    return [
-        f"{quantity}.{statistic}: claimed {value!r}, recomputed {recomputed[quantity][statistic]!r}"
-        for quantity, statistics in claimed.items()
-        for statistic, value in statistics.items()
-        if not math.isclose(
-            float(value),
-            float(recomputed[quantity][statistic]),
-            rel_tol=RELATIVE_TOLERANCE,
-            abs_tol=1e-9,
-        )
-    ]
+def _card_problems(item: Any, segment: str | None) -> list[str]:
+    figure = item.figure
+    wanted = f"{figure.value} {figure.unit}"
+    if segment is None:
+        return [f"{figure.label}: not printed"]
+    printed = re.match(re.escape(figure.label) + r" (\S+) " + re.escape(figure.unit), segment)
+    problems = []
+    if printed is None or printed.group(1) != figure.value:
+        shown = f"{printed.group(1)} {figure.unit}" if printed else "no figure"
+        problems.append(f"{figure.label}: printed {shown}, claim.json certifies {wanted}")
+    if item.certified not in segment:
+        problems.append(f"{figure.label}: not labelled {item.certified!r}")
+    if item.central and item.central not in segment:
+        problems.append(f"{figure.label}: the page does not print {item.central!r}")
+    return problems

@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
+import csv
 import json
+import shutil
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from isbenefit.cli import app
-from tests.conftest import TINY_FACTORS, exchange, write_ledger
+from tests.conftest import REPO, TINY_FACTORS, exchange, write_ledger
 
 runner = CliRunner()
+
+
+def certify(ledger: Path, org: str, year: str, out: Path) -> Path:
+    result = runner.invoke(app, ["certificate", str(ledger), "--factors", str(TINY_FACTORS),
+                                 "--org", org, "--year", year, "--iterations", "0",
+                                 "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    return out
 
 
 def claims_report(folder: Path) -> tuple[int, dict]:
@@ -41,10 +51,7 @@ def test_certificates_of_both_programmes_for_the_supplier_add_to_130_percent(
     for name, share in (("a", "0.7"), ("b", "0.6")):
         ledger = write_ledger(tmp_path / name, [exchange(baseline_supply="prod.gypsum",
                                                          supplier_share=share)])
-        result = runner.invoke(app, ["certificate", str(ledger), "--factors", str(TINY_FACTORS),
-                                     "--org", "SUP", "--year", "2024", "-o",
-                                     str(docs / f"{name}.pdf")])
-        assert result.exit_code == 0, result.output
+        certify(ledger, "SUP", "2024", docs / f"{name}.pdf")
     code, report = claims_report(docs)
     assert code == 9
     (finding,) = report["findings"]
@@ -77,3 +84,104 @@ def test_overlapping_and_separate_periods(tmp_path: Path) -> None:
     assert (kinds["overlapping periods"]["from"], kinds["overlapping periods"]["to"]) == (
         "2024-05-01", "2024-06-30")
     assert kinds["over-credited"]["total_share"] == pytest.approx(2.0)
+
+
+def test_a_certificate_credits_only_the_days_of_its_year(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An exchange from July 2023 to June 2024: programme A certifies SUP for 2023 (70 %),
+    programme B for 2024 (60 %). The days do not meet, so nothing is credited twice; add
+    A's 2024 certificate and the first half of 2024 is credited 130 %."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1735689600")
+    spanning = {"period_start": "2023-07-01", "period_end": "2024-06-30",
+                "baseline_supply": "prod.gypsum"}
+    first = write_ledger(tmp_path / "a", [exchange(**spanning, supplier_share="0.7")])
+    second = write_ledger(tmp_path / "b", [exchange(**spanning, supplier_share="0.6")])
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    certify(first, "SUP", "2023", docs / "a-2023.pdf")
+    certify(second, "SUP", "2024", docs / "b-2024.pdf")
+    assert claims_report(docs) == (0, {"documents": ["a-2023.pdf", "b-2024.pdf"],
+                                       "skipped": [], "findings": []})
+    certify(first, "SUP", "2024", docs / "a-2024.pdf")
+    code, report = claims_report(docs)
+    assert code == 9
+    (finding,) = report["findings"]
+    assert (finding["kind"], finding["from"], finding["to"]) == (
+        "over-credited", "2024-01-01", "2024-06-30")
+    assert finding["total_share"] == pytest.approx(0.7 + 0.6)
+
+
+def test_supplier_and_receiver_certificates_of_one_ledger_add_to_100_percent(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1735689600")
+    ledger = write_ledger(tmp_path / "ledger", [exchange(baseline_supply="prod.gypsum",
+                                                         supplier_share="0.7")])
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    certify(ledger, "SUP", "2024", docs / "sup.pdf")
+    certify(ledger, "REC", "2024", docs / "rec.pdf")
+    code, report = claims_report(docs)
+    assert (code, report["findings"]) == (0, [])
+    assert report["documents"] == ["rec.pdf", "sup.pdf"]
+
+
+def test_same_id_between_other_partners_is_another_exchange(tmp_path: Path) -> None:
+    write_ledger(tmp_path / "docs" / "a", [exchange(baseline_supply="prod.gypsum")])
+    write_ledger(tmp_path / "docs" / "b", [exchange(baseline_supply="prod.gypsum",
+                                                    receiver="THIRD")])
+    assert claims_report(tmp_path / "docs")[0] == 0
+
+
+def test_a_workbook_and_a_csv_folder_of_one_ledger_credit_everything_twice(
+    tmp_path: Path,
+) -> None:
+    docs = tmp_path / "docs"
+    shutil.copytree(REPO / "examples" / "nordic-cluster", docs / "folder" / "nordic")
+    shutil.copy(REPO / "examples" / "nordic-cluster.xlsx", docs / "nordic.xlsx")
+    (docs / "notes.pdf").write_bytes(b"%PDF-1.4 not really")
+    code, report = claims_report(docs)
+    assert code == 9
+    assert report["documents"] == ["folder/nordic", "nordic.xlsx"]
+    assert report["skipped"] == ["notes.pdf: not a readable PDF"]
+    with (REPO / "examples" / "nordic-cluster" / "exchanges.csv").open(encoding="utf-8") as f:
+        exchange_ids = {row["id"] for row in csv.DictReader(f)}
+    over = [f for f in report["findings"] if f["kind"] == "over-credited"]
+    assert {f["exchange"] for f in over} == exchange_ids
+    assert all(f["total_share"] == pytest.approx(2.0) for f in over)
+    assert not [f for f in report["findings"] if f["kind"] == "overlapping periods"]
+
+
+def test_statements_are_skipped_and_the_table_lists_findings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1735689600")
+    ledger = write_ledger(tmp_path / "docs" / "ledger", [exchange(baseline_supply="prod.gypsum",
+                                                                  supplier_share="0.7")])
+    result = runner.invoke(app, ["statement", str(ledger), "--factors", str(TINY_FACTORS),
+                                 "--org", "SUP", "--year", "2024", "-o",
+                                 str(tmp_path / "docs" / "statement.pdf")])
+    assert result.exit_code == 0, result.output
+    certify(ledger, "SUP", "2024", tmp_path / "docs" / "certificate.pdf")
+    result = runner.invoke(app, ["verify", "--claims", str(tmp_path / "docs")],
+                           env={"COLUMNS": "200"})
+    assert result.exit_code == 9
+    assert "over-credited" in result.output and "170%" in result.output
+    assert "2 documents read, 1 findings" in result.output
+    assert "skipped statement.pdf: no claim attached" in result.output
+
+
+def test_a_missing_folder_is_an_error(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["verify", "--claims", str(tmp_path / "nowhere")])
+    assert result.exit_code == 2 and "no such folder" in result.output
+
+
+def test_ids_with_markup_are_printed_as_text(tmp_path: Path) -> None:
+    rows = [exchange(id="[bold]E1[/bold]", baseline_supply="prod.gypsum")]
+    write_ledger(tmp_path / "docs" / "a", rows)
+    write_ledger(tmp_path / "docs" / "b", rows)
+    result = runner.invoke(app, ["verify", "--claims", str(tmp_path / "docs")],
+                           env={"COLUMNS": "300"})
+    assert result.exit_code == 9
+    assert "[bold]E1[/bold]" in result.output

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass, replace
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import qrcode
@@ -31,6 +32,9 @@ SIGNATURE_FILE = "signature.json"
 
 DEFAULT_ISSUER = "isbenefit"
 QR_MASK = 4
+DETERMINISTIC = "certified (deterministic; no Monte Carlo run)"
+MONEY_NOT_VARIED = "certified (deterministic; money is not varied)"
+CENTRAL = "central estimate"
 SHARE_RULE = (
     "Savings of each exchange are computed once and split between supplier and receiver by "
     "the exchange's supplier share; the figures are this organisation's credited shares."
@@ -46,7 +50,9 @@ class CertificateContext:
         issuer: who issues the certificate.
         org: the organisation.
         year: the reporting year.
-        headline: the annual credited figures.
+        figures: the certified annual credited figures.
+        certification: which figures are certified (conservative or deterministic), in a
+            sentence.
         exchange_count: number of exchanges the figures come from.
         share_rule: the credit share rule in one sentence.
         certificate_id: id derived from the claim's hash.
@@ -62,7 +68,8 @@ class CertificateContext:
     issuer: str
     org: Organisation
     year: str
-    headline: tuple[Figure, ...]
+    figures: tuple[CertifiedFigure, ...]
+    certification: str
     exchange_count: int
     share_rule: str
     certificate_id: str
@@ -72,6 +79,23 @@ class CertificateContext:
     signature: SignatureNote | None
     issued_on: str
     provenance: Provenance
+
+
+@dataclass(frozen=True)
+class CertifiedFigure:
+    """One certified headline figure.
+
+    Attributes:
+        figure: the certified figure as printed (label, value, unit, basis).
+        certified: how it is certified, e.g. ``certified (conservative, P5 of 1000 Monte
+            Carlo iterations)`` or ``certified (deterministic; no Monte Carlo run)``.
+        central: ``central estimate`` and the deterministic value with its unit, or empty
+            when the certified figure is the deterministic one.
+    """
+
+    figure: Figure
+    certified: str
+    central: str
 
 
 @dataclass(frozen=True)
@@ -157,24 +181,66 @@ def claim_files(
     return files
 
 
-def certified_headline(
-    claim: dict[str, Any], year_figures: dict[str, Any], currency: str, year: str
-) -> tuple[Figure, ...]:
-    """The figures the certificate certifies: conservative ones beside the central estimate
-    when Monte Carlo was run (money is never varied), else the deterministic ones."""
+def certified_figures(claim: Mapping[str, Any]) -> tuple[CertifiedFigure, ...]:
+    """The figures a claim certifies, as the page prints them.
+
+    With a Monte Carlo run the certified saved figures are the conservative ones and the
+    central estimate (the deterministic value) is printed beside each; money is never
+    varied. Without one the deterministic figures are certified. Everything comes from
+    the claim, so ``isbenefit verify`` rebuilds the same text from claim.json alone.
+    """
+    year, currency = str(claim["year"]), str(claim["currency"])
     basis = f"annual {year}, credited share"
-    money = float(year_figures["money"])
-    uncertainty = claim.get("uncertainty")
-    if not uncertainty:
-        return headline(year_figures["saved"], money, currency, basis)
+    money = float(claim["credited"]["money"])
+    central = headline(claim["credited"]["saved"], money, currency, basis)
+    run = claim.get("uncertainty")
+    if not run:
+        return tuple(CertifiedFigure(figure, DETERMINISTIC, "") for figure in central)
     certified = headline(claims.certified_saved(claim), money, currency, basis)
-    central = headline(year_figures["saved"], money, currency, basis)
-    note = (f"certified: conservative P{uncertainty['conservative_percentile']:g} of "
-            f"{uncertainty['iterations']} Monte Carlo iterations")
+    label = conservative_label(run)
     return tuple(
-        replace(figure, basis=f"{basis}; {note}; central estimate {middle.value} {middle.unit}")
-        if figure.unit != currency else replace(figure, basis=f"{basis}; not varied")
+        CertifiedFigure(figure, label, f"{CENTRAL} {middle.value} {middle.unit}")
+        if figure.unit != currency
+        else CertifiedFigure(figure, MONEY_NOT_VARIED, "")
         for figure, middle in zip(certified, central, strict=True)
+    )
+
+
+def conservative_label(run: Mapping[str, Any]) -> str:
+    """``certified (conservative, P5 of 1000 Monte Carlo iterations)``."""
+    return (
+        f"certified (conservative, P{float(run['conservative_percentile']):g} of "
+        f"{int(run['iterations'])} Monte Carlo iterations)"
+    )
+
+
+def certification_note(claim: Mapping[str, Any]) -> str:
+    """One sentence saying which figures are certified and why."""
+    run = claim.get("uncertainty")
+    if not run:
+        return (
+            "Deterministic: the central values of the assessment; no Monte Carlo uncertainty "
+            "analysis was run."
+        )
+    percentile = f"P{float(run['conservative_percentile']):g}"
+    return (
+        f"Conservative: the {percentile} of {int(run['iterations'])} Monte Carlo iterations "
+        f"(seed {run['seed']}) varying factors and quantities; the central estimate beside "
+        "each is the deterministic value. Money is not varied."
+    )
+
+
+def qr_image(cert_id: str, sha: str) -> Image:
+    """The QR code of a certificate, as the page prints it."""
+    return Image(
+        "qr", "", f"{cert_id} sha256:{sha}", qr_png(claims.qr_payload(cert_id, sha)), "image/png"
+    )
+
+
+def signature_note(signature: Signature) -> SignatureNote:
+    """The fingerprint in full and the signature abbreviated to its ends."""
+    return SignatureNote(
+        signature.fingerprint, f"{signature.signature[:12]}…{signature.signature[-12:]}"
     )
 
 
@@ -198,7 +264,6 @@ def certificate(
     signature = sign(signing_key, claims.canonical_json(claim)) if signing_key else None
     files = claim_files(claim, cert_id, sha, ledger_rows, signature)
     org = organisation(record)
-    year_figures = record["years"][year]
     context = CertificateContext(
         meta=make_meta(
             results,
@@ -210,24 +275,15 @@ def certificate(
         issuer=issuer,
         org=org,
         year=year,
-        headline=certified_headline(claim, year_figures, str(results["currency"]), year),
+        figures=certified_figures(claim),
+        certification=certification_note(claim),
         exchange_count=len(credits(results, org_id, year)),
         share_rule=SHARE_RULE,
         certificate_id=cert_id,
         claim_sha256=sha,
-        qr=Image(
-            "qr",
-            "",
-            f"{cert_id} sha256:{sha}",
-            qr_png(claims.qr_payload(cert_id, sha)),
-            "image/png",
-        ),
+        qr=qr_image(cert_id, sha),
         attachments=tuple(item.name for item in files),
-        signature=SignatureNote(
-            signature.fingerprint, f"{signature.signature[:12]}…{signature.signature[-12:]}"
-        )
-        if signature
-        else None,
+        signature=signature_note(signature) if signature else None,
         issued_on=document_time().date().isoformat(),
         provenance=provenance(results),
     )
