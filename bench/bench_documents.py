@@ -7,11 +7,18 @@ one-page HTML document with weasyprint in the same run (the floor of any PDF),
 and the wall time of the batch code writing statements for N synthetic
 organisations on all cores. Targets: certificate within 2x the floor; 500
 statements in under 3 minutes on 2 cores.
+
+Two more floors say where a certificate's time goes: the bare page rendered with the
+font configuration the documents share within a process, and the certificate's own
+text (extracted from its PDF) as unstyled paragraphs, which costs what laying out and
+writing that much text costs in weasyprint whatever the design.
 """
 
 from __future__ import annotations
 
 import argparse
+import html
+import io
 import os
 import statistics
 import tempfile
@@ -20,10 +27,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 import weasyprint
+from pypdf import PdfReader
 
 from isbenefit.documents import certificate_pdf, statement_pdf
 from isbenefit.documents.batch import default_workers, plan, run_batch
 from isbenefit.documents.claim import claim_exchange_ids
+from isbenefit.documents.render import font_configuration
 from isbenefit.documents.sample import sample_results
 from isbenefit.documents.shares import organisations_in_year
 
@@ -32,6 +41,13 @@ BARE_PAGE = (
     '<body style="font-family: DejaVu Sans"><h1>Bare page</h1>'
     "<p>One paragraph of text on one A4 page.</p></body></html>"
 )
+
+
+def text_page(pdf: bytes) -> str:
+    """The text of a PDF's first page as bare HTML paragraphs, one per line."""
+    lines = (PdfReader(io.BytesIO(pdf)).pages[0].extract_text() or "").splitlines()
+    body = "".join(f"<p>{html.escape(line)}</p>" for line in lines)
+    return BARE_PAGE.replace("<h1>Bare page</h1><p>One paragraph of text on one A4 page.</p>", body)
 
 
 def timed(work: Callable[[], object], repeat: int) -> float:
@@ -57,11 +73,24 @@ def main() -> None:
     rows = {
         "exchanges": [{"id": x, "quantity": "1"} for x in claim_exchange_ids(small, org, "2024")]
     }
+    fonts = font_configuration()
+    same_text = text_page(certificate_pdf(small, org, "2024", rows))
     floor = timed(lambda: weasyprint.HTML(string=BARE_PAGE).write_pdf(), args.repeat)
+    floor_shared = timed(
+        lambda: weasyprint.HTML(string=BARE_PAGE).write_pdf(font_config=fonts), args.repeat
+    )
+    text_floor = timed(
+        lambda: weasyprint.HTML(string=same_text).write_pdf(font_config=fonts), args.repeat
+    )
     cert = timed(lambda: certificate_pdf(small, org, "2024", rows), args.repeat)
     stmt = timed(lambda: statement_pdf(small, org, "2024"), args.repeat)
     print(f"bare one-page HTML (floor): {floor * 1000:7.1f} ms")
-    print(f"certificate:                {cert * 1000:7.1f} ms  = {cert / floor:4.2f} x floor")
+    print(f"  with shared fonts:        {floor_shared * 1000:7.1f} ms")
+    print(f"  certificate's text, bare: {text_floor * 1000:7.1f} ms")
+    print(
+        f"certificate:                {cert * 1000:7.1f} ms  = {cert / floor:4.2f} x floor, "
+        f"{cert / floor_shared:4.2f} x with shared fonts, {cert / text_floor:4.2f} x its bare text"
+    )
     print(f"statement:                  {stmt * 1000:7.1f} ms  = {stmt / floor:4.2f} x floor")
 
     names = [f"Organisation {index:03d} Ø{chr(0x410 + index % 32)}" for index in range(args.orgs)]
