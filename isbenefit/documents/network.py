@@ -3,12 +3,17 @@
 Nodes are organisations on a circle, edges are exchanges from supplier to
 receiver, coloured by flow kind, their width proportional to the CO2e saved.
 Parallel exchanges between the same pair are drawn as separate arcs.
+
+A large cluster (more than :data:`MAX_NODES` organisations or :data:`MAX_EDGES`
+exchanges) would be an unreadable ring: :func:`condense` then keeps the organisations
+with the most CO2e in their exchanges, groups the others as one node and merges the
+arrows of one flow kind between the same two nodes, and says so in the caption.
 """
 
 from __future__ import annotations
 
 import math
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -27,6 +32,9 @@ from isbenefit.documents.charts import (
     to_svg,
 )
 
+MAX_NODES = 24
+MAX_EDGES = 60
+GROUPED = "\u2060others"  # the grouped node's id; no ledger id starts with a word joiner
 _MIN_WIDTH = 0.6
 _MAX_WIDTH = 6.0
 _NODE_SIZE = 110.0
@@ -47,6 +55,68 @@ class Edge:
     receiver: str
     flow: str
     weight: float
+
+
+@dataclass(frozen=True)
+class Condensed:
+    """What the diagram draws of a network and how it differs from the exchanges.
+
+    Attributes:
+        nodes: (id, label) pairs drawn.
+        edges: arrows drawn.
+        grouped: number of organisations drawn as the one grouped node (0: none).
+        hidden: exchanges between two grouped organisations, not drawn.
+        merged: whether arrows of one flow kind between two nodes were merged.
+    """
+
+    nodes: tuple[tuple[str, str], ...]
+    edges: tuple[Edge, ...]
+    grouped: int
+    hidden: int
+    merged: bool
+
+
+def condense(
+    nodes: Sequence[tuple[str, str]],
+    edges: Sequence[Edge],
+    max_nodes: int = MAX_NODES,
+    max_edges: int = MAX_EDGES,
+) -> Condensed:
+    """The network as drawn: unchanged when small, else grouped and merged.
+
+    The ``max_nodes - 1`` organisations with the largest sum of |weight| over their
+    exchanges are kept (ties by id, so the same ledger gives the same figure); the others
+    become one node. Arrows of one flow kind between the same two nodes are then merged
+    into one whose weight is their sum; exchanges between two grouped organisations are
+    left out and counted.
+    """
+    if len(nodes) <= max_nodes and len(edges) <= max_edges:
+        return Condensed(tuple(nodes), tuple(edges), 0, 0, False)
+    involvement: dict[str, float] = {node: 0.0 for node, _ in nodes}
+    for edge in edges:
+        involvement[edge.supplier] += abs(edge.weight)
+        involvement[edge.receiver] += abs(edge.weight)
+    ranked = sorted(involvement, key=lambda node: (-involvement[node], node))
+    keep_count = len(ranked) if len(ranked) <= max_nodes else max_nodes - 1
+    kept = set(ranked[:keep_count])
+    grouped = len(ranked) - keep_count
+    drawn = [(node, label) for node, label in nodes if node in kept]
+    if grouped:
+        drawn.append((GROUPED, f"{grouped} other organisations"))
+
+    def shown(node: str) -> str:
+        return node if node in kept else GROUPED
+
+    weights: defaultdict[tuple[str, str, str], float] = defaultdict(float)
+    hidden = 0
+    for edge in edges:
+        supplier, receiver = shown(edge.supplier), shown(edge.receiver)
+        if supplier == receiver == GROUPED:
+            hidden += 1
+            continue
+        weights[(supplier, receiver, edge.flow)] += edge.weight
+    merged = tuple(Edge(s, r, flow, weight) for (s, r, flow), weight in sorted(weights.items()))
+    return Condensed(tuple(drawn), merged, grouped, hidden, True)
 
 
 def ring_order(node_ids: Sequence[str], edges: Sequence[Edge]) -> list[str]:

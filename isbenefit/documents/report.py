@@ -24,7 +24,7 @@ from isbenefit.documents.contexts import (
     provenance,
     used_activities,
 )
-from isbenefit.documents.network import Edge, network_diagram
+from isbenefit.documents.network import Condensed, Edge, condense, network_diagram
 from isbenefit.documents.ranges import (
     Extension,
     MonteCarloNote,
@@ -247,13 +247,35 @@ def _network(results: Results, year: str, exchanges: Sequence[Mapping[str, Any]]
         )
         for e in exchanges
     ]
+    drawn = condense(nodes, edges)
     return Image(
         "network",
         f"Network of exchanges, {year}",
-        "Circles are organisations, arrows run from supplier to receiver, one per "
-        f"exchange; line width is proportional to the t CO\u2082e saved in {year}.",
-        network_diagram(nodes, edges, f"Line width: t CO\u2082e saved in {year}"),
+        _network_caption(drawn, len(nodes), year),
+        network_diagram(drawn.nodes, drawn.edges, f"Line width: t CO\u2082e saved in {year}"),
     )
+
+
+def _network_caption(drawn: Condensed, organisations: int, year: str) -> str:
+    arrows = "Circles are organisations, arrows run from supplier to receiver"
+    width = f"line width is proportional to the t CO\u2082e saved in {year}."
+    if not drawn.merged:
+        return f"{arrows}, one per exchange; {width}"
+    parts = [f"{arrows}; {width}"]
+    if drawn.grouped:
+        kept = organisations - drawn.grouped
+        parts.append(
+            f"The {kept} organisations with the most t CO\u2082e in their exchanges are drawn; "
+            f"the other {drawn.grouped} are one circle."
+        )
+    parts.append("Arrows of one flow kind between the same two circles are merged into one.")
+    if drawn.hidden:
+        parts.append(
+            f"{drawn.hidden} exchange{'s' if drawn.hidden != 1 else ''} between grouped "
+            "organisations are not drawn."
+        )
+    parts.append("The list of exchanges gives every exchange.")
+    return " ".join(parts)
 
 
 def _charts(
