@@ -158,23 +158,24 @@ def certificate(
     deterministic figures. --key signs the claim.
     """
     from isbenefit.documents import certificate_pdf
-    from isbenefit.documents.claim import claim_exchange_ids
+    from isbenefit.documents.claim import assess_ledger_rows, claim_exchange_ids
     from isbenefit.documents.shares import find_organisation, require_year
     from isbenefit.output import write_atomic
 
     _check_target(output)
     with guarded():
-        assessment = _assess(
-            ledger,
-            factors,
-            currency,
-            data_dir,
-            _monte_carlo(iterations, seed, conservative_percentile),
-        )
+        # The whole ledger is checked and assessed; the Monte Carlo run needs only this
+        # organisation's rows and gives its ranges exactly as a run over the whole ledger
+        # would (same claim, same id as `certificates`), in a fraction of the time and memory.
+        assessment = _assess(ledger, factors, currency, data_dir)
         results = assessment.results
         find_organisation(results, org)
         require_year(results, str(year), org)
         rows = assessment.source_rows(claim_exchange_ids(results, org, str(year)))
+        settings = _monte_carlo(iterations, seed, conservative_percentile)
+        if settings is not None:
+            ranges = assess_ledger_rows(rows, factors, currency, data_dir, settings).results
+            results = {**results, "uncertainty": ranges["uncertainty"]}
         write_atomic(output, certificate_pdf(results, org, str(year), rows, issuer, key))
     console.print(f"certificate written to {output}")
 

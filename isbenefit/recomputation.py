@@ -20,7 +20,6 @@ CSVs do not, so figures are compared, not whole claims.
 from __future__ import annotations
 
 import math
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -73,19 +72,11 @@ def recomputation_check(
 
 
 def _reassess(claim: Mapping[str, Any], factors: Path, data_dir: Path | None) -> dict[str, Any]:
-    from isbenefit.api import assess
-    from isbenefit.documents.claim import ledger_csvs
+    from isbenefit.documents.claim import assess_ledger_rows
 
-    with tempfile.TemporaryDirectory(prefix="isbenefit-verify-") as folder:
-        for name, data in ledger_csvs(claim["ledger_rows"]).items():
-            (Path(folder) / name).write_bytes(data)
-        return assess(
-            folder,
-            factors=factors,
-            currency=str(claim["currency"]),
-            data_dir=data_dir,
-            monte_carlo=settings_of(claim),
-        ).results
+    return assess_ledger_rows(
+        claim["ledger_rows"], factors, str(claim["currency"]), data_dir, settings_of(claim)
+    ).results
 
 
 def settings_of(claim: Mapping[str, Any]) -> MonteCarloSettings | None:

@@ -98,3 +98,21 @@ def test_file_names_are_safe_and_distinct() -> None:
     assert len(names) == 4
     assert all("/" not in name and not name.startswith(".") for name in names)
     assert file_name("statement", "ok-1", "2024") == "statement-2024-ok-1.pdf"
+
+
+def test_one_certificate_equals_its_copy_from_the_batch(tmp_path: Path) -> None:
+    """`certificate` runs the Monte Carlo on the organisation's rows only, `certificates`
+    over the whole ledger; the claim, its ranges and the bytes must be the same."""
+    org, options = "dk-kalvo-chp", ["--year", "2024", "--iterations", "60", "--seed", "3"]
+    single = tmp_path / "single.pdf"
+    result = runner.invoke(
+        app, ["certificate", str(EXAMPLE), "--org", org, *options, "-o", str(single)]
+    )
+    assert result.exit_code == 0, result.output
+    out = tmp_path / "batch"
+    result = runner.invoke(app, ["certificates", str(EXAMPLE), *options, "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    claim = read_attachments(single)["claim.json"]
+    assert b'"iterations":60' in claim and b'"seed":3' in claim
+    assert single.read_bytes() == (out / file_name("certificate", org, "2024")).read_bytes()
+    assert "recordedintheledgernordic-cluster.xlsx" in "".join(pdf_text(single).split())

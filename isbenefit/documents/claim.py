@@ -20,11 +20,16 @@ import csv
 import hashlib
 import io
 import json
+import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from isbenefit.documents.shares import Results, credits, find_organisation
+
+if TYPE_CHECKING:
+    from isbenefit.api import Assessment
+    from isbenefit.uncertainty import MonteCarloSettings
 
 CLAIM_SCHEMA = "isbenefit.claim/1"
 CLAIM_FILE = "claim.json"
@@ -135,6 +140,30 @@ def ledger_csvs(ledger_rows: LedgerRows) -> dict[str, bytes]:
         writer.writerows(rows)
         files[f"{sheet}.csv"] = buffer.getvalue().encode("utf-8")
     return files
+
+
+def assess_ledger_rows(
+    ledger_rows: LedgerRows,
+    factors: Path | None,
+    currency: str,
+    data_dir: Path | None,
+    monte_carlo: MonteCarloSettings | None,
+) -> Assessment:
+    """Assess some rows of a ledger on their own (written as CSVs to a temporary folder).
+
+    An organisation's figures come out as in the whole ledger: exchanges are computed
+    one by one, and each draws its Monte Carlo quantities from a stream of its own id
+    while factor draws cover the whole factor set. So a certificate's Monte Carlo run
+    needs only its organisation's rows, and `verify` recomputes from the same rows.
+    """
+    from isbenefit.api import assess
+
+    with tempfile.TemporaryDirectory(prefix="isbenefit-rows-") as folder:
+        for name, data in ledger_csvs(ledger_rows).items():
+            (Path(folder) / name).write_bytes(data)
+        return assess(
+            folder, factors=factors, currency=currency, data_dir=data_dir, monte_carlo=monte_carlo
+        )
 
 
 def read_attachments(pdf: Path | str | io.BytesIO) -> dict[str, bytes]:
