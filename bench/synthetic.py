@@ -27,11 +27,12 @@ CURRENCIES = ["EUR", "DKK", "SEK"]
 
 
 def write_synthetic_ledger(folder: Path, count: int, seed: int = 7,
-                           input_share: float = 0.3) -> Path:
-    """Write exchanges.csv and inputs.csv for ``count`` exchanges among count/8 organisations."""
+                           input_share: float = 0.3, organisations: int | None = None) -> Path:
+    """Write exchanges.csv and inputs.csv for ``count`` exchanges among ``organisations``
+    organisations (default count/8, at least 10)."""
     rng = np.random.default_rng(seed)
     folder.mkdir(parents=True, exist_ok=True)
-    organisations = max(10, count // 8)
+    organisations = organisations or max(10, count // 8)
     kinds = rng.integers(0, len(TEMPLATES), count)
     years = rng.integers(2022, 2024, count)  # periods end by 2024: shipped rates cover them
     starts = rng.integers(0, 200, count)
