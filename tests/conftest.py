@@ -72,3 +72,10 @@ def write_ledger(folder: Path, exchanges: list[dict[str, str]], **sheets: list[d
 
 def exchange(**fields: str) -> dict[str, str]:
     return {**BASE_EXCHANGE, **fields}
+
+
+def write_mapping(folder: Path, text: str) -> Path:
+    """A Brightway mapping file (TOML) in ``folder``."""
+    path = folder / "mapping.toml"
+    path.write_text(text, encoding="utf-8")
+    return path

@@ -16,7 +16,7 @@ import pytest
 from isbenefit import assess
 from isbenefit.brightway import open_brightway
 from isbenefit.errors import InputError
-from tests.conftest import exchange, write_ledger
+from tests.conftest import exchange, write_ledger, write_mapping
 
 ACTIVITIES = ["gypsum", "electricity", "steel", "heat", "landfill"]
 UNITS = {"gypsum": "kilogram", "electricity": "kilowatt hour", "steel": "kilogram",
@@ -114,18 +114,13 @@ code = "landfill"
 """
 
 
-def write_mapping(tmp_path: Path, text: str = MAPPING) -> Path:
-    path = tmp_path / "mapping.toml"
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
 def test_scores_match_the_matrix_inverse(tmp_path: Path, user_dir: Path) -> None:
     rows = [exchange(baseline_supply="prod.gypsum", baseline_disposal="landfill.gypsum"),
             exchange(id="H", flow="energy", resource="heat", quantity="10", unit="MWh",
                      baseline_supply="heat.boiler")]
     ledger = write_ledger(tmp_path / "ledger", rows)
-    results = assess(ledger, mapping=write_mapping(tmp_path), brightway_dir=user_dir).results
+    mapping = write_mapping(tmp_path, MAPPING)
+    results = assess(ledger, mapping=mapping, brightway_dir=user_dir).results
     expected = numpy_scores()
     by_id = {e["id"]: e for e in results["exchanges"]}
     gypsum = 100 * 1000 * (expected["gypsum"]["co2e"] + expected["landfill"]["co2e"])
@@ -144,7 +139,7 @@ def test_unmapped_ids_fall_back_only_when_asked(tmp_path: Path, user_dir: Path) 
     rows = [exchange(baseline_supply="prod.gypsum", transport_mode="transport.road",
                      transport_km="10")]
     ledger = write_ledger(tmp_path / "ledger", rows)
-    mapping = write_mapping(tmp_path)
+    mapping = write_mapping(tmp_path, MAPPING)
     with pytest.raises(InputError, match="transport_mode"):
         assess(ledger, mapping=mapping, brightway_dir=user_dir)
     results = assess(ledger, mapping=mapping, brightway_dir=user_dir, factors=TINY_FACTORS,
@@ -185,7 +180,7 @@ def test_command_line_and_export_give_the_same_figures(tmp_path: Path, user_dir:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1735689600")
     runner = CliRunner()
     ledger = write_ledger(tmp_path / "ledger", [exchange(baseline_supply="prod.gypsum")])
-    mapping = write_mapping(tmp_path)
+    mapping = write_mapping(tmp_path, MAPPING)
     direct = runner.invoke(app, ["assess", str(ledger), "--mapping", str(mapping),
                                  "--brightway", "plant-lca", "--brightway-dir", str(user_dir),
                                  "--json", str(tmp_path / "direct.json"), "-q"])
@@ -214,7 +209,7 @@ def test_monte_carlo_draws_from_the_database_paired_and_seeded(tmp_path: Path,
     from isbenefit.bw_mapping import read_mapping
     from isbenefit.uncertainty import MonteCarloSettings
 
-    mapping = write_mapping(tmp_path)
+    mapping = write_mapping(tmp_path, MAPPING)
     first = database_score_samples(read_mapping(mapping), None, 50, 7, user_dir)
     second = database_score_samples(read_mapping(mapping), None, 50, 7, user_dir)
     np.testing.assert_array_equal(first["co2e_kg"], second["co2e_kg"])
@@ -238,6 +233,7 @@ def test_iterative_solver_for_large_databases_agrees(tmp_path: Path, user_dir: P
 
     monkeypatch.setattr(brightway, "DIRECT_UP_TO", 0)  # take the large-database path
     ledger = write_ledger(tmp_path / "ledger", [exchange(baseline_supply="prod.gypsum")])
-    results = assess(ledger, mapping=write_mapping(tmp_path), brightway_dir=user_dir).results
+    mapping = write_mapping(tmp_path, MAPPING)
+    results = assess(ledger, mapping=mapping, brightway_dir=user_dir).results
     expected = 100 * 1000 * numpy_scores()["gypsum"]["co2e"]
     assert results["exchanges"][0]["baseline"]["co2e_kg"] == pytest.approx(expected, rel=1e-9)

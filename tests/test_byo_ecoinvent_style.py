@@ -19,7 +19,7 @@ import pytest
 from isbenefit import assess
 from isbenefit.brightway import open_brightway
 from isbenefit.errors import InputError
-from tests.conftest import exchange, write_ledger
+from tests.conftest import exchange, write_ledger, write_mapping
 
 PROJECT = "eco-lca"
 GWP100 = ("ecoinvent-3.10", "IPCC 2021", "climate change", "global warming potential (GWP100)")
@@ -144,18 +144,13 @@ location = "DK"
 """.replace("'", '"')
 
 
-def write_mapping(folder: Path, text: str = MAPPING) -> Path:
-    path = folder / "mapping.toml"
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
 def test_treatment_is_scored_per_unit_treated_with_the_default_method(
     tmp_path: Path, user_dir: Path
 ) -> None:
     ledger = write_ledger(tmp_path / "ledger", [exchange(
         baseline_disposal="landfill.gypsum", baseline_supply="prod.clinker")])
-    results = assess(ledger, mapping=write_mapping(tmp_path), brightway_dir=user_dir).results
+    mapping = write_mapping(tmp_path, MAPPING)
+    results = assess(ledger, mapping=mapping, brightway_dir=user_dir).results
     landfill = expected_per_unit("landfill", "co2e_kg")
     assert landfill > 0  # ch4 and electricity of the landfill: a burden, not a credit
     lines = {line["activity"]: line for line in results["exchanges"][0]["lines"]}
@@ -173,7 +168,7 @@ def test_factors_name_the_database_activity_year_and_spread(tmp_path: Path,
     from isbenefit.bw_database import database_factor_set
     from isbenefit.bw_mapping import read_mapping
 
-    factor_set, scores = database_factor_set(read_mapping(write_mapping(tmp_path)), None,
+    factor_set, scores = database_factor_set(read_mapping(write_mapping(tmp_path, MAPPING)), None,
                                              user_dir)
     table = factor_set.activities
     gravel, heat = table.loc["prod.gravel"], table.loc["heat.dk"]
@@ -263,7 +258,7 @@ def test_assessing_writes_nothing_into_the_user_project(tmp_path: Path, user_dir
 
     before = snapshot()
     ledger = write_ledger(tmp_path / "ledger", [exchange(baseline_supply="prod.clinker")])
-    assess(ledger, mapping=write_mapping(tmp_path), brightway_dir=user_dir)
+    assess(ledger, mapping=write_mapping(tmp_path, MAPPING), brightway_dir=user_dir)
     assert snapshot() == before
 
 
@@ -274,7 +269,7 @@ def test_draws_are_yielded_per_iteration_and_repeat_with_the_seed(tmp_path: Path
     from isbenefit.bw_database import database_score_samples, iter_score_draws
     from isbenefit.bw_mapping import read_mapping
 
-    mapping = read_mapping(write_mapping(tmp_path))
+    mapping = read_mapping(write_mapping(tmp_path, MAPPING))
     draws = iter_score_draws(mapping, None, 200, 11, user_dir)
     first = next(draws)
     assert not Path(bw2data.projects._base_data_dir).is_relative_to(user_dir)

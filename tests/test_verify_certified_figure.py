@@ -10,10 +10,8 @@ from typing import Any
 
 import pytest
 from pypdf import PdfReader
-from typer.testing import CliRunner
 
 from isbenefit import assess
-from isbenefit.cli import app
 from isbenefit.documents import certificate_pdf
 from isbenefit.documents import claim as claims
 from isbenefit.documents.sample import sample_results
@@ -21,9 +19,7 @@ from isbenefit.signing import new_key_pair
 from isbenefit.uncertainty import QUANTITY_GSD, MonteCarloSettings
 from tests.conftest import TINY_FACTORS, F, exchange, write_ledger
 from tests.documents_helpers import fmt
-
-runner = CliRunner()
-EPOCH = "1735689600"
+from tests.test_verify_certificates import EPOCH, attached_claim, make_certificate
 
 
 @pytest.fixture(autouse=True)
@@ -38,15 +34,8 @@ def ledger(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return write_ledger(tmp_path_factory.mktemp("certified") / "ledger", rows)
 
 
-def make(ledger: Path, out: Path, *extra: str) -> Path:
-    result = runner.invoke(app, ["certificate", str(ledger), "--factors", str(TINY_FACTORS),
-                                 "--org", "SUP", "--year", "2024", "-o", str(out), *extra])
-    assert result.exit_code == 0, result.output
-    return out
-
-
 def claim_of(pdf: Path) -> dict[str, Any]:
-    return json.loads(PdfReader(pdf).attachments[claims.CLAIM_FILE][0])
+    return dict(json.loads(attached_claim(pdf)))
 
 
 def page(pdf: Path) -> str:
@@ -60,7 +49,7 @@ def certificate_id_of(pdf: Path) -> str:
 def test_conservative_figure_is_certified_beside_the_central_estimate(
     ledger: Path, tmp_path: Path
 ) -> None:
-    pdf = make(ledger, tmp_path / "c.pdf", "--iterations", "200", "--seed", "7")
+    pdf = make_certificate(ledger, tmp_path / "c.pdf", "--iterations", "200", "--seed", "7")
     settings = MonteCarloSettings(200, 7, 5.0, dict(QUANTITY_GSD))
     ranges = assess(ledger, factors=TINY_FACTORS, monte_carlo=settings).uncertainty
     assert ranges is not None
@@ -83,7 +72,7 @@ def test_conservative_figure_is_certified_beside_the_central_estimate(
 
 
 def test_another_percentile_is_certified_and_labelled(ledger: Path, tmp_path: Path) -> None:
-    pdf = make(ledger, tmp_path / "c.pdf", "--iterations", "200", "--seed", "7",
+    pdf = make_certificate(ledger, tmp_path / "c.pdf", "--iterations", "200", "--seed", "7",
                "--conservative-percentile", "10")
     co2e = claim_of(pdf)["uncertainty"]["credited"]["co2e_kg"]
     assert co2e["p5"] < co2e["conservative"] < co2e["p50"]
@@ -94,7 +83,7 @@ def test_another_percentile_is_certified_and_labelled(ledger: Path, tmp_path: Pa
 
 def test_without_monte_carlo_the_deterministic_figure_is_certified(ledger: Path,
                                                                    tmp_path: Path) -> None:
-    pdf = make(ledger, tmp_path / "c.pdf", "--iterations", "0")
+    pdf = make_certificate(ledger, tmp_path / "c.pdf", "--iterations", "0")
     assert "uncertainty" not in claim_of(pdf)
     text = page(pdf)
     assert (f"CO₂e avoided {fmt(100 * F['prod.gypsum'][0] * 0.7 / 1000, 2)} t CO₂e annual 2024, "
@@ -104,15 +93,16 @@ def test_without_monte_carlo_the_deterministic_figure_is_certified(ledger: Path,
 
 
 def test_certificates_run_1000_iterations_by_default(ledger: Path, tmp_path: Path) -> None:
-    assert claim_of(make(ledger, tmp_path / "c.pdf"))["uncertainty"]["iterations"] == 1000
+    pdf = make_certificate(ledger, tmp_path / "c.pdf")
+    assert claim_of(pdf)["uncertainty"]["iterations"] == 1000
 
 
 def test_id_changes_when_the_conservative_figure_changes(ledger: Path, tmp_path: Path) -> None:
-    first = make(ledger, tmp_path / "a.pdf", "--iterations", "200", "--seed", "4")
-    other_seed = make(ledger, tmp_path / "b.pdf", "--iterations", "200", "--seed", "5")
-    other_percentile = make(ledger, tmp_path / "c.pdf", "--iterations", "200", "--seed", "4",
-                            "--conservative-percentile", "10")
-    deterministic = make(ledger, tmp_path / "d.pdf", "--iterations", "0")
+    first = make_certificate(ledger, tmp_path / "a.pdf", "--iterations", "200", "--seed", "4")
+    other_seed = make_certificate(ledger, tmp_path / "b.pdf", "--iterations", "200", "--seed", "5")
+    other_percentile = make_certificate(ledger, tmp_path / "c.pdf", "--iterations", "200",
+                                        "--seed", "4", "--conservative-percentile", "10")
+    deterministic = make_certificate(ledger, tmp_path / "d.pdf", "--iterations", "0")
     conservative = [claim_of(pdf)["uncertainty"]["credited"]["co2e_kg"]["conservative"]
                     for pdf in (first, other_seed, other_percentile)]
     assert len(set(conservative)) == 3
@@ -123,11 +113,11 @@ def test_id_changes_when_the_conservative_figure_changes(ledger: Path, tmp_path:
 
 def test_id_does_not_change_otherwise(ledger: Path, tmp_path: Path,
                                       monkeypatch: pytest.MonkeyPatch) -> None:
-    first = make(ledger, tmp_path / "a.pdf", "--iterations", "200", "--seed", "4")
-    again = make(ledger, tmp_path / "b.pdf", "--iterations", "200", "--seed", "4")
+    first = make_certificate(ledger, tmp_path / "a.pdf", "--iterations", "200", "--seed", "4")
+    again = make_certificate(ledger, tmp_path / "b.pdf", "--iterations", "200", "--seed", "4")
     new_key_pair(tmp_path / "k.key", tmp_path / "k.pub")
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1800000000")
-    dressed = make(ledger, tmp_path / "c.pdf", "--iterations", "200", "--seed", "4",
+    dressed = make_certificate(ledger, tmp_path / "c.pdf", "--iterations", "200", "--seed", "4",
                    "--issuer", "Another office", "--key", str(tmp_path / "k.key"))
     assert certificate_id_of(first) == certificate_id_of(again) == certificate_id_of(dressed)
     assert (tmp_path / "a.pdf").read_bytes() == (tmp_path / "b.pdf").read_bytes()
