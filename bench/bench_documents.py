@@ -41,18 +41,22 @@ from isbenefit.documents.claim import claim_exchange_ids
 from isbenefit.documents.render import font_configuration
 from isbenefit.documents.sample import sample_results
 
-BARE_PAGE = (
-    '<!DOCTYPE html><html><head><meta charset="utf-8"><title>bare</title></head>'
-    '<body style="font-family: DejaVu Sans"><h1>Bare page</h1>'
-    "<p>One paragraph of text on one A4 page.</p></body></html>"
-)
+
+def bare_page(body: str) -> str:
+    """A one-page HTML document with no stylesheet but the font."""
+    return (
+        '<!DOCTYPE html><html><head><meta charset="utf-8"><title>bare</title></head>'
+        f'<body style="font-family: DejaVu Sans">{body}</body></html>'
+    )
+
+
+BARE_PAGE = bare_page("<h1>Bare page</h1><p>One paragraph of text on one A4 page.</p>")
 
 
 def text_page(pdf: bytes) -> str:
     """The text of a PDF's first page as bare HTML paragraphs, one per line."""
     lines = (PdfReader(io.BytesIO(pdf)).pages[0].extract_text() or "").splitlines()
-    body = "".join(f"<p>{html.escape(line)}</p>" for line in lines)
-    return BARE_PAGE.replace("<h1>Bare page</h1><p>One paragraph of text on one A4 page.</p>", body)
+    return bare_page("".join(f"<p>{html.escape(line)}</p>" for line in lines))
 
 
 def timed(work: Callable[[], object], repeat: int) -> float:
