@@ -28,8 +28,11 @@ def run_cli(ledger: Path, out: Path, env: dict[str, str]) -> tuple[float, float]
     """Wall seconds and peak resident MB of one `isbenefit assess` process."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "isbenefit", "assess", str(ledger), "--json",
-                    str(out), "--quiet"], check=True, env=env)
+    subprocess.run(
+        [sys.executable, "-m", "isbenefit", "assess", str(ledger), "--json", str(out), "--quiet"],
+        check=True,
+        env=env,
+    )
     elapsed = time.perf_counter() - start
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     return elapsed, max(peak, before) / 1024
@@ -40,8 +43,8 @@ def per_exchange_loop(ledger: Path, sample: int, data_dir: Path) -> float:
     import bw2calc
     import pandas as pd
 
-    from isbenefit.brightway import factor_scores, method_key, open_brightway
-    from isbenefit.factorset import INDICATORS, load_factor_set
+    from isbenefit.scoring.brightway import factor_scores, method_key, open_brightway
+    from isbenefit.scoring.factorset import INDICATORS, load_factor_set
 
     factor_set = load_factor_set()
     factor_scores(factor_set, data_dir)  # builds or reuses the project
@@ -77,16 +80,23 @@ def main() -> None:
         size_mb = (root / "results.json").stat().st_size / 1e6
         loop = per_exchange_loop(ledger, args.loop_sample, data_dir)
         extrapolated = loop * args.exchanges / args.loop_sample
-        print(f"exchanges: {args.exchanges:,} (inputs rows: "
-              f"{sum(1 for _ in (ledger / 'inputs.csv').open()) - 1:,})")
-        print(f"assess from CSV, cached project, JSON written: {seconds:.2f} s wall "
-              f"(target < 5 s on 2 cores)")
+        print(
+            f"exchanges: {args.exchanges:,} (inputs rows: "
+            f"{sum(1 for _ in (ledger / 'inputs.csv').open()) - 1:,})"
+        )
+        print(
+            f"assess from CSV, cached project, JSON written: {seconds:.2f} s wall "
+            f"(target < 5 s on 2 cores)"
+        )
         print(f"peak memory of that process: {peak_mb:,.0f} MB (target < 1,500 MB)")
         print(f"results JSON: {size_mb:,.0f} MB")
-        print(f"per-exchange bw2calc loop: {loop:.2f} s for {args.loop_sample:,} exchanges, "
-              f"{extrapolated:,.0f} s extrapolated to {args.exchanges:,}")
-        print(f"speed-up over the per-exchange loop: {extrapolated / seconds:,.0f}x "
-              f"(target >= 100x)")
+        print(
+            f"per-exchange bw2calc loop: {loop:.2f} s for {args.loop_sample:,} exchanges, "
+            f"{extrapolated:,.0f} s extrapolated to {args.exchanges:,}"
+        )
+        print(
+            f"speed-up over the per-exchange loop: {extrapolated / seconds:,.0f}x (target >= 100x)"
+        )
 
 
 if __name__ == "__main__":

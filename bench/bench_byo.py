@@ -28,7 +28,7 @@ PROJECT = "bench-ecoinvent-sized"
 
 def build_database(base: Path, activities: int, seed: int = 1) -> None:
     """Write the synthetic database with bw2data (once per cache folder)."""
-    from isbenefit.brightway import open_brightway
+    from isbenefit.scoring.brightway import open_brightway
 
     bw2data, _ = open_brightway(base.parent / "isbenefit-data")
     bw2data.projects.change_base_directories(base, project_name=PROJECT)
@@ -131,8 +131,8 @@ def naive_seconds(base: Path, mapping: Path, sample: int) -> float:
     """One bw2calc LCA per mapped activity and indicator, timed on ``sample`` activities."""
     import bw2calc
 
-    from isbenefit.brightway import open_brightway
-    from isbenefit.bw_mapping import read_mapping
+    from isbenefit.scoring.brightway import open_brightway
+    from isbenefit.scoring.mapping import read_mapping
 
     bw2data, _ = open_brightway(base.parent / "isbenefit-data")
     bw2data.projects.change_base_directories(base, project_name=PROJECT)
@@ -156,8 +156,8 @@ def main() -> None:
     parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "isb-bench-byo")
     args = parser.parse_args()
     from isbenefit import assess
-    from isbenefit.bw_database import database_factor_set, database_score_samples
-    from isbenefit.bw_mapping import read_mapping
+    from isbenefit.scoring.mapping import read_mapping
+    from isbenefit.scoring.user_database import database_factor_set, database_score_samples
 
     base = args.cache / "brightway"
     base.mkdir(parents=True, exist_ok=True)

@@ -35,11 +35,12 @@ from pypdf import PdfReader
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.synthetic import write_synthetic_ledger
-from isbenefit.documents import certificate_pdf, statement_pdf
-from isbenefit.documents.batch import default_workers
-from isbenefit.documents.claim import claim_exchange_ids
+from isbenefit.batch import default_workers
+from isbenefit.certify.claim import claim_exchange_ids
+from isbenefit.certify.issue import certificate_pdf
+from isbenefit.documents import statement_pdf
 from isbenefit.documents.render import font_configuration
-from isbenefit.documents.sample import sample_results
+from tests.sample_results import sample_results
 
 
 def bare_page(body: str) -> str:
@@ -109,26 +110,36 @@ def batch_and_report(organisations: int) -> None:
     """`isbenefit statements` and `isbenefit report` on a synthetic ledger, as a user runs them."""
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)
-        ledger = write_synthetic_ledger(root / "ledger", organisations * 5, seed=11,
-                                        organisations=organisations)
+        ledger = write_synthetic_ledger(
+            root / "ledger", organisations * 5, seed=11, organisations=organisations
+        )
         env = {**os.environ, "ISBENEFIT_DATA_DIR": str(root / "data")}
         isbenefit = str(Path(sys.executable).with_name("isbenefit"))
-        subprocess.run([isbenefit, "assess", str(ledger)], env=env, check=True,
-                       capture_output=True)  # builds the cached Brightway project
+        subprocess.run(
+            [isbenefit, "assess", str(ledger)], env=env, check=True, capture_output=True
+        )  # builds the cached Brightway project
         year = "2023"
         start = time.perf_counter()
-        subprocess.run([isbenefit, "statements", str(ledger), "--year", year,
-                        "-o", str(root / "statements")], env=env, check=True,
-                       capture_output=True)
+        subprocess.run(
+            [isbenefit, "statements", str(ledger), "--year", year, "-o", str(root / "statements")],
+            env=env,
+            check=True,
+            capture_output=True,
+        )
         elapsed = time.perf_counter() - start
         written = len(list((root / "statements").iterdir()))
-        print(f"isbenefit statements, {written} organisations ({organisations * 5} exchanges), "
-              f"{default_workers()} workers: {elapsed:6.1f} s "
-              f"({elapsed / max(written, 1) * 1000:.0f} ms each; target < 180 s for 500)")
+        print(
+            f"isbenefit statements, {written} organisations ({organisations * 5} exchanges), "
+            f"{default_workers()} workers: {elapsed:6.1f} s "
+            f"({elapsed / max(written, 1) * 1000:.0f} ms each; target < 180 s for 500)"
+        )
         start = time.perf_counter()
-        subprocess.run([isbenefit, "report", str(ledger), "--year", year,
-                        "-o", str(root / "report.pdf")], env=env, check=True,
-                       capture_output=True)
+        subprocess.run(
+            [isbenefit, "report", str(ledger), "--year", year, "-o", str(root / "report.pdf")],
+            env=env,
+            check=True,
+            capture_output=True,
+        )
         elapsed = time.perf_counter() - start
         pages = len(PdfReader(root / "report.pdf").pages)
         print(f"isbenefit report of that cluster: {elapsed:5.1f} s, {pages} pages")

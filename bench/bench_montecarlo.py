@@ -23,8 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.synthetic import write_synthetic_ledger
 
 
-def numpy_floor(exchanges: int, activities: int, lines: int, iterations: int,
-                groups: int) -> float:
+def numpy_floor(exchanges: int, activities: int, lines: int, iterations: int, groups: int) -> float:
     rng = np.random.default_rng(0)
     start = time.perf_counter()
     factors = np.exp(rng.standard_normal((iterations, activities)) * 0.2)
@@ -50,7 +49,7 @@ def main() -> None:
     parser.add_argument("--iterations", type=int, default=1_000)
     args = parser.parse_args()
     from isbenefit import assess
-    from isbenefit.uncertainty import MonteCarloSettings
+    from isbenefit.engine.uncertainty import MonteCarloSettings
 
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)
@@ -65,15 +64,23 @@ def main() -> None:
         assess(ledger, data_dir=data)
         without = time.perf_counter() - start
         monte_carlo = with_mc - without
-        floor = numpy_floor(args.exchanges, len(deterministic.factor_set.activities),
-                            len(deterministic.lines), args.iterations,
-                            len(deterministic.organisations))
+        floor = numpy_floor(
+            args.exchanges,
+            len(deterministic.factor_set.activities),
+            len(deterministic.lines),
+            args.iterations,
+            len(deterministic.organisations),
+        )
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        print(f"Monte Carlo of {args.exchanges:,} exchanges x {args.iterations:,} iterations: "
-              f"{monte_carlo:.2f} s on top of a {without:.2f} s deterministic assess "
-              f"(target < 30 s)")
-        print(f"bare numpy floor (same draws, products, percentiles): {floor:.2f} s; "
-              f"ratio {monte_carlo / floor:.1f}x (target <= 5x)")
+        print(
+            f"Monte Carlo of {args.exchanges:,} exchanges x {args.iterations:,} iterations: "
+            f"{monte_carlo:.2f} s on top of a {without:.2f} s deterministic assess "
+            f"(target < 30 s)"
+        )
+        print(
+            f"bare numpy floor (same draws, products, percentiles): {floor:.2f} s; "
+            f"ratio {monte_carlo / floor:.1f}x (target <= 5x)"
+        )
         print(f"peak memory of this process: {peak:,.0f} MB")
 
 

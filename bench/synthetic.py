@@ -21,13 +21,22 @@ TEMPLATES = [
     ("water", "m3", (1_000, 900_000), "treatment.wastewater", "water.mains", False),
     ("water", "m3", (1_000, 500_000), "", "water.groundwater", False),
 ]
-INPUT_ACTIVITIES = [("electricity.dk", "MWh"), ("electricity.se", "kWh"),
-                    ("energy.district_heat", "MWh"), ("energy.diesel", "l")]
+INPUT_ACTIVITIES = [
+    ("electricity.dk", "MWh"),
+    ("electricity.se", "kWh"),
+    ("energy.district_heat", "MWh"),
+    ("energy.diesel", "l"),
+]
 CURRENCIES = ["EUR", "DKK", "SEK"]
 
 
-def write_synthetic_ledger(folder: Path, count: int, seed: int = 7,
-                           input_share: float = 0.3, organisations: int | None = None) -> Path:
+def write_synthetic_ledger(
+    folder: Path,
+    count: int,
+    seed: int = 7,
+    input_share: float = 0.3,
+    organisations: int | None = None,
+) -> Path:
     """Write exchanges.csv and inputs.csv for ``count`` exchanges among ``organisations``
     organisations (default count/8, at least 10)."""
     rng = np.random.default_rng(seed)
@@ -41,27 +50,56 @@ def write_synthetic_ledger(folder: Path, count: int, seed: int = 7,
     receivers = (suppliers + rng.integers(1, organisations, count)) % organisations
     with (folder / "exchanges.csv").open("w", newline="", encoding="utf-8") as stream:
         writer = csv.writer(stream, lineterminator="\n")
-        writer.writerow(["id", "period_start", "period_end", "supplier", "receiver", "flow",
-                         "resource", "quantity", "unit", "baseline_disposal", "baseline_supply",
-                         "transport_mode", "transport_km", "supplier_share", "price",
-                         "currency"])
+        writer.writerow(
+            [
+                "id",
+                "period_start",
+                "period_end",
+                "supplier",
+                "receiver",
+                "flow",
+                "resource",
+                "quantity",
+                "unit",
+                "baseline_disposal",
+                "baseline_supply",
+                "transport_mode",
+                "transport_km",
+                "supplier_share",
+                "price",
+                "currency",
+            ]
+        )
         for index in range(count):
             flow, unit, (low, high), disposal, supply, moved = TEMPLATES[kinds[index]]
             start = np.datetime64(f"{years[index]}-01-01") + int(starts[index])
             end = start + int(lengths[index])
-            writer.writerow([
-                f"S{index:07d}", str(start), str(end), f"ORG{suppliers[index]:05d}",
-                f"ORG{receivers[index]:05d}", flow, f"{flow} stream",
-                f"{rng.uniform(low, high):.3f}", unit, disposal, supply,
-                "transport.road_hgv" if moved else "",
-                f"{rng.uniform(5, 300):.1f}" if moved else "", f"{rng.choice([0.5, 0.2, 0]):g}",
-                f"{rng.uniform(-5e4, 2e5):.2f}", CURRENCIES[index % 3],
-            ])
+            writer.writerow(
+                [
+                    f"S{index:07d}",
+                    str(start),
+                    str(end),
+                    f"ORG{suppliers[index]:05d}",
+                    f"ORG{receivers[index]:05d}",
+                    flow,
+                    f"{flow} stream",
+                    f"{rng.uniform(low, high):.3f}",
+                    unit,
+                    disposal,
+                    supply,
+                    "transport.road_hgv" if moved else "",
+                    f"{rng.uniform(5, 300):.1f}" if moved else "",
+                    f"{rng.choice([0.5, 0.2, 0]):g}",
+                    f"{rng.uniform(-5e4, 2e5):.2f}",
+                    CURRENCIES[index % 3],
+                ]
+            )
     with (folder / "inputs.csv").open("w", newline="", encoding="utf-8") as stream:
         writer = csv.writer(stream, lineterminator="\n")
         writer.writerow(["exchange", "activity", "quantity", "unit", "note"])
         for index in np.flatnonzero(rng.random(count) < input_share):
             activity, unit = INPUT_ACTIVITIES[index % len(INPUT_ACTIVITIES)]
-            writer.writerow([f"S{index:07d}", activity, f"{rng.uniform(1, 500):.2f}", unit,
-                             "synthetic"])
+            writer.writerow(
+                [f"S{index:07d}", activity, f"{rng.uniform(1, 500):.2f}", unit, "synthetic"]
+            )
     return folder

@@ -59,9 +59,10 @@ def first_page_png(pdf: Path, png: Path) -> None:
 def main() -> None:
     os.environ["SOURCE_DATE_EPOCH"] = EPOCH
     from isbenefit import assess
-    from isbenefit.documents import certificate_pdf, report_pdf, statement_pdf
-    from isbenefit.documents.claim import claim_exchange_ids
-    from isbenefit.uncertainty import QUANTITY_GSD, MonteCarloSettings
+    from isbenefit.certify.claim import claim_exchange_ids
+    from isbenefit.certify.issue import certificate_pdf
+    from isbenefit.documents import report_pdf, statement_pdf
+    from isbenefit.engine.uncertainty import QUANTITY_GSD, MonteCarloSettings
 
     assessment = assess(EXAMPLE)
     # The certificate as `isbenefit certificate` makes it by default: 1000 iterations, seed 1.

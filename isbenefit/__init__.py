@@ -1,18 +1,25 @@
-"""isbenefit: auditable benefit accounting for industrial symbiosis exchanges."""
+"""isbenefit: auditable benefit accounting for industrial symbiosis exchanges.
+
+``isbenefit.assess`` is :func:`isbenefit.api.assess` itself (same signature for ``help()``
+and type checkers), imported on first use to keep start-up light. The package layout is
+described in docs/architecture.md.
+"""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
+from isbenefit.version import __version__
+
 __all__ = ["__version__", "assess"]
 
 if TYPE_CHECKING:
-    from isbenefit.api import Assessment
+    from isbenefit.api import assess
 
 
-def assess(*args: Any, **kwargs: Any) -> Assessment:
-    """Assess a ledger; see :func:`isbenefit.api.assess`. Imported lazily to keep start-up light."""
-    from isbenefit.api import assess as _assess
+def __getattr__(name: str) -> Any:
+    if name == "assess":
+        from isbenefit.api import assess
 
-    return _assess(*args, **kwargs)
+        return assess
+    raise AttributeError(f"module 'isbenefit' has no attribute {name!r}")

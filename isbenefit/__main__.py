@@ -1,5 +1,5 @@
 """`python -m isbenefit` runs the command line."""
 
-from isbenefit.cli import app
+from isbenefit.cli.app import app
 
 app()

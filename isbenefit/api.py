@@ -13,17 +13,18 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from isbenefit import core, prepare
-from isbenefit.brightway import factor_scores, score_samples
-from isbenefit.checks import SheetChecker
+from isbenefit.engine import core
+from isbenefit.engine.uncertainty import MonteCarloSettings
 from isbenefit.errors import InputError, Problem
-from isbenefit.factorset import FactorSet, load_factor_set
-from isbenefit.ledger import CheckedSheets, check_sheets
-from isbenefit.ledger_io import ROW_COLUMN, RawLedger, read_ledger
-from isbenefit.rates import Rates, shipped_rates
-from isbenefit.results import Tables, build_tables
-from isbenefit.results_json import ResultsSource, dumps, results_dict
-from isbenefit.uncertainty import MonteCarloSettings
+from isbenefit.ledger import arrays as prepare
+from isbenefit.ledger.checks import SheetChecker
+from isbenefit.ledger.rates import Rates, shipped_rates
+from isbenefit.ledger.reading import ROW_COLUMN, RawLedger, read_ledger
+from isbenefit.ledger.rules import CheckedSheets, check_sheets
+from isbenefit.results.results_json import ResultsSource, dumps, results_dict
+from isbenefit.results.tables import Tables, build_tables
+from isbenefit.scoring.brightway import factor_scores, score_samples
+from isbenefit.scoring.factorset import FactorSet, load_factor_set
 
 
 @dataclass(frozen=True)
@@ -187,7 +188,7 @@ def assess(
     )
     if monte_carlo is None:
         return assessment
-    from isbenefit import montecarlo
+    from isbenefit.results import monte_carlo as monte_carlo_ranges
 
     if mapping is None:
         draws = score_samples(factor_set, monte_carlo.iterations, monte_carlo.seed, data_dir)
@@ -202,7 +203,7 @@ def assess(
             monte_carlo,
             factor_set,
         )
-    extension = montecarlo.run(assessment, monte_carlo, draws)
+    extension = monte_carlo_ranges.run(tables, result.lines, sheets.exchanges, monte_carlo, draws)
     return replace(assessment, uncertainty=extension)
 
 
@@ -253,8 +254,8 @@ def mapped_factor_set(
 ) -> tuple[FactorSet, dict[str, np.ndarray]]:
     """Scores of the mapped activities from the user's database, plus, with ``fallback``,
     the factor set's rows for every id the mapping does not name."""
-    from isbenefit.bw_database import database_factor_set
-    from isbenefit.bw_mapping import read_mapping
+    from isbenefit.scoring.mapping import read_mapping
+    from isbenefit.scoring.user_database import database_factor_set
 
     mapped, mapped_scores = database_factor_set(
         read_mapping(mapping), project, brightway_dir, data_dir
@@ -298,8 +299,8 @@ def mapped_score_samples(
 ) -> dict[str, np.ndarray]:
     """Score draws for a mapped factor set: the database's own distributions for mapped
     activities, the factor set's for fallback rows, aligned with ``factor_set``."""
-    from isbenefit.bw_database import database_score_samples
-    from isbenefit.bw_mapping import read_mapping
+    from isbenefit.scoring.mapping import read_mapping
+    from isbenefit.scoring.user_database import database_score_samples
 
     mapped = database_score_samples(
         read_mapping(mapping), project, settings.iterations, settings.seed, brightway_dir, data_dir

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Self
 
 
 class IsbenefitError(Exception):
@@ -51,6 +52,20 @@ class InputError(ValueError, IsbenefitError):
     def __init__(self, problems: Iterable[Problem]) -> None:
         self.problems: tuple[Problem, ...] = tuple(problems)
         super().__init__(str(self))
+
+    @classmethod
+    def one(
+        cls,
+        file: str,
+        message: str,
+        fix: str,
+        sheet: str | None = None,
+        row: int | None = None,
+        column: str | None = None,
+        value: str | None = None,
+    ) -> Self:
+        """The error of a single problem, located as :class:`Problem` describes."""
+        return cls([Problem(file, message, fix, sheet, row, column, value)])
 
     def __str__(self) -> str:
         count = len(self.problems)

@@ -12,6 +12,8 @@ from functools import cache
 import numpy as np
 import pint
 
+from isbenefit.errors import IsbenefitError
+
 MASS = "mass"
 ENERGY = "energy"
 VOLUME = "volume"
@@ -31,7 +33,7 @@ _DIMENSIONS = {
 }
 
 
-class UnitError(ValueError):
+class UnitError(ValueError, IsbenefitError):
     """A unit that is unknown, of the wrong kind, or not convertible."""
 
 

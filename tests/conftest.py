@@ -60,8 +60,9 @@ def write_csv(path: Path, rows: list[dict[str, str]], columns: list[str] | None 
     return path
 
 
-def write_ledger(folder: Path, exchanges: list[dict[str, str]], **sheets: list[dict[str, str]]
-                 ) -> Path:
+def write_ledger(
+    folder: Path, exchanges: list[dict[str, str]], **sheets: list[dict[str, str]]
+) -> Path:
     """A CSV-folder ledger; keyword arguments add sheets (inputs, organisations, rates)."""
     folder.mkdir(parents=True, exist_ok=True)
     write_csv(folder / "exchanges.csv", exchanges)

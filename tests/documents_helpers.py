@@ -18,8 +18,8 @@ from typing import Any
 import typer
 from pypdf import PdfReader
 
-from isbenefit.cli_documents import register
-from isbenefit.documents.batch import Job
+from isbenefit.batch import Job
+from isbenefit.cli.documents import register
 from tests.conftest import TINY_FACTORS, write_ledger
 
 HOSTILE_NAMES = ('<img src="file:///etc/passwd">', "<script>alert('x')</script>")
@@ -105,7 +105,7 @@ def no_weasyprint_warnings() -> Iterator[WarningCatcher]:
 
 def failing_renderer(results: Any, job: Job) -> bytes:
     """A batch renderer that fails for organisation ``org002`` and renders the others."""
-    from isbenefit.documents.batch import render_job
+    from isbenefit.batch import render_job
 
     if job.org_id == "org002":
         raise RuntimeError("forced failure for org002")

@@ -9,7 +9,7 @@ import pytest
 from openpyxl import Workbook
 from typer.testing import CliRunner
 
-from isbenefit.cli import app
+from isbenefit.cli.app import app
 from tests.conftest import TINY_FACTORS, exchange, write_ledger
 
 runner = CliRunner()
@@ -17,15 +17,28 @@ runner = CliRunner()
 
 def assess_cli(ledger: Path, tmp_path: Path, *extra: str) -> tuple[int, str]:
     out_json, out_csv = tmp_path / "out" / "results.json", tmp_path / "out" / "csv"
-    result = runner.invoke(app, ["assess", str(ledger), "--factors", str(TINY_FACTORS),
-                                 "--json", str(out_json), "--csv", str(out_csv), *extra])
+    result = runner.invoke(
+        app,
+        [
+            "assess",
+            str(ledger),
+            "--factors",
+            str(TINY_FACTORS),
+            "--json",
+            str(out_json),
+            "--csv",
+            str(out_csv),
+            *extra,
+        ],
+    )
     assert not out_json.exists(), "no output may be written on bad input"
     assert not out_csv.exists(), "no output may be written on bad input"
     return result.exit_code, result.output
 
 
-def fails_with(tmp_path: Path, rows: list[dict[str, str]], *needles: str,
-               **sheets: list[dict[str, str]]) -> str:
+def fails_with(
+    tmp_path: Path, rows: list[dict[str, str]], *needles: str, **sheets: list[dict[str, str]]
+) -> str:
     ledger = write_ledger(tmp_path / "ledger", rows, **sheets)
     code, output = assess_cli(ledger, tmp_path)
     assert code == 2, output
@@ -50,20 +63,34 @@ def test_missing_exchanges_sheet(tmp_path: Path) -> None:
 def test_missing_required_column(tmp_path: Path) -> None:
     row = exchange(**GOOD)
     del row["unit"]
-    fails_with(tmp_path, [row], "exchanges.csv, sheet exchanges, row 1, column unit",
-               "required column missing")
+    fails_with(
+        tmp_path,
+        [row],
+        "exchanges.csv, sheet exchanges, row 1, column unit",
+        "required column missing",
+    )
 
 
 def test_unknown_activity_id_suggests_close_ids(tmp_path: Path) -> None:
-    fails_with(tmp_path, [exchange(baseline_supply="prod.gypsun")],
-               "sheet exchanges, row 2, column baseline_supply", "unknown activity id",
-               "'prod.gypsun'", "did you mean prod.gypsum")
+    fails_with(
+        tmp_path,
+        [exchange(baseline_supply="prod.gypsun")],
+        "sheet exchanges, row 2, column baseline_supply",
+        "unknown activity id",
+        "'prod.gypsun'",
+        "did you mean prod.gypsum",
+    )
 
 
 def test_unit_dimension_mismatch_names_both_units(tmp_path: Path) -> None:
-    fails_with(tmp_path, [exchange(quantity="10", unit="MWh", baseline_supply="prod.gypsum")],
-               "row 2, column unit", "exchange E1", "'MWh' cannot be converted into 't'",
-               "baseline_supply prod.gypsum")
+    fails_with(
+        tmp_path,
+        [exchange(quantity="10", unit="MWh", baseline_supply="prod.gypsum")],
+        "row 2, column unit",
+        "exchange E1",
+        "'MWh' cannot be converted into 't'",
+        "baseline_supply prod.gypsum",
+    )
 
 
 def test_unknown_unit(tmp_path: Path) -> None:
@@ -76,29 +103,47 @@ def test_non_positive_or_missing_quantity(tmp_path: Path, quantity: str) -> None
 
 
 def test_end_before_start(tmp_path: Path) -> None:
-    fails_with(tmp_path, [exchange(period_start="2024-05-01", period_end="2024-04-30", **GOOD)],
-               "row 2, column period_end", "period ends before it starts")
+    fails_with(
+        tmp_path,
+        [exchange(period_start="2024-05-01", period_end="2024-04-30", **GOOD)],
+        "row 2, column period_end",
+        "period ends before it starts",
+    )
 
 
 def test_malformed_date(tmp_path: Path) -> None:
-    fails_with(tmp_path, [exchange(period_start="01/05/2024", **GOOD)],
-               "row 2, column period_start", "YYYY-MM-DD")
+    fails_with(
+        tmp_path,
+        [exchange(period_start="01/05/2024", **GOOD)],
+        "row 2, column period_start",
+        "YYYY-MM-DD",
+    )
 
 
 def test_duplicate_exchange_id_names_the_second_row(tmp_path: Path) -> None:
-    fails_with(tmp_path, [exchange(**GOOD), exchange(**GOOD)], "row 3, column id",
-               "duplicate exchange id")
+    fails_with(
+        tmp_path, [exchange(**GOOD), exchange(**GOOD)], "row 3, column id", "duplicate exchange id"
+    )
 
 
 def test_supplier_equals_receiver(tmp_path: Path) -> None:
-    fails_with(tmp_path, [exchange(receiver="SUP", **GOOD)], "row 2, column receiver",
-               "supplier and receiver are the same")
+    fails_with(
+        tmp_path,
+        [exchange(receiver="SUP", **GOOD)],
+        "row 2, column receiver",
+        "supplier and receiver are the same",
+    )
 
 
 def test_input_for_unknown_exchange(tmp_path: Path) -> None:
     inputs = [{"exchange": "NOPE", "activity": "electricity.dk", "quantity": "1", "unit": "kWh"}]
-    fails_with(tmp_path, [exchange(**GOOD)], "inputs.csv, sheet inputs, row 2, column exchange",
-               "no exchange has this id", inputs=inputs)
+    fails_with(
+        tmp_path,
+        [exchange(**GOOD)],
+        "inputs.csv, sheet inputs, row 2, column exchange",
+        "no exchange has this id",
+        inputs=inputs,
+    )
 
 
 @pytest.mark.parametrize("share", ["1.5", "-0.1", "half"])
@@ -107,8 +152,13 @@ def test_share_outside_zero_one(tmp_path: Path, share: str) -> None:
 
 
 def test_unknown_currency_or_year(tmp_path: Path) -> None:
-    fails_with(tmp_path, [exchange(price="100", currency="XYZ", **GOOD)],
-               "row 2, column currency", "no exchange rate for XYZ in 2024", "rates sheet")
+    fails_with(
+        tmp_path,
+        [exchange(price="100", currency="XYZ", **GOOD)],
+        "row 2, column currency",
+        "no exchange rate for XYZ in 2024",
+        "rates sheet",
+    )
 
 
 def test_unknown_report_currency(tmp_path: Path) -> None:
@@ -119,15 +169,23 @@ def test_unknown_report_currency(tmp_path: Path) -> None:
 
 
 def test_transport_of_energy_without_mass(tmp_path: Path) -> None:
-    row = exchange(flow="energy", quantity="5", unit="MWh", baseline_supply="heat.gas_boiler",
-                   transport_mode="transport.road", transport_km="10")
+    row = exchange(
+        flow="energy",
+        quantity="5",
+        unit="MWh",
+        baseline_supply="heat.gas_boiler",
+        transport_mode="transport.road",
+        transport_km="10",
+    )
     fails_with(tmp_path, [row], "row 2, column mass_t", "transport needs the mass moved")
 
 
 def test_all_problems_are_reported_together(tmp_path: Path) -> None:
-    rows = [exchange(id="A", quantity="-1", **GOOD),
-            exchange(id="B", baseline_supply="nonsense"),
-            exchange(id="C", supplier_share="2", **GOOD)]
+    rows = [
+        exchange(id="A", quantity="-1", **GOOD),
+        exchange(id="B", baseline_supply="nonsense"),
+        exchange(id="C", supplier_share="2", **GOOD),
+    ]
     flat = fails_with(tmp_path, rows, "3 problems")
     assert "column quantity" in flat and "column baseline_supply" in flat
     assert "column supplier_share" in flat
@@ -136,8 +194,10 @@ def test_all_problems_are_reported_together(tmp_path: Path) -> None:
 def test_wrong_encoding_csv(tmp_path: Path) -> None:
     folder = tmp_path / "ledger"
     folder.mkdir()
-    text = "id,period_start,period_end,supplier,receiver,flow,resource,quantity,unit\n" \
-           "E1,2024-01-01,2024-12-31,Søby,B,material,gips,1,t\n"
+    text = (
+        "id,period_start,period_end,supplier,receiver,flow,resource,quantity,unit\n"
+        "E1,2024-01-01,2024-12-31,Søby,B,material,gips,1,t\n"
+    )
     (folder / "exchanges.csv").write_bytes(text.encode("latin-1"))
     code, output = assess_cli(folder, tmp_path)
     assert code == 2
@@ -188,8 +248,11 @@ def test_column_with_data_but_no_header(tmp_path: Path) -> None:
 
 
 def test_a_systematic_mistake_is_listed_once_and_counted(tmp_path: Path) -> None:
-    rows = [exchange(id=f"X{i:02d}", unit="MWh", baseline_supply="prod.gypsum")
-            for i in range(30)]
-    flat = fails_with(tmp_path, rows, "exchange X00: 'MWh' cannot be converted into 't'",
-                      "10 more rows with the same problem")
+    rows = [exchange(id=f"X{i:02d}", unit="MWh", baseline_supply="prod.gypsum") for i in range(30)]
+    flat = fails_with(
+        tmp_path,
+        rows,
+        "exchange X00: 'MWh' cannot be converted into 't'",
+        "10 more rows with the same problem",
+    )
     assert flat.count("cannot be converted") == 21  # 20 listed rows and the count

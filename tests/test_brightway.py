@@ -8,8 +8,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from isbenefit import brightway
-from isbenefit.factorset import INDICATORS, load_factor_set
+from isbenefit.scoring import brightway
+from isbenefit.scoring.factorset import INDICATORS, load_factor_set
 from tests.conftest import TINY_FACTORS
 
 
@@ -34,8 +34,7 @@ def test_brightway_scores_match_numpy(tmp_path: Path, factor_dir: Path | str) ->
     expected = numpy_scores(factor_set.path / "activities.csv")
     assert scores.ids == tuple(factor_set.activities["id"])
     for indicator in INDICATORS:
-        np.testing.assert_allclose(scores.values[indicator], expected[indicator], rtol=1e-9,
-                                   atol=0)
+        np.testing.assert_allclose(scores.values[indicator], expected[indicator], rtol=1e-9, atol=0)
     assert scores.source.startswith("brightway:isbenefit-")
 
 
@@ -47,8 +46,7 @@ def test_project_is_cached_and_kept_out_of_the_default_directory(
     brightway.factor_scores(factor_set, data)
     assert (data / "brightway").is_dir()
     built = []
-    monkeypatch.setattr(brightway, "_build_project",
-                        lambda *args: built.append(args))
+    monkeypatch.setattr(brightway, "_build_project", lambda *args: built.append(args))
     brightway.factor_scores(factor_set, data)
     assert built == [], "the second run must reuse the cached project"
     import bw2data
@@ -62,8 +60,9 @@ def test_changed_factor_set_gets_its_own_project(tmp_path: Path) -> None:
     changed.mkdir()
     (changed / "factorset.toml").write_bytes((TINY_FACTORS / "factorset.toml").read_bytes())
     text = (TINY_FACTORS / "activities.csv").read_text(encoding="utf-8")
-    (changed / "activities.csv").write_text(text.replace(",120,0.5,", ",130,0.5,"),
-                                            encoding="utf-8")
+    (changed / "activities.csv").write_text(
+        text.replace(",120,0.5,", ",130,0.5,"), encoding="utf-8"
+    )
     original, edited = load_factor_set(TINY_FACTORS), load_factor_set(changed)
     assert original.sha256 != edited.sha256
     scores = brightway.factor_scores(edited, tmp_path / "data")

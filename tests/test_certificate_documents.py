@@ -17,10 +17,9 @@ import qrcode
 import qrcode.constants
 from pypdf import PdfReader
 
-from isbenefit.documents import certificate_pdf
-from isbenefit.documents.certificate import QR_MASK, certificate
-from isbenefit.documents.claim import claim_exchange_ids, read_attachments
-from isbenefit.documents.sample import sample_results
+from isbenefit.certify.claim import claim_exchange_ids, read_attachments
+from isbenefit.certify.issue import certificate, certificate_pdf
+from isbenefit.documents.certificate import QR_MASK
 from tests.documents_helpers import (
     EPOCH,
     UNICODE_NAMES,
@@ -32,6 +31,7 @@ from tests.documents_helpers import (
     tonnes_kg,
     unicode_ledger,
 )
+from tests.sample_results import sample_results
 
 ROWS = {
     "exchanges": [{"id": "X0002", "quantity": "408.6", "_row": 3}],

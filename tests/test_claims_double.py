@@ -10,16 +10,30 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from isbenefit.cli import app
+from isbenefit.cli.app import app
 from tests.conftest import REPO, TINY_FACTORS, exchange, write_ledger
 
 runner = CliRunner()
 
 
 def certify(ledger: Path, org: str, year: str, out: Path) -> Path:
-    result = runner.invoke(app, ["certificate", str(ledger), "--factors", str(TINY_FACTORS),
-                                 "--org", org, "--year", year, "--iterations", "0",
-                                 "-o", str(out)])
+    result = runner.invoke(
+        app,
+        [
+            "certificate",
+            str(ledger),
+            "--factors",
+            str(TINY_FACTORS),
+            "--org",
+            org,
+            "--year",
+            year,
+            "--iterations",
+            "0",
+            "-o",
+            str(out),
+        ],
+    )
     assert result.exit_code == 0, result.output
     return out
 
@@ -49,8 +63,9 @@ def test_certificates_of_both_programmes_for_the_supplier_add_to_130_percent(
     docs = tmp_path / "docs"
     docs.mkdir()
     for name, share in (("a", "0.7"), ("b", "0.6")):
-        ledger = write_ledger(tmp_path / name, [exchange(baseline_supply="prod.gypsum",
-                                                         supplier_share=share)])
+        ledger = write_ledger(
+            tmp_path / name, [exchange(baseline_supply="prod.gypsum", supplier_share=share)]
+        )
         certify(ledger, "SUP", "2024", docs / f"{name}.pdf")
     code, report = claims_report(docs)
     assert code == 9
@@ -66,12 +81,11 @@ def test_shares_up_to_100_percent_are_not_flagged(tmp_path: Path) -> None:
 
 
 def test_overlapping_and_separate_periods(tmp_path: Path) -> None:
-    h1 = exchange(period_start="2024-01-01", period_end="2024-06-30",
-                  baseline_supply="prod.gypsum")
-    h2 = exchange(period_start="2024-07-01", period_end="2024-12-31",
-                  baseline_supply="prod.gypsum")
-    recut = exchange(period_start="2024-05-01", period_end="2024-08-31",
-                     baseline_supply="prod.gypsum")
+    h1 = exchange(period_start="2024-01-01", period_end="2024-06-30", baseline_supply="prod.gypsum")
+    h2 = exchange(period_start="2024-07-01", period_end="2024-12-31", baseline_supply="prod.gypsum")
+    recut = exchange(
+        period_start="2024-05-01", period_end="2024-08-31", baseline_supply="prod.gypsum"
+    )
     write_ledger(tmp_path / "separate" / "a", [h1])
     write_ledger(tmp_path / "separate" / "b", [h2])
     code, report = claims_report(tmp_path / "separate")
@@ -82,7 +96,9 @@ def test_overlapping_and_separate_periods(tmp_path: Path) -> None:
     assert code == 9
     kinds = {f["kind"]: f for f in report["findings"]}
     assert (kinds["overlapping periods"]["from"], kinds["overlapping periods"]["to"]) == (
-        "2024-05-01", "2024-06-30")
+        "2024-05-01",
+        "2024-06-30",
+    )
     assert kinds["over-credited"]["total_share"] == pytest.approx(2.0)
 
 
@@ -93,22 +109,30 @@ def test_a_certificate_credits_only_the_days_of_its_year(
     programme B for 2024 (60 %). The days do not meet, so nothing is credited twice; add
     A's 2024 certificate and the first half of 2024 is credited 130 %."""
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1735689600")
-    spanning = {"period_start": "2023-07-01", "period_end": "2024-06-30",
-                "baseline_supply": "prod.gypsum"}
+    spanning = {
+        "period_start": "2023-07-01",
+        "period_end": "2024-06-30",
+        "baseline_supply": "prod.gypsum",
+    }
     first = write_ledger(tmp_path / "a", [exchange(**spanning, supplier_share="0.7")])
     second = write_ledger(tmp_path / "b", [exchange(**spanning, supplier_share="0.6")])
     docs = tmp_path / "docs"
     docs.mkdir()
     certify(first, "SUP", "2023", docs / "a-2023.pdf")
     certify(second, "SUP", "2024", docs / "b-2024.pdf")
-    assert claims_report(docs) == (0, {"documents": ["a-2023.pdf", "b-2024.pdf"],
-                                       "skipped": [], "findings": []})
+    assert claims_report(docs) == (
+        0,
+        {"documents": ["a-2023.pdf", "b-2024.pdf"], "skipped": [], "findings": []},
+    )
     certify(first, "SUP", "2024", docs / "a-2024.pdf")
     code, report = claims_report(docs)
     assert code == 9
     (finding,) = report["findings"]
     assert (finding["kind"], finding["from"], finding["to"]) == (
-        "over-credited", "2024-01-01", "2024-06-30")
+        "over-credited",
+        "2024-01-01",
+        "2024-06-30",
+    )
     assert finding["total_share"] == pytest.approx(0.7 + 0.6)
 
 
@@ -116,8 +140,9 @@ def test_supplier_and_receiver_certificates_of_one_ledger_add_to_100_percent(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1735689600")
-    ledger = write_ledger(tmp_path / "ledger", [exchange(baseline_supply="prod.gypsum",
-                                                         supplier_share="0.7")])
+    ledger = write_ledger(
+        tmp_path / "ledger", [exchange(baseline_supply="prod.gypsum", supplier_share="0.7")]
+    )
     docs = tmp_path / "docs"
     docs.mkdir()
     certify(ledger, "SUP", "2024", docs / "sup.pdf")
@@ -129,8 +154,9 @@ def test_supplier_and_receiver_certificates_of_one_ledger_add_to_100_percent(
 
 def test_same_id_between_other_partners_is_another_exchange(tmp_path: Path) -> None:
     write_ledger(tmp_path / "docs" / "a", [exchange(baseline_supply="prod.gypsum")])
-    write_ledger(tmp_path / "docs" / "b", [exchange(baseline_supply="prod.gypsum",
-                                                    receiver="THIRD")])
+    write_ledger(
+        tmp_path / "docs" / "b", [exchange(baseline_supply="prod.gypsum", receiver="THIRD")]
+    )
     assert claims_report(tmp_path / "docs")[0] == 0
 
 
@@ -157,15 +183,30 @@ def test_statements_are_skipped_and_the_table_lists_findings(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1735689600")
-    ledger = write_ledger(tmp_path / "docs" / "ledger", [exchange(baseline_supply="prod.gypsum",
-                                                                  supplier_share="0.7")])
-    result = runner.invoke(app, ["statement", str(ledger), "--factors", str(TINY_FACTORS),
-                                 "--org", "SUP", "--year", "2024", "-o",
-                                 str(tmp_path / "docs" / "statement.pdf")])
+    ledger = write_ledger(
+        tmp_path / "docs" / "ledger",
+        [exchange(baseline_supply="prod.gypsum", supplier_share="0.7")],
+    )
+    result = runner.invoke(
+        app,
+        [
+            "statement",
+            str(ledger),
+            "--factors",
+            str(TINY_FACTORS),
+            "--org",
+            "SUP",
+            "--year",
+            "2024",
+            "-o",
+            str(tmp_path / "docs" / "statement.pdf"),
+        ],
+    )
     assert result.exit_code == 0, result.output
     certify(ledger, "SUP", "2024", tmp_path / "docs" / "certificate.pdf")
-    result = runner.invoke(app, ["verify", "--claims", str(tmp_path / "docs")],
-                           env={"COLUMNS": "200"})
+    result = runner.invoke(
+        app, ["verify", "--claims", str(tmp_path / "docs")], env={"COLUMNS": "200"}
+    )
     assert result.exit_code == 9
     assert "over-credited" in result.output and "170%" in result.output
     assert "2 documents read, 1 findings" in result.output
@@ -181,7 +222,8 @@ def test_ids_with_markup_are_printed_as_text(tmp_path: Path) -> None:
     rows = [exchange(id="[bold]E1[/bold]", baseline_supply="prod.gypsum")]
     write_ledger(tmp_path / "docs" / "a", rows)
     write_ledger(tmp_path / "docs" / "b", rows)
-    result = runner.invoke(app, ["verify", "--claims", str(tmp_path / "docs")],
-                           env={"COLUMNS": "300"})
+    result = runner.invoke(
+        app, ["verify", "--claims", str(tmp_path / "docs")], env={"COLUMNS": "300"}
+    )
     assert result.exit_code == 9
     assert "[bold]E1[/bold]" in result.output

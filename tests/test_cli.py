@@ -7,28 +7,50 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from isbenefit.cli import app
+from isbenefit.cli.app import app
 from tests.conftest import TINY_FACTORS, F, exchange, write_ledger
 
 runner = CliRunner()
 
 
 def make_ledger(tmp_path: Path) -> Path:
-    rows = [exchange(baseline_supply="prod.gypsum", contract_ref="C-1"),
-            exchange(id="E2", supplier="REC", receiver="THIRD", flow="water",
-                     resource="cooling water", quantity="250", unit="m3",
-                     baseline_supply="water.mains")]
-    organisations = [{"id": "SUP", "name": "Næstved Gipsværk A/S", "country": "DK"},
-                     {"id": "REC", "name": "Łódź Recykling", "country": "PL"},
-                     {"id": "THIRD", "name": "Kymijoen Kuitu Oy", "country": "FI"}]
+    rows = [
+        exchange(baseline_supply="prod.gypsum", contract_ref="C-1"),
+        exchange(
+            id="E2",
+            supplier="REC",
+            receiver="THIRD",
+            flow="water",
+            resource="cooling water",
+            quantity="250",
+            unit="m3",
+            baseline_supply="water.mains",
+        ),
+    ]
+    organisations = [
+        {"id": "SUP", "name": "Næstved Gipsværk A/S", "country": "DK"},
+        {"id": "REC", "name": "Łódź Recykling", "country": "PL"},
+        {"id": "THIRD", "name": "Kymijoen Kuitu Oy", "country": "FI"},
+    ]
     return write_ledger(tmp_path / "ledger", rows, organisations=organisations)
 
 
 def test_assess_prints_summary_and_writes_json_and_csv(tmp_path: Path) -> None:
     ledger = make_ledger(tmp_path)
     out = tmp_path / "results.json"
-    result = runner.invoke(app, ["assess", str(ledger), "--factors", str(TINY_FACTORS),
-                                 "--json", str(out), "--csv", str(tmp_path / "csv")])
+    result = runner.invoke(
+        app,
+        [
+            "assess",
+            str(ledger),
+            "--factors",
+            str(TINY_FACTORS),
+            "--json",
+            str(out),
+            "--csv",
+            str(tmp_path / "csv"),
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert "Næstved Gipsværk A/S" in result.output
     data = json.loads(out.read_text(encoding="utf-8"))
@@ -37,9 +59,17 @@ def test_assess_prints_summary_and_writes_json_and_csv(tmp_path: Path) -> None:
     expected_total = 100 * F["prod.gypsum"][0] + 250 * F["water.mains"][0]
     assert abs(data["totals"]["saved"]["co2e_kg"] - expected_total) < 1e-9
     csv_files = sorted(p.name for p in (tmp_path / "csv").iterdir())
-    assert csv_files == sorted(["exchanges.csv", "lines.csv", "exchange_years.csv",
-                                "organisations.csv", "organisation_years.csv", "years.csv",
-                                "totals.csv"])
+    assert csv_files == sorted(
+        [
+            "exchanges.csv",
+            "lines.csv",
+            "exchange_years.csv",
+            "organisations.csv",
+            "organisation_years.csv",
+            "years.csv",
+            "totals.csv",
+        ]
+    )
     header = (tmp_path / "csv" / "exchanges.csv").read_text(encoding="utf-8").splitlines()[0]
     assert header.endswith("contract_ref")
 
@@ -48,8 +78,18 @@ def test_same_input_gives_the_same_bytes(tmp_path: Path) -> None:
     ledger = make_ledger(tmp_path)
     outputs = []
     for name in ("first.json", "second.json"):
-        result = runner.invoke(app, ["assess", str(ledger), "--factors", str(TINY_FACTORS),
-                                     "--json", str(tmp_path / name), "--quiet"])
+        result = runner.invoke(
+            app,
+            [
+                "assess",
+                str(ledger),
+                "--factors",
+                str(TINY_FACTORS),
+                "--json",
+                str(tmp_path / name),
+                "--quiet",
+            ],
+        )
         assert result.exit_code == 0, result.output
         outputs.append((tmp_path / name).read_bytes())
     assert outputs[0] == outputs[1]
@@ -79,8 +119,9 @@ def test_result_files_get_the_usual_permissions(tmp_path: Path) -> None:
 
     ledger = make_ledger(tmp_path)
     out = tmp_path / "results.json"
-    result = runner.invoke(app, ["assess", str(ledger), "--factors", str(TINY_FACTORS),
-                                 "--json", str(out), "-q"])
+    result = runner.invoke(
+        app, ["assess", str(ledger), "--factors", str(TINY_FACTORS), "--json", str(out), "-q"]
+    )
     assert result.exit_code == 0, result.output
     umask = os.umask(0)
     os.umask(umask)

@@ -10,8 +10,9 @@ from tests.conftest import REPO
 
 
 def run_tool(*command: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", *command], cwd=REPO, capture_output=True,
-                          text=True, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", *command], cwd=REPO, capture_output=True, text=True, check=False
+    )
 
 
 def test_ruff_is_clean() -> None:
@@ -26,6 +27,9 @@ def test_package_type_checks() -> None:
 
 def test_no_print_in_library_code() -> None:
     bare_print = re.compile(r"(?<![\w.])print\(")  # print(...), not console.print or fingerprint
-    offenders = [str(path.relative_to(REPO)) for path in (REPO / "isbenefit").rglob("*.py")
-                 if bare_print.search(path.read_text(encoding="utf-8"))]
+    offenders = [
+        str(path.relative_to(REPO))
+        for path in (REPO / "isbenefit").rglob("*.py")
+        if bare_print.search(path.read_text(encoding="utf-8"))
+    ]
     assert offenders == []

@@ -9,12 +9,12 @@ import pytest
 from typer.testing import CliRunner
 
 from isbenefit import assess
-from isbenefit.documents.batch import file_name, plan, run_batch
-from isbenefit.documents.claim import read_attachments
-from isbenefit.documents.sample import sample_results
+from isbenefit.batch import file_name, plan, run_batch
+from isbenefit.certify.claim import read_attachments
 from isbenefit.documents.shares import display_name
 from tests.conftest import REPO
 from tests.documents_helpers import EPOCH, documents_app, failing_renderer, pdf_text
+from tests.sample_results import sample_results
 
 EXAMPLE = REPO / "examples" / "nordic-cluster.xlsx"
 runner = CliRunner()

@@ -20,7 +20,7 @@ from isbenefit import assess
 from isbenefit.documents import report_pdf, statement_pdf
 from isbenefit.documents.report import report_context
 from isbenefit.documents.statement import statement_context
-from isbenefit.uncertainty import QUANTITY_GSD, MonteCarloSettings
+from isbenefit.engine.uncertainty import QUANTITY_GSD, MonteCarloSettings
 from tests.conftest import TINY_FACTORS, exchange, write_ledger
 from tests.documents_helpers import (
     EPOCH,
@@ -117,8 +117,9 @@ def test_statement_headline_shows_the_organisation_year_ranges(
     # The organisation's range is not the sum of its exchanges' ranges (E2 and E3 draw
     # different factors, so their low ends do not coincide).
     exchanges = results["uncertainty"]["exchanges"]
-    summed = sum(exchanges[i]["co2e_kg"]["p5"] * k for i, k in credited_parts(results, "THIRD",
-                                                                               "2024"))
+    summed = sum(
+        exchanges[i]["co2e_kg"]["p5"] * k for i, k in credited_parts(results, "THIRD", "2024")
+    )
     assert tonnes_kg(summed) != tonnes_kg(ranges["co2e_kg"]["p5"])
 
 
@@ -138,7 +139,8 @@ def test_statement_exchange_rows_scale_the_exchange_range(
         assert (
             f"saved over the period P5–P95 {period}" in calculations
             and f"credited CO₂e P5–P95 {low} – {high} t, conservative (P10) "
-            f"{tonnes_kg(co2e['conservative'] * scale)} t" in calculations
+            f"{tonnes_kg(co2e['conservative'] * scale)} t"
+            in calculations
         )
     total = results["uncertainty"]["organisation_years"]["THIRD/2024"]["co2e_kg"]
     assert (
@@ -156,7 +158,7 @@ def test_a_single_exchange_scales_exactly(results: dict[str, Any]) -> None:
         parts = credited_parts(results, org, year)
         if len(parts) != 1:
             continue
-        (exchange_id, scale), = parts
+        ((exchange_id, scale),) = parts
         for stat in ("p5", "p50", "p95", "conservative"):
             whole = uncertainty["exchanges"][exchange_id]["co2e_kg"][stat]
             assert figures["co2e_kg"][stat] == pytest.approx(whole * scale, rel=1e-9, abs=1e-9)
@@ -164,9 +166,7 @@ def test_a_single_exchange_scales_exactly(results: dict[str, Any]) -> None:
     assert checked >= 3
 
 
-def test_report_headline_and_organisation_ranges(
-    results: dict[str, Any], report_text: str
-) -> None:
+def test_report_headline_and_organisation_ranges(results: dict[str, Any], report_text: str) -> None:
     uncertainty = results["uncertainty"]
     year = results["years"]["2024"]["saved"]
     head = section(report_text, "ANNUAL REPORT · 2024", "CUMULATIVE")
@@ -178,12 +178,14 @@ def test_report_headline_and_organisation_ranges(
     active = [o for o in results["organisations"] if "2024" in o["years"]]
     for org in active:
         figures = uncertainty["organisation_years"][f"{org['id']}/2024"]["co2e_kg"]
-        cells = " ".join(tonnes_kg(figures[s]) for s in ("deterministic", "p5", "p50", "p95",
-                                                          "conservative"))
+        cells = " ".join(
+            tonnes_kg(figures[s]) for s in ("deterministic", "p5", "p50", "p95", "conservative")
+        )
         assert f"{org['name']} {org['id']} {cells}" in table
     annual = uncertainty["years"]["2024"]["co2e_kg"]
-    cells = " ".join(tonnes_kg(annual[s]) for s in ("deterministic", "p5", "p50", "p95",
-                                                     "conservative"))
+    cells = " ".join(
+        tonnes_kg(annual[s]) for s in ("deterministic", "p5", "p50", "p95", "conservative")
+    )
     assert f"Total, annual 2024 each exchange counted once {cells}" in table
 
 
@@ -191,15 +193,16 @@ def test_report_cumulative_range_is_the_ledger_total(
     results: dict[str, Any], report_text: str
 ) -> None:
     total = results["uncertainty"]["totals"]["all"]
-    cumulative = {k: sum(results["years"][y]["saved"][k] for y in ("2023", "2024"))
-                  for k in FORMAT}
+    cumulative = {k: sum(results["years"][y]["saved"][k] for y in ("2023", "2024")) for k in FORMAT}
     cards = section(report_text, "CUMULATIVE 2023–2024 (2 YEARS)", "Network of exchanges")
     for quantity in FORMAT:
         basis = "cumulative 2023–2024 (2 years)"
         assert card_text(cumulative[quantity], quantity, basis, total[quantity]) in cards
     table = section(report_text, "Uncertainty ranges of CO₂e", "Year on year")
-    cells = " ".join(tonnes_kg(total["co2e_kg"][s]) for s in ("deterministic", "p5", "p50",
-                                                              "p95", "conservative"))
+    cells = " ".join(
+        tonnes_kg(total["co2e_kg"][s])
+        for s in ("deterministic", "p5", "p50", "p95", "conservative")
+    )
     assert f"Cumulative 2023–2024 (2 years) all years of the ledger {cells}" in table
 
 
@@ -207,8 +210,12 @@ def test_cumulative_short_of_the_ledger_has_no_range_and_says_why(
     tmp_path: Path, data_dir: Path
 ) -> None:
     rows = [
-        exchange(id=f"E{year}", baseline_supply="prod.gypsum", period_start=f"{year}-01-01",
-                 period_end=f"{year}-12-31")
+        exchange(
+            id=f"E{year}",
+            baseline_supply="prod.gypsum",
+            period_start=f"{year}-01-01",
+            period_end=f"{year}-12-31",
+        )
         for year in (2022, 2023, 2024)
     ]
     ledger = write_ledger(tmp_path / "ledger", rows)
@@ -273,10 +280,24 @@ def test_document_verbs_take_the_monte_carlo_options(
 ) -> None:
     runner = CliRunner()
     app = documents_app()
-    plain_options = [str(ledger), "--factors", str(TINY_FACTORS), "--data-dir", str(data_dir),
-                     "--year", "2024"]
-    common = [*plain_options, "--iterations", "60", "--seed", "3",
-              "--conservative-percentile", "10"]
+    plain_options = [
+        str(ledger),
+        "--factors",
+        str(TINY_FACTORS),
+        "--data-dir",
+        str(data_dir),
+        "--year",
+        "2024",
+    ]
+    common = [
+        *plain_options,
+        "--iterations",
+        "60",
+        "--seed",
+        "3",
+        "--conservative-percentile",
+        "10",
+    ]
     statement = tmp_path / "statement.pdf"
     done = runner.invoke(app, ["statement", *common, "--org", "THIRD", "-o", str(statement)])
     assert done.exit_code == 0, done.output

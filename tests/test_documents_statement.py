@@ -12,7 +12,6 @@ from pypdf import PdfReader
 
 from isbenefit.documents import statement_pdf
 from isbenefit.documents.render import AssetFetcher, render_pdf, templates_root
-from isbenefit.documents.sample import sample_results
 from isbenefit.documents.statement import statement_context
 from isbenefit.errors import InputError
 from tests.documents_helpers import (
@@ -30,6 +29,7 @@ from tests.documents_helpers import (
     tonnes_kg,
     unicode_ledger,
 )
+from tests.sample_results import sample_results
 
 
 @pytest.fixture(autouse=True)

@@ -19,8 +19,8 @@ from isbenefit.documents.render import (
     render_html,
     templates_root,
 )
-from isbenefit.documents.sample import sample_results
 from tests.documents_helpers import HOSTILE_NAMES
+from tests.sample_results import sample_results
 
 DOCUMENTS = {
     "statement.html": statement.StatementContext,

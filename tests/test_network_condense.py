@@ -7,8 +7,8 @@ import pytest
 from isbenefit.documents import report_pdf
 from isbenefit.documents.network import GROUPED, Edge, condense
 from isbenefit.documents.report import report_context
-from isbenefit.documents.sample import sample_results
 from tests.documents_helpers import EPOCH, flat, pdf_text
+from tests.sample_results import sample_results
 
 NODES = [(name, f"Org {name}") for name in "ABCDE"]
 # |weight| per organisation: A 10+4+1 = 15, B 10+2 = 12, C 4+3 = 7, D 2+3+0.5 = 5.5,

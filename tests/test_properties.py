@@ -13,19 +13,34 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from isbenefit import assess
-from isbenefit.core import SAVED
+from isbenefit.engine.core import SAVED
 from tests.conftest import TINY_FACTORS, write_ledger
 
-SETTINGS = settings(max_examples=25, deadline=None,
-                    suppress_health_check=[HealthCheck.function_scoped_fixture])
+SETTINGS = settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 KINDS = {
-    "material": [{"unit": "t", "baseline_disposal": "landfill.plasterboard",
-                  "baseline_supply": "prod.gypsum"},
-                 {"unit": "t", "baseline_supply": "prod.aggregates",
-                  "baseline_transport_mode": "transport.rail", "baseline_transport_km": "80"}],
+    "material": [
+        {
+            "unit": "t",
+            "baseline_disposal": "landfill.plasterboard",
+            "baseline_supply": "prod.gypsum",
+        },
+        {
+            "unit": "t",
+            "baseline_supply": "prod.aggregates",
+            "baseline_transport_mode": "transport.rail",
+            "baseline_transport_km": "80",
+        },
+    ],
     "energy": [{"unit": "MWh", "baseline_supply": "heat.gas_boiler"}],
-    "water": [{"unit": "m3", "baseline_disposal": "treatment.wastewater",
-               "baseline_supply": "water.mains"}],
+    "water": [
+        {
+            "unit": "m3",
+            "baseline_disposal": "treatment.wastewater",
+            "baseline_supply": "water.mains",
+        }
+    ],
 }
 ORGS = ["A", "B", "C", "D"]
 
@@ -40,15 +55,21 @@ def ledgers(draw: st.DrawFn) -> list[dict[str, str]]:
         supplier, receiver = draw(st.permutations(ORGS))[:2]
         start = dt.date(2023, 1, 1) + dt.timedelta(days=draw(st.integers(0, 700)))
         end = start + dt.timedelta(days=draw(st.integers(0, 500)))
-        row = {"id": f"X{index:02d}", "period_start": start.isoformat(),
-               "period_end": end.isoformat(), "supplier": supplier, "receiver": receiver,
-               "flow": flow, "resource": flow,
-               "quantity": repr(draw(st.floats(0.5, 1e5, allow_nan=False))),
-               "supplier_share": repr(draw(st.floats(0, 1))),
-               "price": repr(draw(st.floats(-1e4, 1e4, allow_nan=False))), **template}
+        row = {
+            "id": f"X{index:02d}",
+            "period_start": start.isoformat(),
+            "period_end": end.isoformat(),
+            "supplier": supplier,
+            "receiver": receiver,
+            "flow": flow,
+            "resource": flow,
+            "quantity": repr(draw(st.floats(0.5, 1e5, allow_nan=False))),
+            "supplier_share": repr(draw(st.floats(0, 1))),
+            "price": repr(draw(st.floats(-1e4, 1e4, allow_nan=False))),
+            **template,
+        }
         if template["unit"] == "t" and draw(st.booleans()):
-            row.update(transport_mode="transport.road",
-                       transport_km=repr(draw(st.floats(0, 500))))
+            row.update(transport_mode="transport.road", transport_km=repr(draw(st.floats(0, 500))))
         rows.append(row)
     return rows
 
@@ -61,8 +82,14 @@ def results_of(rows: list[dict[str, str]], inputs: list[dict[str, str]] | None =
 
 
 def scaled(rows: list[dict[str, str]], factor: float) -> list[dict[str, str]]:
-    return [{**row, "quantity": repr(float(row["quantity"]) * factor),
-             "price": repr(float(row["price"]) * factor)} for row in rows]
+    return [
+        {
+            **row,
+            "quantity": repr(float(row["quantity"]) * factor),
+            "price": repr(float(row["price"]) * factor),
+        }
+        for row in rows
+    ]
 
 
 @SETTINGS
@@ -71,8 +98,9 @@ def test_savings_are_linear_in_quantity(rows: list[dict[str, str]], factor: floa
     base, bigger = results_of(rows), results_of(scaled(rows, factor))
     for before, after in zip(base["exchanges"], bigger["exchanges"], strict=True):
         for name in SAVED:
-            assert after["saved"][name] == pytest.approx(before["saved"][name] * factor,
-                                                         rel=1e-9, abs=1e-9)
+            assert after["saved"][name] == pytest.approx(
+                before["saved"][name] * factor, rel=1e-9, abs=1e-9
+            )
 
 
 @SETTINGS
@@ -85,8 +113,9 @@ def test_unit_choice_does_not_change_results(rows: list[dict[str, str]]) -> None
         converted.append({**row, "unit": unit, "quantity": repr(float(row["quantity"]) * factor)})
     first, second = results_of(rows), results_of(converted)
     for name in SAVED:
-        assert second["totals"]["saved"][name] == pytest.approx(first["totals"]["saved"][name],
-                                                                rel=1e-9, abs=1e-9)
+        assert second["totals"]["saved"][name] == pytest.approx(
+            first["totals"]["saved"][name], rel=1e-9, abs=1e-9
+        )
 
 
 @SETTINGS
@@ -109,8 +138,10 @@ def test_credits_add_up_to_exchange_and_cluster_totals(rows: list[dict[str, str]
 @SETTINGS
 @given(ledgers(), st.randoms(use_true_random=False))
 def test_row_order_changes_nothing(rows: list[dict[str, str]], rng: random.Random) -> None:
-    inputs = [{"exchange": row["id"], "activity": "electricity.dk", "quantity": "10",
-               "unit": "kWh"} for row in rows[:2]]
+    inputs = [
+        {"exchange": row["id"], "activity": "electricity.dk", "quantity": "10", "unit": "kWh"}
+        for row in rows[:2]
+    ]
     shuffled_rows, shuffled_inputs = rows[:], inputs[:]
     rng.shuffle(shuffled_rows)
     rng.shuffle(shuffled_inputs)
@@ -126,7 +157,7 @@ def test_row_order_changes_nothing(rows: list[dict[str, str]], rng: random.Rando
 def test_supplier_plus_receiver_credit_equals_each_exchange_total(
     rows: list[dict[str, str]],
 ) -> None:
-    from isbenefit.results import SAVED_COLUMNS, _credits
+    from isbenefit.results.tables import SAVED_COLUMNS, _credits
 
     with tempfile.TemporaryDirectory() as folder:
         assessment = assess(write_ledger(Path(folder) / "ledger", rows), factors=TINY_FACTORS)
@@ -136,5 +167,6 @@ def test_supplier_plus_receiver_credit_equals_each_exchange_total(
     per_exchange = credits.assign(exchange=np.concatenate([exchange_of, exchange_of]))
     summed = per_exchange.groupby("exchange")[SAVED_COLUMNS].sum()
     expected = assessment.tables.exchanges.set_index("id")[SAVED_COLUMNS]
-    np.testing.assert_allclose(summed.loc[expected.index].to_numpy(), expected.to_numpy(),
-                               rtol=1e-9, atol=1e-9)
+    np.testing.assert_allclose(
+        summed.loc[expected.index].to_numpy(), expected.to_numpy(), rtol=1e-9, atol=1e-9
+    )

@@ -12,7 +12,6 @@ from pypdf import PdfReader
 from isbenefit.documents import report_pdf
 from isbenefit.documents.render import render_html
 from isbenefit.documents.report import report_context
-from isbenefit.documents.sample import sample_results
 from isbenefit.errors import InputError
 from tests.documents_helpers import (
     EPOCH,
@@ -27,6 +26,7 @@ from tests.documents_helpers import (
     tonnes_kg,
     unicode_ledger,
 )
+from tests.sample_results import sample_results
 
 KEYS = ("co2e_kg", "water_m3", "virgin_material_t", "landfill_diverted_t", "hazardous_diverted_t")
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from isbenefit import signing
-from isbenefit.cli import app
+from isbenefit.certify import signing
+from isbenefit.cli.app import app
 
 
 def test_keys_new_writes_a_private_key_only_the_owner_reads(tmp_path: Path) -> None:

@@ -10,8 +10,8 @@ import pytest
 from typer.testing import CliRunner
 
 from isbenefit import assess
-from isbenefit.cli import app
-from isbenefit.uncertainty import MonteCarloSettings
+from isbenefit.cli.app import app
+from isbenefit.engine.uncertainty import MonteCarloSettings
 from tests.conftest import TINY_FACTORS, F, exchange, write_ledger
 
 EXACT_QUANTITIES = {"measured": 1.0, "calculated": 1.0, "estimated": 1.0}
@@ -34,8 +34,10 @@ def test_single_lognormal_factor_matches_the_closed_form(tmp_path: Path) -> None
 
 
 def test_quantity_uncertainty_by_data_quality(tmp_path: Path) -> None:
-    rows = [exchange(id="M", baseline_disposal="landfill.inert", data_quality="measured"),
-            exchange(id="X", baseline_disposal="landfill.inert", data_quality="estimated")]
+    rows = [
+        exchange(id="M", baseline_disposal="landfill.inert", data_quality="measured"),
+        exchange(id="X", baseline_disposal="landfill.inert", data_quality="estimated"),
+    ]
     ledger = write_ledger(tmp_path / "ledger", rows)
     settings = MonteCarloSettings(iterations=3000, seed=5)
     result = assess(ledger, factors=TINY_FACTORS, monte_carlo=settings).uncertainty
@@ -49,8 +51,13 @@ def test_quantity_uncertainty_by_data_quality(tmp_path: Path) -> None:
 def test_paired_sampling_gives_zero_spread_when_both_sides_use_the_same_activity(
     tmp_path: Path,
 ) -> None:
-    row = exchange(flow="energy", resource="heat", quantity="1000", unit="kWh",
-                   baseline_supply="electricity.dk")
+    row = exchange(
+        flow="energy",
+        resource="heat",
+        quantity="1000",
+        unit="kWh",
+        baseline_supply="electricity.dk",
+    )
     inputs = [{"exchange": "E1", "activity": "electricity.dk", "quantity": "1", "unit": "MWh"}]
     ledger = write_ledger(tmp_path / "ledger", [row], inputs=inputs)
     settings = MonteCarloSettings(iterations=500, seed=2, quantity_gsd=EXACT_QUANTITIES)
@@ -61,9 +68,16 @@ def test_paired_sampling_gives_zero_spread_when_both_sides_use_the_same_activity
 
 
 def test_aggregates_take_percentiles_of_summed_draws(tmp_path: Path) -> None:
-    rows = [exchange(id="A", baseline_supply="prod.gypsum"),
-            exchange(id="B", supplier="REC", receiver="THIRD", baseline_supply="prod.gypsum",
-                     supplier_share="0.2")]
+    rows = [
+        exchange(id="A", baseline_supply="prod.gypsum"),
+        exchange(
+            id="B",
+            supplier="REC",
+            receiver="THIRD",
+            baseline_supply="prod.gypsum",
+            supplier_share="0.2",
+        ),
+    ]
     ledger = write_ledger(tmp_path / "ledger", rows)
     settings = MonteCarloSettings(iterations=2000, seed=9, quantity_gsd=EXACT_QUANTITIES)
     result = assess(ledger, factors=TINY_FACTORS, monte_carlo=settings).uncertainty
@@ -83,9 +97,22 @@ def test_same_seed_same_bytes_and_other_seed_differs(tmp_path: Path) -> None:
     outputs = []
     for name, seed in (("a", "3"), ("b", "3"), ("c", "4")):
         out = tmp_path / f"{name}.json"
-        result = runner.invoke(app, ["assess", str(ledger), "--factors", str(TINY_FACTORS),
-                                     "--iterations", "300", "--seed", seed, "--json", str(out),
-                                     "-q"])
+        result = runner.invoke(
+            app,
+            [
+                "assess",
+                str(ledger),
+                "--factors",
+                str(TINY_FACTORS),
+                "--iterations",
+                "300",
+                "--seed",
+                seed,
+                "--json",
+                str(out),
+                "-q",
+            ],
+        )
         assert result.exit_code == 0, result.output
         outputs.append(out.read_bytes())
     assert outputs[0] == outputs[1]
@@ -94,7 +121,18 @@ def test_same_seed_same_bytes_and_other_seed_differs(tmp_path: Path) -> None:
 
 def test_bad_quantity_gsd_option_is_refused(tmp_path: Path) -> None:
     ledger = write_ledger(tmp_path / "ledger", [exchange(baseline_supply="prod.gypsum")])
-    result = CliRunner().invoke(app, ["assess", str(ledger), "--factors", str(TINY_FACTORS),
-                                      "--iterations", "10", "--quantity-gsd", "guessed=2"])
+    result = CliRunner().invoke(
+        app,
+        [
+            "assess",
+            str(ledger),
+            "--factors",
+            str(TINY_FACTORS),
+            "--iterations",
+            "10",
+            "--quantity-gsd",
+            "guessed=2",
+        ],
+    )
     assert result.exit_code == 2
     assert "--quantity-gsd" in result.output

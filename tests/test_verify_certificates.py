@@ -12,10 +12,10 @@ import pytest
 from pypdf import PdfReader, PdfWriter
 from typer.testing import CliRunner
 
-from isbenefit.cli import app
-from isbenefit.documents import certificate as certificate_module
-from isbenefit.documents import claim as claims
-from isbenefit.signing import fingerprint, load_public_key, new_key_pair
+from isbenefit.certify import claim as claims
+from isbenefit.certify import issue as certificate_module
+from isbenefit.certify.signing import fingerprint, load_public_key, new_key_pair
+from isbenefit.cli.app import app
 from tests.conftest import TINY_FACTORS, exchange, write_ledger
 
 runner = CliRunner()
@@ -34,44 +34,86 @@ def keys(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     folder = tmp_path_factory.mktemp("keys")
     new_key_pair(folder / "issuer.key", folder / "issuer.pub")
     new_key_pair(folder / "other.key", folder / "other.pub")
-    return {"key": folder / "issuer.key", "pub": folder / "issuer.pub",
-            "other": folder / "other.pub", "other_key": folder / "other.key"}
+    return {
+        "key": folder / "issuer.key",
+        "pub": folder / "issuer.pub",
+        "other": folder / "other.pub",
+        "other_key": folder / "other.key",
+    }
 
 
 @pytest.fixture(scope="module")
 def ledger(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Two exchanges of SUP; E1's virgin material and landfill figures are equal."""
-    rows = [exchange(baseline_supply="prod.gypsum", baseline_disposal="landfill.plasterboard",
-                     transport_mode="transport.road", transport_km="30", supplier_share="0.6"),
-            exchange(id="E2", supplier="REC", receiver="SUP", flow="water", resource="water",
-                     quantity="500", unit="m3", baseline_supply="water.mains",
-                     data_quality="estimated")]
+    rows = [
+        exchange(
+            baseline_supply="prod.gypsum",
+            baseline_disposal="landfill.plasterboard",
+            transport_mode="transport.road",
+            transport_km="30",
+            supplier_share="0.6",
+        ),
+        exchange(
+            id="E2",
+            supplier="REC",
+            receiver="SUP",
+            flow="water",
+            resource="water",
+            quantity="500",
+            unit="m3",
+            baseline_supply="water.mains",
+            data_quality="estimated",
+        ),
+    ]
     return write_ledger(tmp_path_factory.mktemp("verify") / "ledger", rows)
 
 
 def make_certificate(ledger: Path, out: Path, *extra: str) -> Path:
-    result = runner.invoke(app, ["certificate", str(ledger), "--factors", str(TINY_FACTORS),
-                                 "--org", "SUP", "--year", "2024", "-o", str(out), *extra])
+    result = runner.invoke(
+        app,
+        [
+            "certificate",
+            str(ledger),
+            "--factors",
+            str(TINY_FACTORS),
+            "--org",
+            "SUP",
+            "--year",
+            "2024",
+            "-o",
+            str(out),
+            *extra,
+        ],
+    )
     assert result.exit_code == 0, result.output
     return out
 
 
 @pytest.fixture(scope="module")
-def signed(ledger: Path, keys: dict[str, Path], tmp_path_factory: pytest.TempPathFactory,
-           ) -> Path:
+def signed(
+    ledger: Path,
+    keys: dict[str, Path],
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Path:
     """A signed certificate with a Monte Carlo run, made once and never changed in place."""
     patcher = pytest.MonkeyPatch()
     patcher.setenv("SOURCE_DATE_EPOCH", EPOCH)
     try:
-        return make_certificate(ledger, tmp_path_factory.mktemp("signed") / "c.pdf",
-                                *MONTE_CARLO, "--key", str(keys["key"]))
+        return make_certificate(
+            ledger,
+            tmp_path_factory.mktemp("signed") / "c.pdf",
+            *MONTE_CARLO,
+            "--key",
+            str(keys["key"]),
+        )
     finally:
         patcher.undo()
 
 
 def verify(pdf: Path, *extra: str) -> tuple[int, dict[str, Any]]:
-    result = runner.invoke(app, ["verify", str(pdf), "--factors", str(TINY_FACTORS), "--json",
-                                 *extra])
+    result = runner.invoke(
+        app, ["verify", str(pdf), "--factors", str(TINY_FACTORS), "--json", *extra]
+    )
     return result.exit_code, json.loads(result.output)
 
 
@@ -102,8 +144,11 @@ def test_untouched_signed_certificate_is_valid(signed: Path, keys: dict[str, Pat
     code, report = verify(signed, "--key", str(keys["pub"]))
     assert (code, report["verdict"], report["exit_code"]) == (0, "valid", 0)
     assert [(c["name"], c["status"]) for c in report["checks"]] == [
-        ("attachment", "pass"), ("signature", "pass"), ("printed figures", "pass"),
-        ("recomputation", "pass")]
+        ("attachment", "pass"),
+        ("signature", "pass"),
+        ("printed figures", "pass"),
+        ("recomputation", "pass"),
+    ]
     assert all(set(c) == {"name", "status", "message"} for c in report["checks"])
     assert "Monte Carlo" in check(report, "recomputation")["message"]
     expected_id = claims.certificate_id(claims.claim_sha256(json.loads(attached_claim(signed))))
@@ -116,8 +161,9 @@ def test_embedded_key_is_used_without_key_option(signed: Path, keys: dict[str, P
     assert fingerprint(load_public_key(keys["pub"])) in check(report, "signature")["message"]
 
 
-def test_deterministic_signed_certificate_is_valid(ledger: Path, keys: dict[str, Path],
-                                                   tmp_path: Path) -> None:
+def test_deterministic_signed_certificate_is_valid(
+    ledger: Path, keys: dict[str, Path], tmp_path: Path
+) -> None:
     pdf = make_certificate(ledger, tmp_path / "c.pdf", *NO_MONTE_CARLO, "--key", str(keys["key"]))
     assert "uncertainty" not in json.loads(attached_claim(pdf))
     code, report = verify(pdf, "--key", str(keys["pub"]))
@@ -140,15 +186,17 @@ def test_another_key_makes_the_signature_invalid(signed: Path, keys: dict[str, P
     assert fingerprint(load_public_key(keys["pub"])) in message
 
 
-def test_a_signature_by_another_key_swapped_in(signed: Path, keys: dict[str, Path],
-                                               tmp_path: Path) -> None:
+def test_a_signature_by_another_key_swapped_in(
+    signed: Path, keys: dict[str, Path], tmp_path: Path
+) -> None:
     """A valid signature of the same claim by another key: the page names the issuer's key."""
-    from isbenefit.signing import load_private_key, sign
+    from isbenefit.certify.signing import load_private_key, sign
 
     raw = attached_claim(signed)
     forged = sign(load_private_key(keys["other_key"]), raw)
-    data = claims.canonical_json({**forged.as_dict(), "claim_sha256": claims.claim_sha256(
-        json.loads(raw))})
+    data = claims.canonical_json(
+        {**forged.as_dict(), "claim_sha256": claims.claim_sha256(json.loads(raw))}
+    )
     swapped = rewrite_attachments(signed, tmp_path / "s.pdf", {"signature.json": data})
     code, report = verify(swapped)
     assert (code, report["verdict"]) == (4, "signature invalid")
@@ -158,7 +206,7 @@ def test_a_signature_by_another_key_swapped_in(signed: Path, keys: dict[str, Pat
 def test_one_byte_of_the_claim_edited(signed: Path, tmp_path: Path) -> None:
     original = attached_claim(signed)
     position = original.index(b'"year":"2024"') + len(b'"year":"202')
-    edited = original[:position] + b"5" + original[position + 1:]
+    edited = original[:position] + b"5" + original[position + 1 :]
     assert len(edited) == len(original) and edited != original
     tampered = rewrite_attachments(signed, tmp_path / "t.pdf", {claims.CLAIM_FILE: edited})
     code, report = verify(tampered)
@@ -166,14 +214,18 @@ def test_one_byte_of_the_claim_edited(signed: Path, tmp_path: Path) -> None:
     assert "the page prints ISB-" in check(report, "attachment")["message"]
 
 
-@pytest.mark.parametrize(("replacement", "words"), [
-    (None, "no claim.json attached"),
-    (b'{"schema": ', "not JSON"),
-    (b"[1,2]", "not a JSON object"),
-    (b'{"year":"2024"}', "lacks"),
-])
-def test_missing_or_unparseable_claim(signed: Path, tmp_path: Path, replacement: bytes | None,
-                                      words: str) -> None:
+@pytest.mark.parametrize(
+    ("replacement", "words"),
+    [
+        (None, "no claim.json attached"),
+        (b'{"schema": ', "not JSON"),
+        (b"[1,2]", "not a JSON object"),
+        (b'{"year":"2024"}', "lacks"),
+    ],
+)
+def test_missing_or_unparseable_claim(
+    signed: Path, tmp_path: Path, replacement: bytes | None, words: str
+) -> None:
     tampered = rewrite_attachments(signed, tmp_path / "t.pdf", {claims.CLAIM_FILE: replacement})
     code, report = verify(tampered)
     assert (code, report["verdict"]) == (5, "attachment altered")
@@ -187,8 +239,9 @@ def test_stripped_signature(signed: Path, tmp_path: Path) -> None:
     assert "although the page says it was signed" in check(report, "signature")["message"]
 
 
-def render_with_changed_card(ledger: Path, out: Path, monkeypatch: pytest.MonkeyPatch,
-                             card: int, value: str) -> Path:
+def render_with_changed_card(
+    ledger: Path, out: Path, monkeypatch: pytest.MonkeyPatch, card: int, value: str
+) -> Path:
     """A certificate whose page prints ``value`` on card ``card`` while claim.json is true."""
     real = certificate_module.certified_figures
 
@@ -203,8 +256,9 @@ def render_with_changed_card(ledger: Path, out: Path, monkeypatch: pytest.Monkey
     return pdf
 
 
-def test_printed_headline_differs_from_the_claim(ledger: Path, tmp_path: Path,
-                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_printed_headline_differs_from_the_claim(
+    ledger: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     pdf = render_with_changed_card(ledger, tmp_path / "c.pdf", monkeypatch, 0, "9,999.99")
     code, report = verify(pdf)
     assert (code, report["verdict"]) == (6, "printed figures differ")
@@ -217,8 +271,9 @@ def test_a_changed_figure_equal_to_another_card_is_still_caught(
 ) -> None:
     """E1 diverts from landfill as much as it saves virgin material: both cards print the
     same text, so finding the figure anywhere on the page would not do."""
-    saved = json.loads(attached_claim(make_certificate(
-        ledger, tmp_path / "plain.pdf", *NO_MONTE_CARLO)))["credited"]["saved"]
+    saved = json.loads(
+        attached_claim(make_certificate(ledger, tmp_path / "plain.pdf", *NO_MONTE_CARLO))
+    )["credited"]["saved"]
     assert saved["virgin_material_t"] == saved["landfill_diverted_t"] > 0
     pdf = render_with_changed_card(ledger, tmp_path / "c.pdf", monkeypatch, 3, "0.00")
     code, report = verify(pdf)
@@ -254,8 +309,9 @@ def test_a_consistent_forgery_is_caught_by_recomputation(
     assert "saved.co2e_kg" in check(report, "recomputation")["message"]
 
 
-def test_rows_that_do_not_give_the_figures(ledger: Path, tmp_path: Path,
-                                           monkeypatch: pytest.MonkeyPatch) -> None:
+def test_rows_that_do_not_give_the_figures(
+    ledger: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     def tripled(claim: dict[str, Any]) -> None:
         for row in claim["ledger_rows"]["exchanges"]:
             row["quantity"] = str(float(row["quantity"]) * 3)
@@ -266,8 +322,9 @@ def test_rows_that_do_not_give_the_figures(ledger: Path, tmp_path: Path,
     assert (code, report["verdict"]) == (7, "recomputation differs")
 
 
-def test_a_forged_conservative_figure(ledger: Path, tmp_path: Path,
-                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_forged_conservative_figure(
+    ledger: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     def raised(claim: dict[str, Any]) -> None:
         figures = claim["uncertainty"]["credited"]["co2e_kg"]
         figures["conservative"] = figures["deterministic"]
@@ -305,21 +362,43 @@ def test_text_report_and_unreadable_inputs(signed: Path, tmp_path: Path) -> None
 def test_help_documents_the_exit_codes() -> None:
     result = runner.invoke(app, ["verify", "--help"], env={"COLUMNS": "200"})
     text = " ".join(result.output.split())
-    for words in ("0 valid", "3 unsigned", "4 signature invalid", "5 attachment altered",
-                  "6 printed figures differ", "7 recomputation differs",
-                  "8 factor set unavailable", "9 double claims found"):
+    for words in (
+        "0 valid",
+        "3 unsigned",
+        "4 signature invalid",
+        "5 attachment altered",
+        "6 printed figures differ",
+        "7 recomputation differs",
+        "8 factor set unavailable",
+        "9 double claims found",
+    ):
         assert words in text
 
 
-def test_signed_certificates_of_a_batch_verify(ledger: Path, keys: dict[str, Path],
-                                               tmp_path: Path) -> None:
-    result = runner.invoke(app, ["certificates", str(ledger), "--factors", str(TINY_FACTORS),
-                                 "--year", "2024", "-o", str(tmp_path), "--jobs", "1",
-                                 *MONTE_CARLO, "--key", str(keys["key"])])
+def test_signed_certificates_of_a_batch_verify(
+    ledger: Path, keys: dict[str, Path], tmp_path: Path
+) -> None:
+    result = runner.invoke(
+        app,
+        [
+            "certificates",
+            str(ledger),
+            "--factors",
+            str(TINY_FACTORS),
+            "--year",
+            "2024",
+            "-o",
+            str(tmp_path),
+            "--jobs",
+            "1",
+            *MONTE_CARLO,
+            "--key",
+            str(keys["key"]),
+        ],
+    )
     assert result.exit_code == 0, result.output
     written = sorted(tmp_path.glob("*.pdf"))
-    assert [pdf.name for pdf in written] == ["certificate-2024-REC.pdf",
-                                             "certificate-2024-SUP.pdf"]
+    assert [pdf.name for pdf in written] == ["certificate-2024-REC.pdf", "certificate-2024-SUP.pdf"]
     for pdf in written:
         assert "uncertainty" in json.loads(attached_claim(pdf))
         code, report = verify(pdf, "--key", str(keys["pub"]))

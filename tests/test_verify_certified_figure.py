@@ -12,13 +12,13 @@ import pytest
 from pypdf import PdfReader
 
 from isbenefit import assess
-from isbenefit.documents import certificate_pdf
-from isbenefit.documents import claim as claims
-from isbenefit.documents.sample import sample_results
-from isbenefit.signing import new_key_pair
-from isbenefit.uncertainty import QUANTITY_GSD, MonteCarloSettings
+from isbenefit.certify import claim as claims
+from isbenefit.certify.issue import certificate_pdf
+from isbenefit.certify.signing import new_key_pair
+from isbenefit.engine.uncertainty import QUANTITY_GSD, MonteCarloSettings
 from tests.conftest import TINY_FACTORS, F, exchange, write_ledger
 from tests.documents_helpers import fmt
+from tests.sample_results import sample_results
 from tests.test_verify_certificates import EPOCH, attached_claim, make_certificate
 
 
@@ -29,8 +29,7 @@ def _epoch(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture(scope="module")
 def ledger(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    rows = [exchange(baseline_supply="prod.gypsum", data_quality="estimated",
-                     supplier_share="0.7")]
+    rows = [exchange(baseline_supply="prod.gypsum", data_quality="estimated", supplier_share="0.7")]
     return write_ledger(tmp_path_factory.mktemp("certified") / "ledger", rows)
 
 
@@ -58,22 +57,37 @@ def test_conservative_figure_is_certified_beside_the_central_estimate(
     assert co2e["deterministic"] == pytest.approx(central)
     assert co2e["conservative"] == co2e["p5"] < central
     text = page(pdf)
-    assert (f"CO₂e avoided {fmt(co2e['conservative'] / 1000, 2)} t CO₂e annual 2024, credited "
-            "share certified (conservative, P5 of 200 Monte Carlo iterations) central estimate "
-            f"{fmt(central / 1000, 2)} t CO₂e") in text
+    assert (
+        f"CO₂e avoided {fmt(co2e['conservative'] / 1000, 2)} t CO₂e annual 2024, credited "
+        "share certified (conservative, P5 of 200 Monte Carlo iterations) central estimate "
+        f"{fmt(central / 1000, 2)} t CO₂e"
+    ) in text
     assert "certified (deterministic; money is not varied)" in text
     assert "Conservative: the P5 of 200 Monte Carlo iterations (seed 7)" in text
     claim = claim_of(pdf)
     assert claim["uncertainty"]["credited"] == ranges["organisation_years"]["SUP/2024"]
-    assert {k: claim["uncertainty"][k] for k in ("iterations", "seed", "conservative_percentile",
-                                                 "quantity_gsd")} == {
-        "iterations": 200, "seed": 7, "conservative_percentile": 5.0,
-        "quantity_gsd": QUANTITY_GSD}
+    assert {
+        k: claim["uncertainty"][k]
+        for k in ("iterations", "seed", "conservative_percentile", "quantity_gsd")
+    } == {
+        "iterations": 200,
+        "seed": 7,
+        "conservative_percentile": 5.0,
+        "quantity_gsd": QUANTITY_GSD,
+    }
 
 
 def test_another_percentile_is_certified_and_labelled(ledger: Path, tmp_path: Path) -> None:
-    pdf = make_certificate(ledger, tmp_path / "c.pdf", "--iterations", "200", "--seed", "7",
-               "--conservative-percentile", "10")
+    pdf = make_certificate(
+        ledger,
+        tmp_path / "c.pdf",
+        "--iterations",
+        "200",
+        "--seed",
+        "7",
+        "--conservative-percentile",
+        "10",
+    )
     co2e = claim_of(pdf)["uncertainty"]["credited"]["co2e_kg"]
     assert co2e["p5"] < co2e["conservative"] < co2e["p50"]
     text = page(pdf)
@@ -81,13 +95,16 @@ def test_another_percentile_is_certified_and_labelled(ledger: Path, tmp_path: Pa
     assert "certified (conservative, P10 of 200 Monte Carlo iterations)" in text
 
 
-def test_without_monte_carlo_the_deterministic_figure_is_certified(ledger: Path,
-                                                                   tmp_path: Path) -> None:
+def test_without_monte_carlo_the_deterministic_figure_is_certified(
+    ledger: Path, tmp_path: Path
+) -> None:
     pdf = make_certificate(ledger, tmp_path / "c.pdf", "--iterations", "0")
     assert "uncertainty" not in claim_of(pdf)
     text = page(pdf)
-    assert (f"CO₂e avoided {fmt(100 * F['prod.gypsum'][0] * 0.7 / 1000, 2)} t CO₂e annual 2024, "
-            "credited share certified (deterministic; no Monte Carlo run)") in text
+    assert (
+        f"CO₂e avoided {fmt(100 * F['prod.gypsum'][0] * 0.7 / 1000, 2)} t CO₂e annual 2024, "
+        "credited share certified (deterministic; no Monte Carlo run)"
+    ) in text
     assert "Deterministic: the central values of the assessment; no Monte Carlo" in text
     assert "central estimate" not in text and "Not signed" in text
 
@@ -100,25 +117,45 @@ def test_certificates_run_1000_iterations_by_default(ledger: Path, tmp_path: Pat
 def test_id_changes_when_the_conservative_figure_changes(ledger: Path, tmp_path: Path) -> None:
     first = make_certificate(ledger, tmp_path / "a.pdf", "--iterations", "200", "--seed", "4")
     other_seed = make_certificate(ledger, tmp_path / "b.pdf", "--iterations", "200", "--seed", "5")
-    other_percentile = make_certificate(ledger, tmp_path / "c.pdf", "--iterations", "200",
-                                        "--seed", "4", "--conservative-percentile", "10")
+    other_percentile = make_certificate(
+        ledger,
+        tmp_path / "c.pdf",
+        "--iterations",
+        "200",
+        "--seed",
+        "4",
+        "--conservative-percentile",
+        "10",
+    )
     deterministic = make_certificate(ledger, tmp_path / "d.pdf", "--iterations", "0")
-    conservative = [claim_of(pdf)["uncertainty"]["credited"]["co2e_kg"]["conservative"]
-                    for pdf in (first, other_seed, other_percentile)]
+    conservative = [
+        claim_of(pdf)["uncertainty"]["credited"]["co2e_kg"]["conservative"]
+        for pdf in (first, other_seed, other_percentile)
+    ]
     assert len(set(conservative)) == 3
-    ids = {certificate_id_of(pdf) for pdf in (first, other_seed, other_percentile,
-                                              deterministic)}
+    ids = {certificate_id_of(pdf) for pdf in (first, other_seed, other_percentile, deterministic)}
     assert len(ids) == 4
 
 
-def test_id_does_not_change_otherwise(ledger: Path, tmp_path: Path,
-                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def test_id_does_not_change_otherwise(
+    ledger: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     first = make_certificate(ledger, tmp_path / "a.pdf", "--iterations", "200", "--seed", "4")
     again = make_certificate(ledger, tmp_path / "b.pdf", "--iterations", "200", "--seed", "4")
     new_key_pair(tmp_path / "k.key", tmp_path / "k.pub")
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1800000000")
-    dressed = make_certificate(ledger, tmp_path / "c.pdf", "--iterations", "200", "--seed", "4",
-                   "--issuer", "Another office", "--key", str(tmp_path / "k.key"))
+    dressed = make_certificate(
+        ledger,
+        tmp_path / "c.pdf",
+        "--iterations",
+        "200",
+        "--seed",
+        "4",
+        "--issuer",
+        "Another office",
+        "--key",
+        str(tmp_path / "k.key"),
+    )
     assert certificate_id_of(first) == certificate_id_of(again) == certificate_id_of(dressed)
     assert (tmp_path / "a.pdf").read_bytes() == (tmp_path / "b.pdf").read_bytes()
 
@@ -145,16 +182,29 @@ def test_a_crowded_signed_certificate_still_fits(tmp_path: Path) -> None:
     results = sample_results(names=(long_name.strip(), "Äänekoski Sellu Oy", "Завод Жемчуг"))
     saved = next(o for o in results["organisations"] if o["id"] == "org001")["years"]["2024"]
     results["uncertainty"] = {
-        "method": "test", "iterations": 1000, "seed": 1, "conservative_percentile": 5.0,
+        "method": "test",
+        "iterations": 1000,
+        "seed": 1,
+        "conservative_percentile": 5.0,
         "quantity_gsd": dict(QUANTITY_GSD),
-        "organisation_years": {"org001/2024": {
-            name: {"deterministic": v, "p5": 0.8 * v, "p50": v, "p95": 1.2 * v,
-                   "conservative": 0.8 * v} for name, v in saved["saved"].items()}}}
+        "organisation_years": {
+            "org001/2024": {
+                name: {
+                    "deterministic": v,
+                    "p5": 0.8 * v,
+                    "p50": v,
+                    "p95": 1.2 * v,
+                    "conservative": 0.8 * v,
+                }
+                for name, v in saved["saved"].items()
+            }
+        },
+    }
     new_key_pair(tmp_path / "k.key", tmp_path / "k.pub")
-    rows = {sheet: [{"id": "X0001"}] for sheet in ("exchanges", "inputs", "organisations",
-                                                   "rates")}
-    pdf = certificate_pdf(results, "org001", "2024", rows, issuer="Ė" * 80,
-                          key_file=tmp_path / "k.key")
+    rows = {sheet: [{"id": "X0001"}] for sheet in ("exchanges", "inputs", "organisations", "rates")}
+    pdf = certificate_pdf(
+        results, "org001", "2024", rows, issuer="Ė" * 80, key_file=tmp_path / "k.key"
+    )
     assert len(PdfReader(io.BytesIO(pdf)).pages) == 1
     heights = text_heights(pdf)
     assert heights["Attached"] - heights["The claim behind"] > 15  # points

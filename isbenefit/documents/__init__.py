@@ -1,9 +1,10 @@
-"""PDF documents: benefit statements, certificates and the cluster annual report.
+"""PDF documents: benefit statements, the certificate page and the cluster annual report.
 
-Pipeline: results dict -> context dataclass (:mod:`.statement`, :mod:`.certificate`,
-:mod:`.report`) -> HTML (jinja2, ``templates/``) -> PDF (weasyprint, :mod:`.render`).
+Renders only. Pipeline: results -> context dataclass (:mod:`.statement`, :mod:`.report`;
+the certificate's context comes from :mod:`isbenefit.certify.issue`) -> HTML (jinja2,
+``templates/``) -> PDF (weasyprint, :mod:`.render`). Nothing here assesses or signs.
 """
 
-from isbenefit.documents.build import certificate_pdf, report_pdf, statement_pdf
+from isbenefit.documents.build import report_pdf, statement_pdf
 
-__all__ = ["certificate_pdf", "report_pdf", "statement_pdf"]
+__all__ = ["report_pdf", "statement_pdf"]

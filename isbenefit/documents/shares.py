@@ -15,17 +15,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from isbenefit.errors import InputError, Problem
+from isbenefit.engine.core import SAVED, Party, credit_share
+from isbenefit.errors import InputError
 
-SAVED_KEYS = (
-    "co2e_kg",
-    "water_m3",
-    "virgin_material_t",
-    "landfill_diverted_t",
-    "hazardous_diverted_t",
-)
-SUPPLIER = "supplier"
-RECEIVER = "receiver"
+SAVED_KEYS = SAVED
+SUPPLIER = Party.SUPPLIER
+RECEIVER = Party.RECEIVER
 
 Results = Mapping[str, Any]
 
@@ -60,8 +55,7 @@ def credit(exchange: Mapping[str, Any], org_id: str, year: str) -> Credit:
     role = SUPPLIER if exchange["supplier"] == org_id else RECEIVER
     partner = exchange["receiver"] if role == SUPPLIER else exchange["supplier"]
     fraction = float(exchange["years"].get(year, 0.0))
-    supplier_share = float(exchange["supplier_share"])
-    share = supplier_share if role == SUPPLIER else 1.0 - supplier_share
+    share = credit_share(float(exchange["supplier_share"]), role)
     saved = {key: float(exchange["saved"][key]) * fraction * share for key in SAVED_KEYS}
     money_year = exchange["money_by_year"].get(year)
     money = float(money_year[role]) if money_year else 0.0
@@ -102,17 +96,13 @@ def find_organisation(results: Results, org_id: str) -> Mapping[str, Any]:
         if org["id"] == org_id:
             return dict(org)
     known = ", ".join(sorted(str(o["id"]) for o in results["organisations"])) or "(none)"
-    raise InputError(
-        [
-            Problem(
-                file=_ledger_name(results),
-                sheet="organisations",
-                column="id",
-                value=org_id,
-                message="no organisation has this id",
-                fix=f"use one of the ids in the ledger: {known}",
-            )
-        ]
+    raise InputError.one(
+        file=_ledger_name(results),
+        sheet="organisations",
+        column="id",
+        value=org_id,
+        message="no organisation has this id",
+        fix=f"use one of the ids in the ledger: {known}",
     )
 
 
@@ -130,17 +120,13 @@ def require_year(results: Results, year: str, org_id: str | None = None) -> None
         )
     if not found:
         listed = ", ".join(years) or "none"
-        raise InputError(
-            [
-                Problem(
-                    file=_ledger_name(results),
-                    sheet="exchanges",
-                    column="period_start",
-                    value=year,
-                    message=f"{whose} has no exchange whose period falls in this year",
-                    fix=f"choose a year with exchanges ({listed})",
-                )
-            ]
+        raise InputError.one(
+            file=_ledger_name(results),
+            sheet="exchanges",
+            column="period_start",
+            value=year,
+            message=f"{whose} has no exchange whose period falls in this year",
+            fix=f"choose a year with exchanges ({listed})",
         )
 
 

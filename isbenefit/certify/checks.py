@@ -1,0 +1,123 @@
+"""The outcome of verifying a certificate: each check, the verdict, the exit code.
+
+Each check reports pass, fail or skip with a message; the verdict is the first
+failure in order of gravity, and every verdict has its own exit code:
+
+| verdict | exit code |
+|---|---|
+| valid | 0 |
+| unsigned (every other check passed) | 3 |
+| signature invalid | 4 |
+| attachment altered | 5 |
+| printed figures differ | 6 |
+| recomputation differs | 7 |
+| factor set unavailable (other checks passed) | 8 |
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from enum import StrEnum
+from typing import Any
+
+
+class Status(StrEnum):
+    """How one check ended."""
+
+    PASS = "pass"
+    FAIL = "fail"
+    SKIP = "skip"
+
+
+class CheckName(StrEnum):
+    """The checks `verify` runs, in the order it runs them."""
+
+    ATTACHMENT = "attachment"
+    SIGNATURE = "signature"
+    PRINTED = "printed figures"
+    RECOMPUTATION = "recomputation"
+
+
+class Verdict(StrEnum):
+    """What `verify` concludes of a certificate; each has its exit code."""
+
+    VALID = "valid"
+    UNSIGNED = "unsigned"
+    SIGNATURE_INVALID = "signature invalid"
+    ATTACHMENT_ALTERED = "attachment altered"
+    PRINTED_DIFFER = "printed figures differ"
+    RECOMPUTATION_DIFFERS = "recomputation differs"
+    FACTOR_SET_UNAVAILABLE = "factor set unavailable"
+
+    @property
+    def exit_code(self) -> int:
+        return EXIT_CODES[self]
+
+
+EXIT_CODES = {
+    Verdict.VALID: 0,
+    Verdict.UNSIGNED: 3,
+    Verdict.SIGNATURE_INVALID: 4,
+    Verdict.ATTACHMENT_ALTERED: 5,
+    Verdict.PRINTED_DIFFER: 6,
+    Verdict.RECOMPUTATION_DIFFERS: 7,
+    Verdict.FACTOR_SET_UNAVAILABLE: 8,
+}
+# A failed check gives its verdict; the first failure in this order wins.
+GRAVITY = (
+    (CheckName.ATTACHMENT, Verdict.ATTACHMENT_ALTERED),
+    (CheckName.SIGNATURE, Verdict.SIGNATURE_INVALID),
+    (CheckName.PRINTED, Verdict.PRINTED_DIFFER),
+    (CheckName.RECOMPUTATION, Verdict.RECOMPUTATION_DIFFERS),
+)
+
+
+@dataclass(frozen=True)
+class Check:
+    """One check's outcome."""
+
+    name: CheckName
+    status: Status
+    message: str
+
+
+@dataclass
+class Report:
+    """Every check of one certificate, and the verdict they give."""
+
+    file: str
+    checks: list[Check] = field(default_factory=list)
+    certificate_id: str | None = None
+
+    def status(self, name: CheckName) -> Status | None:
+        return next((check.status for check in self.checks if check.name == name), None)
+
+    @property
+    def verdict(self) -> Verdict:
+        for name, verdict in GRAVITY:
+            if self.status(name) == Status.FAIL:
+                return verdict
+        if self.status(CheckName.RECOMPUTATION) == Status.SKIP:
+            return Verdict.FACTOR_SET_UNAVAILABLE
+        if self.status(CheckName.SIGNATURE) == Status.SKIP:
+            return Verdict.UNSIGNED
+        return Verdict.VALID
+
+    @property
+    def exit_code(self) -> int:
+        return self.verdict.exit_code
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "file": self.file,
+            "verdict": str(self.verdict),
+            "exit_code": self.exit_code,
+            "certificate_id": self.certificate_id,
+            "checks": [
+                {
+                    key: str(value) if key != "message" else value
+                    for key, value in asdict(check).items()
+                }
+                for check in self.checks
+            ],
+        }

@@ -1,0 +1,220 @@
+"""Finding savings claimed twice across documents: certificates and ledgers.
+
+Every document says who is credited which share of an exchange over which
+period. A certificate credits its organisation the organisation's share
+(`supplier_share`, or the rest for the receiver) of each exchange for the part of
+the exchange's period inside the certificate's year; a ledger credits each
+exchange whole (the supplier its share, the receiver the rest) over its period.
+Exchanges are the same when their id, supplier and receiver are the same.
+
+Two findings are reported:
+- **over-credited**: on some day, the shares credited for an exchange across all
+  documents add up to more than 100 %;
+- **overlapping periods**: two documents give the same exchange different
+  periods that overlap (a sign that one period was re-cut and counted again).
+
+Run it over documents from independent sources: a ledger and the certificates
+made from that same ledger credit the same exchange twice by construction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import defaultdict
+from dataclasses import dataclass
+from itertools import pairwise
+from pathlib import Path
+from typing import Any
+
+from isbenefit.engine.core import Party, credit_share
+from isbenefit.errors import InputError, Problem
+
+TOLERANCE = 1e-9
+
+
+@dataclass(frozen=True)
+class Credit:
+    """One document crediting one party a share of an exchange over some days."""
+
+    document: str
+    exchange: str
+    supplier: str
+    receiver: str
+    party: str
+    share: float
+    start: dt.date  # credited days, inclusive
+    end: dt.date
+    period: tuple[dt.date, dt.date]  # the exchange period the document records
+
+
+@dataclass(frozen=True)
+class Finding:
+    kind: str  # "over-credited" or "overlapping periods"
+    exchange: str
+    supplier: str
+    receiver: str
+    start: dt.date
+    end: dt.date
+    total_share: float
+    credits: tuple[Credit, ...]
+
+    def describe(self) -> str:
+        parts = ", ".join(f"{c.document}: {c.party} {c.share:.0%}" for c in self.credits)
+        if self.kind == "over-credited":
+            return (
+                f"exchange {self.exchange} ({self.supplier} -> {self.receiver}) credited "
+                f"{self.total_share:.0%} from {self.start} to {self.end}: {parts}"
+            )
+        periods = "; ".join(f"{c.document}: {c.period[0]}..{c.period[1]}" for c in self.credits)
+        return (
+            f"exchange {self.exchange} ({self.supplier} -> {self.receiver}) has "
+            f"overlapping, different periods: {periods}"
+        )
+
+
+def collect(folder: Path) -> tuple[list[Credit], list[str]]:
+    """Credits from every certificate and ledger below ``folder``, and files skipped (why)."""
+    credits: list[Credit] = []
+    skipped: list[str] = []
+    for path in [folder, *sorted(folder.rglob("*"))]:
+        name = str(path.relative_to(folder)) if path != folder else folder.name
+        if path.is_file() and path.suffix.lower() == ".pdf":
+            found, reason = _certificate_credits(path, name)
+            if reason:
+                skipped.append(f"{name}: {reason}")
+            credits.extend(found)
+        elif _is_ledger(path):
+            try:
+                credits.extend(_ledger_credits(path, name))
+            except InputError as error:
+                skipped.append(f"{name}: not a readable ledger ({error.problems[0]})")
+    return credits, skipped
+
+
+def find(credits: list[Credit]) -> list[Finding]:
+    """Over-credited days and overlapping periods, per exchange."""
+    by_exchange: dict[tuple[str, str, str], list[Credit]] = defaultdict(list)
+    for credit in credits:
+        by_exchange[(credit.exchange, credit.supplier, credit.receiver)].append(credit)
+    findings: list[Finding] = []
+    for key, group in sorted(by_exchange.items()):
+        findings.extend(_over_credited(key, group))
+        findings.extend(_overlapping_periods(key, group))
+    return findings
+
+
+def _over_credited(key: tuple[str, str, str], group: list[Credit]) -> list[Finding]:
+    """Maximal date ranges over which the credited shares add up to more than 100 %."""
+    edges = sorted({c.start for c in group} | {c.end + dt.timedelta(days=1) for c in group})
+    findings: list[Finding] = []
+    for start, stop in pairwise(edges):
+        active = tuple(c for c in group if c.start <= start and c.end >= start)
+        total = sum(c.share for c in active)
+        if total > 1.0 + TOLERANCE:
+            end = stop - dt.timedelta(days=1)
+            previous = findings[-1] if findings else None
+            if previous and previous.credits == active and previous.end + dt.timedelta(1) == start:
+                findings[-1] = Finding(previous.kind, *key, previous.start, end, total, active)
+            else:
+                findings.append(Finding("over-credited", *key, start, end, total, active))
+    return findings
+
+
+def _overlapping_periods(key: tuple[str, str, str], group: list[Credit]) -> list[Finding]:
+    periods: dict[tuple[dt.date, dt.date], Credit] = {}
+    for credit in group:
+        periods.setdefault(credit.period, credit)
+    distinct = sorted(periods.items())
+    findings = []
+    for index, (first, first_credit) in enumerate(distinct):
+        for second, second_credit in distinct[index + 1 :]:
+            if first[0] <= second[1] and second[0] <= first[1]:
+                start, end = max(first[0], second[0]), min(first[1], second[1])
+                findings.append(
+                    Finding(
+                        "overlapping periods", *key, start, end, 0.0, (first_credit, second_credit)
+                    )
+                )
+    return findings
+
+
+def _certificate_credits(path: Path, name: str) -> tuple[list[Credit], str]:
+    """The credits a PDF's claim.json gives, or none and why."""
+    from pypdf.errors import PyPdfError
+
+    from isbenefit.certify.claim import CLAIM_FILE, read_attachments
+
+    try:
+        raw = read_attachments(path).get(CLAIM_FILE)
+    except (OSError, ValueError, PyPdfError):
+        return [], "not a readable PDF"
+    if raw is None:
+        return [], "no claim attached (statements and reports carry none)"
+    try:
+        claim = json.loads(raw)
+        return [_claim_credit(name, claim, e) for e in claim["exchanges"]], ""
+    except (ValueError, KeyError, TypeError) as error:
+        return [], f"claim.json unreadable ({error!r})"
+
+
+def _claim_credit(name: str, claim: dict[str, Any], exchange: dict[str, Any]) -> Credit:
+    """A certificate credits its organisation's share for the exchange's days in its year."""
+    org, year = str(claim["organisation"]["id"]), int(claim["year"])
+    period = (
+        dt.date.fromisoformat(exchange["period_start"]),
+        dt.date.fromisoformat(exchange["period_end"]),
+    )
+    share = float(exchange["supplier_share"])
+    return Credit(
+        name,
+        str(exchange["id"]),
+        str(exchange["supplier"]),
+        str(exchange["receiver"]),
+        org,
+        credit_share(share, Party.SUPPLIER if org == exchange["supplier"] else Party.RECEIVER),
+        max(period[0], dt.date(year, 1, 1)),
+        min(period[1], dt.date(year, 12, 31)),
+        period,
+    )
+
+
+def _is_ledger(path: Path) -> bool:
+    """An .xlsx workbook, or a folder holding exchanges.csv (its CSVs are read together)."""
+    if path.is_dir():
+        return (path / "exchanges.csv").is_file()
+    return path.suffix.lower() == ".xlsx"
+
+
+def _ledger_credits(path: Path, name: str) -> list[Credit]:
+    from isbenefit.ledger.reading import read_ledger
+    from isbenefit.ledger.rules import check_sheets
+
+    problems: list[Problem] = []
+    sheets = check_sheets(read_ledger(path), problems, "EUR")
+    if problems:
+        raise InputError(problems)
+    credits = []
+    for row in sheets.exchanges.to_dict("records"):
+        period = (_date(row["period_start"]), _date(row["period_end"]))
+        share = float(row["supplier_share"])
+        for side in Party:
+            party, part = row[side], credit_share(share, side)
+            credits.append(
+                Credit(
+                    name,
+                    row["id"],
+                    row["supplier"],
+                    row["receiver"],
+                    party,
+                    part,
+                    period[0],
+                    period[1],
+                    period,
+                )
+            )
+    return credits
+
+
+def _date(days: int) -> dt.date:
+    return dt.date(1970, 1, 1) + dt.timedelta(days=int(days))

@@ -1,0 +1,147 @@
+"""Recomputing a certificate's claim from the ledger rows attached to it.
+
+The attached ledger CSVs are written to a temporary folder and assessed again with
+the factor set the claim names (the given folder, else the shipped default) when its
+id and version match, in the claim's currency and, when the claim has uncertainty
+settings, with the same Monte Carlo settings. The organisation-year figures are then
+compared with the claim's: deterministic figures (saved quantities, money, additional
+sales) to a relative tolerance of 1e-9, and the Monte Carlo statistics (deterministic,
+P5, P50, P95, conservative) to the same tolerance.
+
+The Monte Carlo figures reproduce: factor draws cover the whole factor set whatever
+the ledger, and each exchange draws its quantity multipliers from a stream seeded by
+the run's seed and its own id (docs/uncertainty.md), so the subset ledger gets the
+same draws as the full one; only the order of summation can differ, in the last bit.
+
+The claim's stored ledger rows carry their original row numbers, which the rewritten
+CSVs do not, so figures are compared, not whole claims.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from isbenefit.certify.checks import Check, CheckName, Status
+from isbenefit.engine.uncertainty import MonteCarloSettings
+from isbenefit.errors import InputError
+
+RELATIVE_TOLERANCE = 1e-9
+ABSOLUTE_TOLERANCE = 1e-9
+NAME = CheckName.RECOMPUTATION
+
+
+def recomputation_check(
+    claim: Mapping[str, Any], factors: Path | None, data_dir: Path | None
+) -> Check:
+    """Assess the attached ledger rows again and compare the organisation-year figures."""
+    from isbenefit.scoring.factorset import load_factor_set
+
+    wanted = claim["factor_set"]
+    named = f"{wanted['id']} {wanted['version']}"
+    try:
+        factor_set = load_factor_set(factors)
+    except InputError as error:
+        return Check(NAME, Status.SKIP, f"factor set {named} unavailable: {error.problems[0]}")
+    if (factor_set.id, factor_set.version) != (wanted["id"], wanted["version"]):
+        return Check(
+            NAME,
+            Status.SKIP,
+            f"factor set {named} is not available here (have {factor_set.id} "
+            f"{factor_set.version}); give it with --factors",
+        )
+    try:
+        results = _reassess(claim, factor_set.path, data_dir)
+    except InputError as error:
+        return Check(
+            NAME, Status.FAIL, f"the attached ledger rows do not assess: {error.problems[0]}"
+        )
+    differences = figure_differences(claim, results)
+    if differences:
+        agree = all(d.startswith("Monte Carlo") for d in differences)
+        lead = "deterministic figures agree, Monte Carlo figures differ: " if agree else ""
+        return Check(
+            NAME, Status.FAIL, "recomputed figures differ: " + lead + "; ".join(differences)
+        )
+    varied = " and Monte Carlo ranges (same seed and iterations)" if "uncertainty" in claim else ""
+    return Check(
+        NAME,
+        Status.PASS,
+        f"recomputed with {factor_set.id} {factor_set.version}: same figures{varied}",
+    )
+
+
+def _reassess(claim: Mapping[str, Any], factors: Path, data_dir: Path | None) -> dict[str, Any]:
+    from isbenefit.certify.claim import assess_ledger_rows
+
+    return assess_ledger_rows(
+        claim["ledger_rows"], factors, str(claim["currency"]), data_dir, settings_of(claim)
+    ).results
+
+
+def settings_of(claim: Mapping[str, Any]) -> MonteCarloSettings | None:
+    """The Monte Carlo settings a claim was made with, or None."""
+    run = claim.get("uncertainty")
+    if not run:
+        return None
+    return MonteCarloSettings(
+        int(run["iterations"]),
+        int(run["seed"]),
+        float(run["conservative_percentile"]),
+        {key: float(value) for key, value in run["quantity_gsd"].items()},
+    )
+
+
+def figure_differences(claim: Mapping[str, Any], results: Mapping[str, Any]) -> list[str]:
+    """Each claimed organisation-year figure the recomputed results do not reproduce."""
+    org_id, year = str(claim["organisation"]["id"]), str(claim["year"])
+    org = next((o for o in results["organisations"] if o["id"] == org_id), None)
+    recomputed = org["years"].get(year) if org else None
+    if recomputed is None:
+        return [f"the attached rows give {org_id} no figures in {year}"]
+    differences = _differences(claim["credited"], recomputed)
+    if "uncertainty" in claim:
+        ranges = (results.get("uncertainty") or {}).get("organisation_years", {})
+        recomputed_ranges = ranges.get(f"{org_id}/{year}", {})
+        differences += [
+            f"Monte Carlo {name}"
+            for name in _range_differences(claim["uncertainty"]["credited"], recomputed_ranges)
+        ]
+    return differences
+
+
+def _differences(claimed: Mapping[str, Any], recomputed: Mapping[str, Any]) -> list[str]:
+    pairs = [
+        (f"saved.{key}", value, recomputed["saved"].get(key))
+        for key, value in claimed["saved"].items()
+    ]
+    pairs += [
+        (key, claimed[key], recomputed.get(key))
+        for key in ("money", "additional_sales")
+        if key in claimed
+    ]
+    return [
+        f"{name}: claimed {left!r}, recomputed {right!r}"
+        for name, left, right in pairs
+        if not _close(left, right)
+    ]
+
+
+def _range_differences(claimed: Mapping[str, Any], recomputed: Mapping[str, Any]) -> list[str]:
+    return [
+        f"{quantity}.{statistic}: claimed {value!r}, recomputed "
+        f"{recomputed.get(quantity, {}).get(statistic)!r}"
+        for quantity, statistics in claimed.items()
+        for statistic, value in statistics.items()
+        if not _close(value, recomputed.get(quantity, {}).get(statistic))
+    ]
+
+
+def _close(left: Any, right: Any) -> bool:
+    if right is None or left is None:
+        return False
+    return math.isclose(
+        float(left), float(right), rel_tol=RELATIVE_TOLERANCE, abs_tol=ABSOLUTE_TOLERANCE
+    )

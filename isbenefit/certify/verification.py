@@ -1,0 +1,287 @@
+"""Verifying a certificate: its attachment, its signature, its printed figures, its sums.
+
+Checks, verdicts and exit codes are described in :mod:`isbenefit.certify.checks`; the
+recomputation check is in :mod:`isbenefit.certify.recomputation`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from isbenefit.certify.checks import Check, CheckName, Report, Status
+from isbenefit.errors import InputError
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+    from isbenefit.certify.signing import Signature
+
+CLAIM_FIELDS = (
+    "schema",
+    "year",
+    "currency",
+    "factor_set",
+    "organisation",
+    "credited",
+    "exchanges",
+    "ledger_rows",
+)
+PRINTED_ID = re.compile(r"Certificateid(ISB-[0-9A-F]{16})")
+PRINTED_SHA = re.compile(r"ClaimSHA-256([0-9a-f]{64})")
+SIGNED_WORDS = "signedbytheissuerkey"
+
+
+@dataclass(frozen=True)
+class Certificate:
+    """What a certificate PDF holds: its attachments and its page text."""
+
+    attachments: dict[str, bytes]
+    text: str
+
+    @property
+    def compact(self) -> str:
+        """The page text without any whitespace (hashes and ids wrap across lines)."""
+        return re.sub(r"\s+", "", self.text)
+
+    @property
+    def flat(self) -> str:
+        """The page text with every run of whitespace as one space."""
+        return " ".join(self.text.replace("\u00a0", " ").split())
+
+
+def read_certificate(pdf: Path) -> Certificate:
+    """Attachments and text of a PDF; InputError when it is not a readable PDF."""
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+
+    try:
+        reader = PdfReader(pdf)
+        attachments = {name: data[0] for name, data in reader.attachments.items() if data}
+        text = "\n".join(page.extract_text() or "" for page in reader.pages)
+    except (OSError, ValueError, PyPdfError) as error:
+        raise InputError.one(
+            file=str(pdf),
+            message=f"not a readable PDF ({error})",
+            fix="give a certificate written by `isbenefit certificate`",
+        ) from None
+    return Certificate(attachments, text)
+
+
+def verify(
+    pdf: Path,
+    public_key: Path | None = None,
+    factors: Path | None = None,
+    data_dir: Path | None = None,
+) -> Report:
+    """Run every check on a certificate PDF (see the module docstring)."""
+    from isbenefit.certify.claim import CLAIM_FILE, certificate_id
+    from isbenefit.certify.issue import SIGNATURE_FILE
+    from isbenefit.certify.recomputation import recomputation_check
+
+    key = read_public_key(public_key) if public_key else None
+    document = read_certificate(pdf)
+    raw = document.attachments.get(CLAIM_FILE)
+    sha = hashlib.sha256(raw).hexdigest() if raw is not None else ""
+    report = Report(str(pdf), certificate_id=certificate_id(sha) if sha else None)
+    claim, attachment = attachment_check(raw, document.compact)
+    report.checks.append(attachment)
+    report.checks.append(
+        signature_check(document.attachments.get(SIGNATURE_FILE), raw, key, document)
+    )
+    if claim is None:
+        return report
+    report.checks.append(printed_check(claim, document.flat))
+    report.checks.append(recomputation_check(claim, factors, data_dir))
+    return report
+
+
+def attachment_check(raw: bytes | None, page: str) -> tuple[dict[str, Any] | None, Check]:
+    """The claim, when claim.json is intact, and the check saying so.
+
+    ``page`` is the page text without whitespace. Intact: present, a canonical JSON
+    object with the fields of a claim, hashing to the id and SHA-256 the page prints.
+    """
+    from isbenefit.certify.claim import canonical_json, certificate_id
+
+    claim, problem = _parse_claim(raw)
+    if claim is None:
+        return None, Check(CheckName.ATTACHMENT, Status.FAIL, problem)
+    sha = hashlib.sha256(raw or b"").hexdigest()
+    printed_id, printed_sha = PRINTED_ID.search(page), PRINTED_SHA.search(page)
+    problems = []
+    if raw != canonical_json(claim):
+        problems.append("claim.json is not in canonical form (it was rewritten)")
+    if printed_id is None or printed_id.group(1) != certificate_id(sha):
+        shown = printed_id.group(1) if printed_id else "no certificate id"
+        problems.append(f"claim.json gives the id {certificate_id(sha)}, the page prints {shown}")
+    if printed_sha is None or printed_sha.group(1) != sha:
+        problems.append("claim.json does not hash to the SHA-256 printed on the page")
+    if problems:
+        return None, Check(CheckName.ATTACHMENT, Status.FAIL, "; ".join(problems))
+    return claim, Check(
+        CheckName.ATTACHMENT,
+        Status.PASS,
+        f"claim.json hashes to the printed id {certificate_id(sha)}",
+    )
+
+
+def _parse_claim(raw: bytes | None) -> tuple[dict[str, Any] | None, str]:
+    """The claim in ``raw``, or None and why not."""
+    if raw is None:
+        return None, "no claim.json attached"
+    try:
+        claim = json.loads(raw)
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        return None, f"claim.json is not JSON ({error})"
+    if not isinstance(claim, dict):
+        return None, "claim.json is not a JSON object"
+    missing = [name for name in CLAIM_FIELDS if name not in claim]
+    if missing:
+        return None, "claim.json lacks " + ", ".join(missing)
+    return claim, ""
+
+
+def read_public_key(path: Path) -> Ed25519PublicKey:
+    """The issuer's public key; InputError when the file is not an Ed25519 public key."""
+    from isbenefit.certify import signing
+
+    try:
+        return signing.load_public_key(path)
+    except signing.KeyFileError as error:
+        raise InputError.one(
+            file=str(path),
+            message=str(error),
+            fix="give --key the issuer's .pub file from `isbenefit keys new`",
+        ) from None
+
+
+def signature_check(
+    raw: bytes | None,
+    claim_bytes: bytes | None,
+    key: Ed25519PublicKey | None,
+    document: Certificate,
+) -> Check:
+    """The signature against ``public_key`` when given, else the embedded public key."""
+    from isbenefit.certify import signing
+
+    if raw is None:
+        says_signed = SIGNED_WORDS in document.compact.lower()
+        return Check(
+            CheckName.SIGNATURE,
+            Status.SKIP,
+            "not signed: no signature.json attached"
+            + (", although the page says it was signed" if says_signed else ""),
+        )
+    try:
+        data = json.loads(raw)
+        signature = signing.Signature(
+            data["algorithm"], data["public_key"], data["fingerprint"], data["signature"]
+        )
+        embedded = signing.fingerprint(signing.public_key_of(signature))
+    except (ValueError, KeyError, TypeError) as error:
+        return Check(CheckName.SIGNATURE, Status.FAIL, f"signature.json is unreadable: {error}")
+    problem = _signature_problem(signature, data, claim_bytes, key, embedded)
+    if problem is None and re.sub(r"\s+", "", embedded) not in document.compact:
+        problem = "the page does not print the signing key's fingerprint"
+    if problem:
+        return Check(CheckName.SIGNATURE, Status.FAIL, problem)
+    whose = "the given key" if key else "the embedded public key"
+    return Check(CheckName.SIGNATURE, Status.PASS, f"signed with {whose}, fingerprint {embedded}")
+
+
+def _signature_problem(
+    signature: Signature,
+    data: Mapping[str, Any],
+    claim_bytes: bytes | None,
+    key: Ed25519PublicKey | None,
+    embedded: str,
+) -> str | None:
+    from isbenefit.certify import signing
+
+    if signature.algorithm != signing.ALGORITHM:
+        return f"unknown signature algorithm {signature.algorithm!r}"
+    if key is not None and signing.fingerprint(key) != embedded:
+        return f"signed by the key {embedded}, not by the given key {signing.fingerprint(key)}"
+    if claim_bytes is None or not signing.is_valid(signature, claim_bytes, key):
+        return "the signature does not verify over claim.json"
+    if signature.fingerprint != embedded:
+        return "signature.json records another fingerprint than its key's"
+    if claim_bytes is not None and data.get("claim_sha256") not in (
+        None,
+        hashlib.sha256(claim_bytes).hexdigest(),
+    ):
+        return "signature.json names another claim SHA-256"
+    return None
+
+
+def printed_check(claim: Mapping[str, Any], flat: str) -> Check:
+    """The page prints the claim's certified figures, rounded as the certificate states.
+
+    ``flat`` is the page text with single spaces. Each figure is read from the page
+    after its label and compared as text with the claim's figure formatted by the
+    certificate's rounding; so are its certification label and its central estimate.
+    """
+    from isbenefit.certify.issue import certification_note, certified_figures
+
+    try:
+        expected = certified_figures(claim)
+        note = certification_note(claim)
+    except (KeyError, TypeError, ValueError) as error:
+        return Check(CheckName.PRINTED, Status.FAIL, f"claim.json has no usable figures ({error})")
+    segments = _card_segments(flat, [item.figure.label for item in expected])
+    problems = []
+    for item, segment in zip(expected, segments, strict=True):
+        problems += _card_problems(item, segment)
+    if " ".join(note.split()) not in flat:
+        problems.append(f"the page does not say which figures are certified ({note!r})")
+    if problems:
+        return Check(
+            CheckName.PRINTED,
+            Status.FAIL,
+            "the page differs from claim.json: " + "; ".join(problems),
+        )
+    return Check(
+        CheckName.PRINTED,
+        Status.PASS,
+        f"all {len(expected)} certified figures printed as in claim.json ({expected[0].certified})",
+    )
+
+
+def _card_segments(flat: str, labels: list[str]) -> list[str | None]:
+    """The page text of each figure card: from its label to the next card's (or the end)."""
+    starts: list[int | None] = []
+    cursor = 0
+    for label in labels:
+        found = flat.find(label + " ", cursor)
+        starts.append(found if found >= 0 else None)
+        cursor = found + 1 if found >= 0 else cursor
+    ends = [*starts[1:], flat.find("Certificate id", cursor)]
+    return [
+        flat[start : end if end is not None and end > start else len(flat)]
+        if start is not None
+        else None
+        for start, end in zip(starts, ends, strict=True)
+    ]
+
+
+def _card_problems(item: Any, segment: str | None) -> list[str]:
+    figure = item.figure
+    wanted = f"{figure.value} {figure.unit}"
+    if segment is None:
+        return [f"{figure.label}: not printed"]
+    printed = re.match(re.escape(figure.label) + r" (\S+) " + re.escape(figure.unit), segment)
+    problems = []
+    if printed is None or printed.group(1) != figure.value:
+        shown = f"{printed.group(1)} {figure.unit}" if printed else "no figure"
+        problems.append(f"{figure.label}: printed {shown}, claim.json certifies {wanted}")
+    if item.certified not in segment:
+        problems.append(f"{figure.label}: not labelled {item.certified!r}")
+    if item.central and item.central not in segment:
+        problems.append(f"{figure.label}: the page does not print {item.central!r}")
+    return problems

@@ -1,0 +1,290 @@
+"""The `isbenefit` command line. A thin layer: options in, API call, errors to exit codes."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from isbenefit.cli.common import (
+    BrightwayDirOption,
+    BrightwayProjectOption,
+    CurrencyOption,
+    DataDirOption,
+    FactorsOption,
+    FallbackOption,
+    IterationsOption,
+    LedgerArgument,
+    MappingOption,
+    PercentileOption,
+    SeedOption,
+    fail,
+    guarded,
+)
+from isbenefit.engine.uncertainty import QUANTITY_GSD, MonteCarloSettings
+from isbenefit.version import __version__
+
+app = typer.Typer(
+    name="isbenefit",
+    help="Benefit accounting for industrial symbiosis: CO2e, water, materials, landfill "
+    "diversion and money, exchange by exchange, traceable to every factor.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+factors_app = typer.Typer(
+    help="List and inspect a factor set's activities and sources.", no_args_is_help=True
+)
+app.add_typer(factors_app, name="factors")
+keys_app = typer.Typer(
+    help="Issuer key pairs for signed certificates (Ed25519).", no_args_is_help=True
+)
+app.add_typer(keys_app, name="keys")
+# Piped output (files, CI logs) gets a wide fixed width so that names are not cut.
+console = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
+
+
+def _version(value: bool) -> None:
+    if value:
+        console.print(f"isbenefit {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """isbenefit: audited savings of industrial symbiosis exchanges."""
+
+
+@app.command()
+def assess(
+    ledger: LedgerArgument,
+    factors: FactorsOption = None,
+    currency: CurrencyOption = "EUR",
+    json_file: Annotated[
+        Path | None, typer.Option("--json", help="Write the results JSON here.", dir_okay=False)
+    ] = None,
+    csv_dir: Annotated[
+        Path | None,
+        typer.Option("--csv", help="Write tidy CSV tables into this folder.", file_okay=False),
+    ] = None,
+    data_dir: DataDirOption = None,
+    iterations: IterationsOption = 0,
+    seed: SeedOption = 1,
+    conservative_percentile: PercentileOption = 5.0,
+    quantity_gsd: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--quantity-gsd",
+            metavar="QUALITY=GSD",
+            help="Quantity uncertainty by data_quality, e.g. estimated=1.6 (repeatable). Defaults: "
+            "measured=1.05, calculated=1.15, estimated=1.5.",
+        ),
+    ] = None,
+    mapping: MappingOption = None,
+    brightway: BrightwayProjectOption = None,
+    brightway_dir: BrightwayDirOption = None,
+    fallback: FallbackOption = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary.")] = False,
+) -> None:
+    """Assess every exchange of LEDGER against its baseline and print the summary."""
+    from isbenefit.api import assess as run_assessment
+    from isbenefit.cli.summary import print_summary
+    from isbenefit.results.files import write_csvs
+    from isbenefit.results.monte_carlo import uncertainty_table
+    from isbenefit.writing import write_atomic
+
+    with guarded():
+        settings = (
+            monte_carlo_settings(iterations, seed, conservative_percentile, quantity_gsd or [])
+            if iterations
+            else None
+        )
+        assessment = run_assessment(
+            ledger,
+            factors=factors,
+            currency=currency,
+            data_dir=data_dir,
+            monte_carlo=settings,
+            mapping=mapping,
+            brightway_project=brightway,
+            brightway_dir=brightway_dir,
+            fallback=fallback,
+        )
+        if not quiet:
+            print_summary(assessment, console)
+        if json_file is not None:
+            write_atomic(json_file, assessment.results_json())
+            console.print(f"results JSON written to {json_file}")
+        if csv_dir is not None:
+            write_csvs(
+                csv_dir,
+                assessment.tables,
+                uncertainty_table(assessment.uncertainty) if assessment.uncertainty else None,
+            )
+            console.print(f"CSV tables written to {csv_dir}")
+
+
+@factors_app.command("list")
+def factors_list(
+    factors: FactorsOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+) -> None:
+    """List the activities of a factor set with their per-unit factors and sources."""
+    from isbenefit.scoring.factorset import load_factor_set
+
+    with guarded():
+        factor_set = load_factor_set(factors)
+    records = factor_set.activities.to_dict("records")
+    if as_json:
+        typer.echo(
+            json.dumps(
+                {"factor_set": factor_set.describe(), "activities": records},
+                ensure_ascii=False,
+                indent=1,
+            )
+        )
+        return
+    table = Table(
+        title=f"{factor_set.meta['title']} ({factor_set.id} {factor_set.version})",
+        title_justify="left",
+        header_style="bold",
+    )
+    for heading in ("id", "unit", "kg CO2e/unit", "m3 water/unit", "gsd", "source", "year"):
+        table.add_column(heading, justify="right" if "/" in heading else "left")
+    for row in records:
+        table.add_row(
+            row["id"],
+            row["unit"],
+            f"{row['co2e_kg']:.6g}",
+            f"{row['water_m3']:.6g}",
+            f"{row['gsd']:g}",
+            row["source"],
+            row["year"],
+        )
+    console.print(table)
+    console.print(
+        f"Licence: {factor_set.meta['licence']}. `isbenefit factors show ID` for "
+        "one activity with its source."
+    )
+
+
+@factors_app.command("show")
+def factors_show(
+    activity_id: Annotated[str, typer.Argument(metavar="ID", help="Activity id.")],
+    factors: FactorsOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Show one activity: its factors, uncertainty, and full source attribution."""
+    from isbenefit.scoring.factorset import load_factor_set
+
+    with guarded():
+        factor_set = load_factor_set(factors)
+    if activity_id not in factor_set.activities.index:
+        fail(
+            f"{factor_set.path / 'activities.csv'}: no activity {activity_id!r}. "
+            "Fix: use an id printed by `isbenefit factors list`."
+        )
+    record = factor_set.activities.loc[activity_id].to_dict()
+    source = factor_set.sources.get(record["source"], {})
+    if as_json:
+        typer.echo(
+            json.dumps(
+                {"activity": record, "source": source}, ensure_ascii=False, indent=1, default=str
+            )
+        )
+        return
+    for key, value in record.items():
+        console.print(f"[bold]{key:>11}[/bold]  {value}")
+    for key in ("title", "publisher", "year", "url", "licence"):
+        console.print(f"[bold]{'source ' + key:>15}[/bold]  {source.get(key, '')}")
+
+
+@factors_app.command("export")
+def factors_export(
+    mapping: Annotated[
+        Path, typer.Option("--mapping", help="Mapping file (TOML).", dir_okay=False)
+    ],
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="Folder to write.", file_okay=False)
+    ],
+    brightway: BrightwayProjectOption = None,
+    brightway_dir: BrightwayDirOption = None,
+    data_dir: DataDirOption = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite a non-empty folder.")] = False,
+) -> None:
+    """Write the scores of a mapped Brightway database as a factor-set folder."""
+    from isbenefit.scoring.export import check_target, export_factor_set
+    from isbenefit.scoring.mapping import read_mapping
+    from isbenefit.scoring.user_database import database_factor_set
+
+    with guarded():
+        check_target(output, force)
+        factor_set, _ = database_factor_set(
+            read_mapping(mapping), brightway, brightway_dir, data_dir
+        )
+        export_factor_set(factor_set, output, force)
+    console.print(f"factor set with {len(factor_set.activities)} activities written to {output}")
+
+
+@keys_app.command("new")
+def keys_new(
+    prefix: Annotated[
+        Path,
+        typer.Option(
+            "--out", "-o", help="Path prefix: writes PREFIX.key (private, mode 600) and PREFIX.pub."
+        ),
+    ] = Path("issuer"),
+) -> None:
+    """Make a new issuer key pair for signing certificates."""
+    from isbenefit.certify.signing import new_key_pair
+
+    private = prefix.with_name(prefix.name + ".key")
+    public = prefix.with_name(prefix.name + ".pub")
+    with guarded():
+        fingerprint = new_key_pair(private, public)
+        console.print(f"private key: {private} (keep it secret)")
+        console.print(f"public key:  {public} (publish it)")
+        console.print(f"fingerprint: {fingerprint}")
+
+
+def monte_carlo_settings(
+    iterations: int, seed: int, percentile: float, quantity_gsd: list[str]
+) -> MonteCarloSettings:
+    """Settings from the CLI options; a malformed --quantity-gsd stops with its fix."""
+    gsd = dict(QUANTITY_GSD)
+    for item in quantity_gsd:
+        quality, _, value = item.partition("=")
+        try:
+            number = float(value)
+        except ValueError:
+            number = 0.0
+        if quality not in gsd or number < 1.0:
+            fail(
+                f"--quantity-gsd {item!r}: expected QUALITY=GSD with QUALITY one of "
+                f"{', '.join(gsd)} and GSD >= 1. Fix: e.g. --quantity-gsd estimated=1.6"
+            )
+        gsd[quality] = number
+    return MonteCarloSettings(iterations, seed, percentile, gsd)
+
+
+def _register_document_verbs() -> None:
+    from isbenefit.cli.documents import register
+    from isbenefit.cli.verify import register as register_verify
+
+    register(app)
+    register_verify(app)
+
+
+_register_document_verbs()

@@ -1,0 +1,331 @@
+"""Document verbs of the command line: statement, certificate, report, statements, certificates.
+
+Each verb assesses the ledger as `assess` does (same --factors, --currency,
+--data-dir), renders from the results and writes PDFs atomically: a failed
+command leaves no output file behind. `statement`, `statements` and `report`
+also take the Monte Carlo options of `assess` (--iterations, default 0 = none;
+1000 recommended) and then print P5-P95 ranges and conservative figures.
+`certificate` and `certificates` run 1000 iterations by default and certify the
+conservative figure (--iterations 0: the deterministic one).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+from rich.console import Console
+
+from isbenefit.cli.common import (
+    EXIT_FAILURE,
+    CurrencyOption,
+    DataDirOption,
+    FactorsOption,
+    IterationsOption,
+    LedgerArgument,
+    PercentileOption,
+    SeedOption,
+    fail,
+    guarded,
+)
+
+if TYPE_CHECKING:
+    from isbenefit.api import Assessment
+    from isbenefit.batch import Outcome
+    from isbenefit.engine.uncertainty import MonteCarloSettings
+
+console = Console(highlight=False, stderr=True)
+
+OrgOption = Annotated[str, typer.Option("--org", help="Organisation id, as in the ledger.")]
+YearOption = Annotated[
+    int, typer.Option("--year", help="Calendar year, e.g. 2024.", min=1000, max=9999)
+]
+KeyOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--key",
+        help="Issuer's private key (from `isbenefit keys new`): signs the "
+        "claim; the signature and key fingerprint go into the PDF.",
+        dir_okay=False,
+    ),
+]
+PdfOption = Annotated[
+    Path, typer.Option("--output", "-o", help="PDF file to write.", dir_okay=False)
+]
+DirOption = Annotated[
+    Path,
+    typer.Option(
+        "--output",
+        "-o",
+        help="Folder to write the PDFs into (created if missing).",
+        file_okay=False,
+    ),
+]
+IssuerOption = Annotated[str, typer.Option("--issuer", help="Issuer printed on the certificate.")]
+ClusterOption = Annotated[str, typer.Option("--cluster", help="Cluster name on the report.")]
+CertificateIterationsOption = Annotated[
+    int,
+    typer.Option(
+        "--iterations",
+        min=0,
+        help="Monte Carlo iterations (default 1000; 0 turns the analysis off and certifies "
+        "the deterministic figures). With a run the conservative figure is certified and "
+        "the central estimate printed beside it.",
+    ),
+]
+JobsOption = Annotated[
+    int | None, typer.Option("--jobs", "-j", min=1, help="Worker processes (default: all cores).")
+]
+
+
+def _assess(
+    ledger: Path,
+    factors: Path | None,
+    currency: str,
+    data_dir: Path | None,
+    monte_carlo: MonteCarloSettings | None = None,
+) -> Assessment:
+    from isbenefit.api import assess
+
+    return assess(
+        ledger, factors=factors, currency=currency, data_dir=data_dir, monte_carlo=monte_carlo
+    )
+
+
+def _monte_carlo(iterations: int, seed: int, percentile: float) -> MonteCarloSettings | None:
+    """Settings for the document verbs' Monte Carlo options; None when --iterations is 0.
+
+    Quantity uncertainty uses the documented defaults (docs/uncertainty.md).
+    """
+    from isbenefit.engine.uncertainty import QUANTITY_GSD, MonteCarloSettings
+
+    if not iterations:
+        return None
+    return MonteCarloSettings(iterations, seed, percentile, dict(QUANTITY_GSD))
+
+
+def _check_target(output: Path) -> None:
+    if not output.parent.is_dir():
+        fail(
+            f"{output}: the folder {output.parent} does not exist. Fix: create it or choose "
+            "another --output."
+        )
+
+
+def statement(
+    ledger: LedgerArgument,
+    org: OrgOption,
+    year: YearOption,
+    output: PdfOption,
+    factors: FactorsOption = None,
+    currency: CurrencyOption = "EUR",
+    data_dir: DataDirOption = None,
+    iterations: IterationsOption = 0,
+    seed: SeedOption = 1,
+    conservative_percentile: PercentileOption = 5.0,
+) -> None:
+    """Write the benefit statement of one organisation for one year (PDF)."""
+    from isbenefit.documents import statement_pdf
+    from isbenefit.writing import write_atomic
+
+    _check_target(output)
+    with guarded():
+        settings = _monte_carlo(iterations, seed, conservative_percentile)
+        results = _assess(ledger, factors, currency, data_dir, settings).results
+        write_atomic(output, statement_pdf(results, org, str(year)))
+    console.print(f"statement written to {output}")
+
+
+def certificate(
+    ledger: LedgerArgument,
+    org: OrgOption,
+    year: YearOption,
+    output: PdfOption,
+    issuer: IssuerOption = "isbenefit",
+    key: KeyOption = None,
+    factors: FactorsOption = None,
+    currency: CurrencyOption = "EUR",
+    data_dir: DataDirOption = None,
+    iterations: CertificateIterationsOption = 1000,
+    seed: SeedOption = 1,
+    conservative_percentile: PercentileOption = 5.0,
+) -> None:
+    """Write the one-page certificate of one organisation for one year, its claim attached.
+
+    By default 1000 Monte Carlo iterations are run and the conservative figure (P5) is
+    certified, the central estimate printed beside it; --iterations 0 certifies the
+    deterministic figures. --key signs the claim.
+    """
+    from isbenefit.certify.claim import assess_ledger_rows, claim_exchange_ids
+    from isbenefit.certify.issue import certificate_pdf
+    from isbenefit.documents.shares import find_organisation, require_year
+    from isbenefit.writing import write_atomic
+
+    _check_target(output)
+    with guarded():
+        # The whole ledger is checked and assessed; the Monte Carlo run needs only this
+        # organisation's rows and gives its ranges exactly as a run over the whole ledger
+        # would (same claim, same id as `certificates`), in a fraction of the time and memory.
+        assessment = _assess(ledger, factors, currency, data_dir)
+        results = assessment.results
+        find_organisation(results, org)
+        require_year(results, str(year), org)
+        rows = assessment.source_rows(claim_exchange_ids(results, org, str(year)))
+        settings = _monte_carlo(iterations, seed, conservative_percentile)
+        if settings is not None:
+            ranges = assess_ledger_rows(rows, factors, currency, data_dir, settings).results
+            results = {**results, "uncertainty": ranges["uncertainty"]}
+        write_atomic(output, certificate_pdf(results, org, str(year), rows, issuer, key))
+    console.print(f"certificate written to {output}")
+
+
+def report(
+    ledger: LedgerArgument,
+    year: YearOption,
+    output: PdfOption,
+    cluster: ClusterOption = "Industrial symbiosis cluster",
+    factors: FactorsOption = None,
+    currency: CurrencyOption = "EUR",
+    data_dir: DataDirOption = None,
+    iterations: IterationsOption = 0,
+    seed: SeedOption = 1,
+    conservative_percentile: PercentileOption = 5.0,
+) -> None:
+    """Write the cluster's annual report for one year (PDF)."""
+    from isbenefit.documents import report_pdf
+    from isbenefit.writing import write_atomic
+
+    _check_target(output)
+    with guarded():
+        settings = _monte_carlo(iterations, seed, conservative_percentile)
+        results = _assess(ledger, factors, currency, data_dir, settings).results
+        write_atomic(output, report_pdf(results, str(year), cluster))
+    console.print(f"report written to {output}")
+
+
+def statements(
+    ledger: LedgerArgument,
+    year: YearOption,
+    output: DirOption,
+    factors: FactorsOption = None,
+    currency: CurrencyOption = "EUR",
+    data_dir: DataDirOption = None,
+    jobs: JobsOption = None,
+    iterations: IterationsOption = 0,
+    seed: SeedOption = 1,
+    conservative_percentile: PercentileOption = 5.0,
+) -> None:
+    """Write one statement per organisation with exchanges in the year, on all cores."""
+    settings = _monte_carlo(iterations, seed, conservative_percentile)
+    _batch(
+        "statement", ledger, year, output, factors, currency, data_dir, jobs, monte_carlo=settings
+    )
+
+
+def certificates(
+    ledger: LedgerArgument,
+    year: YearOption,
+    output: DirOption,
+    issuer: IssuerOption = "isbenefit",
+    key: KeyOption = None,
+    factors: FactorsOption = None,
+    currency: CurrencyOption = "EUR",
+    data_dir: DataDirOption = None,
+    jobs: JobsOption = None,
+    iterations: CertificateIterationsOption = 1000,
+    seed: SeedOption = 1,
+    conservative_percentile: PercentileOption = 5.0,
+) -> None:
+    """Write one certificate per organisation with exchanges in the year, on all cores.
+
+    Monte Carlo and signing as for `certificate` (default 1000 iterations).
+    """
+    _batch(
+        "certificate",
+        ledger,
+        year,
+        output,
+        factors,
+        currency,
+        data_dir,
+        jobs,
+        issuer,
+        monte_carlo=_monte_carlo(iterations, seed, conservative_percentile),
+        key_file=key,
+    )
+
+
+def _batch(
+    kind: str,
+    ledger: Path,
+    year: int,
+    output: Path,
+    factors: Path | None,
+    currency: str,
+    data_dir: Path | None,
+    jobs: int | None,
+    issuer: str = "isbenefit",
+    monte_carlo: MonteCarloSettings | None = None,
+    key_file: Path | None = None,
+) -> None:
+    from isbenefit.batch import plan
+    from isbenefit.certify.claim import claim_exchange_ids
+    from isbenefit.documents.shares import organisations_in_year, require_year
+
+    with guarded():
+        assessment = _assess(ledger, factors, currency, data_dir, monte_carlo)
+        results = assessment.results
+        require_year(results, str(year))
+        orgs = organisations_in_year(results, str(year))
+        rows = (
+            {
+                org: assessment.source_rows(claim_exchange_ids(results, org, str(year)))
+                for org in orgs
+            }
+            if kind == "certificate"
+            else None
+        )
+    output.mkdir(parents=True, exist_ok=True)
+    outcomes = _run_with_progress(
+        results,
+        plan(kind, orgs, str(year), output, rows, issuer, key_file),
+        jobs,
+        f"{kind}s {year}",
+    )
+    failed = [outcome for outcome in outcomes if outcome.error]
+    console.print(
+        f"{len(outcomes) - len(failed)} {kind}s written to {output}"
+        + (f", {len(failed)} failed:" if failed else "")
+    )
+    for outcome in failed:
+        console.print(f"- {outcome.org_id}: {outcome.error}", markup=False)
+    if failed:
+        raise typer.Exit(EXIT_FAILURE)
+
+
+def _run_with_progress(
+    results: Any, jobs_list: list[Any], workers: int | None, label: str
+) -> list[Outcome]:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    from isbenefit.batch import run_batch
+
+    with Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=False,
+    ) as progress:
+        task = progress.add_task(label, total=len(jobs_list))
+        return run_batch(
+            results, jobs_list, workers=workers, on_done=lambda _outcome: progress.advance(task)
+        )
+
+
+def register(app: typer.Typer) -> None:
+    """Add the document verbs to the `isbenefit` app."""
+    for command in (statement, certificate, report, statements, certificates):
+        app.command(command.__name__)(command)

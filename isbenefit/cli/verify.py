@@ -1,0 +1,142 @@
+"""`isbenefit verify`: check a certificate, or find double claims across documents."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from isbenefit.cli.common import DataDirOption, FactorsOption, fail, guarded
+
+if TYPE_CHECKING:
+    from isbenefit.certify.double_claims import Finding
+
+console = Console(highlight=False)
+
+VERIFY_HELP = (
+    "Verify a certificate, or look for savings claimed twice (--claims DIR).\n\n"
+    "Checks the signature (against --key, else the embedded public key), that the attached "
+    "claim hashes to the id printed on the page, that the page prints the claim's figures, "
+    "and that assessing the attached ledger rows again with the named factor set gives the "
+    "same figures.\n\n"
+    "Exit codes: 0 valid; 3 unsigned (all else valid); 4 signature invalid; 5 attachment "
+    "altered; 6 printed figures differ; 7 recomputation differs; 8 factor set unavailable "
+    "(every other check passed); 2 unreadable input (PDF or key file); 1 other errors. "
+    "With --claims DIR: 0 none found, 9 double claims found.\n\n"
+    "--json prints each check's name, status (pass, fail, skip) and message, the verdict "
+    "and the exit code. See docs/verify.md."
+)
+EXIT_DOUBLE_CLAIMS = 9
+
+
+def verify(
+    pdf: Annotated[Path | None, typer.Argument(help="Certificate PDF.", dir_okay=False)] = None,
+    key: Annotated[
+        Path | None,
+        typer.Option("--key", help="Issuer's public key (.pub) the signature must verify with."),
+    ] = None,
+    claims: Annotated[
+        Path | None,
+        typer.Option(
+            "--claims",
+            help="Folder of certificates and ledgers to search for double claims.",
+            file_okay=False,
+        ),
+    ] = None,
+    factors: FactorsOption = None,
+    data_dir: DataDirOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON report.")] = False,
+) -> None:
+    if claims is not None:
+        if not claims.is_dir():
+            fail(
+                f"{claims}: no such folder. Fix: give --claims the folder holding the "
+                "certificates and ledgers to compare."
+            )
+        _double_claims(claims, as_json)
+        return
+    if pdf is None:
+        fail("give a certificate PDF, or --claims DIR. Fix: isbenefit verify certificate.pdf")
+        return
+    from isbenefit.certify.verification import verify as run_checks
+
+    with guarded():
+        report = run_checks(pdf, key, factors, data_dir)
+    if as_json:
+        typer.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=1))
+    else:
+        headline = Text(f"{pdf}: ")
+        headline.append(report.verdict, style="bold")
+        headline.append(f" ({report.certificate_id or 'no id'}), exit code {report.exit_code}")
+        console.print(headline)
+        for check in report.checks:
+            console.print(f"  {check.status:>4}  {check.name}: {check.message}", markup=False)
+    raise typer.Exit(report.exit_code)
+
+
+def _double_claims(folder: Path, as_json: bool) -> None:
+    from isbenefit.certify.double_claims import collect, find
+
+    credits, skipped = collect(folder)
+    findings = find(credits)
+    documents = sorted({c.document for c in credits})
+    if as_json:
+        typer.echo(
+            json.dumps(_claims_json(documents, skipped, findings), ensure_ascii=False, indent=1)
+        )
+    else:
+        _print_claims_table(folder, documents, skipped, findings)
+    if findings:
+        raise typer.Exit(EXIT_DOUBLE_CLAIMS)
+
+
+def _claims_json(
+    documents: list[str], skipped: list[str], findings: list[Finding]
+) -> dict[str, Any]:
+    return {
+        "documents": documents,
+        "skipped": skipped,
+        "findings": [
+            {
+                "kind": f.kind,
+                "exchange": f.exchange,
+                "supplier": f.supplier,
+                "receiver": f.receiver,
+                "from": str(f.start),
+                "to": str(f.end),
+                "total_share": f.total_share,
+                "description": f.describe(),
+            }
+            for f in findings
+        ],
+    }
+
+
+def _print_claims_table(
+    folder: Path, documents: list[str], skipped: list[str], findings: list[Finding]
+) -> None:
+    table = Table(title=Text(f"Double claims in {folder}"), title_justify="left")
+    for heading in ("kind", "exchange", "from", "to", "details"):
+        table.add_column(heading)
+    for finding in findings:
+        cells = (
+            finding.kind,
+            finding.exchange,
+            str(finding.start),
+            str(finding.end),
+            finding.describe(),
+        )
+        table.add_row(*(Text(cell) for cell in cells))  # ids are data, never markup
+    console.print(table)
+    console.print(f"{len(documents)} documents read, {len(findings)} findings")
+    for line in skipped:
+        console.print(f"skipped {line}", markup=False)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("verify", help=VERIFY_HELP)(verify)

@@ -1,0 +1,280 @@
+"""Resolving a checked ledger against a factor set and rates into the core's arrays.
+
+Here activity ids become positions, units become conversion multipliers (one
+pint look-up per distinct unit pair), periods are split by calendar year and
+money is given its currency factor. Every problem found is added to the
+shared list; the arrays are only used when that list stays empty.
+"""
+
+from __future__ import annotations
+
+import difflib
+
+import numpy as np
+import pandas as pd
+
+from isbenefit import units
+from isbenefit.engine import core
+from isbenefit.errors import Problem
+from isbenefit.ledger.checks import SheetChecker
+from isbenefit.ledger.rates import Rates
+from isbenefit.ledger.rules import MONEY_COLUMNS, CheckedSheets
+from isbenefit.scoring.factorset import FactorSet
+
+UNIT_FIX = "use a unit of mass (kg, t), energy (kWh, MWh, MJ, GJ) or volume (m3, l)"
+
+
+def activity_positions(
+    check: SheetChecker | None,
+    ids: np.ndarray,
+    column: str,
+    factor_set: FactorSet,
+    transport: bool | None,
+) -> np.ndarray:
+    """Positions of activity ids in the factor set (-1 for blank); unknown ids are flagged."""
+    known = factor_set.activities
+    positions = known.index.get_indexer(pd.Index(ids.astype(str)))
+    positions = np.where(ids == "", core.NONE, positions)
+    if check is None:
+        return positions
+    unknown = (ids != "") & (positions == -1)
+    for bad in pd.unique(ids[unknown]):
+        close = difflib.get_close_matches(str(bad), list(known.index), n=3)
+        hint = f"did you mean {', '.join(close)}? " if close else ""
+        check.flag(
+            unknown & (ids == bad),
+            column,
+            f"unknown activity id in factor set {factor_set.id}",
+            f"{hint}see `isbenefit factors list` for the ids",
+        )
+    if transport is not None:
+        is_transport = known["kind"].to_numpy() == "transport"
+        used = positions >= 0
+        wrong = used & (is_transport[np.maximum(positions, 0)] != transport)
+        want = "a transport activity (unit tkm)" if transport else "not a transport activity"
+        check.flag(
+            wrong,
+            column,
+            f"activity kind does not fit this column: needs {want}",
+            "pick an activity of the right kind from `isbenefit factors list`",
+        )
+    return positions
+
+
+def unit_factors(
+    check: SheetChecker,
+    exchange_ids: np.ndarray,
+    from_units: np.ndarray,
+    positions: np.ndarray,
+    column: str,
+    factor_set: FactorSet,
+) -> np.ndarray:
+    """Multipliers from the row's unit into the referenced activity's unit (NaN if unused)."""
+    activity_units = factor_set.activities["unit"].to_numpy(dtype=object)
+    used = positions >= 0
+    targets = np.where(used, activity_units[np.maximum(positions, 0)], "t")
+    factors, failed = units.factors_for(from_units, targets)
+    valid_unit = np.array([_known_unit(u) for u in from_units], dtype=bool)
+    bad = used & failed & valid_unit
+    prefixes = np.array([f"exchange {e}: " for e in exchange_ids], dtype=object)
+    # One rule per (unit, activity) pair, so a systematic mistake is listed once, counted.
+    for unit, position in sorted(
+        {(str(u), int(p)) for u, p in zip(from_units[bad], positions[bad], strict=True)}
+    ):
+        activity = factor_set.activities.iloc[position]
+        check.flag(
+            bad & (from_units == unit) & (positions == position),
+            "unit",
+            f"{unit!r} cannot be converted into {activity['unit']!r}, the unit of {column} "
+            f"{activity['id']}",
+            f"give the quantity in a unit convertible to {activity['unit']}, or choose "
+            f"another {column}",
+            prefixes,
+        )
+    return np.where(used, factors, np.nan)
+
+
+def _known_unit(unit: str) -> bool:
+    try:
+        units.dimension(unit)
+    except units.UnitError:
+        return False
+    return True
+
+
+def check_units(check: SheetChecker, unit_column: np.ndarray) -> None:
+    for unit in pd.unique(unit_column):
+        if unit and not _known_unit(str(unit)):
+            check.flag(
+                unit_column == unit,
+                "unit",
+                "unknown unit, or not a unit of mass, energy or volume",
+                UNIT_FIX,
+            )
+
+
+def year_split(
+    check: SheetChecker,
+    exchanges: pd.DataFrame,
+    rates: Rates,
+    report_currency: str,
+) -> core.YearSplit:
+    """Calendar-year split of every exchange, with money's currency factor per year."""
+    start = exchanges["period_start"].to_numpy(dtype="int64")
+    end = exchanges["period_end"].to_numpy(dtype="int64")
+    valid = (start >= 0) & (end >= start)
+    position, year, fraction = core.year_fractions(
+        np.where(valid, start, 0), np.where(valid, end, 0)
+    )
+    currency = exchanges["currency"].to_numpy(dtype=object)
+    has_money = (exchanges[list(MONEY_COLUMNS)].to_numpy(dtype=float) != 0).any(axis=1)
+    factor = np.ones(len(position))
+    pairs = pd.DataFrame({"currency": currency[position], "year": year})
+    for key, group in pairs.groupby(["currency", "year"], sort=True):
+        code, when = str(key[0]), int(str(key[1]))
+        rows = group.index.to_numpy()
+        if code == report_currency:
+            continue
+        if rates.has(code, when) and rates.has(report_currency, int(when)):
+            factor[rows] = rates.factor(code, report_currency, when)
+            continue
+        missing = code if not rates.has(code, when) else report_currency
+        needs = np.zeros(len(exchanges), dtype=bool)
+        needs[position[rows]] = True
+        check.flag(
+            needs & has_money & valid,
+            "currency",
+            f"no exchange rate for {missing} in {when}",
+            f"add a row to the rates sheet: currency {missing}, year {when}, per_eur = "
+            f"units of {missing} per 1 EUR (annual average)",
+        )
+    keep = valid[position]
+    return core.YearSplit(position[keep], year[keep], fraction[keep], factor[keep])
+
+
+def check_report_currency(rates: Rates, report_currency: str, file: str) -> list[Problem]:
+    if report_currency == "EUR" or report_currency in rates.currencies():
+        return []
+    return [
+        Problem(
+            file=file,
+            column="--currency",
+            value=report_currency,
+            message="report currency has no exchange rates",
+            fix=f"use one of {', '.join(rates.currencies())}, or add its rates to the "
+            "ledger's rates sheet",
+        )
+    ]
+
+
+def money_arrays(exchanges: pd.DataFrame) -> core.MoneyArrays:
+    values = {c: exchanges[c].to_numpy(dtype=float) for c in MONEY_COLUMNS}
+    return core.MoneyArrays(**values)
+
+
+def inputs_arrays(
+    check: SheetChecker | None, sheets: CheckedSheets, factor_set: FactorSet
+) -> core.InputArrays:
+    inputs = sheets.inputs
+    activity_ids = inputs["activity"].to_numpy(dtype=object)
+    positions = activity_positions(check, activity_ids, "activity", factor_set, transport=None)
+    first_of_id = pd.Index(sheets.exchanges["id"]).drop_duplicates()
+    exchange = first_of_id.get_indexer(inputs["exchange"])
+    if check is None:
+        amounts = np.zeros(len(inputs))
+    else:
+        unit_column = inputs["unit"].to_numpy(dtype=object)
+        check_units(check, unit_column)
+        amounts = inputs["quantity"].to_numpy(dtype=float) * unit_factors(
+            check,
+            inputs["exchange"].to_numpy(dtype=object),
+            unit_column,
+            positions,
+            "activity",
+            factor_set,
+        )
+    return core.InputArrays(exchange, positions, amounts)
+
+
+def exchange_arrays(
+    check: SheetChecker, exchanges: pd.DataFrame, factor_set: FactorSet
+) -> core.ExchangeArrays:
+    """The core's per-exchange arrays; flags unknown activities, units and missing masses."""
+    ids = exchanges["id"].to_numpy(dtype=object)
+    unit = exchanges["unit"].to_numpy(dtype=object)
+    check_units(check, unit)
+    position = {
+        column: activity_positions(
+            check,
+            exchanges[column].to_numpy(dtype=object),
+            column,
+            factor_set,
+            transport=column.endswith("transport_mode"),
+        )
+        for column in (
+            "baseline_disposal",
+            "baseline_supply",
+            "transport_mode",
+            "baseline_transport_mode",
+        )
+    }
+    activity_units = factor_set.activities["unit"].to_numpy(dtype=object)
+    supply = position["baseline_supply"]
+    supply_units = np.where(supply >= 0, activity_units[np.maximum(supply, 0)], "")
+    supply_to_tonnes = units.factors_for(supply_units, np.full(len(ids), "t"))[0]
+    arrays = core.ExchangeArrays(
+        quantity=exchanges["quantity"].to_numpy(dtype=float),
+        to_tonnes=units.factors_for(unit, np.full(len(ids), "t"))[0],
+        mass_t=exchanges["mass_t"].to_numpy(dtype=float),
+        substitution_ratio=exchanges["substitution_ratio"].to_numpy(dtype=float),
+        disposal=position["baseline_disposal"],
+        to_disposal_unit=unit_factors(
+            check, ids, unit, position["baseline_disposal"], "baseline_disposal", factor_set
+        ),
+        supply=supply,
+        to_supply_unit=unit_factors(check, ids, unit, supply, "baseline_supply", factor_set),
+        supply_unit_to_tonnes=supply_to_tonnes,
+        transport=position["transport_mode"],
+        transport_km=exchanges["transport_km"].to_numpy(dtype=float),
+        baseline_transport=position["baseline_transport_mode"],
+        baseline_transport_km=exchanges["baseline_transport_km"].to_numpy(dtype=float),
+        supplier_share=exchanges["supplier_share"].to_numpy(dtype=float),
+        hazardous=exchanges["hazardous"].to_numpy(dtype=bool),
+    )
+    _check_masses(check, arrays, unit)
+    return arrays
+
+
+def _check_masses(check: SheetChecker, arrays: core.ExchangeArrays, unit: np.ndarray) -> None:
+    no_mass = np.isnan(arrays.to_tonnes) & np.isnan(arrays.mass_t)
+    known = np.array([_known_unit(u) for u in unit], dtype=bool)
+    check.flag(
+        no_mass & known & (arrays.transport >= 0),
+        "mass_t",
+        "transport needs the mass moved, and the quantity is not a mass",
+        "give mass_t (tonnes moved over the period)",
+    )
+    check.flag(
+        no_mass & known & arrays.hazardous,
+        "mass_t",
+        "hazardous diversion needs the mass, and the quantity is not a mass",
+        "give mass_t (tonnes over the period)",
+    )
+    check.flag(
+        (arrays.baseline_transport >= 0)
+        & (arrays.supply >= 0)
+        & np.isnan(arrays.supply_unit_to_tonnes),
+        "baseline_transport_mode",
+        "baseline transport needs a displaced mass, and baseline_supply is not per mass",
+        "clear the baseline transport, or choose a baseline_supply measured in t or kg",
+    )
+
+
+def activity_flags(factor_set: FactorSet, scores: dict[str, np.ndarray]) -> core.Activities:
+    kinds = factor_set.activities["kind"].to_numpy(dtype=object)
+    mass_unit = np.array([units.is_mass(u) for u in factor_set.activities["unit"]], dtype=bool)
+    return core.Activities(
+        scores=scores,
+        is_landfill=kinds == "landfill",
+        is_mass_production=(kinds == "production") & mass_unit,
+    )

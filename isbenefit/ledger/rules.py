@@ -1,0 +1,329 @@
+"""Checking a ledger's sheets against formats.md section 1 and typing their columns.
+
+All rules are checked before anything is computed; every problem is collected
+and raised together. Exchanges are put in canonical order (by id) so that the
+order of rows in the file never changes a result.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from isbenefit.errors import Problem
+from isbenefit.ledger.checks import SheetChecker
+from isbenefit.ledger.reading import ROW_COLUMN, RawLedger, RawSheet
+
+FLOWS = ("material", "energy", "water")
+DATA_QUALITY = ("measured", "calculated", "estimated")
+YES_NO = ("yes", "no")
+EXCHANGE_REQUIRED = (
+    "id",
+    "period_start",
+    "period_end",
+    "supplier",
+    "receiver",
+    "flow",
+    "resource",
+    "quantity",
+    "unit",
+)
+ACTIVITY_COLUMNS = (
+    "baseline_disposal",
+    "baseline_supply",
+    "transport_mode",
+    "baseline_transport_mode",
+)
+MONEY_COLUMNS = (
+    "price",
+    "supplier_avoided_cost",
+    "supplier_extra_cost",
+    "receiver_avoided_cost",
+    "receiver_extra_cost",
+)
+EXCHANGE_COLUMNS = (
+    *EXCHANGE_REQUIRED,
+    "data_quality",
+    "baseline_disposal",
+    "baseline_supply",
+    "substitution_ratio",
+    "mass_t",
+    "transport_mode",
+    "transport_km",
+    "baseline_transport_mode",
+    "baseline_transport_km",
+    "supplier_share",
+    "hazardous",
+    *MONEY_COLUMNS,
+    "currency",
+    "evidence",
+)
+INPUT_COLUMNS = ("exchange", "activity", "quantity", "unit", "note")
+ORGANISATION_COLUMNS = ("id", "name", "country", "nace", "sme")
+RATE_COLUMNS = ("currency", "year", "per_eur")
+_CURRENCY = re.compile(r"^[A-Z]{3}$")
+_COUNTRY = re.compile(r"^[A-Z]{2}$")
+
+
+@dataclass(frozen=True)
+class CheckedSheets:
+    """Typed tables of a ledger whose sheet-level rules all passed (or problems were noted)."""
+
+    exchanges: pd.DataFrame
+    inputs: pd.DataFrame
+    organisations: pd.DataFrame
+    rates: pd.DataFrame
+    extra_columns: tuple[str, ...]
+    exchanges_sheet: RawSheet | None
+    inputs_sheet: RawSheet | None
+
+
+def check_sheets(raw: RawLedger, problems: list[Problem], report_currency: str) -> CheckedSheets:
+    """Check every sheet's own rules; typed tables come back even when problems were found."""
+    exchanges_sheet = raw.sheets.get("exchanges")
+    if exchanges_sheet is None:
+        problems.append(
+            Problem(
+                file=str(raw.path),
+                sheet="exchanges",
+                message="the exchanges sheet is missing",
+                fix="add a sheet (or exchanges.csv) named 'exchanges' with one row per exchange",
+            )
+        )
+        exchanges = pd.DataFrame(columns=[*EXCHANGE_COLUMNS, ROW_COLUMN])
+        extras: tuple[str, ...] = ()
+    else:
+        exchanges = _check_exchanges(SheetChecker(exchanges_sheet, problems), report_currency)
+        extras = tuple(
+            c
+            for c in exchanges_sheet.table.columns
+            if c not in EXCHANGE_COLUMNS and c != ROW_COLUMN
+        )
+        for column in extras:
+            exchanges[column] = exchanges_sheet.table[column].to_numpy()
+    inputs_sheet = raw.sheets.get("inputs")
+    inputs = (
+        _check_inputs(SheetChecker(inputs_sheet, problems), exchanges)
+        if inputs_sheet is not None
+        else pd.DataFrame(columns=[*INPUT_COLUMNS, ROW_COLUMN])
+    )
+    organisations = _check_organisations(raw.sheets.get("organisations"), problems, exchanges)
+    rates = _check_rates(raw.sheets.get("rates"), problems)
+    exchanges, exchanges_sheet = _canonical(exchanges, exchanges_sheet, ["id"])
+    inputs, inputs_sheet = _canonical(
+        inputs, inputs_sheet, ["exchange", "activity", "unit", "quantity", "note"]
+    )
+    return CheckedSheets(
+        exchanges, inputs, organisations, rates, extras, exchanges_sheet, inputs_sheet
+    )
+
+
+def _canonical(
+    table: pd.DataFrame, sheet: RawSheet | None, keys: list[str]
+) -> tuple[pd.DataFrame, RawSheet | None]:
+    """Sort a typed table and its raw sheet alike, so results never depend on row order."""
+    order = (
+        np.lexsort([table[key].to_numpy().astype(str) for key in reversed(keys)])
+        if len(table)
+        else np.arange(0)
+    )
+    table = table.iloc[order].reset_index(drop=True)
+    if sheet is not None and len(sheet.table) == len(table):
+        sheet = RawSheet(sheet.name, sheet.file, sheet.table.iloc[order].reset_index(drop=True))
+    return table, sheet
+
+
+def _check_exchanges(check: SheetChecker, report_currency: str) -> pd.DataFrame:
+    if not check.require_columns(EXCHANGE_REQUIRED):
+        return pd.DataFrame(columns=[*EXCHANGE_COLUMNS, ROW_COLUMN])
+    check.require_values(EXCHANGE_REQUIRED)
+    check.unique("id", "exchange id")
+    text = {
+        column: check.text(column).to_numpy(dtype=object)
+        for column in (
+            "id",
+            "supplier",
+            "receiver",
+            "resource",
+            "unit",
+            "evidence",
+            *ACTIVITY_COLUMNS,
+        )
+    }
+    start, end = check.date("period_start"), check.date("period_end")
+    check.flag(
+        (start >= 0) & (end >= 0) & (end < start),
+        "period_end",
+        "period ends before it starts",
+        "swap the dates or correct period_end",
+    )
+    check.flag(
+        (text["supplier"] == text["receiver"]) & (text["supplier"] != ""),
+        "receiver",
+        "supplier and receiver are the same organisation",
+        "an exchange is between two organisations: correct supplier or receiver",
+    )
+    no_baseline = (text["baseline_disposal"] == "") & (text["baseline_supply"] == "")
+    check.flag(
+        no_baseline,
+        "baseline_supply",
+        "neither baseline_disposal nor baseline_supply given",
+        "name what the supplier would have done with it, what the receiver would have "
+        "used instead, or both",
+    )
+    currency = check.text("currency").str.upper()
+    check.flag(
+        (currency != "") & ~currency.str.match(_CURRENCY),
+        "currency",
+        "not an ISO 4217 currency code",
+        "write a three-letter code such as EUR, DKK, SEK",
+    )
+    money = {
+        c: check.number(c, default=0.0, minimum=None if c == "price" else 0.0)
+        for c in MONEY_COLUMNS
+    }
+    typed = {
+        **text,
+        "period_start": start,
+        "period_end": end,
+        "flow": check.choice("flow", FLOWS, ""),
+        "quantity": check.number("quantity", strictly_positive=True),
+        "data_quality": check.choice("data_quality", DATA_QUALITY, "measured"),
+        "substitution_ratio": check.number("substitution_ratio", 1.0, strictly_positive=True),
+        "mass_t": check.number("mass_t", strictly_positive=True),
+        "transport_km": check.number("transport_km", minimum=0.0),
+        "baseline_transport_km": check.number("baseline_transport_km", minimum=0.0),
+        "supplier_share": check.number("supplier_share", 0.5, minimum=0.0, maximum=1.0),
+        "hazardous": check.choice("hazardous", YES_NO, "no") == "yes",
+        **money,
+        "currency": np.where(currency == "", report_currency, currency.to_numpy()),
+        ROW_COLUMN: check.rows,
+    }
+    _check_transport_pairs(check, text)
+    return pd.DataFrame(typed)
+
+
+def _check_transport_pairs(check: SheetChecker, text: dict[str, np.ndarray]) -> None:
+    for mode, km in (
+        ("transport_mode", "transport_km"),
+        ("baseline_transport_mode", "baseline_transport_km"),
+    ):
+        distance = check.text(km).to_numpy()
+        check.flag(
+            (text[mode] != "") & (distance == ""),
+            km,
+            f"{mode} given without a distance",
+            f"give {km} in km, or clear {mode}",
+        )
+        check.flag(
+            (text[mode] == "") & (distance != ""),
+            mode,
+            f"{km} given without a mode",
+            f"name the transport activity in {mode}, or clear {km}",
+        )
+    check.flag(
+        (text["baseline_transport_mode"] != "") & (text["baseline_supply"] == ""),
+        "baseline_transport_mode",
+        "baseline transport needs a baseline_supply",
+        "name the displaced supply in baseline_supply, or clear the baseline transport",
+    )
+
+
+def _check_inputs(check: SheetChecker, exchanges: pd.DataFrame) -> pd.DataFrame:
+    if not check.require_columns(("exchange", "activity", "quantity", "unit")):
+        return pd.DataFrame(columns=[*INPUT_COLUMNS, ROW_COLUMN])
+    check.require_values(("exchange", "activity", "quantity", "unit"))
+    exchange = check.text("exchange")
+    check.flag(
+        (exchange != "") & ~exchange.isin(exchanges["id"]),
+        "exchange",
+        "no exchange has this id",
+        "use an id from the exchanges sheet",
+    )
+    return pd.DataFrame(
+        {
+            "exchange": exchange.to_numpy(dtype=object),
+            "activity": check.text("activity").to_numpy(dtype=object),
+            "quantity": check.number("quantity", strictly_positive=True),
+            "unit": check.text("unit").to_numpy(dtype=object),
+            "note": check.text("note").to_numpy(dtype=object),
+            ROW_COLUMN: check.rows,
+        }
+    )
+
+
+def _check_organisations(
+    sheet: RawSheet | None, problems: list[Problem], exchanges: pd.DataFrame
+) -> pd.DataFrame:
+    """The organisations sheet, plus a bare row for every id used only in exchanges."""
+    listed = pd.DataFrame(columns=list(ORGANISATION_COLUMNS))
+    if sheet is not None:
+        check = SheetChecker(sheet, problems)
+        if check.require_columns(("id",)):
+            check.require_values(("id",))
+            check.unique("id", "organisation id")
+            country = check.text("country").str.upper()
+            check.flag(
+                (country != "") & ~country.str.match(_COUNTRY),
+                "country",
+                "not an ISO 3166-1 alpha-2 country code",
+                "write two letters, e.g. DK",
+            )
+            sme = check.choice("sme", YES_NO, "")
+            listed = pd.DataFrame(
+                {
+                    "id": check.text("id").to_numpy(dtype=object),
+                    "name": check.text("name").to_numpy(dtype=object),
+                    "country": country.to_numpy(dtype=object),
+                    "nace": check.text("nace").to_numpy(dtype=object),
+                    "sme": sme,
+                }
+            ).drop_duplicates("id")
+    used = pd.unique(
+        np.concatenate(
+            [
+                exchanges["supplier"].to_numpy(dtype=object),
+                exchanges["receiver"].to_numpy(dtype=object),
+            ]
+        )
+    )
+    unlisted = sorted(set(used) - set(listed["id"]) - {""})
+    bare = pd.DataFrame({"id": unlisted, **dict.fromkeys(ORGANISATION_COLUMNS[1:], "")})
+    merged = pd.concat([listed, bare], ignore_index=True) if unlisted else listed
+    return merged.sort_values("id", kind="stable").reset_index(drop=True)
+
+
+def _check_rates(sheet: RawSheet | None, problems: list[Problem]) -> pd.DataFrame:
+    if sheet is None:
+        return pd.DataFrame(columns=list(RATE_COLUMNS))
+    check = SheetChecker(sheet, problems)
+    if not check.require_columns(RATE_COLUMNS):
+        return pd.DataFrame(columns=list(RATE_COLUMNS))
+    check.require_values(RATE_COLUMNS)
+    currency = check.text("currency").str.upper()
+    check.flag(
+        (currency != "") & ~currency.str.match(_CURRENCY),
+        "currency",
+        "not an ISO 4217 currency code",
+        "write a three-letter code such as DKK",
+    )
+    year = check.number("year", minimum=1900, maximum=2200)
+    check.flag(
+        np.isfinite(year) & (year != np.round(year)),
+        "year",
+        "not a whole year",
+        "write the calendar year, e.g. 2024",
+    )
+    per_eur = check.number("per_eur", strictly_positive=True)
+    keys = currency + "/" + check.text("year")
+    check.flag(
+        keys.duplicated().to_numpy(),
+        "year",
+        "rate given twice for this currency and year",
+        "keep one row per currency and year",
+    )
+    table = pd.DataFrame({"currency": currency, "year": year, "per_eur": per_eur})
+    return table.loc[np.isfinite(year) & np.isfinite(per_eur)]

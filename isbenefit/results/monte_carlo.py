@@ -1,0 +1,174 @@
+"""Monte Carlo of assessed tables: score draws in, percentile ranges out.
+
+Wires the pure propagation (:mod:`isbenefit.engine.uncertainty`) to the results
+tables: factor draws from a factor source, quantity multipliers from a seeded
+numpy generator, and the aggregation maps for organisations, years and totals.
+The same seed gives the same draws and so the same bytes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+
+from isbenefit.engine.core import SAVED, Lines, Party, credit_share
+from isbenefit.engine.uncertainty import (
+    Aggregation,
+    MonteCarloSettings,
+    Summary,
+    propagate,
+    quantity_multipliers,
+)
+from isbenefit.results.tables import Tables
+
+STATISTICS = ("p5", "p50", "p95", "conservative")
+
+
+def run(
+    tables: Tables,
+    lines: Lines,
+    exchanges: pd.DataFrame,
+    settings: MonteCarloSettings,
+    draws: dict[str, np.ndarray],
+) -> dict[str, Any]:
+    """The `uncertainty` extension of the results JSON.
+
+    ``tables`` and ``lines`` are the deterministic results, ``exchanges`` the checked
+    exchanges sheet (its data_quality, supplier_share and partners), and ``draws`` the
+    per-unit score draws (iterations x activities of the factor set) of a factor source.
+    """
+    quality = exchanges["data_quality"].to_numpy(dtype=object)
+    multipliers = quantity_multipliers(tables.exchanges["id"].tolist(), quality, settings)
+    aggregations = _aggregations(tables, exchanges)
+    deterministic = {
+        name: tables.exchanges[f"saved_{name}"].to_numpy(dtype=float) for name in SAVED
+    }
+    per_exchange, levels = propagate(
+        lines, deterministic, draws, multipliers, aggregations, settings
+    )
+    return {
+        "method": "Monte Carlo through Brightway (bw2calc use_distributions), paired draws "
+        "of factors across baseline and symbiosis, lognormal quantity multipliers "
+        "by data_quality",
+        "iterations": settings.iterations,
+        "seed": settings.seed,
+        "conservative_percentile": settings.conservative_percentile,
+        "quantity_gsd": dict(settings.quantity_gsd),
+        "exchanges": _by_label(tables.exchanges["id"].tolist(), deterministic, per_exchange),
+        **{
+            level: _by_label(
+                [_join(label) for label in aggregations[level].labels],
+                _deterministic_of(tables, level),
+                levels[level],
+            )
+            for level in aggregations
+        },
+    }
+
+
+def _aggregations(tables: Tables, exchanges: pd.DataFrame) -> dict[str, Aggregation]:
+    """Exchange-to-group weights, with labels in the order of the deterministic tables."""
+    count = len(exchanges)
+    share = exchanges["supplier_share"].to_numpy(dtype=float)
+    split = tables.exchange_years
+    at = pd.Index(exchanges["id"]).get_indexer(split["exchange"])
+    fraction = split["fraction"].to_numpy(dtype=float)
+    year = split["year"].astype(str).tolist()
+    supplier = exchanges["supplier"].tolist()
+    receiver = exchanges["receiver"].tolist()
+    everything = np.arange(count)
+    org_years = tables.organisation_years
+    return {
+        "organisations": _grouping(
+            [(o,) for o in tables.organisations["id"].tolist()],
+            count,
+            (everything, [(o,) for o in supplier], credit_share(share, Party.SUPPLIER)),
+            (everything, [(o,) for o in receiver], credit_share(share, Party.RECEIVER)),
+        ),
+        "organisation_years": _grouping(
+            list(
+                zip(
+                    org_years["organisation"].tolist(),
+                    org_years["year"].astype(str).tolist(),
+                    strict=True,
+                )
+            ),
+            count,
+            (
+                at,
+                [(supplier[i], y) for i, y in zip(at, year, strict=True)],
+                fraction * credit_share(share[at], Party.SUPPLIER),
+            ),
+            (
+                at,
+                [(receiver[i], y) for i, y in zip(at, year, strict=True)],
+                fraction * credit_share(share[at], Party.RECEIVER),
+            ),
+        ),
+        "years": _grouping(
+            [(str(y),) for y in tables.years["year"].tolist()],
+            count,
+            (at, [(y,) for y in year], fraction),
+        ),
+        "totals": _grouping([("all",)], count, (everything, [("all",)] * count, np.ones(count))),
+    }
+
+
+def _grouping(
+    labels: list[tuple[str, ...]],
+    count: int,
+    *parts: tuple[np.ndarray, list[tuple[str, ...]], np.ndarray],
+) -> Aggregation:
+    """Sum of (exchange position, group label, weight) entries as an exchanges x groups map."""
+    index = {label: i for i, label in enumerate(labels)}
+    rows = np.concatenate([part[0] for part in parts])
+    columns = np.array([index[label] for part in parts for label in part[1]], dtype=int)
+    weights = np.concatenate([part[2] for part in parts])
+    matrix = sparse.csr_matrix((weights, (rows, columns)), shape=(count, len(labels)))
+    return Aggregation(labels, matrix)
+
+
+def _deterministic_of(tables: Tables, level: str) -> dict[str, np.ndarray]:
+    table = {
+        "organisations": tables.organisations,
+        "organisation_years": tables.organisation_years,
+        "years": tables.years,
+        "totals": tables.totals,
+    }[level]
+    return {name: table[f"saved_{name}"].to_numpy(dtype=float) for name in SAVED}
+
+
+def _join(label: tuple[str, ...]) -> str:
+    return "/".join(label)
+
+
+def _by_label(
+    labels: list[str], deterministic: dict[str, np.ndarray], summaries: dict[str, Summary]
+) -> dict[str, dict[str, dict[str, float]]]:
+    columns = {
+        name: {
+            "deterministic": deterministic[name].tolist(),
+            **{stat: getattr(summaries[name], stat).tolist() for stat in STATISTICS},
+        }
+        for name in SAVED
+    }
+    return {
+        label: {
+            name: {stat: values[index] for stat, values in columns[name].items()} for name in SAVED
+        }
+        for index, label in enumerate(labels)
+    }
+
+
+def uncertainty_table(extension: dict[str, Any]) -> pd.DataFrame:
+    """The extension as a tidy table: level, id, quantity, deterministic and percentiles."""
+    records = [
+        {"level": level, "id": label, "quantity": name, **figures}
+        for level in ("exchanges", "organisations", "organisation_years", "years", "totals")
+        for label, by_quantity in extension[level].items()
+        for name, figures in by_quantity.items()
+    ]
+    return pd.DataFrame.from_records(records)

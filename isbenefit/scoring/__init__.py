@@ -1,0 +1,1 @@
+"""Where per-unit scores come from: factor-set folders, Brightway projects and databases."""

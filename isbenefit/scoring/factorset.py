@@ -1,0 +1,215 @@
+"""Reading and checking a factor-set folder (`factorset.toml` + `activities.csv`)."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from isbenefit import units
+from isbenefit.errors import FactorSetError, Problem
+from isbenefit.paths import default_factor_set
+
+KINDS = ("production", "landfill", "incineration", "treatment", "energy", "water", "transport")
+INDICATORS = ("co2e_kg", "water_m3")
+ACTIVITY_COLUMNS = (
+    "id",
+    "name",
+    "kind",
+    "unit",
+    "location",
+    "co2e_kg",
+    "water_m3",
+    "gsd",
+    "source",
+    "source_ref",
+    "year",
+    "notes",
+)
+ORIGIN = "origin"  # added column: where an activity's scores come from, shown on every line
+REQUIRED_META = ("id", "version", "title", "licence", "sources")
+SOURCE_FIELDS = ("key", "title", "publisher", "year", "url", "licence")
+_ID_PATTERN = re.compile(r"^[a-z0-9_.-]+$")
+
+
+@dataclass(frozen=True)
+class FactorSet:
+    """A checked factor set. ``activities`` is indexed by activity id."""
+
+    path: Path
+    meta: dict[str, Any]
+    activities: pd.DataFrame
+    sha256: str
+    sources: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    @property
+    def id(self) -> str:
+        return str(self.meta["id"])
+
+    @property
+    def version(self) -> str:
+        return str(self.meta["version"])
+
+    def describe(self) -> dict[str, str]:
+        return {
+            "id": self.id,
+            "version": self.version,
+            "sha256": self.sha256,
+            "title": str(self.meta.get("title", "")),
+            "licence": str(self.meta.get("licence", "")),
+        }
+
+
+def load_factor_set(path: Path | str | None = None) -> FactorSet:
+    """Read and check a factor-set folder; the shipped default when ``path`` is None."""
+    folder = Path(path) if path is not None else default_factor_set()
+    toml_path, csv_path = folder / "factorset.toml", folder / "activities.csv"
+    for required in (toml_path, csv_path):
+        if not required.is_file():
+            raise FactorSetError.one(
+                file=str(required),
+                message="file not found",
+                fix="point --factors at a folder holding factorset.toml and activities.csv",
+            )
+    toml_bytes, csv_bytes = toml_path.read_bytes(), csv_path.read_bytes()
+    meta = _read_meta(toml_path, toml_bytes)
+    sources = {str(s["key"]): dict(s) for s in meta["sources"]}
+    activities = _read_activities(csv_path, sources)
+    activities[ORIGIN] = f"factor-set:{meta['id']} {meta['version']}"
+    digest = hashlib.sha256()
+    for part in (toml_bytes, csv_bytes):
+        digest.update(hashlib.sha256(part).digest())
+    return FactorSet(folder, meta, activities, digest.hexdigest(), sources)
+
+
+def _read_meta(path: Path, raw: bytes) -> dict[str, Any]:
+    try:
+        meta = tomllib.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        raise FactorSetError.one(
+            file=str(path),
+            message=f"not valid UTF-8 TOML: {error}",
+            fix="repair the TOML syntax",
+        ) from None
+    problems = [
+        Problem(
+            file=str(path),
+            column=key,
+            message=f"missing key {key!r}",
+            fix=f"add `{key} = ...` to factorset.toml",
+        )
+        for key in REQUIRED_META
+        if key not in meta
+    ]
+    for number, source in enumerate(meta.get("sources", []), start=1):
+        problems.extend(
+            Problem(
+                file=str(path),
+                sheet=f"sources[{number}]",
+                column=key,
+                message=f"source is missing {key!r}",
+                fix=f"add {key} to this source",
+            )
+            for key in SOURCE_FIELDS
+            if key not in source
+        )
+    if problems:
+        raise FactorSetError(problems)
+    return meta
+
+
+def _read_activities(path: Path, sources: dict[str, dict[str, Any]]) -> pd.DataFrame:
+    try:
+        table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as error:
+        raise FactorSetError.one(
+            file=str(path),
+            message=f"cannot be read as UTF-8 CSV: {error}",
+            fix="save activities.csv as UTF-8 comma-separated text",
+        ) from None
+    table.columns = [str(c).strip().lower() for c in table.columns]
+    missing = [c for c in ACTIVITY_COLUMNS if c not in table.columns]
+    if missing:
+        raise FactorSetError(
+            [
+                Problem(file=str(path), column=c, message="column missing", fix=f"add a {c} column")
+                for c in missing
+            ]
+        )
+    table = table.apply(lambda column: column.str.strip())
+    problems = list(_check_activity_rows(path, table, sources))
+    if problems:
+        raise FactorSetError(problems)
+    for indicator in (*INDICATORS, "gsd"):
+        default = "1" if indicator == "gsd" else "0"
+        table[indicator] = pd.to_numeric(table[indicator].replace("", default)).astype(float)
+    return table.set_index("id", drop=False)
+
+
+def _check_activity_rows(
+    path: Path, table: pd.DataFrame, sources: dict[str, dict[str, Any]]
+) -> list[Problem]:
+    problems: list[Problem] = []
+
+    def add(row: int, column: str, value: str, message: str, fix: str) -> None:
+        problems.append(
+            Problem(
+                file=str(path), row=row + 2, column=column, value=value, message=message, fix=fix
+            )
+        )
+
+    seen: set[str] = set()
+    for row, record in enumerate(table.to_dict("records")):
+        activity_id = record["id"]
+        if not _ID_PATTERN.match(activity_id):
+            add(
+                row,
+                "id",
+                activity_id,
+                "activity id must match [a-z0-9_.-]+",
+                "use lower-case letters, digits, '_', '.' or '-'",
+            )
+        elif activity_id in seen:
+            add(row, "id", activity_id, "duplicate activity id", "give each activity its own id")
+        seen.add(activity_id)
+        if record["kind"] not in KINDS:
+            add(row, "kind", record["kind"], "unknown kind", f"use one of {', '.join(KINDS)}")
+        try:
+            units.dimension(record["unit"])
+        except units.UnitError as error:
+            add(
+                row, "unit", record["unit"], str(error), "use t, kg, kWh, MWh, GJ, MJ, m3, l or tkm"
+            )
+        for column, message, fix in _number_problems(record):
+            add(row, column, record[column], message, fix)
+        if record["source"] not in sources:
+            add(
+                row,
+                "source",
+                record["source"],
+                "source key not in factorset.toml",
+                "add a [[sources]] entry with this key or correct the key",
+            )
+        for column in ("source_ref", "year"):
+            if not record[column]:
+                add(row, column, "", "missing", f"give the {column} of this number")
+    return problems
+
+
+def _number_problems(record: dict[Any, Any]) -> list[tuple[str, str, str]]:
+    """(column, message, fix) for each bad number of one activity row."""
+    found = []
+    for column in (*INDICATORS, "gsd"):
+        value = record[column]
+        number = pd.to_numeric(value, errors="coerce") if value else 0.0
+        if pd.isna(number) or not np.isfinite(number):
+            found.append((column, "not a number", "write a number with '.' as decimal mark"))
+        elif column == "gsd" and value and number < 1:
+            found.append((column, "gsd below 1", "a geometric standard deviation is >= 1"))
+    return found
