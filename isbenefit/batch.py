@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -24,9 +25,14 @@ from isbenefit.documents import statement_pdf
 from isbenefit.documents.shares import Results
 from isbenefit.writing import write_atomic
 
-STATEMENT = "statement"
-CERTIFICATE = "certificate"
-KINDS = (STATEMENT, CERTIFICATE)
+
+class DocumentKind(StrEnum):
+    """The documents made one per organisation; the value starts each file name."""
+
+    STATEMENT = "statement"
+    CERTIFICATE = "certificate"
+
+
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 
@@ -44,7 +50,7 @@ class Job:
         key_file: issuer's private key signing certificates, or None.
     """
 
-    kind: str
+    kind: DocumentKind
     org_id: str
     year: str
     path: Path
@@ -74,7 +80,7 @@ _results: Results | None = None
 
 def render_job(results: Results, job: Job) -> bytes:
     """The default renderer: the job's document as PDF bytes."""
-    if job.kind == CERTIFICATE:
+    if job.kind is DocumentKind.CERTIFICATE:
         return certificate_pdf(
             results, job.org_id, job.year, job.ledger_rows or {}, job.issuer, job.key_file
         )
@@ -90,7 +96,7 @@ def file_name(kind: str, org_id: str, year: str) -> str:
 
 
 def plan(
-    kind: str,
+    kind: DocumentKind | str,
     org_ids: Sequence[str],
     year: str,
     out_dir: Path,
@@ -99,8 +105,9 @@ def plan(
     key_file: Path | None = None,
 ) -> list[Job]:
     """One job per organisation, writing into ``out_dir``."""
-    if kind not in KINDS:
-        raise ValueError(f"unknown document kind {kind!r}; expected one of {KINDS}")
+    if kind not in tuple(DocumentKind):
+        raise ValueError(f"unknown document kind {kind!r}; expected one of {list(DocumentKind)}")
+    kind = DocumentKind(kind)
     return [
         Job(
             kind,

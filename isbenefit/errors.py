@@ -77,6 +77,10 @@ class FactorSetError(InputError):
     """A factor-set folder that cannot be used as it is."""
 
 
+class SettingsError(ValueError, IsbenefitError):
+    """A setting (a command-line option or an API argument) outside its allowed range."""
+
+
 class BrightwayError(RuntimeError, IsbenefitError):
     """Brightway could not build or compute the factor scores."""
 

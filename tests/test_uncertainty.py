@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from statistics import NormalDist
 
@@ -12,6 +13,7 @@ from typer.testing import CliRunner
 from isbenefit import assess
 from isbenefit.cli.app import app
 from isbenefit.engine.uncertainty import MonteCarloSettings
+from isbenefit.errors import SettingsError
 from tests.conftest import TINY_FACTORS, F, exchange, write_ledger
 
 EXACT_QUANTITIES = {"measured": 1.0, "calculated": 1.0, "estimated": 1.0}
@@ -136,3 +138,31 @@ def test_bad_quantity_gsd_option_is_refused(tmp_path: Path) -> None:
     )
     assert result.exit_code == 2
     assert "--quantity-gsd" in result.output
+
+
+@pytest.mark.parametrize(
+    ("changes", "named"),
+    [
+        ({"iterations": 0}, "iterations must be at least 1"),
+        ({"iterations": 2.5}, "iterations must be a whole number"),
+        ({"seed": -1}, "seed must be a whole number >= 0"),
+        ({"conservative_percentile": 60.0}, "conservative_percentile must be between 0 and 50"),
+        ({"quantity_gsd": {"measured": 1.05}}, "differs in calculated, estimated"),
+        (
+            {"quantity_gsd": {"measured": 0.9, "calculated": 1.15, "estimated": 1.5}},
+            "quantity_gsd['measured'] must be a number >= 1",
+        ),
+        (
+            {"quantity_gsd": {"measured": 1.05, "calculated": 1.15, "estimated": float("nan")}},
+            "quantity_gsd['estimated'] must be a number >= 1",
+        ),
+    ],
+)
+def test_settings_refuse_what_the_command_line_refuses(changes: dict, named: str) -> None:
+    with pytest.raises(SettingsError, match=re.escape(named)):
+        MonteCarloSettings(**changes)
+
+
+def test_default_settings_are_valid() -> None:
+    settings = MonteCarloSettings()
+    assert (settings.iterations, settings.seed, settings.conservative_percentile) == (1000, 1, 5.0)

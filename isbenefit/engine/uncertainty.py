@@ -16,12 +16,14 @@ their ranges reflect the correlation between exchanges.
 from __future__ import annotations
 
 import hashlib
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
 from scipy import sparse
 
 from isbenefit.engine.core import BASELINE_ROLES, QUANTITY_ROLES, SAVED, Lines, Role
+from isbenefit.errors import SettingsError
 
 QUANTITY_GSD = {"measured": 1.05, "calculated": 1.15, "estimated": 1.5}
 SLICE_CELLS = 4_000_000  # iterations x exchanges per slice (32 MB per float array)
@@ -35,6 +37,34 @@ class MonteCarloSettings:
     seed: int = 1
     conservative_percentile: float = 5.0
     quantity_gsd: dict[str, float] = field(default_factory=lambda: dict(QUANTITY_GSD))
+
+    def __post_init__(self) -> None:
+        """Refuse what the command line refuses, so the API cannot run a meaningless analysis."""
+        problems = []
+        if isinstance(self.iterations, bool) or not isinstance(self.iterations, int):
+            problems.append(f"iterations must be a whole number, not {self.iterations!r}")
+        elif self.iterations < 1:
+            problems.append(f"iterations must be at least 1, not {self.iterations}")
+        if isinstance(self.seed, bool) or not isinstance(self.seed, int) or self.seed < 0:
+            problems.append(f"seed must be a whole number >= 0, not {self.seed!r}")
+        if not 0.0 <= float(self.conservative_percentile) <= 50.0:
+            problems.append(
+                f"conservative_percentile must be between 0 and 50 (a low percentile is the "
+                f"conservative one), not {self.conservative_percentile!r}"
+            )
+        unknown = sorted(set(self.quantity_gsd) ^ set(QUANTITY_GSD))
+        if unknown:
+            problems.append(
+                f"quantity_gsd must give exactly the data qualities {', '.join(QUANTITY_GSD)}; "
+                f"differs in {', '.join(unknown)}"
+            )
+        problems += [
+            f"quantity_gsd[{quality!r}] must be a number >= 1 (1: no spread), not {gsd!r}"
+            for quality, gsd in self.quantity_gsd.items()
+            if not (isinstance(gsd, int | float) and math.isfinite(gsd) and gsd >= 1.0)
+        ]
+        if problems:
+            raise SettingsError("Monte Carlo settings: " + "; ".join(problems))
 
 
 @dataclass(frozen=True)
