@@ -154,26 +154,7 @@ def _check_exchanges(check: SheetChecker, report_currency: str) -> pd.DataFrame:
         )
     }
     start, end = check.date("period_start"), check.date("period_end")
-    check.flag(
-        (start >= 0) & (end >= 0) & (end < start),
-        "period_end",
-        "period ends before it starts",
-        "swap the dates or correct period_end",
-    )
-    check.flag(
-        (text["supplier"] == text["receiver"]) & (text["supplier"] != ""),
-        "receiver",
-        "supplier and receiver are the same organisation",
-        "an exchange is between two organisations: correct supplier or receiver",
-    )
-    no_baseline = (text["baseline_disposal"] == "") & (text["baseline_supply"] == "")
-    check.flag(
-        no_baseline,
-        "baseline_supply",
-        "neither baseline_disposal nor baseline_supply given",
-        "name what the supplier would have done with it, what the receiver would have "
-        "used instead, or both",
-    )
+    _check_relations(check, text, start, end)
     currency = check.text("currency").str.upper()
     check.flag(
         (currency != "") & ~currency.str.match(_CURRENCY),
@@ -204,6 +185,32 @@ def _check_exchanges(check: SheetChecker, report_currency: str) -> pd.DataFrame:
     }
     _check_transport_pairs(check, text)
     return pd.DataFrame(typed)
+
+
+def _check_relations(
+    check: SheetChecker, text: dict[str, np.ndarray], start: np.ndarray, end: np.ndarray
+) -> None:
+    """Rules between columns of a row: the period, the two parties, a baseline at all."""
+    check.flag(
+        (start >= 0) & (end >= 0) & (end < start),
+        "period_end",
+        "period ends before it starts",
+        "swap the dates or correct period_end",
+    )
+    check.flag(
+        (text["supplier"] == text["receiver"]) & (text["supplier"] != ""),
+        "receiver",
+        "supplier and receiver are the same organisation",
+        "an exchange is between two organisations: correct supplier or receiver",
+    )
+    no_baseline = (text["baseline_disposal"] == "") & (text["baseline_supply"] == "")
+    check.flag(
+        no_baseline,
+        "baseline_supply",
+        "neither baseline_disposal nor baseline_supply given",
+        "name what the supplier would have done with it, what the receiver would have "
+        "used instead, or both",
+    )
 
 
 def _check_transport_pairs(check: SheetChecker, text: dict[str, np.ndarray]) -> None:

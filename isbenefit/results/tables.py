@@ -47,32 +47,8 @@ def build_tables(
     factor_set: FactorSet,
 ) -> Tables:
     ids = exchanges["id"].to_numpy(dtype=object)
-    per_exchange = exchanges[list(DESCRIBED_COLUMNS)].assign(
-        period_start=iso_dates(exchanges["period_start"]),
-        period_end=iso_dates(exchanges["period_end"]),
-        hazardous=np.where(exchanges["hazardous"].to_numpy(dtype=bool), "yes", "no"),
-    )
-    for prefix, values in (("baseline", result.baseline), ("symbiosis", result.symbiosis)):
-        for name in INDICATORS:
-            per_exchange[f"{prefix}_{name}"] = values[name]
-    for name in SAVED:
-        per_exchange[f"saved_{name}"] = result.saved[name]
-    for name in MONEY:
-        per_exchange[f"money_{name}"] = result.money[name]
-    for column in extra_columns:
-        per_exchange[column] = exchanges[column].to_numpy(dtype=object)
-    activity = factor_set.activities
-    lines = pd.DataFrame(
-        {
-            "exchange": ids[result.lines.exchange],
-            "role": np.array(ROLES, dtype=object)[result.lines.role],
-            "activity": activity["id"].to_numpy(dtype=object)[result.lines.activity],
-            "amount": result.lines.amount,
-            "unit": activity["unit"].to_numpy(dtype=object)[result.lines.activity],
-            "source": activity[ORIGIN].to_numpy(dtype=object)[result.lines.activity],
-            **{name: result.lines.impacts[name] for name in INDICATORS},
-        }
-    )
+    per_exchange = _exchange_table(exchanges, extra_columns, result)
+    lines = _lines_table(ids, result, factor_set)
     _require_finite(per_exchange)
     exchange_years = _exchange_years(ids, split, result)
     credits = _credits(exchanges, exchange_years)
@@ -96,6 +72,43 @@ def build_tables(
         organisation_years,
         years,
         totals.to_frame().T,
+    )
+
+
+def _exchange_table(
+    exchanges: pd.DataFrame, extra_columns: tuple[str, ...], result: CoreResult
+) -> pd.DataFrame:
+    """One row per exchange: its ledger columns as given, then its computed figures."""
+    per_exchange = exchanges[list(DESCRIBED_COLUMNS)].assign(
+        period_start=iso_dates(exchanges["period_start"]),
+        period_end=iso_dates(exchanges["period_end"]),
+        hazardous=np.where(exchanges["hazardous"].to_numpy(dtype=bool), "yes", "no"),
+    )
+    for prefix, values in (("baseline", result.baseline), ("symbiosis", result.symbiosis)):
+        for name in INDICATORS:
+            per_exchange[f"{prefix}_{name}"] = values[name]
+    for name in SAVED:
+        per_exchange[f"saved_{name}"] = result.saved[name]
+    for name in MONEY:
+        per_exchange[f"money_{name}"] = result.money[name]
+    for column in extra_columns:
+        per_exchange[column] = exchanges[column].to_numpy(dtype=object)
+    return per_exchange
+
+
+def _lines_table(ids: np.ndarray, result: CoreResult, factor_set: FactorSet) -> pd.DataFrame:
+    """The audit trail with ids, role names, units and score origins instead of positions."""
+    activity = factor_set.activities
+    return pd.DataFrame(
+        {
+            "exchange": ids[result.lines.exchange],
+            "role": np.array(ROLES, dtype=object)[result.lines.role],
+            "activity": activity["id"].to_numpy(dtype=object)[result.lines.activity],
+            "amount": result.lines.amount,
+            "unit": activity["unit"].to_numpy(dtype=object)[result.lines.activity],
+            "source": activity[ORIGIN].to_numpy(dtype=object)[result.lines.activity],
+            **{name: result.lines.impacts[name] for name in INDICATORS},
+        }
     )
 
 
