@@ -2,11 +2,16 @@
 
 Ledgers name units as people write them (`t`, `kWh`, `m3`); activities have a
 reference unit. Only mass, energy and volume are accepted in a ledger, plus
-`tkm` for transport activities.
+`tkm` for transport activities and `Nm3` for gases.
+
+`Nm3` (normal cubic metre) is gas at 0 °C and 101.325 kPa (DIN 1343). It is a
+dimension of its own: converting it into `m3` needs the gas's pressure and
+temperature, which a ledger does not give, so the two are never mixed.
 """
 
 from __future__ import annotations
 
+import re
 from functools import cache
 
 import numpy as np
@@ -17,6 +22,7 @@ from isbenefit.errors import IsbenefitError
 MASS = "mass"
 ENERGY = "energy"
 VOLUME = "volume"
+GAS_VOLUME = "gas volume at normal conditions"
 FREIGHT = "freight"
 
 _REGISTRY: pint.UnitRegistry = pint.UnitRegistry(on_redefinition="raise")
@@ -24,12 +30,16 @@ _REGISTRY.define("m3 = meter ** 3")
 _REGISTRY.define("dm3 = decimeter ** 3")
 _REGISTRY.define("cm3 = centimeter ** 3")
 _REGISTRY.define("tkm = metric_ton * kilometer")
+_REGISTRY.define("Nm3 = [normal_volume]")
+# pint reads `kt` as a knot; in a ledger it is a kilotonne.
+_PINT_NAMES = {"kt": "kilotonne"}
 
 _DIMENSIONS = {
     _REGISTRY.Quantity(1, "kg").dimensionality: MASS,
     _REGISTRY.Quantity(1, "kWh").dimensionality: ENERGY,
     _REGISTRY.Quantity(1, "m3").dimensionality: VOLUME,
     _REGISTRY.Quantity(1, "tkm").dimensionality: FREIGHT,
+    _REGISTRY.Quantity(1, "Nm3").dimensionality: GAS_VOLUME,
 }
 
 
@@ -47,6 +57,7 @@ ACCEPTED_UNITS = frozenset(
         "tonne",
         "Mg",
         "kt",
+        "Mt",
         "Wh",
         "kWh",
         "MWh",
@@ -57,6 +68,7 @@ ACCEPTED_UNITS = frozenset(
         "MJ",
         "GJ",
         "TJ",
+        "PJ",
         "m3",
         "dm3",
         "cm3",
@@ -65,17 +77,25 @@ ACCEPTED_UNITS = frozenset(
         "ml",
         "hl",
         "tkm",
+        "Nm3",
     }
+)
+# `MWh_th`, `kWh(e)`, `GWhel`: heat or electricity is said by the flow and the activity,
+# not by the unit; such a suffix is refused with that fix rather than guessed away.
+_ANNOTATED_ENERGY = re.compile(
+    r"^(?P<unit>[kMGT]?Wh|[kMGTP]?J)[\s_\-.(]*(?P<note>th|thermal|heat|el|e|elec|electric)\)?$",
+    re.IGNORECASE,
 )
 
 
 @cache
 def dimension(unit: str) -> str:
-    """`mass`, `energy`, `volume` or `freight` for a unit string; UnitError otherwise."""
+    """The dimension of a ledger unit (mass, energy, volume, freight, gas volume); UnitError
+    for any other unit."""
     if unit.strip() not in ACCEPTED_UNITS:
         raise UnitError(f"unknown unit {unit!r}; accepted: {', '.join(sorted(ACCEPTED_UNITS))}")
     try:
-        quantity = _REGISTRY.Quantity(1, unit.strip())
+        quantity = _REGISTRY.Quantity(1, _pint_name(unit))
     except (
         pint.errors.UndefinedUnitError,
         pint.errors.DefinitionSyntaxError,
@@ -99,7 +119,27 @@ def conversion_factor(from_unit: str, to_unit: str) -> float:
         raise UnitError(
             f"{from_unit!r} ({from_kind}) cannot be converted into {to_unit!r} ({to_kind})"
         )
-    return float(_REGISTRY.Quantity(1.0, from_unit.strip()).to(to_unit.strip()).magnitude)
+    return float(_REGISTRY.Quantity(1.0, _pint_name(from_unit)).to(_pint_name(to_unit)).magnitude)
+
+
+def _pint_name(unit: str) -> str:
+    return _PINT_NAMES.get(unit.strip(), unit.strip())
+
+
+def unit_fix(unit: str) -> str | None:
+    """A specific fix for a unit written in a way isbenefit refuses, or None."""
+    annotated = _ANNOTATED_ENERGY.match(unit.strip())
+    if annotated:
+        return (
+            f"write {annotated['unit']} without '{unit.strip()[len(annotated['unit']) :]}': "
+            "whether it is heat or electricity follows from the flow and the activity "
+            "(e.g. energy.heat_natural_gas_boiler or electricity.dk)"
+        )
+    if unit.strip().lower() in {"ton", "tons", "short ton", "long ton"}:
+        return "write t (metric tonne); ton is 907 kg in the US and 1016 kg in the UK"
+    if unit.strip().lower() in {"nm³", "nm^3", "normal m3"}:
+        return "write Nm3 (normal cubic metre, gas at 0 °C and 101.325 kPa)"
+    return None
 
 
 def is_mass(unit: str) -> bool:

@@ -21,7 +21,10 @@ from isbenefit.ledger.rates import Rates
 from isbenefit.ledger.rules import MONEY_COLUMNS, CheckedSheets
 from isbenefit.scoring.factorset import FactorSet
 
-UNIT_FIX = "use a unit of mass (kg, t), energy (kWh, MWh, MJ, GJ) or volume (m3, l)"
+UNIT_FIX = (
+    "use a unit of mass (kg, t, kt), energy (kWh, MWh, GWh, MJ, GJ, TJ), volume (m3, l) or "
+    "gas volume at normal conditions (Nm3)"
+)
 
 
 def activity_positions(
@@ -109,7 +112,7 @@ def check_units(check: SheetChecker, unit_column: np.ndarray) -> None:
                 unit_column == unit,
                 "unit",
                 "unknown unit, or not a unit of mass, energy or volume",
-                UNIT_FIX,
+                units.unit_fix(str(unit)) or UNIT_FIX,
             )
 
 
