@@ -1,0 +1,62 @@
+"""The ledger rows of docs/baselines.md assess as written, to the figures the factors give."""
+
+from __future__ import annotations
+
+import csv
+import re
+from pathlib import Path
+
+import pytest
+
+from isbenefit import assess
+from tests.conftest import REPO
+
+GUIDE = REPO / "docs" / "baselines.md"
+DEFAULT_FACTORS = REPO / "factors" / "isbenefit-open" / "activities.csv"
+EXAMPLE = re.compile(r"\n    (id,[^\n]+)\n    ([^\n]+)\n")
+
+
+def factor(activity: str) -> float:
+    """kg CO2e per unit of a default-set activity, read from the factor file itself."""
+    with DEFAULT_FACTORS.open(encoding="utf-8") as stream:
+        return next(float(r["co2e_kg"]) for r in csv.DictReader(stream) if r["id"] == activity)
+
+
+def examples() -> dict[str, str]:
+    rows = EXAMPLE.findall(GUIDE.read_text(encoding="utf-8"))
+    return {row.split(",", 1)[0]: f"{head}\n{row}\n" for head, row in rows}
+
+
+def saved_by(exchange_id: str, tmp_path: Path) -> dict[str, float]:
+    (tmp_path / "exchanges.csv").write_text(examples()[exchange_id], encoding="utf-8")
+    (only,) = assess(tmp_path).results["exchanges"]
+    return only["saved"]
+
+
+def test_the_guide_has_its_three_examples() -> None:
+    assert set(examples()) == {"hbg-heat-2024", "spoil-2024", "coolwater-2024"}
+
+
+def test_heat_example(tmp_path: Path) -> None:
+    saved = saved_by("hbg-heat-2024", tmp_path)
+    assert saved["co2e_kg"] == pytest.approx(120e6 * factor("energy.heat_natural_gas_boiler"))
+
+
+def test_spoil_example(tmp_path: Path) -> None:
+    """230 kt: avoided landfill and aggregates, minus 18 km of articulated truck."""
+    tonnes = 230_000
+    expected = tonnes * (factor("landfill.inert") + factor("prod.aggregates")) - tonnes * 18 * (
+        factor("transport.road_artic")
+    )
+    saved = saved_by("spoil-2024", tmp_path)
+    assert saved["co2e_kg"] == pytest.approx(expected)
+    assert saved["landfill_diverted_t"] == saved["virgin_material_t"] == tonnes
+
+
+def test_water_example(tmp_path: Path) -> None:
+    volume = 1_200_000
+    saved = saved_by("coolwater-2024", tmp_path)
+    assert saved["co2e_kg"] == pytest.approx(
+        volume * (factor("treatment.wastewater") + factor("water.mains"))
+    )
+    assert saved["water_m3"] == pytest.approx(volume)
