@@ -1,4 +1,9 @@
-"""The Python API: `assess(ledger)` gives the results as DataFrames and as the results JSON."""
+"""The Python API: `assess(ledger)` gives the results as DataFrames and as the results JSON.
+
+Scores come from a :class:`isbenefit.scoring.source.FactorSource` (a factor-set folder,
+the user's own Brightway database through a mapping, or that database with a fallback
+factor set); `factor_source` builds one from the command line's options.
+"""
 
 from __future__ import annotations
 
@@ -23,8 +28,11 @@ from isbenefit.ledger.reading import ROW_COLUMN, RawLedger, read_ledger
 from isbenefit.ledger.rules import CheckedSheets, check_sheets
 from isbenefit.results.results_json import ResultsSource, dumps, results_dict
 from isbenefit.results.tables import Tables, build_tables
-from isbenefit.scoring.brightway import factor_scores, score_samples
-from isbenefit.scoring.factorset import FactorSet, load_factor_set
+from isbenefit.scoring.brightway import open_brightway
+from isbenefit.scoring.factorset import FactorSet
+from isbenefit.scoring.source import FactorSource, as_factor_source, factor_source
+
+__all__ = ["Assessment", "FactorSource", "assess", "factor_source", "ledger_sha256"]
 
 
 @dataclass(frozen=True)
@@ -116,7 +124,7 @@ def _records(table: pd.DataFrame) -> list[dict[str, str]]:
 
 def assess(
     ledger: Path | str,
-    factors: Path | str | None = None,
+    factors: FactorSource | Path | str | None = None,
     currency: str = "EUR",
     data_dir: Path | str | None = None,
     monte_carlo: MonteCarloSettings | None = None,
@@ -128,31 +136,29 @@ def assess(
 ) -> Assessment:
     """Check a ledger, compute every exchange against its baseline, and aggregate.
 
+    ``factors`` is a :class:`~isbenefit.scoring.source.FactorSource`, or a factor-set
+    folder (None: the shipped one). With a ``mapping`` file instead, scores come from
+    the user's own Brightway database (``brightway_project`` in ``brightway_dir``);
+    ledger activity ids the mapping does not name fall back to the factor set
+    (``factors``) only when ``fallback`` is set. These keywords build the source with
+    :func:`~isbenefit.scoring.source.factor_source`; pass one source to several calls to
+    load its factor set and scores once.
+
     With ``monte_carlo`` settings, percentile ranges of every saved quantity are added
     (`Assessment.uncertainty`, the results' `uncertainty` extension).
-
-    With a ``mapping`` file, scores come from the user's own Brightway database
-    (``brightway_project`` in ``brightway_dir``); ledger activity ids the mapping does
-    not name fall back to the factor set (``factors``) only when ``fallback`` is set.
 
     Raises :class:`isbenefit.errors.InputError` listing every problem when the
     ledger (or the factor set) breaks a rule; nothing is computed then.
     """
-    if mapping is not None:
-        factor_set, known_scores = mapped_factor_set(
-            mapping,
-            brightway_project,
-            brightway_dir,
-            data_dir,
-            factors if fallback else None,
-            fallback,
-        )
-    else:
-        factor_set, known_scores = load_factor_set(factors), None
-    # Brightway (its import, the cached project, the solves) runs beside the ledger checks:
-    # both take a good part of a second on a large ledger and neither needs the other.
+    source = as_factor_source(factors, mapping, brightway_project, brightway_dir, fallback)
+    factor_set = source.factor_set(data_dir)
+    # bw2data is imported (once per process) on this thread, not in the worker below: its
+    # import sets process-wide state (scoring/brightway.py, module docstring).
+    open_brightway(data_dir)
+    # The Brightway solves run beside the ledger checks: both take a good part of a second
+    # on a large ledger and neither needs the other.
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="isbenefit-brightway") as pool:
-        scoring = pool.submit(_scores, factor_set, data_dir, known_scores)
+        scoring = pool.submit(source.scores, data_dir)
         raw = read_ledger(ledger)
         report_currency = currency.strip().upper()
         problems: list[Problem] = []
@@ -190,19 +196,7 @@ def assess(
         return assessment
     from isbenefit.results import monte_carlo as monte_carlo_ranges
 
-    if mapping is None:
-        draws = score_samples(factor_set, monte_carlo.iterations, monte_carlo.seed, data_dir)
-    else:
-        draws = mapped_score_samples(
-            mapping,
-            brightway_project,
-            brightway_dir,
-            data_dir,
-            factors,
-            fallback,
-            monte_carlo,
-            factor_set,
-        )
+    draws = source.score_draws(monte_carlo.iterations, monte_carlo.seed, data_dir)
     extension = monte_carlo_ranges.run(tables, result.lines, sheets.exchanges, monte_carlo, draws)
     return replace(assessment, uncertainty=extension)
 
@@ -242,75 +236,3 @@ def ledger_sha256(path: Path) -> str:
     for file in files:
         digest.update(file.name.encode() + b"\0" + hashlib.sha256(file.read_bytes()).digest())
     return digest.hexdigest()
-
-
-def mapped_factor_set(
-    mapping: Path | str,
-    project: str | None,
-    brightway_dir: Path | str | None,
-    data_dir: Path | str | None,
-    factors: Path | str | None,
-    fallback: bool,
-) -> tuple[FactorSet, dict[str, np.ndarray]]:
-    """Scores of the mapped activities from the user's database, plus, with ``fallback``,
-    the factor set's rows for every id the mapping does not name."""
-    from isbenefit.scoring.mapping import read_mapping
-    from isbenefit.scoring.user_database import database_factor_set
-
-    mapped, mapped_scores = database_factor_set(
-        read_mapping(mapping), project, brightway_dir, data_dir
-    )
-    if not fallback:
-        return mapped, mapped_scores.values
-    base = load_factor_set(factors)
-    base_scores = factor_scores(base, data_dir).values
-    extra = ~base.activities.index.isin(mapped.activities.index)
-    activities = pd.concat([mapped.activities, base.activities.loc[extra]])
-    scores = {
-        name: np.concatenate([mapped_scores.values[name], base_scores[name][extra]])
-        for name in mapped_scores.values
-    }
-    meta = {
-        **mapped.meta,
-        "id": f"{mapped.id}+{base.id}",
-        "sources": [*mapped.meta["sources"], *base.meta["sources"]],
-    }
-    digest = hashlib.sha256((mapped.sha256 + base.sha256).encode()).hexdigest()
-    return FactorSet(
-        mapped.path, meta, activities, digest, {**mapped.sources, **base.sources}
-    ), scores
-
-
-def _scores(
-    factor_set: FactorSet, data_dir: Path | str | None, known: dict[str, np.ndarray] | None
-) -> dict[str, np.ndarray]:
-    return known if known is not None else factor_scores(factor_set, data_dir).values
-
-
-def mapped_score_samples(
-    mapping: Path | str,
-    project: str | None,
-    brightway_dir: Path | str | None,
-    data_dir: Path | str | None,
-    factors: Path | str | None,
-    fallback: bool,
-    settings: MonteCarloSettings,
-    factor_set: FactorSet,
-) -> dict[str, np.ndarray]:
-    """Score draws for a mapped factor set: the database's own distributions for mapped
-    activities, the factor set's for fallback rows, aligned with ``factor_set``."""
-    from isbenefit.scoring.mapping import read_mapping
-    from isbenefit.scoring.user_database import database_score_samples
-
-    mapped = database_score_samples(
-        read_mapping(mapping), project, settings.iterations, settings.seed, brightway_dir, data_dir
-    )
-    count = next(iter(mapped.values())).shape[1]
-    if not fallback or count == len(factor_set.activities):
-        return mapped
-    base = load_factor_set(factors)
-    base_draws = score_samples(base, settings.iterations, settings.seed, data_dir)
-    rows = base.activities.index.get_indexer(factor_set.activities.index[count:])
-    return {
-        name: np.concatenate([mapped[name], base_draws[name][:, rows]], axis=1) for name in mapped
-    }

@@ -1,10 +1,10 @@
 """One document per organisation, on all cores, each failure kept to its organisation.
 
-Each worker process receives the results dict once (pool initializer), renders
-the documents it is given, writes each to a temporary file in the target folder
-and renames it into place, so a target file is either complete or absent. An
-organisation whose document fails is reported in its :class:`Outcome`; the
-others go on.
+Each worker process receives the results dict once (pool initializer) and parses
+it once (:class:`isbenefit.results.model.Results`), renders the documents it is
+given, writes each to a temporary file in the target folder and renames it into
+place, so a target file is either complete or absent. An organisation whose
+document fails is reported in its :class:`Outcome`; the others go on.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from typing import Any
 from isbenefit.certify.claim import LedgerRows
 from isbenefit.certify.issue import DEFAULT_ISSUER, certificate_pdf
 from isbenefit.documents import statement_pdf
-from isbenefit.documents.shares import Results
+from isbenefit.results.model import Results, as_results
 from isbenefit.writing import write_atomic
 
 
@@ -122,9 +122,9 @@ def plan(
     ]
 
 
-def _init_worker(results: Results) -> None:
+def _init_worker(results: Results | Mapping[str, Any]) -> None:
     global _results  # noqa: PLW0603 - one copy of the results per worker process
-    _results = results
+    _results = as_results(results)
 
 
 def _run(job: Job, renderer: Renderer) -> Outcome:
@@ -147,7 +147,7 @@ def default_workers() -> int:
 
 
 def run_batch(
-    results: Results,
+    results: Results | Mapping[str, Any],
     jobs: Sequence[Job],
     *,
     workers: int | None = None,

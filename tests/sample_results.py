@@ -13,6 +13,7 @@ from datetime import date
 from typing import Any
 
 from isbenefit.documents.shares import SAVED_KEYS, credit
+from isbenefit.results.model import Exchange
 
 DEFAULT_NAMES = (
     "Ørsted Bioenergi A/S",
@@ -303,7 +304,9 @@ def _organisation(org: dict[str, Any], exchanges: list[dict[str, Any]]) -> dict[
     per_year: dict[str, dict[str, Any]] = {}
     mine = [e for e in exchanges if org["id"] in (e["supplier"], e["receiver"])]
     for year in sorted({y for e in mine for y in e["years"]}):
-        parts = [credit(e, org["id"], year) for e in mine if year in e["years"]]
+        parts = [
+            credit(Exchange.from_record(e), org["id"], year) for e in mine if year in e["years"]
+        ]
         per_year[year] = {
             "saved": {k: sum(p.saved[k] for p in parts) for k in SAVED_KEYS},
             "money": sum(p.money for p in parts),

@@ -12,6 +12,7 @@ from isbenefit import assess
 from isbenefit.batch import file_name, plan, run_batch
 from isbenefit.certify.claim import read_attachments
 from isbenefit.documents.shares import display_name
+from isbenefit.results.model import Organisation
 from tests.conftest import REPO
 from tests.documents_helpers import EPOCH, documents_app, failing_renderer, pdf_text
 from tests.sample_results import sample_results
@@ -46,7 +47,7 @@ def test_statements_for_every_organisation_of_the_example(tmp_path: Path) -> Non
     assert written == sorted(file_name("statement", org["id"], "2024") for org in expected)
     for org in expected:
         text = pdf_text(out / file_name("statement", org["id"], "2024"))
-        assert display_name(org) in text
+        assert display_name(Organisation.from_record(org)) in text
 
 
 def test_a_failing_organisation_leaves_the_others_complete(tmp_path: Path) -> None:

@@ -21,6 +21,7 @@ from isbenefit.documents import report_pdf, statement_pdf
 from isbenefit.documents.report import report_context
 from isbenefit.documents.statement import statement_context
 from isbenefit.engine.uncertainty import QUANTITY_GSD, MonteCarloSettings
+from isbenefit.results.model import Results
 from tests.conftest import TINY_FACTORS, exchange, write_ledger
 from tests.documents_helpers import (
     EPOCH,
@@ -220,7 +221,7 @@ def test_cumulative_short_of_the_ledger_has_no_range_and_says_why(
     ]
     ledger = write_ledger(tmp_path / "ledger", rows)
     made = assess(ledger, factors=TINY_FACTORS, data_dir=data_dir, monte_carlo=SETTINGS)
-    context = report_context(made.results, "2023")
+    context = report_context(Results.from_results(made.results), "2023")
     assert context.cumulative is not None and context.cumulative.ranges == ()
     text = flat(pdf_text(report_pdf(made.results, "2023")))
     cards = section(text, "CUMULATIVE 2022–2023 (2 YEARS)", "Network of exchanges")
@@ -229,7 +230,7 @@ def test_cumulative_short_of_the_ledger_has_no_range_and_says_why(
     assert "No range is given for the cumulative figure" in cards
     assert "whole period 2022–2024, not 2022–2023" in cards
     assert "Cumulative 2022–2023" not in section(text, "Uncertainty ranges", "Year on year")
-    last = report_context(made.results, "2024")
+    last = report_context(Results.from_results(made.results), "2024")
     assert last.cumulative is not None and len(last.cumulative.ranges) == 5
 
 
@@ -262,10 +263,10 @@ def test_without_monte_carlo_nothing_changes_but_the_methodology_says_so(
 ) -> None:
     plain = assess(ledger, factors=TINY_FACTORS, data_dir=data_dir).results
     assert "uncertainty" not in plain
-    statement = statement_context(plain, "THIRD", "2024")
+    statement = statement_context(Results.from_results(plain), "THIRD", "2024")
     assert statement.headline_ranges == () and statement.total_range is None
     assert all(x.co2e_range is None and x.period_range is None for x in statement.exchanges)
-    report = report_context(plain, "2024")
+    report = report_context(Results.from_results(plain), "2024")
     assert report.headline_ranges == () and report.range_rows == report.range_totals == ()
     for pdf in (statement_pdf(plain, "THIRD", "2024"), report_pdf(plain, "2024")):
         text = flat(pdf_text(pdf))

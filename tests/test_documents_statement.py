@@ -14,6 +14,7 @@ from isbenefit.documents import statement_pdf
 from isbenefit.documents.render import AssetFetcher, render_pdf, templates_root
 from isbenefit.documents.statement import statement_context
 from isbenefit.errors import InputError
+from isbenefit.results.model import Results
 from tests.documents_helpers import (
     EPOCH,
     HOSTILE_NAMES,
@@ -153,7 +154,8 @@ def test_hostile_names_are_printed_literally_and_nothing_is_fetched(tmp_path: Pa
     names = (*HOSTILE_NAMES, *UNICODE_NAMES[2:])
     results = assess_ledger(unicode_ledger(tmp_path / "ledger", names), tmp_path / "data").results
     fetcher = AssetFetcher(templates_root())
-    pdf = render_pdf("statement.html", statement_context(results, "SUP", "2024"), fetcher=fetcher)
+    context = statement_context(Results.from_results(results), "SUP", "2024")
+    pdf = render_pdf("statement.html", context, fetcher=fetcher)
     text = flat(pdf_text(pdf))
     for name in HOSTILE_NAMES:
         assert name in text

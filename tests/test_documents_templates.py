@@ -19,6 +19,7 @@ from isbenefit.documents.render import (
     render_html,
     templates_root,
 )
+from isbenefit.results.model import Results
 from tests.documents_helpers import HOSTILE_NAMES
 from tests.sample_results import sample_results
 
@@ -86,14 +87,15 @@ def test_strict_undefined_and_autoescape() -> None:
     assert env.undefined is jinja2.StrictUndefined
     with pytest.raises(jinja2.UndefinedError):
         env.from_string("{{ nothing.here }}").render()
-    context = statement.statement_context(sample_results(names=HOSTILE_NAMES), "org001", "2024")
+    results = Results.from_results(sample_results(names=HOSTILE_NAMES))
+    context = statement.statement_context(results, "org001", "2024")
     html = render_html("statement.html", context)
     assert "&lt;img src=&#34;file:///etc/passwd&#34;&gt;" in html
     assert "<script>" not in html and '<img src="file:///etc/passwd">' not in html
 
 
 def test_context_types_are_frozen() -> None:
-    context = report.report_context(sample_results(), "2024")
+    context = report.report_context(Results.from_results(sample_results()), "2024")
     with pytest.raises(dataclasses.FrozenInstanceError):
         context.year = "1999"  # type: ignore[misc]
     hints = typing.get_type_hints(report.ReportContext)

@@ -7,6 +7,7 @@ import pytest
 from isbenefit.documents import report_pdf
 from isbenefit.documents.network import GROUPED, Edge, condense
 from isbenefit.documents.report import report_context
+from isbenefit.results.model import Results
 from tests.documents_helpers import EPOCH, flat, pdf_text
 from tests.sample_results import sample_results
 
@@ -63,7 +64,7 @@ def test_the_report_of_a_large_cluster_says_what_it_grouped(
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     names = [f"Organisation {index:02d}" for index in range(40)]
     results = sample_results(names, exchanges_per_org=2)
-    context = report_context(results, "2024")
+    context = report_context(Results.from_results(results), "2024")
     text = flat(pdf_text(report_pdf(results, "2024")))
     assert "The 23 organisations with the most t CO₂e in their exchanges are drawn; " in text
     assert "the other 17 are one circle." in text

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from isbenefit import assess
 from isbenefit.engine.core import SAVED
+from isbenefit.scoring.source import FactorSetFolder
 from tests.conftest import TINY_FACTORS, write_ledger
 
 SETTINGS = settings(
@@ -43,6 +44,9 @@ KINDS = {
     ],
 }
 ORGS = ["A", "B", "C", "D"]
+# One source for every example: the factor set is read and scored through Brightway once,
+# not twice per example (the scores are what every example shares; the ledgers differ).
+TINY = FactorSetFolder(TINY_FACTORS)
 
 
 @st.composite
@@ -78,7 +82,7 @@ def results_of(rows: list[dict[str, str]], inputs: list[dict[str, str]] | None =
     with tempfile.TemporaryDirectory() as folder:
         sheets = {"inputs": inputs} if inputs else {}
         ledger = write_ledger(Path(folder) / "ledger", rows, **sheets)
-        return assess(ledger, factors=TINY_FACTORS).results
+        return assess(ledger, factors=TINY).results
 
 
 def scaled(rows: list[dict[str, str]], factor: float) -> list[dict[str, str]]:
@@ -160,7 +164,7 @@ def test_supplier_plus_receiver_credit_equals_each_exchange_total(
     from isbenefit.results.tables import SAVED_COLUMNS, _credits
 
     with tempfile.TemporaryDirectory() as folder:
-        assessment = assess(write_ledger(Path(folder) / "ledger", rows), factors=TINY_FACTORS)
+        assessment = assess(write_ledger(Path(folder) / "ledger", rows), factors=TINY)
     credits = _credits(assessment.sheets.exchanges, assessment.tables.exchange_years)
     # Credits list the supplier rows, then the receiver rows, each in exchange-year order.
     exchange_of = assessment.tables.exchange_years["exchange"].to_numpy()

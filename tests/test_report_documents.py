@@ -13,6 +13,7 @@ from isbenefit.documents import report_pdf
 from isbenefit.documents.render import render_html
 from isbenefit.documents.report import report_context
 from isbenefit.errors import InputError
+from isbenefit.results.model import Results
 from tests.documents_helpers import (
     EPOCH,
     UNICODE_NAMES,
@@ -112,7 +113,7 @@ def test_flow_rows_exchange_rows_and_history(results: dict[str, Any], report_tex
 
 
 def test_network_diagram_is_vector(results: dict[str, Any]) -> None:
-    context = report_context(results, "2024")
+    context = report_context(Results.from_results(results), "2024")
     assert context.network.data.lstrip().startswith((b"<?xml", b"<svg"))
     assert b"<image" not in context.network.data
     reader = PdfReader(io.BytesIO(report_pdf(results, "2024")))
@@ -123,7 +124,7 @@ def test_network_diagram_is_vector(results: dict[str, Any]) -> None:
 
 
 def test_first_year_has_no_history_nor_cumulative(results: dict[str, Any]) -> None:
-    context = report_context(results, "2023")
+    context = report_context(Results.from_results(results), "2023")
     assert context.cumulative is None and context.history == ()
     html = render_html("report.html", context)
     assert "Year on year" not in html and "umulative" not in html.replace("cumulative</em>", "")

@@ -25,17 +25,18 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from isbenefit.documents.shares import Results, credits, find_organisation
-
 if TYPE_CHECKING:
     from isbenefit.api import Assessment
     from isbenefit.engine.uncertainty import MonteCarloSettings
+    from isbenefit.scoring.source import FactorSource
 
 CLAIM_SCHEMA = "isbenefit.claim/1"
 CLAIM_FILE = "claim.json"
 ID_PREFIX = "ISB-"
 ID_HEX_DIGITS = 16
 LedgerRows = Mapping[str, Sequence[Mapping[str, str]]]
+# The results JSON as a dict: the claim copies parts of it verbatim.
+Results = Mapping[str, Any]
 
 
 def canonical_json(value: Any) -> bytes:
@@ -51,7 +52,25 @@ def canonical_json(value: Any) -> bytes:
 
 def claim_exchange_ids(results: Results, org_id: str, year: str) -> list[str]:
     """Ids of the exchanges a claim of ``org_id`` for ``year`` rests on."""
-    return [str(part.exchange["id"]) for part in credits(results, org_id, year)]
+    return [str(e["id"]) for e in _claimed_exchanges(results, org_id, year)]
+
+
+def _claimed_exchanges(results: Results, org_id: str, year: str) -> list[Mapping[str, Any]]:
+    """The exchange records of ``org_id`` with a part of their period in ``year``, in
+    results order (the exchanges its credits in that year come from)."""
+    return [
+        e
+        for e in results["exchanges"]
+        if float(e["years"].get(year, 0.0)) > 0.0 and org_id in (e["supplier"], e["receiver"])
+    ]
+
+
+def _organisation(results: Results, org_id: str) -> Mapping[str, Any]:
+    """The organisation record of ``org_id`` (callers check first that there is one)."""
+    for org in results["organisations"]:
+        if org["id"] == org_id:
+            return dict(org)
+    raise ValueError(f"the results have no organisation {org_id!r}")
 
 
 def build_claim(
@@ -61,8 +80,8 @@ def build_claim(
     ledger_rows: LedgerRows,
 ) -> dict[str, Any]:
     """The claim of ``org_id`` for ``year`` (see the module docstring)."""
-    org = find_organisation(results, org_id)
-    exchanges = [part.exchange for part in credits(results, org_id, year)]
+    org = _organisation(results, org_id)
+    exchanges = _claimed_exchanges(results, org_id, year)
     used = {str(line["activity"]) for e in exchanges for line in e["lines"]}
     factors = [f for f in results["factors"] if str(f["id"]) in used]
     cited = {str(f["source"]) for f in factors}
@@ -149,7 +168,7 @@ def ledger_csvs(ledger_rows: LedgerRows) -> dict[str, bytes]:
 
 def assess_ledger_rows(
     ledger_rows: LedgerRows,
-    factors: Path | None,
+    source: FactorSource,
     currency: str,
     data_dir: Path | None,
     monte_carlo: MonteCarloSettings | None,
@@ -160,6 +179,7 @@ def assess_ledger_rows(
     one by one, and each draws its Monte Carlo quantities from a stream of its own id
     while factor draws cover the whole factor set. So a certificate's Monte Carlo run
     needs only its organisation's rows, and `verify` recomputes from the same rows.
+    ``source`` gives the scores (the run's own source: its factor set is loaded once).
     """
     from isbenefit.api import assess
 
@@ -167,7 +187,7 @@ def assess_ledger_rows(
         for name, data in ledger_csvs(ledger_rows).items():
             (Path(folder) / name).write_bytes(data)
         return assess(
-            folder, factors=factors, currency=currency, data_dir=data_dir, monte_carlo=monte_carlo
+            folder, factors=source, currency=currency, data_dir=data_dir, monte_carlo=monte_carlo
         )
 
 

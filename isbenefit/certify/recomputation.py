@@ -1,12 +1,13 @@
 """Recomputing a certificate's claim from the ledger rows attached to it.
 
 The attached ledger CSVs are written to a temporary folder and assessed again with
-the factor set the claim names (the given folder, else the shipped default) when its
-id and version match, in the claim's currency and, when the claim has uncertainty
-settings, with the same Monte Carlo settings. The organisation-year figures are then
-compared with the claim's: deterministic figures (saved quantities, money, additional
-sales) to a relative tolerance of 1e-9, and the Monte Carlo statistics (deterministic,
-P5, P50, P95, conservative) to the same tolerance.
+the given factor source (a factor-set folder, else the shipped default; or the user's
+Brightway database through a mapping, with or without a fallback factor set) when the
+id and version of its factor set are those the claim names, in the claim's currency
+and, when the claim has uncertainty settings, with the same Monte Carlo settings. The
+organisation-year figures are then compared with the claim's: deterministic figures
+(saved quantities, money, additional sales) to a relative tolerance of 1e-9, and the
+Monte Carlo statistics (deterministic, P5, P50, P95, conservative) to the same tolerance.
 
 The Monte Carlo figures reproduce: factor draws cover the whole factor set whatever
 the ledger, and each exchange draws its quantity multipliers from a stream seeded by
@@ -22,11 +23,14 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from isbenefit.certify.checks import Check, CheckName, Status
 from isbenefit.engine.uncertainty import MonteCarloSettings
 from isbenefit.errors import InputError
+
+if TYPE_CHECKING:
+    from isbenefit.scoring.source import FactorSource
 
 RELATIVE_TOLERANCE = 1e-9
 ABSOLUTE_TOLERANCE = 1e-9
@@ -34,26 +38,34 @@ NAME = CheckName.RECOMPUTATION
 
 
 def recomputation_check(
-    claim: Mapping[str, Any], factors: Path | None, data_dir: Path | None
+    claim: Mapping[str, Any], source: FactorSource | None, data_dir: Path | None
 ) -> Check:
-    """Assess the attached ledger rows again and compare the organisation-year figures."""
-    from isbenefit.scoring.factorset import load_factor_set
+    """Assess the attached ledger rows again with ``source`` (None: the shipped factor
+    set) and compare the organisation-year figures."""
+    from isbenefit.scoring.source import FactorSetFolder
 
+    source = source if source is not None else FactorSetFolder()
     wanted = claim["factor_set"]
     named = f"{wanted['id']} {wanted['version']}"
     try:
-        factor_set = load_factor_set(factors)
+        factor_set = source.factor_set(data_dir)
     except InputError as error:
-        return Check(NAME, Status.SKIP, f"factor set {named} unavailable: {error.problems[0]}")
+        return Check(
+            NAME,
+            Status.SKIP,
+            f"factor set {named} unavailable ({source.description}): {error.problems[0]}",
+        )
     if (factor_set.id, factor_set.version) != (wanted["id"], wanted["version"]):
         return Check(
             NAME,
             Status.SKIP,
             f"factor set {named} is not available here (have {factor_set.id} "
-            f"{factor_set.version}); give it with --factors",
+            f"{factor_set.version} from {source.description}); give it with --factors, "
+            "or with --mapping (and --brightway, --brightway-dir, --fallback) when it "
+            "came from a Brightway database",
         )
     try:
-        results = _reassess(claim, factor_set.path, data_dir)
+        results = _reassess(claim, source, data_dir)
     except InputError as error:
         return Check(
             NAME, Status.FAIL, f"the attached ledger rows do not assess: {error.problems[0]}"
@@ -73,11 +85,13 @@ def recomputation_check(
     )
 
 
-def _reassess(claim: Mapping[str, Any], factors: Path, data_dir: Path | None) -> dict[str, Any]:
+def _reassess(
+    claim: Mapping[str, Any], source: FactorSource, data_dir: Path | None
+) -> dict[str, Any]:
     from isbenefit.certify.claim import assess_ledger_rows
 
     return assess_ledger_rows(
-        claim["ledger_rows"], factors, str(claim["currency"]), data_dir, settings_of(claim)
+        claim["ledger_rows"], source, str(claim["currency"]), data_dir, settings_of(claim)
     ).results
 
 

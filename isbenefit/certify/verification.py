@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
     from isbenefit.certify.signing import Signature
+    from isbenefit.scoring.source import FactorSource
 
 CLAIM_FIELDS = (
     "schema",
@@ -76,10 +77,13 @@ def read_certificate(pdf: Path) -> Certificate:
 def verify(
     pdf: Path,
     public_key: Path | None = None,
-    factors: Path | None = None,
+    source: FactorSource | None = None,
     data_dir: Path | None = None,
 ) -> Report:
-    """Run every check on a certificate PDF (see the module docstring)."""
+    """Run every check on a certificate PDF (see the module docstring).
+
+    ``source`` gives the factor set the recomputation uses (None: the shipped one).
+    """
     from isbenefit.certify.claim import CLAIM_FILE, certificate_id
     from isbenefit.certify.issue import SIGNATURE_FILE
     from isbenefit.certify.recomputation import recomputation_check
@@ -97,7 +101,7 @@ def verify(
     if claim is None:
         return report
     report.checks.append(printed_check(claim, document.flat))
-    report.checks.append(recomputation_check(claim, factors, data_dir))
+    report.checks.append(recomputation_check(claim, source, data_dir))
     return report
 
 

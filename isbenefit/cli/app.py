@@ -23,10 +23,11 @@ from isbenefit.cli.common import (
     MappingOption,
     PercentileOption,
     SeedOption,
+    factor_source_of,
     fail,
     guarded,
+    monte_carlo_settings,
 )
-from isbenefit.engine.uncertainty import QUANTITY_GSD, MonteCarloSettings
 from isbenefit.version import __version__
 
 app = typer.Typer(
@@ -106,21 +107,15 @@ def assess(
     from isbenefit.writing import write_atomic
 
     with guarded():
-        settings = (
-            monte_carlo_settings(iterations, seed, conservative_percentile, quantity_gsd or [])
-            if iterations
-            else None
+        settings = monte_carlo_settings(
+            iterations, seed, conservative_percentile, quantity_gsd or []
         )
         assessment = run_assessment(
             ledger,
-            factors=factors,
+            factors=factor_source_of(factors, mapping, brightway, brightway_dir, fallback),
             currency=currency,
             data_dir=data_dir,
             monte_carlo=settings,
-            mapping=mapping,
-            brightway_project=brightway,
-            brightway_dir=brightway_dir,
-            fallback=fallback,
         )
         if not quiet:
             print_summary(assessment, console)
@@ -226,14 +221,11 @@ def factors_export(
 ) -> None:
     """Write the scores of a mapped Brightway database as a factor-set folder."""
     from isbenefit.scoring.export import check_target, export_factor_set
-    from isbenefit.scoring.mapping import read_mapping
-    from isbenefit.scoring.user_database import database_factor_set
+    from isbenefit.scoring.source import MappedDatabase
 
     with guarded():
         check_target(output, force)
-        factor_set, _ = database_factor_set(
-            read_mapping(mapping), brightway, brightway_dir, data_dir
-        )
+        factor_set = MappedDatabase(mapping, brightway, brightway_dir).factor_set(data_dir)
         export_factor_set(factor_set, output, force)
     console.print(f"factor set with {len(factor_set.activities)} activities written to {output}")
 
@@ -257,26 +249,6 @@ def keys_new(
         console.print(f"private key: {private} (keep it secret)")
         console.print(f"public key:  {public} (publish it)")
         console.print(f"fingerprint: {fingerprint}")
-
-
-def monte_carlo_settings(
-    iterations: int, seed: int, percentile: float, quantity_gsd: list[str]
-) -> MonteCarloSettings:
-    """Settings from the CLI options; a malformed --quantity-gsd stops with its fix."""
-    gsd = dict(QUANTITY_GSD)
-    for item in quantity_gsd:
-        quality, _, value = item.partition("=")
-        try:
-            number = float(value)
-        except ValueError:
-            number = 0.0
-        if quality not in gsd or number < 1.0:
-            fail(
-                f"--quantity-gsd {item!r}: expected QUALITY=GSD with QUALITY one of "
-                f"{', '.join(gsd)} and GSD >= 1. Fix: e.g. --quantity-gsd estimated=1.6"
-            )
-        gsd[quality] = number
-    return MonteCarloSettings(iterations, seed, percentile, gsd)
 
 
 def _register_document_verbs() -> None:

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import math
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 from rich.console import Console
 
 from isbenefit.errors import InputError, IsbenefitError
+
+if TYPE_CHECKING:
+    from isbenefit.engine.uncertainty import MonteCarloSettings
+    from isbenefit.scoring.source import FactorSource
 
 EXIT_INPUT_ERROR = 2
 EXIT_FAILURE = 1
@@ -22,7 +27,8 @@ FactorsOption = Annotated[
     Path | None,
     typer.Option(
         "--factors",
-        help="Factor-set folder (factorset.toml + activities.csv). Default: the shipped open set.",
+        help="Factor-set folder (factorset.toml + activities.csv). Default: the shipped open set. "
+        "With --mapping, used only with --fallback.",
         file_okay=False,
     ),
 ]
@@ -118,7 +124,54 @@ FallbackOption = Annotated[
     ),
 ]
 
+
+def factor_source_of(
+    factors: Path | None,
+    mapping: Path | None,
+    brightway: str | None,
+    brightway_dir: Path | None,
+    fallback: bool,
+) -> FactorSource:
+    """The factor source of the options every assessing verb shares (FactorsOption,
+    MappingOption, BrightwayProjectOption, BrightwayDirOption, FallbackOption).
+
+    Call it inside `guarded()`: options that would be ignored are an InputError. Nothing
+    is read yet; the verb's one source loads its factor set once for the whole run.
+    """
+    from isbenefit.scoring.source import factor_source
+
+    return factor_source(factors, mapping, brightway, brightway_dir, fallback)
+
+
 LedgerArgument = Annotated[
     Path,
     typer.Argument(help="Ledger: an .xlsx workbook, a folder of CSVs, or an exchanges.csv."),
 ]
+
+
+def monte_carlo_settings(
+    iterations: int, seed: int, percentile: float, quantity_gsd: Sequence[str] = ()
+) -> MonteCarloSettings | None:
+    """Settings from the Monte Carlo options of any verb; None when --iterations is 0.
+
+    Quantity uncertainty is the documented default (docs/uncertainty.md) unless
+    --quantity-gsd overrides a data quality; a malformed one stops with its fix.
+    """
+    from isbenefit.engine.uncertainty import QUANTITY_GSD, MonteCarloSettings
+
+    if not iterations:
+        return None
+    gsd = dict(QUANTITY_GSD)
+    for item in quantity_gsd:
+        quality, _, value = item.partition("=")
+        try:
+            number = float(value)
+        except ValueError:
+            number = math.nan
+        if quality not in gsd or not (math.isfinite(number) and number >= 1.0):
+            fail(
+                f"--quantity-gsd {item!r}: expected QUALITY=GSD with QUALITY one of "
+                f"{', '.join(gsd)} and GSD >= 1. Fix: e.g. --quantity-gsd estimated=1.6"
+            )
+        gsd[quality] = number
+    return MonteCarloSettings(iterations, seed, percentile, gsd)

@@ -1,7 +1,8 @@
 """Document verbs of the command line: statement, certificate, report, statements, certificates.
 
-Each verb assesses the ledger as `assess` does (same --factors, --currency,
---data-dir), renders from the results and writes PDFs atomically: a failed
+Each verb assesses the ledger as `assess` does (same --factors, --mapping, --brightway,
+--brightway-dir, --fallback, --currency, --data-dir: one factor source per run, its
+factor set loaded once), renders from the results and writes PDFs atomically: a failed
 command leaves no output file behind. `statement`, `statements` and `report`
 also take the Monte Carlo options of `assess` (--iterations, default 0 = none;
 1000 recommended) and then print P5-P95 ranges and conservative figures.
@@ -19,21 +20,28 @@ from rich.console import Console
 
 from isbenefit.cli.common import (
     EXIT_FAILURE,
+    BrightwayDirOption,
+    BrightwayProjectOption,
     CurrencyOption,
     DataDirOption,
     FactorsOption,
+    FallbackOption,
     IterationsOption,
     LedgerArgument,
+    MappingOption,
     PercentileOption,
     SeedOption,
+    factor_source_of,
     fail,
     guarded,
+    monte_carlo_settings,
 )
 
 if TYPE_CHECKING:
     from isbenefit.api import Assessment
-    from isbenefit.batch import Outcome
+    from isbenefit.batch import DocumentKind, Outcome
     from isbenefit.engine.uncertainty import MonteCarloSettings
+    from isbenefit.scoring.source import FactorSource
 
 console = Console(highlight=False, stderr=True)
 
@@ -81,7 +89,7 @@ JobsOption = Annotated[
 
 def _assess(
     ledger: Path,
-    factors: Path | None,
+    source: FactorSource,
     currency: str,
     data_dir: Path | None,
     monte_carlo: MonteCarloSettings | None = None,
@@ -89,20 +97,8 @@ def _assess(
     from isbenefit.api import assess
 
     return assess(
-        ledger, factors=factors, currency=currency, data_dir=data_dir, monte_carlo=monte_carlo
+        ledger, factors=source, currency=currency, data_dir=data_dir, monte_carlo=monte_carlo
     )
-
-
-def _monte_carlo(iterations: int, seed: int, percentile: float) -> MonteCarloSettings | None:
-    """Settings for the document verbs' Monte Carlo options; None when --iterations is 0.
-
-    Quantity uncertainty uses the documented defaults (docs/uncertainty.md).
-    """
-    from isbenefit.engine.uncertainty import QUANTITY_GSD, MonteCarloSettings
-
-    if not iterations:
-        return None
-    return MonteCarloSettings(iterations, seed, percentile, dict(QUANTITY_GSD))
 
 
 def _check_target(output: Path) -> None:
@@ -119,6 +115,10 @@ def statement(
     year: YearOption,
     output: PdfOption,
     factors: FactorsOption = None,
+    mapping: MappingOption = None,
+    brightway: BrightwayProjectOption = None,
+    brightway_dir: BrightwayDirOption = None,
+    fallback: FallbackOption = False,
     currency: CurrencyOption = "EUR",
     data_dir: DataDirOption = None,
     iterations: IterationsOption = 0,
@@ -131,8 +131,9 @@ def statement(
 
     _check_target(output)
     with guarded():
-        settings = _monte_carlo(iterations, seed, conservative_percentile)
-        results = _assess(ledger, factors, currency, data_dir, settings).results
+        source = factor_source_of(factors, mapping, brightway, brightway_dir, fallback)
+        settings = monte_carlo_settings(iterations, seed, conservative_percentile)
+        results = _assess(ledger, source, currency, data_dir, settings).results
         write_atomic(output, statement_pdf(results, org, str(year)))
     console.print(f"statement written to {output}")
 
@@ -145,6 +146,10 @@ def certificate(
     issuer: IssuerOption = "isbenefit",
     key: KeyOption = None,
     factors: FactorsOption = None,
+    mapping: MappingOption = None,
+    brightway: BrightwayProjectOption = None,
+    brightway_dir: BrightwayDirOption = None,
+    fallback: FallbackOption = False,
     currency: CurrencyOption = "EUR",
     data_dir: DataDirOption = None,
     iterations: CertificateIterationsOption = 1000,
@@ -157,25 +162,16 @@ def certificate(
     certified, the central estimate printed beside it; --iterations 0 certifies the
     deterministic figures. --key signs the claim.
     """
-    from isbenefit.certify.claim import assess_ledger_rows, claim_exchange_ids
-    from isbenefit.certify.issue import certificate_pdf
-    from isbenefit.documents.shares import find_organisation, require_year
+    from isbenefit.certify.issue import certificate_pdf, certificate_results
     from isbenefit.writing import write_atomic
 
     _check_target(output)
     with guarded():
-        # The whole ledger is checked and assessed; the Monte Carlo run needs only this
-        # organisation's rows and gives its ranges exactly as a run over the whole ledger
-        # would (same claim, same id as `certificates`), in a fraction of the time and memory.
-        assessment = _assess(ledger, factors, currency, data_dir)
-        results = assessment.results
-        find_organisation(results, org)
-        require_year(results, str(year), org)
-        rows = assessment.source_rows(claim_exchange_ids(results, org, str(year)))
-        settings = _monte_carlo(iterations, seed, conservative_percentile)
-        if settings is not None:
-            ranges = assess_ledger_rows(rows, factors, currency, data_dir, settings).results
-            results = {**results, "uncertainty": ranges["uncertainty"]}
+        source = factor_source_of(factors, mapping, brightway, brightway_dir, fallback)
+        settings = monte_carlo_settings(iterations, seed, conservative_percentile)
+        results, rows = certificate_results(
+            ledger, org, str(year), source, currency, data_dir, settings
+        )
         write_atomic(output, certificate_pdf(results, org, str(year), rows, issuer, key))
     console.print(f"certificate written to {output}")
 
@@ -186,6 +182,10 @@ def report(
     output: PdfOption,
     cluster: ClusterOption = "Industrial symbiosis cluster",
     factors: FactorsOption = None,
+    mapping: MappingOption = None,
+    brightway: BrightwayProjectOption = None,
+    brightway_dir: BrightwayDirOption = None,
+    fallback: FallbackOption = False,
     currency: CurrencyOption = "EUR",
     data_dir: DataDirOption = None,
     iterations: IterationsOption = 0,
@@ -198,8 +198,9 @@ def report(
 
     _check_target(output)
     with guarded():
-        settings = _monte_carlo(iterations, seed, conservative_percentile)
-        results = _assess(ledger, factors, currency, data_dir, settings).results
+        source = factor_source_of(factors, mapping, brightway, brightway_dir, fallback)
+        settings = monte_carlo_settings(iterations, seed, conservative_percentile)
+        results = _assess(ledger, source, currency, data_dir, settings).results
         write_atomic(output, report_pdf(results, str(year), cluster))
     console.print(f"report written to {output}")
 
@@ -209,6 +210,10 @@ def statements(
     year: YearOption,
     output: DirOption,
     factors: FactorsOption = None,
+    mapping: MappingOption = None,
+    brightway: BrightwayProjectOption = None,
+    brightway_dir: BrightwayDirOption = None,
+    fallback: FallbackOption = False,
     currency: CurrencyOption = "EUR",
     data_dir: DataDirOption = None,
     jobs: JobsOption = None,
@@ -217,9 +222,21 @@ def statements(
     conservative_percentile: PercentileOption = 5.0,
 ) -> None:
     """Write one statement per organisation with exchanges in the year, on all cores."""
-    settings = _monte_carlo(iterations, seed, conservative_percentile)
+    with guarded():
+        source = factor_source_of(factors, mapping, brightway, brightway_dir, fallback)
+    settings = monte_carlo_settings(iterations, seed, conservative_percentile)
+    from isbenefit.batch import DocumentKind
+
     _batch(
-        "statement", ledger, year, output, factors, currency, data_dir, jobs, monte_carlo=settings
+        DocumentKind.STATEMENT,
+        ledger,
+        year,
+        output,
+        source,
+        currency,
+        data_dir,
+        jobs,
+        monte_carlo=settings,
     )
 
 
@@ -230,6 +247,10 @@ def certificates(
     issuer: IssuerOption = "isbenefit",
     key: KeyOption = None,
     factors: FactorsOption = None,
+    mapping: MappingOption = None,
+    brightway: BrightwayProjectOption = None,
+    brightway_dir: BrightwayDirOption = None,
+    fallback: FallbackOption = False,
     currency: CurrencyOption = "EUR",
     data_dir: DataDirOption = None,
     jobs: JobsOption = None,
@@ -241,27 +262,31 @@ def certificates(
 
     Monte Carlo and signing as for `certificate` (default 1000 iterations).
     """
+    with guarded():
+        source = factor_source_of(factors, mapping, brightway, brightway_dir, fallback)
+    from isbenefit.batch import DocumentKind
+
     _batch(
-        "certificate",
+        DocumentKind.CERTIFICATE,
         ledger,
         year,
         output,
-        factors,
+        source,
         currency,
         data_dir,
         jobs,
         issuer,
-        monte_carlo=_monte_carlo(iterations, seed, conservative_percentile),
+        monte_carlo=monte_carlo_settings(iterations, seed, conservative_percentile),
         key_file=key,
     )
 
 
 def _batch(
-    kind: str,
+    kind: DocumentKind,
     ledger: Path,
     year: int,
     output: Path,
-    factors: Path | None,
+    source: FactorSource,
     currency: str,
     data_dir: Path | None,
     jobs: int | None,
@@ -269,26 +294,28 @@ def _batch(
     monte_carlo: MonteCarloSettings | None = None,
     key_file: Path | None = None,
 ) -> None:
-    from isbenefit.batch import plan
+    from isbenefit.batch import DocumentKind, plan
     from isbenefit.certify.claim import claim_exchange_ids
     from isbenefit.documents.shares import organisations_in_year, require_year
+    from isbenefit.results.model import Results
 
     with guarded():
-        assessment = _assess(ledger, factors, currency, data_dir, monte_carlo)
-        results = assessment.results
+        assessment = _assess(ledger, source, currency, data_dir, monte_carlo)
+        results = Results.from_results(assessment.results)
         require_year(results, str(year))
         orgs = organisations_in_year(results, str(year))
         rows = (
             {
-                org: assessment.source_rows(claim_exchange_ids(results, org, str(year)))
+                org: assessment.source_rows(claim_exchange_ids(results.source, org, str(year)))
                 for org in orgs
             }
-            if kind == "certificate"
+            if kind is DocumentKind.CERTIFICATE
             else None
         )
     output.mkdir(parents=True, exist_ok=True)
+    # Workers get the results dict (smaller to send than the parsed model) and parse it once.
     outcomes = _run_with_progress(
-        results,
+        results.source,
         plan(kind, orgs, str(year), output, rows, issuer, key_file),
         jobs,
         f"{kind}s {year}",

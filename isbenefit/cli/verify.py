@@ -11,7 +11,17 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from isbenefit.cli.common import DataDirOption, FactorsOption, fail, guarded
+from isbenefit.cli.common import (
+    BrightwayDirOption,
+    BrightwayProjectOption,
+    DataDirOption,
+    FactorsOption,
+    FallbackOption,
+    MappingOption,
+    factor_source_of,
+    fail,
+    guarded,
+)
 
 if TYPE_CHECKING:
     from isbenefit.certify.double_claims import Finding
@@ -23,7 +33,9 @@ VERIFY_HELP = (
     "Checks the signature (against --key, else the embedded public key), that the attached "
     "claim hashes to the id printed on the page, that the page prints the claim's figures, "
     "and that assessing the attached ledger rows again with the named factor set gives the "
-    "same figures.\n\n"
+    "same figures. The factor set is --factors (else the shipped one), or, for a claim made "
+    "on your own Brightway database, --mapping with --brightway, --brightway-dir and "
+    "--fallback as the certificate was made.\n\n"
     "Exit codes: 0 valid; 3 unsigned (all else valid); 4 signature invalid; 5 attachment "
     "altered; 6 printed figures differ; 7 recomputation differs; 8 factor set unavailable "
     "(every other check passed); 2 unreadable input (PDF or key file); 1 other errors. "
@@ -49,6 +61,10 @@ def verify(
         ),
     ] = None,
     factors: FactorsOption = None,
+    mapping: MappingOption = None,
+    brightway: BrightwayProjectOption = None,
+    brightway_dir: BrightwayDirOption = None,
+    fallback: FallbackOption = False,
     data_dir: DataDirOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON report.")] = False,
 ) -> None:
@@ -66,7 +82,8 @@ def verify(
     from isbenefit.certify.verification import verify as run_checks
 
     with guarded():
-        report = run_checks(pdf, key, factors, data_dir)
+        source = factor_source_of(factors, mapping, brightway, brightway_dir, fallback)
+        report = run_checks(pdf, key, source, data_dir)
     if as_json:
         typer.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=1))
     else:

@@ -1,21 +1,29 @@
-"""The statement and the report as PDF bytes, from a results dict (spec section 4 + extensions).
+"""The statement and the report as PDF bytes, from the results (spec section 4 + extensions).
+
+Both take the results dict or the results already parsed
+(:class:`isbenefit.results.model.Results`); a dict is parsed once, here.
 
 The certificate is issued by :mod:`isbenefit.certify.issue`, which builds its claim first.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from isbenefit.documents.render import render_pdf
 from isbenefit.documents.report import DEFAULT_CLUSTER, report_context
-from isbenefit.documents.shares import Results
 from isbenefit.documents.statement import statement_context
+from isbenefit.results.model import Results, as_results
 
 
-def statement_pdf(results: Results, org_id: str, year: str) -> bytes:
+def statement_pdf(results: Results | Mapping[str, Any], org_id: str, year: str) -> bytes:
     """The benefit statement of ``org_id`` for ``year``."""
-    return render_pdf("statement.html", statement_context(results, org_id, year))
+    return render_pdf("statement.html", statement_context(as_results(results), org_id, year))
 
 
-def report_pdf(results: Results, year: str, cluster: str = DEFAULT_CLUSTER) -> bytes:
+def report_pdf(
+    results: Results | Mapping[str, Any], year: str, cluster: str = DEFAULT_CLUSTER
+) -> bytes:
     """The cluster annual report for ``year``."""
-    return render_pdf("report.html", report_context(results, year, cluster))
+    return render_pdf("report.html", report_context(as_results(results), year, cluster))

@@ -1,7 +1,7 @@
 """Pieces every document context shares: metadata, figures, images, annex, provenance.
 
-A document is rendered in stages: results dict -> context dataclass -> HTML ->
-PDF. Contexts hold text ready to print (numbers already formatted by
+A document is rendered in stages: results (:class:`isbenefit.results.model.Results`)
+-> context dataclass -> HTML -> PDF. Contexts hold text ready to print (numbers already formatted by
 :mod:`isbenefit.documents.numbers`), so templates carry no arithmetic.
 Templates see the fields of a document context as top-level names.
 """
@@ -15,7 +15,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 from isbenefit.documents import numbers
-from isbenefit.documents.shares import Results, display_name
+from isbenefit.documents.shares import display_name
+from isbenefit.results import model
+from isbenefit.results.model import Exchange, Factor, Results
 
 IMAGE_SCHEME = "isbenefit-image"
 FLOW_LABELS = {"material": "Material", "energy": "Energy", "water": "Water"}
@@ -212,12 +214,12 @@ class Credited:
 def credited(saved: Mapping[str, float], money: float) -> Credited:
     """Format a saved dict (results keys) and a money figure."""
     return Credited(
-        co2e_t=numbers.tonnes_from_kg(float(saved["co2e_kg"])),
-        water_m3=numbers.water(float(saved["water_m3"])),
-        virgin_t=numbers.tonnes(float(saved["virgin_material_t"])),
-        landfill_t=numbers.tonnes(float(saved["landfill_diverted_t"])),
-        hazardous_t=numbers.tonnes(float(saved["hazardous_diverted_t"])),
-        money=numbers.money(float(money)),
+        co2e_t=numbers.tonnes_from_kg(saved["co2e_kg"]),
+        water_m3=numbers.water(saved["water_m3"]),
+        virgin_t=numbers.tonnes(saved["virgin_material_t"]),
+        landfill_t=numbers.tonnes(saved["landfill_diverted_t"]),
+        hazardous_t=numbers.tonnes(saved["hazardous_diverted_t"]),
+        money=numbers.money(money),
     )
 
 
@@ -231,7 +233,7 @@ def document_time() -> datetime:
 
 def make_meta(results: Results, title: str, author: str, subject: str, keywords: str) -> Meta:
     created = document_time().strftime("%Y-%m-%dT%H:%M:%SZ")
-    generator = f"isbenefit {results['isbenefit_version']}"
+    generator = f"isbenefit {results.isbenefit_version}"
     return Meta(title, author, subject, keywords, created, generator)
 
 
@@ -251,104 +253,95 @@ def headline(
     )
 
 
-def organisation(record: Mapping[str, Any]) -> Organisation:
+def organisation(record: model.Organisation) -> Organisation:
     return Organisation(
-        id=str(record["id"]),
-        name=display_name(record),
-        country=str(record.get("country") or ""),
-        sme=str(record.get("sme") or ""),
+        id=record.id, name=display_name(record), country=record.country, sme=record.sme
     )
 
 
 def names_by_id(results: Results) -> dict[str, str]:
-    return {str(org["id"]): display_name(org) for org in results["organisations"]}
+    return {org.id: display_name(org) for org in results.organisations}
 
 
-def factors_by_id(results: Results) -> dict[str, Mapping[str, Any]]:
-    return {str(factor["id"]): factor for factor in results["factors"]}
-
-
-def activity_name(factors: Mapping[str, Mapping[str, Any]], activity: str) -> str:
+def activity_name(factors: Mapping[str, Factor], activity: str) -> str:
     factor = factors.get(activity)
-    return str(factor["name"]) if factor and factor.get("name") else activity
+    return factor.name if factor and factor.name else activity
 
 
-def baseline_words(exchange: Mapping[str, Any], factors: Mapping[str, Mapping[str, Any]]) -> str:
+def baseline_words(exchange: Exchange, factors: Mapping[str, Factor]) -> str:
     """The no-symbiosis alternative of an exchange, in a sentence."""
     parts = []
-    if exchange.get("baseline_disposal"):
+    if exchange.baseline_disposal:
         parts.append(
-            f"the supplier would send it to {activity_name(factors, exchange['baseline_disposal'])}"
+            f"the supplier would send it to {activity_name(factors, exchange.baseline_disposal)}"
         )
-    if exchange.get("baseline_supply"):
-        ratio = float(exchange["substitution_ratio"])
+    if exchange.baseline_supply:
+        ratio = exchange.substitution_ratio
         ratio_text = "" if ratio == 1 else f" ({numbers.factor(ratio)} per unit received)"
         parts.append(
-            f"the receiver would use "
-            f"{activity_name(factors, exchange['baseline_supply'])}{ratio_text}"
+            f"the receiver would use {activity_name(factors, exchange.baseline_supply)}{ratio_text}"
         )
     text = "; ".join(parts) or "no baseline given"
     return text[0].upper() + text[1:] + "."
 
 
-def used_activities(exchanges: Iterable[Mapping[str, Any]]) -> list[str]:
-    return sorted({str(line["activity"]) for e in exchanges for line in e["lines"]})
+def used_activities(exchanges: Iterable[Exchange]) -> list[str]:
+    return sorted({line.activity for e in exchanges for line in e.lines})
 
 
 def annex(
     results: Results, activities: Iterable[str]
 ) -> tuple[tuple[FactorRow, ...], tuple[SourceRow, ...]]:
     """Factor rows for ``activities`` and the sources they cite."""
-    sources = {str(s["key"]): s for s in results["sources"]}
-    factors = factors_by_id(results)
+    sources = {s.key: s for s in results.sources}
     rows = []
     for activity in activities:
-        factor = factors.get(activity)
+        factor = results.factors.get(activity)
         if factor is None:
             continue
-        source = sources.get(str(factor["source"]), {})
+        source = sources.get(factor.source)
         rows.append(
             FactorRow(
                 id=activity,
-                name=str(factor["name"]),
-                kind=str(factor["kind"]),
-                unit=str(factor["unit"]),
-                location=str(factor.get("location") or ""),
-                co2e=numbers.factor(float(factor["co2e_kg"])),
-                water=numbers.factor(float(factor.get("water_m3") or 0.0)),
-                source=str(source.get("title") or factor["source"]),
-                source_ref=str(factor.get("source_ref") or ""),
-                year=str(factor.get("year") or ""),
-                licence=str(source.get("licence") or ""),
+                name=factor.name,
+                kind=factor.kind,
+                unit=factor.unit,
+                location=factor.location,
+                co2e=numbers.factor(factor.co2e_kg),
+                water=numbers.factor(factor.water_m3),
+                source=(source.title if source else "") or factor.source,
+                source_ref=factor.source_ref,
+                year=factor.year,
+                licence=source.licence if source else "",
             )
         )
-    cited = {str(factors[row.id]["source"]) for row in rows}
+    cited = {results.factors[row.id].source for row in rows}
     source_rows = tuple(
         SourceRow(
-            key=str(s["key"]),
-            title=str(s["title"]),
-            publisher=str(s["publisher"]),
-            year=str(s["year"]),
-            url=str(s["url"]),
-            licence=str(s["licence"]),
+            key=s.key,
+            title=s.title,
+            publisher=s.publisher,
+            year=s.year,
+            url=s.url,
+            licence=s.licence,
         )
-        for s in results["sources"]
-        if str(s["key"]) in cited
+        for s in results.sources
+        if s.key in cited
     )
     return tuple(rows), source_rows
 
 
 def provenance(results: Results) -> Provenance:
-    factor_set = results["factor_set"]
+    factor_set = results.factor_set
     return Provenance(
-        isbenefit_version=str(results["isbenefit_version"]),
-        factor_set=f"{factor_set['id']} {factor_set['version']}",
-        factor_set_title=str(factor_set.get("title") or ""),
-        factor_set_licence=str(factor_set.get("licence") or ""),
-        factor_set_sha256=str(factor_set["sha256"]),
-        ledger_name=str(results["ledger"]["name"]),
-        ledger_sha256=str(results["ledger"]["sha256"]),
-        currency=str(results["currency"]),
+        isbenefit_version=results.isbenefit_version,
+        factor_set=f"{factor_set.id} {factor_set.version}",
+        factor_set_title=factor_set.title,
+        factor_set_licence=factor_set.licence,
+        factor_set_sha256=factor_set.sha256,
+        ledger_name=results.ledger_name,
+        ledger_sha256=results.ledger_sha256,
+        currency=results.currency,
         rounding=numbers.ROUNDING_NOTE,
     )
 

@@ -14,12 +14,12 @@ printed before.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from isbenefit.documents import numbers
-from isbenefit.documents.shares import Results, display_name, organisations_in_year
+from isbenefit.documents.shares import display_name, organisations_in_year
+from isbenefit.results.model import MonteCarloRange, Results, Uncertainty
 
 CO2E = "co2e_kg"
 # Headline figures in the order of contexts.headline(); money (last) is not varied.
@@ -31,9 +31,6 @@ FORMATTERS: dict[str, Callable[[float], str]] = {
     "landfill_diverted_t": numbers.tonnes,
     "hazardous_diverted_t": numbers.tonnes,
 }
-STATISTICS = ("deterministic", "p5", "p50", "p95", "conservative")
-
-Extension = Mapping[str, Any]
 
 
 @dataclass(frozen=True)
@@ -91,56 +88,58 @@ class MonteCarloNote:
     quantity_gsd: tuple[str, ...] = ()
 
 
-def extension_of(results: Results) -> Extension | None:
-    """The results' `uncertainty` extension, or None when no Monte Carlo was run."""
-    extension = results.get("uncertainty")
-    return extension if extension else None
-
-
-def percentile_label(extension: Extension) -> str:
+def percentile_label(extension: Uncertainty) -> str:
     """The conservative percentile as a label: 5.0 gives ``P5``, 2.5 gives ``P2.5``."""
-    return f"P{float(extension['conservative_percentile']):g}"
+    return f"P{extension.conservative_percentile:g}"
 
 
 def figure_range(
-    figures: Mapping[str, float],
+    figures: MonteCarloRange,
     formatter: Callable[[float], str],
     percentile: str,
     scale: float = 1.0,
 ) -> Range:
-    """``figures`` (statistic -> value) times ``scale``, each printed with ``formatter``.
+    """``figures`` times ``scale``, each statistic printed with ``formatter``.
 
     Percentiles commute with multiplying every draw by the same non-negative number,
     so a scaled range is exactly the range of the scaled quantity.
     """
-    printed = {stat: formatter(float(figures[stat]) * scale) for stat in STATISTICS}
-    return Range(**printed, percentile=percentile)
+    return Range(
+        deterministic=formatter(figures.deterministic * scale),
+        p5=formatter(figures.p5 * scale),
+        p50=formatter(figures.p50 * scale),
+        p95=formatter(figures.p95 * scale),
+        conservative=formatter(figures.conservative * scale),
+        percentile=percentile,
+    )
 
 
 def quantity_range(
-    extension: Extension | None, level: str, key: str, quantity: str = CO2E, scale: float = 1.0
+    extension: Uncertainty | None, level: str, key: str, quantity: str = CO2E, scale: float = 1.0
 ) -> Range | None:
     """The range of ``quantity`` of ``level[key]`` (e.g. ``years``, ``2024``), or None."""
     if extension is None:
         return None
-    entry = extension.get(level, {}).get(key)
+    entry = extension.level(level).get(key)
     if entry is None:
         return None
     return figure_range(entry[quantity], FORMATTERS[quantity], percentile_label(extension), scale)
 
 
-def headline_ranges(extension: Extension | None, level: str, key: str) -> tuple[Range | None, ...]:
+def headline_ranges(
+    extension: Uncertainty | None, level: str, key: str
+) -> tuple[Range | None, ...]:
     """Ranges aligned with contexts.headline(): one per saved quantity, None for money.
 
     An empty tuple when there is no range to print (no Monte Carlo, or no such entry).
     """
-    if extension is None or key not in extension.get(level, {}):
+    if extension is None or key not in extension.level(level):
         return ()
     return (*(quantity_range(extension, level, key, q) for q in HEADLINE_QUANTITIES), None)
 
 
 def exchange_ranges(
-    extension: Extension | None, exchange_id: str, fraction: float, share: float
+    extension: Uncertainty | None, exchange_id: str, fraction: float, share: float
 ) -> tuple[Range | None, Range | None]:
     """CO2e range of an exchange over its whole period (calculation-line rounding) and of
     one organisation's credited share of it in one year.
@@ -151,9 +150,9 @@ def exchange_ranges(
     non-negative linear scaling. (Sums over several exchanges are not like this; their
     ranges come from the aggregate levels of the extension.)
     """
-    if extension is None or exchange_id not in extension.get("exchanges", {}):
+    if extension is None or exchange_id not in extension.exchanges:
         return None, None
-    figures = extension["exchanges"][exchange_id][CO2E]
+    figures = extension.exchanges[exchange_id][CO2E]
     label = percentile_label(extension)
     return (
         figure_range(figures, numbers.line_tonnes_from_kg, label),
@@ -161,36 +160,34 @@ def exchange_ranges(
     )
 
 
-def monte_carlo_note(extension: Extension | None) -> MonteCarloNote:
+def monte_carlo_note(extension: Uncertainty | None) -> MonteCarloNote:
     """The methodology's account of the Monte Carlo run, or of its absence."""
     if extension is None:
         return MonteCarloNote(run=False)
     return MonteCarloNote(
         run=True,
-        iterations=f"{int(extension['iterations']):,}",
-        seed=str(extension["seed"]),
+        iterations=f"{extension.iterations:,}",
+        seed=f"{extension.seed}",
         percentile=percentile_label(extension),
-        quantity_gsd=tuple(
-            f"{quality} {float(gsd):g}" for quality, gsd in extension["quantity_gsd"].items()
-        ),
+        quantity_gsd=tuple(f"{quality} {gsd:g}" for quality, gsd in extension.quantity_gsd.items()),
     )
 
 
 def organisation_rows(
-    results: Results, year: str, extension: Extension | None
+    results: Results, year: str, extension: Uncertainty | None
 ) -> tuple[RangeRow, ...]:
     """CO2e range of each organisation's credited share in ``year``, in results order."""
     active = set(organisations_in_year(results, year))
     rows = []
-    for org in results["organisations"]:
-        made = quantity_range(extension, "organisation_years", f"{org['id']}/{year}")
-        if org["id"] in active and made is not None:
-            rows.append(RangeRow(display_name(org), str(org["id"]), made))
+    for org in results.organisations:
+        made = quantity_range(extension, "organisation_years", f"{org.id}/{year}")
+        if org.id in active and made is not None:
+            rows.append(RangeRow(display_name(org), org.id, made))
     return tuple(rows)
 
 
 def cumulative_ranges(
-    results: Results, year: str, extension: Extension | None
+    results: Results, year: str, extension: Uncertainty | None
 ) -> tuple[tuple[Range | None, ...], str]:
     """Ranges of the cumulative figure up to ``year`` and, when there are none, why.
 
@@ -200,7 +197,7 @@ def cumulative_ranges(
     """
     if extension is None:
         return (), ""
-    years = sorted(results["years"])
+    years = sorted(results.years)
     if year == years[-1]:
         return headline_ranges(extension, "totals", "all"), ""
     return (), (

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from isbenefit.documents import charts, numbers
 from isbenefit.documents.contexts import (
@@ -26,12 +25,10 @@ from isbenefit.documents.contexts import (
 )
 from isbenefit.documents.network import Condensed, Edge, condense, network_diagram
 from isbenefit.documents.ranges import (
-    Extension,
     MonteCarloNote,
     Range,
     RangeRow,
     cumulative_ranges,
-    extension_of,
     headline_ranges,
     monte_carlo_note,
     organisation_rows,
@@ -39,12 +36,12 @@ from isbenefit.documents.ranges import (
 )
 from isbenefit.documents.shares import (
     SAVED_KEYS,
-    Results,
     display_name,
     exchanges_in_year,
     organisations_in_year,
     require_year,
 )
+from isbenefit.results.model import Exchange, Results, Uncertainty
 
 DEFAULT_CLUSTER = "Industrial symbiosis cluster"
 
@@ -164,21 +161,21 @@ class ReportContext:
     monte_carlo: MonteCarloNote
 
 
-def _in_year(exchange: Mapping[str, Any], year: str) -> tuple[dict[str, float], float]:
-    fraction = float(exchange["years"][year])
-    saved = {key: float(exchange["saved"][key]) * fraction for key in SAVED_KEYS}
-    return saved, float(exchange["money_by_year"][year]["network"])
+def _in_year(exchange: Exchange, year: str) -> tuple[dict[str, float], float]:
+    fraction = exchange.years[year]
+    saved = {key: exchange.saved[key] * fraction for key in SAVED_KEYS}
+    return saved, exchange.money_by_year[year].network
 
 
 def flow_totals(
-    exchanges: Sequence[Mapping[str, Any]], year: str
+    exchanges: Sequence[Exchange], year: str
 ) -> dict[str, tuple[dict[str, float], float, int]]:
     """Saved, network money and count per flow kind, each exchange counted once."""
     totals: dict[str, tuple[dict[str, float], float, int]] = {}
     for exchange in exchanges:
         saved, money = _in_year(exchange, year)
-        before = totals.get(str(exchange["flow"]), (dict.fromkeys(SAVED_KEYS, 0.0), 0.0, 0))
-        totals[str(exchange["flow"])] = (
+        before = totals.get(exchange.flow, (dict.fromkeys(SAVED_KEYS, 0.0), 0.0, 0))
+        totals[exchange.flow] = (
             {key: before[0][key] + saved[key] for key in SAVED_KEYS},
             before[1] + money,
             before[2] + 1,
@@ -188,9 +185,9 @@ def flow_totals(
 
 def _history(results: Results, year: str) -> tuple[BreakdownRow, ...]:
     rows, previous = [], None
-    for each in sorted(y for y in results["years"] if y <= year):
-        figures = results["years"][each]
-        co2e = float(figures["saved"]["co2e_kg"])
+    for each in sorted(y for y in results.years if y <= year):
+        figures = results.years[each]
+        co2e = figures.saved["co2e_kg"]
         if previous is None:
             change = "first year"
         elif previous == 0:
@@ -198,30 +195,26 @@ def _history(results: Results, year: str) -> tuple[BreakdownRow, ...]:
         else:
             ratio = (co2e - previous) / abs(previous)
             change = f"{numbers.signed_percent(ratio)} CO\u2082e vs previous year"
-        rows.append(
-            BreakdownRow(each, change, credited(figures["saved"], figures["money"]["network"]))
-        )
+        rows.append(BreakdownRow(each, change, credited(figures.saved, figures.money)))
         previous = co2e
     return tuple(rows)
 
 
 def _cumulative(
-    results: Results, year: str, currency: str, extension: Extension | None = None
+    results: Results, year: str, currency: str, extension: Uncertainty | None = None
 ) -> Cumulative | None:
-    years = sorted(y for y in results["years"] if y <= year)
+    years = sorted(y for y in results.years if y <= year)
     if len(years) < 2:
         return None
     label = f"cumulative {years[0]}\u2013{years[-1]} ({len(years)} years)"
-    saved = {
-        key: sum(float(results["years"][y]["saved"][key]) for y in years) for key in SAVED_KEYS
-    }
-    money = sum(float(results["years"][y]["money"]["network"]) for y in years)
+    saved = {key: sum(results.years[y].saved[key] for y in years) for key in SAVED_KEYS}
+    money = sum(results.years[y].money for y in years)
     ranges, note = cumulative_ranges(results, year, extension)
     return Cumulative(label, headline(saved, money, currency, label), ranges, note)
 
 
 def _range_totals(
-    year: str, cumulative: Cumulative | None, extension: Extension | None
+    year: str, cumulative: Cumulative | None, extension: Uncertainty | None
 ) -> tuple[RangeRow, ...]:
     """The annual total's CO2e range and the cumulative one when it has a range."""
     rows = []
@@ -235,16 +228,11 @@ def _range_totals(
     return tuple(rows)
 
 
-def _network(results: Results, year: str, exchanges: Sequence[Mapping[str, Any]]) -> Image:
+def _network(results: Results, year: str, exchanges: Sequence[Exchange]) -> Image:
     names = names_by_id(results)
     nodes = [(org, names[org]) for org in organisations_in_year(results, year)]
     edges = [
-        Edge(
-            str(e["supplier"]),
-            str(e["receiver"]),
-            str(e["flow"]),
-            float(e["saved"]["co2e_kg"]) * float(e["years"][year]) / 1000,
-        )
+        Edge(e.supplier, e.receiver, e.flow, e.saved["co2e_kg"] * e.years[year] / 1000)
         for e in exchanges
     ]
     drawn = condense(nodes, edges)
@@ -303,7 +291,7 @@ def _charts(
                 "Annual totals, each exchange counted once, t CO\u2082e.",
                 charts.totals_by_year(
                     years,
-                    [float(results["years"][y]["saved"]["co2e_kg"]) / 1000 for y in years],
+                    [results.years[y].saved["co2e_kg"] / 1000 for y in years],
                     "t CO\u2082e",
                 ),
             )
@@ -311,19 +299,17 @@ def _charts(
     return tuple(made)
 
 
-def _exchange_row(
-    exchange: Mapping[str, Any], year: str, names: Mapping[str, str]
-) -> ReportExchange:
+def _exchange_row(exchange: Exchange, year: str, names: Mapping[str, str]) -> ReportExchange:
     saved, money = _in_year(exchange, year)
     return ReportExchange(
-        id=str(exchange["id"]),
-        supplier=names.get(str(exchange["supplier"]), str(exchange["supplier"])),
-        receiver=names.get(str(exchange["receiver"]), str(exchange["receiver"])),
-        flow=FLOW_LABELS.get(str(exchange["flow"]), str(exchange["flow"])),
-        resource=str(exchange["resource"]),
-        quantity=numbers.amount(float(exchange["quantity"])),
-        unit=str(exchange["unit"]),
-        year_fraction=numbers.percent(float(exchange["years"][year])),
+        id=exchange.id,
+        supplier=names.get(exchange.supplier, exchange.supplier),
+        receiver=names.get(exchange.receiver, exchange.receiver),
+        flow=FLOW_LABELS.get(exchange.flow, exchange.flow),
+        resource=exchange.resource,
+        quantity=numbers.amount(exchange.quantity),
+        unit=exchange.unit,
+        year_fraction=numbers.percent(exchange.years[year]),
         figures=credited(saved, money),
     )
 
@@ -346,11 +332,11 @@ def _org_rows(results: Results, year: str) -> tuple[BreakdownRow, ...]:
     return tuple(
         BreakdownRow(
             display_name(org),
-            " \u00b7 ".join(str(part) for part in (org["id"], org.get("country")) if part),
-            credited(org["years"][year]["saved"], org["years"][year]["money"]),
+            " \u00b7 ".join(part for part in (org.id, org.country) if part),
+            credited(org.years[year].saved, org.years[year].money),
         )
-        for org in results["organisations"]
-        if org["id"] in active
+        for org in results.organisations
+        if org.id in active
     )
 
 
@@ -358,13 +344,13 @@ def report_context(results: Results, year: str, cluster: str = DEFAULT_CLUSTER) 
     """The cluster report for ``year``; InputError when the year has no exchange."""
     require_year(results, year)
     exchanges = exchanges_in_year(results, year)
-    currency = str(results["currency"])
-    totals = results["years"][year]
+    currency = results.currency
+    totals = results.years[year]
     flows = flow_totals(exchanges, year)
     history = _history(results, year)
     factor_rows, source_rows = annex(results, used_activities(exchanges))
     names = names_by_id(results)
-    extension = extension_of(results)
+    extension = results.uncertainty
     cumulative = _cumulative(results, year, currency, extension)
     return ReportContext(
         meta=make_meta(
@@ -380,13 +366,13 @@ def report_context(results: Results, year: str, cluster: str = DEFAULT_CLUSTER) 
         organisation_count=len(organisations_in_year(results, year)),
         exchange_count=len(exchanges),
         headline=headline(
-            totals["saved"],
-            float(totals["money"]["network"]),
+            totals.saved,
+            totals.money,
             currency,
             f"annual {year}, each exchange counted once",
         ),
         headline_ranges=headline_ranges(extension, "years", year),
-        total=credited(totals["saved"], float(totals["money"]["network"])),
+        total=credited(totals.saved, totals.money),
         cumulative=cumulative,
         by_flow=_flow_rows(flows),
         by_org=_org_rows(results, year),

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from isbenefit.documents import charts, numbers
 from isbenefit.documents.contexts import (
@@ -22,7 +21,6 @@ from isbenefit.documents.contexts import (
     annex,
     baseline_words,
     credited,
-    factors_by_id,
     headline,
     make_meta,
     names_by_id,
@@ -31,16 +29,15 @@ from isbenefit.documents.contexts import (
     used_activities,
 )
 from isbenefit.documents.ranges import (
-    Extension,
     MonteCarloNote,
     Range,
     exchange_ranges,
-    extension_of,
     headline_ranges,
     monte_carlo_note,
     quantity_range,
 )
-from isbenefit.documents.shares import Credit, Results, credits, find_organisation, require_year
+from isbenefit.documents.shares import Credit, credits, find_organisation, require_year
+from isbenefit.results.model import Factor, Line, Results, Uncertainty
 
 
 @dataclass(frozen=True)
@@ -163,61 +160,60 @@ class StatementContext:
 
 
 def _calc_lines(
-    lines: Sequence[Mapping[str, Any]], baseline: bool, factors: Mapping[str, Mapping[str, Any]]
+    lines: Sequence[Line], baseline: bool, factors: Mapping[str, Factor]
 ) -> tuple[CalcLine, ...]:
-    chosen = [line for line in lines if str(line["role"]).startswith("baseline") == baseline]
     return tuple(
         CalcLine(
-            role=ROLE_WORDS.get(str(line["role"]), str(line["role"])),
-            activity=activity_name(factors, str(line["activity"])),
-            activity_id=str(line["activity"]),
-            amount=numbers.amount(float(line["amount"])),
-            unit=str(line["unit"]),
+            role=ROLE_WORDS.get(line.role, line.role),
+            activity=activity_name(factors, line.activity),
+            activity_id=line.activity,
+            amount=numbers.amount(line.amount),
+            unit=line.unit,
             factor=numbers.factor(_per_unit(line, factors)),
-            co2e_t=numbers.line_tonnes_from_kg(float(line["co2e_kg"])),
+            co2e_t=numbers.line_tonnes_from_kg(line.co2e_kg),
         )
-        for line in chosen
+        for line in lines
+        if line.is_baseline == baseline
     )
 
 
-def _per_unit(line: Mapping[str, Any], factors: Mapping[str, Mapping[str, Any]]) -> float:
+def _per_unit(line: Line, factors: Mapping[str, Factor]) -> float:
     """kg CO2e per unit of the line's activity: the factor's value, else derived."""
-    factor = factors.get(str(line["activity"]))
-    if factor is not None and str(factor["unit"]) == str(line["unit"]):
-        return float(factor["co2e_kg"])
-    amount = float(line["amount"])
-    return float(line["co2e_kg"]) / amount if amount else 0.0
+    factor = factors.get(line.activity)
+    if factor is not None and factor.unit == line.unit:
+        return factor.co2e_kg
+    return line.co2e_kg / line.amount if line.amount else 0.0
 
 
 def statement_exchange(
     part: Credit,
     year: str,
     names: Mapping[str, str],
-    factors: Mapping[str, Mapping[str, Any]],
-    extension: Extension | None = None,
+    factors: Mapping[str, Factor],
+    extension: Uncertainty | None = None,
 ) -> StatementExchange:
     e = part.exchange
-    saved_kg = float(e["saved"]["co2e_kg"])
+    saved_kg = e.saved["co2e_kg"]
     period_range, co2e_range = exchange_ranges(
-        extension, str(e["id"]), part.year_fraction, part.credit_share
+        extension, e.id, part.year_fraction, part.credit_share
     )
     return StatementExchange(
-        id=str(e["id"]),
+        id=e.id,
         partner=names.get(part.partner, part.partner),
         partner_id=part.partner,
         role=part.role,
-        flow=FLOW_LABELS.get(str(e["flow"]), str(e["flow"])),
-        resource=str(e["resource"]),
-        quantity=numbers.amount(float(e["quantity"])),
-        unit=str(e["unit"]),
-        period=f"{e['period_start']} \u2013 {e['period_end']}",
-        data_quality=str(e.get("data_quality") or "measured"),
-        evidence=str(e.get("evidence") or ""),
+        flow=FLOW_LABELS.get(e.flow, e.flow),
+        resource=e.resource,
+        quantity=numbers.amount(e.quantity),
+        unit=e.unit,
+        period=f"{e.period_start} \u2013 {e.period_end}",
+        data_quality=e.data_quality,
+        evidence=e.evidence,
         baseline=baseline_words(e, factors),
-        baseline_lines=_calc_lines(e["lines"], True, factors),
-        symbiosis_lines=_calc_lines(e["lines"], False, factors),
-        baseline_t=numbers.line_tonnes_from_kg(float(e["baseline"]["co2e_kg"])),
-        symbiosis_t=numbers.line_tonnes_from_kg(float(e["symbiosis"]["co2e_kg"])),
+        baseline_lines=_calc_lines(e.lines, True, factors),
+        symbiosis_lines=_calc_lines(e.lines, False, factors),
+        baseline_t=numbers.line_tonnes_from_kg(e.baseline["co2e_kg"]),
+        symbiosis_t=numbers.line_tonnes_from_kg(e.symbiosis["co2e_kg"]),
         saved_period_t=numbers.line_tonnes_from_kg(saved_kg),
         year_fraction=numbers.percent(part.year_fraction),
         saved_year_t=numbers.line_tonnes_from_kg(saved_kg * part.year_fraction),
@@ -231,8 +227,7 @@ def statement_exchange(
 def share_rule(org_name: str, year: str, parts: Sequence[Credit]) -> str:
     """The credit share rule, with this organisation's shares."""
     shares = "; ".join(
-        f"{part.exchange['id']} as {part.role}: {numbers.percent(part.credit_share)}"
-        for part in parts
+        f"{part.exchange.id} as {part.role}: {numbers.percent(part.credit_share)}" for part in parts
     )
     return (
         "Each exchange's saving is computed once for the whole exchange. The supplier is "
@@ -244,13 +239,12 @@ def share_rule(org_name: str, year: str, parts: Sequence[Credit]) -> str:
 
 
 def _statement_charts(parts: Sequence[Credit], year: str) -> tuple[Image, ...]:
-    labels = [f"{p.exchange['id']} {p.exchange['resource']}" for p in parts]
-    baseline = [float(p.exchange["baseline"]["co2e_kg"]) * p.year_fraction / 1000 for p in parts]
-    symbiosis = [float(p.exchange["symbiosis"]["co2e_kg"]) * p.year_fraction / 1000 for p in parts]
-    flows = sorted({str(p.exchange["flow"]) for p in parts})
+    labels = [f"{p.exchange.id} {p.exchange.resource}" for p in parts]
+    baseline = [p.exchange.baseline["co2e_kg"] * p.year_fraction / 1000 for p in parts]
+    symbiosis = [p.exchange.symbiosis["co2e_kg"] * p.year_fraction / 1000 for p in parts]
+    flows = sorted({p.exchange.flow for p in parts})
     by_flow = [
-        sum(p.saved["co2e_kg"] for p in parts if p.exchange["flow"] == flow) / 1000
-        for flow in flows
+        sum(p.saved["co2e_kg"] for p in parts if p.exchange.flow == flow) / 1000 for flow in flows
     ]
     return (
         Image(
@@ -275,10 +269,10 @@ def statement_context(results: Results, org_id: str, year: str) -> StatementCont
     require_year(results, year, org_id)
     org = organisation(record)
     parts = credits(results, org_id, year)
-    names, factors = names_by_id(results), factors_by_id(results)
-    year_figures = record["years"][year]
+    names, factors = names_by_id(results), results.factors
+    year_figures = record.years[year]
     factor_rows, source_rows = annex(results, used_activities(p.exchange for p in parts))
-    extension = extension_of(results)
+    extension = results.uncertainty
     org_year = f"{org_id}/{year}"
     return StatementContext(
         meta=make_meta(
@@ -290,11 +284,11 @@ def statement_context(results: Results, org_id: str, year: str) -> StatementCont
         ),
         org=org,
         year=year,
-        currency=str(results["currency"]),
+        currency=results.currency,
         headline=headline(
-            year_figures["saved"],
-            float(year_figures["money"]),
-            str(results["currency"]),
+            year_figures.saved,
+            year_figures.money,
+            results.currency,
             f"annual {year}, credited share",
         ),
         # The organisation's own entry: its draws were summed over its exchanges before
@@ -302,7 +296,7 @@ def statement_context(results: Results, org_id: str, year: str) -> StatementCont
         headline_ranges=headline_ranges(extension, "organisation_years", org_year),
         share_rule=share_rule(org.name, year, parts),
         exchanges=tuple(statement_exchange(p, year, names, factors, extension) for p in parts),
-        total=credited(year_figures["saved"], float(year_figures["money"])),
+        total=credited(year_figures.saved, year_figures.money),
         total_range=quantity_range(extension, "organisation_years", org_year),
         charts=_statement_charts(parts, year),
         factors=factor_rows,

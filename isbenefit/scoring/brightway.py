@@ -6,19 +6,51 @@ directory). Per-unit scores of all activities come from one transposed
 ("adjoint") sparse solve per indicator: A^T y = B^T c gives, in y, the score of
 one unit of every activity at once.
 
-bw2data creates files as soon as it is imported, so it is imported here only,
-and only after its directory has been set.
+Process-wide state. bw2data keeps some state per process, and isbenefit runs it in a
+worker thread beside the ledger checks (`isbenefit.api.assess`); this module is where
+that state is handled, and the only place:
+
+1. bw2data reads BRIGHTWAY2_DIR once, when it is imported: `bw2data.projects` (a
+   `ProjectManager` made at import) creates its base directory, a projects.db and a
+   "default" project there, in the user's default Brightway directory when the variable
+   is unset; there is no argument for it. `_import_bw2data` therefore sets BRIGHTWAY2_DIR
+   to isbenefit's own directory for the import only and restores it (or removes it)
+   right after, under `_LOCK`. It also sets BRIGHTWAY_NO_STRUCTLOG for the import, so that
+   bw2data's feedback lines go through the standard `logging` logger
+   ``brightway-stdout-feedback`` (see 3) rather than structlog printing to stdout. The
+   import happens on the thread that first opens Brightway; `api.assess` opens it on its
+   calling thread before it starts its worker, so no worker thread writes os.environ.
+2. bw2calc warns when it is imported without a fast sparse solver (pypardiso), with no
+   switch to say it is not wanted. Only that one import (with bw2data's) runs inside
+   `warnings.catch_warnings()`, once per process, on the thread described in 1. Warnings
+   Brightway gives later (such as a method characterising no flow of a database) are not
+   filtered: they reach the user.
+3. `bw2data.projects` is one per process: its base directory and current project hold
+   for every thread. Directories are passed to it (`projects.change_base_directories`),
+   never through the environment, and every use isbenefit makes of it is inside
+   `quiet()`, which holds `_LOCK`, so two isbenefit threads never interleave a switch of
+   directory or project. Inside `quiet()` bw2data's feedback lines of the current thread
+   go to isbenefit's debug log instead of stdout (a filter on bw2data's logger, keyed on a
+   thread-local mark; other threads' lines pass). When bw2data was imported before
+   isbenefit, with structlog, its lines are printed as its importer arranged.
+4. bw2data shows a tqdm progress bar on stderr while it writes a database, unless its
+   `config.is_test` is set; isbenefit sets it while writing its own project (under
+   `_LOCK`) and restores it.
+
+No sys.stdout or sys.stderr is swapped, and no warnings filter is changed after the import.
 """
 
 from __future__ import annotations
 
 import contextlib
-import io
 import json
 import logging
 import math
 import os
+import sys
+import threading
 import warnings
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
@@ -39,8 +71,10 @@ FLOWS = {
     "water_m3": ("water", "freshwater consumed", "cubic meter", "natural resource"),
 }
 LOGNORMAL = 2
-# The user's own Brightway directory, read before isbenefit points bw2data at its own.
-USER_BRIGHTWAY_DIR = os.environ.get("BRIGHTWAY2_DIR")
+FEEDBACK_LOGGER = "brightway-stdout-feedback"  # bw2data's logger with BRIGHTWAY_NO_STRUCTLOG
+# Held by every use isbenefit makes of bw2data's process-wide `projects` (module docstring).
+_LOCK = threading.RLock()
+_OWN_CALLS = threading.local()  # `depth` > 0 while this thread is inside quiet()
 
 
 @dataclass(frozen=True)
@@ -61,27 +95,63 @@ def method_key(factor_set: FactorSet, indicator: str) -> tuple[str, str, str]:
 
 
 def open_brightway(data_dir: Path | str | None) -> tuple[ModuleType, Path]:
-    """Import bw2data with its base directory inside isbenefit's data directory."""
+    """bw2data, with its base directory inside isbenefit's data directory.
+
+    The first call imports bw2data and bw2calc (module docstring, 1 and 2): make it on
+    the thread that runs isbenefit, as `api.assess` does before it starts its worker.
+    Later calls only pass the directory to `bw2data.projects` when it points elsewhere.
+    """
     base = resolve_data_dir(data_dir) / "brightway"
     base.mkdir(parents=True, exist_ok=True)
-    os.environ.setdefault("TQDM_DISABLE", "1")
-    already_imported = "bw2data" in __import__("sys").modules
-    if not already_imported:
-        os.environ["BRIGHTWAY2_DIR"] = str(base)
     with quiet():
-        import bw2data
-
+        bw2data = _import_bw2data(base)
         if Path(bw2data.projects._base_data_dir).resolve() != base.resolve():
             bw2data.projects.change_base_directories(base, project_name="default", update=False)
     return bw2data, base
 
 
+def _import_bw2data(base: Path) -> ModuleType:
+    """Import bw2data (and bw2calc) once per process; see the module docstring, 1 and 2.
+
+    BRIGHTWAY2_DIR is ``base`` only while bw2data is imported: bw2data reads it then and
+    never again. BRIGHTWAY_NO_STRUCTLOG likewise. Both are restored right after, so the
+    user's BRIGHTWAY2_DIR is what `user_database.user_brightway_dir` reads later.
+    """
+    if "bw2data" in sys.modules and "bw2calc" in sys.modules:
+        return sys.modules["bw2data"]
+    logging.getLogger(FEEDBACK_LOGGER).addFilter(_own_calls_filter)  # no-op when present
+    saved = {name: os.environ.get(name) for name in ("BRIGHTWAY2_DIR", "BRIGHTWAY_NO_STRUCTLOG")}
+    if "bw2data" not in sys.modules:
+        os.environ["BRIGHTWAY2_DIR"] = str(base)
+        os.environ["BRIGHTWAY_NO_STRUCTLOG"] = "1"
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            import bw2calc  # noqa: F401 - imported here, once, for its import-time warning
+            import bw2data
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+    return bw2data
+
+
+def _own_calls_filter(record: logging.LogRecord) -> bool:
+    """bw2data's feedback lines from isbenefit's own calls go to isbenefit's debug log."""
+    if getattr(_OWN_CALLS, "depth", 0):
+        LOGGER.debug("bw2data: %s", record.getMessage())
+        return False
+    return True
+
+
 def factor_scores(factor_set: FactorSet, data_dir: Path | str | None = None) -> Scores:
     """Per-unit scores of every activity of ``factor_set``, computed by bw2calc."""
-    bw2data, base = open_brightway(data_dir)
-    name = project_name(factor_set)
-    marker = base / "isbenefit-ready" / f"{name}.json"
     with quiet():
+        bw2data, base = open_brightway(data_dir)
+        name = project_name(factor_set)
+        marker = base / "isbenefit-ready" / f"{name}.json"
         if not marker.is_file():
             _build_project(bw2data, factor_set, name)
             marker.parent.mkdir(parents=True, exist_ok=True)
@@ -96,18 +166,19 @@ def _build_project(bw2data: ModuleType, factor_set: FactorSet, name: str) -> Non
     if name in bw2data.projects:
         bw2data.projects.delete_project(name, delete_dir=True)
     bw2data.projects.set_current(name, update=False)
-    bw2data.Database(BIOSPHERE).write(
-        {
-            (BIOSPHERE, code): {
-                "name": label,
-                "unit": unit,
-                "type": kind,
-                "categories": ("isbenefit",),
+    with _no_progress_bars(bw2data):
+        bw2data.Database(BIOSPHERE).write(
+            {
+                (BIOSPHERE, code): {
+                    "name": label,
+                    "unit": unit,
+                    "type": kind,
+                    "categories": ("isbenefit",),
+                }
+                for code, label, unit, kind in FLOWS.values()
             }
-            for code, label, unit, kind in FLOWS.values()
-        }
-    )
-    bw2data.Database(factor_set.id).write(_activity_data(factor_set))
+        )
+        bw2data.Database(factor_set.id).write(_activity_data(factor_set))
     for indicator, (code, label, *_rest) in FLOWS.items():
         method = bw2data.Method(method_key(factor_set, indicator))
         method.register(unit=label, description=f"isbenefit {indicator}")
@@ -239,9 +310,9 @@ def score_samples(
     whole database per iteration, so every use of an activity in that iteration
     (baseline and symbiosis alike) sees the same value.
     """
-    factor_scores(factor_set, data_dir)  # builds or opens the cached project
-    bw2data, _ = open_brightway(data_dir)
     with quiet():
+        factor_scores(factor_set, data_dir)  # builds or opens the cached project
+        bw2data, _ = open_brightway(data_dir)
         import bw2calc
 
         bw2data.projects.set_current(project_name(factor_set), update=False)
@@ -321,12 +392,29 @@ def solve_transposed(technosphere: Any, right_hand_sides: list[np.ndarray]) -> l
 
 
 @contextlib.contextmanager
-def quiet() -> Any:
-    """Keep Brightway's progress bars, log lines and warnings off the user's terminal."""
-    with (
-        warnings.catch_warnings(),
-        contextlib.redirect_stdout(io.StringIO()),
-        contextlib.redirect_stderr(io.StringIO()),
-    ):
-        warnings.simplefilter("ignore")
+def quiet() -> Iterator[None]:
+    """isbenefit's own use of bw2data: one thread at a time, its feedback lines off stdout.
+
+    Holds `_LOCK` (bw2data's `projects` is one per process) and marks this thread, so the
+    filter on bw2data's feedback logger sends this thread's lines to isbenefit's debug
+    log (module docstring, 3). Nothing process-wide is swapped: not sys.stdout, not
+    sys.stderr, not the warnings filters.
+    """
+    with _LOCK:
+        _OWN_CALLS.depth = getattr(_OWN_CALLS, "depth", 0) + 1
+        try:
+            yield
+        finally:
+            _OWN_CALLS.depth -= 1
+
+
+@contextlib.contextmanager
+def _no_progress_bars(bw2data: ModuleType) -> Iterator[None]:
+    """bw2data's own switch for the tqdm bar of `Database.write` (module docstring, 4)."""
+    config = bw2data.config
+    before = getattr(config, "is_test", False)
+    config.is_test = True
+    try:
         yield
+    finally:
+        config.is_test = before

@@ -1,19 +1,23 @@
 """Scores from a user's own Brightway database (ecoinvent, a national database, ...).
 
 The user's project is opened in the user's Brightway directory (`--brightway-dir`, else
-the BRIGHTWAY2_DIR isbenefit was started with, else Brightway's default) without
-writing to it. The mapped activities are found by code, or by name, location and
-reference product (`bw_resolve`); their per-unit scores come from the transposed
-technosphere matrix, solved once per indicator for all of them at once (A^T y = B^T c;
-see `brightway.solve_transposed`). The result is a factor set like any other, so the
-rest of the pipeline is unchanged. Processed (float32) datapackages are read, as
-Brightway itself does: reading ecoinvent's exchanges from SQLite would take minutes.
+BRIGHTWAY2_DIR from the environment, else Brightway's default) without writing to it.
+The directory is passed to bw2data's process-wide `projects` and handed back to
+isbenefit's own before the lock of `brightway.quiet()` is released (see the docstring of
+`isbenefit.scoring.brightway` for that state). The mapped activities are found by code,
+or by name, location and reference product (`bw_resolve`); their per-unit scores come
+from the transposed technosphere matrix, solved once per indicator for all of them at
+once (A^T y = B^T c; see `brightway.solve_transposed`). The result is a factor set like
+any other, so the rest of the pipeline is unchanged. Processed (float32) datapackages
+are read, as Brightway itself does: reading ecoinvent's exchanges from SQLite would take
+minutes.
 """
 
 from __future__ import annotations
 
 import hashlib
 import math
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
@@ -29,7 +33,6 @@ from isbenefit.errors import InputError
 from isbenefit.scoring import resolve as bw_resolve
 from isbenefit.scoring.brightway import (
     LOGNORMAL,
-    USER_BRIGHTWAY_DIR,
     Scores,
     characterization_vector,
     open_brightway,
@@ -42,10 +45,16 @@ from isbenefit.scoring.resolve import Found
 
 
 def user_brightway_dir(override: Path | str | None) -> Path:
+    """``override``, else BRIGHTWAY2_DIR, else Brightway's default directory.
+
+    isbenefit sets BRIGHTWAY2_DIR only while it imports bw2data and restores it then
+    (`brightway._import_bw2data`), so the environment holds the user's value here.
+    """
     if override is not None:
         return Path(override).expanduser().resolve()
-    if USER_BRIGHTWAY_DIR:
-        return Path(USER_BRIGHTWAY_DIR)
+    configured = os.environ.get("BRIGHTWAY2_DIR")
+    if configured:
+        return Path(configured)
     import platformdirs
 
     return Path(platformdirs.user_data_dir(appname="Brightway3", appauthor="pylca"))
@@ -74,11 +83,12 @@ def _opened(
     data_dir: Path | str | None,
 ) -> Iterator[_Opened]:
     """Open the user's project, resolve the mapping, and return to isbenefit's own
-    directory afterwards, whatever happens."""
+    directory afterwards, whatever happens; all under the lock of `brightway.quiet()`, so
+    no other isbenefit thread sees bw2data on the user's directory."""
     name = _project_name(mapping, project)
-    bw2data = _open_user_project(name, user_brightway_dir(brightway_dir), mapping, data_dir)
-    try:
-        with quiet():
+    with quiet():
+        bw2data = _open_user_project(name, user_brightway_dir(brightway_dir), mapping, data_dir)
+        try:
             chosen = bw_resolve.methods(bw2data, mapping)
             found = bw_resolve.resolve(bw2data, mapping)
             bw_resolve.check_processed(bw2data, mapping)
@@ -89,8 +99,8 @@ def _opened(
                 found,
                 np.array([found[e.id].per_unit for e in mapping.activities]),
             )
-    finally:
-        open_brightway(data_dir)
+        finally:
+            open_brightway(data_dir)
 
 
 def database_factor_set(
