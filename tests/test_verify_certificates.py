@@ -16,10 +16,10 @@ from isbenefit.certify import claim as claims
 from isbenefit.certify import issue as certificate_module
 from isbenefit.certify.signing import fingerprint, load_public_key, new_key_pair
 from isbenefit.cli.app import app
+from tests.certificate_helpers import EPOCH, attached_claim, make_certificate
 from tests.conftest import TINY_FACTORS, exchange, write_ledger
 
 runner = CliRunner()
-EPOCH = "1735689600"
 MONTE_CARLO = ("--iterations", "200", "--seed", "3")
 NO_MONTE_CARLO = ("--iterations", "0")
 
@@ -68,27 +68,6 @@ def ledger(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return write_ledger(tmp_path_factory.mktemp("verify") / "ledger", rows)
 
 
-def make_certificate(ledger: Path, out: Path, *extra: str) -> Path:
-    result = runner.invoke(
-        app,
-        [
-            "certificate",
-            str(ledger),
-            "--factors",
-            str(TINY_FACTORS),
-            "--org",
-            "SUP",
-            "--year",
-            "2024",
-            "-o",
-            str(out),
-            *extra,
-        ],
-    )
-    assert result.exit_code == 0, result.output
-    return out
-
-
 @pytest.fixture(scope="module")
 def signed(
     ledger: Path,
@@ -134,10 +113,6 @@ def rewrite_attachments(source: Path, target: Path, change: dict[str, bytes | No
     with target.open("wb") as stream:
         writer.write(stream)
     return target
-
-
-def attached_claim(pdf: Path) -> bytes:
-    return PdfReader(pdf).attachments[claims.CLAIM_FILE][0]
 
 
 def test_untouched_signed_certificate_is_valid(signed: Path, keys: dict[str, Path]) -> None:

@@ -16,10 +16,10 @@ from isbenefit.certify import claim as claims
 from isbenefit.certify.issue import certificate_pdf
 from isbenefit.certify.signing import new_key_pair
 from isbenefit.engine.uncertainty import QUANTITY_GSD, MonteCarloSettings
+from tests.certificate_helpers import EPOCH, attached_claim, make_certificate
 from tests.conftest import TINY_FACTORS, F, exchange, write_ledger
 from tests.documents_helpers import fmt
 from tests.sample_results import sample_results
-from tests.test_verify_certificates import EPOCH, attached_claim, make_certificate
 
 
 @pytest.fixture(autouse=True)
