@@ -3,6 +3,7 @@ a non-zero exit, and no output file written."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -256,3 +257,22 @@ def test_a_systematic_mistake_is_listed_once_and_counted(tmp_path: Path) -> None
         "10 more rows with the same problem",
     )
     assert flat.count("cannot be converted") == 21  # 20 listed rows and the count
+
+
+def test_landfill_by_volume_without_mass_names_mass_t(tmp_path: Path) -> None:
+    """A landfill measured in m3 (a user's own factor set) cannot give tonnes diverted."""
+    factors = tmp_path / "factors"
+    shutil.copytree(TINY_FACTORS, factors)
+    with (factors / "activities.csv").open("a", encoding="utf-8") as stream:
+        stream.write(
+            "landfill.sludge_m3,sludge to landfill,landfill,m3,GLO,5,0,1.2,made-up,x,2025,\n"
+        )
+    ledger = write_ledger(
+        tmp_path / "ledger",
+        [exchange(flow="water", quantity="40", unit="m3", baseline_disposal="landfill.sludge_m3")],
+    )
+    result = runner.invoke(app, ["assess", str(ledger), "--factors", str(factors)])
+    assert result.exit_code == 2, result.output
+    flat = " ".join(result.output.split())
+    assert "row 2, column mass_t" in flat
+    assert "landfill diversion needs the mass" in flat

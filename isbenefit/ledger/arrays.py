@@ -244,13 +244,17 @@ def exchange_arrays(
         supplier_share=exchanges["supplier_share"].to_numpy(dtype=float),
         hazardous=exchanges["hazardous"].to_numpy(dtype=bool),
     )
-    _check_masses(check, arrays, unit)
+    _check_masses(check, arrays, unit, factor_set)
     return arrays
 
 
-def _check_masses(check: SheetChecker, arrays: core.ExchangeArrays, unit: np.ndarray) -> None:
+def _check_masses(
+    check: SheetChecker, arrays: core.ExchangeArrays, unit: np.ndarray, factor_set: FactorSet
+) -> None:
     no_mass = np.isnan(arrays.to_tonnes) & np.isnan(arrays.mass_t)
     known = np.array([_known_unit(u) for u in unit], dtype=bool)
+    kinds = factor_set.activities["kind"].to_numpy(dtype=object)
+    to_landfill = (arrays.disposal >= 0) & (kinds[np.maximum(arrays.disposal, 0)] == "landfill")
     check.flag(
         no_mass & known & (arrays.transport >= 0),
         "mass_t",
@@ -261,6 +265,12 @@ def _check_masses(check: SheetChecker, arrays: core.ExchangeArrays, unit: np.nda
         no_mass & known & arrays.hazardous,
         "mass_t",
         "hazardous diversion needs the mass, and the quantity is not a mass",
+        "give mass_t (tonnes over the period)",
+    )
+    check.flag(
+        no_mass & known & to_landfill,
+        "mass_t",
+        "landfill diversion needs the mass, and the quantity is not a mass",
         "give mass_t (tonnes over the period)",
     )
     check.flag(
