@@ -17,7 +17,7 @@ from typing import Any
 from isbenefit.documents import numbers
 from isbenefit.documents.shares import display_name
 from isbenefit.results import model
-from isbenefit.results.model import Exchange, Factor, Results
+from isbenefit.results.model import Exchange, Factor, Results, Source
 
 IMAGE_SCHEME = "isbenefit-image"
 FLOW_LABELS = {"material": "Material", "energy": "Energy", "water": "Water"}
@@ -122,27 +122,6 @@ class FactorRow:
     source: str
     source_ref: str
     year: str
-    licence: str
-
-
-@dataclass(frozen=True)
-class SourceRow:
-    """One source of factors.
-
-    Attributes:
-        key: key used by the factor set.
-        title: title of the publication.
-        publisher: who publishes it.
-        year: year of the edition.
-        url: where to find it (printed, never fetched).
-        licence: its licence.
-    """
-
-    key: str
-    title: str
-    publisher: str
-    year: str
-    url: str
     licence: str
 
 
@@ -291,7 +270,7 @@ def used_activities(exchanges: Iterable[Exchange]) -> list[str]:
 
 def annex(
     results: Results, activities: Iterable[str]
-) -> tuple[tuple[FactorRow, ...], tuple[SourceRow, ...]]:
+) -> tuple[tuple[FactorRow, ...], tuple[Source, ...]]:
     """Factor rows for ``activities`` and the sources they cite."""
     sources = {s.key: s for s in results.sources}
     rows = []
@@ -316,18 +295,7 @@ def annex(
             )
         )
     cited = {results.factors[row.id].source for row in rows}
-    source_rows = tuple(
-        SourceRow(
-            key=s.key,
-            title=s.title,
-            publisher=s.publisher,
-            year=s.year,
-            url=s.url,
-            licence=s.licence,
-        )
-        for s in results.sources
-        if s.key in cited
-    )
+    source_rows = tuple(s for s in results.sources if s.key in cited)
     return tuple(rows), source_rows
 
 

@@ -14,7 +14,6 @@ from isbenefit.documents.contexts import (
     Image,
     Meta,
     Provenance,
-    SourceRow,
     annex,
     credited,
     headline,
@@ -41,7 +40,7 @@ from isbenefit.documents.shares import (
     organisations_in_year,
     require_year,
 )
-from isbenefit.results.model import Exchange, Results, Uncertainty
+from isbenefit.results.model import Exchange, Results, Source, Uncertainty
 
 DEFAULT_CLUSTER = "Industrial symbiosis cluster"
 
@@ -156,7 +155,7 @@ class ReportContext:
     charts: tuple[Image, ...]
     history: tuple[BreakdownRow, ...]
     factors: tuple[FactorRow, ...]
-    sources: tuple[SourceRow, ...]
+    sources: tuple[Source, ...]
     provenance: Provenance
     monte_carlo: MonteCarloNote
 

@@ -16,7 +16,6 @@ from isbenefit.documents.contexts import (
     Meta,
     Organisation,
     Provenance,
-    SourceRow,
     activity_name,
     annex,
     baseline_words,
@@ -37,7 +36,7 @@ from isbenefit.documents.ranges import (
     quantity_range,
 )
 from isbenefit.documents.shares import Credit, credits, find_organisation, require_year
-from isbenefit.results.model import Factor, Line, Results, Uncertainty
+from isbenefit.results.model import Factor, Line, Results, Source, Uncertainty
 
 
 @dataclass(frozen=True)
@@ -154,7 +153,7 @@ class StatementContext:
     total_range: Range | None
     charts: tuple[Image, ...]
     factors: tuple[FactorRow, ...]
-    sources: tuple[SourceRow, ...]
+    sources: tuple[Source, ...]
     provenance: Provenance
     monte_carlo: MonteCarloNote
 
