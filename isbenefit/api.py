@@ -50,6 +50,9 @@ class Assessment:
     scores: dict[str, np.ndarray] = field(repr=False)
     computed: core.CoreResult = field(repr=False)
     uncertainty: dict[str, Any] | None = field(default=None, repr=False)
+    # What the user should know that did not stop the run (an activity id a factor set
+    # renamed, with its changed value), in reading order.
+    warnings: tuple[Problem, ...] = ()
 
     @property
     def ledger_name(self) -> str:
@@ -94,6 +97,7 @@ class Assessment:
             self.currency,
             {"name": self.ledger_name, "sha256": self.ledger_sha256},
             self.uncertainty,
+            self.warnings,
         )
 
     def source_rows(self, exchange_ids: Iterable[str]) -> dict[str, list[dict[str, str]]]:
@@ -162,10 +166,11 @@ def assess(
         raw = read_ledger(ledger)
         report_currency = currency.strip().upper()
         problems: list[Problem] = []
+        warnings: list[Problem] = []
         sheets = check_sheets(raw, problems, report_currency)
         rates = shipped_rates().overridden(sheets.rates, origin=f"{raw.path.name}, rates sheet")
         problems.extend(prepare.check_report_currency(rates, report_currency, "--currency"))
-        arrays = _prepare(sheets, factor_set, rates, report_currency, problems)
+        arrays = _prepare(sheets, factor_set, rates, report_currency, problems, warnings)
         if problems:
             raise InputError(sorted(problems, key=_reading_order))
         scores = scoring.result()
@@ -191,6 +196,7 @@ def assess(
         tables,
         scores,
         result,
+        warnings=tuple(sorted(warnings, key=_reading_order)),
     )
     if monte_carlo is None:
         return assessment
@@ -207,15 +213,18 @@ def _prepare(
     rates: Rates,
     currency: str,
     problems: list[Problem],
+    warnings: list[Problem],
 ) -> tuple[core.ExchangeArrays, core.InputArrays, core.YearSplit]:
     if sheets.exchanges_sheet is None:
         raise InputError(problems)
-    check = SheetChecker(sheets.exchanges_sheet, problems)
+    check = SheetChecker(sheets.exchanges_sheet, problems, warnings)
     if len(sheets.exchanges) != len(sheets.exchanges_sheet.table):
         raise InputError(problems)  # required columns missing: nothing more to check
     exchanges = prepare.exchange_arrays(check, sheets.exchanges, factor_set)
     input_check = (
-        SheetChecker(sheets.inputs_sheet, problems) if sheets.inputs_sheet is not None else None
+        SheetChecker(sheets.inputs_sheet, problems, warnings)
+        if sheets.inputs_sheet is not None
+        else None
     )
     inputs = prepare.inputs_arrays(input_check, sheets, factor_set)
     split = prepare.year_split(check, sheets.exchanges, rates, currency)

@@ -27,6 +27,7 @@ from isbenefit.cli.common import (
     fail,
     guarded,
     monte_carlo_settings,
+    show_warnings,
 )
 from isbenefit.version import __version__
 
@@ -117,6 +118,7 @@ def assess(
             data_dir=data_dir,
             monte_carlo=settings,
         )
+        show_warnings(assessment.warnings)
         if not quiet:
             print_summary(assessment, console)
         if json_file is not None:

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import math
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
 
-from isbenefit.errors import InputError, IsbenefitError
+from isbenefit.errors import InputError, IsbenefitError, Problem
 
 if TYPE_CHECKING:
     from isbenefit.engine.uncertainty import MonteCarloSettings
@@ -67,6 +67,13 @@ PercentileOption = Annotated[
         help="Percentile reported as the conservative figure.",
     ),
 ]
+
+
+def show_warnings(warnings: Iterable[Problem | Mapping[str, Any]]) -> None:
+    """Print each warning of an assessment (or of a results JSON) on stderr."""
+    for warning in warnings:
+        problem = warning if isinstance(warning, Problem) else Problem(**warning)
+        err_console.print(f"warning: {problem}", markup=False)
 
 
 @contextmanager

@@ -35,6 +35,7 @@ from isbenefit.cli.common import (
     fail,
     guarded,
     monte_carlo_settings,
+    show_warnings,
 )
 
 if TYPE_CHECKING:
@@ -96,9 +97,11 @@ def _assess(
 ) -> Assessment:
     from isbenefit.api import assess
 
-    return assess(
+    assessment = assess(
         ledger, factors=source, currency=currency, data_dir=data_dir, monte_carlo=monte_carlo
     )
+    show_warnings(assessment.warnings)
+    return assessment
 
 
 def _check_target(output: Path) -> None:
@@ -172,6 +175,7 @@ def certificate(
         results, rows = certificate_results(
             ledger, org, str(year), source, currency, data_dir, settings
         )
+        show_warnings(results.source.get("warnings", ()))
         write_atomic(output, certificate_pdf(results, org, str(year), rows, issuer, key))
     console.print(f"certificate written to {output}")
 

@@ -19,7 +19,7 @@ from isbenefit.errors import Problem
 from isbenefit.ledger.checks import SheetChecker
 from isbenefit.ledger.rates import Rates
 from isbenefit.ledger.rules import MONEY_COLUMNS, CheckedSheets
-from isbenefit.scoring.factorset import FactorSet
+from isbenefit.scoring.factorset import EFFICIENCY, FactorSet
 
 UNIT_FIX = (
     "use a unit of mass (kg, t, kt), energy (kWh, MWh, GWh, MJ, GJ, TJ), volume (m3, l) or "
@@ -34,8 +34,16 @@ def activity_positions(
     factor_set: FactorSet,
     transport: bool | None,
 ) -> np.ndarray:
-    """Positions of activity ids in the factor set (-1 for blank); unknown ids are flagged."""
+    """Positions of activity ids in the factor set (-1 for blank); unknown ids are flagged.
+
+    An id the factor set keeps as an alias of a renamed or replaced activity resolves to
+    that activity, with a warning saying what changed (and the old value, if it did).
+    """
     known = factor_set.activities
+    if factor_set.aliases:
+        if check is not None:
+            _warn_aliases(check, ids, column, factor_set)
+        ids = np.array([_resolved(i, factor_set) for i in ids], dtype=object)
     positions = known.index.get_indexer(pd.Index(ids.astype(str)))
     positions = np.where(ids == "", core.NONE, positions)
     if check is None:
@@ -62,6 +70,31 @@ def activity_positions(
             "pick an activity of the right kind from `isbenefit factors list`",
         )
     return positions
+
+
+def _resolved(activity_id: str, factor_set: FactorSet) -> str:
+    alias = factor_set.aliases.get(activity_id)
+    return alias.activity if alias else activity_id
+
+
+def _warn_aliases(check: SheetChecker, ids: np.ndarray, column: str, factor_set: FactorSet) -> None:
+    for old_id in sorted(set(ids.tolist()) & set(factor_set.aliases)):
+        alias = factor_set.aliases[old_id]
+        new = factor_set.activities.loc[alias.activity]
+        changed = (
+            f"; its factor changed from {alias.previous_co2e_kg:g} to {new['co2e_kg']:g} "
+            f"kg CO2e/{new['unit']}"
+            if alias.previous_co2e_kg is not None
+            else ""
+        )
+        check.warn(
+            ids == old_id,
+            column,
+            f"{old_id!r} is an old id: since {factor_set.id} {alias.since} it stands for "
+            f"{alias.activity}{changed}. {alias.note}",
+            f"write {alias.activity} (or the activity that matches your baseline) to silence "
+            "this warning",
+        )
 
 
 def unit_factors(
@@ -235,7 +268,8 @@ def exchange_arrays(
             check, ids, unit, position["baseline_disposal"], "baseline_disposal", factor_set
         ),
         supply=supply,
-        to_supply_unit=unit_factors(check, ids, unit, supply, "baseline_supply", factor_set),
+        to_supply_unit=unit_factors(check, ids, unit, supply, "baseline_supply", factor_set)
+        * _efficiency_scale(check, exchanges, supply, factor_set),
         supply_unit_to_tonnes=supply_to_tonnes,
         transport=position["transport_mode"],
         transport_km=exchanges["transport_km"].to_numpy(dtype=float),
@@ -246,6 +280,35 @@ def exchange_arrays(
     )
     _check_masses(check, arrays, unit, factor_set)
     return arrays
+
+
+def _efficiency_scale(
+    check: SheetChecker, exchanges: pd.DataFrame, supply: np.ndarray, factor_set: FactorSet
+) -> np.ndarray:
+    """Multiplier of the baseline supply for the boiler the receiver really has.
+
+    A heat-from-boiler activity's factor assumes its `efficiency` e0; heat from a boiler of
+    efficiency e burns e0/e times the fuel, so the displaced amount is scaled by e0/e.
+    Blank `baseline_efficiency`: 1 (the activity's own assumption).
+    """
+    given = exchanges["baseline_efficiency"].to_numpy(dtype=float)
+    assumed = factor_set.activities.get(EFFICIENCY)
+    activity_efficiency = (
+        assumed.to_numpy(dtype=float)[np.maximum(supply, 0)]
+        if assumed is not None
+        else np.full(len(supply), np.nan)
+    )
+    activity_efficiency = np.where(supply >= 0, activity_efficiency, np.nan)
+    check.flag(
+        ~np.isnan(given) & np.isnan(activity_efficiency) & (supply >= 0),
+        "baseline_efficiency",
+        "baseline_supply is not heat from a boiler with a stated efficiency",
+        "clear baseline_efficiency, or choose a heat-from-boiler activity (efficiency column "
+        "of `isbenefit factors list --json`)",
+    )
+    with np.errstate(divide="ignore", invalid="ignore"):  # 0 is flagged by the rules
+        scale = activity_efficiency / given
+    return np.where(np.isnan(scale), 1.0, scale)
 
 
 def _check_masses(

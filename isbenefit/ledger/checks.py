@@ -20,13 +20,17 @@ ROWS_LISTED_PER_RULE = 20
 
 
 class SheetChecker:
-    """Checks for one sheet; ``problems`` accumulates across calls."""
+    """Checks for one sheet; ``problems`` accumulates across calls, and so do ``warnings``:
+    things the user should know that do not stop the run (an id a factor set renamed)."""
 
-    def __init__(self, sheet: RawSheet, problems: list[Problem]) -> None:
+    def __init__(
+        self, sheet: RawSheet, problems: list[Problem], warnings: list[Problem] | None = None
+    ) -> None:
         self.sheet = sheet
         self.table = sheet.table
         self.rows = sheet.table[ROW_COLUMN].to_numpy()
         self.problems = problems
+        self.warnings = warnings if warnings is not None else []
 
     def text(self, column: str) -> pd.Series:
         """A column's text, all blank when the column is absent."""
@@ -71,6 +75,27 @@ class SheetChecker:
                     fix=fix,
                 )
             )
+
+    def warn(self, mask: np.ndarray | pd.Series, column: str, message: str, fix: str) -> None:
+        """Record one warning for the rows where ``mask`` is true, naming the first of them
+        and listing up to ``ROWS_LISTED_PER_RULE`` row numbers."""
+        hits = np.flatnonzero(np.asarray(mask, dtype=bool))
+        if not len(hits):
+            return
+        rows = [str(int(self.rows[p])) for p in hits[:ROWS_LISTED_PER_RULE]]
+        more = f" and {len(hits) - len(rows)} more" if len(hits) > len(rows) else ""
+        where = f" (rows {', '.join(rows)}{more})" if len(hits) > 1 else ""
+        self.warnings.append(
+            Problem(
+                file=self.sheet.file,
+                sheet=self.sheet.name,
+                row=int(self.rows[hits[0]]),
+                column=column,
+                value=str(self.text(column).to_numpy()[hits[0]]),
+                message=f"{message}{where}",
+                fix=fix,
+            )
+        )
 
     def sheet_problem(self, message: str, fix: str, column: str | None = None) -> None:
         self.problems.append(

@@ -16,6 +16,7 @@ import pandas as pd
 from isbenefit.errors import Problem
 from isbenefit.ledger.checks import SheetChecker
 from isbenefit.ledger.reading import ROW_COLUMN, RawLedger, RawSheet
+from isbenefit.scoring.factorset import MAX_EFFICIENCY
 
 FLOWS = ("material", "energy", "water")
 DATA_QUALITY = ("measured", "calculated", "estimated")
@@ -50,6 +51,7 @@ EXCHANGE_COLUMNS = (
     "baseline_disposal",
     "baseline_supply",
     "substitution_ratio",
+    "baseline_efficiency",
     "mass_t",
     "transport_mode",
     "transport_km",
@@ -174,6 +176,9 @@ def _check_exchanges(check: SheetChecker, report_currency: str) -> pd.DataFrame:
         "quantity": check.number("quantity", strictly_positive=True),
         "data_quality": check.choice("data_quality", DATA_QUALITY, "measured"),
         "substitution_ratio": check.number("substitution_ratio", 1.0, strictly_positive=True),
+        "baseline_efficiency": check.number(
+            "baseline_efficiency", strictly_positive=True, maximum=MAX_EFFICIENCY
+        ),
         "mass_t": check.number("mass_t", strictly_positive=True),
         "transport_km": check.number("transport_km", minimum=0.0),
         "baseline_transport_km": check.number("baseline_transport_km", minimum=0.0),

@@ -19,6 +19,7 @@ import orjson
 import pandas as pd
 
 from isbenefit.engine.core import MONEY, SAVED
+from isbenefit.errors import Problem
 from isbenefit.results.tables import DESCRIBED_COLUMNS, Tables
 from isbenefit.scoring.factorset import INDICATORS, FactorSet
 from isbenefit.version import __version__
@@ -33,7 +34,7 @@ OPTIONAL_TEXT = (
     "baseline_transport_mode",
     "evidence",
 )
-OPTIONAL_NUMBERS = ("mass_t", "transport_km", "baseline_transport_km")
+OPTIONAL_NUMBERS = ("baseline_efficiency", "mass_t", "transport_km", "baseline_transport_km")
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,7 @@ class ResultsSource:
     currency: str
     ledger: dict[str, str]
     uncertainty: dict[str, Any] | None = None
+    warnings: tuple[Problem, ...] = ()
 
 
 def results_dict(source: ResultsSource) -> dict[str, Any]:
@@ -86,6 +88,21 @@ def _results_dict(source: ResultsSource, exchanges: list[dict[str, Any]]) -> dic
         **_factors(tables, source.factor_set, source.scores),
         # The Monte Carlo extension; every field above keeps its meaning without it.
         **({"uncertainty": source.uncertainty} if source.uncertainty is not None else {}),
+        # Present only when there is something to say (formats.md section 4).
+        **({"warnings": [_warning(w) for w in source.warnings]} if source.warnings else {}),
+    }
+
+
+def _warning(problem: Problem) -> dict[str, Any]:
+    """A warning as the results JSON gives it: where, what, and how to silence it."""
+    return {
+        "file": problem.file,
+        "sheet": problem.sheet,
+        "row": problem.row,
+        "column": problem.column,
+        "value": problem.value,
+        "message": problem.message,
+        "fix": problem.fix,
     }
 
 

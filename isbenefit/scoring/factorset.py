@@ -1,4 +1,14 @@
-"""Reading and checking a factor-set folder (`factorset.toml` + `activities.csv`)."""
+"""Reading and checking a factor-set folder (`factorset.toml` + `activities.csv`).
+
+Two optional parts (docs/formats.md section 2):
+
+- an `efficiency` column: for heat from a boiler, the boiler efficiency the row's
+  factor assumes (heat delivered per unit of fuel energy). A ledger may give the
+  efficiency of the real boiler (`baseline_efficiency`); the line is then rescaled.
+- `[[aliases]]` in factorset.toml: an id a previous version used, the activity it now
+  stands for, since which version, why, and the old value when it changed. Ledgers
+  that use an alias still assess, with a warning saying what changed.
+"""
 
 from __future__ import annotations
 
@@ -32,10 +42,33 @@ ACTIVITY_COLUMNS = (
     "year",
     "notes",
 )
+# Optional columns; a factor set without them stays valid.
+EFFICIENCY = "efficiency"
+MAX_EFFICIENCY = 1.2  # condensing boilers exceed 1 on a net-CV basis; more is a typo
 ORIGIN = "origin"  # added column: where an activity's scores come from, shown on every line
+ALIAS_FIELDS = ("id", "activity", "since", "note")
 REQUIRED_META = ("id", "version", "title", "licence", "sources")
 SOURCE_FIELDS = ("key", "title", "publisher", "year", "url", "licence")
 _ID_PATTERN = re.compile(r"^[a-z0-9_.-]+$")
+
+
+@dataclass(frozen=True)
+class Alias:
+    """An activity id of an earlier version and what it stands for now.
+
+    Attributes:
+        id: the old id, still accepted in ledgers.
+        activity: the activity it resolves to.
+        since: the factor-set version that made the change.
+        note: what changed and why, in a sentence or two.
+        previous_co2e_kg: the old per-unit CO2e value when the value changed, else None.
+    """
+
+    id: str
+    activity: str
+    since: str
+    note: str
+    previous_co2e_kg: float | None = None
 
 
 @dataclass(frozen=True)
@@ -47,6 +80,7 @@ class FactorSet:
     activities: pd.DataFrame
     sha256: str
     sources: dict[str, dict[str, Any]] = field(default_factory=dict)
+    aliases: dict[str, Alias] = field(default_factory=dict)
 
     @property
     def id(self) -> str:
@@ -81,11 +115,58 @@ def load_factor_set(path: Path | str | None = None) -> FactorSet:
     meta = _read_meta(toml_path, toml_bytes)
     sources = {str(s["key"]): dict(s) for s in meta["sources"]}
     activities = _read_activities(csv_path, sources)
+    aliases = _read_aliases(toml_path, meta, activities)
     activities[ORIGIN] = f"factor-set:{meta['id']} {meta['version']}"
     digest = hashlib.sha256()
     for part in (toml_bytes, csv_bytes):
         digest.update(hashlib.sha256(part).digest())
-    return FactorSet(folder, meta, activities, digest.hexdigest(), sources)
+    return FactorSet(folder, meta, activities, digest.hexdigest(), sources, aliases)
+
+
+def _read_aliases(path: Path, meta: dict[str, Any], activities: pd.DataFrame) -> dict[str, Alias]:
+    """The `[[aliases]]` of factorset.toml, each pointing at an activity of this set."""
+    problems: list[Problem] = []
+    aliases = {}
+    for number, entry in enumerate(meta.get("aliases", []), start=1):
+
+        def problem(
+            column: str, message: str, fix: str, value: str | None = None, entry_no: int = number
+        ) -> Problem:
+            return Problem(str(path), message, fix, f"aliases[{entry_no}]", None, column, value)
+
+        missing = [key for key in ALIAS_FIELDS if not str(entry.get(key, "")).strip()]
+        problems += [problem(key, f"alias is missing {key}", f"add {key}") for key in missing]
+        if missing:
+            continue
+        alias = Alias(
+            str(entry["id"]),
+            str(entry["activity"]),
+            str(entry["since"]),
+            " ".join(str(entry["note"]).split()),
+            float(entry["previous_co2e_kg"]) if "previous_co2e_kg" in entry else None,
+        )
+        if alias.id in activities.index:
+            problems.append(
+                problem(
+                    "id",
+                    "an alias cannot also be an activity id",
+                    "remove the activity row or the alias",
+                    alias.id,
+                )
+            )
+        if alias.activity not in activities.index:
+            problems.append(
+                problem(
+                    "activity",
+                    "the alias points at no activity of this set",
+                    "name an id of activities.csv",
+                    alias.activity,
+                )
+            )
+        aliases[alias.id] = alias
+    if problems:
+        raise FactorSetError(problems)
+    return aliases
 
 
 def _read_meta(path: Path, raw: bytes) -> dict[str, Any]:
@@ -143,12 +224,15 @@ def _read_activities(path: Path, sources: dict[str, dict[str, Any]]) -> pd.DataF
             ]
         )
     table = table.apply(lambda column: column.str.strip())
+    if EFFICIENCY not in table.columns:
+        table[EFFICIENCY] = ""
     problems = list(_check_activity_rows(path, table, sources))
     if problems:
         raise FactorSetError(problems)
     for indicator in (*INDICATORS, "gsd"):
         default = "1" if indicator == "gsd" else "0"
         table[indicator] = pd.to_numeric(table[indicator].replace("", default)).astype(float)
+    table[EFFICIENCY] = pd.to_numeric(table[EFFICIENCY], errors="coerce").astype(float)
     return table.set_index("id", drop=False)
 
 
@@ -188,6 +272,9 @@ def _check_activity_rows(
             )
         for column, message, fix in _number_problems(record):
             add(row, column, record[column], message, fix)
+        efficiency = _efficiency_problem(record)
+        if efficiency:
+            add(row, EFFICIENCY, record[EFFICIENCY], *efficiency)
         if record["source"] not in sources:
             add(
                 row,
@@ -200,6 +287,31 @@ def _check_activity_rows(
             if not record[column]:
                 add(row, column, "", "missing", f"give the {column} of this number")
     return problems
+
+
+def _efficiency_problem(record: dict[Any, Any]) -> tuple[str, str] | None:
+    """(message, fix) when a row's boiler efficiency is out of range or out of place."""
+    if not record[EFFICIENCY]:
+        return None
+    efficiency = pd.to_numeric(record[EFFICIENCY], errors="coerce")
+    if not 0.0 < efficiency <= MAX_EFFICIENCY:
+        return (
+            f"not an efficiency in (0, {MAX_EFFICIENCY}]",
+            "give the heat delivered per unit of fuel energy, e.g. 0.9",
+        )
+    if record["kind"] != "energy" or _dimension_or_none(record["unit"]) != units.ENERGY:
+        return (
+            "only heat delivered per unit of energy has a boiler efficiency",
+            "clear the efficiency, or make the row kind energy with a unit such as kWh",
+        )
+    return None
+
+
+def _dimension_or_none(unit: str) -> str | None:
+    try:
+        return units.dimension(unit)
+    except units.UnitError:
+        return None
 
 
 def _number_problems(record: dict[Any, Any]) -> list[tuple[str, str, str]]:
