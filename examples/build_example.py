@@ -35,7 +35,7 @@ FIXED_TIME = dt.datetime(2025, 1, 1, 0, 0, 0)
 CORE_PROPERTIES = "docProps/core.xml"
 
 COLUMNS: dict[str, list[str]] = {
-    "organisations": ["id", "name", "country", "nace", "sme"],
+    "organisations": ["id", "name", "country", "nace", "sme", "eu_ets"],
     "exchanges": [
         "id",
         "period_start",
@@ -79,6 +79,7 @@ ORGANISATIONS: list[Row] = [
         "country": "DK",
         "nace": "35.11",
         "sme": "no",
+        "eu_ets": "yes",
     },
     {
         "id": "dk-kalvo-raff",
@@ -86,6 +87,7 @@ ORGANISATIONS: list[Row] = [
         "country": "DK",
         "nace": "19.20",
         "sme": "no",
+        "eu_ets": "yes",
     },
     {
         "id": "dk-naestved-gips",
@@ -135,6 +137,7 @@ ORGANISATIONS: list[Row] = [
         "country": "SE",
         "nace": "35.11",
         "sme": "no",
+        "eu_ets": "yes",
     },
     {
         "id": "se-ostgota-etanol",
@@ -219,6 +222,7 @@ ORGANISATIONS: list[Row] = [
         "country": "PL",
         "nace": "23.51",
         "sme": "no",
+        "eu_ets": "yes",
     },
 ]
 

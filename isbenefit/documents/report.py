@@ -74,6 +74,7 @@ class ReportExchange:
         unit: unit of the quantity.
         year_fraction: part of the period in the year, as a percentage.
         figures: savings in the year and the network money effect, as printed.
+        flags: notes for a reviewer (EU ETS, supply-limited by-products, proxy factors).
     """
 
     id: str
@@ -85,6 +86,7 @@ class ReportExchange:
     unit: str
     year_fraction: str
     figures: Credited
+    flags: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -310,6 +312,7 @@ def _exchange_row(exchange: Exchange, year: str, names: Mapping[str, str]) -> Re
         unit=exchange.unit,
         year_fraction=numbers.percent(exchange.years[year]),
         figures=credited(saved, money),
+        flags=tuple(flag.message for flag in exchange.flags),
     )
 
 

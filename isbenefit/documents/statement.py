@@ -91,6 +91,8 @@ class StatementExchange:
         period_range: CO2e range saved over the whole period, calculation-line rounding
             (None without Monte Carlo).
         co2e_range: CO2e range of the credited share in the year (None without Monte Carlo).
+        flags: notes for a reviewer (EU ETS, supply-limited by-products, proxy factors), each
+            a sentence.
     """
 
     id: str
@@ -116,6 +118,7 @@ class StatementExchange:
     credited: Credited
     period_range: Range | None = None
     co2e_range: Range | None = None
+    flags: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -220,6 +223,7 @@ def statement_exchange(
         credited=credited(part.saved, part.money),
         period_range=period_range,
         co2e_range=co2e_range,
+        flags=tuple(flag.message for flag in e.flags),
     )
 
 

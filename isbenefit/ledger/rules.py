@@ -64,7 +64,7 @@ EXCHANGE_COLUMNS = (
     "evidence",
 )
 INPUT_COLUMNS = ("exchange", "activity", "quantity", "unit", "note")
-ORGANISATION_COLUMNS = ("id", "name", "country", "nace", "sme")
+ORGANISATION_COLUMNS = ("id", "name", "country", "nace", "sme", "eu_ets")
 RATE_COLUMNS = ("currency", "year", "per_eur")
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
@@ -285,6 +285,7 @@ def _check_organisations(
                 "write two letters, e.g. DK",
             )
             sme = check.choice("sme", YES_NO, "")
+            eu_ets = check.choice("eu_ets", YES_NO, "")
             listed = pd.DataFrame(
                 {
                     "id": check.text("id").to_numpy(dtype=object),
@@ -292,6 +293,7 @@ def _check_organisations(
                     "country": country.to_numpy(dtype=object),
                     "nace": check.text("nace").to_numpy(dtype=object),
                     "sme": sme,
+                    "eu_ets": eu_ets,
                 }
             ).drop_duplicates("id")
     used = pd.unique(

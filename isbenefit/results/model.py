@@ -71,6 +71,25 @@ class Line:
 
 
 @dataclass(frozen=True, slots=True)
+class Flag:
+    """A note on an exchange for a reviewer.
+
+    Attributes:
+        code: ``eu_ets``, ``supply_limited`` or ``region``.
+        column: the ledger column (or party) it concerns.
+        message: the note in a sentence.
+    """
+
+    code: str
+    column: str
+    message: str
+
+    @classmethod
+    def from_record(cls, record: Mapping[str, Any]) -> Flag:
+        return cls(str(record["code"]), str(record["column"]), str(record["message"]))
+
+
+@dataclass(frozen=True, slots=True)
 class Money:
     """Money effects of an exchange in one year, report currency.
 
@@ -126,6 +145,8 @@ class Exchange:
         years: calendar year -> fraction of the period in that year, period order.
         money_by_year: calendar year -> money effects in that year.
         lines: the calculation lines, in role order.
+        flags: notes a reviewer should weigh (EU ETS, supply-limited by-products,
+            region of a baseline factor), see :mod:`isbenefit.results.flags`.
     """
 
     id: str
@@ -149,6 +170,7 @@ class Exchange:
     years: Mapping[str, float]
     money_by_year: Mapping[str, Money]
     lines: tuple[Line, ...]
+    flags: tuple[Flag, ...] = ()
 
     def fraction(self, year: str) -> float:
         """Part of the exchange's period in ``year`` (0 when none)."""
@@ -194,6 +216,7 @@ class Exchange:
                 if money
             },
             lines=tuple(Line.from_record(line) for line in record["lines"]),
+            flags=tuple(Flag.from_record(flag) for flag in record.get("flags", ())),
         )
 
 

@@ -20,6 +20,7 @@ import pandas as pd
 
 from isbenefit.engine.core import MONEY, SAVED
 from isbenefit.errors import Problem
+from isbenefit.results.flags import exchange_flags
 from isbenefit.results.tables import DESCRIBED_COLUMNS, Tables
 from isbenefit.scoring.factorset import INDICATORS, FactorSet
 from isbenefit.version import __version__
@@ -54,7 +55,9 @@ class ResultsSource:
 def results_dict(source: ResultsSource) -> dict[str, Any]:
     """The results as a dict (exchanges included)."""
     with _no_cycle_collection():
-        return _results_dict(source, _exchanges(source.tables, source.extra_columns))
+        return _results_dict(
+            source, _exchanges(source.tables, source.extra_columns, source.factor_set)
+        )
 
 
 @contextmanager
@@ -114,7 +117,9 @@ def dumps(results: dict[str, Any]) -> bytes:
     return orjson.dumps(results, option=orjson.OPT_APPEND_NEWLINE)
 
 
-def _exchanges(tables: Tables, extra_columns: tuple[str, ...]) -> list[dict[str, Any]]:
+def _exchanges(
+    tables: Tables, extra_columns: tuple[str, ...], factor_set: FactorSet
+) -> list[dict[str, Any]]:
     """One JSON object per exchange, built column by column (fast for 100,000s of rows)."""
     exchanges = tables.exchanges
     column = {name: exchanges[name].tolist() for name in exchanges.columns}
@@ -141,6 +146,7 @@ def _exchanges(tables: Tables, extra_columns: tuple[str, ...]) -> list[dict[str,
         pd.Index(exchanges["id"]).get_indexer(tables.lines["exchange"]), len(exchanges)
     )
     fractions, money_by_year, year_bounds = _years_by_exchange(tables, exchanges)
+    flags = exchange_flags(exchanges, tables.organisations, factor_set)
     heads = _objects(
         ("id", "supplier", "receiver", *ECHOED_COLUMNS),
         [column[name] for name in ("id", "supplier", "receiver", *ECHOED_COLUMNS)],
@@ -156,6 +162,7 @@ def _exchanges(tables: Tables, extra_columns: tuple[str, ...]) -> list[dict[str,
         head["money_by_year"] = dict(money_by_year[first:last])
         head["lines"] = lines[line_bounds[index] : line_bounds[index + 1]]
         head["extra"] = groups["extra"][index]
+        head["flags"] = flags[index]
         records.append(head)
     return records
 

@@ -44,6 +44,9 @@ ACTIVITY_COLUMNS = (
 )
 # Optional columns; a factor set without them stays valid.
 EFFICIENCY = "efficiency"
+# For an activity usually replaced by supply-limited by-products: which ones (free text).
+SUPPLY_LIMITED = "supply_limited_substitutes"
+OPTIONAL_TEXT_COLUMNS = (SUPPLY_LIMITED,)
 MAX_EFFICIENCY = 1.2  # condensing boilers exceed 1 on a net-CV basis; more is a typo
 ORIGIN = "origin"  # added column: where an activity's scores come from, shown on every line
 ALIAS_FIELDS = ("id", "activity", "since", "note")
@@ -224,8 +227,9 @@ def _read_activities(path: Path, sources: dict[str, dict[str, Any]]) -> pd.DataF
             ]
         )
     table = table.apply(lambda column: column.str.strip())
-    if EFFICIENCY not in table.columns:
-        table[EFFICIENCY] = ""
+    for optional in (EFFICIENCY, *OPTIONAL_TEXT_COLUMNS):
+        if optional not in table.columns:
+            table[optional] = ""
     problems = list(_check_activity_rows(path, table, sources))
     if problems:
         raise FactorSetError(problems)
