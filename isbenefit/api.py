@@ -26,6 +26,7 @@ from isbenefit.ledger.checks import SheetChecker
 from isbenefit.ledger.rates import Rates, shipped_rates
 from isbenefit.ledger.reading import ROW_COLUMN, RawLedger, read_ledger
 from isbenefit.ledger.rules import CheckedSheets, check_sheets
+from isbenefit.results.alternatives import alternative_records
 from isbenefit.results.results_json import ResultsSource, dumps, results_dict
 from isbenefit.results.tables import Tables, build_tables
 from isbenefit.scoring.brightway import open_brightway
@@ -53,6 +54,8 @@ class Assessment:
     # What the user should know that did not stop the run (an activity id a factor set
     # renamed, with its changed value), in reading order.
     warnings: tuple[Problem, ...] = ()
+    # Other plausible baselines (the ledger's `baselines` sheet), None when it has none.
+    alternatives: core.AlternativeResult | None = field(default=None, repr=False)
 
     @property
     def ledger_name(self) -> str:
@@ -98,6 +101,14 @@ class Assessment:
             {"name": self.ledger_name, "sha256": self.ledger_sha256},
             self.uncertainty,
             self.warnings,
+            alternative_records(
+                self.sheets.alternatives,
+                self.alternatives,
+                self.tables.exchanges["id"].tolist(),
+                self.factor_set,
+            )
+            if self.alternatives is not None
+            else None,
         )
 
     def source_rows(self, exchange_ids: Iterable[str]) -> dict[str, list[dict[str, str]]]:
@@ -110,7 +121,11 @@ class Assessment:
         rows = exchanges.table.loc[exchanges.table["id"].isin(wanted)]
         picked["exchanges"] = _records(rows)
         orgs = set(rows["supplier"]) | set(rows["receiver"])
-        for sheet, column, keys in (("inputs", "exchange", wanted), ("organisations", "id", orgs)):
+        for sheet, column, keys in (
+            ("inputs", "exchange", wanted),
+            ("baselines", "exchange", wanted),
+            ("organisations", "id", orgs),
+        ):
             raw = self.raw.sheets.get(sheet)
             if raw is not None and column in raw.table.columns:
                 picked[sheet] = _records(raw.table.loc[raw.table[column].isin(keys)])
@@ -174,13 +189,15 @@ def assess(
         if problems:
             raise InputError(sorted(problems, key=_reading_order))
         scores = scoring.result()
-    exchanges, inputs, split = arrays
+    exchanges, inputs, split, alternative_input = arrays
+    activities = prepare.activity_flags(factor_set, scores)
     result = core.compute(
-        exchanges,
-        inputs,
-        prepare.money_arrays(sheets.exchanges),
-        split,
-        prepare.activity_flags(factor_set, scores),
+        exchanges, inputs, prepare.money_arrays(sheets.exchanges), split, activities
+    )
+    alternatives = (
+        core.compute_alternatives(alternative_input[1], alternative_input[0], result, activities)
+        if alternative_input is not None
+        else None
     )
     tables = build_tables(
         sheets.exchanges, sheets.extra_columns, sheets.organisations, split, result, factor_set
@@ -197,13 +214,24 @@ def assess(
         scores,
         result,
         warnings=tuple(sorted(warnings, key=_reading_order)),
+        alternatives=alternatives,
     )
     if monte_carlo is None:
         return assessment
     from isbenefit.results import monte_carlo as monte_carlo_ranges
 
     draws = source.score_draws(monte_carlo.iterations, monte_carlo.seed, data_dir)
-    extension = monte_carlo_ranges.run(tables, result.lines, sheets.exchanges, monte_carlo, draws)
+    conservative = (
+        (
+            core.with_chosen_baselines(result.lines, alternatives),
+            core.saved_under_chosen(result.saved, alternatives),
+        )
+        if alternatives is not None and (alternatives.chosen != core.NONE).any()
+        else None
+    )
+    extension = monte_carlo_ranges.run(
+        tables, result.lines, sheets.exchanges, monte_carlo, draws, conservative
+    )
     return replace(assessment, uncertainty=extension)
 
 
@@ -214,7 +242,12 @@ def _prepare(
     currency: str,
     problems: list[Problem],
     warnings: list[Problem],
-) -> tuple[core.ExchangeArrays, core.InputArrays, core.YearSplit]:
+) -> tuple[
+    core.ExchangeArrays,
+    core.InputArrays,
+    core.YearSplit,
+    tuple[np.ndarray, core.ExchangeArrays] | None,
+]:
     if sheets.exchanges_sheet is None:
         raise InputError(problems)
     check = SheetChecker(sheets.exchanges_sheet, problems, warnings)
@@ -228,7 +261,14 @@ def _prepare(
     )
     inputs = prepare.inputs_arrays(input_check, sheets, factor_set)
     split = prepare.year_split(check, sheets.exchanges, rates, currency)
-    return exchanges, inputs, split
+    alternatives = (
+        prepare.alternative_arrays(
+            SheetChecker(sheets.alternatives_sheet, problems, warnings), sheets, factor_set
+        )
+        if sheets.alternatives_sheet is not None and len(sheets.alternatives)
+        else None
+    )
+    return exchanges, inputs, split, alternatives
 
 
 def _reading_order(problem: Problem) -> tuple[str, str, int]:

@@ -31,6 +31,7 @@ from isbenefit.documents.contexts import (
 )
 from isbenefit.documents.render import AttachedFile, render_pdf
 from isbenefit.documents.shares import credits, find_organisation, require_year
+from isbenefit.results.alternatives import LEDGER_BASELINE
 from isbenefit.results.model import Results, as_results, with_uncertainty
 
 SIGNATURE_FILE = "signature.json"
@@ -114,7 +115,8 @@ def conservative_label(run: Mapping[str, Any]) -> str:
 
 
 def certification_note(claim: Mapping[str, Any]) -> str:
-    """One sentence saying which figures are certified and why."""
+    """One sentence saying which figures are certified and why (and, where the ledger gives
+    alternative baselines, which baseline the conservative figure rests on)."""
     run = claim.get("uncertainty")
     if not run:
         return (
@@ -122,10 +124,20 @@ def certification_note(claim: Mapping[str, Any]) -> str:
             "analysis was run."
         )
     percentile = f"P{float(run['conservative_percentile']):g}"
+    chosen = [
+        f"{exchange['id']}: {exchange['conservative_baseline']}"
+        for exchange in claim["exchanges"]
+        if exchange.get("conservative_baseline", LEDGER_BASELINE) != LEDGER_BASELINE
+    ]
+    baselines = (
+        " It rests on the alternative baseline saving least (" + "; ".join(chosen) + ")."
+        if chosen
+        else ""
+    )
     return (
         f"Conservative: the {percentile} of {int(run['iterations'])} Monte Carlo iterations "
         f"(seed {run['seed']}) varying factors and quantities; the central estimate beside "
-        "each is the deterministic value. Money is not varied."
+        f"each is the deterministic value. Money is not varied.{baselines}"
     )
 
 

@@ -36,6 +36,7 @@ from isbenefit.documents.ranges import (
     quantity_range,
 )
 from isbenefit.documents.shares import Credit, credits, find_organisation, require_year
+from isbenefit.results.alternatives import LEDGER_BASELINE
 from isbenefit.results.model import Factor, Line, Results, Source, Uncertainty
 
 
@@ -93,6 +94,10 @@ class StatementExchange:
         co2e_range: CO2e range of the credited share in the year (None without Monte Carlo).
         flags: notes for a reviewer (EU ETS, supply-limited by-products, proxy factors), each
             a sentence.
+        alternatives: the other plausible baselines, each with its reason and the t CO2e it
+            would save over the period, as sentences.
+        conservative_baseline: the baseline the conservative figure rests on, in words
+            (empty without alternatives).
     """
 
     id: str
@@ -119,6 +124,8 @@ class StatementExchange:
     period_range: Range | None = None
     co2e_range: Range | None = None
     flags: tuple[str, ...] = ()
+    alternatives: tuple[str, ...] = ()
+    conservative_baseline: str = ""
 
 
 @dataclass(frozen=True)
@@ -224,6 +231,16 @@ def statement_exchange(
         period_range=period_range,
         co2e_range=co2e_range,
         flags=tuple(flag.message for flag in e.flags),
+        alternatives=tuple(
+            f"{a.name}: {a.reason}; saved over the period "
+            f"{numbers.line_tonnes_from_kg(a.saved['co2e_kg'])} t CO₂e"
+            for a in e.alternatives
+        ),
+        conservative_baseline=(
+            "the ledger's own baseline (above)"
+            if e.conservative_baseline == LEDGER_BASELINE
+            else e.conservative_baseline
+        ),
     )
 
 

@@ -37,6 +37,7 @@ QUANTITY_ROLES = np.array([*BASELINE_ROLES, Role.TRANSPORT])
 # The saved quantities, in the order every table, JSON object and document lists them.
 SAVED = ("co2e_kg", "water_m3", "virgin_material_t", "landfill_diverted_t", "hazardous_diverted_t")
 MONEY = ("supplier", "receiver", "network", "additional_sales")
+CO2E = SAVED[0]  # the quantity the conservative choice of baseline is made on
 NONE = -1
 
 
@@ -257,3 +258,90 @@ def year_fractions(start_days: np.ndarray, end_days: np.ndarray) -> tuple[np.nda
     days = (overlap_end - overlap_start).astype(int) + 1
     total = (end - start).astype(int) + 1
     return position, year, days / total[position]
+
+
+@dataclass(frozen=True)
+class AlternativeResult:
+    """Other plausible baselines of some exchanges, each computed as its exchange would be.
+
+    Attributes:
+        parent: the exchange position of each alternative.
+        baseline: baseline impacts per alternative.
+        saved: every saved quantity per alternative (its baseline minus the exchange's own
+            symbiosis, which no alternative changes).
+        lines: the alternatives' baseline lines (``exchange`` = alternative position).
+        chosen: per exchange, the alternative the conservative figure rests on (the one
+            with the smallest CO2e saving, when smaller than the ledger's), else ``NONE``.
+    """
+
+    parent: np.ndarray
+    baseline: dict[str, np.ndarray]
+    saved: dict[str, np.ndarray]
+    lines: Lines
+    chosen: np.ndarray
+
+
+def compute_alternatives(
+    alternatives: ExchangeArrays, parent: np.ndarray, main: CoreResult, activities: Activities
+) -> AlternativeResult:
+    """Savings of each alternative baseline, and the conservative choice per exchange."""
+    count = len(parent)
+    nothing = np.zeros(0, dtype=int)
+    result = compute(
+        alternatives,
+        InputArrays(nothing, nothing, np.zeros(0)),
+        MoneyArrays(*(np.zeros(count) for _ in range(5))),
+        YearSplit(nothing, nothing, np.zeros(0), np.zeros(0)),
+        activities,
+    )
+    saved = dict(result.saved)
+    for name, baseline in result.baseline.items():
+        saved[name] = baseline - main.symbiosis[name][parent]
+    exchanges = len(main.saved[CO2E])
+    chosen = np.full(exchanges, NONE)
+    lowest = main.saved[CO2E].copy()
+    for position in np.argsort(saved[CO2E], kind="stable"):
+        if saved[CO2E][position] < lowest[parent[position]]:
+            lowest[parent[position]] = saved[CO2E][position]
+            chosen[parent[position]] = position
+    baseline_lines = np.isin(result.lines.role, BASELINE_ROLES)
+    lines = Lines(
+        result.lines.exchange[baseline_lines],
+        result.lines.role[baseline_lines],
+        result.lines.activity[baseline_lines],
+        result.lines.amount[baseline_lines],
+        {name: impact[baseline_lines] for name, impact in result.lines.impacts.items()},
+    )
+    return AlternativeResult(parent, result.baseline, saved, lines, chosen)
+
+
+def with_chosen_baselines(lines: Lines, alternatives: AlternativeResult) -> Lines:
+    """``lines`` with each exchange's baseline lines replaced by those of its chosen
+    alternative, in line order (exchange, then role)."""
+    replaced = np.flatnonzero(alternatives.chosen != NONE)
+    keep = ~(np.isin(lines.exchange, replaced) & np.isin(lines.role, BASELINE_ROLES))
+    taken = np.isin(alternatives.lines.exchange, alternatives.chosen[replaced])
+    parts = (
+        (lines.exchange[keep], alternatives.parent[alternatives.lines.exchange[taken]]),
+        (lines.role[keep], alternatives.lines.role[taken]),
+        (lines.activity[keep], alternatives.lines.activity[taken]),
+        (lines.amount[keep], alternatives.lines.amount[taken]),
+    )
+    exchange, role, activity, amount = (np.concatenate(pair) for pair in parts)
+    order = np.lexsort((role, exchange))
+    impacts = {
+        name: np.concatenate([impact[keep], alternatives.lines.impacts[name][taken]])[order]
+        for name, impact in lines.impacts.items()
+    }
+    return Lines(exchange[order], role[order], activity[order], amount[order], impacts)
+
+
+def saved_under_chosen(
+    saved: dict[str, np.ndarray], alternatives: AlternativeResult
+) -> dict[str, np.ndarray]:
+    """Every saved quantity per exchange under the baseline its conservative figure rests on."""
+    replaced = np.flatnonzero(alternatives.chosen != NONE)
+    under = {name: values.copy() for name, values in saved.items()}
+    for name, values in under.items():
+        values[replaced] = alternatives.saved[name][alternatives.chosen[replaced]]
+    return under

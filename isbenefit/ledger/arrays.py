@@ -18,7 +18,13 @@ from isbenefit.engine import core
 from isbenefit.errors import Problem
 from isbenefit.ledger.checks import SheetChecker
 from isbenefit.ledger.rates import Rates
-from isbenefit.ledger.rules import MONEY_COLUMNS, CheckedSheets
+from isbenefit.ledger.reading import RawSheet
+from isbenefit.ledger.rules import (
+    ALTERNATIVE_ACTIVITIES,
+    LEFT_OUT,
+    MONEY_COLUMNS,
+    CheckedSheets,
+)
 from isbenefit.scoring.factorset import EFFICIENCY, FactorSet
 
 UNIT_FIX = (
@@ -354,3 +360,48 @@ def activity_flags(factor_set: FactorSet, scores: dict[str, np.ndarray]) -> core
         is_landfill=kinds == "landfill",
         is_mass_production=(kinds == "production") & mass_unit,
     )
+
+
+def alternative_arrays(
+    check: SheetChecker, sheets: CheckedSheets, factor_set: FactorSet
+) -> tuple[np.ndarray, core.ExchangeArrays]:
+    """The alternative baselines as exchanges of their own: (parent position, arrays).
+
+    Each alternative is its exchange with the baseline columns it gives (blank: as in the
+    exchange, `none`: left out; an alternative naming its own baseline_supply takes only its
+    own baseline_efficiency) and without transport, since only the baseline differs;
+    the same checks as for exchanges apply, reported on the `baselines` sheet's rows.
+    """
+    alternatives = sheets.alternatives
+    parent = pd.Index(sheets.exchanges["id"]).get_indexer(alternatives["exchange"])
+    known = parent >= 0
+    frame = sheets.exchanges.iloc[parent[known]].reset_index(drop=True)
+    given = alternatives.loc[known].reset_index(drop=True)
+    for column in ALTERNATIVE_ACTIVITIES:
+        text = given[column].to_numpy(dtype=object)
+        frame[column] = np.where(
+            text == LEFT_OUT, "", np.where(text == "", frame[column].to_numpy(dtype=object), text)
+        )
+    for column in ("substitution_ratio", "baseline_efficiency", "baseline_transport_km"):
+        value = given[column].to_numpy(dtype=float)
+        frame[column] = np.where(np.isnan(value), frame[column].to_numpy(dtype=float), value)
+    # An efficiency belongs to the boiler it was given for: another baseline supply does
+    # not inherit the exchange's.
+    own_supply = given["baseline_supply"].to_numpy(dtype=object) != ""
+    frame["baseline_efficiency"] = np.where(
+        own_supply, given["baseline_efficiency"].to_numpy(dtype=float), frame["baseline_efficiency"]
+    )
+    frame["transport_mode"] = ""
+    frame["transport_km"] = np.nan
+    rows = np.flatnonzero(known)
+    return parent[known], exchange_arrays(_RowsOf(check, rows), frame, factor_set)
+
+
+class _RowsOf(SheetChecker):
+    """A checker of some rows of a sheet, so that problems name the sheet's own rows."""
+
+    def __init__(self, check: SheetChecker, rows: np.ndarray) -> None:
+        sheet = RawSheet(
+            check.sheet.name, check.sheet.file, check.table.iloc[rows].reset_index(drop=True)
+        )
+        super().__init__(sheet, check.problems, check.warnings)

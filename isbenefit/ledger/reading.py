@@ -19,7 +19,7 @@ import pandas as pd
 
 from isbenefit.errors import InputError, Problem
 
-SHEETS = ("organisations", "exchanges", "inputs", "rates")
+SHEETS = ("organisations", "exchanges", "inputs", "rates", "baselines")
 ROW_COLUMN = "_row"
 _PADDING = re.compile(r"(^|\x1f)\s|\s($|\x1f)")
 FIRST_DATA_ROW = 2

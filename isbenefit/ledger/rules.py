@@ -8,7 +8,7 @@ order of rows in the file never changes a result.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -64,6 +64,21 @@ EXCHANGE_COLUMNS = (
     "evidence",
 )
 INPUT_COLUMNS = ("exchange", "activity", "quantity", "unit", "note")
+# Alternative baselines of an exchange: blank = as in the exchange row, `none` = left out.
+ALTERNATIVE_COLUMNS = (
+    "exchange",
+    "name",
+    "reason",
+    "baseline_disposal",
+    "baseline_supply",
+    "substitution_ratio",
+    "baseline_efficiency",
+    "baseline_transport_mode",
+    "baseline_transport_km",
+)
+ALTERNATIVE_ACTIVITIES = ("baseline_disposal", "baseline_supply", "baseline_transport_mode")
+LEFT_OUT = "none"
+LEDGER_BASELINE = "ledger"  # the name the exchange row's own baseline goes by
 ORGANISATION_COLUMNS = ("id", "name", "country", "nace", "sme", "eu_ets")
 RATE_COLUMNS = ("currency", "year", "per_eur")
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
@@ -81,6 +96,10 @@ class CheckedSheets:
     extra_columns: tuple[str, ...]
     exchanges_sheet: RawSheet | None
     inputs_sheet: RawSheet | None
+    alternatives: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=[*ALTERNATIVE_COLUMNS, ROW_COLUMN])
+    )
+    alternatives_sheet: RawSheet | None = None
 
 
 def check_sheets(raw: RawLedger, problems: list[Problem], report_currency: str) -> CheckedSheets:
@@ -114,12 +133,29 @@ def check_sheets(raw: RawLedger, problems: list[Problem], report_currency: str) 
     )
     organisations = _check_organisations(raw.sheets.get("organisations"), problems, exchanges)
     rates = _check_rates(raw.sheets.get("rates"), problems)
+    alternatives_sheet = raw.sheets.get("baselines")
+    alternatives = (
+        _check_alternatives(SheetChecker(alternatives_sheet, problems), exchanges)
+        if alternatives_sheet is not None
+        else pd.DataFrame(columns=[*ALTERNATIVE_COLUMNS, ROW_COLUMN])
+    )
     exchanges, exchanges_sheet = _canonical(exchanges, exchanges_sheet, ["id"])
     inputs, inputs_sheet = _canonical(
         inputs, inputs_sheet, ["exchange", "activity", "unit", "quantity", "note"]
     )
+    alternatives, alternatives_sheet = _canonical(
+        alternatives, alternatives_sheet, ["exchange", "name"]
+    )
     return CheckedSheets(
-        exchanges, inputs, organisations, rates, extras, exchanges_sheet, inputs_sheet
+        exchanges,
+        inputs,
+        organisations,
+        rates,
+        extras,
+        exchanges_sheet,
+        inputs_sheet,
+        alternatives,
+        alternatives_sheet,
     )
 
 
@@ -265,6 +301,51 @@ def _check_inputs(check: SheetChecker, exchanges: pd.DataFrame) -> pd.DataFrame:
             ROW_COLUMN: check.rows,
         }
     )
+
+
+def _check_alternatives(check: SheetChecker, exchanges: pd.DataFrame) -> pd.DataFrame:
+    """The `baselines` sheet: other plausible baselines of an exchange, each with a reason."""
+    required = ("exchange", "name", "reason")
+    if not check.require_columns(required):
+        return pd.DataFrame(columns=[*ALTERNATIVE_COLUMNS, ROW_COLUMN])
+    check.require_values(required)
+    exchange = check.text("exchange")
+    name = check.text("name")
+    check.flag(
+        (exchange != "") & ~exchange.isin(exchanges["id"]),
+        "exchange",
+        "no exchange has this id",
+        "use an id from the exchanges sheet",
+    )
+    check.flag(
+        name.str.lower() == LEDGER_BASELINE,
+        "name",
+        f"{LEDGER_BASELINE!r} names the exchange row's own baseline",
+        "give the alternative another name",
+    )
+    check.flag(
+        (name != "") & (exchange + "\x1f" + name).duplicated(keep="first"),
+        "name",
+        "this exchange already has an alternative baseline of this name",
+        "give each alternative of an exchange its own name",
+    )
+    return pd.DataFrame(
+        {
+            "exchange": exchange.to_numpy(dtype=object),
+            "name": name.to_numpy(dtype=object),
+            "reason": check.text("reason").to_numpy(dtype=object),
+            **{
+                column: check.text(column).to_numpy(dtype=object)
+                for column in ALTERNATIVE_ACTIVITIES
+            },
+            "substitution_ratio": check.number("substitution_ratio", strictly_positive=True),
+            "baseline_efficiency": check.number(
+                "baseline_efficiency", strictly_positive=True, maximum=MAX_EFFICIENCY
+            ),
+            "baseline_transport_km": check.number("baseline_transport_km", minimum=0.0),
+            ROW_COLUMN: check.rows,
+        }
+    )[[*ALTERNATIVE_COLUMNS, ROW_COLUMN]]
 
 
 def _check_organisations(

@@ -71,6 +71,25 @@ class Line:
 
 
 @dataclass(frozen=True, slots=True)
+class Alternative:
+    """Another plausible baseline of an exchange and what it gives.
+
+    Attributes:
+        name: its name in the ledger's `baselines` sheet.
+        reason: why it is plausible.
+        saved: every saved quantity over the exchange's period under it.
+    """
+
+    name: str
+    reason: str
+    saved: Saved
+
+    @classmethod
+    def from_record(cls, record: Mapping[str, Any]) -> Alternative:
+        return cls(str(record["name"]), str(record["reason"]), _saved(record["saved"]))
+
+
+@dataclass(frozen=True, slots=True)
 class Flag:
     """A note on an exchange for a reviewer.
 
@@ -147,6 +166,9 @@ class Exchange:
         lines: the calculation lines, in role order.
         flags: notes a reviewer should weigh (EU ETS, supply-limited by-products,
             region of a baseline factor), see :mod:`isbenefit.results.flags`.
+        alternatives: other plausible baselines the ledger gives for the exchange.
+        conservative_baseline: the baseline its conservative figure rests on (``ledger``
+            for the exchange row's own; empty without alternatives).
     """
 
     id: str
@@ -171,6 +193,8 @@ class Exchange:
     money_by_year: Mapping[str, Money]
     lines: tuple[Line, ...]
     flags: tuple[Flag, ...] = ()
+    alternatives: tuple[Alternative, ...] = ()
+    conservative_baseline: str = ""
 
     def fraction(self, year: str) -> float:
         """Part of the exchange's period in ``year`` (0 when none)."""
@@ -217,6 +241,10 @@ class Exchange:
             },
             lines=tuple(Line.from_record(line) for line in record["lines"]),
             flags=tuple(Flag.from_record(flag) for flag in record.get("flags", ())),
+            alternatives=tuple(
+                Alternative.from_record(item) for item in record.get("alternatives", ())
+            ),
+            conservative_baseline=_text(record.get("conservative_baseline")),
         )
 
 

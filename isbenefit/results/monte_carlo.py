@@ -8,6 +8,7 @@ The same seed gives the same draws and so the same bytes.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -33,12 +34,19 @@ def run(
     exchanges: pd.DataFrame,
     settings: MonteCarloSettings,
     draws: dict[str, np.ndarray],
+    conservative: tuple[Lines, dict[str, np.ndarray]] | None = None,
 ) -> dict[str, Any]:
     """The `uncertainty` extension of the results JSON.
 
     ``tables`` and ``lines`` are the deterministic results, ``exchanges`` the checked
     exchanges sheet (its data_quality, supplier_share and partners), and ``draws`` the
     per-unit score draws (iterations x activities of the factor set) of a factor source.
+
+    ``conservative``: the lines and saved figures under the baseline each exchange's
+    conservative figure rests on, when alternative baselines give a smaller saving than
+    the ledger's. The same draws are propagated through them, and the conservative
+    statistic of every exchange and group comes from that run (baseline choice x factor
+    spread x quantity spread); P5, P50 and P95 stay those of the ledger's baselines.
     """
     quality = exchanges["data_quality"].to_numpy(dtype=object)
     multipliers = quantity_multipliers(tables.exchanges["id"].tolist(), quality, settings)
@@ -49,6 +57,12 @@ def run(
     per_exchange, levels = propagate(
         lines, deterministic, draws, multipliers, aggregations, settings
     )
+    if conservative is not None:
+        low_exchange, low_levels = propagate(
+            conservative[0], conservative[1], draws, multipliers, aggregations, settings
+        )
+        per_exchange = _with_conservative(per_exchange, low_exchange)
+        levels = {level: _with_conservative(levels[level], low_levels[level]) for level in levels}
     return {
         "method": "Monte Carlo through Brightway (bw2calc use_distributions), paired draws "
         "of factors across baseline and symbiosis, lognormal quantity multipliers "
@@ -66,6 +80,15 @@ def run(
             )
             for level in aggregations
         },
+    }
+
+
+def _with_conservative(
+    summaries: dict[str, Summary], lower: dict[str, Summary]
+) -> dict[str, Summary]:
+    return {
+        name: replace(summary, conservative=lower[name].conservative)
+        for name, summary in summaries.items()
     }
 
 

@@ -50,13 +50,18 @@ class ResultsSource:
     ledger: dict[str, str]
     uncertainty: dict[str, Any] | None = None
     warnings: tuple[Problem, ...] = ()
+    # Per exchange id: `alternatives` and `conservative_baseline` (results/alternatives.py).
+    alternatives: dict[str, dict[str, Any]] | None = None
 
 
 def results_dict(source: ResultsSource) -> dict[str, Any]:
     """The results as a dict (exchanges included)."""
     with _no_cycle_collection():
         return _results_dict(
-            source, _exchanges(source.tables, source.extra_columns, source.factor_set)
+            source,
+            _exchanges(
+                source.tables, source.extra_columns, source.factor_set, source.alternatives or {}
+            ),
         )
 
 
@@ -118,7 +123,10 @@ def dumps(results: dict[str, Any]) -> bytes:
 
 
 def _exchanges(
-    tables: Tables, extra_columns: tuple[str, ...], factor_set: FactorSet
+    tables: Tables,
+    extra_columns: tuple[str, ...],
+    factor_set: FactorSet,
+    alternatives: dict[str, dict[str, Any]],
 ) -> list[dict[str, Any]]:
     """One JSON object per exchange, built column by column (fast for 100,000s of rows)."""
     exchanges = tables.exchanges
@@ -163,6 +171,8 @@ def _exchanges(
         head["lines"] = lines[line_bounds[index] : line_bounds[index + 1]]
         head["extra"] = groups["extra"][index]
         head["flags"] = flags[index]
+        # Only exchanges with alternative baselines carry these keys.
+        head.update(alternatives.get(head["id"], {}))
         records.append(head)
     return records
 

@@ -11,7 +11,16 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from isbenefit.engine.core import MONEY, ROLES, SAVED, CoreResult, Party, YearSplit, credit_share
+from isbenefit.engine.core import (
+    MONEY,
+    ROLES,
+    SAVED,
+    CoreResult,
+    Lines,
+    Party,
+    YearSplit,
+    credit_share,
+)
 from isbenefit.errors import ComputationError
 from isbenefit.ledger.rules import EXCHANGE_COLUMNS
 from isbenefit.ledger.rules import MONEY_COLUMNS as LEDGER_MONEY_COLUMNS
@@ -48,7 +57,7 @@ def build_tables(
 ) -> Tables:
     ids = exchanges["id"].to_numpy(dtype=object)
     per_exchange = _exchange_table(exchanges, extra_columns, result)
-    lines = _lines_table(ids, result, factor_set)
+    lines = lines_table(ids, result.lines, factor_set)
     _require_finite(per_exchange)
     exchange_years = _exchange_years(ids, split, result)
     credits = _credits(exchanges, exchange_years)
@@ -96,18 +105,19 @@ def _exchange_table(
     return per_exchange
 
 
-def _lines_table(ids: np.ndarray, result: CoreResult, factor_set: FactorSet) -> pd.DataFrame:
-    """The audit trail with ids, role names, units and score origins instead of positions."""
+def lines_table(ids: np.ndarray, lines: Lines, factor_set: FactorSet) -> pd.DataFrame:
+    """The audit trail with ids, role names, units and score origins instead of positions;
+    ``ids`` names what each line's ``exchange`` position refers to."""
     activity = factor_set.activities
     return pd.DataFrame(
         {
-            "exchange": ids[result.lines.exchange],
-            "role": np.array(ROLES, dtype=object)[result.lines.role],
-            "activity": activity["id"].to_numpy(dtype=object)[result.lines.activity],
-            "amount": result.lines.amount,
-            "unit": activity["unit"].to_numpy(dtype=object)[result.lines.activity],
-            "source": activity[ORIGIN].to_numpy(dtype=object)[result.lines.activity],
-            **{name: result.lines.impacts[name] for name in INDICATORS},
+            "exchange": ids[lines.exchange],
+            "role": np.array(ROLES, dtype=object)[lines.role],
+            "activity": activity["id"].to_numpy(dtype=object)[lines.activity],
+            "amount": lines.amount,
+            "unit": activity["unit"].to_numpy(dtype=object)[lines.activity],
+            "source": activity[ORIGIN].to_numpy(dtype=object)[lines.activity],
+            **{name: lines.impacts[name] for name in INDICATORS},
         }
     )
 
