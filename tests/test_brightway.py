@@ -18,6 +18,10 @@ def numpy_scores(activities_csv: Path) -> dict[str, np.ndarray]:
     import pandas as pd
 
     table = pd.read_csv(activities_csv, dtype=str, keep_default_na=False)
+    vintages_csv = activities_csv.with_name("vintages.csv")
+    if vintages_csv.is_file():  # each vintage is one more activity, after the rows
+        vintages = pd.read_csv(vintages_csv, dtype=str, keep_default_na=False)
+        table = pd.concat([table, vintages[list(INDICATORS)]], ignore_index=True)
     count = len(table)
     technosphere = np.eye(count)
     scores = {}

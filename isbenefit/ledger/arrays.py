@@ -25,7 +25,7 @@ from isbenefit.ledger.rules import (
     MONEY_COLUMNS,
     CheckedSheets,
 )
-from isbenefit.scoring.factorset import EFFICIENCY, FactorSet
+from isbenefit.scoring.factorset import EFFICIENCY, FactorSet, vintage_id
 
 UNIT_FIX = (
     "use a unit of mass (kg, t, kt), energy (kWh, MWh, GWh, MJ, GJ, TJ), volume (m3, l) or "
@@ -39,17 +39,22 @@ def activity_positions(
     column: str,
     factor_set: FactorSet,
     transport: bool | None,
+    years: np.ndarray | None = None,
 ) -> np.ndarray:
     """Positions of activity ids in the factor set (-1 for blank); unknown ids are flagged.
 
     An id the factor set keeps as an alias of a renamed or replaced activity resolves to
-    that activity, with a warning saying what changed (and the old value, if it did).
+    that activity, with a warning saying what changed (and the old value, if it did). An
+    activity with vintages resolves to the vintage of the row's year (``years``: the year
+    holding most of each exchange's days), or the nearest vintage, with a warning.
     """
     known = factor_set.activities
     if factor_set.aliases:
         if check is not None:
             _warn_aliases(check, ids, column, factor_set)
         ids = np.array([_resolved(i, factor_set) for i in ids], dtype=object)
+    if factor_set.vintages and years is not None:
+        ids = _vintaged(check, ids, years, column, factor_set)
     positions = known.index.get_indexer(pd.Index(ids.astype(str)))
     positions = np.where(ids == "", core.NONE, positions)
     if check is None:
@@ -76,6 +81,56 @@ def activity_positions(
             "pick an activity of the right kind from `isbenefit factors list`",
         )
     return positions
+
+
+def main_years(exchanges: pd.DataFrame) -> np.ndarray:
+    """The calendar year holding most of each exchange's days (the earlier on a tie)."""
+    start = exchanges["period_start"].to_numpy(dtype="int64")
+    end = exchanges["period_end"].to_numpy(dtype="int64")
+    valid = (start >= 0) & (end >= start)
+    position, year, fraction = core.year_fractions(
+        np.where(valid, start, 0), np.where(valid, end, 0)
+    )
+    best = np.zeros(len(start), dtype=int)
+    share = np.full(len(start), -1.0)
+    for at, this_year, part in zip(position, year, fraction, strict=True):
+        if part > share[at]:
+            share[at], best[at] = part, this_year
+    return best
+
+
+def _vintage_year(years: tuple[int, ...], year: int) -> int:
+    """The vintage for ``year``: its own, else the latest before it, else the first after."""
+    earlier = [y for y in years if y <= year]
+    return earlier[-1] if earlier else years[0]
+
+
+def _vintaged(
+    check: SheetChecker | None,
+    ids: np.ndarray,
+    years: np.ndarray,
+    column: str,
+    factor_set: FactorSet,
+) -> np.ndarray:
+    resolved = ids.copy()
+    for activity_id in sorted(set(ids.tolist()) & set(factor_set.vintages)):
+        available = factor_set.vintages[activity_id]
+        rows = ids == activity_id
+        for year in sorted(set(years[rows].tolist())):
+            used = _vintage_year(available, int(year))
+            at = rows & (years == year)
+            resolved[at] = vintage_id(activity_id, used)
+            if used != year and check is not None:
+                check.warn(
+                    at,
+                    column,
+                    f"{activity_id} has no vintage for {year} (the year holding most of the "
+                    f"exchange's days): the {used} value is used "
+                    f"(vintages: {', '.join(map(str, available))})",
+                    f"use a factor set with a {year} vintage of {activity_id}, or accept the "
+                    f"{used} value",
+                )
+    return resolved
 
 
 def _resolved(activity_id: str, factor_set: FactorSet) -> str:
@@ -219,9 +274,16 @@ def inputs_arrays(
 ) -> core.InputArrays:
     inputs = sheets.inputs
     activity_ids = inputs["activity"].to_numpy(dtype=object)
-    positions = activity_positions(check, activity_ids, "activity", factor_set, transport=None)
     first_of_id = pd.Index(sheets.exchanges["id"]).drop_duplicates()
     exchange = first_of_id.get_indexer(inputs["exchange"])
+    years = (
+        main_years(sheets.exchanges)[np.maximum(exchange, 0)]
+        if factor_set.vintages and len(exchange)
+        else None
+    )
+    positions = activity_positions(
+        check, activity_ids, "activity", factor_set, transport=None, years=years
+    )
     if check is None:
         amounts = np.zeros(len(inputs))
     else:
@@ -245,6 +307,7 @@ def exchange_arrays(
     ids = exchanges["id"].to_numpy(dtype=object)
     unit = exchanges["unit"].to_numpy(dtype=object)
     check_units(check, unit)
+    years = main_years(exchanges) if factor_set.vintages else None
     position = {
         column: activity_positions(
             check,
@@ -252,6 +315,7 @@ def exchange_arrays(
             column,
             factor_set,
             transport=column.endswith("transport_mode"),
+            years=years,
         )
         for column in (
             "baseline_disposal",

@@ -5,6 +5,10 @@ Two optional parts (docs/formats.md section 2):
 - an `efficiency` column: for heat from a boiler, the boiler efficiency the row's
   factor assumes (heat delivered per unit of fuel energy). A ledger may give the
   efficiency of the real boiler (`baseline_efficiency`); the line is then rescaled.
+- `vintages.csv`: the value of an activity for particular years (grid electricity per
+  year). Each vintage becomes an activity of its own, `ID@YEAR`, with the row's other
+  columns; a ledger naming `ID` is scored, exchange by exchange, with the vintage of the
+  year that holds most of the exchange's days (`ledger.arrays`).
 - `[[aliases]]` in factorset.toml: an id a previous version used, the activity it now
   stands for, since which version, why, and the old value when it changed. Ledgers
   that use an alias still assess, with a warning saying what changed.
@@ -50,6 +54,18 @@ OPTIONAL_TEXT_COLUMNS = (SUPPLY_LIMITED,)
 MAX_EFFICIENCY = 1.2  # condensing boilers exceed 1 on a net-CV basis; more is a typo
 ORIGIN = "origin"  # added column: where an activity's scores come from, shown on every line
 ALIAS_FIELDS = ("id", "activity", "since", "note")
+VINTAGES_FILE = "vintages.csv"
+VINTAGE_COLUMNS = (
+    "id",
+    "year",
+    "co2e_kg",
+    "water_m3",
+    "gsd",
+    "source",
+    "source_ref",
+    "notes",
+)
+VINTAGE_MARK = "@"  # `electricity.dk@2023`: not allowed in an activity id, so never ambiguous
 REQUIRED_META = ("id", "version", "title", "licence", "sources")
 SOURCE_FIELDS = ("key", "title", "publisher", "year", "url", "licence")
 _ID_PATTERN = re.compile(r"^[a-z0-9_.-]+$")
@@ -84,6 +100,8 @@ class FactorSet:
     sha256: str
     sources: dict[str, dict[str, Any]] = field(default_factory=dict)
     aliases: dict[str, Alias] = field(default_factory=dict)
+    # Activity id -> the years it has a vintage for, ascending (vintages.csv).
+    vintages: dict[str, tuple[int, ...]] = field(default_factory=dict)
 
     @property
     def id(self) -> str:
@@ -119,11 +137,97 @@ def load_factor_set(path: Path | str | None = None) -> FactorSet:
     sources = {str(s["key"]): dict(s) for s in meta["sources"]}
     activities = _read_activities(csv_path, sources)
     aliases = _read_aliases(toml_path, meta, activities)
+    vintage_path = folder / VINTAGES_FILE
+    parts = [toml_bytes, csv_bytes]
+    vintages: dict[str, tuple[int, ...]] = {}
+    if vintage_path.is_file():
+        parts.append(vintage_path.read_bytes())
+        activities, vintages = _with_vintages(vintage_path, activities, sources)
     activities[ORIGIN] = f"factor-set:{meta['id']} {meta['version']}"
     digest = hashlib.sha256()
-    for part in (toml_bytes, csv_bytes):
+    for part in parts:
         digest.update(hashlib.sha256(part).digest())
-    return FactorSet(folder, meta, activities, digest.hexdigest(), sources, aliases)
+    return FactorSet(folder, meta, activities, digest.hexdigest(), sources, aliases, vintages)
+
+
+def vintage_id(activity_id: str, year: int) -> str:
+    """The id of an activity's vintage for ``year``."""
+    return f"{activity_id}{VINTAGE_MARK}{year}"
+
+
+def _with_vintages(
+    path: Path, activities: pd.DataFrame, sources: dict[str, dict[str, Any]]
+) -> tuple[pd.DataFrame, dict[str, tuple[int, ...]]]:
+    """``activities`` with one row per vintage (its base row with the vintage's values)."""
+    table = _read_table(path, VINTAGE_COLUMNS)
+    problems: list[Problem] = []
+
+    def problem(row: int, column: str, message: str, fix: str) -> None:
+        value = str(table.at[row, column])
+        problems.append(Problem(str(path), message, fix, None, row + 2, column, value))
+
+    duplicated = table.duplicated(["id", "year"]).to_numpy()
+    for row, record in enumerate(table.to_dict("records")):
+        if record["id"] not in activities.index:
+            problem(row, "id", "no activity of activities.csv has this id",
+                    "give a vintage only to an activity of activities.csv")  # fmt: skip
+        if not (record["year"].isdigit() and len(record["year"]) == 4):
+            problem(row, "year", "not a year", "write the year as four digits, e.g. 2023")
+        elif duplicated[row]:
+            problem(row, "year", "this activity already has a vintage for this year",
+                    "keep one row per activity and year")  # fmt: skip
+        for column, message, fix in _number_problems(record):
+            problem(row, column, message, fix)
+        if record["source"] not in sources:
+            problem(row, "source", "source key not in factorset.toml",
+                    "add a [[sources]] entry with this key or correct the key")  # fmt: skip
+    if problems:
+        raise FactorSetError(problems)
+    rows = []
+    for record in table.to_dict("records"):
+        base = activities.loc[record["id"]].to_dict()
+        year = int(record["year"])
+        rows.append(
+            {
+                **base,
+                "id": vintage_id(record["id"], year),
+                "name": f"{base['name']} ({year})",
+                "co2e_kg": float(record["co2e_kg"] or 0.0),
+                "water_m3": float(record["water_m3"] or 0.0),
+                "gsd": float(record["gsd"] or 1.0),
+                "source": record["source"],
+                "source_ref": record["source_ref"],
+                "year": str(year),
+                "notes": record["notes"],
+            }
+        )
+    vintaged = pd.DataFrame(rows, columns=activities.columns).set_index("id", drop=False)
+    years: dict[str, list[int]] = {}
+    for record in table.to_dict("records"):
+        years.setdefault(record["id"], []).append(int(record["year"]))
+    return pd.concat([activities, vintaged]), {k: tuple(sorted(v)) for k, v in years.items()}
+
+
+def _read_table(path: Path, columns: tuple[str, ...]) -> pd.DataFrame:
+    """A factor-set CSV as stripped text, every one of ``columns`` present."""
+    try:
+        table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as error:
+        raise FactorSetError.one(
+            file=str(path),
+            message=f"cannot be read as UTF-8 CSV: {error}",
+            fix=f"save {path.name} as UTF-8 comma-separated text",
+        ) from None
+    table.columns = [str(c).strip().lower() for c in table.columns]
+    missing = [c for c in columns if c not in table.columns]
+    if missing:
+        raise FactorSetError(
+            [
+                Problem(file=str(path), column=c, message="column missing", fix=f"add a {c} column")
+                for c in missing
+            ]
+        )
+    return table.apply(lambda column: column.str.strip())
 
 
 def _read_aliases(path: Path, meta: dict[str, Any], activities: pd.DataFrame) -> dict[str, Alias]:
@@ -209,24 +313,7 @@ def _read_meta(path: Path, raw: bytes) -> dict[str, Any]:
 
 
 def _read_activities(path: Path, sources: dict[str, dict[str, Any]]) -> pd.DataFrame:
-    try:
-        table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
-    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as error:
-        raise FactorSetError.one(
-            file=str(path),
-            message=f"cannot be read as UTF-8 CSV: {error}",
-            fix="save activities.csv as UTF-8 comma-separated text",
-        ) from None
-    table.columns = [str(c).strip().lower() for c in table.columns]
-    missing = [c for c in ACTIVITY_COLUMNS if c not in table.columns]
-    if missing:
-        raise FactorSetError(
-            [
-                Problem(file=str(path), column=c, message="column missing", fix=f"add a {c} column")
-                for c in missing
-            ]
-        )
-    table = table.apply(lambda column: column.str.strip())
+    table = _read_table(path, ACTIVITY_COLUMNS)
     for optional in (EFFICIENCY, *OPTIONAL_TEXT_COLUMNS):
         if optional not in table.columns:
             table[optional] = ""
