@@ -9,7 +9,7 @@ import numpy as np
 
 # (flow, unit, quantity range, baseline_disposal, baseline_supply, transport?)
 TEMPLATES = [
-    ("material", "t", (500, 90_000), "landfill.plasterboard", "prod.gypsum", True),
+    ("material", "t", (500, 90_000), "landfill.plasterboard", "prod.gypsum_natural", True),
     ("material", "t", (200, 20_000), "landfill.inert", "prod.aggregates", True),
     ("material", "t", (100, 15_000), "landfill.inert", "prod.clinker", True),
     ("material", "t", (50, 5_000), "landfill.wood", "prod.wood", True),
