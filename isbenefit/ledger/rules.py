@@ -280,10 +280,8 @@ def _check_transport_pairs(check: SheetChecker, text: dict[str, np.ndarray]) -> 
     )
 
 
-def _check_inputs(check: SheetChecker, exchanges: pd.DataFrame) -> pd.DataFrame:
-    if not check.require_columns(("exchange", "activity", "quantity", "unit")):
-        return pd.DataFrame(columns=[*INPUT_COLUMNS, ROW_COLUMN])
-    check.require_values(("exchange", "activity", "quantity", "unit"))
+def _exchange_ids(check: SheetChecker, exchanges: pd.DataFrame) -> pd.Series:
+    """The sheet's `exchange` column, each id that names no exchange flagged."""
     exchange = check.text("exchange")
     check.flag(
         (exchange != "") & ~exchange.isin(exchanges["id"]),
@@ -291,6 +289,14 @@ def _check_inputs(check: SheetChecker, exchanges: pd.DataFrame) -> pd.DataFrame:
         "no exchange has this id",
         "use an id from the exchanges sheet",
     )
+    return exchange
+
+
+def _check_inputs(check: SheetChecker, exchanges: pd.DataFrame) -> pd.DataFrame:
+    if not check.require_columns(("exchange", "activity", "quantity", "unit")):
+        return pd.DataFrame(columns=[*INPUT_COLUMNS, ROW_COLUMN])
+    check.require_values(("exchange", "activity", "quantity", "unit"))
+    exchange = _exchange_ids(check, exchanges)
     return pd.DataFrame(
         {
             "exchange": exchange.to_numpy(dtype=object),
@@ -309,14 +315,8 @@ def _check_alternatives(check: SheetChecker, exchanges: pd.DataFrame) -> pd.Data
     if not check.require_columns(required):
         return pd.DataFrame(columns=[*ALTERNATIVE_COLUMNS, ROW_COLUMN])
     check.require_values(required)
-    exchange = check.text("exchange")
+    exchange = _exchange_ids(check, exchanges)
     name = check.text("name")
-    check.flag(
-        (exchange != "") & ~exchange.isin(exchanges["id"]),
-        "exchange",
-        "no exchange has this id",
-        "use an id from the exchanges sheet",
-    )
     check.flag(
         name.str.lower() == LEDGER_BASELINE,
         "name",
