@@ -91,11 +91,11 @@ def main_years(exchanges: pd.DataFrame) -> np.ndarray:
     position, year, fraction = core.year_fractions(
         np.where(valid, start, 0), np.where(valid, end, 0)
     )
+    # Per exchange: largest fraction first, the earlier year first among equals.
+    order = np.lexsort((year, -fraction, position))
+    first = np.unique(position[order], return_index=True)[1]
     best = np.zeros(len(start), dtype=int)
-    share = np.full(len(start), -1.0)
-    for at, this_year, part in zip(position, year, fraction, strict=True):
-        if part > share[at]:
-            share[at], best[at] = part, this_year
+    best[position[order][first]] = year[order][first]
     return best
 
 
