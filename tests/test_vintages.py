@@ -42,6 +42,7 @@ def saved_and_line(tmp_path: Path, start: str, end: str) -> tuple[float, str, li
         ("2024-01-01", "2024-12-31", "2024"),
         ("2023-07-01", "2024-03-31", "2023"),  # 184 days in 2023, 91 in 2024
         ("2023-11-01", "2024-12-31", "2024"),  # 61 days in 2023, 366 in 2024
+        ("2023-07-02", "2024-07-01", "2023"),  # 183 days each: the earlier year
     ],
 )
 def test_the_year_holding_most_days_chooses_the_vintage(
