@@ -15,8 +15,7 @@ Flags never change a figure; they say what a reader should weigh.
 
 from __future__ import annotations
 
-from typing import Any
-
+import numpy as np
 import pandas as pd
 
 from isbenefit.engine.core import Party
@@ -40,80 +39,106 @@ Flag = dict[str, str]
 def exchange_flags(
     exchanges: pd.DataFrame, organisations: pd.DataFrame, factor_set: FactorSet
 ) -> list[list[Flag]]:
-    """The flags of every exchange, in the exchanges' order (an empty list for none)."""
-    orgs = organisations.set_index("id")
-    activities = factor_set.activities
-    return [
-        [
-            *_ets_flags(row, orgs),
-            *_supply_limited_flags(row, activities),
-            *_region_flags(row, orgs, activities),
-        ]
-        for row in _records(exchanges)
-    ]
+    """The flags of every exchange, in the exchanges' order (an empty list for none).
 
-
-def _records(table: pd.DataFrame) -> list[dict[str, Any]]:
-    return [{str(key): value for key, value in row.items()} for row in table.to_dict("records")]
-
-
-def _org_value(orgs: pd.DataFrame, org_id: str, column: str) -> str:
-    if org_id not in orgs.index or column not in orgs.columns:
-        return ""
-    return str(orgs.at[org_id, column] or "")
-
-
-def _ets_flags(row: dict[str, Any], orgs: pd.DataFrame) -> list[Flag]:
-    return [
-        {
-            "code": "eu_ets",
-            "column": party.value,
-            "message": f"the {party.value} {row[party]} is an EU ETS installation: its emissions "
-            "are capped, so part of this saving may be counted again under the ETS cap; report "
-            "it apart from ETS figures and do not sell or net it as an offset",
-        }
-        for party in Party
-        if _org_value(orgs, row[party], "eu_ets") == "yes"
-    ]
-
-
-def _supply_limited_flags(row: dict[str, Any], activities: pd.DataFrame) -> list[Flag]:
-    supply = row["baseline_supply"]
-    if not supply or SUPPLY_LIMITED not in activities.columns or supply not in activities.index:
-        return []
-    substitutes = str(activities.at[supply, SUPPLY_LIMITED] or "")
-    if not substitutes:
-        return []
-    return [
-        {
-            "code": "supply_limited",
-            "column": "baseline_supply",
-            "message": f"{supply} is mostly replaced by supply-limited by-products "
-            f"({substitutes}): if this stream would otherwise have replaced {supply} "
-            "elsewhere, the saving moves rather than arises (leakage)",
-        }
-    ]
-
-
-def _region_flags(row: dict[str, Any], orgs: pd.DataFrame, activities: pd.DataFrame) -> list[Flag]:
-    flags = []
-    for column, party in BASELINE_PARTY.items():
-        activity = row[column]
-        if not activity or activity not in activities.index:
-            continue
-        location = str(activities.at[activity, "location"] or "")
-        country = _org_value(orgs, row[party], "country")
-        if not country or location in EVERYWHERE or location == country:
-            continue
-        if location == "EU" and country in EU_MEMBERS:
-            continue
-        flags.append(
-            {
-                "code": "region",
-                "column": column,
-                "message": f"{column} {activity} is a {location} factor and the {party.value} "
-                f"{row[party]} is in {country}: a proxy there; check that it fits, or use a "
-                "factor of that country",
-            }
-        )
+    The conditions are evaluated column-wise; messages are written only for the rows
+    that have a flag (a 100,000-exchange ledger has thousands, not millions).
+    """
+    flags: list[list[Flag]] = [[] for _ in range(len(exchanges))]
+    orgs = organisations.drop_duplicates("id").set_index("id")
+    for kind in (_ets_flags, _supply_limited_flags, _region_flags):
+        for row, flag in kind(exchanges, orgs, factor_set.activities):
+            flags[row].append(flag)
     return flags
+
+
+def _org_column(orgs: pd.DataFrame, ids: pd.Series, column: str) -> np.ndarray:
+    """``column`` of the organisation of each id ("" when unknown or not given)."""
+    if column not in orgs.columns:
+        return np.full(len(ids), "", dtype=object)
+    return ids.map(orgs[column]).fillna("").astype(str).to_numpy(dtype=object)
+
+
+def _activity_column(activities: pd.DataFrame, ids: pd.Series, column: str) -> np.ndarray:
+    if column not in activities.columns:
+        return np.full(len(ids), "", dtype=object)
+    values = activities[column].astype(str).replace("nan", "")
+    return ids.map(values).fillna("").astype(str).to_numpy(dtype=object)
+
+
+def _ets_flags(
+    exchanges: pd.DataFrame, orgs: pd.DataFrame, _activities: pd.DataFrame
+) -> list[tuple[int, Flag]]:
+    found = []
+    for party in Party:
+        ids = exchanges[party.value]
+        names = ids.to_numpy(dtype=object)
+        for row in np.flatnonzero(_org_column(orgs, ids, "eu_ets") == "yes"):
+            found.append(
+                (
+                    int(row),
+                    {
+                        "code": "eu_ets",
+                        "column": party.value,
+                        "message": f"the {party.value} {names[row]} is an EU ETS installation: "
+                        "its emissions are capped, so part of this saving may be counted again "
+                        "under the ETS cap; report it apart from ETS figures and do not sell or "
+                        "net it as an offset",
+                    },
+                )
+            )
+    return sorted(found, key=lambda item: item[0])
+
+
+def _supply_limited_flags(
+    exchanges: pd.DataFrame, _orgs: pd.DataFrame, activities: pd.DataFrame
+) -> list[tuple[int, Flag]]:
+    substitutes = _activity_column(activities, exchanges["baseline_supply"], SUPPLY_LIMITED)
+    supply = exchanges["baseline_supply"].to_numpy(dtype=object)
+    return [
+        (
+            int(row),
+            {
+                "code": "supply_limited",
+                "column": "baseline_supply",
+                "message": f"{supply[row]} is mostly replaced by supply-limited by-products "
+                f"({substitutes[row]}): if this stream would otherwise have replaced "
+                f"{supply[row]} elsewhere, the saving moves rather than arises (leakage)",
+            },
+        )
+        for row in np.flatnonzero(substitutes != "")
+    ]
+
+
+def _region_flags(
+    exchanges: pd.DataFrame, orgs: pd.DataFrame, activities: pd.DataFrame
+) -> list[tuple[int, Flag]]:
+    found = []
+    for column, party in BASELINE_PARTY.items():
+        location = _activity_column(activities, exchanges[column], "location")
+        known = exchanges[column].isin(activities.index).to_numpy()
+        country = _org_column(orgs, exchanges[party.value], "country")
+        activity = exchanges[column].to_numpy(dtype=object)
+        party_ids = exchanges[party.value].to_numpy(dtype=object)
+        in_eu = np.isin(country, list(EU_MEMBERS))
+        differs = (
+            known
+            & (country != "")
+            & ~np.isin(location, list(EVERYWHERE))
+            & (location != country)
+            & ~((location == "EU") & in_eu)
+        )
+        found += [
+            (
+                int(row),
+                {
+                    "code": "region",
+                    "column": column,
+                    "message": f"{column} {activity[row]} is a {location[row]} factor and the "
+                    f"{party.value} {party_ids[row]} is in {country[row]}: a proxy there; "
+                    "check that it fits, or use a factor of that country",
+                },
+            )
+            for row in np.flatnonzero(differs)
+        ]
+    return sorted(found, key=lambda item: item[0])
