@@ -4,6 +4,7 @@ gets its own verdict and exit code."""
 from __future__ import annotations
 
 import json
+import shutil
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -122,6 +123,7 @@ def test_untouched_signed_certificate_is_valid(signed: Path, keys: dict[str, Pat
         ("attachment", "pass"),
         ("signature", "pass"),
         ("printed figures", "pass"),
+        ("factor set", "pass"),
         ("recomputation", "pass"),
     ]
     assert all(set(c) == {"name", "status", "message"} for c in report["checks"])
@@ -150,7 +152,7 @@ def test_unsigned_certificate(ledger: Path, tmp_path: Path) -> None:
     code, report = verify(pdf)
     assert (code, report["verdict"]) == (3, "unsigned")
     assert check(report, "signature")["message"] == "not signed: no signature.json attached"
-    assert [c["status"] for c in report["checks"]] == ["pass", "skip", "pass", "pass"]
+    assert [c["status"] for c in report["checks"]] == ["pass", "skip", "pass", "pass", "pass"]
 
 
 def test_another_key_makes_the_signature_invalid(signed: Path, keys: dict[str, Path]) -> None:
@@ -378,3 +380,34 @@ def test_signed_certificates_of_a_batch_verify(
         assert "uncertainty" in json.loads(attached_claim(pdf))
         code, report = verify(pdf, "--key", str(keys["pub"]))
         assert (code, report["verdict"]) == (0, "valid"), report
+
+
+def test_a_statement_is_not_a_certificate(ledger: Path, tmp_path: Path) -> None:
+    statement = tmp_path / "statement.pdf"
+    made = CliRunner().invoke(app, ["statement", str(ledger), "--factors", str(TINY_FACTORS),
+                                    "--org", "SUP", "--year", "2024",
+                                    "-o", str(statement)])  # fmt: skip
+    assert made.exit_code == 0, made.output
+    code, report = verify(statement)
+    assert (code, report["verdict"]) == (10, "not a certificate")
+    assert "not a certificate" in check(report, "attachment")["message"]
+
+
+def test_a_modified_factor_set_under_the_official_name_is_named(
+    ledger: Path, tmp_path: Path
+) -> None:
+    """The same id and version, gypsum at 130 instead of 120: "factor set differs"."""
+    pdf = make_certificate(ledger, tmp_path / "c.pdf", *NO_MONTE_CARLO)
+    copy = tmp_path / "factors"
+    shutil.copytree(TINY_FACTORS, copy)
+    table = (copy / "activities.csv").read_text(encoding="utf-8")
+    (copy / "activities.csv").write_text(
+        table.replace("prod.gypsum,gypsum production,production,t,GLO,120,",
+                      "prod.gypsum,gypsum production,production,t,GLO,130,"),
+        encoding="utf-8",
+    )  # fmt: skip
+    result = CliRunner().invoke(app, ["verify", str(pdf), "--factors", str(copy), "--json"])
+    report = json.loads(result.output)
+    assert (result.exit_code, report["verdict"]) == (11, "factor set differs")
+    assert "prod.gypsum co2e_kg 120.0 here 130.0" in check(report, "factor set")["message"]
+    assert "recomputation" not in [c["name"] for c in report["checks"]]

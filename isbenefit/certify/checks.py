@@ -12,6 +12,8 @@ failure in order of gravity, and every verdict has its own exit code:
 | printed figures differ | 6 |
 | recomputation differs | 7 |
 | factor set unavailable (other checks passed) | 8 |
+| not a certificate (a statement, a report, any other PDF) | 10 |
+| factor set differs from the one the claim names (same id and version, other values) | 11 |
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ class CheckName(StrEnum):
     ATTACHMENT = "attachment"
     SIGNATURE = "signature"
     PRINTED = "printed figures"
+    FACTOR_SET = "factor set"
     RECOMPUTATION = "recomputation"
 
 
@@ -48,6 +51,8 @@ class Verdict(StrEnum):
     PRINTED_DIFFER = "printed figures differ"
     RECOMPUTATION_DIFFERS = "recomputation differs"
     FACTOR_SET_UNAVAILABLE = "factor set unavailable"
+    NOT_A_CERTIFICATE = "not a certificate"
+    FACTOR_SET_DIFFERS = "factor set differs"
 
     @property
     def exit_code(self) -> int:
@@ -62,12 +67,15 @@ EXIT_CODES = {
     Verdict.PRINTED_DIFFER: 6,
     Verdict.RECOMPUTATION_DIFFERS: 7,
     Verdict.FACTOR_SET_UNAVAILABLE: 8,
+    Verdict.NOT_A_CERTIFICATE: 10,
+    Verdict.FACTOR_SET_DIFFERS: 11,
 }
 # A failed check gives its verdict; the first failure in this order wins.
 GRAVITY = (
     (CheckName.ATTACHMENT, Verdict.ATTACHMENT_ALTERED),
     (CheckName.SIGNATURE, Verdict.SIGNATURE_INVALID),
     (CheckName.PRINTED, Verdict.PRINTED_DIFFER),
+    (CheckName.FACTOR_SET, Verdict.FACTOR_SET_DIFFERS),
     (CheckName.RECOMPUTATION, Verdict.RECOMPUTATION_DIFFERS),
 )
 
@@ -88,12 +96,16 @@ class Report:
     file: str
     checks: list[Check] = field(default_factory=list)
     certificate_id: str | None = None
+    # Set when the PDF is no certificate at all (no claim, no certificate id printed).
+    not_a_certificate: bool = False
 
     def status(self, name: CheckName) -> Status | None:
         return next((check.status for check in self.checks if check.name == name), None)
 
     @property
     def verdict(self) -> Verdict:
+        if self.not_a_certificate:
+            return Verdict.NOT_A_CERTIFICATE
         for name, verdict in GRAVITY:
             if self.status(name) == Status.FAIL:
                 return verdict

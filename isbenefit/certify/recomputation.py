@@ -37,6 +37,70 @@ ABSOLUTE_TOLERANCE = 1e-9
 NAME = CheckName.RECOMPUTATION
 
 
+def recomputation_checks(
+    claim: Mapping[str, Any], source: FactorSource | None, data_dir: Path | None
+) -> list[Check]:
+    """The factor-set check, then the recomputation (see :func:`recomputation_check`).
+
+    The factor-set check compares every factor the claim used with the same activity of
+    the factor set at hand: a set with the claim's id and version but other values (a
+    modified copy) is named as such, not reported as a recomputation that differs.
+    """
+    from isbenefit.scoring.source import FactorSetFolder
+
+    source = source if source is not None else FactorSetFolder()
+    try:
+        factor_set = source.factor_set(data_dir)
+    except InputError:
+        factor_set = None
+    wanted = claim["factor_set"]
+    if factor_set is None or (factor_set.id, factor_set.version) != (
+        wanted["id"],
+        wanted["version"],
+    ):
+        return [recomputation_check(claim, source, data_dir)]
+    differences = factor_differences(claim, factor_set.activities)
+    if differences:
+        return [
+            Check(
+                CheckName.FACTOR_SET,
+                Status.FAIL,
+                f"the factor set at hand ({source.description}) is named {factor_set.id} "
+                f"{factor_set.version} like the claim's, but differs from it: "
+                + "; ".join(differences)
+                + ". Fix: verify with the factor set the certificate was made with",
+            )
+        ]
+    used = len(claim.get("factors", []))
+    return [
+        Check(
+            CheckName.FACTOR_SET,
+            Status.PASS,
+            f"the {used} factors the claim uses are those of {factor_set.id} "
+            f"{factor_set.version} here",
+        ),
+        recomputation_check(claim, source, data_dir),
+    ]
+
+
+def factor_differences(claim: Mapping[str, Any], activities: Any) -> list[str]:
+    """Each factor of the claim whose unit, values or gsd the factor set here does not have."""
+    differences = []
+    for factor in claim.get("factors", []):
+        activity = str(factor["id"])
+        if activity not in activities.index:
+            differences.append(f"{activity} is not in it")
+            continue
+        row = activities.loc[activity]
+        if str(row["unit"]) != str(factor["unit"]):
+            differences.append(f"{activity} unit {factor['unit']!r} here {row['unit']!r}")
+        for key in ("co2e_kg", "water_m3", "gsd"):
+            if key in factor and not _close(factor[key], row[key]):
+                here = float(row[key])
+                differences.append(f"{activity} {key} {factor[key]!r} here {here!r}")
+    return differences
+
+
 def recomputation_check(
     claim: Mapping[str, Any], source: FactorSource | None, data_dir: Path | None
 ) -> Check:

@@ -86,13 +86,29 @@ def verify(
     """
     from isbenefit.certify.claim import CLAIM_FILE, certificate_id
     from isbenefit.certify.issue import SIGNATURE_FILE
-    from isbenefit.certify.recomputation import recomputation_check
+    from isbenefit.certify.recomputation import recomputation_checks
 
     key = read_public_key(public_key) if public_key else None
     document = read_certificate(pdf)
     raw = document.attachments.get(CLAIM_FILE)
     sha = hashlib.sha256(raw).hexdigest() if raw is not None else ""
     report = Report(str(pdf), certificate_id=certificate_id(sha) if sha else None)
+    if (
+        raw is None
+        and SIGNATURE_FILE not in document.attachments
+        and not PRINTED_ID.search(document.compact)
+    ):
+        report.not_a_certificate = True
+        report.checks.append(
+            Check(
+                CheckName.ATTACHMENT,
+                Status.FAIL,
+                "not a certificate: no claim is attached and no certificate id is printed "
+                "(a benefit statement or an annual report is not verifiable on its own; its "
+                "figures come from the ledger: assess that). Fix: give the certificate PDF",
+            )
+        )
+        return report
     claim, attachment = attachment_check(raw, document.compact)
     report.checks.append(attachment)
     report.checks.append(
@@ -101,7 +117,7 @@ def verify(
     if claim is None:
         return report
     report.checks.append(printed_check(claim, document.flat))
-    report.checks.append(recomputation_check(claim, source, data_dir))
+    report.checks.extend(recomputation_checks(claim, source, data_dir))
     return report
 
 
