@@ -29,6 +29,7 @@ import pytest
 from typer.testing import CliRunner
 
 from isbenefit import assess
+from isbenefit.certify import trust
 from isbenefit.certify.signing import new_key_pair
 from isbenefit.cli.app import app
 from isbenefit.engine.uncertainty import MonteCarloSettings
@@ -151,6 +152,7 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     )
     road = {**gypsum, "transport_mode": "transport.road", "transport_km": "10"}
     new_key_pair(folder / "issuer.key", folder / "issuer.pub")
+    trust.trust(trust.store_path(None), folder / "issuer.pub", "Test issuer")
     return {
         "mapping": write_mapping(folder, MAPPING),
         "ledger": write_ledger(folder / "ledger", [gypsum]),

@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 
 from isbenefit.certify import claim as claims
 from isbenefit.certify import issue as certificate_module
+from isbenefit.certify import trust
 from isbenefit.certify.signing import fingerprint, load_public_key, new_key_pair
 from isbenefit.cli.app import app
 from tests.certificate_helpers import EPOCH, attached_claim, make_certificate
@@ -35,6 +36,9 @@ def keys(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     folder = tmp_path_factory.mktemp("keys")
     new_key_pair(folder / "issuer.key", folder / "issuer.pub")
     new_key_pair(folder / "other.key", folder / "other.pub")
+    # The issuer's key is trusted in the run's default trust store (its data directory);
+    # the other key is not.
+    trust.trust(trust.store_path(None), folder / "issuer.pub", "Test issuer")
     return {
         "key": folder / "issuer.key",
         "pub": folder / "issuer.pub",
@@ -132,10 +136,45 @@ def test_untouched_signed_certificate_is_valid(signed: Path, keys: dict[str, Pat
     assert report["certificate_id"] == expected_id
 
 
-def test_embedded_key_is_used_without_key_option(signed: Path, keys: dict[str, Path]) -> None:
+def test_a_trusted_key_is_valid_without_key_option(signed: Path, keys: dict[str, Path]) -> None:
     code, report = verify(signed)
     assert (code, report["verdict"]) == (0, "valid")
-    assert fingerprint(load_public_key(keys["pub"])) in check(report, "signature")["message"]
+    message = check(report, "signature")["message"]
+    assert fingerprint(load_public_key(keys["pub"])) in message
+    assert message.startswith("signed by Test issuer (trusted key")
+
+
+def test_a_key_not_in_the_trust_store_is_an_unknown_key(
+    signed: Path, keys: dict[str, Path], tmp_path: Path
+) -> None:
+    empty = tmp_path / "trust.json"
+    code, report = verify(signed, "--trust-store", str(empty))
+    assert (code, report["verdict"]) == (12, "signed by an unknown key")
+    message = check(report, "signature")["message"]
+    assert fingerprint(load_public_key(keys["pub"])) in message
+    assert "isbenefit keys trust ISSUER.pub --name NAME" in message
+    trusted = runner.invoke(app, ["keys", "trust", str(keys["pub"]), "--name", "Gips A/S",
+                                  "--trust-store", str(empty)])  # fmt: skip
+    assert trusted.exit_code == 0, trusted.output
+    listed = runner.invoke(app, ["keys", "list", "--trust-store", str(empty), "--json"])
+    assert [k["name"] for k in json.loads(listed.output)] == ["Gips A/S"]
+    code, report = verify(signed, "--trust-store", str(empty))
+    assert (code, report["verdict"]) == (0, "valid")
+    assert "signed by Gips A/S" in check(report, "signature")["message"]
+    gone = runner.invoke(app, ["keys", "untrust", str(keys["pub"]), "--trust-store", str(empty)])
+    assert gone.exit_code == 0, gone.output
+    assert verify(signed, "--trust-store", str(empty))[0] == 12
+
+
+def test_a_forgery_signed_with_a_fresh_key_is_not_valid(
+    ledger: Path, keys: dict[str, Path], tmp_path: Path
+) -> None:
+    """Another key, the same issuer name on the page: without --key it exits non-zero."""
+    forged = make_certificate(
+        ledger, tmp_path / "f.pdf", *NO_MONTE_CARLO, "--key", str(keys["other_key"])
+    )
+    code, report = verify(forged)
+    assert (code, report["verdict"]) == (12, "signed by an unknown key")
 
 
 def test_deterministic_signed_certificate_is_valid(

@@ -14,6 +14,7 @@ failure in order of gravity, and every verdict has its own exit code:
 | factor set unavailable (other checks passed) | 8 |
 | not a certificate (a statement, a report, any other PDF) | 10 |
 | factor set differs from the one the claim names (same id and version, other values) | 11 |
+| signed by an unknown key (valid signature, key not in the trust store; other checks passed) | 12 |
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ class Status(StrEnum):
     PASS = "pass"
     FAIL = "fail"
     SKIP = "skip"
+    UNTRUSTED = "untrusted"  # a valid signature by a key the user does not trust
 
 
 class CheckName(StrEnum):
@@ -53,6 +55,7 @@ class Verdict(StrEnum):
     FACTOR_SET_UNAVAILABLE = "factor set unavailable"
     NOT_A_CERTIFICATE = "not a certificate"
     FACTOR_SET_DIFFERS = "factor set differs"
+    UNKNOWN_KEY = "signed by an unknown key"
 
     @property
     def exit_code(self) -> int:
@@ -69,6 +72,7 @@ EXIT_CODES = {
     Verdict.FACTOR_SET_UNAVAILABLE: 8,
     Verdict.NOT_A_CERTIFICATE: 10,
     Verdict.FACTOR_SET_DIFFERS: 11,
+    Verdict.UNKNOWN_KEY: 12,
 }
 # A failed check gives its verdict; the first failure in this order wins.
 GRAVITY = (
@@ -109,6 +113,8 @@ class Report:
         for name, verdict in GRAVITY:
             if self.status(name) == Status.FAIL:
                 return verdict
+        if self.status(CheckName.SIGNATURE) == Status.UNTRUSTED:
+            return Verdict.UNKNOWN_KEY
         if self.status(CheckName.RECOMPUTATION) == Status.SKIP:
             return Verdict.FACTOR_SET_UNAVAILABLE
         if self.status(CheckName.SIGNATURE) == Status.SKIP:

@@ -91,6 +91,11 @@ def load_public_key(path: Path) -> Ed25519PublicKey:
     return key
 
 
+def public_key_text(key: Ed25519PublicKey) -> str:
+    """Base64 of the raw 32-byte public key, as signature.json and the trust store hold it."""
+    return base64.b64encode(raw_public_bytes(key)).decode("ascii")
+
+
 def raw_public_bytes(key: Ed25519PublicKey) -> bytes:
     return key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
 
@@ -104,7 +109,7 @@ def sign(private: Ed25519PrivateKey, message: bytes) -> Signature:
     public = private.public_key()
     return Signature(
         ALGORITHM,
-        base64.b64encode(raw_public_bytes(public)).decode("ascii"),
+        public_key_text(public),
         fingerprint(public),
         base64.b64encode(private.sign(message)).decode("ascii"),
     )

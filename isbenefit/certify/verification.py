@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
     from isbenefit.certify.signing import Signature
+    from isbenefit.certify.trust import TrustedKey
     from isbenefit.scoring.source import FactorSource
 
 CLAIM_FIELDS = (
@@ -79,10 +80,12 @@ def verify(
     public_key: Path | None = None,
     source: FactorSource | None = None,
     data_dir: Path | None = None,
+    trusted: Mapping[str, TrustedKey] | None = None,
 ) -> Report:
     """Run every check on a certificate PDF (see the module docstring).
 
-    ``source`` gives the factor set the recomputation uses (None: the shipped one).
+    ``source`` gives the factor set the recomputation uses (None: the shipped one);
+    ``trusted`` the keys whose signatures are accepted without ``public_key``.
     """
     from isbenefit.certify.claim import CLAIM_FILE, certificate_id
     from isbenefit.certify.issue import SIGNATURE_FILE
@@ -112,7 +115,7 @@ def verify(
     claim, attachment = attachment_check(raw, document.compact)
     report.checks.append(attachment)
     report.checks.append(
-        signature_check(document.attachments.get(SIGNATURE_FILE), raw, key, document)
+        signature_check(document.attachments.get(SIGNATURE_FILE), raw, key, document, trusted)
     )
     if claim is None:
         return report
@@ -186,8 +189,11 @@ def signature_check(
     claim_bytes: bytes | None,
     key: Ed25519PublicKey | None,
     document: Certificate,
+    trusted: Mapping[str, TrustedKey] | None = None,
 ) -> Check:
-    """The signature against ``public_key`` when given, else the embedded public key."""
+    """The signature against ``key`` when given, else the embedded public key, which must
+    then be one of the ``trusted`` keys: a valid signature by any other key is only
+    "signed by an unknown key" (anyone can make a key and sign)."""
     from isbenefit.certify import signing
 
     if raw is None:
@@ -211,8 +217,25 @@ def signature_check(
         problem = "the page does not print the signing key's fingerprint"
     if problem:
         return Check(CheckName.SIGNATURE, Status.FAIL, problem)
-    whose = "the given key" if key else "the embedded public key"
-    return Check(CheckName.SIGNATURE, Status.PASS, f"signed with {whose}, fingerprint {embedded}")
+    if key is not None:
+        return Check(
+            CheckName.SIGNATURE, Status.PASS, f"signed with the given key, fingerprint {embedded}"
+        )
+    known = (trusted or {}).get(embedded)
+    if known is None:
+        return Check(
+            CheckName.SIGNATURE,
+            Status.UNTRUSTED,
+            f"signed by the key {embedded}, which is not in your trust store: anyone can make a "
+            "key and sign. Fix: if you know this key is the issuer's (ask them for their .pub "
+            "file through a channel you trust), run `isbenefit keys trust ISSUER.pub --name "
+            "NAME`, or give it with --key",
+        )
+    return Check(
+        CheckName.SIGNATURE,
+        Status.PASS,
+        f"signed by {known.name} (trusted key {embedded}, trusted on {known.added[:10]})",
+    )
 
 
 def _signature_problem(

@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from isbenefit.cli.common import (
     BrightwayDirOption,
@@ -23,6 +24,7 @@ from isbenefit.cli.common import (
     MappingOption,
     PercentileOption,
     SeedOption,
+    TrustStoreOption,
     factor_source_of,
     fail,
     guarded,
@@ -251,6 +253,72 @@ def keys_new(
         console.print(f"private key: {private} (keep it secret)")
         console.print(f"public key:  {public} (publish it)")
         console.print(f"fingerprint: {fingerprint}")
+
+
+@keys_app.command("trust")
+def keys_trust(
+    public_key: Annotated[
+        Path, typer.Argument(metavar="PUB", help="The issuer's public key (.pub).", dir_okay=False)
+    ],
+    name: Annotated[str, typer.Option("--name", help="The issuer, as you know it.")],
+    trust_store: TrustStoreOption = None,
+    data_dir: DataDirOption = None,
+) -> None:
+    """Trust a key to sign certificates: `verify` then names its issuer and exits 0.
+
+    Only trust a key you received from the issuer through a channel you trust: anyone can
+    make a key pair under any name.
+    """
+    from isbenefit.certify import trust
+
+    with guarded():
+        path = trust.store_path(trust_store, data_dir)
+        entry = trust.trust(path, public_key, name)
+    console.print(f"trusted {entry.fingerprint} as {entry.name!r} in {path}", markup=False)
+
+
+@keys_app.command("list")
+def keys_list(
+    trust_store: TrustStoreOption = None,
+    data_dir: DataDirOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """List the keys you trust, with their issuers."""
+    from dataclasses import asdict
+
+    from isbenefit.certify import trust
+
+    with guarded():
+        path = trust.store_path(trust_store, data_dir)
+        keys = trust.load(path)
+    if as_json:
+        typer.echo(json.dumps([asdict(k) for k in keys.values()], ensure_ascii=False, indent=1))
+        return
+    table = Table(title=f"Trusted issuer keys ({path})", title_justify="left")
+    for heading in ("fingerprint", "issuer", "trusted on"):
+        table.add_column(heading)
+    for key in keys.values():
+        table.add_row(Text(key.fingerprint), Text(key.name), Text(key.added[:10]))
+    console.print(table)
+    if not keys:
+        console.print("no trusted keys: add one with `isbenefit keys trust PUB --name NAME`")
+
+
+@keys_app.command("untrust")
+def keys_untrust(
+    key: Annotated[
+        str, typer.Argument(metavar="FINGERPRINT|PUB", help="A fingerprint or a .pub file.")
+    ],
+    trust_store: TrustStoreOption = None,
+    data_dir: DataDirOption = None,
+) -> None:
+    """Stop trusting a key: certificates it signs are then "signed by an unknown key"."""
+    from isbenefit.certify import trust
+
+    with guarded():
+        path = trust.store_path(trust_store, data_dir)
+        removed = trust.untrust(path, key)
+    console.print(f"no longer trusted: {removed.fingerprint} ({removed.name})", markup=False)
 
 
 def _register_document_verbs() -> None:

@@ -150,6 +150,16 @@ def factor_source_of(
     return factor_source(factors, mapping, brightway, brightway_dir, fallback)
 
 
+TrustStoreOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--trust-store",
+        help="The file of trusted issuer keys. Default: trust.json in isbenefit's data "
+        "directory (see --data-dir).",
+        dir_okay=False,
+    ),
+]
+
 LedgerArgument = Annotated[
     Path,
     typer.Argument(help="Ledger: an .xlsx workbook, a folder of CSVs, or an exchanges.csv."),

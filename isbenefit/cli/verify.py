@@ -18,6 +18,7 @@ from isbenefit.cli.common import (
     FactorsOption,
     FallbackOption,
     MappingOption,
+    TrustStoreOption,
     factor_source_of,
     fail,
     guarded,
@@ -30,7 +31,8 @@ console = Console(highlight=False)
 
 VERIFY_HELP = (
     "Verify a certificate, or look for savings claimed twice (--claims DIR).\n\n"
-    "Checks the signature (against --key, else the embedded public key), that the attached "
+    "Checks the signature (against --key, else against the keys of your trust store: see "
+    "`isbenefit keys trust`), that the attached "
     "claim hashes to the id printed on the page, that the page prints the claim's figures, "
     "and that assessing the attached ledger rows again with the named factor set gives the "
     "same figures. The factor set is --factors (else the shipped one), or, for a claim made "
@@ -39,10 +41,12 @@ VERIFY_HELP = (
     "Exit codes: 0 valid; 3 unsigned (all else valid); 4 signature invalid; 5 attachment "
     "altered; 6 printed figures differ; 7 recomputation differs; 8 factor set unavailable "
     "(every other check passed); 10 not a certificate (a statement, a report); 11 factor "
-    "set differs from the one the claim names (same id and version, other values); 2 "
+    "set differs from the one the claim names (same id and version, other values); 12 "
+    "signed by an unknown key (a valid signature by a key not in your trust store); 2 "
     "unreadable input (PDF or key file); 1 other errors. "
     "With --claims DIR: 0 none found, 9 double claims found.\n\n"
-    "--json prints each check's name, status (pass, fail, skip) and message, the verdict "
+    "--json prints each check's name, status (pass, fail, skip, untrusted) and message, the "
+    "verdict "
     "and the exit code. See docs/verify.md."
 )
 EXIT_DOUBLE_CLAIMS = 9
@@ -68,6 +72,7 @@ def verify(
     brightway_dir: BrightwayDirOption = None,
     fallback: FallbackOption = False,
     data_dir: DataDirOption = None,
+    trust_store: TrustStoreOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON report.")] = False,
 ) -> None:
     if claims is not None:
@@ -81,11 +86,13 @@ def verify(
     if pdf is None:
         fail("give a certificate PDF, or --claims DIR. Fix: isbenefit verify certificate.pdf")
         return
+    from isbenefit.certify import trust
     from isbenefit.certify.verification import verify as run_checks
 
     with guarded():
         source = factor_source_of(factors, mapping, brightway, brightway_dir, fallback)
-        report = run_checks(pdf, key, source, data_dir)
+        trusted = trust.load(trust.store_path(trust_store, data_dir))
+        report = run_checks(pdf, key, source, data_dir, trusted)
     if as_json:
         typer.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=1))
     else:
