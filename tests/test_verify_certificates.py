@@ -19,7 +19,7 @@ from isbenefit.certify import trust
 from isbenefit.certify.signing import fingerprint, load_public_key, new_key_pair
 from isbenefit.cli.app import app
 from tests.certificate_helpers import EPOCH, attached_claim, make_certificate
-from tests.conftest import TINY_FACTORS, exchange, write_ledger
+from tests.conftest import REPO, TINY_FACTORS, exchange, write_ledger
 
 runner = CliRunner()
 MONTE_CARLO = ("--iterations", "200", "--seed", "3")
@@ -450,3 +450,15 @@ def test_a_modified_factor_set_under_the_official_name_is_named(
     assert (result.exit_code, report["verdict"]) == (11, "factor set differs")
     assert "prod.gypsum co2e_kg 120.0 here 130.0" in check(report, "factor set")["message"]
     assert "recomputation" not in [c["name"] for c in report["checks"]]
+
+
+def test_a_certificate_of_the_first_claim_schema_still_verifies() -> None:
+    """tests/fixtures/legacy-certificate-claim1.pdf was made by isbenefit before the wording
+    rules (claim schema /1, "Certificate id", "certified (...)" labels, no hazardous card):
+    verify reads it as it was printed and recomputes it."""
+    legacy = REPO / "tests" / "fixtures" / "legacy-certificate-claim1.pdf"
+    assert json.loads(attached_claim(legacy))["schema"] == "isbenefit.claim/1"
+    code, report = verify(legacy)
+    assert (code, report["verdict"]) == (3, "unsigned")
+    assert [c["status"] for c in report["checks"]] == ["pass", "skip", "pass", "pass", "pass"]
+    assert "certified (conservative, P5 of 50" in check(report, "printed figures")["message"]

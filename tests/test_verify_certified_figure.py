@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -59,10 +60,10 @@ def test_conservative_figure_is_certified_beside_the_central_estimate(
     text = page(pdf)
     assert (
         f"CO₂e avoided {fmt(co2e['conservative'] / 1000, 2)} t CO₂e annual 2024, credited "
-        "share certified (conservative, P5 of 200 Monte Carlo iterations) central estimate "
+        "share conservative figure (P5 of 200 Monte Carlo iterations) central estimate "
         f"{fmt(central / 1000, 2)} t CO₂e"
     ) in text
-    assert "certified (deterministic; money is not varied)" in text
+    assert "deterministic figure (money is not varied)" in text
     assert "Conservative: the P5 of 200 Monte Carlo iterations (seed 7)" in text
     claim = claim_of(pdf)
     assert claim["uncertainty"]["credited"] == ranges["organisation_years"]["SUP/2024"]
@@ -92,7 +93,7 @@ def test_another_percentile_is_certified_and_labelled(ledger: Path, tmp_path: Pa
     assert co2e["p5"] < co2e["conservative"] < co2e["p50"]
     text = page(pdf)
     assert f"{fmt(co2e['conservative'] / 1000, 2)} t CO₂e" in text
-    assert "certified (conservative, P10 of 200 Monte Carlo iterations)" in text
+    assert "conservative figure (P10 of 200 Monte Carlo iterations)" in text
 
 
 def test_without_monte_carlo_the_deterministic_figure_is_certified(
@@ -103,7 +104,7 @@ def test_without_monte_carlo_the_deterministic_figure_is_certified(
     text = page(pdf)
     assert (
         f"CO₂e avoided {fmt(100 * F['prod.gypsum'][0] * 0.7 / 1000, 2)} t CO₂e annual 2024, "
-        "credited share certified (deterministic; no Monte Carlo run)"
+        "credited share deterministic figure (no Monte Carlo run)"
     ) in text
     assert "Deterministic: the central values of the assessment; no Monte Carlo" in text
     assert "central estimate" not in text and "Not signed" in text
@@ -208,3 +209,29 @@ def test_a_crowded_signed_certificate_still_fits(tmp_path: Path) -> None:
     assert len(PdfReader(io.BytesIO(pdf)).pages) == 1
     heights = text_heights(pdf)
     assert heights["Attached"] - heights["The claim behind"] > 15  # points
+
+
+def test_the_page_states_its_figures_without_certifying_them(ledger: Path, tmp_path: Path) -> None:
+    """Nobody independent has checked the figures: no "certified"/"verified" wording; the
+    reference scenario, the separation from the inventory and hazardous waste are printed."""
+    text = page(make_certificate(ledger, tmp_path / "c.pdf", "--iterations", "0"))
+    assert re.findall(r"(?i)certif|verifi", text) == []
+    assert "STATEMENT OF AVOIDED EMISSIONS AND RESOURCES" in text.upper()
+    assert "against a reference scenario stated per exchange" in text
+    assert "apart from the organisation's own greenhouse-gas inventory (scopes 1-3)" in text
+    unbroken = text.replace("- ", "-")  # a line may break after a hyphen
+    assert "not for offsetting, carbon-neutrality or target claims" in unbroken
+    assert "Hazardous waste diverted 0.00 t" in text
+
+
+def test_a_net_increase_is_flagged_not_presented_as_a_benefit(tmp_path: Path) -> None:
+    """1 t of gypsum hauled 5,000 km by road: 1 x 120 saved, 5,000 x 0.1 emitted."""
+    row = exchange(quantity="1", baseline_supply="prod.gypsum", transport_mode="transport.road",
+                   transport_km="5000")  # fmt: skip
+    ledger = write_ledger(tmp_path / "ledger", [row])
+    saved = (1 * F["prod.gypsum"][0] - 5000 * F["transport.road"][0]) * 0.5
+    assert saved < 0
+    text = page(make_certificate(ledger, tmp_path / "c.pdf", "--iterations", "0"))
+    assert f"CO₂e avoided {fmt(saved / 1000, 2)} t CO₂e" in text
+    assert "Net increase: in 2024 the exchanges credited here caused more emissions" in text
+    assert "the negative CO₂e figure is not a benefit" in text

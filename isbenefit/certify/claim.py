@@ -30,7 +30,10 @@ if TYPE_CHECKING:
     from isbenefit.engine.uncertainty import MonteCarloSettings
     from isbenefit.scoring.source import FactorSource
 
-CLAIM_SCHEMA = "isbenefit.claim/1"
+# /2: pages state figures (no "certified" wording, a hazardous-waste card); /1 pages are
+# still checked against what they printed (certify.issue).
+CLAIM_SCHEMA = "isbenefit.claim/2"
+LEGACY_SCHEMA = "isbenefit.claim/1"
 CLAIM_FILE = "claim.json"
 ID_PREFIX = "ISB-"
 ID_HEX_DIGITS = 16

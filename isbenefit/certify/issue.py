@@ -15,6 +15,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from isbenefit.certify import claim as claims
 from isbenefit.certify.signing import Signature, load_private_key, sign
+from isbenefit.documents import numbers
 from isbenefit.documents.certificate import (
     Certificate,
     CertificateContext,
@@ -23,6 +24,7 @@ from isbenefit.documents.certificate import (
     qr_image,
 )
 from isbenefit.documents.contexts import (
+    Figure,
     document_time,
     headline,
     make_meta,
@@ -36,8 +38,15 @@ from isbenefit.results.model import Results, as_results, with_uncertainty
 
 SIGNATURE_FILE = "signature.json"
 DEFAULT_ISSUER = "isbenefit"
-DETERMINISTIC = "certified (deterministic; no Monte Carlo run)"
-MONEY_NOT_VARIED = "certified (deterministic; money is not varied)"
+# No figure is called "certified" or "verified": nobody independent has checked it
+# (docs/claims.md). The labels say what kind of figure is stated.
+DETERMINISTIC = "deterministic figure (no Monte Carlo run)"
+MONEY_NOT_VARIED = "deterministic figure (money is not varied)"
+# What pages of isbenefit.claim/1 printed instead, so that `verify` still reads them.
+LEGACY_LABELS = {
+    DETERMINISTIC: "certified (deterministic; no Monte Carlo run)",
+    MONEY_NOT_VARIED: "certified (deterministic; money is not varied)",
+}
 CENTRAL = "central estimate"
 SHARE_RULE = (
     "Savings of each exchange are computed once and split between supplier and receiver by "
@@ -92,36 +101,72 @@ def certified_figures(claim: Mapping[str, Any]) -> tuple[CertifiedFigure, ...]:
     year, currency = str(claim["year"]), str(claim["currency"])
     basis = f"annual {year}, credited share"
     money = float(claim["credited"]["money"])
-    central = headline(claim["credited"]["saved"], money, currency, basis)
+    legacy = claim.get("schema") == claims.LEGACY_SCHEMA
+    figures = headline if legacy else _figures
+    central = figures(claim["credited"]["saved"], money, currency, basis)
     run = claim.get("uncertainty")
+
+    def label(text: str) -> str:
+        return LEGACY_LABELS.get(text, text) if legacy else text
+
     if not run:
-        return tuple(CertifiedFigure(figure, DETERMINISTIC, "") for figure in central)
-    certified = headline(claims.certified_saved(claim), money, currency, basis)
-    label = conservative_label(run)
+        return tuple(CertifiedFigure(figure, label(DETERMINISTIC), "") for figure in central)
+    certified = figures(claims.certified_saved(claim), money, currency, basis)
+    conservative = (
+        conservative_label(run).replace("conservative figure (", "certified (conservative, ")
+        if legacy
+        else conservative_label(run)
+    )
     return tuple(
-        CertifiedFigure(figure, label, f"{CENTRAL} {middle.value} {middle.unit}")
+        CertifiedFigure(figure, conservative, f"{CENTRAL} {middle.value} {middle.unit}")
         if figure.unit != currency
-        else CertifiedFigure(figure, MONEY_NOT_VARIED, "")
+        else CertifiedFigure(figure, label(MONEY_NOT_VARIED), "")
         for figure, middle in zip(certified, central, strict=True)
     )
 
 
+def _figures(
+    saved: Mapping[str, float], money: float, currency: str, basis: str
+) -> tuple[Figure, ...]:
+    """The headline figures with hazardous waste diverted beside the other diversions."""
+    figures = headline(saved, money, currency, basis)
+    hazardous = Figure(
+        "Hazardous waste diverted", numbers.tonnes(float(saved["hazardous_diverted_t"])), "t", basis
+    )
+    return (*figures[:4], hazardous, *figures[4:])
+
+
 def conservative_label(run: Mapping[str, Any]) -> str:
-    """``certified (conservative, P5 of 1000 Monte Carlo iterations)``."""
+    """``conservative figure (P5 of 1000 Monte Carlo iterations)``."""
     return (
-        f"certified (conservative, P{float(run['conservative_percentile']):g} of "
+        f"conservative figure (P{float(run['conservative_percentile']):g} of "
         f"{int(run['iterations'])} Monte Carlo iterations)"
     )
 
 
+def net_increase_note(claim: Mapping[str, Any]) -> str:
+    """A warning when the credited CO2e is negative (central or conservative), else ""."""
+    central = float(claim["credited"]["saved"]["co2e_kg"])
+    stated = claims.certified_saved(claim)["co2e_kg"]
+    if min(central, stated) >= 0:
+        return ""
+    return (
+        f"Net increase: in {claim['year']} the exchanges credited here caused more emissions "
+        "than their reference scenarios; the negative CO₂e figure is not a benefit."
+    )
+
+
 def certification_note(claim: Mapping[str, Any]) -> str:
-    """One sentence saying which figures are certified and why (and, where the ledger gives
-    alternative baselines, which baseline the conservative figure rests on)."""
+    """One sentence saying which figures are stated and why (and, where the ledger gives
+    alternative baselines, which baseline the conservative figure rests on), led by the
+    net-increase warning when the CO2e figure is negative."""
+    warning = "" if claim.get("schema") == claims.LEGACY_SCHEMA else net_increase_note(claim)
+    lead = f"{warning} " if warning else ""
     run = claim.get("uncertainty")
     if not run:
         return (
-            "Deterministic: the central values of the assessment; no Monte Carlo uncertainty "
-            "analysis was run."
+            f"{lead}Deterministic: the central values of the assessment; no Monte Carlo "
+            "uncertainty analysis was run."
         )
     percentile = f"P{float(run['conservative_percentile']):g}"
     chosen = [
@@ -135,7 +180,7 @@ def certification_note(claim: Mapping[str, Any]) -> str:
         else ""
     )
     return (
-        f"Conservative: the {percentile} of {int(run['iterations'])} Monte Carlo iterations "
+        f"{lead}Conservative: the {percentile} of {int(run['iterations'])} Monte Carlo iterations "
         f"(seed {run['seed']}) varying factors and quantities; the central estimate beside "
         f"each is the deterministic value. Money is not varied.{baselines}"
     )
@@ -173,10 +218,11 @@ def certificate(
     context = CertificateContext(
         meta=make_meta(
             results,
-            f"Benefit certificate {cert_id}: {org.name}, {year}",
+            f"Statement of avoided emissions and resources {cert_id}: {org.name}, {year}",
             issuer,
-            f"Certified annual industrial-symbiosis benefits of {org.name} in {year}",
-            f"industrial symbiosis, certificate, {cert_id}",
+            f"Annual avoided emissions and resources of {org.name}'s industrial-symbiosis "
+            f"exchanges in {year}, against stated reference scenarios",
+            f"industrial symbiosis, avoided emissions, {cert_id}",
         ),
         issuer=issuer,
         org=org,

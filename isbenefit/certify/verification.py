@@ -34,7 +34,8 @@ CLAIM_FIELDS = (
     "exchanges",
     "ledger_rows",
 )
-PRINTED_ID = re.compile(r"Certificateid(ISB-[0-9A-F]{16})")
+# "Statement id" since the wording rules (docs/claims.md); "Certificate id" on older PDFs.
+PRINTED_ID = re.compile(r"(?:Statement|Certificate)id(ISB-[0-9A-F]{16})")
 PRINTED_SHA = re.compile(r"ClaimSHA-256([0-9a-f]{64})")
 SIGNED_WORDS = "signedbytheissuerkey"
 
@@ -292,7 +293,7 @@ def printed_check(claim: Mapping[str, Any], flat: str) -> Check:
     return Check(
         CheckName.PRINTED,
         Status.PASS,
-        f"all {len(expected)} certified figures printed as in claim.json ({expected[0].certified})",
+        f"all {len(expected)} stated figures printed as in claim.json ({expected[0].certified})",
     )
 
 
@@ -304,7 +305,10 @@ def _card_segments(flat: str, labels: list[str]) -> list[str | None]:
         found = flat.find(label + " ", cursor)
         starts.append(found if found >= 0 else None)
         cursor = found + 1 if found >= 0 else cursor
-    ends = [*starts[1:], flat.find("Certificate id", cursor)]
+    ends = [
+        *starts[1:],
+        max(flat.find("Statement id", cursor), flat.find("Certificate id", cursor)),
+    ]
     return [
         flat[start : end if end is not None and end > start else len(flat)]
         if start is not None
