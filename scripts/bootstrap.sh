@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 
 missing=()
 for package in libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core \
-               poppler-utils python3-venv; do
+               poppler-utils openssl python3-venv; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
 done
 if [ ${#missing[@]} -gt 0 ]; then

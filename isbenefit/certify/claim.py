@@ -3,10 +3,11 @@
 The claim is everything a certificate asserts, and nothing about how or when it
 was printed: the organisation, the year, its credited figures, the exchanges
 they come from (with their calculation lines), the factors and sources used,
-and the ledger rows those exchanges rest on. Its canonical JSON (sorted keys,
-no spaces, UTF-8) is hashed with SHA-256; the certificate id is ``ISB-`` and
-the first 16 hex digits of that hash, upper case. The same claim always gets
-the same id; any changed figure, row or factor gives another.
+and the ledger rows those exchanges rest on. Its canonical JSON (RFC 8785, the JSON
+Canonicalization Scheme; claims of schema /1 used Python's sorted, compact JSON) is
+hashed with SHA-256; the certificate id is ``ISB-`` and the first 16 hex digits of that
+hash, upper case. The same claim always gets the same id; any changed figure, row or
+factor gives another.
 
 Left out on purpose, because they do not change what is claimed: the issuer,
 the render time, the isbenefit version, the ledger's file name and whole-file
@@ -24,6 +25,8 @@ import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+import rfc8785
 
 if TYPE_CHECKING:
     from isbenefit.api import Assessment
@@ -43,7 +46,16 @@ Results = Mapping[str, Any]
 
 
 def canonical_json(value: Any) -> bytes:
-    """Canonical JSON bytes: sorted keys, compact separators, UTF-8 text."""
+    """Canonical JSON bytes: RFC 8785 (JSON Canonicalization Scheme), so that anyone can
+    rebuild and hash a claim in any language; a claim of the first schema keeps the form
+    it was hashed in (Python's sorted, compact JSON)."""
+    if isinstance(value, Mapping) and value.get("schema") == LEGACY_SCHEMA:
+        return legacy_canonical_json(value)
+    return rfc8785.dumps(value)
+
+
+def legacy_canonical_json(value: Any) -> bytes:
+    """The canonical form of isbenefit.claim/1: sorted keys, compact separators, UTF-8."""
     return json.dumps(
         value,
         sort_keys=True,

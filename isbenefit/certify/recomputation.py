@@ -97,7 +97,7 @@ def factor_differences(claim: Mapping[str, Any], activities: Any) -> list[str]:
         for key in ("co2e_kg", "water_m3", "gsd"):
             if key in factor and not _close(factor[key], row[key]):
                 here = float(row[key])
-                differences.append(f"{activity} {key} {factor[key]!r} here {here!r}")
+                differences.append(f"{activity} {key} {float(factor[key])!r} here {here!r}")
     return differences
 
 
