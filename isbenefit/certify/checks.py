@@ -15,6 +15,9 @@ failure in order of gravity, and every verdict has its own exit code:
 | not a certificate (a statement, a report, any other PDF) | 10 |
 | factor set differs from the one the claim names (same id and version, other values) | 11 |
 | signed by an unknown key (valid signature, key not in the trust store; other checks passed) | 12 |
+| revoked by its issuer (`verify --status LIST`) | 13 |
+| superseded by another certificate (`verify --status LIST`) | 14 |
+| the status list is broken (an entry removed or edited) or another issuer's | 15 |
 """
 
 from __future__ import annotations
@@ -38,6 +41,7 @@ class CheckName(StrEnum):
 
     ATTACHMENT = "attachment"
     SIGNATURE = "signature"
+    STATUS = "status"
     PRINTED = "printed figures"
     FACTOR_SET = "factor set"
     RECOMPUTATION = "recomputation"
@@ -56,6 +60,9 @@ class Verdict(StrEnum):
     NOT_A_CERTIFICATE = "not a certificate"
     FACTOR_SET_DIFFERS = "factor set differs"
     UNKNOWN_KEY = "signed by an unknown key"
+    REVOKED = "revoked"
+    SUPERSEDED = "superseded"
+    STATUS_LIST_INVALID = "status list invalid"
 
     @property
     def exit_code(self) -> int:
@@ -73,6 +80,9 @@ EXIT_CODES = {
     Verdict.NOT_A_CERTIFICATE: 10,
     Verdict.FACTOR_SET_DIFFERS: 11,
     Verdict.UNKNOWN_KEY: 12,
+    Verdict.REVOKED: 13,
+    Verdict.SUPERSEDED: 14,
+    Verdict.STATUS_LIST_INVALID: 15,
 }
 # A failed check gives its verdict; the first failure in this order wins.
 GRAVITY = (
@@ -102,6 +112,8 @@ class Report:
     certificate_id: str | None = None
     # Set when the PDF is no certificate at all (no claim, no certificate id printed).
     not_a_certificate: bool = False
+    # What the issuer's status list says (revoked, superseded, list invalid), if anything.
+    status_verdict: Verdict | None = None
 
     def status(self, name: CheckName) -> Status | None:
         return next((check.status for check in self.checks if check.name == name), None)
@@ -113,6 +125,8 @@ class Report:
         for name, verdict in GRAVITY:
             if self.status(name) == Status.FAIL:
                 return verdict
+            if name is CheckName.SIGNATURE and self.status_verdict is not None:
+                return self.status_verdict  # the issuer's word, once the claim is intact
         if self.status(CheckName.SIGNATURE) == Status.UNTRUSTED:
             return Verdict.UNKNOWN_KEY
         if self.status(CheckName.RECOMPUTATION) == Status.SKIP:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from isbenefit.certify.checks import Check, CheckName, Report, Status
+from isbenefit.certify.checks import Check, CheckName, Report, Status, Verdict
 from isbenefit.errors import InputError
 
 if TYPE_CHECKING:
@@ -82,6 +82,7 @@ def verify(
     source: FactorSource | None = None,
     data_dir: Path | None = None,
     trusted: Mapping[str, TrustedKey] | None = None,
+    status_list: Path | None = None,
 ) -> Report:
     """Run every check on a certificate PDF (see the module docstring).
 
@@ -120,9 +121,48 @@ def verify(
     )
     if claim is None:
         return report
+    if status_list is not None:
+        check, report.status_verdict = status_check(
+            status_list, report.certificate_id or "", document.attachments.get(SIGNATURE_FILE)
+        )
+        report.checks.append(check)
     report.checks.append(printed_check(claim, document.flat))
     report.checks.extend(recomputation_checks(claim, source, data_dir))
     return report
+
+
+def status_check(
+    path: Path, certificate_id: str, signature_raw: bytes | None
+) -> tuple[Check, Verdict | None]:
+    """What the issuer's status list says of the certificate, once the list checks out."""
+    from isbenefit.certify import status
+
+    public_key, entries = status.load(path)
+    broken = status.problems(public_key, entries)
+    if broken:
+        return Check(
+            CheckName.STATUS, Status.FAIL, f"the status list {path} is broken: " + "; ".join(broken)
+        ), Verdict.STATUS_LIST_INVALID
+    signer = json.loads(signature_raw).get("public_key") if signature_raw else None
+    if signer != public_key:
+        return Check(
+            CheckName.STATUS,
+            Status.FAIL,
+            f"the status list {path} is not kept by the key that signed this certificate",
+        ), Verdict.STATUS_LIST_INVALID
+    entry = status.status_of(entries, certificate_id)
+    if entry is None:
+        return Check(
+            CheckName.STATUS,
+            Status.PASS,
+            f"not revoked or superseded in the issuer's list ({len(entries)} entries)",
+        ), None
+    replaced = f" by {entry.superseded_by}" if entry.superseded_by else ""
+    return Check(
+        CheckName.STATUS,
+        Status.FAIL,
+        f"{entry.status}{replaced} on {entry.date} by its issuer: {entry.reason}",
+    ), (Verdict.REVOKED if entry.status == status.REVOKED else Verdict.SUPERSEDED)
 
 
 def attachment_check(raw: bytes | None, page: str) -> tuple[dict[str, Any] | None, Check]:

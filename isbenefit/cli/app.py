@@ -321,6 +321,68 @@ def keys_untrust(
     console.print(f"no longer trusted: {removed.fingerprint} ({removed.name})", markup=False)
 
 
+@app.command()
+def revoke(
+    certificate_id: Annotated[
+        str, typer.Argument(metavar="ID", help="The certificate id, e.g. ISB-9045D4CF6D9ECDE4.")
+    ],
+    key: Annotated[
+        Path, typer.Option("--key", help="The issuer's private key that signed it.", dir_okay=False)
+    ],
+    reason: Annotated[str, typer.Option("--reason", help="Why, in a sentence.")],
+    superseded_by: Annotated[
+        str | None,
+        typer.Option("--superseded-by", metavar="ID", help="The certificate replacing it."),
+    ] = None,
+    status_list: Annotated[
+        Path | None,
+        typer.Option(
+            "--status",
+            help="The status list to append to. Default: status/FINGERPRINT.json in isbenefit's "
+            "data directory.",
+            dir_okay=False,
+        ),
+    ] = None,
+    data_dir: DataDirOption = None,
+) -> None:
+    """Revoke a certificate, or mark it superseded, in the issuer's signed status list.
+
+    The list is append-only and hash-chained: publish it where funders fetch it and check
+    certificates with `isbenefit verify CERT.pdf --status LIST`.
+    """
+    import re
+
+    from isbenefit.certify import signing, status
+    from isbenefit.documents.contexts import document_time
+    from isbenefit.paths import data_dir as isbenefit_data_dir
+
+    for given in (certificate_id, superseded_by):
+        if given is not None and not re.fullmatch(r"ISB-[0-9A-F]{16}", given):
+            example = "ISB-9045D4CF6D9ECDE4"
+            fail(f"{given!r} is not a certificate id. Fix: give it as printed, e.g. {example}")
+    if not reason.strip():
+        fail("--reason is empty. Fix: say why the certificate is withdrawn")
+    with guarded():
+        private = signing.load_private_key(key)
+        fingerprint = signing.fingerprint(private.public_key())
+        path = status_list or (
+            isbenefit_data_dir(data_dir) / "status" / f"{fingerprint.replace(':', '-')}.json"
+        )
+        entry = status.append(
+            path,
+            private,
+            certificate_id,
+            status.SUPERSEDED if superseded_by else status.REVOKED,
+            reason,
+            document_time().date().isoformat(),
+            superseded_by,
+        )
+    console.print(
+        f"{certificate_id} {entry.status} (entry {entry.seq}) in {path}; publish that file",
+        markup=False,
+    )
+
+
 def _register_document_verbs() -> None:
     from isbenefit.cli.documents import register
     from isbenefit.cli.verify import register as register_verify

@@ -42,7 +42,8 @@ VERIFY_HELP = (
     "altered; 6 printed figures differ; 7 recomputation differs; 8 factor set unavailable "
     "(every other check passed); 10 not a certificate (a statement, a report); 11 factor "
     "set differs from the one the claim names (same id and version, other values); 12 "
-    "signed by an unknown key (a valid signature by a key not in your trust store); 2 "
+    "signed by an unknown key (a valid signature by a key not in your trust store); 13 "
+    "revoked, 14 superseded (with --status); 15 status list broken or another issuer's; 2 "
     "unreadable input (PDF or key file); 1 other errors. "
     "With --claims DIR: 0 none found, 9 double claims found.\n\n"
     "--json prints each check's name, status (pass, fail, skip, untrusted) and message, the "
@@ -73,6 +74,15 @@ def verify(
     fallback: FallbackOption = False,
     data_dir: DataDirOption = None,
     trust_store: TrustStoreOption = None,
+    status_list: Annotated[
+        Path | None,
+        typer.Option(
+            "--status",
+            help="The issuer's status list (from `isbenefit revoke`): reports a revoked or "
+            "superseded certificate, and a list that was tampered with.",
+            dir_okay=False,
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON report.")] = False,
 ) -> None:
     if claims is not None:
@@ -92,7 +102,7 @@ def verify(
     with guarded():
         source = factor_source_of(factors, mapping, brightway, brightway_dir, fallback)
         trusted = trust.load(trust.store_path(trust_store, data_dir))
-        report = run_checks(pdf, key, source, data_dir, trusted)
+        report = run_checks(pdf, key, source, data_dir, trusted, status_list)
     if as_json:
         typer.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=1))
     else:
