@@ -48,6 +48,7 @@ class Job:
         ledger_rows: the ledger rows of the claim (certificates only).
         issuer: issuer printed on certificates.
         key_file: issuer's private key signing certificates, or None.
+        verify_url: the issuer's verification address prefix, or None.
     """
 
     kind: DocumentKind
@@ -57,6 +58,7 @@ class Job:
     ledger_rows: LedgerRows | None = None
     issuer: str = DEFAULT_ISSUER
     key_file: Path | None = None
+    verify_url: str | None = None
 
 
 @dataclass(frozen=True)
@@ -82,7 +84,13 @@ def render_job(results: Results, job: Job) -> bytes:
     """The default renderer: the job's document as PDF bytes."""
     if job.kind is DocumentKind.CERTIFICATE:
         return certificate_pdf(
-            results, job.org_id, job.year, job.ledger_rows or {}, job.issuer, job.key_file
+            results,
+            job.org_id,
+            job.year,
+            job.ledger_rows or {},
+            job.issuer,
+            job.key_file,
+            job.verify_url,
         )
     return statement_pdf(results, job.org_id, job.year)
 
@@ -103,6 +111,7 @@ def plan(
     rows_by_org: Mapping[str, LedgerRows] | None = None,
     issuer: str = DEFAULT_ISSUER,
     key_file: Path | None = None,
+    verify_url: str | None = None,
 ) -> list[Job]:
     """One job per organisation, writing into ``out_dir``."""
     if kind not in tuple(DocumentKind):
@@ -117,6 +126,7 @@ def plan(
             (rows_by_org or {}).get(org),
             issuer,
             key_file,
+            verify_url,
         )
         for org in org_ids
     ]

@@ -221,3 +221,47 @@ def test_long_names_still_fit_one_page() -> None:
     assert len(PdfReader(io.BytesIO(pdf)).pages) == 1
     text = "".join(pdf_text(pdf).split())
     assert "Ė" * 80 in text and "".join(long_name.split()) in text
+
+
+def test_a_verification_address_goes_into_the_qr_code_and_onto_the_page(
+    tmp_path: Path,
+) -> None:
+    from typer.testing import CliRunner
+
+    from isbenefit.certify import claim as claims
+    from isbenefit.cli.app import app
+    from tests.conftest import TINY_FACTORS, exchange, write_ledger
+
+    ledger = write_ledger(tmp_path / "ledger", [exchange(baseline_supply="prod.gypsum")])
+    pdf = tmp_path / "c.pdf"
+    base = ["certificate", str(ledger), "--factors", str(TINY_FACTORS), "--org", "SUP",
+            "--year", "2024", "--iterations", "0"]  # fmt: skip
+    made = CliRunner().invoke(
+        app, [*base, "--verify-url", "https://example.org/c/", "-o", str(pdf)]
+    )
+    assert made.exit_code == 0, made.output
+    claim = PdfReader(pdf).attachments["claim.json"][0]
+    cert_id = claims.certificate_id(hashlib.sha256(claim).hexdigest())
+    compact = "".join(PdfReader(pdf).pages[0].extract_text().split())  # URLs break anywhere
+    assert f"Checkitathttps://example.org/c/{cert_id}." in compact
+    wrong = CliRunner().invoke(
+        app, [*base, "--verify-url", "example.org", "-o", str(tmp_path / "d.pdf")]
+    )
+    assert wrong.exit_code == 2 and "is not a web address" in wrong.output
+
+
+def test_the_qr_code_carries_the_verification_address(tmp_path: Path) -> None:
+    from isbenefit import assess
+    from isbenefit.documents.certificate import qr_png
+    from tests.conftest import TINY_FACTORS, exchange, write_ledger
+
+    ledger = write_ledger(tmp_path / "ledger", [exchange(baseline_supply="prod.gypsum")])
+    assessment = assess(ledger, TINY_FACTORS)
+    rows = assessment.source_rows(["E1"])
+    made = certificate(assessment.results, "SUP", "2024", rows, verify_url="https://x.org/c")
+    address = f"https://x.org/c/{made.context.certificate_id}"
+    assert made.context.verify_address == address
+    assert made.context.qr.data == qr_png(address)
+    plain = certificate(assessment.results, "SUP", "2024", rows)
+    assert plain.context.verify_address == ""
+    assert plain.context.qr.data != made.context.qr.data

@@ -200,8 +200,13 @@ def certificate(
     ledger_rows: claims.LedgerRows,
     issuer: str = DEFAULT_ISSUER,
     signing_key: Ed25519PrivateKey | None = None,
+    verify_url: str | None = None,
 ) -> Certificate:
     """The certificate of ``org_id`` for ``year``, signed when a key is given.
+
+    With ``verify_url`` (the issuer's verification address prefix) the QR code carries
+    that address followed by the id, and the page prints it; else the QR carries the id
+    and the claim hash.
 
     InputError for an unknown organisation or a year without its exchanges. The claim is
     built from the results dict (``results.source`` when parsed results are given).
@@ -215,6 +220,7 @@ def certificate(
     signature = sign(signing_key, claims.canonical_json(claim)) if signing_key else None
     files = claim_files(claim, cert_id, sha, ledger_rows, signature)
     org = organisation(record)
+    address = f"{verify_url.rstrip('/')}/{cert_id}" if verify_url else ""
     context = CertificateContext(
         meta=make_meta(
             results,
@@ -233,7 +239,8 @@ def certificate(
         share_rule=SHARE_RULE,
         certificate_id=cert_id,
         claim_sha256=sha,
-        qr=qr_image(cert_id, sha, claims.qr_payload(cert_id, sha)),
+        qr=qr_image(cert_id, sha, address or claims.qr_payload(cert_id, sha)),
+        verify_address=address,
         attachments=tuple(item.name for item in files),
         signature=signature_note(signature) if signature else None,
         issued_on=document_time().date().isoformat(),
@@ -249,13 +256,15 @@ def certificate_pdf(
     ledger_rows: claims.LedgerRows,
     issuer: str = DEFAULT_ISSUER,
     key_file: Path | None = None,
+    verify_url: str | None = None,
 ) -> bytes:
     """The one-page certificate of ``org_id`` for ``year``, its claim data attached.
 
-    With ``key_file`` (an Ed25519 private key from `isbenefit keys new`) the claim is signed.
+    With ``key_file`` (an Ed25519 private key from `isbenefit keys new`) the claim is signed;
+    with ``verify_url`` the QR code and the page carry the verification address.
     """
     signing_key = load_private_key(key_file) if key_file else None
-    made = certificate(results, org_id, year, ledger_rows, issuer, signing_key)
+    made = certificate(results, org_id, year, ledger_rows, issuer, signing_key, verify_url)
     return render_pdf("certificate.html", made.context, made.attachments)
 
 

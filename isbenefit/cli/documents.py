@@ -71,6 +71,15 @@ DirOption = Annotated[
         file_okay=False,
     ),
 ]
+VerifyUrlOption = Annotated[
+    str | None,
+    typer.Option(
+        "--verify-url",
+        metavar="URL",
+        help="Your verification address prefix, e.g. https://example.org/c: the QR code and "
+        "the page then carry URL/ISB-... (publish the certificates or their status there).",
+    ),
+]
 IssuerOption = Annotated[str, typer.Option("--issuer", help="Issuer printed on the certificate.")]
 ClusterOption = Annotated[str, typer.Option("--cluster", help="Cluster name on the report.")]
 CertificateIterationsOption = Annotated[
@@ -102,6 +111,14 @@ def _assess(
     )
     show_warnings(assessment.warnings)
     return assessment
+
+
+def _check_verify_url(verify_url: str | None) -> None:
+    if verify_url is not None and not verify_url.startswith(("https://", "http://")):
+        fail(
+            f"--verify-url {verify_url!r} is not a web address. Fix: give it with its scheme, "
+            "e.g. https://example.org/c"
+        )
 
 
 def _check_target(output: Path) -> None:
@@ -148,6 +165,7 @@ def certificate(
     output: PdfOption,
     issuer: IssuerOption = "isbenefit",
     key: KeyOption = None,
+    verify_url: VerifyUrlOption = None,
     factors: FactorsOption = None,
     mapping: MappingOption = None,
     brightway: BrightwayProjectOption = None,
@@ -169,6 +187,7 @@ def certificate(
     from isbenefit.writing import write_atomic
 
     _check_target(output)
+    _check_verify_url(verify_url)
     with guarded():
         source = factor_source_of(factors, mapping, brightway, brightway_dir, fallback)
         settings = monte_carlo_settings(iterations, seed, conservative_percentile)
@@ -176,7 +195,9 @@ def certificate(
             ledger, org, str(year), source, currency, data_dir, settings
         )
         show_warnings(results.source.get("warnings", ()))
-        write_atomic(output, certificate_pdf(results, org, str(year), rows, issuer, key))
+        write_atomic(
+            output, certificate_pdf(results, org, str(year), rows, issuer, key, verify_url)
+        )
     console.print(f"certificate written to {output}")
 
 
@@ -250,6 +271,7 @@ def certificates(
     output: DirOption,
     issuer: IssuerOption = "isbenefit",
     key: KeyOption = None,
+    verify_url: VerifyUrlOption = None,
     factors: FactorsOption = None,
     mapping: MappingOption = None,
     brightway: BrightwayProjectOption = None,
@@ -266,6 +288,7 @@ def certificates(
 
     Monte Carlo and signing as for `certificate` (default 1000 iterations).
     """
+    _check_verify_url(verify_url)
     with guarded():
         source = factor_source_of(factors, mapping, brightway, brightway_dir, fallback)
     from isbenefit.batch import DocumentKind
@@ -282,6 +305,7 @@ def certificates(
         issuer,
         monte_carlo=monte_carlo_settings(iterations, seed, conservative_percentile),
         key_file=key,
+        verify_url=verify_url,
     )
 
 
@@ -297,6 +321,7 @@ def _batch(
     issuer: str = "isbenefit",
     monte_carlo: MonteCarloSettings | None = None,
     key_file: Path | None = None,
+    verify_url: str | None = None,
 ) -> None:
     from isbenefit.batch import DocumentKind, plan
     from isbenefit.certify.claim import claim_exchange_ids
@@ -320,7 +345,7 @@ def _batch(
     # Workers get the results dict (smaller to send than the parsed model) and parse it once.
     outcomes = _run_with_progress(
         results.source,
-        plan(kind, orgs, str(year), output, rows, issuer, key_file),
+        plan(kind, orgs, str(year), output, rows, issuer, key_file, verify_url),
         jobs,
         f"{kind}s {year}",
     )

@@ -39,6 +39,8 @@ class CertificateContext:
         signature: the issuer's signature of the claim, or None when unsigned.
         issued_on: date of issue (UTC).
         provenance: versions, hashes and rounding.
+        verify_address: the issuer's verification address of this certificate (the QR
+            code carries it), or empty.
     """
 
     meta: Meta
@@ -56,6 +58,7 @@ class CertificateContext:
     signature: SignatureNote | None
     issued_on: str
     provenance: Provenance
+    verify_address: str = ""
 
 
 @dataclass(frozen=True)
