@@ -22,6 +22,8 @@ sha=$(sha256sum claim.json | cut -d' ' -f1)
 echo "claim SHA-256: $sha"
 echo "statement id:  ISB-$(printf '%s' "${sha:0:16}" | tr 'a-f' 'A-F')"
 
-# 3. The signature (base64 in signature.json) over the bytes of claim.json.
-grep -o '"signature":"[^"]*"' signature.json | cut -d'"' -f4 | base64 -d > claim.sig
+# 3. The signature (base64 in signature.json) over the bytes of claim.json. signature.json
+#    is RFC 8785 JSON (sorted keys): the issuer record, with a signature of its own, comes
+#    before the top-level "signature", so the last match is the claim's.
+grep -o '"signature":"[^"]*"' signature.json | tail -n 1 | cut -d'"' -f4 | base64 -d > claim.sig
 openssl pkeyutl -verify -pubin -inkey "$issuer_key" -rawin -in claim.json -sigfile claim.sig

@@ -22,6 +22,7 @@ import os
 import subprocess
 import sys
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -151,7 +152,13 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         supplier_share=str(SHARE),
     )
     road = {**gypsum, "transport_mode": "transport.road", "transport_km": "10"}
-    new_key_pair(folder / "issuer.key", folder / "issuer.pub")
+    new_key_pair(
+        folder / "issuer.key",
+        folder / "issuer.pub",
+        "Test issuer",
+        today=date(2020, 1, 1),
+        valid_days=30 * 365,
+    )
     trust.trust(trust.store_path(None), folder / "issuer.pub", "Test issuer")
     return {
         "mapping": write_mapping(folder, MAPPING),

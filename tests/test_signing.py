@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import stat
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -13,19 +14,35 @@ from isbenefit.cli.app import app
 
 
 def test_keys_new_writes_a_private_key_only_the_owner_reads(tmp_path: Path) -> None:
-    result = CliRunner().invoke(app, ["keys", "new", "-o", str(tmp_path / "issuer")])
+    result = CliRunner().invoke(
+        app, ["keys", "new", "-o", str(tmp_path / "issuer"), "--name", "Gips"]
+    )
     assert result.exit_code == 0, result.output
     private, public = tmp_path / "issuer.key", tmp_path / "issuer.pub"
     assert stat.S_IMODE(private.stat().st_mode) == 0o600
     key = signing.load_public_key(public)
     assert signing.fingerprint(key) in result.output
-    again = CliRunner().invoke(app, ["keys", "new", "-o", str(tmp_path / "issuer")])
+    again = CliRunner().invoke(
+        app, ["keys", "new", "-o", str(tmp_path / "issuer"), "--name", "Gips"]
+    )
     assert again.exit_code != 0 and "exists" in again.output
 
 
 def test_signature_verifies_and_detects_changes(tmp_path: Path) -> None:
-    signing.new_key_pair(tmp_path / "a.key", tmp_path / "a.pub")
-    signing.new_key_pair(tmp_path / "b.key", tmp_path / "b.pub")
+    signing.new_key_pair(
+        tmp_path / "a.key",
+        tmp_path / "a.pub",
+        "Test issuer",
+        today=date(2020, 1, 1),
+        valid_days=30 * 365,
+    )
+    signing.new_key_pair(
+        tmp_path / "b.key",
+        tmp_path / "b.pub",
+        "Test issuer",
+        today=date(2020, 1, 1),
+        valid_days=30 * 365,
+    )
     private = signing.load_private_key(tmp_path / "a.key")
     message = '{"claim":"Næstved","co2e_kg":1200.5}'.encode()
     signature = signing.sign(private, message)

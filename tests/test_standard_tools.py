@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 import subprocess
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -22,8 +23,20 @@ RECIPE = REPO / "docs" / "verify-with-standard-tools.sh"
 @pytest.fixture(scope="module")
 def signed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path]:
     folder = tmp_path_factory.mktemp("tools")
-    new_key_pair(folder / "issuer.key", folder / "issuer.pub")
-    new_key_pair(folder / "other.key", folder / "other.pub")
+    new_key_pair(
+        folder / "issuer.key",
+        folder / "issuer.pub",
+        "Test issuer",
+        today=date(2020, 1, 1),
+        valid_days=30 * 365,
+    )
+    new_key_pair(
+        folder / "other.key",
+        folder / "other.pub",
+        "Test issuer",
+        today=date(2020, 1, 1),
+        valid_days=30 * 365,
+    )
     ledger = write_ledger(folder / "ledger", [exchange(baseline_supply="prod.gypsum")])
     pdf = make_certificate(
         ledger, folder / "c.pdf", "--iterations", "20", "--key", str(folder / "issuer.key")

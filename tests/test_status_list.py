@@ -4,6 +4,7 @@ per issuer, and `verify --status` reading it."""
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -21,8 +22,20 @@ runner = CliRunner()
 @pytest.fixture(scope="module")
 def issued(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     folder = tmp_path_factory.mktemp("status")
-    new_key_pair(folder / "issuer.key", folder / "issuer.pub")
-    new_key_pair(folder / "other.key", folder / "other.pub")
+    new_key_pair(
+        folder / "issuer.key",
+        folder / "issuer.pub",
+        "Test issuer",
+        today=date(2020, 1, 1),
+        valid_days=30 * 365,
+    )
+    new_key_pair(
+        folder / "other.key",
+        folder / "other.pub",
+        "Test issuer",
+        today=date(2020, 1, 1),
+        valid_days=30 * 365,
+    )
     trust.trust(trust.store_path(None), folder / "issuer.pub", "Status issuer")
     ledger = write_ledger(folder / "ledger", [exchange(baseline_supply="prod.gypsum")])
     pdf = make_certificate(

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import shutil
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -34,8 +35,20 @@ def _epoch(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture(scope="module")
 def keys(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     folder = tmp_path_factory.mktemp("keys")
-    new_key_pair(folder / "issuer.key", folder / "issuer.pub")
-    new_key_pair(folder / "other.key", folder / "other.pub")
+    new_key_pair(
+        folder / "issuer.key",
+        folder / "issuer.pub",
+        "Test issuer",
+        today=date(2020, 1, 1),
+        valid_days=30 * 365,
+    )
+    new_key_pair(
+        folder / "other.key",
+        folder / "other.pub",
+        "Test issuer",
+        today=date(2020, 1, 1),
+        valid_days=30 * 365,
+    )
     # The issuer's key is trusted in the run's default trust store (its data directory);
     # the other key is not.
     trust.trust(trust.store_path(None), folder / "issuer.pub", "Test issuer")
@@ -462,3 +475,45 @@ def test_a_certificate_of_the_first_claim_schema_still_verifies() -> None:
     assert (code, report["verdict"]) == (3, "unsigned")
     assert [c["status"] for c in report["checks"]] == ["pass", "skip", "pass", "pass", "pass"]
     assert "certified (conservative, P5 of 50" in check(report, "printed figures")["message"]
+
+
+def test_a_signed_certificate_names_the_issuer_of_its_key(
+    ledger: Path, keys: dict[str, Path], tmp_path: Path
+) -> None:
+    pdf = make_certificate(ledger, tmp_path / "c.pdf", *NO_MONTE_CARLO, "--key", str(keys["key"]))
+    text = " ".join(PdfReader(pdf).pages[0].extract_text().split())
+    assert "Issued by Test issuer on 2025-01-01" in text
+    unsigned = make_certificate(ledger, tmp_path / "u.pdf", *NO_MONTE_CARLO, "--issuer", "Gips")
+    assert "Issued by Gips (unsigned) on" in " ".join(
+        PdfReader(unsigned).pages[0].extract_text().split()
+    )
+    both = runner.invoke(app, ["certificate", str(ledger), "--factors", str(TINY_FACTORS),
+                               "--org", "SUP", "--year", "2024", "--key", str(keys["key"]),
+                               "--issuer", "Free text", "-o", str(tmp_path / "b.pdf")])  # fmt: skip
+    assert both.exit_code == 2 and "--issuer is for unsigned certificates" in both.output
+
+
+def test_an_edited_issuer_record_fails(ledger: Path, keys: dict[str, Path], tmp_path: Path) -> None:
+    signed = make_certificate(
+        ledger, tmp_path / "c.pdf", *NO_MONTE_CARLO, "--key", str(keys["key"])
+    )
+    record = json.loads(PdfReader(signed).attachments["signature.json"][0])
+    record["issuer"]["name"] = "Somebody else"
+    forged = rewrite_attachments(
+        signed, tmp_path / "f.pdf", {"signature.json": json.dumps(record).encode()}
+    )
+    code, report = verify(forged)
+    assert (code, report["verdict"]) == (4, "signature invalid")
+    assert "not signed by its key" in check(report, "signature")["message"]
+
+
+def test_a_key_outside_its_validity_does_not_sign(ledger: Path, tmp_path: Path) -> None:
+    new_key_pair(tmp_path / "old.key", tmp_path / "old.pub", "Old office",
+                 today=date(2010, 1, 1), valid_days=365)  # fmt: skip
+    old = str(tmp_path / "old.key")
+    result = runner.invoke(app, ["certificate", str(ledger), "--factors", str(TINY_FACTORS),
+                                 "--org", "SUP", "--year", "2024", "--key", old,
+                                 "-o", str(tmp_path / "c.pdf")])  # fmt: skip
+    assert result.exit_code == 1
+    assert "may sign from 2010-01-01 until 2011-01-01" in " ".join(result.output.split())
+    assert not (tmp_path / "c.pdf").exists()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import re
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -143,7 +144,13 @@ def test_id_does_not_change_otherwise(
 ) -> None:
     first = make_certificate(ledger, tmp_path / "a.pdf", "--iterations", "200", "--seed", "4")
     again = make_certificate(ledger, tmp_path / "b.pdf", "--iterations", "200", "--seed", "4")
-    new_key_pair(tmp_path / "k.key", tmp_path / "k.pub")
+    new_key_pair(
+        tmp_path / "k.key",
+        tmp_path / "k.pub",
+        "Test issuer",
+        today=date(2020, 1, 1),
+        valid_days=30 * 365,
+    )
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1800000000")
     dressed = make_certificate(
         ledger,
@@ -152,8 +159,6 @@ def test_id_does_not_change_otherwise(
         "200",
         "--seed",
         "4",
-        "--issuer",
-        "Another office",
         "--key",
         str(tmp_path / "k.key"),
     )
@@ -201,7 +206,13 @@ def test_a_crowded_signed_certificate_still_fits(tmp_path: Path) -> None:
             }
         },
     }
-    new_key_pair(tmp_path / "k.key", tmp_path / "k.pub")
+    new_key_pair(
+        tmp_path / "k.key",
+        tmp_path / "k.pub",
+        "Test issuer",
+        today=date(2020, 1, 1),
+        valid_days=30 * 365,
+    )
     rows = {sheet: [{"id": "X0001"}] for sheet in ("exchanges", "inputs", "organisations", "rates")}
     pdf = certificate_pdf(
         results, "org001", "2024", rows, issuer="Ė" * 80, key_file=tmp_path / "k.key"

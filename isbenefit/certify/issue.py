@@ -14,7 +14,14 @@ from typing import TYPE_CHECKING, Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from isbenefit.certify import claim as claims
-from isbenefit.certify.signing import Signature, load_private_key, sign
+from isbenefit.certify.signing import (
+    Issuer,
+    KeyFileError,
+    Signature,
+    load_issuer,
+    load_private_key,
+    sign,
+)
 from isbenefit.documents import numbers
 from isbenefit.documents.certificate import (
     Certificate,
@@ -60,6 +67,7 @@ def claim_files(
     sha: str,
     ledger_rows: claims.LedgerRows,
     signature: Signature | None = None,
+    signer: Mapping[str, Any] | None = None,
 ) -> list[AttachedFile]:
     """The files a certificate embeds: the canonical claim, its signature, the ledger sheets."""
     files = [
@@ -74,7 +82,9 @@ def claim_files(
         files.append(
             AttachedFile(
                 SIGNATURE_FILE,
-                claims.canonical_json({**signature.as_dict(), "claim_sha256": sha}),
+                claims.canonical_json(
+                    {**signature.as_dict(), "claim_sha256": sha, **(signer or {})}
+                ),
                 f"Ed25519 signature of claim.json by the issuer key {signature.fingerprint}",
             )
         )
@@ -201,6 +211,7 @@ def certificate(
     issuer: str = DEFAULT_ISSUER,
     signing_key: Ed25519PrivateKey | None = None,
     verify_url: str | None = None,
+    signing_issuer: Issuer | None = None,
 ) -> Certificate:
     """The certificate of ``org_id`` for ``year``, signed when a key is given.
 
@@ -218,7 +229,20 @@ def certificate(
     sha = claims.claim_sha256(claim)
     cert_id = claims.certificate_id(sha)
     signature = sign(signing_key, claims.canonical_json(claim)) if signing_key else None
-    files = claim_files(claim, cert_id, sha, ledger_rows, signature)
+    issued_on = document_time().date()
+    signer = None
+    if signature is not None and signing_issuer is not None:
+        if not signing_issuer.covers(issued_on):
+            raise KeyFileError(
+                f"the key of {signing_issuer.name} may sign from {signing_issuer.valid_from} "
+                f"until {signing_issuer.valid_until}, not on {issued_on.isoformat()}; make a "
+                "new key with `isbenefit keys new --name` and have it trusted"
+            )
+        issuer = signing_issuer.name  # a signed certificate names the key's issuer, nothing else
+        signer = {"issuer": signing_issuer.as_dict(), "signed_on": issued_on.isoformat()}
+    elif signature is None:
+        issuer = f"{issuer} (unsigned)"
+    files = claim_files(claim, cert_id, sha, ledger_rows, signature, signer)
     org = organisation(record)
     address = f"{verify_url.rstrip('/')}/{cert_id}" if verify_url else ""
     context = CertificateContext(
@@ -243,7 +267,7 @@ def certificate(
         verify_address=address,
         attachments=tuple(item.name for item in files),
         signature=signature_note(signature) if signature else None,
-        issued_on=document_time().date().isoformat(),
+        issued_on=issued_on.isoformat(),
         provenance=provenance(results),
     )
     return Certificate(context, tuple(files))
@@ -264,7 +288,10 @@ def certificate_pdf(
     with ``verify_url`` the QR code and the page carry the verification address.
     """
     signing_key = load_private_key(key_file) if key_file else None
-    made = certificate(results, org_id, year, ledger_rows, issuer, signing_key, verify_url)
+    signing_issuer = load_issuer(key_file, signing_key) if key_file and signing_key else None
+    made = certificate(
+        results, org_id, year, ledger_rows, issuer, signing_key, verify_url, signing_issuer
+    )
     return render_pdf("certificate.html", made.context, made.attachments)
 
 

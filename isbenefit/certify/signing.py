@@ -1,8 +1,10 @@
 """Issuer keys and signatures (Ed25519, from the `cryptography` package).
 
 A key pair is two PEM files: the private key (PKCS#8, mode 0600) and the public
-key (SubjectPublicKeyInfo). A signature covers the canonical JSON bytes of a
-claim. The fingerprint of a public key is ``ed25519:`` and the first 32 hex
+key (SubjectPublicKeyInfo), plus ``PREFIX.issuer.json``: the issuer's name and the
+key's validity period, signed by the key itself. A certificate signed with the key
+prints that name as its issuer (never free text). A signature covers the canonical JSON
+bytes of a claim. The fingerprint of a public key is ``ed25519:`` and the first 32 hex
 digits of the SHA-256 of its raw 32 bytes, grouped by four for reading aloud.
 """
 
@@ -10,10 +12,14 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 import os
 from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
+import rfc8785
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
@@ -45,9 +51,89 @@ class Signature:
         }
 
 
-def new_key_pair(private_path: Path, public_path: Path) -> str:
-    """Write a new key pair; refuses to overwrite. Returns the public key's fingerprint."""
-    for path in (private_path, public_path):
+ISSUER_SCHEMA = "isbenefit.issuer/1"
+DEFAULT_VALID_DAYS = 3 * 365
+
+
+@dataclass(frozen=True)
+class Issuer:
+    """Who holds a key, by their own statement signed with it, and when it may sign."""
+
+    name: str
+    valid_from: str  # ISO date, inclusive
+    valid_until: str  # ISO date, inclusive
+    public_key: str
+    fingerprint: str
+    signature: str = ""
+
+    def unsigned(self) -> dict[str, str]:
+        return {
+            "schema": ISSUER_SCHEMA,
+            "name": self.name,
+            "valid_from": self.valid_from,
+            "valid_until": self.valid_until,
+            "public_key": self.public_key,
+            "fingerprint": self.fingerprint,
+        }
+
+    def as_dict(self) -> dict[str, str]:
+        return {**self.unsigned(), "signature": self.signature}
+
+    def covers(self, day: date) -> bool:
+        return date.fromisoformat(self.valid_from) <= day <= date.fromisoformat(self.valid_until)
+
+
+def issuer_path(private_path: Path) -> Path:
+    """``PREFIX.issuer.json`` beside ``PREFIX.key``."""
+    return private_path.with_suffix(".issuer.json")
+
+
+def issuer_problem(data: Any) -> str | None:
+    """Why an issuer record (from signature.json or an issuer file) does not hold, or None."""
+    try:
+        issuer = Issuer(**{k: str(v) for k, v in data.items() if k != "schema"})
+        key = Ed25519PublicKey.from_public_bytes(base64.b64decode(issuer.public_key))
+        date.fromisoformat(issuer.valid_from), date.fromisoformat(issuer.valid_until)
+    except (TypeError, ValueError, AttributeError) as error:
+        return f"the issuer record is unreadable ({error})"
+    if fingerprint(key) != issuer.fingerprint:
+        return "the issuer record names another key's fingerprint"
+    claimed = Signature(ALGORITHM, issuer.public_key, issuer.fingerprint, issuer.signature)
+    if not is_valid(claimed, rfc8785.dumps(issuer.unsigned()), key):
+        return "the issuer record is not signed by its key (name or validity edited)"
+    return None
+
+
+def load_issuer(private_path: Path, key: Ed25519PrivateKey) -> Issuer:
+    """The issuer record beside a private key; KeyFileError when absent or not this key's."""
+    path = issuer_path(private_path)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise KeyFileError(
+            f"{path}: the key has no readable issuer record ({error}); make keys with "
+            "`isbenefit keys new --name NAME`, which names the issuer a signed certificate prints"
+        ) from None
+    problem = issuer_problem(data)
+    if problem is None and data.get("public_key") != public_key_text(key.public_key()):
+        problem = "it belongs to another key"
+    if problem:
+        raise KeyFileError(f"{path}: {problem}")
+    return Issuer(**{k: str(v) for k, v in data.items() if k != "schema"})
+
+
+def new_key_pair(
+    private_path: Path,
+    public_path: Path,
+    name: str,
+    valid_days: int = DEFAULT_VALID_DAYS,
+    today: date | None = None,
+) -> str:
+    """Write a new key pair and its issuer record (``name``, valid from ``today`` for
+    ``valid_days``); refuses to overwrite. Returns the public key's fingerprint."""
+    if not name.strip():
+        raise KeyFileError("the issuer's name is empty; give --name")
+    for path in (private_path, public_path, issuer_path(private_path)):
         if path.exists():
             raise KeyFileError(f"{path} exists; choose another name or move it away first")
     private = Ed25519PrivateKey.generate()
@@ -62,6 +148,23 @@ def new_key_pair(private_path: Path, public_path: Path) -> str:
     with os.fdopen(descriptor, "wb") as stream:
         stream.write(private_pem)
     public_path.write_bytes(public_pem)
+    start = today or datetime.now(UTC).date()
+    unsigned = Issuer(
+        " ".join(name.split()),
+        start.isoformat(),
+        (start + timedelta(days=valid_days)).isoformat(),
+        public_key_text(private.public_key()),
+        fingerprint(private.public_key()),
+    )
+    signed = Issuer(
+        **{
+            **unsigned.__dict__,
+            "signature": sign(private, rfc8785.dumps(unsigned.unsigned())).signature,
+        }
+    )
+    issuer_path(private_path).write_text(
+        json.dumps(signed.as_dict(), indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
     return fingerprint(private.public_key())
 
 

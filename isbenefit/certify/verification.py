@@ -256,6 +256,9 @@ def signature_check(
     problem = _signature_problem(signature, data, claim_bytes, key, embedded)
     if problem is None and re.sub(r"\s+", "", embedded) not in document.compact:
         problem = "the page does not print the signing key's fingerprint"
+    named = data.get("issuer")
+    if problem is None and named is not None:
+        problem = _issuer_problem(named, data.get("signed_on"), signature, document)
     if problem:
         return Check(CheckName.SIGNATURE, Status.FAIL, problem)
     if key is not None:
@@ -263,20 +266,54 @@ def signature_check(
             CheckName.SIGNATURE, Status.PASS, f"signed with the given key, fingerprint {embedded}"
         )
     known = (trusted or {}).get(embedded)
+    self_named = f"; the key names its issuer {named['name']!r}" if named else ""
     if known is None:
         return Check(
             CheckName.SIGNATURE,
             Status.UNTRUSTED,
-            f"signed by the key {embedded}, which is not in your trust store: anyone can make a "
-            "key and sign. Fix: if you know this key is the issuer's (ask them for their .pub "
+            f"signed by the key {embedded}{self_named}, which is not in your trust store: "
+            "anyone can make a key under any name and sign. "
+            "Fix: if you know this key is the issuer's (ask them for their .pub "
             "file through a channel you trust), run `isbenefit keys trust ISSUER.pub --name "
             "NAME`, or give it with --key",
         )
     return Check(
         CheckName.SIGNATURE,
         Status.PASS,
-        f"signed by {known.name} (trusted key {embedded}, trusted on {known.added[:10]})",
+        f"signed by {known.name} (trusted key {embedded}, trusted on {known.added[:10]}"
+        f"{self_named})",
     )
+
+
+def _issuer_problem(
+    named: Any, signed_on: Any, signature: Signature, document: Certificate
+) -> str | None:
+    """Why the issuer record in signature.json does not hold for this page, or None."""
+    from datetime import date
+
+    from isbenefit.certify import signing
+
+    problem = signing.issuer_problem(named)
+    if problem:
+        return problem
+    if named["public_key"] != signature.public_key:
+        return "the issuer record is another key's"
+    try:
+        day = date.fromisoformat(str(signed_on))
+    except ValueError:
+        return "signature.json has no readable signing date"
+    if (
+        not date.fromisoformat(named["valid_from"])
+        <= day
+        <= date.fromisoformat(named["valid_until"])
+    ):
+        return (
+            f"signed on {day} outside the key's validity ({named['valid_from']} to "
+            f"{named['valid_until']})"
+        )
+    if f"Issued by {named['name']} on {day}" not in document.flat:
+        return f"the page does not print the key's issuer {named['name']!r} and date {day}"
+    return None
 
 
 def _signature_problem(

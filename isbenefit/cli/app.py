@@ -242,16 +242,29 @@ def keys_new(
             "--out", "-o", help="Path prefix: writes PREFIX.key (private, mode 600) and PREFIX.pub."
         ),
     ] = Path("issuer"),
+    name: Annotated[
+        str,
+        typer.Option(
+            "--name", help="The issuer: certificates signed with the key print this name."
+        ),
+    ] = "",
+    valid_days: Annotated[
+        int, typer.Option("--valid-days", min=1, help="How long the key may sign, from today.")
+    ] = 3 * 365,
 ) -> None:
-    """Make a new issuer key pair for signing certificates."""
-    from isbenefit.certify.signing import new_key_pair
+    """Make a new issuer key pair, named and dated, for signing certificates."""
+    from isbenefit.certify.signing import issuer_path, new_key_pair
 
+    if not name.strip():
+        fail("give --name: the issuer a certificate signed with this key names. "
+             'Fix: isbenefit keys new -o issuer --name "Nordic Symbiosis Office"')  # fmt: skip
     private = prefix.with_name(prefix.name + ".key")
     public = prefix.with_name(prefix.name + ".pub")
     with guarded():
-        fingerprint = new_key_pair(private, public)
-        console.print(f"private key: {private} (keep it secret)")
-        console.print(f"public key:  {public} (publish it)")
+        fingerprint = new_key_pair(private, public, name, valid_days)
+        console.print(f"private key: {private} (keep it secret)", markup=False)
+        console.print(f"public key:  {public} (publish it)", markup=False)
+        console.print(f"issuer:      {issuer_path(private)} ({name})", markup=False)
         console.print(f"fingerprint: {fingerprint}")
 
 

@@ -80,7 +80,14 @@ VerifyUrlOption = Annotated[
         "the page then carry URL/ISB-... (publish the certificates or their status there).",
     ),
 ]
-IssuerOption = Annotated[str, typer.Option("--issuer", help="Issuer printed on the certificate.")]
+IssuerOption = Annotated[
+    str | None,
+    typer.Option(
+        "--issuer",
+        help="Issuer printed on an unsigned certificate (marked unsigned; default isbenefit). "
+        "A signed certificate prints the issuer named in its key (`keys new --name`).",
+    ),
+]
 ClusterOption = Annotated[str, typer.Option("--cluster", help="Cluster name on the report.")]
 CertificateIterationsOption = Annotated[
     int,
@@ -111,6 +118,18 @@ def _assess(
     )
     show_warnings(assessment.warnings)
     return assessment
+
+
+def _issuer_text(issuer: str | None, key: Path | None) -> str:
+    """The free-text issuer of an unsigned certificate; refused beside a key, whose own
+    issuer record names the issuer of a signed one."""
+    if key is not None and issuer is not None:
+        fail(
+            "--issuer is for unsigned certificates: a signed certificate prints the issuer "
+            "named in its key. Fix: leave out --issuer, or make a key with `isbenefit keys new "
+            '--name "..."`'
+        )
+    return issuer or "isbenefit"
 
 
 def _check_verify_url(verify_url: str | None) -> None:
@@ -163,7 +182,7 @@ def certificate(
     org: OrgOption,
     year: YearOption,
     output: PdfOption,
-    issuer: IssuerOption = "isbenefit",
+    issuer: IssuerOption = None,
     key: KeyOption = None,
     verify_url: VerifyUrlOption = None,
     factors: FactorsOption = None,
@@ -188,6 +207,7 @@ def certificate(
 
     _check_target(output)
     _check_verify_url(verify_url)
+    issuer_text = _issuer_text(issuer, key)
     with guarded():
         source = factor_source_of(factors, mapping, brightway, brightway_dir, fallback)
         settings = monte_carlo_settings(iterations, seed, conservative_percentile)
@@ -196,7 +216,7 @@ def certificate(
         )
         show_warnings(results.source.get("warnings", ()))
         write_atomic(
-            output, certificate_pdf(results, org, str(year), rows, issuer, key, verify_url)
+            output, certificate_pdf(results, org, str(year), rows, issuer_text, key, verify_url)
         )
     console.print(f"certificate written to {output}")
 
@@ -269,7 +289,7 @@ def certificates(
     ledger: LedgerArgument,
     year: YearOption,
     output: DirOption,
-    issuer: IssuerOption = "isbenefit",
+    issuer: IssuerOption = None,
     key: KeyOption = None,
     verify_url: VerifyUrlOption = None,
     factors: FactorsOption = None,
@@ -289,6 +309,7 @@ def certificates(
     Monte Carlo and signing as for `certificate` (default 1000 iterations).
     """
     _check_verify_url(verify_url)
+    issuer_text = _issuer_text(issuer, key)
     with guarded():
         source = factor_source_of(factors, mapping, brightway, brightway_dir, fallback)
     from isbenefit.batch import DocumentKind
@@ -302,7 +323,7 @@ def certificates(
         currency,
         data_dir,
         jobs,
-        issuer,
+        issuer_text,
         monte_carlo=monte_carlo_settings(iterations, seed, conservative_percentile),
         key_file=key,
         verify_url=verify_url,
