@@ -22,7 +22,6 @@ import os
 import subprocess
 import sys
 from collections.abc import Callable
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +30,6 @@ from typer.testing import CliRunner
 
 from isbenefit import assess
 from isbenefit.certify import trust
-from isbenefit.certify.signing import new_key_pair
 from isbenefit.cli.app import app
 from isbenefit.engine.uncertainty import MonteCarloSettings
 from isbenefit.scoring import factorset, user_database
@@ -42,6 +40,7 @@ from isbenefit.scoring.source import (
     WithFallback,
     factor_source,
 )
+from tests.certificate_helpers import new_test_key
 from tests.conftest import REPO, TINY_FACTORS, F, exchange, write_ledger, write_mapping
 from tests.documents_helpers import flat, fmt, pdf_text
 
@@ -152,13 +151,7 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         supplier_share=str(SHARE),
     )
     road = {**gypsum, "transport_mode": "transport.road", "transport_km": "10"}
-    new_key_pair(
-        folder / "issuer.key",
-        folder / "issuer.pub",
-        "Test issuer",
-        today=date(2020, 1, 1),
-        valid_days=30 * 365,
-    )
+    new_test_key(folder / "issuer.key", folder / "issuer.pub")
     trust.trust(trust.store_path(None), folder / "issuer.pub", "Test issuer")
     return {
         "mapping": write_mapping(folder, MAPPING),

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import stat
-from datetime import date
 from pathlib import Path
 
 import pytest
@@ -11,6 +10,7 @@ from typer.testing import CliRunner
 
 from isbenefit.certify import signing
 from isbenefit.cli.app import app
+from tests.certificate_helpers import new_test_key
 
 
 def test_keys_new_writes_a_private_key_only_the_owner_reads(tmp_path: Path) -> None:
@@ -29,20 +29,8 @@ def test_keys_new_writes_a_private_key_only_the_owner_reads(tmp_path: Path) -> N
 
 
 def test_signature_verifies_and_detects_changes(tmp_path: Path) -> None:
-    signing.new_key_pair(
-        tmp_path / "a.key",
-        tmp_path / "a.pub",
-        "Test issuer",
-        today=date(2020, 1, 1),
-        valid_days=30 * 365,
-    )
-    signing.new_key_pair(
-        tmp_path / "b.key",
-        tmp_path / "b.pub",
-        "Test issuer",
-        today=date(2020, 1, 1),
-        valid_days=30 * 365,
-    )
+    new_test_key(tmp_path / "a.key", tmp_path / "a.pub")
+    new_test_key(tmp_path / "b.key", tmp_path / "b.pub")
     private = signing.load_private_key(tmp_path / "a.key")
     message = '{"claim":"Næstved","co2e_kg":1200.5}'.encode()
     signature = signing.sign(private, message)

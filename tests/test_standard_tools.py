@@ -6,15 +6,13 @@ from __future__ import annotations
 import json
 import re
 import subprocess
-from datetime import date
 from pathlib import Path
 
 import pytest
 import rfc8785
 from pypdf import PdfReader
 
-from isbenefit.certify.signing import new_key_pair
-from tests.certificate_helpers import attached_claim, make_certificate
+from tests.certificate_helpers import attached_claim, make_certificate, new_test_key
 from tests.conftest import REPO, exchange, write_ledger
 
 RECIPE = REPO / "docs" / "verify-with-standard-tools.sh"
@@ -23,20 +21,8 @@ RECIPE = REPO / "docs" / "verify-with-standard-tools.sh"
 @pytest.fixture(scope="module")
 def signed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path]:
     folder = tmp_path_factory.mktemp("tools")
-    new_key_pair(
-        folder / "issuer.key",
-        folder / "issuer.pub",
-        "Test issuer",
-        today=date(2020, 1, 1),
-        valid_days=30 * 365,
-    )
-    new_key_pair(
-        folder / "other.key",
-        folder / "other.pub",
-        "Test issuer",
-        today=date(2020, 1, 1),
-        valid_days=30 * 365,
-    )
+    new_test_key(folder / "issuer.key", folder / "issuer.pub")
+    new_test_key(folder / "other.key", folder / "other.pub")
     ledger = write_ledger(folder / "ledger", [exchange(baseline_supply="prod.gypsum")])
     pdf = make_certificate(
         ledger, folder / "c.pdf", "--iterations", "20", "--key", str(folder / "issuer.key")

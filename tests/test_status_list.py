@@ -4,16 +4,14 @@ per issuer, and `verify --status` reading it."""
 from __future__ import annotations
 
 import json
-from datetime import date
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from isbenefit.certify import trust
-from isbenefit.certify.signing import new_key_pair
 from isbenefit.cli.app import app
-from tests.certificate_helpers import attached_claim, make_certificate
+from tests.certificate_helpers import attached_claim, make_certificate, new_test_key
 from tests.conftest import TINY_FACTORS, exchange, write_ledger
 
 runner = CliRunner()
@@ -22,20 +20,8 @@ runner = CliRunner()
 @pytest.fixture(scope="module")
 def issued(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     folder = tmp_path_factory.mktemp("status")
-    new_key_pair(
-        folder / "issuer.key",
-        folder / "issuer.pub",
-        "Test issuer",
-        today=date(2020, 1, 1),
-        valid_days=30 * 365,
-    )
-    new_key_pair(
-        folder / "other.key",
-        folder / "other.pub",
-        "Test issuer",
-        today=date(2020, 1, 1),
-        valid_days=30 * 365,
-    )
+    new_test_key(folder / "issuer.key", folder / "issuer.pub")
+    new_test_key(folder / "other.key", folder / "other.pub")
     trust.trust(trust.store_path(None), folder / "issuer.pub", "Status issuer")
     ledger = write_ledger(folder / "ledger", [exchange(baseline_supply="prod.gypsum")])
     pdf = make_certificate(

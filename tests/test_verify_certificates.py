@@ -19,7 +19,7 @@ from isbenefit.certify import issue as certificate_module
 from isbenefit.certify import trust
 from isbenefit.certify.signing import fingerprint, load_public_key, new_key_pair
 from isbenefit.cli.app import app
-from tests.certificate_helpers import EPOCH, attached_claim, make_certificate
+from tests.certificate_helpers import EPOCH, attached_claim, make_certificate, new_test_key
 from tests.conftest import REPO, TINY_FACTORS, exchange, write_ledger
 
 runner = CliRunner()
@@ -35,20 +35,8 @@ def _epoch(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture(scope="module")
 def keys(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     folder = tmp_path_factory.mktemp("keys")
-    new_key_pair(
-        folder / "issuer.key",
-        folder / "issuer.pub",
-        "Test issuer",
-        today=date(2020, 1, 1),
-        valid_days=30 * 365,
-    )
-    new_key_pair(
-        folder / "other.key",
-        folder / "other.pub",
-        "Test issuer",
-        today=date(2020, 1, 1),
-        valid_days=30 * 365,
-    )
+    new_test_key(folder / "issuer.key", folder / "issuer.pub")
+    new_test_key(folder / "other.key", folder / "other.pub")
     # The issuer's key is trusted in the run's default trust store (its data directory);
     # the other key is not.
     trust.trust(trust.store_path(None), folder / "issuer.pub", "Test issuer")

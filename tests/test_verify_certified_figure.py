@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 import json
 import re
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -16,9 +15,8 @@ from pypdf import PdfReader
 from isbenefit import assess
 from isbenefit.certify import claim as claims
 from isbenefit.certify.issue import certificate_pdf
-from isbenefit.certify.signing import new_key_pair
 from isbenefit.engine.uncertainty import QUANTITY_GSD, MonteCarloSettings
-from tests.certificate_helpers import EPOCH, attached_claim, make_certificate
+from tests.certificate_helpers import EPOCH, attached_claim, make_certificate, new_test_key
 from tests.conftest import TINY_FACTORS, F, exchange, write_ledger
 from tests.documents_helpers import fmt
 from tests.sample_results import sample_results
@@ -144,13 +142,7 @@ def test_id_does_not_change_otherwise(
 ) -> None:
     first = make_certificate(ledger, tmp_path / "a.pdf", "--iterations", "200", "--seed", "4")
     again = make_certificate(ledger, tmp_path / "b.pdf", "--iterations", "200", "--seed", "4")
-    new_key_pair(
-        tmp_path / "k.key",
-        tmp_path / "k.pub",
-        "Test issuer",
-        today=date(2020, 1, 1),
-        valid_days=30 * 365,
-    )
+    new_test_key(tmp_path / "k.key", tmp_path / "k.pub")
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1800000000")
     dressed = make_certificate(
         ledger,
@@ -206,17 +198,11 @@ def test_a_crowded_signed_certificate_still_fits(tmp_path: Path) -> None:
             }
         },
     }
-    new_key_pair(
-        tmp_path / "k.key",
-        tmp_path / "k.pub",
-        "Test issuer",
-        today=date(2020, 1, 1),
-        valid_days=30 * 365,
-    )
+    # A signed certificate prints its key's issuer: an 80-character one.
+    new_test_key(tmp_path / "k.key", tmp_path / "k.pub", name="Ė" * 80)
     rows = {sheet: [{"id": "X0001"}] for sheet in ("exchanges", "inputs", "organisations", "rates")}
-    pdf = certificate_pdf(
-        results, "org001", "2024", rows, issuer="Ė" * 80, key_file=tmp_path / "k.key"
-    )
+    pdf = certificate_pdf(results, "org001", "2024", rows, key_file=tmp_path / "k.key")
+    assert "Ė" * 40 in PdfReader(io.BytesIO(pdf)).pages[0].extract_text().replace("\n", "")
     assert len(PdfReader(io.BytesIO(pdf)).pages) == 1
     heights = text_heights(pdf)
     assert heights["Attached"] - heights["The claim behind"] > 15  # points
