@@ -46,7 +46,9 @@ factors_app = typer.Typer(
 )
 app.add_typer(factors_app, name="factors")
 keys_app = typer.Typer(
-    help="Issuer key pairs for signed certificates (Ed25519).", no_args_is_help=True
+    help="Issuer keys (Ed25519): make your own (new), and keep the ones you trust to sign "
+    "certificates (trust, list, untrust).",
+    no_args_is_help=True,
 )
 app.add_typer(keys_app, name="keys")
 # Piped output (files, CI logs) gets a wide fixed width so that names are not cut.
