@@ -52,7 +52,10 @@ def activity_positions(
     if factor_set.aliases:
         if check is not None:
             _warn_aliases(check, ids, column, factor_set)
-        ids = np.array([_resolved(i, factor_set) for i in ids], dtype=object)
+        old = np.isin(ids, list(factor_set.aliases))
+        if old.any():  # only the rows naming an old id are looked up
+            ids = ids.copy()
+            ids[old] = [factor_set.aliases[i].activity for i in ids[old]]
     if factor_set.vintages and years is not None:
         ids = _vintaged(check, ids, years, column, factor_set)
     positions = known.index.get_indexer(pd.Index(ids.astype(str)))
@@ -131,11 +134,6 @@ def _vintaged(
                     f"{used} value",
                 )
     return resolved
-
-
-def _resolved(activity_id: str, factor_set: FactorSet) -> str:
-    alias = factor_set.aliases.get(activity_id)
-    return alias.activity if alias else activity_id
 
 
 def _warn_aliases(check: SheetChecker, ids: np.ndarray, column: str, factor_set: FactorSet) -> None:
