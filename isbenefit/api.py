@@ -253,13 +253,15 @@ def _prepare(
     check = SheetChecker(sheets.exchanges_sheet, problems, warnings)
     if len(sheets.exchanges) != len(sheets.exchanges_sheet.table):
         raise InputError(problems)  # required columns missing: nothing more to check
-    exchanges = prepare.exchange_arrays(check, sheets.exchanges, factor_set)
+    # The year holding most of each exchange's days chooses its factors' vintages.
+    years = prepare.main_years(sheets.exchanges) if factor_set.vintages else None
+    exchanges = prepare.exchange_arrays(check, sheets.exchanges, factor_set, years)
     input_check = (
         SheetChecker(sheets.inputs_sheet, problems, warnings)
         if sheets.inputs_sheet is not None
         else None
     )
-    inputs = prepare.inputs_arrays(input_check, sheets, factor_set)
+    inputs = prepare.inputs_arrays(input_check, sheets, factor_set, years)
     split = prepare.year_split(check, sheets.exchanges, rates, currency)
     alternatives = (
         prepare.alternative_arrays(

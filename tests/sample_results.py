@@ -12,7 +12,8 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from isbenefit.documents.shares import SAVED_KEYS, credit
+from isbenefit.documents.shares import credit
+from isbenefit.engine.core import SAVED
 from isbenefit.results.model import Exchange
 
 DEFAULT_NAMES = (
@@ -308,13 +309,13 @@ def _organisation(org: dict[str, Any], exchanges: list[dict[str, Any]]) -> dict[
             credit(Exchange.from_record(e), org["id"], year) for e in mine if year in e["years"]
         ]
         per_year[year] = {
-            "saved": {k: sum(p.saved[k] for p in parts) for k in SAVED_KEYS},
+            "saved": {k: sum(p.saved[k] for p in parts) for k in SAVED},
             "money": sum(p.money for p in parts),
             "additional_sales": sum(p.additional_sales for p in parts),
         }
     return {
         **org,
-        "saved": {k: sum(y["saved"][k] for y in per_year.values()) for k in SAVED_KEYS},
+        "saved": {k: sum(y["saved"][k] for y in per_year.values()) for k in SAVED},
         "money": sum(y["money"] for y in per_year.values()),
         "additional_sales": sum(y["additional_sales"] for y in per_year.values()),
         "years": per_year,
@@ -326,7 +327,7 @@ def _year_totals(exchanges: list[dict[str, Any]]) -> dict[str, Any]:
     for year in sorted({y for e in exchanges for y in e["years"]}):
         inside = [e for e in exchanges if year in e["years"]]
         years[year] = {
-            "saved": {k: sum(e["saved"][k] * e["years"][year] for e in inside) for k in SAVED_KEYS},
+            "saved": {k: sum(e["saved"][k] * e["years"][year] for e in inside) for k in SAVED},
             "money": {
                 k: sum(e["money_by_year"][year][k] for e in inside)
                 for k in ("network", "additional_sales")
@@ -338,7 +339,7 @@ def _year_totals(exchanges: list[dict[str, Any]]) -> dict[str, Any]:
 def _sum_years(years: Any) -> dict[str, Any]:
     years = list(years)
     return {
-        "saved": {k: sum(y["saved"][k] for y in years) for k in SAVED_KEYS},
+        "saved": {k: sum(y["saved"][k] for y in years) for k in SAVED},
         "money": {k: sum(y["money"][k] for y in years) for k in ("network", "additional_sales")},
     }
 

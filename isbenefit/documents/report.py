@@ -34,12 +34,12 @@ from isbenefit.documents.ranges import (
     quantity_range,
 )
 from isbenefit.documents.shares import (
-    SAVED_KEYS,
     display_name,
     exchanges_in_year,
     organisations_in_year,
     require_year,
 )
+from isbenefit.engine.core import SAVED
 from isbenefit.results.model import Exchange, Results, Source, Uncertainty
 
 DEFAULT_CLUSTER = "Industrial symbiosis cluster"
@@ -164,7 +164,7 @@ class ReportContext:
 
 def _in_year(exchange: Exchange, year: str) -> tuple[dict[str, float], float]:
     fraction = exchange.years[year]
-    saved = {key: exchange.saved[key] * fraction for key in SAVED_KEYS}
+    saved = {key: exchange.saved[key] * fraction for key in SAVED}
     return saved, exchange.money_by_year[year].network
 
 
@@ -175,9 +175,9 @@ def flow_totals(
     totals: dict[str, tuple[dict[str, float], float, int]] = {}
     for exchange in exchanges:
         saved, money = _in_year(exchange, year)
-        before = totals.get(exchange.flow, (dict.fromkeys(SAVED_KEYS, 0.0), 0.0, 0))
+        before = totals.get(exchange.flow, (dict.fromkeys(SAVED, 0.0), 0.0, 0))
         totals[exchange.flow] = (
-            {key: before[0][key] + saved[key] for key in SAVED_KEYS},
+            {key: before[0][key] + saved[key] for key in SAVED},
             before[1] + money,
             before[2] + 1,
         )
@@ -208,7 +208,7 @@ def _cumulative(
     if len(years) < 2:
         return None
     label = f"cumulative {years[0]}\u2013{years[-1]} ({len(years)} years)"
-    saved = {key: sum(results.years[y].saved[key] for y in years) for key in SAVED_KEYS}
+    saved = {key: sum(results.years[y].saved[key] for y in years) for key in SAVED}
     money = sum(results.years[y].money for y in years)
     ranges, note = cumulative_ranges(results, year, extension)
     return Cumulative(label, headline(saved, money, currency, label), ranges, note)

@@ -19,10 +19,6 @@ from isbenefit.engine.core import SAVED, Party, credit_share
 from isbenefit.errors import InputError
 from isbenefit.results.model import Exchange, Organisation, Results, as_results
 
-SAVED_KEYS = SAVED
-SUPPLIER = Party.SUPPLIER
-RECEIVER = Party.RECEIVER
-
 
 @dataclass(frozen=True)
 class Credit:
@@ -34,7 +30,7 @@ class Credit:
         partner: id of the other organisation.
         year_fraction: part of the exchange's period that falls in the year.
         credit_share: share of the savings credited to this organisation.
-        saved: credited savings (the keys of ``SAVED_KEYS``).
+        saved: credited savings (the keys of ``engine.core.SAVED``).
         money: this organisation's money delta in the year, report currency.
         additional_sales: sales credited in the year (supplier only).
     """
@@ -54,10 +50,10 @@ def credit(exchange: Exchange, org_id: str, year: str) -> Credit:
     role = exchange.party(org_id)
     fraction = exchange.fraction(year)
     share = credit_share(exchange.supplier_share, role)
-    saved = {key: exchange.saved[key] * fraction * share for key in SAVED_KEYS}
+    saved = {key: exchange.saved[key] * fraction * share for key in SAVED}
     money_year = exchange.money_by_year.get(year)
     money = money_year.of(role) if money_year else 0.0
-    sales = money_year.additional_sales if money_year and role is SUPPLIER else 0.0
+    sales = money_year.additional_sales if money_year and role is Party.SUPPLIER else 0.0
     return Credit(exchange, role, exchange.partner(org_id), fraction, share, saved, money, sales)
 
 
@@ -136,4 +132,4 @@ def _years_with_exchanges(exchanges: Iterable[Exchange]) -> list[str]:
 
 def sum_saved(parts: Sequence[Mapping[str, float]]) -> dict[str, float]:
     """Key-wise sum of saved dicts."""
-    return {key: sum(part[key] for part in parts) for key in SAVED_KEYS}
+    return {key: sum(part[key] for part in parts) for key in SAVED}

@@ -86,18 +86,22 @@ def activity_positions(
     return positions
 
 
-def main_years(exchanges: pd.DataFrame) -> np.ndarray:
-    """The calendar year holding most of each exchange's days (the earlier on a tie)."""
+def _period_split(exchanges: pd.DataFrame) -> tuple[np.ndarray, ...]:
+    """(valid, position, year, fraction): each exchange's period split by calendar year;
+    a period the rules refused (missing or reversed dates) is split as day 0."""
     start = exchanges["period_start"].to_numpy(dtype="int64")
     end = exchanges["period_end"].to_numpy(dtype="int64")
     valid = (start >= 0) & (end >= start)
-    position, year, fraction = core.year_fractions(
-        np.where(valid, start, 0), np.where(valid, end, 0)
-    )
+    return valid, *core.year_fractions(np.where(valid, start, 0), np.where(valid, end, 0))
+
+
+def main_years(exchanges: pd.DataFrame) -> np.ndarray:
+    """The calendar year holding most of each exchange's days (the earlier on a tie)."""
+    _, position, year, fraction = _period_split(exchanges)
     # Per exchange: largest fraction first, the earlier year first among equals.
     order = np.lexsort((year, -fraction, position))
     first = np.unique(position[order], return_index=True)[1]
-    best = np.zeros(len(start), dtype=int)
+    best = np.zeros(len(exchanges), dtype=int)
     best[position[order][first]] = year[order][first]
     return best
 
@@ -215,12 +219,7 @@ def year_split(
     report_currency: str,
 ) -> core.YearSplit:
     """Calendar-year split of every exchange, with money's currency factor per year."""
-    start = exchanges["period_start"].to_numpy(dtype="int64")
-    end = exchanges["period_end"].to_numpy(dtype="int64")
-    valid = (start >= 0) & (end >= start)
-    position, year, fraction = core.year_fractions(
-        np.where(valid, start, 0), np.where(valid, end, 0)
-    )
+    valid, position, year, fraction = _period_split(exchanges)
     currency = exchanges["currency"].to_numpy(dtype=object)
     has_money = (exchanges[list(MONEY_COLUMNS)].to_numpy(dtype=float) != 0).any(axis=1)
     factor = np.ones(len(position))
@@ -268,15 +267,20 @@ def money_arrays(exchanges: pd.DataFrame) -> core.MoneyArrays:
 
 
 def inputs_arrays(
-    check: SheetChecker | None, sheets: CheckedSheets, factor_set: FactorSet
+    check: SheetChecker | None,
+    sheets: CheckedSheets,
+    factor_set: FactorSet,
+    exchange_years: np.ndarray | None = None,
 ) -> core.InputArrays:
+    """The inputs rows as engine arrays; ``exchange_years`` (:func:`main_years` of the
+    exchanges) chooses the vintage of each row's activity."""
     inputs = sheets.inputs
     activity_ids = inputs["activity"].to_numpy(dtype=object)
     first_of_id = pd.Index(sheets.exchanges["id"]).drop_duplicates()
     exchange = first_of_id.get_indexer(inputs["exchange"])
     years = (
-        main_years(sheets.exchanges)[np.maximum(exchange, 0)]
-        if factor_set.vintages and len(exchange)
+        exchange_years[np.maximum(exchange, 0)]
+        if exchange_years is not None and len(exchange)
         else None
     )
     positions = activity_positions(
@@ -299,13 +303,19 @@ def inputs_arrays(
 
 
 def exchange_arrays(
-    check: SheetChecker, exchanges: pd.DataFrame, factor_set: FactorSet
+    check: SheetChecker,
+    exchanges: pd.DataFrame,
+    factor_set: FactorSet,
+    years: np.ndarray | None = None,
 ) -> core.ExchangeArrays:
-    """The core's per-exchange arrays; flags unknown activities, units and missing masses."""
+    """The core's per-exchange arrays; flags unknown activities, units and missing masses.
+
+    ``years`` (:func:`main_years`, computed here when not given) chooses vintages."""
     ids = exchanges["id"].to_numpy(dtype=object)
     unit = exchanges["unit"].to_numpy(dtype=object)
     check_units(check, unit)
-    years = main_years(exchanges) if factor_set.vintages else None
+    if years is None and factor_set.vintages:
+        years = main_years(exchanges)
     position = {
         column: activity_positions(
             check,

@@ -11,11 +11,11 @@ import pandas as pd
 
 from isbenefit.engine.core import NONE, AlternativeResult
 from isbenefit.ledger.rules import ALTERNATIVE_ACTIVITIES, LEDGER_BASELINE
+from isbenefit.results.results_json import LINE_FIELDS
 from isbenefit.results.tables import lines_table
 from isbenefit.scoring.factorset import INDICATORS, FactorSet
 
 NUMBERS = ("substitution_ratio", "baseline_efficiency", "baseline_transport_km")
-LINE_FIELDS = ("role", "activity", "amount", "unit", "co2e_kg", "water_m3", "source")
 
 
 def alternative_records(
