@@ -127,6 +127,7 @@ def test_untouched_signed_certificate_is_valid(signed: Path, keys: dict[str, Pat
     assert [(c["name"], c["status"]) for c in report["checks"]] == [
         ("attachment", "pass"),
         ("signature", "pass"),
+        ("PDF signature", "pass"),
         ("printed figures", "pass"),
         ("factor set", "pass"),
         ("recomputation", "pass"),
@@ -192,7 +193,17 @@ def test_unsigned_certificate(ledger: Path, tmp_path: Path) -> None:
     code, report = verify(pdf)
     assert (code, report["verdict"]) == (3, "unsigned")
     assert check(report, "signature")["message"] == "not signed: no signature.json attached"
-    assert [c["status"] for c in report["checks"]] == ["pass", "skip", "pass", "pass", "pass"]
+    assert [c["status"] for c in report["checks"]] == [
+        "pass",
+        "skip",
+        "skip",
+        "pass",
+        "pass",
+        "pass",
+    ]
+    assert (
+        check(report, "PDF signature")["message"] == "no issuer signature (the claim is unsigned)"
+    )
 
 
 def test_another_key_makes_the_signature_invalid(signed: Path, keys: dict[str, Path]) -> None:
@@ -461,7 +472,14 @@ def test_a_certificate_of_the_first_claim_schema_still_verifies() -> None:
     assert json.loads(attached_claim(legacy))["schema"] == "isbenefit.claim/1"
     code, report = verify(legacy)
     assert (code, report["verdict"]) == (3, "unsigned")
-    assert [c["status"] for c in report["checks"]] == ["pass", "skip", "pass", "pass", "pass"]
+    assert [c["status"] for c in report["checks"]] == [
+        "pass",
+        "skip",
+        "skip",
+        "pass",
+        "pass",
+        "pass",
+    ]
     assert "certified (conservative, P5 of 50" in check(report, "printed figures")["message"]
 
 

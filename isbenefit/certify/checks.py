@@ -18,6 +18,8 @@ failure in order of gravity, and every verdict has its own exit code:
 | revoked by its issuer (`verify --status LIST`) | 13 |
 | superseded by another certificate (`verify --status LIST`) | 14 |
 | the status list is broken (an entry removed or edited) or another issuer's | 15 |
+| the PDF signature (PAdES) fails: the file changed after signing, or another key | 16 |
+| a verifier's countersignature fails | 17 |
 """
 
 from __future__ import annotations
@@ -41,6 +43,8 @@ class CheckName(StrEnum):
 
     ATTACHMENT = "attachment"
     SIGNATURE = "signature"
+    PDF_SIGNATURE = "PDF signature"
+    COUNTERSIGNATURE = "countersignature"
     STATUS = "status"
     PRINTED = "printed figures"
     FACTOR_SET = "factor set"
@@ -63,6 +67,8 @@ class Verdict(StrEnum):
     REVOKED = "revoked"
     SUPERSEDED = "superseded"
     STATUS_LIST_INVALID = "status list invalid"
+    PDF_SIGNATURE_INVALID = "PDF signature invalid"
+    COUNTERSIGNATURE_INVALID = "countersignature invalid"
 
     @property
     def exit_code(self) -> int:
@@ -83,11 +89,15 @@ EXIT_CODES = {
     Verdict.REVOKED: 13,
     Verdict.SUPERSEDED: 14,
     Verdict.STATUS_LIST_INVALID: 15,
+    Verdict.PDF_SIGNATURE_INVALID: 16,
+    Verdict.COUNTERSIGNATURE_INVALID: 17,
 }
 # A failed check gives its verdict; the first failure in this order wins.
 GRAVITY = (
     (CheckName.ATTACHMENT, Verdict.ATTACHMENT_ALTERED),
     (CheckName.SIGNATURE, Verdict.SIGNATURE_INVALID),
+    (CheckName.PDF_SIGNATURE, Verdict.PDF_SIGNATURE_INVALID),
+    (CheckName.COUNTERSIGNATURE, Verdict.COUNTERSIGNATURE_INVALID),
     (CheckName.PRINTED, Verdict.PRINTED_DIFFER),
     (CheckName.FACTOR_SET, Verdict.FACTOR_SET_DIFFERS),
     (CheckName.RECOMPUTATION, Verdict.RECOMPUTATION_DIFFERS),
@@ -127,8 +137,8 @@ class Report:
                 return verdict
             if name is CheckName.SIGNATURE and self.status_verdict is not None:
                 return self.status_verdict  # the issuer's word, once the claim is intact
-        if self.status(CheckName.SIGNATURE) == Status.UNTRUSTED:
-            return Verdict.UNKNOWN_KEY
+        if any(check.status == Status.UNTRUSTED for check in self.checks):
+            return Verdict.UNKNOWN_KEY  # the issuer's or a countersigning verifier's key
         if self.status(CheckName.RECOMPUTATION) == Status.SKIP:
             return Verdict.FACTOR_SET_UNAVAILABLE
         if self.status(CheckName.SIGNATURE) == Status.SKIP:

@@ -292,7 +292,21 @@ def certificate_pdf(
     made = certificate(
         results, org_id, year, ledger_rows, issuer, signing_key, verify_url, signing_issuer
     )
-    return render_pdf("certificate.html", made.context, made.attachments)
+    pdf = render_pdf("certificate.html", made.context, made.attachments)
+    if signing_key is None or signing_issuer is None:
+        return pdf
+    from isbenefit.certify.pdf_signature import ISSUER_FIELD, sign_pdf
+
+    # The PDF signature any reader shows; the claim signature inside stays what
+    # recomputation rests on.
+    return sign_pdf(
+        pdf,
+        signing_key,
+        signing_issuer,
+        document_time(),
+        ISSUER_FIELD,
+        reason=f"Issued statement {made.context.certificate_id}",
+    )
 
 
 if TYPE_CHECKING:  # for the annotations of certificate_results only

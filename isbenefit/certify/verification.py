@@ -7,6 +7,7 @@ recomputation check is in :mod:`isbenefit.certify.recomputation`.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import re
 from collections.abc import Mapping
@@ -46,6 +47,7 @@ class Certificate:
 
     attachments: dict[str, bytes]
     text: str
+    data: bytes = b""  # the file as read, for its PDF signatures
 
     @property
     def compact(self) -> str:
@@ -64,7 +66,8 @@ def read_certificate(pdf: Path) -> Certificate:
     from pypdf.errors import PyPdfError
 
     try:
-        reader = PdfReader(pdf)
+        data = pdf.read_bytes()
+        reader = PdfReader(io.BytesIO(data))
         attachments = {name: data[0] for name, data in reader.attachments.items() if data}
         text = "\n".join(page.extract_text() or "" for page in reader.pages)
     except (OSError, ValueError, PyPdfError) as error:
@@ -73,7 +76,7 @@ def read_certificate(pdf: Path) -> Certificate:
             message=f"not a readable PDF ({error})",
             fix="give a certificate written by `isbenefit certificate`",
         ) from None
-    return Certificate(attachments, text)
+    return Certificate(attachments, text, data)
 
 
 def verify(
@@ -91,6 +94,7 @@ def verify(
     """
     from isbenefit.certify.claim import CLAIM_FILE, certificate_id
     from isbenefit.certify.issue import SIGNATURE_FILE
+    from isbenefit.certify.pdf_checks import pdf_signature_checks
     from isbenefit.certify.recomputation import recomputation_checks
 
     key = read_public_key(public_key) if public_key else None
@@ -121,6 +125,11 @@ def verify(
     )
     if claim is None:
         return report
+    report.checks.extend(
+        pdf_signature_checks(
+            document.data, document.attachments.get(SIGNATURE_FILE), claim, trusted
+        )
+    )
     if status_list is not None:
         check, report.status_verdict = status_check(
             status_list, report.certificate_id or "", document.attachments.get(SIGNATURE_FILE)

@@ -399,11 +399,13 @@ def revoke(
 
 
 def _register_document_verbs() -> None:
+    from isbenefit.cli.countersign import register as register_countersign
     from isbenefit.cli.documents import register
     from isbenefit.cli.verify import register as register_verify
 
     register(app)
     register_verify(app)
+    register_countersign(app)
 
 
 _register_document_verbs()
