@@ -8,7 +8,7 @@ factor set); `factor_source` builds one from the command line's options.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from functools import cached_property
@@ -27,13 +27,18 @@ from isbenefit.ledger.rates import Rates, shipped_rates
 from isbenefit.ledger.reading import ROW_COLUMN, RawLedger, read_ledger
 from isbenefit.ledger.rules import CheckedSheets, check_sheets
 from isbenefit.results.alternatives import alternative_records
-from isbenefit.results.results_json import ResultsSource, dumps, results_dict
+from isbenefit.results.results_json import ResultsSource, results_chunks, results_dict
 from isbenefit.results.tables import Tables, build_tables
-from isbenefit.scoring.brightway import open_brightway
+from isbenefit.scoring.brightway import cached_scores, open_brightway
 from isbenefit.scoring.factorset import FactorSet
-from isbenefit.scoring.source import FactorSource, as_factor_source, factor_source
+from isbenefit.scoring.source import (
+    FactorSetFolder,
+    FactorSource,
+    as_factor_source,
+    factor_source,
+)
 
-__all__ = ["Assessment", "FactorSource", "assess", "factor_source", "ledger_sha256"]
+__all__ = ["Assessment", "FactorSource", "assess", "check", "factor_source", "ledger_sha256"]
 
 
 @dataclass(frozen=True)
@@ -88,7 +93,13 @@ class Assessment:
 
     def results_json(self) -> bytes:
         """The results JSON as bytes, byte-identical to serialising :attr:`results`."""
-        return dumps(self.results)
+        return b"".join(self.results_json_chunks())
+
+    def results_json_chunks(self) -> Iterator[bytes]:
+        """The results JSON in pieces, made column by column and block by block of
+        exchanges, never as one dict per exchange; joined, they are :meth:`results_json`.
+        A writer can stream them to a file (`writing.write_atomic` takes them)."""
+        return results_chunks(self._results_source)
 
     @property
     def _results_source(self) -> ResultsSource:
@@ -172,22 +183,17 @@ def assess(
     source = as_factor_source(factors, mapping, brightway_project, brightway_dir, fallback)
     factor_set = source.factor_set(data_dir)
     # bw2data is imported (once per process) on this thread, not in the worker below: its
-    # import sets process-wide state (scoring/brightway.py, module docstring).
-    open_brightway(data_dir)
+    # import sets process-wide state (scoring/brightway.py, module docstring). Scores of a
+    # factor set kept from an earlier run need no Brightway at all.
+    if not (isinstance(source, FactorSetFolder) and cached_scores(factor_set, data_dir)):
+        open_brightway(data_dir)
     # The Brightway solves run beside the ledger checks: both take a good part of a second
     # on a large ledger and neither needs the other.
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="isbenefit-brightway") as pool:
         scoring = pool.submit(source.scores, data_dir)
         raw = read_ledger(ledger)
         report_currency = currency.strip().upper()
-        problems: list[Problem] = []
-        warnings: list[Problem] = []
-        sheets = check_sheets(raw, problems, report_currency)
-        rates = shipped_rates().overridden(sheets.rates, origin=f"{raw.path.name}, rates sheet")
-        problems.extend(prepare.check_report_currency(rates, report_currency, "--currency"))
-        arrays = _prepare(sheets, factor_set, rates, report_currency, problems, warnings)
-        if problems:
-            raise InputError(sorted(problems, key=_reading_order))
+        sheets, rates, arrays, warnings = _checked(raw, factor_set, report_currency)
         scores = scoring.result()
     exchanges, inputs, split, alternative_input = arrays
     activities = prepare.activity_flags(factor_set, scores)
@@ -213,7 +219,7 @@ def assess(
         tables,
         scores,
         result,
-        warnings=tuple(sorted(warnings, key=_reading_order)),
+        warnings=warnings,
         alternatives=alternatives,
     )
     if monte_carlo is None:
@@ -233,6 +239,48 @@ def assess(
         tables, result.lines, sheets.exchanges, monte_carlo, draws, conservative
     )
     return replace(assessment, uncertainty=extension)
+
+
+def check(
+    ledger: Path | str,
+    factors: FactorSource | Path | str | None = None,
+    currency: str = "EUR",
+    data_dir: Path | str | None = None,
+) -> tuple[Problem, ...]:
+    """Check a ledger as :func:`assess` does, against the factor set, computing nothing.
+
+    Returns the warnings; raises :class:`isbenefit.errors.InputError` listing every
+    problem found (reading problems stop before the sheets are checked).
+    """
+    factor_set = as_factor_source(factors).factor_set(data_dir)
+    raw = read_ledger(ledger)
+    return _checked(raw, factor_set, currency.strip().upper())[3]
+
+
+def _checked(
+    raw: RawLedger, factor_set: FactorSet, currency: str
+) -> tuple[
+    CheckedSheets,
+    Rates,
+    tuple[
+        core.ExchangeArrays,
+        core.InputArrays,
+        core.YearSplit,
+        tuple[np.ndarray, core.ExchangeArrays] | None,
+    ],
+    tuple[Problem, ...],
+]:
+    """The checked sheets, rates and engine arrays of a ledger, and its warnings in reading
+    order; InputError listing every problem, in reading order."""
+    problems: list[Problem] = []
+    warnings: list[Problem] = []
+    sheets = check_sheets(raw, problems, currency)
+    rates = shipped_rates().overridden(sheets.rates, origin=f"{raw.path.name}, rates sheet")
+    problems.extend(prepare.check_report_currency(rates, currency, "--currency"))
+    arrays = _prepare(sheets, factor_set, rates, currency, problems, warnings)
+    if problems:
+        raise InputError(sorted(problems, key=_reading_order))
+    return sheets, rates, arrays, tuple(sorted(warnings, key=_reading_order))
 
 
 def _prepare(
@@ -282,7 +330,9 @@ def ledger_sha256(path: Path) -> str:
     """Content hash of a ledger: the file, or the sorted CSV files of a folder."""
     digest = hashlib.sha256()
     files = (
-        sorted(p for p in path.iterdir() if p.suffix.lower() == ".csv") if path.is_dir() else [path]
+        sorted(p for p in path.iterdir() if p.suffix.lower() == ".csv" and p.is_file())
+        if path.is_dir()
+        else [path]
     )
     for file in files:
         digest.update(file.name.encode() + b"\0" + hashlib.sha256(file.read_bytes()).digest())

@@ -5,25 +5,42 @@ it once (:class:`isbenefit.results.model.Results`), renders the documents it is
 given, writes each to a temporary file in the target folder and renames it into
 place, so a target file is either complete or absent. An organisation whose
 document fails is reported in its :class:`Outcome`; the others go on.
+
+Two things stop the whole batch at once instead: a target folder that cannot be written
+(a :class:`~isbenefit.errors.WriteError`: permissions, read-only, disk full), raised to
+the caller, and anything that interrupts the caller (KeyboardInterrupt, the command line's
+SIGINT/SIGTERM, any exception). Then pending documents are cancelled and the workers
+are sent SIGTERM, on which each removes the temporary file it is writing and exits;
+one that does not within `STOP_GRACE` seconds is killed and its temporary removed for
+it. Documents already complete stay. Workers ignore SIGINT (a terminal's Ctrl-C reaches
+the whole process group: the parent decides), and on Linux get SIGTERM when the parent
+dies, even by SIGKILL, so none is left running or writing.
 """
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import hashlib
 import os
 import re
+import signal
+import sys
+import time
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from enum import StrEnum
+from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Any
 
 from isbenefit.certify.claim import LedgerRows
 from isbenefit.certify.issue import DEFAULT_ISSUER, certificate_pdf
 from isbenefit.documents import statement_pdf
+from isbenefit.errors import WriteError
 from isbenefit.results.model import Results, as_results
-from isbenefit.writing import write_atomic
+from isbenefit.writing import remove_temporaries, temporaries_of, write_atomic
 
 
 class DocumentKind(StrEnum):
@@ -34,6 +51,9 @@ class DocumentKind(StrEnum):
 
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+LONGEST_ID_IN_NAME = 80
+STOP_GRACE = 5.0  # seconds a stopped worker has to remove its temporary file and exit
+_PR_SET_PDEATHSIG = 1  # prctl(2) option: a signal for this process when its parent dies
 
 
 @dataclass(frozen=True)
@@ -96,10 +116,17 @@ def render_job(results: Results, job: Job) -> bytes:
 
 
 def file_name(kind: str, org_id: str, year: str) -> str:
-    """A safe file name for an organisation's document; unsafe ids get a hash suffix."""
+    """A safe file name for an organisation's document; unsafe ids get a hash suffix.
+
+    Ids longer than ``LONGEST_ID_IN_NAME`` are cut there before the hash, so the name
+    (and the temporary name written first) stays far below the 255 bytes file systems
+    allow.
+    """
     safe = _UNSAFE.sub("_", org_id).lstrip(".") or "org"
-    if safe != org_id:
-        safe += "-" + hashlib.sha256(org_id.encode("utf-8")).hexdigest()[:8]
+    if safe != org_id or len(safe) > LONGEST_ID_IN_NAME:
+        safe = (
+            safe[:LONGEST_ID_IN_NAME] + "-" + hashlib.sha256(org_id.encode("utf-8")).hexdigest()[:8]
+        )
     return f"{kind}-{year}-{safe}.pdf"
 
 
@@ -134,7 +161,18 @@ def plan(
 
 def _init_worker(results: Results | Mapping[str, Any]) -> None:
     global _results  # noqa: PLW0603 - one copy of the results per worker process
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _worker_stop)
+    if sys.platform == "linux":
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
     _results = as_results(results)
+
+
+def _worker_stop(signum: int, _frame: object) -> None:
+    """A worker told to stop removes the temporary file it is writing and exits now."""
+    remove_temporaries()
+    os._exit(128 + signum)
 
 
 def _run(job: Job, renderer: Renderer) -> Outcome:
@@ -146,7 +184,9 @@ def _run(job: Job, renderer: Renderer) -> Outcome:
 def run_one(results: Results, job: Job, renderer: Renderer = render_job) -> Outcome:
     """Render and write one job; any failure becomes the outcome's error."""
     try:
-        write_atomic(job.path, renderer(results, job))
+        write_atomic(job.path, renderer(results, job), "choose another --output folder")
+    except WriteError:  # the target folder's fault, not the organisation's: stops the batch
+        raise
     except Exception as error:  # one organisation's failure must not stop the rest
         return Outcome(job.org_id, None, f"{type(error).__name__}: {error}")
     return Outcome(job.org_id, job.path)
@@ -164,10 +204,15 @@ def run_batch(
     renderer: Renderer = render_job,
     on_done: Callable[[Outcome], Any] | None = None,
 ) -> list[Outcome]:
-    """Run ``jobs`` on a process pool; outcomes in job order. ``on_done`` sees each as it ends."""
+    """Run ``jobs`` on a process pool; outcomes in job order. ``on_done`` sees each as it ends.
+
+    Raises :class:`WriteError` when the target folder cannot be written; that and any
+    interruption stop every worker at once (module docstring).
+    """
     workers = max(1, min(workers or default_workers(), len(jobs) or 1))
     outcomes: dict[str, Outcome] = {}
-    with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(results,)) as pool:
+    pool = ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(results,))
+    try:
         futures: dict[Future[Outcome], Job] = {
             pool.submit(_run, job, renderer): job for job in jobs
         }
@@ -175,9 +220,35 @@ def run_batch(
             job = futures[future]
             try:
                 outcome = future.result()
+            except WriteError:
+                raise
             except Exception as error:  # a crashed worker fails only its jobs
                 outcome = Outcome(job.org_id, None, f"{type(error).__name__}: {error}")
             outcomes[str(job.path)] = outcome
             if on_done is not None:
                 on_done(outcome)
+    except BaseException:
+        _stop_now(pool, jobs)
+        raise
+    pool.shutdown()
     return [outcomes[str(job.path)] for job in jobs]
+
+
+def _stop_now(pool: ProcessPoolExecutor, jobs: Sequence[Job]) -> None:
+    """Cancel what has not started and stop every worker now (module docstring)."""
+    processes: list[BaseProcess] = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        with contextlib.suppress(OSError, ValueError):
+            process.terminate()
+    deadline = time.monotonic() + STOP_GRACE
+    for process in processes:
+        process.join(max(0.0, deadline - time.monotonic()))
+    stubborn = [process for process in processes if process.is_alive()]
+    for process in stubborn:
+        process.kill()
+        process.join(1.0)
+    if stubborn:  # killed before they could clean up: their temporaries go here
+        for job in jobs:
+            for temporary in temporaries_of(job.path):
+                temporary.unlink(missing_ok=True)

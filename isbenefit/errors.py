@@ -6,9 +6,11 @@ either. The CLI turns them into a message and a non-zero exit.
 
 from __future__ import annotations
 
+import errno
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Self
+from pathlib import Path
+from typing import Any, Self, TypeGuard
 
 
 class IsbenefitError(Exception):
@@ -87,3 +89,51 @@ class BrightwayError(RuntimeError, IsbenefitError):
 
 class ComputationError(ArithmeticError, IsbenefitError):
     """A computed figure is not finite: a factor or an input the checks did not catch."""
+
+
+class WriteError(OSError, IsbenefitError):
+    """A file or folder isbenefit had to write could not be: no permission, a read-only
+    file system, a full disk or quota. Nothing partial is left behind; the message names
+    the path and the fix.
+
+    ``errno`` is that of the operating system's error (None for a database's own error).
+    """
+
+    def __init__(self, path: Path | str, reason: str, fix: str, code: int | None = None) -> None:
+        super().__init__(code, reason, str(path))
+        self.path = Path(path)
+        self.reason = reason
+        self.fix = fix
+
+    def __reduce__(self) -> tuple[Any, ...]:  # batch workers send it back to their parent
+        return (type(self), (self.path, self.reason, self.fix, self.errno))
+
+    def __str__(self) -> str:
+        return f"cannot write {self.path}: {self.reason}. Fix: {self.fix}"
+
+    @staticmethod
+    def covers(error: BaseException) -> TypeGuard[OSError]:
+        """Whether ``error`` is a fault of where isbenefit writes, not of isbenefit."""
+        return isinstance(error, OSError) and error.errno in WRITE_FAULTS
+
+    @classmethod
+    def of(
+        cls, path: Path | str, error: OSError, elsewhere: str, folder: Path | str | None = None
+    ) -> Self:
+        """The error of writing ``path`` (in ``folder``, default its parent) that failed
+        with ``error``; ``elsewhere`` is the other way out, e.g. "choose another
+        --output"."""
+        code = error.errno if error.errno is not None else 0
+        reason, remedy = WRITE_FAULTS.get(code, (error.strerror or str(error), ""))
+        remedy = remedy.format(folder=folder if folder is not None else Path(path).parent)
+        return cls(path, reason, f"{remedy}, or {elsewhere}" if remedy else elsewhere, error.errno)
+
+
+WRITE_FAULTS: dict[int, tuple[str, str]] = {
+    errno.EACCES: ("permission denied", "make {folder} writable for you"),
+    errno.EPERM: ("operation not permitted", "make {folder} writable for you"),
+    errno.EROFS: ("the file system is read-only", ""),
+    errno.ENOSPC: ("the disk is full", "free space on the disk holding {folder}"),
+    errno.EDQUOT: ("your disk quota is used up", "free space within your quota"),
+    errno.EFBIG: ("the file is too large for the file system", ""),
+}

@@ -13,11 +13,14 @@ from __future__ import annotations
 
 import re
 from functools import cache
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pint
 
 from isbenefit.errors import IsbenefitError
+
+if TYPE_CHECKING:
+    import pint
 
 MASS = "mass"
 ENERGY = "energy"
@@ -25,22 +28,33 @@ VOLUME = "volume"
 GAS_VOLUME = "gas volume at normal conditions"
 FREIGHT = "freight"
 
-_REGISTRY: pint.UnitRegistry = pint.UnitRegistry(on_redefinition="raise")
-_REGISTRY.define("m3 = meter ** 3")
-_REGISTRY.define("dm3 = decimeter ** 3")
-_REGISTRY.define("cm3 = centimeter ** 3")
-_REGISTRY.define("tkm = metric_ton * kilometer")
-_REGISTRY.define("Nm3 = [normal_volume]")
 # pint reads `kt` as a knot; in a ledger it is a kilotonne.
 _PINT_NAMES = {"kt": "kilotonne"}
 
-_DIMENSIONS = {
-    _REGISTRY.Quantity(1, "kg").dimensionality: MASS,
-    _REGISTRY.Quantity(1, "kWh").dimensionality: ENERGY,
-    _REGISTRY.Quantity(1, "m3").dimensionality: VOLUME,
-    _REGISTRY.Quantity(1, "tkm").dimensionality: FREIGHT,
-    _REGISTRY.Quantity(1, "Nm3").dimensionality: GAS_VOLUME,
-}
+
+@cache
+def _registry() -> tuple[pint.UnitRegistry, dict[Any, str]]:
+    """pint's registry with the ledger's extra units, and the dimensions isbenefit accepts.
+
+    Built once per process, on the first conversion: it takes a tenth of a second, which
+    a command that converts nothing (`--help`, a document from a results JSON) never pays.
+    """
+    import pint
+
+    registry: pint.UnitRegistry = pint.UnitRegistry(on_redefinition="raise")
+    registry.define("m3 = meter ** 3")
+    registry.define("dm3 = decimeter ** 3")
+    registry.define("cm3 = centimeter ** 3")
+    registry.define("tkm = metric_ton * kilometer")
+    registry.define("Nm3 = [normal_volume]")
+    dimensions = {
+        registry.Quantity(1, "kg").dimensionality: MASS,
+        registry.Quantity(1, "kWh").dimensionality: ENERGY,
+        registry.Quantity(1, "m3").dimensionality: VOLUME,
+        registry.Quantity(1, "tkm").dimensionality: FREIGHT,
+        registry.Quantity(1, "Nm3").dimensionality: GAS_VOLUME,
+    }
+    return registry, dimensions
 
 
 class UnitError(ValueError, IsbenefitError):
@@ -94,8 +108,11 @@ def dimension(unit: str) -> str:
     for any other unit."""
     if unit.strip() not in ACCEPTED_UNITS:
         raise UnitError(f"unknown unit {unit!r}; accepted: {', '.join(sorted(ACCEPTED_UNITS))}")
+    import pint
+
+    registry, dimensions = _registry()
     try:
-        quantity = _REGISTRY.Quantity(1, _pint_name(unit))
+        quantity = registry.Quantity(1, _pint_name(unit))
     except (
         pint.errors.UndefinedUnitError,
         pint.errors.DefinitionSyntaxError,
@@ -105,7 +122,7 @@ def dimension(unit: str) -> str:
         AssertionError,
     ) as error:
         raise UnitError(f"unknown unit {unit!r}") from error
-    kind = _DIMENSIONS.get(quantity.dimensionality)
+    kind = dimensions.get(quantity.dimensionality)
     if kind is None:
         raise UnitError(f"{unit!r} is not a unit of mass, energy or volume")
     return kind
@@ -119,7 +136,8 @@ def conversion_factor(from_unit: str, to_unit: str) -> float:
         raise UnitError(
             f"{from_unit!r} ({from_kind}) cannot be converted into {to_unit!r} ({to_kind})"
         )
-    return float(_REGISTRY.Quantity(1.0, _pint_name(from_unit)).to(_pint_name(to_unit)).magnitude)
+    registry, _ = _registry()
+    return float(registry.Quantity(1.0, _pint_name(from_unit)).to(_pint_name(to_unit)).magnitude)
 
 
 def _pint_name(unit: str) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import logging
+import math
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -46,6 +47,18 @@ def fmt(value: float, decimals: int) -> str:
     if text.startswith("-"):
         return text[1:] if set(text[1:]) <= set("0.,") else "\u2212" + text[1:]
     return text
+
+
+def stated(value: float, half_width: float | None, finest: int) -> str:
+    """A statement's stated figure rounded by hand: its last digit is the second
+    significant digit of ``half_width`` (half its P5-P95 range), else the third
+    significant digit of the value; never finer than ``finest`` decimals."""
+    if half_width:
+        decimals = 1 - math.floor(math.log10(half_width))
+    else:
+        decimals = 2 - math.floor(math.log10(abs(value)))
+    decimals = min(decimals, finest)
+    return fmt(round(value, decimals), max(decimals, 0))
 
 
 def tonnes_kg(kg: float) -> str:

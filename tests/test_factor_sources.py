@@ -42,7 +42,7 @@ from isbenefit.scoring.source import (
 )
 from tests.certificate_helpers import new_test_key
 from tests.conftest import REPO, TINY_FACTORS, F, exchange, write_ledger, write_mapping
-from tests.documents_helpers import flat, fmt, pdf_text
+from tests.documents_helpers import flat, fmt, pdf_text, stated
 
 runner = CliRunner()
 EPOCH = "1735689600"
@@ -314,7 +314,9 @@ def test_certificate_and_verify_on_the_users_database(
     central = (SAVED_CO2E_KG - ROAD_KG) * SHARE
     assert claim["credited"]["saved"]["co2e_kg"] == pytest.approx(central, rel=1e-12)
     if iterations == "0":
-        assert figure_on_page(pdf_text(pdf), "CO₂e avoided") == f"{fmt(central / 1000, 2)} t CO₂e"
+        # No Monte Carlo run: three significant digits (docs/claims.md, item 10).
+        stated_co2e = f"{stated(central / 1000, None, 2)} t CO₂e"
+        assert figure_on_page(pdf_text(pdf), "CO₂e avoided") == stated_co2e
 
     folders.clear()
     databases.clear()

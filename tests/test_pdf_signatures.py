@@ -81,9 +81,7 @@ def check(report: dict[str, Any], name: str) -> dict[str, str]:
 
 
 def pdfsig(pdf: Path) -> str:
-    return subprocess.run(
-        ["pdfsig", str(pdf)], capture_output=True, text=True, check=False
-    ).stdout
+    return subprocess.run(["pdfsig", str(pdf)], capture_output=True, text=True, check=False).stdout
 
 
 def pyhanko_statuses(pdf: Path) -> list[Any]:

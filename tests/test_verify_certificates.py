@@ -107,7 +107,7 @@ def check(report: dict[str, Any], name: str) -> dict[str, str]:
 
 
 def rewrite_attachments(source: Path, target: Path, change: dict[str, bytes | None]) -> Path:
-    """A copy of a PDF with some attachments replaced (bytes) or removed (None)."""
+    """A copy of a PDF with some attachments replaced or added (bytes) or removed (None)."""
     reader = PdfReader(source)
     writer = PdfWriter()
     for page in reader.pages:
@@ -115,6 +115,9 @@ def rewrite_attachments(source: Path, target: Path, change: dict[str, bytes | No
     for name, contents in reader.attachments.items():
         data = change.get(name, contents[0])
         if data is not None:
+            writer.add_attachment(name, data)
+    for name, data in change.items():
+        if name not in reader.attachments and data is not None:
             writer.add_attachment(name, data)
     with target.open("wb") as stream:
         writer.write(stream)
@@ -260,6 +263,32 @@ def test_missing_or_unparseable_claim(
     assert words in check(report, "attachment")["message"]
 
 
+@pytest.mark.parametrize(
+    ("change", "words"),
+    [
+        ("edit", "exchanges.csv differs from the ledger rows in claim.json"),
+        ("add", "notes.csv is attached but is no ledger sheet of the claim"),
+    ],
+)
+def test_an_attached_ledger_sheet_edited_or_added_is_caught(
+    ledger: Path, tmp_path: Path, change: str, words: str
+) -> None:
+    """Unsigned, so no signature guards the file: the claim's rows still do."""
+    pdf = make_certificate(ledger, tmp_path / "c.pdf", *NO_MONTE_CARLO)
+    sheet = PdfReader(pdf).attachments["exchanges.csv"][0]
+    edited = (
+        {"exchanges.csv": sheet.replace(b",100,", b",300,", 1)}
+        if change == "edit"
+        else {"notes.csv": b"note\nall fine\n"}
+    )
+    if change == "edit":
+        assert edited["exchanges.csv"] != sheet
+    tampered = rewrite_attachments(pdf, tmp_path / "t.pdf", edited)
+    code, report = verify(tampered)
+    assert (code, report["verdict"]) == (5, "attachment altered")
+    assert words in check(report, "attachment")["message"]
+
+
 def test_stripped_signature(signed: Path, tmp_path: Path) -> None:
     stripped = rewrite_attachments(signed, tmp_path / "s.pdf", {"signature.json": None})
     code, report = verify(stripped)
@@ -292,6 +321,41 @@ def test_printed_headline_differs_from_the_claim(
     assert (code, report["verdict"]) == (6, "printed figures differ")
     assert "CO₂e avoided: printed 9,999.99 t CO₂e" in check(report, "printed figures")["message"]
     assert check(report, "recomputation")["status"] == "pass"
+
+
+@pytest.mark.parametrize(
+    ("change", "words"),
+    [
+        ({"org": "Other Gips A/S"}, "does not name the claim's organisation"),
+        ({"year": "2023"}, "does not state the claim's year 2024"),
+    ],
+)
+def test_a_retyped_organisation_or_year_is_caught(
+    ledger: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    change: dict[str, str],
+    words: str,
+) -> None:
+    """The page prints another organisation or year than its (true) claim."""
+    real = certificate_module.certificate
+
+    def retyped(*args: Any, **kwargs: Any) -> Any:
+        made = real(*args, **kwargs)
+        org = made.context.org
+        context = replace(
+            made.context,
+            org=replace(org, name=change.get("org", org.name)),
+            year=change.get("year", made.context.year),
+        )
+        return replace(made, context=context)
+
+    monkeypatch.setattr(certificate_module, "certificate", retyped)
+    pdf = make_certificate(ledger, tmp_path / "c.pdf", *NO_MONTE_CARLO)
+    monkeypatch.undo()
+    code, report = verify(pdf)
+    assert (code, report["verdict"]) == (6, "printed figures differ")
+    assert words in check(report, "printed figures")["message"]
 
 
 def test_a_changed_figure_equal_to_another_card_is_still_caught(

@@ -18,7 +18,7 @@ from isbenefit.certify.issue import certificate_pdf
 from isbenefit.engine.uncertainty import QUANTITY_GSD, MonteCarloSettings
 from tests.certificate_helpers import EPOCH, attached_claim, make_certificate, new_test_key
 from tests.conftest import TINY_FACTORS, F, exchange, write_ledger
-from tests.documents_helpers import fmt
+from tests.documents_helpers import fmt, stated
 from tests.sample_results import sample_results
 
 
@@ -57,10 +57,11 @@ def test_conservative_figure_is_certified_beside_the_central_estimate(
     assert co2e["deterministic"] == pytest.approx(central)
     assert co2e["conservative"] == co2e["p5"] < central
     text = page(pdf)
+    half = (co2e["p95"] - co2e["p5"]) / 2 / 1000  # t: what the run's spread supports
     assert (
-        f"CO₂e avoided {fmt(co2e['conservative'] / 1000, 2)} t CO₂e annual 2024, credited "
-        "share conservative figure (P5 of 200 Monte Carlo iterations) central estimate "
-        f"{fmt(central / 1000, 2)} t CO₂e"
+        f"CO₂e avoided {stated(co2e['conservative'] / 1000, half, 2)} t CO₂e annual 2024, "
+        "credited share conservative figure (P5 of 200 Monte Carlo iterations) central "
+        f"estimate {stated(central / 1000, half, 2)} t CO₂e"
     ) in text
     assert "deterministic figure (money is not varied)" in text
     assert "Conservative: the P5 of 200 Monte Carlo iterations (seed 7)" in text
@@ -91,7 +92,8 @@ def test_another_percentile_is_certified_and_labelled(ledger: Path, tmp_path: Pa
     co2e = claim_of(pdf)["uncertainty"]["credited"]["co2e_kg"]
     assert co2e["p5"] < co2e["conservative"] < co2e["p50"]
     text = page(pdf)
-    assert f"{fmt(co2e['conservative'] / 1000, 2)} t CO₂e" in text
+    half = (co2e["p95"] - co2e["p5"]) / 2 / 1000
+    assert f"{stated(co2e['conservative'] / 1000, half, 2)} t CO₂e" in text
     assert "conservative figure (P10 of 200 Monte Carlo iterations)" in text
 
 
@@ -232,3 +234,23 @@ def test_a_net_increase_is_flagged_not_presented_as_a_benefit(tmp_path: Path) ->
     assert f"CO₂e avoided {fmt(saved / 1000, 2)} t CO₂e" in text
     assert "Net increase: in 2024 the exchanges credited here caused more emissions" in text
     assert "the negative CO₂e figure is not a benefit" in text
+
+
+@pytest.mark.parametrize(
+    ("value", "half_width", "finest", "printed"),
+    [
+        (1659.74, 150.0, 2, "1,660"),  # a P5 of thousands of tonnes, +-150 t: tens
+        (378211.8, 48000.0, 1, "378,000"),  # water, +-48,000 m3: thousands
+        (12.3456, 0.3, 2, "12.35"),  # +-0.3 t supports hundredths, the finest anyway
+        (163.62, None, 2, "164"),  # no run: three significant digits
+        (0.0421, None, 2, "0.04"),  # never finer than 2 decimals of a tonne
+        (-2345.6, 400.0, 2, "\u22122,350"),  # +-400 t: tens; a net increase keeps its sign
+    ],
+)
+def test_stated_figures_are_rounded_to_what_their_uncertainty_supports(
+    value: float, half_width: float | None, finest: int, printed: str
+) -> None:
+    from isbenefit.documents import numbers
+
+    decimals = numbers.supported_decimals(value, half_width, finest)
+    assert numbers.rounded(value, decimals) == printed

@@ -37,12 +37,130 @@ if TYPE_CHECKING:
 # still checked against what they printed (certify.issue).
 CLAIM_SCHEMA = "isbenefit.claim/2"
 LEGACY_SCHEMA = "isbenefit.claim/1"
+# How the page rounds the stated figures (documents.numbers.supported_decimals). Claims
+# made before it carry no "rounding" and print fixed decimals.
+ROUNDING_BY_UNCERTAINTY = "uncertainty/1"
 CLAIM_FILE = "claim.json"
 ID_PREFIX = "ISB-"
 ID_HEX_DIGITS = 16
 LedgerRows = Mapping[str, Sequence[Mapping[str, str]]]
 # The results JSON as a dict: the claim copies parts of it verbatim.
 Results = Mapping[str, Any]
+
+
+# Deeper than any claim isbenefit writes (about six levels); refused before parsing.
+MAX_CLAIM_DEPTH = 32
+MAX_CLAIM_BYTES = 64 * 1024 * 1024
+
+
+class ClaimError(ValueError):
+    """A claim.json that is not a claim: what is wrong, in words for the verdict."""
+
+
+def load_claim(raw: bytes) -> dict[str, Any]:
+    """The claim in ``raw``; ClaimError when it is not strict JSON (NaN and Infinity are
+    not JSON), nests deeper than any claim, or lacks a claim's fields and their types."""
+    if len(raw) > MAX_CLAIM_BYTES:
+        raise ClaimError(f"claim.json has {len(raw):,} bytes, more than any claim")
+    if _nesting(raw) > MAX_CLAIM_DEPTH:
+        raise ClaimError(f"claim.json nests deeper than {MAX_CLAIM_DEPTH} levels")
+
+    def refuse(name: str) -> None:
+        raise ClaimError(f"claim.json holds {name}, which is not JSON")
+
+    try:
+        claim = json.loads(raw, parse_constant=refuse)
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as error:
+        raise ClaimError(f"claim.json is not JSON ({error})") from None
+    if not isinstance(claim, dict):
+        raise ClaimError("claim.json is not a JSON object")
+    problem = claim_shape_problem(claim)
+    if problem:
+        raise ClaimError(problem)
+    return claim
+
+
+def _nesting(raw: bytes) -> int:
+    """The deepest nesting of brackets outside strings (counted without parsing)."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for byte in raw:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif byte == 0x5C:  # backslash
+                escaped = True
+            elif byte == 0x22:
+                in_string = False
+        elif byte == 0x22:
+            in_string = True
+        elif byte in (0x5B, 0x7B):
+            depth += 1
+            deepest = max(deepest, depth)
+        elif byte in (0x5D, 0x7D):
+            depth -= 1
+    return deepest
+
+
+# The fields every check reads, with the JSON type each must have.
+_SHAPE: tuple[tuple[tuple[str, ...], type | tuple[type, ...]], ...] = (
+    (("schema",), str),
+    (("year",), str),
+    (("currency",), str),
+    (("factor_set",), dict),
+    (("factor_set", "id"), str),
+    (("factor_set", "version"), str),
+    (("organisation",), dict),
+    (("organisation", "id"), str),
+    (("credited",), dict),
+    (("credited", "saved"), dict),
+    (("credited", "money"), (int, float)),
+    (("exchanges",), list),
+    (("ledger_rows",), dict),
+)
+_EXCHANGE_SHAPE: tuple[tuple[str, type | tuple[type, ...]], ...] = (
+    ("id", str),
+    ("supplier", str),
+    ("receiver", str),
+    ("period_start", str),
+    ("period_end", str),
+    ("supplier_share", (int, float)),
+    ("years", dict),
+    ("saved", dict),
+)
+
+
+def _is(value: Any, kind: type | tuple[type, ...]) -> bool:
+    return isinstance(value, kind) and not isinstance(value, bool)  # JSON true is no number
+
+
+def claim_shape_problem(claim: Mapping[str, Any]) -> str | None:
+    """Why ``claim`` lacks the fields or types of a claim, or None."""
+    for path, kind in _SHAPE:
+        value: Any = claim
+        for key in path:
+            if not isinstance(value, dict) or key not in value:
+                return "claim.json lacks " + ".".join(path)
+            value = value[key]
+        if not _is(value, kind):
+            return f"claim.json has {'.'.join(path)} of the wrong type ({type(value).__name__})"
+    return _parts_problem(claim)
+
+
+def _parts_problem(claim: Mapping[str, Any]) -> str | None:
+    for name, value in claim["credited"]["saved"].items():
+        if not _is(value, (int, float)):
+            return f"claim.json has credited.saved.{name} of the wrong type"
+    for number, exchange in enumerate(claim["exchanges"]):
+        if not isinstance(exchange, dict):
+            return f"claim.json has exchange {number} that is not an object"
+        for key, kind in _EXCHANGE_SHAPE:
+            if not _is(exchange.get(key), kind):
+                return f"claim.json has exchanges[{number}].{key} missing or of the wrong type"
+    for sheet, rows in claim["ledger_rows"].items():
+        if not isinstance(rows, list) or not all(isinstance(row, dict) for row in rows):
+            return f"claim.json has ledger_rows.{sheet} that is not a list of rows"
+    return None
 
 
 def canonical_json(value: Any) -> bytes:
@@ -114,6 +232,7 @@ def build_claim(
         "factors": factors,
         "sources": [s for s in results["sources"] if str(s["key"]) in cited],
         "ledger_rows": {sheet: list(rows) for sheet, rows in sorted(ledger_rows.items())},
+        "rounding": ROUNDING_BY_UNCERTAINTY,
         **_uncertainty_part(results, org_id, year),
     }
 

@@ -13,6 +13,13 @@ Two findings are reported:
 - **overlapping periods**: two documents give the same exchange different
   periods that overlap (a sign that one period was re-cut and counted again).
 
+- **look-alike ids**: two documents name the same exchange (or party) with ids that
+  differ only in invisible characters (a zero-width space), compatibility forms (a
+  full-width `Ｅ１`) or letters of another script that look the same (a Cyrillic `Р` for
+  a Latin `P`). Ids are compared after NFKC normalisation, with Unicode format
+  characters (category Cf) removed and such look-alike letters read as Latin ones, so
+  the over-credited check sees through them; the finding names both ids as written.
+
 Run it over documents from independent sources: a ledger and the certificates
 made from that same ledger credit the same exchange twice by construction.
 """
@@ -20,7 +27,7 @@ made from that same ledger credit the same exchange twice by construction.
 from __future__ import annotations
 
 import datetime as dt
-import json
+import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
 from itertools import pairwise
@@ -31,6 +38,37 @@ from isbenefit.engine.core import Party, credit_share
 from isbenefit.errors import InputError, Problem
 
 TOLERANCE = 1e-9
+LOOK_ALIKE = "look-alike ids"
+# Cyrillic and Greek letters drawn like Latin ones (Unicode's confusables, the common ones).
+_AS_LATIN = str.maketrans(
+    "АВЕЅІЈКМНОРСТХУаеіјосрхуѕԁһԛԝ"  # Cyrillic
+    "ΑΒΕΖΗΙΚΜΝΟΡΤΥΧοϲνι",  # Greek
+    "ABESIJKMHOPCTXYaeijocpxysdhqwABEZHIKMNOPTYXocvi",
+)
+
+
+def comparable_id(text: str) -> str:
+    """An id as compared across documents: NFKC, no format characters, look-alikes Latin."""
+    normal = unicodedata.normalize("NFKC", text)
+    return "".join(c for c in normal if unicodedata.category(c) != "Cf").translate(_AS_LATIN)
+
+
+def scripts(text: str) -> list[str]:
+    """The scripts of an id's letters (LATIN, CYRILLIC, GREEK, ...), in order of appearance."""
+    found: dict[str, None] = {}
+    for character in text:
+        if character.isalpha():
+            found.setdefault(unicodedata.name(character, "UNKNOWN").split()[0], None)
+    return list(found)
+
+
+def shown_id(text: str) -> str:
+    """An id for a message: invisible characters escaped, mixed scripts named."""
+    visible = "".join(
+        c if unicodedata.category(c) not in ("Cf", "Cc") else f"\\u{ord(c):04x}" for c in text
+    )
+    mixed = scripts(text)
+    return f"'{visible}'" + (f" (mixes {' and '.join(mixed)} letters)" if len(mixed) > 1 else "")
 
 
 @dataclass(frozen=True)
@@ -66,6 +104,16 @@ class Finding:
                 f"exchange {self.exchange} ({self.supplier} -> {self.receiver}) credited "
                 f"{self.total_share:.0%} from {self.start} to {self.end}: {parts}"
             )
+        if self.kind == LOOK_ALIKE:
+            written = "; ".join(
+                f"{c.document}: exchange {shown_id(c.exchange)}, {shown_id(c.supplier)} -> "
+                f"{shown_id(c.receiver)}"
+                for c in self.credits
+            )
+            return (
+                f"exchange {self.exchange} is recorded under ids that look alike but differ "
+                f"(compared as the same exchange): {written}"
+            )
         periods = "; ".join(f"{c.document}: {c.period[0]}..{c.period[1]}" for c in self.credits)
         return (
             f"exchange {self.exchange} ({self.supplier} -> {self.receiver}) has "
@@ -93,15 +141,39 @@ def collect(folder: Path) -> tuple[list[Credit], list[str]]:
 
 
 def find(credits: list[Credit]) -> list[Finding]:
-    """Over-credited days and overlapping periods, per exchange."""
+    """Over-credited days, overlapping periods and look-alike ids, per exchange.
+
+    Exchanges are grouped by :func:`comparable_id` of their id, supplier and receiver;
+    findings name the ids as the first document (by name) writes them.
+    """
     by_exchange: dict[tuple[str, str, str], list[Credit]] = defaultdict(list)
     for credit in credits:
-        by_exchange[(credit.exchange, credit.supplier, credit.receiver)].append(credit)
+        comparable = (
+            comparable_id(credit.exchange),
+            comparable_id(credit.supplier),
+            comparable_id(credit.receiver),
+        )
+        by_exchange[comparable].append(credit)
     findings: list[Finding] = []
-    for key, group in sorted(by_exchange.items()):
+    for _, group in sorted(by_exchange.items()):
+        first = min(group, key=lambda c: (c.document, c.exchange, c.supplier, c.receiver))
+        key = (first.exchange, first.supplier, first.receiver)
+        findings.extend(_look_alikes(key, group))
         findings.extend(_over_credited(key, group))
         findings.extend(_overlapping_periods(key, group))
     return findings
+
+
+def _look_alikes(key: tuple[str, str, str], group: list[Credit]) -> list[Finding]:
+    """One finding when a group's credits write its ids in more than one way."""
+    written: dict[tuple[str, str, str], Credit] = {}
+    for credit in sorted(group, key=lambda c: c.document):
+        written.setdefault((credit.exchange, credit.supplier, credit.receiver), credit)
+    if len(written) < 2:
+        return []
+    credits = tuple(written.values())
+    start, end = min(c.start for c in group), max(c.end for c in group)
+    return [Finding(LOOK_ALIKE, *key, start, end, 0.0, credits)]
 
 
 def _over_credited(key: tuple[str, str, str], group: list[Credit]) -> list[Finding]:
@@ -143,7 +215,7 @@ def _certificate_credits(path: Path, name: str) -> tuple[list[Credit], str]:
     """The credits a PDF's claim.json gives, or none and why."""
     from pypdf.errors import PyPdfError
 
-    from isbenefit.certify.claim import CLAIM_FILE, read_attachments
+    from isbenefit.certify.claim import CLAIM_FILE, load_claim, read_attachments
 
     try:
         raw = read_attachments(path).get(CLAIM_FILE)
@@ -152,10 +224,10 @@ def _certificate_credits(path: Path, name: str) -> tuple[list[Credit], str]:
     if raw is None:
         return [], "no claim attached (statements and reports carry none)"
     try:
-        claim = json.loads(raw)
+        claim = load_claim(raw)
         return [_claim_credit(name, claim, e) for e in claim["exchanges"]], ""
-    except (ValueError, KeyError, TypeError) as error:
-        return [], f"claim.json unreadable ({error!r})"
+    except (ValueError, KeyError, TypeError) as error:  # ClaimError is a ValueError
+        return [], f"claim.json unreadable ({error})"
 
 
 def _claim_credit(name: str, claim: dict[str, Any], exchange: dict[str, Any]) -> Credit:

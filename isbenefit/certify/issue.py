@@ -8,6 +8,8 @@ printed text from claim.json. Rendering is left to :mod:`isbenefit.documents`.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -113,6 +115,8 @@ def certified_figures(claim: Mapping[str, Any]) -> tuple[CertifiedFigure, ...]:
     money = float(claim["credited"]["money"])
     legacy = claim.get("schema") == claims.LEGACY_SCHEMA
     figures = headline if legacy else _figures
+    if claim.get("rounding") == claims.ROUNDING_BY_UNCERTAINTY:
+        figures = partial(_rounded_figures, decimals=stated_decimals(claim))
     central = figures(claim["credited"]["saved"], money, currency, basis)
     run = claim.get("uncertainty")
 
@@ -144,6 +148,74 @@ def _figures(
         "Hazardous waste diverted", numbers.tonnes(float(saved["hazardous_diverted_t"])), "t", basis
     )
     return (*figures[:4], hazardous, *figures[4:])
+
+
+# Stated figures in the order of the page, with the unit they print in and its finest
+# rounding: (key in the claim's saved figures, label, unit, kg per printed unit, decimals).
+STATED = (
+    ("co2e_kg", "CO\u2082e avoided", "t CO\u2082e", 1000.0, numbers.TONNE_DECIMALS),
+    ("water_m3", "Water saved", "m\u00b3", 1.0, numbers.WATER_DECIMALS),
+    ("virgin_material_t", "Virgin material saved", "t", 1.0, numbers.TONNE_DECIMALS),
+    ("landfill_diverted_t", "Diverted from landfill", "t", 1.0, numbers.TONNE_DECIMALS),
+    ("hazardous_diverted_t", "Hazardous waste diverted", "t", 1.0, numbers.TONNE_DECIMALS),
+)
+
+
+def stated_decimals(claim: Mapping[str, Any]) -> dict[str, int]:
+    """The decimals each stated figure prints with under the claim's rounding rule:
+    what its Monte Carlo range supports, else three significant digits of the central
+    value (numbers.supported_decimals)."""
+    ranges = (claim.get("uncertainty") or {}).get("credited", {})
+    saved = claim["credited"]["saved"]
+    decimals = {}
+    for key, _label, _unit, scale, finest in STATED:
+        spread = ranges.get(key)
+        half = (float(spread["p95"]) - float(spread["p5"])) / 2 / scale if spread else None
+        decimals[key] = numbers.supported_decimals(float(saved[key]) / scale, half, finest)
+    return decimals
+
+
+def _rounded_figures(
+    saved: Mapping[str, float],
+    money: float,
+    currency: str,
+    basis: str,
+    decimals: Mapping[str, int],
+) -> tuple[Figure, ...]:
+    """The stated figures, each rounded to ``decimals`` of its key (claims that carry
+    ``rounding``: ROUNDING_BY_UNCERTAINTY)."""
+    return (
+        *(
+            Figure(label, numbers.rounded(float(saved[key]) / scale, decimals[key]), unit, basis)
+            for key, label, unit, scale, _finest in STATED
+        ),
+        Figure("Money effect", numbers.money(money), currency, basis),
+    )
+
+
+def data_specificity(claim: Mapping[str, Any]) -> str:
+    """How much of the credited CO2e rests on measured, calculated and estimated
+    quantities, e.g. ``62 % measured, 38 % estimated``; empty without any CO2e."""
+    org, year = str(claim["organisation"]["id"]), str(claim["year"])
+    weights: dict[str, float] = {}
+    for exchange in claim["exchanges"]:
+        share = float(exchange["supplier_share"])
+        credited = (share if exchange["supplier"] == org else 0.0) + (
+            1.0 - share if exchange["receiver"] == org else 0.0
+        )
+        amount = abs(
+            float(exchange["saved"]["co2e_kg"]) * float(exchange["years"].get(year, 0.0)) * credited
+        )
+        quality = str(exchange.get("data_quality") or "not stated")
+        weights[quality] = weights.get(quality, 0.0) + amount
+    total = sum(weights.values())
+    if total <= 0:
+        return ""
+    order = ("measured", "calculated", "estimated")
+    kinds = sorted(weights, key=lambda kind: (order.index(kind) if kind in order else 3, kind))
+    return ", ".join(
+        f"{numbers.percent(weights[kind] / total)} {kind}" for kind in kinds if weights[kind] > 0
+    )
 
 
 def conservative_label(run: Mapping[str, Any]) -> str:
@@ -268,7 +340,8 @@ def certificate(
         attachments=tuple(item.name for item in files),
         signature=signature_note(signature) if signature else None,
         issued_on=issued_on.isoformat(),
-        provenance=provenance(results),
+        provenance=replace(provenance(results), rounding=numbers.STATED_ROUNDING_NOTE),
+        data_specificity=data_specificity(claim),
     )
     return Certificate(context, tuple(files))
 

@@ -73,8 +73,14 @@ def _serial(*parts: str) -> int:
 
 
 def common_name(name: str) -> str:
-    """``name`` as an X.509 common name, which holds at most 64 characters."""
-    return name if len(name) <= COMMON_NAME_LENGTH else name[: COMMON_NAME_LENGTH - 1] + "…"
+    """``name`` as an X.509 common name, which holds at most 64 characters (counted by
+    OpenSSL in UTF-8 bytes): cut with an ellipsis when longer."""
+    if len(name.encode()) <= COMMON_NAME_LENGTH:
+        return name
+    cut = name
+    while len((cut + "…").encode()) > COMMON_NAME_LENGTH:
+        cut = cut[:-1]
+    return cut + "…"
 
 
 def root_name(issuer: Issuer) -> x509.Name:

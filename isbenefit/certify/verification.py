@@ -119,6 +119,10 @@ def verify(
         )
         return report
     claim, attachment = attachment_check(raw, document.compact)
+    if claim is not None:
+        problem = _other_attachments_problem(claim, document.attachments)
+        if problem:
+            claim, attachment = None, Check(CheckName.ATTACHMENT, Status.FAIL, problem)
     report.checks.append(attachment)
     report.checks.append(
         signature_check(document.attachments.get(SIGNATURE_FILE), raw, key, document, trusted)
@@ -135,8 +139,19 @@ def verify(
             status_list, report.certificate_id or "", document.attachments.get(SIGNATURE_FILE)
         )
         report.checks.append(check)
-    report.checks.append(printed_check(claim, document.flat))
-    report.checks.extend(recomputation_checks(claim, source, data_dir))
+    try:
+        report.checks.append(printed_check(claim, document.flat))
+        report.checks.extend(recomputation_checks(claim, source, data_dir))
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError) as error:
+        if isinstance(error, InputError):
+            raise
+        # A claim of the right shape whose deeper parts are not a claim's: whoever made
+        # it, it is no claim isbenefit wrote.
+        report.checks[0] = Check(
+            CheckName.ATTACHMENT,
+            Status.FAIL,
+            f"claim.json is malformed ({type(error).__name__}: {error})",
+        )
     return report
 
 
@@ -204,16 +219,57 @@ def attachment_check(raw: bytes | None, page: str) -> tuple[dict[str, Any] | Non
     )
 
 
+def _other_attachments_problem(
+    claim: Mapping[str, Any], attachments: Mapping[str, bytes]
+) -> str | None:
+    """Every attachment besides claim.json and signature.json must be a ledger sheet
+    holding exactly the claim's rows of that sheet: nothing attached escapes the claim's
+    hash. (Rows are compared, not bytes: the claim's canonical form sorts their keys.)"""
+    from isbenefit.certify.claim import CLAIM_FILE
+    from isbenefit.certify.issue import SIGNATURE_FILE
+
+    sheets = claim["ledger_rows"]
+    for name, data in sorted(attachments.items()):
+        if name in (CLAIM_FILE, SIGNATURE_FILE):
+            continue
+        rows = sheets.get(name.removesuffix(".csv")) if name.endswith(".csv") else None
+        if not rows:
+            return f"{name} is attached but is no ledger sheet of the claim"
+        if _csv_rows(data) != _claim_rows(rows):
+            return f"{name} differs from the ledger rows in claim.json (edited after issue)"
+    return None
+
+
+def _csv_rows(data: bytes) -> list[dict[str, str]] | None:
+    import csv
+
+    try:
+        return [dict(row) for row in csv.DictReader(io.StringIO(data.decode("utf-8")))]
+    except (UnicodeDecodeError, csv.Error):
+        return None
+
+
+def _claim_rows(rows: Any) -> list[dict[str, str]]:
+    """The claim's rows as the attached CSV holds them: bookkeeping keys (``_row``) left
+    out, every column of the sheet on every row (empty where a row has none)."""
+    kept = [{k: v for k, v in row.items() if not str(k).startswith("_")} for row in rows]
+    columns = list(dict.fromkeys(key for row in kept for key in row))
+    return [
+        {column: "" if row.get(column) is None else str(row[column]) for column in columns}
+        for row in kept
+    ]
+
+
 def _parse_claim(raw: bytes | None) -> tuple[dict[str, Any] | None, str]:
     """The claim in ``raw``, or None and why not."""
+    from isbenefit.certify.claim import ClaimError, load_claim
+
     if raw is None:
         return None, "no claim.json attached"
     try:
-        claim = json.loads(raw)
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        return None, f"claim.json is not JSON ({error})"
-    if not isinstance(claim, dict):
-        return None, "claim.json is not a JSON object"
+        claim = load_claim(raw)
+    except ClaimError as error:
+        return None, str(error)
     missing = [name for name in CLAIM_FIELDS if name not in claim]
     if missing:
         return None, "claim.json lacks " + ", ".join(missing)
@@ -370,6 +426,7 @@ def printed_check(claim: Mapping[str, Any], flat: str) -> Check:
         problems += _card_problems(item, segment)
     if " ".join(note.split()) not in flat:
         problems.append(f"the page does not say which figures are certified ({note!r})")
+    problems += _identity_problems(claim, flat)
     if problems:
         return Check(
             CheckName.PRINTED,
@@ -381,6 +438,19 @@ def printed_check(claim: Mapping[str, Any], flat: str) -> Check:
         Status.PASS,
         f"all {len(expected)} stated figures printed as in claim.json ({expected[0].certified})",
     )
+
+
+def _identity_problems(claim: Mapping[str, Any], flat: str) -> list[str]:
+    """Whose and which year's figures the page says they are, against the claim."""
+    organisation = claim["organisation"]
+    name = " ".join(str(organisation.get("name") or organisation["id"]).split())
+    year = str(claim["year"])
+    problems = []
+    if f"{name} Organisation {organisation['id']}" not in flat:
+        problems.append(f"the page does not name the claim's organisation {name!r}")
+    if f"calendar year {year}" not in flat:
+        problems.append(f"the page does not state the claim's year {year}")
+    return problems
 
 
 def _card_segments(flat: str, labels: list[str]) -> list[str | None]:

@@ -31,6 +31,8 @@ from isbenefit.cli.common import (
     monte_carlo_settings,
     show_warnings,
 )
+from isbenefit.cli.factors import JsonOption, KindOption, RegionOption
+from isbenefit.cli.factors import show as show_activities
 from isbenefit.version import __version__
 
 app = typer.Typer(
@@ -63,6 +65,7 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def main(
+    context: typer.Context,
     version: Annotated[
         bool,
         typer.Option(
@@ -71,6 +74,9 @@ def main(
     ] = False,
 ) -> None:
     """isbenefit: audited savings of industrial symbiosis exchanges."""
+    from isbenefit.cli.signals import install
+
+    install(context)  # SIGINT and SIGTERM stop cleanly, exit 130 and 143 (cli/signals.py)
 
 
 @app.command()
@@ -84,6 +90,10 @@ def assess(
     csv_dir: Annotated[
         Path | None,
         typer.Option("--csv", help="Write tidy CSV tables into this folder.", file_okay=False),
+    ] = None,
+    xlsx_file: Annotated[
+        Path | None,
+        typer.Option("--xlsx", help="Write the tables as one .xlsx workbook here.", dir_okay=False),
     ] = None,
     data_dir: DataDirOption = None,
     iterations: IterationsOption = 0,
@@ -103,6 +113,10 @@ def assess(
     brightway_dir: BrightwayDirOption = None,
     fallback: FallbackOption = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary.")] = False,
+    show_all: Annotated[
+        bool,
+        typer.Option("--all", help="List every organisation in the summary, not only the top 20."),
+    ] = False,
 ) -> None:
     """Assess every exchange of LEDGER against its baseline and print the summary."""
     from isbenefit.api import assess as run_assessment
@@ -124,61 +138,34 @@ def assess(
         )
         show_warnings(assessment.warnings)
         if not quiet:
-            print_summary(assessment, console)
+            print_summary(assessment, console, show_all=show_all)
         if json_file is not None:
-            write_atomic(json_file, assessment.results_json())
-            console.print(f"results JSON written to {json_file}")
+            write_atomic(json_file, assessment.results_json_chunks())
+            console.print(f"results JSON written to {json_file}", markup=False)
         if csv_dir is not None:
             write_csvs(
                 csv_dir,
                 assessment.tables,
                 uncertainty_table(assessment.uncertainty) if assessment.uncertainty else None,
             )
-            console.print(f"CSV tables written to {csv_dir}")
+            console.print(f"CSV tables written to {csv_dir}", markup=False)
+        if xlsx_file is not None:
+            # Imported only here: the workbook brings the documents (weasyprint), ~1 s.
+            from isbenefit.cli.results_workbook import write_results_workbook
+
+            write_results_workbook(xlsx_file, assessment)
+            console.print(f"results workbook written to {xlsx_file}", markup=False)
 
 
 @factors_app.command("list")
 def factors_list(
     factors: FactorsOption = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+    kind: KindOption = None,
+    region: RegionOption = None,
+    as_json: JsonOption = False,
 ) -> None:
-    """List the activities of a factor set with their per-unit factors and sources."""
-    from isbenefit.scoring.factorset import load_factor_set
-
-    with guarded():
-        factor_set = load_factor_set(factors)
-    records = factor_set.activities.to_dict("records")
-    if as_json:
-        typer.echo(
-            json.dumps(
-                {"factor_set": factor_set.describe(), "activities": records},
-                ensure_ascii=False,
-                indent=1,
-            )
-        )
-        return
-    table = Table(
-        title=f"{factor_set.meta['title']} ({factor_set.id} {factor_set.version})",
-        title_justify="left",
-        header_style="bold",
-    )
-    for heading in ("id", "unit", "kg CO2e/unit", "m3 water/unit", "gsd", "source", "year"):
-        table.add_column(heading, justify="right" if "/" in heading else "left")
-    for row in records:
-        table.add_row(
-            row["id"],
-            row["unit"],
-            f"{row['co2e_kg']:.6g}",
-            f"{row['water_m3']:.6g}",
-            f"{row['gsd']:g}",
-            row["source"],
-            row["year"],
-        )
-    console.print(table)
-    console.print(
-        f"Licence: {factor_set.meta['licence']}. `isbenefit factors show ID` for "
-        "one activity with its source."
-    )
+    """List the activities of a factor set: id, name, kind, unit, region, factor, year, source."""
+    show_activities(console, factors, kind, region, as_json)
 
 
 @factors_app.command("show")
@@ -233,7 +220,10 @@ def factors_export(
         check_target(output, force)
         factor_set = MappedDatabase(mapping, brightway, brightway_dir).factor_set(data_dir)
         export_factor_set(factor_set, output, force)
-    console.print(f"factor set with {len(factor_set.activities)} activities written to {output}")
+    console.print(
+        f"factor set with {len(factor_set.activities)} activities written to {output}",
+        markup=False,
+    )
 
 
 @keys_app.command("new")
@@ -399,13 +389,19 @@ def revoke(
 
 
 def _register_document_verbs() -> None:
+    from isbenefit.cli.check import register as register_check
     from isbenefit.cli.countersign import register as register_countersign
     from isbenefit.cli.documents import register
+    from isbenefit.cli.factors import register as register_factors
+    from isbenefit.cli.template import register as register_template
     from isbenefit.cli.verify import register as register_verify
 
     register(app)
+    register_check(app)
     register_verify(app)
     register_countersign(app)
+    register_factors(factors_app, console)
+    register_template(app, console)
 
 
 _register_document_verbs()

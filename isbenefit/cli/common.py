@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 import typer
 from rich.console import Console
 
-from isbenefit.errors import InputError, IsbenefitError, Problem
+from isbenefit.cli.text import plain
+from isbenefit.errors import InputError, IsbenefitError, Problem, WriteError
 
 if TYPE_CHECKING:
     from isbenefit.engine.uncertainty import MonteCarloSettings
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
 
 EXIT_INPUT_ERROR = 2
 EXIT_FAILURE = 1
+EXIT_CANNOT_WRITE = 73  # sysexits' EX_CANTCREAT: an output or the data directory not writable
 
 err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 
@@ -73,7 +75,7 @@ def show_warnings(warnings: Iterable[Problem | Mapping[str, Any]]) -> None:
     """Print each warning of an assessment (or of a results JSON) on stderr."""
     for warning in warnings:
         problem = warning if isinstance(warning, Problem) else Problem(**warning)
-        err_console.print(f"warning: {problem}", markup=False)
+        err_console.print(f"warning: {plain(problem)}", markup=False)
 
 
 @contextmanager
@@ -82,16 +84,19 @@ def guarded() -> Iterator[None]:
     try:
         yield
     except InputError as error:
-        err_console.print(str(error), markup=False)
+        err_console.print(plain(error), markup=False)
         raise typer.Exit(EXIT_INPUT_ERROR) from None
+    except WriteError as error:
+        err_console.print(f"error: {plain(error)}", markup=False)
+        raise typer.Exit(EXIT_CANNOT_WRITE) from None
     except IsbenefitError as error:
-        err_console.print(f"error: {error}", markup=False)
+        err_console.print(f"error: {plain(error)}", markup=False)
         raise typer.Exit(EXIT_FAILURE) from None
 
 
 def fail(message: str, code: int = EXIT_INPUT_ERROR) -> NoReturn:
     """Stop a command with a message on stderr."""
-    err_console.print(message, markup=False)
+    err_console.print(plain(message), markup=False)
     sys.stderr.flush()
     raise typer.Exit(code)
 

@@ -37,6 +37,7 @@ from isbenefit.cli.common import (
     monte_carlo_settings,
     show_warnings,
 )
+from isbenefit.cli.text import plain
 
 if TYPE_CHECKING:
     from isbenefit.api import Assessment
@@ -174,7 +175,7 @@ def statement(
         settings = monte_carlo_settings(iterations, seed, conservative_percentile)
         results = _assess(ledger, source, currency, data_dir, settings).results
         write_atomic(output, statement_pdf(results, org, str(year)))
-    console.print(f"statement written to {output}")
+    console.print(f"statement written to {output}", markup=False)
 
 
 def certificate(
@@ -218,7 +219,7 @@ def certificate(
         write_atomic(
             output, certificate_pdf(results, org, str(year), rows, issuer_text, key, verify_url)
         )
-    console.print(f"certificate written to {output}")
+    console.print(f"certificate written to {output}", markup=False)
 
 
 def report(
@@ -247,7 +248,7 @@ def report(
         settings = monte_carlo_settings(iterations, seed, conservative_percentile)
         results = _assess(ledger, source, currency, data_dir, settings).results
         write_atomic(output, report_pdf(results, str(year), cluster))
-    console.print(f"report written to {output}")
+    console.print(f"report written to {output}", markup=False)
 
 
 def statements(
@@ -348,6 +349,7 @@ def _batch(
     from isbenefit.certify.claim import claim_exchange_ids
     from isbenefit.documents.shares import organisations_in_year, require_year
     from isbenefit.results.model import Results
+    from isbenefit.writing import make_folder
 
     with guarded():
         assessment = _assess(ledger, source, currency, data_dir, monte_carlo)
@@ -362,21 +364,23 @@ def _batch(
             if kind is DocumentKind.CERTIFICATE
             else None
         )
-    output.mkdir(parents=True, exist_ok=True)
-    # Workers get the results dict (smaller to send than the parsed model) and parse it once.
-    outcomes = _run_with_progress(
-        results.source,
-        plan(kind, orgs, str(year), output, rows, issuer, key_file, verify_url),
-        jobs,
-        f"{kind}s {year}",
-    )
+    with guarded():  # an output folder that cannot be written stops the batch (exit 73)
+        make_folder(output, "choose another --output folder")
+        # Workers get the results dict (smaller to send than the parsed model), parse it once.
+        outcomes = _run_with_progress(
+            results.source,
+            plan(kind, orgs, str(year), output, rows, issuer, key_file, verify_url),
+            jobs,
+            f"{kind}s {year}",
+        )
     failed = [outcome for outcome in outcomes if outcome.error]
     console.print(
         f"{len(outcomes) - len(failed)} {kind}s written to {output}"
-        + (f", {len(failed)} failed:" if failed else "")
+        + (f", {len(failed)} failed:" if failed else ""),
+        markup=False,
     )
     for outcome in failed:
-        console.print(f"- {outcome.org_id}: {outcome.error}", markup=False)
+        console.print(plain(f"- {outcome.org_id}: {outcome.error}"), markup=False)
     if failed:
         raise typer.Exit(EXIT_FAILURE)
 

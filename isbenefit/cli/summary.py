@@ -1,4 +1,9 @@
-"""The terminal summary of an assessment: totals, per year, per organisation (rich tables)."""
+"""The terminal summary of an assessment: totals, per year, per organisation (rich tables).
+
+The organisation table is bounded: the `TOP` organisations with the largest CO2e saving
+(a cluster ledger can name thousands, and printing them costs more than assessing them);
+`isbenefit assess --all` prints every one, and the results JSON and CSVs hold them all.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +12,11 @@ from typing import TYPE_CHECKING, Any
 from rich.console import Console
 from rich.table import Table
 
+from isbenefit.cli.text import escaped
+
 if TYPE_CHECKING:
+    import pandas as pd
+
     from isbenefit.api import Assessment
 
 HEADINGS = (
@@ -32,12 +41,16 @@ def _table(title: str, first: str, money: str) -> Table:
     return table
 
 
-def print_summary(assessment: Assessment, console: Console) -> None:
+TOP = 20  # organisations printed without --all
+
+
+def print_summary(assessment: Assessment, console: Console, show_all: bool = False) -> None:
     tables, currency = assessment.tables, assessment.currency
     factor_set = assessment.factor_set
     console.print(
         f"[bold]isbenefit[/bold]: {len(tables.exchanges):,} exchanges from "
-        f"{assessment.ledger_name}, factor set {factor_set.id} {factor_set.version}, "
+        f"{escaped(assessment.ledger_name)}, factor set {escaped(factor_set.id)} "
+        f"{escaped(factor_set.version)}, "
         f"money in {currency}"
     )
     totals = _table("Cluster totals (each exchange counted once)", "", f"Network ({currency})")
@@ -48,19 +61,39 @@ def print_summary(assessment: Assessment, console: Console) -> None:
     for row in tables.years.to_dict("records"):
         years.add_row(str(row["year"]), *_figures(row), f"{row['money_network']:,.0f}")
     console.print(years)
+    everyone = tables.organisations
+    listed = everyone if show_all else _top(everyone)
     organisations = _table(
-        "Per organisation (credited shares, all years)", "Organisation", f"Money delta ({currency})"
+        "Per organisation (credited shares, all years)"
+        if len(listed) == len(everyone)
+        else f"Top {len(listed)} of {len(everyone):,} organisations by CO2e saved "
+        "(credited shares, all years)",
+        "Organisation",
+        f"Money delta ({currency})",
     )
-    for row in tables.organisations.to_dict("records"):
-        label = f"{row['name']} ({row['id']})" if row["name"] else row["id"]
+    for row in listed.to_dict("records"):
+        label = escaped(f"{row['name']} ({row['id']})" if row["name"] else row["id"])
         organisations.add_row(label, *_figures(row), f"{row['money']:,.0f}")
     console.print(organisations)
+    if len(listed) < len(everyone):
+        console.print(
+            f"{len(everyone) - len(listed):,} more organisations: --all prints every one; "
+            "the results JSON (--json) and CSVs (--csv) hold them all"
+        )
     negative = tables.exchanges.loc[tables.exchanges["saved_co2e_kg"] < 0, "id"].tolist()
     if negative:
-        shown = ", ".join(negative[:20]) + (
+        shown = ", ".join(escaped(e) for e in negative[:20]) + (
             f" and {len(negative) - 20} more" if len(negative) > 20 else ""
         )
         console.print(
             f"[yellow]Exchanges whose CO2e saving is negative (reported, not "
             f"clipped):[/yellow] {shown}"
         )
+
+
+def _top(organisations: pd.DataFrame) -> pd.DataFrame:
+    """The `TOP` organisations with the largest CO2e saving (ties in table order)."""
+    if len(organisations) <= TOP:
+        return organisations
+    order = organisations["saved_co2e_kg"].sort_values(ascending=False, kind="stable")
+    return organisations.loc[order.index[:TOP]]

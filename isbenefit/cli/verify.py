@@ -23,6 +23,7 @@ from isbenefit.cli.common import (
     fail,
     guarded,
 )
+from isbenefit.cli.text import plain
 
 if TYPE_CHECKING:
     from isbenefit.certify.double_claims import Finding
@@ -31,7 +32,8 @@ console = Console(highlight=False)
 
 VERIFY_HELP = (
     "Verify a certificate, or look for savings claimed twice (--claims DIR).\n\n"
-    "Checks the signature (against --key, else against the keys of your trust store: see "
+    "Checks the claim signature and the PDF signature readers show (against --key, else "
+    "against the keys of your trust store: see "
     "`isbenefit keys trust`), that the attached "
     "claim hashes to the id printed on the page, that the page prints the claim's figures, "
     "and that assessing the attached ledger rows again with the named factor set gives the "
@@ -43,7 +45,9 @@ VERIFY_HELP = (
     "(every other check passed); 10 not a certificate (a statement, a report); 11 factor "
     "set differs from the one the claim names (same id and version, other values); 12 "
     "signed by an unknown key (a valid signature by a key not in your trust store); 13 "
-    "revoked, 14 superseded (with --status); 15 status list broken or another issuer's; 2 "
+    "revoked, 14 superseded (with --status); 15 status list broken or another issuer's; 16 "
+    "PDF signature invalid (the file changed after signing, or another key's); 17 a "
+    "verifier's countersignature invalid; 2 "
     "unreadable input (PDF or key file); 1 other errors. "
     "With --claims DIR: 0 none found, 9 double claims found.\n\n"
     "--json prints each check's name, status (pass, fail, skip, untrusted) and message, the "
@@ -106,12 +110,14 @@ def verify(
     if as_json:
         typer.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=1))
     else:
-        headline = Text(f"{pdf}: ")
+        headline = Text(plain(f"{pdf}: "))
         headline.append(report.verdict, style="bold")
         headline.append(f" ({report.certificate_id or 'no id'}), exit code {report.exit_code}")
         console.print(headline)
         for check in report.checks:
-            console.print(f"  {check.status:>4}  {check.name}: {check.message}", markup=False)
+            console.print(
+                plain(f"  {check.status:>4}  {check.name}: {check.message}"), markup=False
+            )
     raise typer.Exit(report.exit_code)
 
 
@@ -167,11 +173,11 @@ def _print_claims_table(
             str(finding.end),
             finding.describe(),
         )
-        table.add_row(*(Text(cell) for cell in cells))  # ids are data, never markup
+        table.add_row(*(Text(plain(cell)) for cell in cells))  # ids are data, never markup
     console.print(table)
     console.print(f"{len(documents)} documents read, {len(findings)} findings")
     for line in skipped:
-        console.print(f"skipped {line}", markup=False)
+        console.print(plain(f"skipped {line}"), markup=False)
 
 
 def register(app: typer.Typer) -> None:

@@ -41,6 +41,8 @@ class CertificateContext:
         provenance: versions, hashes and rounding.
         verify_address: the issuer's verification address of this certificate (the QR
             code carries it), or empty.
+        data_specificity: shares of the credited CO2e resting on measured, calculated and
+            estimated quantities, or empty.
     """
 
     meta: Meta
@@ -59,6 +61,7 @@ class CertificateContext:
     issued_on: str
     provenance: Provenance
     verify_address: str = ""
+    data_specificity: str = ""
 
 
 @dataclass(frozen=True)

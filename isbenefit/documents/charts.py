@@ -10,13 +10,11 @@ from __future__ import annotations
 import io
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import matplotlib
-from matplotlib.axes import Axes
-from matplotlib.backends.backend_svg import FigureCanvasSVG
-from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter
+if TYPE_CHECKING:  # matplotlib is imported when a chart is drawn (a certificate draws none)
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 INK = "#1d2b36"
 MUTED = "#64748b"
@@ -45,12 +43,23 @@ _WIDTH_IN = 6.7
 
 @contextmanager
 def chart_style() -> Iterator[None]:
+    import matplotlib
+
     with matplotlib.rc_context(STYLE):
         yield
 
 
+def new_figure(size: tuple[float, float]) -> Figure:
+    """A matplotlib figure of ``size`` inches (no pyplot)."""
+    from matplotlib.figure import Figure
+
+    return Figure(figsize=size)
+
+
 def to_svg(figure: Figure) -> bytes:
     """The figure as stable SVG bytes."""
+    from matplotlib.backends.backend_svg import FigureCanvasSVG
+
     FigureCanvasSVG(figure)
     buffer = io.BytesIO()
     figure.savefig(
@@ -66,6 +75,8 @@ def _thousands(value: float, _position: object) -> str:
 
 
 def _tidy(axes: Axes, xlabel: str) -> None:
+    from matplotlib.ticker import FuncFormatter
+
     axes.set_xlabel(xlabel, color=MUTED)
     axes.xaxis.set_major_formatter(FuncFormatter(_thousands))
     axes.grid(axis="x", color=GRID, linewidth=0.6)
@@ -88,7 +99,7 @@ def emissions_by_exchange(
     """Grouped horizontal bars: baseline versus symbiosis emissions per exchange (t CO2e)."""
     with chart_style():
         height = min(9.0, 0.9 + 0.42 * len(labels))
-        figure = Figure(figsize=(_WIDTH_IN, height))
+        figure = new_figure((_WIDTH_IN, height))
         axes = figure.add_subplot()
         positions = list(range(len(labels)))[::-1]
         bar = 0.38
@@ -115,7 +126,7 @@ def emissions_by_exchange(
 def bars_by_flow(flows: Sequence[str], values: Sequence[float], unit: str) -> bytes:
     """One horizontal bar per flow kind, coloured by flow."""
     with chart_style():
-        figure = Figure(figsize=(_WIDTH_IN, 0.8 + 0.4 * len(flows)))
+        figure = new_figure((_WIDTH_IN, 0.8 + 0.4 * len(flows)))
         axes = figure.add_subplot()
         positions = list(range(len(flows)))[::-1]
         colours = [FLOW_COLOURS.get(flow, OTHER_COLOUR) for flow in flows]
@@ -128,10 +139,12 @@ def bars_by_flow(flows: Sequence[str], values: Sequence[float], unit: str) -> by
 def totals_by_year(years: Sequence[str], values: Sequence[float], unit: str) -> bytes:
     """Vertical bars of a total per year."""
     with chart_style():
-        figure = Figure(figsize=(_WIDTH_IN, 2.2))
+        figure = new_figure((_WIDTH_IN, 2.2))
         axes = figure.add_subplot()
         axes.bar(list(years), values, width=0.55, color=SYMBIOSIS)
         axes.set_ylabel(unit, color=MUTED)
+        from matplotlib.ticker import FuncFormatter
+
         axes.yaxis.set_major_formatter(FuncFormatter(_thousands))
         axes.grid(axis="y", color=GRID, linewidth=0.6)
         axes.set_axisbelow(True)

@@ -16,11 +16,7 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-
-from matplotlib.axes import Axes
-from matplotlib.figure import Figure
-from matplotlib.lines import Line2D
-from matplotlib.patches import FancyArrowPatch
+from typing import TYPE_CHECKING
 
 from isbenefit.documents.charts import (
     FLOW_COLOURS,
@@ -28,9 +24,13 @@ from isbenefit.documents.charts import (
     MUTED,
     OTHER_COLOUR,
     chart_style,
+    new_figure,
     shorten,
     to_svg,
 )
+
+if TYPE_CHECKING:  # matplotlib is imported when the diagram is drawn
+    from matplotlib.axes import Axes
 
 MAX_NODES = 24
 MAX_EDGES = 60
@@ -149,6 +149,8 @@ def _layout(node_ids: Sequence[str]) -> dict[str, tuple[float, float]]:
 
 
 def _draw_edges(axes: Axes, edges: Sequence[Edge], where: dict[str, tuple[float, float]]) -> None:
+    from matplotlib.patches import FancyArrowPatch
+
     heaviest = max((abs(edge.weight) for edge in edges), default=0.0)
     seen: Counter[tuple[str, str]] = Counter()
     for edge in edges:
@@ -199,8 +201,10 @@ def network_diagram(
     nodes: Sequence[tuple[str, str]], edges: Sequence[Edge], weight_label: str
 ) -> bytes:
     """SVG of the network. ``nodes`` are (id, label) pairs in drawing order."""
+    from matplotlib.lines import Line2D
+
     with chart_style():
-        figure = Figure(figsize=(6.7, 5.0))
+        figure = new_figure((6.7, 5.0))
         axes = figure.add_subplot()
         where = _layout(ring_order([node for node, _ in nodes], edges))
         _draw_edges(axes, edges, where)

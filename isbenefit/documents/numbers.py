@@ -33,6 +33,40 @@ def fixed(value: float, decimals: int) -> str:
     return text
 
 
+# Stated figures of a statement (certificate): the last printed digit is the second
+# significant digit of the figure's uncertainty, half the P5-P95 width of its Monte Carlo
+# run; without a run, the third significant digit of the figure. Never finer than the
+# fixed decimals above (docs/claims.md, item 10).
+UNCERTAINTY_DIGITS = 2
+PLAIN_DIGITS = 3
+STATED_ROUNDING_NOTE = (
+    "Rounding: each stated figure to the second significant digit of its uncertainty "
+    "(half its P5-P95 range), without a Monte Carlo run to three significant digits, never "
+    "finer than 2 decimals of a tonne or 1 of a m\u00b3; money to whole units."
+)
+
+
+def supported_decimals(value: float, half_width: float | None, most: int) -> int:
+    """Decimals (negative: tens, hundreds...) that ``half_width``, else the value's own
+    magnitude, supports; at most ``most``."""
+    import math
+
+    if half_width is not None and math.isfinite(half_width) and half_width > 0:
+        decimals = UNCERTAINTY_DIGITS - 1 - math.floor(math.log10(half_width))
+    elif math.isfinite(value) and value != 0:
+        decimals = PLAIN_DIGITS - 1 - math.floor(math.log10(abs(value)))
+    else:
+        decimals = most
+    return min(decimals, most)
+
+
+def rounded(value: float, decimals: int) -> str:
+    """``value`` to ``decimals`` decimals; negative decimals round to tens, hundreds..."""
+    if decimals >= 0:
+        return fixed(value, decimals)
+    return fixed(round(value, decimals), 0)
+
+
 def tonnes_from_kg(kg: float) -> str:
     """Kilograms printed as tonnes (CO2e)."""
     return fixed(kg / 1000.0, TONNE_DECIMALS)

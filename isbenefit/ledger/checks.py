@@ -17,6 +17,9 @@ from isbenefit.errors import Problem
 from isbenefit.ledger.reading import ROW_COLUMN, RawSheet
 
 ROWS_LISTED_PER_RULE = 20
+# The largest number (in absolute value) a ledger cell may hold: far above any real
+# quantity, price or distance, and low enough that no product or sum of them overflows.
+MAX_NUMBER = 1e15
 
 
 class SheetChecker:
@@ -133,6 +136,15 @@ class SheetChecker:
         values = pd.to_numeric(text.where(~blank), errors="coerce").to_numpy(dtype=float)
         bad = ~blank & ~np.isfinite(values)
         self.flag(bad, column, "not a number", "write a plain number with '.' as decimal mark")
+        huge = ~blank & ~bad & (np.abs(np.where(bad, 0.0, values)) > MAX_NUMBER)
+        self.flag(
+            huge,
+            column,
+            f"too large: isbenefit accepts numbers up to {MAX_NUMBER:g}",
+            "check the value; write a large amount in a larger unit (t rather than kg, "
+            "GWh rather than kWh)",
+        )
+        bad |= huge
         ok = ~blank & ~bad
         if strictly_positive:
             self.flag(

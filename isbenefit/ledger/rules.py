@@ -15,7 +15,9 @@ import pandas as pd
 
 from isbenefit.errors import Problem
 from isbenefit.ledger.checks import SheetChecker
+from isbenefit.ledger.headers import check_headers
 from isbenefit.ledger.reading import ROW_COLUMN, RawLedger, RawSheet
+from isbenefit.ledger.waste import check_waste
 from isbenefit.scoring.factorset import MAX_EFFICIENCY
 
 FLOWS = ("material", "energy", "water")
@@ -116,15 +118,19 @@ def check_sheets(raw: RawLedger, problems: list[Problem], report_currency: str) 
         )
         exchanges = pd.DataFrame(columns=[*EXCHANGE_COLUMNS, ROW_COLUMN])
         extras: tuple[str, ...] = ()
+        checked_columns: tuple[str, ...] = EXCHANGE_COLUMNS
     else:
         exchanges = _check_exchanges(SheetChecker(exchanges_sheet, problems), report_currency)
+        checked_columns = tuple(exchanges.columns)  # the contract's and those checked beside
         extras = tuple(
             c
             for c in exchanges_sheet.table.columns
             if c not in EXCHANGE_COLUMNS and c != ROW_COLUMN
         )
-        for column in extras:
-            exchanges[column] = exchanges_sheet.table[column].to_numpy()
+        typed = len(exchanges) == len(exchanges_sheet.table)  # not when columns are missing
+        for column in extras if typed else ():
+            if column not in exchanges.columns:  # waste columns come back checked
+                exchanges[column] = exchanges_sheet.table[column].to_numpy()
     inputs_sheet = raw.sheets.get("inputs")
     inputs = (
         _check_inputs(SheetChecker(inputs_sheet, problems), exchanges)
@@ -139,6 +145,14 @@ def check_sheets(raw: RawLedger, problems: list[Problem], report_currency: str) 
         if alternatives_sheet is not None
         else pd.DataFrame(columns=[*ALTERNATIVE_COLUMNS, ROW_COLUMN])
     )
+    known_columns = {
+        "exchanges": (*EXCHANGE_COLUMNS, *checked_columns),
+        "inputs": INPUT_COLUMNS,
+        "organisations": ORGANISATION_COLUMNS,
+        "rates": RATE_COLUMNS,
+        "baselines": ALTERNATIVE_COLUMNS,
+    }
+    check_headers(raw, known_columns, problems)
     exchanges, exchanges_sheet = _canonical(exchanges, exchanges_sheet, ["id"])
     inputs, inputs_sheet = _canonical(
         inputs, inputs_sheet, ["exchange", "activity", "unit", "quantity", "note"]
@@ -225,6 +239,7 @@ def _check_exchanges(check: SheetChecker, report_currency: str) -> pd.DataFrame:
         ROW_COLUMN: check.rows,
     }
     _check_transport_pairs(check, text)
+    typed.update(check_waste(check, typed["hazardous"]))
     return pd.DataFrame(typed)
 
 

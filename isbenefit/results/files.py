@@ -1,13 +1,20 @@
-"""Writing the tidy CSV tables, each file whole or not at all (:mod:`isbenefit.writing`)."""
+"""Writing the tidy CSV tables as one set, all whole or none (:mod:`isbenefit.writing`).
+
+Text cells a spreadsheet would run as a formula (starting with `=`, `+`, `-`, `@`, a tab
+or a carriage return) get a leading `'`, as OWASP's CSV-injection guidance says;
+numbers, and text that is a plain number (`-5`), are never changed. The results JSON
+keeps the user's text as given.
+"""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
 
 from isbenefit.results.tables import Tables
-from isbenefit.writing import write_atomic
+from isbenefit.writing import write_files_atomic
 
 CSV_FILES = (
     "exchanges",
@@ -20,22 +27,43 @@ CSV_FILES = (
 )
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
+
+
+def neutralised(table: pd.DataFrame) -> pd.DataFrame:
+    """``table`` with a `'` before every text cell a spreadsheet would read as a formula."""
+    changed = None
+    for column in table.columns:
+        if table[column].dtype.kind in "biufcmM":  # numbers, booleans, dates: never changed
+            continue
+        text = table[column]
+        try:
+            risky = text.str.startswith(FORMULA_STARTS, na=False) & ~text.str.match(
+                _PLAIN_NUMBER, na=False
+            )
+        except AttributeError:  # no text in this column
+            continue
+        if risky.any():
+            changed = table.copy() if changed is None else changed
+            changed[column] = text.where(~risky, "'" + text.astype(str))
+    return table if changed is None else changed
+
+
 def csv_texts(tables: Tables) -> dict[str, str]:
     """The tidy CSVs as text, by file stem; floats as their shortest exact repr."""
     texts = {}
     for name in CSV_FILES:
         table = getattr(tables, name)
-        texts[name] = table.to_csv(index=False, lineterminator="\n")
+        texts[name] = neutralised(table).to_csv(index=False, lineterminator="\n")
     return texts
 
 
 def write_csvs(folder: Path, tables: Tables, uncertainty: pd.DataFrame | None = None) -> list[Path]:
     texts = csv_texts(tables)
     if uncertainty is not None:
-        texts["uncertainty"] = uncertainty.to_csv(index=False, lineterminator="\n")
-    written = []
-    for name, text in texts.items():
-        path = folder / f"{name}.csv"
-        write_atomic(path, text.encode("utf-8"))
-        written.append(path)
-    return written
+        texts["uncertainty"] = neutralised(uncertainty).to_csv(index=False, lineterminator="\n")
+    # All files or none: a full disk must not leave new tables beside an earlier run's.
+    return write_files_atomic(
+        folder, {f"{name}.csv": text.encode("utf-8") for name, text in texts.items()}
+    )

@@ -21,6 +21,7 @@ import pandas as pd
 from isbenefit.engine.core import MONEY, SAVED
 from isbenefit.errors import Problem
 from isbenefit.results.flags import exchange_flags
+from isbenefit.results.json_columns import grouped, key, records, values
 from isbenefit.results.tables import DESCRIBED_COLUMNS, Tables
 from isbenefit.scoring.factorset import INDICATORS, FactorSet
 from isbenefit.version import __version__
@@ -75,7 +76,7 @@ def _no_cycle_collection() -> Iterator[None]:
         gc.enable()
 
 
-def _results_dict(source: ResultsSource, exchanges: list[dict[str, Any]]) -> dict[str, Any]:
+def _results_dict(source: ResultsSource, exchanges: Any) -> dict[str, Any]:
     tables = source.tables
     return {
         "schema": SCHEMA,
@@ -120,6 +121,160 @@ def dumps(results: dict[str, Any]) -> bytes:
     Compact because a cluster ledger gives hundreds of megabytes; `jq .` indents it.
     """
     return orjson.dumps(results, option=orjson.OPT_APPEND_NEWLINE)
+
+
+# Stands for the exchanges while the rest is serialised; orjson never writes a raw NUL.
+_EXCHANGES_MARK = b"\x00"
+BLOCK = 20_000  # exchanges serialised at a time
+
+
+def results_chunks(source: ResultsSource, block: int = BLOCK) -> Iterator[bytes]:
+    """The results JSON in pieces, exchanges written block by block and column by column.
+
+    ``b"".join(results_chunks(source)) == dumps(results_dict(source))``, byte for byte,
+    without one dict per exchange, line or year (`json_columns`); a writer can stream
+    the pieces to a file without holding the whole text.
+    """
+    with _no_cycle_collection():
+        frame = dumps(_results_dict(source, orjson.Fragment(_EXCHANGES_MARK)))
+        head, tail = frame.split(_EXCHANGES_MARK)
+        del frame
+        yield head
+        yield from _exchange_chunks(
+            source.tables,
+            source.extra_columns,
+            source.factor_set,
+            source.alternatives or {},
+            block,
+        )
+        yield tail
+
+
+def _exchange_chunks(
+    tables: Tables,
+    extra_columns: tuple[str, ...],
+    factor_set: FactorSet,
+    alternatives: dict[str, dict[str, Any]],
+    block: int,
+) -> Iterator[bytes]:
+    """The `exchanges` array as `_exchanges` builds it, serialised ``block`` rows at a time."""
+    exchanges = tables.exchanges
+    count = len(exchanges)
+    index = pd.Index(exchanges["id"])
+    line_bounds = _bound_array(index.get_indexer(tables.lines["exchange"]), count)
+    year_bounds = _bound_array(index.get_indexer(tables.exchange_years["exchange"]), count)
+    flags = exchange_flags(exchanges, tables.organisations, factor_set)
+    yield b"["
+    for start in range(0, count, block):
+        end = min(count, start + block)
+        rows = records(
+            _exchange_parts(
+                exchanges.iloc[start:end],
+                extra_columns,
+                _grouped_lines(tables.lines, line_bounds[start : end + 1]),
+                _grouped_years(tables.exchange_years, year_bounds[start : end + 1]),
+                flags[start:end],
+                alternatives,
+            )
+        )
+        yield (b"," if start else b"") + b",".join(rows)
+        del rows
+    yield b"]"
+
+
+def _exchange_parts(
+    exchanges: pd.DataFrame,
+    extra_columns: tuple[str, ...],
+    lines: list[bytes],
+    years: tuple[list[bytes], list[bytes]],
+    flags: list[list[dict[str, str]]],
+    alternatives: dict[str, dict[str, Any]],
+) -> list[bytes | list[bytes]]:
+    """Constant text and value columns of some exchanges, in `_exchanges`' key order."""
+    parts: list[bytes | list[bytes]] = []
+
+    def text(constant: bytes) -> None:
+        if parts and isinstance(parts[-1], bytes):
+            parts[-1] += constant
+        else:
+            parts.append(constant)
+
+    def column(name: str) -> list[Any]:
+        values_ = exchanges[name].tolist()
+        if name in OPTIONAL_TEXT:
+            return [value or None for value in values_]
+        return values_  # NaN (OPTIONAL_NUMBERS) is written as null, like None
+
+    ids = exchanges["id"].tolist()
+    text(b"{" + key("id"))
+    parts.append(values(ids))
+    for name in ("supplier", "receiver", *ECHOED_COLUMNS):
+        text(b"," + key(name))
+        parts.append(values(column(name)))
+    fractions, money_by_year = years
+    text(b"," + key("years") + b"{")
+    parts.append(fractions)
+    for group, prefix, names in (
+        ("baseline", "baseline_", INDICATORS),
+        ("symbiosis", "symbiosis_", INDICATORS),
+        ("saved", "saved_", SAVED),
+        ("money", "money_", MONEY),
+    ):
+        text(b"}," + key(group) + b"{")
+        for position, name in enumerate(names):
+            text((b"," if position else b"") + key(name))
+            parts.append(values(column(f"{prefix}{name}")))
+    text(b"}," + key("money_by_year") + b"{")
+    parts.append(money_by_year)
+    text(b"}," + key("lines") + b"[")
+    parts.append(lines)
+    text(b"]," + key("extra") + b"{")
+    for position, name in enumerate(extra_columns):
+        text((b"," if position else b"") + key(name))
+        parts.append(values([str(value) for value in exchanges[name].tolist()]))
+    text(b"}," + key("flags"))
+    parts.append([orjson.dumps(flag) if flag else b"[]" for flag in flags])
+    if alternatives:
+        # Only exchanges with alternative baselines carry these keys (after `flags`).
+        parts.append([_more_keys(alternatives.get(exchange)) for exchange in ids])
+    text(b"}")
+    return parts
+
+
+def _more_keys(extra: dict[str, Any] | None) -> bytes:
+    """``extra``'s keys and values as they continue an object (b"" for none)."""
+    return b"," + orjson.dumps(extra)[1:-1] if extra else b""
+
+
+def _bound_array(positions: np.ndarray, count: int) -> np.ndarray:
+    """`_bounds` as an array."""
+    return np.searchsorted(positions, np.arange(count + 1), side="left")
+
+
+def _grouped_lines(lines: pd.DataFrame, bounds: np.ndarray) -> list[bytes]:
+    """Each exchange's audit lines (``bounds`` into `tables.lines`), comma-joined."""
+    rows = lines.iloc[int(bounds[0]) : int(bounds[-1])]
+    parts: list[bytes | list[bytes]] = []
+    for position, name in enumerate(LINE_FIELDS):
+        parts.append((b"{" if not position else b",") + key(name))
+        parts.append(values(rows[name].tolist()))
+    parts.append(b"}")
+    return grouped(records(parts), bounds - bounds[0])
+
+
+def _grouped_years(table: pd.DataFrame, bounds: np.ndarray) -> tuple[list[bytes], list[bytes]]:
+    """Each exchange's `years` and `money_by_year` members (``bounds`` into
+    `tables.exchange_years`), comma-joined."""
+    rows = table.iloc[int(bounds[0]) : int(bounds[-1])]
+    years = values([str(year) for year in rows["year"].tolist()])
+    fractions = records([years, b":", values(rows["fraction"].tolist())])
+    money: list[bytes | list[bytes]] = [years, b":{"]
+    for position, name in enumerate(MONEY):
+        money.append((b"," if position else b"") + key(name))
+        money.append(values(rows[f"money_{name}"].tolist()))
+    money.append(b"}")
+    relative = bounds - bounds[0]
+    return grouped(fractions, relative), grouped(records(money), relative)
 
 
 def _exchanges(
@@ -212,32 +367,61 @@ def _years_by_exchange(
 
 
 def _organisations(tables: Tables) -> list[dict[str, Any]]:
+    """Built from column lists (12,500 organisations on a 100,000-exchange ledger)."""
+    table = tables.organisation_years
     years: dict[str, dict[str, Any]] = {}
-    for row in tables.organisation_years.to_dict("records"):
-        years.setdefault(row["organisation"], {})[str(row["year"])] = {
-            "saved": _saved(row),
-            "money": float(row["money"]),
-            "additional_sales": float(row["additional_sales"]),
+    for organisation, year, saved, money, sales in zip(
+        table["organisation"].tolist(),
+        table["year"].tolist(),
+        _saved_column(table),
+        _floats(table["money"]),
+        _floats(table["additional_sales"]),
+        strict=True,
+    ):
+        years.setdefault(organisation, {})[str(year)] = {
+            "saved": saved,
+            "money": money,
+            "additional_sales": sales,
         }
+    organisations = tables.organisations
     return [
         {
-            "id": row["id"],
-            "name": _text_or_none(row["name"]),
-            "country": _text_or_none(row["country"]),
-            "sme": _text_or_none(row["sme"]),
-            "saved": _saved(row),
-            "money": float(row["money"]),
-            "additional_sales": float(row["additional_sales"]),
-            "years": years.get(row["id"], {}),
+            "id": organisation,
+            "name": _text_or_none(name),
+            "country": _text_or_none(country),
+            "sme": _text_or_none(sme),
+            "saved": saved,
+            "money": money,
+            "additional_sales": sales,
+            "years": years.get(organisation, {}),
         }
-        for row in tables.organisations.to_dict("records")
+        for organisation, name, country, sme, saved, money, sales in zip(
+            organisations["id"].tolist(),
+            organisations["name"].tolist(),
+            organisations["country"].tolist(),
+            organisations["sme"].tolist(),
+            _saved_column(organisations),
+            _floats(organisations["money"]),
+            _floats(organisations["additional_sales"]),
+            strict=True,
+        )
     ]
+
+
+def _saved_column(table: pd.DataFrame) -> list[dict[str, float]]:
+    """`_saved` of every row."""
+    columns = [_floats(table[f"saved_{name}"]) for name in SAVED]
+    return [dict(zip(SAVED, row, strict=True)) for row in zip(*columns, strict=True)]
+
+
+def _floats(column: pd.Series) -> list[float]:
+    return column.to_numpy(dtype=float).tolist()
 
 
 def _factors(
     tables: Tables, factor_set: FactorSet, scores: dict[str, np.ndarray]
 ) -> dict[str, Any]:
-    used = sorted(set(tables.lines["activity"]))
+    used = sorted(set(tables.lines["activity"].tolist()))
     activities = factor_set.activities
     positions = activities.index.get_indexer(pd.Index(used))
     factors = []

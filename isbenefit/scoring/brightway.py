@@ -36,6 +36,14 @@ that state is handled, and the only place:
 4. bw2data shows a tqdm progress bar on stderr while it writes a database, unless its
    `config.is_test` is set; isbenefit sets it while writing its own project (under
    `_LOCK`) and restores it.
+5. Processes share the data directory: two runs started together on an empty one would
+   both create bw2data's projects.db and build the same project ("database is locked",
+   `UnknownObject`). The import and each build therefore hold a file lock
+   (`isbenefit-build.lock` in the Brightway folder, `filelock`): the second run waits,
+   then finds the project ready and reuses it. The lock is the system's (flock), released
+   when its process ends however it ends. A data directory that cannot be written (read-only,
+   full) is used without the lock when its project is already built; otherwise the
+   failure is a `WriteError` naming the folder and the fix.
 
 No sys.stdout or sys.stderr is swapped, and no warnings filter is changed after the import.
 """
@@ -43,10 +51,14 @@ No sys.stdout or sys.stderr is swapped, and no warnings filter is changed after 
 from __future__ import annotations
 
 import contextlib
+import errno
+import functools
+import io
 import json
 import logging
 import math
 import os
+import sqlite3
 import sys
 import threading
 import warnings
@@ -57,12 +69,13 @@ from types import ModuleType
 from typing import Any
 
 import numpy as np
-from scipy.sparse import csr_matrix
-from scipy.sparse.linalg import bicgstab, splu, spsolve
+from filelock import FileLock
 
-from isbenefit.errors import BrightwayError
+from isbenefit.errors import BrightwayError, WriteError
+from isbenefit.paths import DATA_DIR_ENV
 from isbenefit.paths import data_dir as resolve_data_dir
 from isbenefit.scoring.factorset import INDICATORS, FactorSet
+from isbenefit.writing import make_folder, write_atomic
 
 LOGGER = logging.getLogger(__name__)
 BIOSPHERE = "isbenefit-biosphere"
@@ -75,6 +88,11 @@ FEEDBACK_LOGGER = "brightway-stdout-feedback"  # bw2data's logger with BRIGHTWAY
 # Held by every use isbenefit makes of bw2data's process-wide `projects` (module docstring).
 _LOCK = threading.RLock()
 _OWN_CALLS = threading.local()  # `depth` > 0 while this thread is inside quiet()
+BUILD_LOCK = "isbenefit-build.lock"  # in the Brightway folder (module docstring, 5)
+_FILE_LOCKS: dict[Path, FileLock] = {}  # one per Brightway folder, used under _LOCK
+DATA_DIR_FIX = f"give another data directory with --data-dir or ${DATA_DIR_ENV}"
+# SQLite's primary result codes of a database it cannot write, as the errno they amount to.
+_SQLITE_FAULTS = {8: errno.EROFS, 13: errno.ENOSPC, 14: errno.EACCES}
 
 
 @dataclass(frozen=True)
@@ -102,8 +120,8 @@ def open_brightway(data_dir: Path | str | None) -> tuple[ModuleType, Path]:
     Later calls only pass the directory to `bw2data.projects` when it points elsewhere.
     """
     base = resolve_data_dir(data_dir) / "brightway"
-    base.mkdir(parents=True, exist_ok=True)
-    with quiet():
+    make_folder(base, DATA_DIR_FIX)
+    with quiet(), _build_lock(base), _data_dir_faults(base):
         bw2data = _import_bw2data(base)
         if Path(bw2data.projects._base_data_dir).resolve() != base.resolve():
             bw2data.projects.change_base_directories(base, project_name="default", update=False)
@@ -147,18 +165,87 @@ def _own_calls_filter(record: logging.LogRecord) -> bool:
 
 
 def factor_scores(factor_set: FactorSet, data_dir: Path | str | None = None) -> Scores:
-    """Per-unit scores of every activity of ``factor_set``, computed by bw2calc."""
+    """Per-unit scores of every activity of ``factor_set``, computed by bw2calc.
+
+    The scores a project gave are kept beside it (`cached_scores`): a later run reads them
+    back, the same float64 values, without importing Brightway.
+    """
+    cached = cached_scores(factor_set, data_dir)
+    if cached is not None:
+        return cached
     with quiet():
         bw2data, base = open_brightway(data_dir)
         name = project_name(factor_set)
         marker = base / "isbenefit-ready" / f"{name}.json"
-        if not marker.is_file():
-            _build_project(bw2data, factor_set, name)
-            marker.parent.mkdir(parents=True, exist_ok=True)
-            marker.write_text(json.dumps(factor_set.describe(), sort_keys=True) + "\n")
-        else:
-            bw2data.projects.set_current(name, update=False)
-        return _adjoint_scores(bw2data, factor_set)
+        with _build_lock(base), _data_dir_faults(base):
+            if not marker.is_file():  # checked again under the lock: another run may have built it
+                _build_project(bw2data, factor_set, name)
+                marker.parent.mkdir(parents=True, exist_ok=True)
+                marker.write_text(json.dumps(factor_set.describe(), sort_keys=True) + "\n")
+            else:
+                bw2data.projects.set_current(name, update=False)
+        scores = _adjoint_scores(bw2data, factor_set)
+    _keep_scores(factor_set, scores, base)
+    return scores
+
+
+SCORES_FOLDER = "isbenefit-scores"  # in the Brightway folder: one .npz per project
+
+
+def _scores_file(factor_set: FactorSet, base: Path) -> Path:
+    return base / SCORES_FOLDER / f"{project_name(factor_set)}.npz"
+
+
+def cached_scores(factor_set: FactorSet, data_dir: Path | str | None = None) -> Scores | None:
+    """The scores `factor_scores` computed for this factor set before, or None.
+
+    The project (and so the file) is named after the factor set's content hash, so a
+    changed factor set never meets old scores; a file that does not name the same
+    activities, or cannot be read, is ignored.
+    """
+    base = resolve_data_dir(data_dir) / "brightway"
+    if not (base / "isbenefit-ready" / f"{project_name(factor_set)}.json").is_file():
+        return None  # the project itself is gone: build it again
+    stored = _kept(_scores_file(factor_set, base), factor_set, (*INDICATORS, "source"))
+    if stored is None:
+        return None
+    values = {indicator: stored[indicator] for indicator in INDICATORS}
+    return Scores(tuple(factor_set.activities["id"]), values, source=str(stored["source"]))
+
+
+def _keep_scores(factor_set: FactorSet, scores: Scores, base: Path) -> None:
+    _keep(
+        _scores_file(factor_set, base),
+        {**scores.values, "ids": np.array(scores.ids, dtype=str), "source": scores.source},
+    )
+
+
+def _draws_file(factor_set: FactorSet, base: Path, iterations: int, seed: int) -> Path:
+    return base / SCORES_FOLDER / f"{project_name(factor_set)}.draws-{iterations}-{seed}.npz"
+
+
+def _kept(path: Path, factor_set: FactorSet, names: tuple[str, ...]) -> dict[str, Any] | None:
+    """Arrays `_keep` wrote for ``factor_set``'s activities, or None (missing, unreadable,
+    or for other activities)."""
+    try:
+        with np.load(path, allow_pickle=False) as stored:
+            if tuple(stored["ids"].tolist()) != tuple(factor_set.activities["id"]):
+                return None
+            return {name: stored[name] for name in names}
+    except (OSError, KeyError, ValueError):
+        return None
+
+
+def _keep(path: Path, arrays: dict[str, Any]) -> None:
+    """Keep ``arrays`` (with the activity ``ids``) for `_kept`; a folder that cannot be
+    written keeps none, and the next run computes them again."""
+    buffer = io.BytesIO()
+    named: dict[str, Any] = {name: np.asarray(values) for name, values in arrays.items()}
+    np.savez(buffer, **named)
+    try:
+        write_atomic(path, buffer.getvalue())
+    except WriteError as error:
+        LOGGER.debug("not kept: %s", error)
 
 
 def _build_project(bw2data: ModuleType, factor_set: FactorSet, name: str) -> None:
@@ -308,8 +395,14 @@ def score_samples(
 
     The draws come from bw2calc with the exchanges' distributions; one draw of the
     whole database per iteration, so every use of an activity in that iteration
-    (baseline and symbiosis alike) sees the same value.
+    (baseline and symbiosis alike) sees the same value. The same seed gives the same
+    draws, so they are kept beside the project and read back by a later run with the same
+    iterations and seed, without importing Brightway.
     """
+    path = _draws_file(factor_set, resolve_data_dir(data_dir) / "brightway", iterations, seed)
+    kept = _kept(path, factor_set, INDICATORS)
+    if kept is not None and all(kept[k].shape[0] == iterations for k in INDICATORS):
+        return {indicator: kept[indicator].astype(float) for indicator in INDICATORS}
     with quiet():
         factor_scores(factor_set, data_dir)  # builds or opens the cached project
         bw2data, _ = open_brightway(data_dir)
@@ -337,6 +430,7 @@ def score_samples(
             for indicator, weight in weights.items():
                 scores = adjoint_solve(lca.technosphere_matrix, lca.biosphere_matrix, weight)
                 samples[indicator][iteration] = scores[columns]
+    _keep(path, {**samples, "ids": np.array(codes, dtype=str)})
     return samples
 
 
@@ -372,7 +466,28 @@ def solve_transposed(technosphere: Any, right_hand_sides: list[np.ndarray]) -> l
     20,000-activity technosphere with loops can take minutes, while the iteration
     converges in milliseconds because A = I - (inputs per unit output). A solution
     whose residual is not below 1e-11 of the right-hand side is redone directly.
+
+    BLAS runs on one thread here: BiCGSTAB's inner products are of one vector's length,
+    where threads cost more to wake than they save, and on a busy machine a BLAS thread
+    that waits for a core stalls every step (Monte Carlo ran 5x slower on 2 shared cores).
     """
+    with _blas_threads().limit(limits=1, user_api="blas"):
+        return _solve_transposed(technosphere, right_hand_sides)
+
+
+@functools.cache
+def _blas_threads() -> Any:
+    """threadpoolctl's controller of the BLAS libraries loaded, found once per process
+    (finding them reads the process's memory map: milliseconds, too slow per solve)."""
+    from threadpoolctl import ThreadpoolController
+
+    return ThreadpoolController()
+
+
+def _solve_transposed(technosphere: Any, right_hand_sides: list[np.ndarray]) -> list[np.ndarray]:
+    from scipy.sparse import csr_matrix
+    from scipy.sparse.linalg import bicgstab, splu, spsolve
+
     transposed = csr_matrix(technosphere).T
     if transposed.shape[0] <= DIRECT_UP_TO:
         factorised = splu(transposed.tocsc())
@@ -406,6 +521,68 @@ def quiet() -> Iterator[None]:
             yield
         finally:
             _OWN_CALLS.depth -= 1
+
+
+@contextlib.contextmanager
+def _build_lock(base: Path) -> Iterator[None]:
+    """Only one process at a time imports bw2data into, or builds a project in, ``base``.
+
+    Held under `_LOCK` (inside `quiet()`), so one thread of this process at a time too.
+    When the lock file cannot be made (a read-only data directory) the block runs without
+    it: nothing can be written there, so there is nothing to race for.
+    """
+    lock = _FILE_LOCKS.setdefault(base, FileLock(base / BUILD_LOCK))
+    try:
+        lock.acquire()
+    except OSError as error:
+        if not WriteError.covers(error):
+            raise
+        LOGGER.debug("no build lock in %s (%s); reading it as it is", base, error)
+        locked = False
+    else:
+        locked = True
+    try:
+        yield
+    finally:
+        if locked:
+            lock.release()
+
+
+@contextlib.contextmanager
+def _data_dir_faults(base: Path) -> Iterator[None]:
+    """A data directory that cannot be written becomes a WriteError naming it."""
+    try:
+        yield
+    except WriteError:
+        raise
+    except OSError as error:
+        if not WriteError.covers(error):
+            raise
+        path = Path(error.filename) if isinstance(error.filename, str) else base
+        raise WriteError.of(path, error, DATA_DIR_FIX, base) from error
+    except Exception as error:
+        code = _sqlite_fault(error)
+        if code is None:
+            raise
+        fault = OSError(code, os.strerror(code))
+        raise WriteError.of(base, fault, DATA_DIR_FIX, base) from error
+
+
+def _sqlite_fault(error: BaseException) -> int | None:
+    """The errno a database error amounts to when SQLite could not write, else None.
+
+    bw2data's peewee wraps SQLite's own error (as its first argument and its context).
+    """
+    seen: list[BaseException] = [error]
+    for candidate in seen:
+        if isinstance(candidate, sqlite3.Error):
+            return _SQLITE_FAULTS.get(getattr(candidate, "sqlite_errorcode", -1) & 0xFF)
+        seen.extend(
+            linked
+            for linked in (*candidate.args[:1], candidate.__cause__, candidate.__context__)
+            if isinstance(linked, BaseException) and linked not in seen
+        )
+    return None
 
 
 @contextlib.contextmanager

@@ -22,6 +22,7 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -70,8 +71,9 @@ class _Opened:
     found: dict[str, Found]
     per_unit: np.ndarray  # database units per isbenefit unit, in mapping order
 
-    @property
+    @cached_property
     def nodes(self) -> dict[str, int]:
+        """Node id per mapped activity id; made once (read inside per-activity loops)."""
         return {key: found.node_id for key, found in self.found.items()}
 
 

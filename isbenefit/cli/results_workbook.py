@@ -1,0 +1,23 @@
+"""`isbenefit assess LEDGER --xlsx FILE`: the results tables as one workbook."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from isbenefit.api import Assessment
+from isbenefit.documents.workbook import results_workbook_bytes
+from isbenefit.results.monte_carlo import uncertainty_table
+from isbenefit.writing import write_atomic
+
+
+def write_results_workbook(path: Path, assessment: Assessment) -> None:
+    """Write the workbook whole or not at all; the same assessment gives the same bytes."""
+    factor_set = assessment.factor_set
+    about = {
+        "ledger": assessment.ledger_name,
+        "ledger sha256": assessment.ledger_sha256,
+        "factor set": f"{factor_set.id} {factor_set.version} (sha256 {factor_set.sha256})",
+    }
+    uncertainty = uncertainty_table(assessment.uncertainty) if assessment.uncertainty else None
+    data = results_workbook_bytes(assessment.tables, assessment.currency, uncertainty, about)
+    write_atomic(path, data)

@@ -1,0 +1,199 @@
+"""The results as one .xlsx workbook (`isbenefit assess LEDGER --xlsx FILE`).
+
+The same tables as the CSVs (results/files.py), one sheet each, plus an "about" sheet.
+Numbers are numbers, rounded as the documents round them (documents/numbers.py), in the
+unit of their column: CO2e in kg to 10 kg (0.01 t), on calculation lines to 1 kg
+(0.001 t); masses in tonnes to 0.01 t; water to 0.1 m3; money to whole units; line
+amounts to 2 decimals; year fractions to 6 decimals. Money columns carry the report
+currency in their header (`money_network (EUR)`); the ledger's `currency` column, the
+currency the row's money was given in before conversion, is headed `ledger_currency`.
+Dates are dates; text a spreadsheet could take for a formula starts with `'`.
+The same tables give the same bytes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from isbenefit.documents.numbers import (
+    AMOUNT_DECIMALS,
+    LINE_DECIMALS,
+    MONEY_DECIMALS,
+    ROUNDING_NOTE,
+    TONNE_DECIMALS,
+    WATER_DECIMALS,
+)
+from isbenefit.results.files import CSV_FILES
+from isbenefit.results.tables import Tables
+from isbenefit.workbooks import neutralised, workbook_bytes
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet.worksheet import Worksheet
+
+KG_PER_TONNE_DIGITS = 3  # 0.01 t = 10 kg: two decimals of a tonne are -1 of a kilogram
+FRACTION_DECIMALS = 6
+DATE_COLUMNS = ("period_start", "period_end")
+DATE_FORMAT = "yyyy-mm-dd"
+LEDGER_CURRENCY = "ledger_currency"
+# Columns holding money in the report currency, by table.
+MONEY_NAMES = ("money", "additional_sales")
+# Columns given by the user (or counted), written as they are.
+AS_GIVEN = (
+    "quantity",
+    "substitution_ratio",
+    "baseline_efficiency",
+    "transport_km",
+    "baseline_transport_km",
+    "supplier_share",
+    "year",
+)
+UNCERTAINTY_FIGURES = ("deterministic", "p5", "p50", "p95", "conservative")
+
+
+def is_money(column: str) -> bool:
+    return column in MONEY_NAMES or column.startswith("money_")
+
+
+def decimals(column: str, table: str) -> int | None:
+    """How many decimals a numeric column of ``table`` is rounded to; None: as given."""
+    if is_money(column):
+        return MONEY_DECIMALS
+    if column.endswith("co2e_kg"):
+        tonne_decimals = LINE_DECIMALS if table == "lines" else TONNE_DECIMALS
+        return tonne_decimals - KG_PER_TONNE_DIGITS
+    if column.endswith("water_m3"):
+        return WATER_DECIMALS
+    if column.endswith("_t"):
+        return TONNE_DECIMALS
+    if column == "amount":
+        return AMOUNT_DECIMALS
+    if column == "fraction":
+        return FRACTION_DECIMALS
+    return None
+
+
+def rounded(value: float, places: int | None) -> float | int:
+    """``value`` rounded (no float noise, no negative zero); whole numbers for places <= 0."""
+    if places is None:
+        return value
+    result = round(value, places)
+    if places <= 0:
+        return int(result)
+    return result + 0.0 if result != 0 else 0.0
+
+
+def heading(column: str, currency: str) -> str:
+    if column == "currency":
+        return LEDGER_CURRENCY
+    return f"{column} ({currency})" if is_money(column) else column
+
+
+def results_workbook_bytes(
+    tables: Tables,
+    currency: str,
+    uncertainty: pd.DataFrame | None = None,
+    about: dict[str, str] | None = None,
+) -> bytes:
+    """The results workbook as .xlsx bytes: an "about" sheet, then one sheet per table."""
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = "about"
+    _write_about(sheet, currency, about or {})
+    for name in CSV_FILES:
+        _write_table(workbook.create_sheet(name), name, getattr(tables, name), currency)
+    if uncertainty is not None:
+        _write_uncertainty(workbook.create_sheet("uncertainty"), uncertainty, currency)
+    return workbook_bytes(workbook)
+
+
+def _write_about(sheet: Worksheet, currency: str, about: dict[str, str]) -> None:
+    rows = [
+        ("report currency", currency),
+        *about.items(),
+        ("rounding", ROUNDING_NOTE),
+        (
+            "units",
+            "Columns ending in co2e_kg are kg CO2e (rounded to 10 kg; calculation lines to "
+            "1 kg), _t tonnes, water_m3 cubic metres. Money columns are in the report "
+            "currency; ledger_currency is the currency the ledger row's money was given in.",
+        ),
+    ]
+    for row in rows:
+        sheet.append([neutralised(str(value)) for value in row])
+    sheet.column_dimensions["A"].width = 18
+    sheet.column_dimensions["B"].width = 110
+
+
+def _write_table(sheet: Worksheet, name: str, table: pd.DataFrame, currency: str) -> None:
+    columns = [str(c) for c in table.columns]
+    sheet.append([neutralised(heading(c, currency)) for c in columns])
+    places = [decimals(c, name) for c in columns]
+    dates = [c in DATE_COLUMNS for c in columns]
+    for values in table.itertuples(index=False, name=None):
+        sheet.append(
+            [
+                _cell(value, places[i], dates[i], columns[i] in AS_GIVEN)
+                for i, value in enumerate(values)
+            ]
+        )
+    _format(sheet, columns)
+
+
+def _write_uncertainty(sheet: Worksheet, table: pd.DataFrame, currency: str) -> None:
+    """The Monte Carlo ranges; each row rounded as its quantity is."""
+    columns = [str(c) for c in table.columns]
+    sheet.append([neutralised(c) for c in columns])
+    for record in table.to_dict("records"):
+        quantity = str(record["quantity"])
+        places = decimals(quantity, "uncertainty")
+        label = f"{quantity} ({currency})" if is_money(quantity) else quantity
+        sheet.append(
+            [
+                _cell(record[c], places, False, False)
+                if c in UNCERTAINTY_FIGURES
+                else _cell(label if c == "quantity" else record[c], None, False, False)
+                for c in columns
+            ]
+        )
+    _format(sheet, columns)
+
+
+def _cell(value: Any, places: int | None, date: bool, as_given: bool) -> Any:
+    """One value as the cell it becomes: date, number (rounded), text (neutralised) or blank."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if date and isinstance(value, str) and value:
+        return dt.date.fromisoformat(value)
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        number = float(value)
+        if as_given or places is None:
+            return int(number) if number.is_integer() and as_given else number
+        return rounded(number, places)
+    if hasattr(value, "item"):  # a numpy scalar
+        return _cell(value.item(), places, date, as_given)
+    text = str(value)
+    return neutralised(text) if text else None
+
+
+def _format(sheet: Worksheet, columns: list[str]) -> None:
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for number, column in enumerate(columns, start=1):
+        letter = get_column_letter(number)
+        sheet.column_dimensions[letter].width = min(max(10, len(column) + 2), 40)
+        if column in DATE_COLUMNS:
+            for (cell,) in sheet.iter_rows(min_row=2, min_col=number, max_col=number):
+                cell.number_format = DATE_FORMAT
+    sheet.freeze_panes = "A2"
