@@ -16,7 +16,7 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 from pypdf import PdfReader, PdfWriter
-from pypdf.generic import ContentStream
+from pypdf.generic import ArrayObject, ContentStream, DecodedStreamObject, NameObject
 from typer.testing import CliRunner
 
 from isbenefit.certify import trust
@@ -188,6 +188,27 @@ def test_a_page_appended_after_signing_is_caught(
         writer.write(stream)
     assert "Not total document signed" in pdfsig(appended)
     code, report = verify(appended, keys["store"])
+    assert (code, report["verdict"]) == (16, "PDF signature invalid")
+    assert "appended after the last signature" in check(report, "PDF signature")["message"]
+
+
+def test_a_white_box_drawn_over_a_figure_after_signing_is_caught(
+    signed: Path, keys: dict[str, Path], tmp_path: Path
+) -> None:
+    """An incremental update that paints over the page: the text a parser extracts is
+    unchanged, what a reader shows is not."""
+    writer = PdfWriter(signed, incremental=True)
+    page = writer.pages[0]
+    box = DecodedStreamObject()
+    box.set_data(b"q 1 1 1 rg 150 560 300 80 re f Q")
+    contents = page["/Contents"]
+    streams = list(contents) if isinstance(contents, ArrayObject) else [contents]
+    page[NameObject("/Contents")] = ArrayObject([*streams, writer._add_object(box)])
+    painted = tmp_path / "painted.pdf"
+    with painted.open("wb") as stream:
+        writer.write(stream)
+    assert "Not total document signed" in pdfsig(painted)
+    code, report = verify(painted, keys["store"])
     assert (code, report["verdict"]) == (16, "PDF signature invalid")
     assert "appended after the last signature" in check(report, "PDF signature")["message"]
 
