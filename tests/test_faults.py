@@ -333,3 +333,26 @@ def test_four_runs_started_together_on_an_empty_data_dir_build_one_project(
     assert len(results) == 1
     ready = list((data / "brightway" / "isbenefit-ready").iterdir())
     assert len(ready) == 1
+
+
+def test_keys_new_in_a_read_only_folder_is_a_clear_error_and_leaves_no_key(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    keys = tmp_path / "keys"
+    keys.mkdir()
+    inject(monkeypatch, "readonly", keys)
+    result = runner.invoke(app, ["keys", "new", "-o", str(keys / "issuer"), "--name", "Gips"])
+    assert_cannot_write(result, keys / "issuer.key", "the file system is read-only",
+                        "choose another -o PREFIX")  # fmt: skip
+    assert everything_in(keys) == []
+
+
+def test_keys_new_on_a_disk_filling_up_leaves_no_half_key_pair(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    keys = tmp_path / "keys"
+    keys.mkdir()
+    inject(monkeypatch, "enospc", keys, after=1)  # the private key fits, the public one not
+    result = runner.invoke(app, ["keys", "new", "-o", str(keys / "issuer"), "--name", "Gips"])
+    assert_cannot_write(result, keys / "issuer.pub", "the disk is full", "choose another -o")
+    assert everything_in(keys) == []

@@ -24,7 +24,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from isbenefit.errors import IsbenefitError
+from isbenefit.errors import IsbenefitError, WriteError
 
 ALGORITHM = "Ed25519"
 
@@ -143,11 +143,6 @@ def new_key_pair(
     public_pem = private.public_key().public_bytes(
         serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
     )
-    private_path.parent.mkdir(parents=True, exist_ok=True)
-    descriptor = os.open(private_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(descriptor, "wb") as stream:
-        stream.write(private_pem)
-    public_path.write_bytes(public_pem)
     start = today or datetime.now(UTC).date()
     unsigned = Issuer(
         " ".join(name.split()),
@@ -162,10 +157,36 @@ def new_key_pair(
             "signature": sign(private, rfc8785.dumps(unsigned.unsigned())).signature,
         }
     )
-    issuer_path(private_path).write_text(
-        json.dumps(signed.as_dict(), indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
+    record = json.dumps(signed.as_dict(), indent=1, ensure_ascii=False) + "\n"
+    _write_key_files(
+        (private_path, private_pem, 0o600),
+        (public_path, public_pem, 0o666),
+        (issuer_path(private_path), record.encode("utf-8"), 0o666),
     )
     return fingerprint(private.public_key())
+
+
+def _write_key_files(*files: tuple[Path, bytes, int]) -> None:
+    """Write each new file (never over an existing one), all or none: a folder that
+    cannot be written leaves nothing behind and raises WriteError."""
+    written: list[Path] = []
+    try:
+        for path, data, mode in files:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
+            written.append(path)
+            try:
+                view = memoryview(data)
+                while view:
+                    view = view[os.write(descriptor, view) :]
+            finally:
+                os.close(descriptor)
+    except OSError as error:
+        for path in written:
+            path.unlink(missing_ok=True)
+        if WriteError.covers(error):
+            raise WriteError.of(path, error, "choose another -o PREFIX") from None
+        raise
 
 
 def load_private_key(path: Path) -> Ed25519PrivateKey:
