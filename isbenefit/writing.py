@@ -56,13 +56,18 @@ def write_atomic(path: Path, data: bytes | Iterable[bytes], elsewhere: str = ELS
 
 
 def write_files_atomic(
-    folder: Path, files: Mapping[str, bytes], elsewhere: str = ELSEWHERE
+    folder: Path,
+    files: Mapping[str, bytes],
+    elsewhere: str = ELSEWHERE,
+    set_members: Iterable[str] = (),
 ) -> list[Path]:
     """Write ``files`` (name -> bytes) into ``folder`` as a set: all of them or none.
 
     They are written into a hidden temporary folder inside ``folder`` and renamed into
     place only once every one is complete, with SIGINT and SIGTERM held for the renames;
-    a failure (a full disk, say) leaves the folder as it was.
+    a failure (a full disk, say) leaves the folder as it was. ``set_members`` names the
+    files that belong to the set when present (an optional table): one this write does
+    not give is removed with the renames, so no earlier run's file stays beside the set.
     """
     make_folder(folder, elsewhere)
     staging = folder / f".isbenefit-{secrets.token_hex(6)}.tmp"
@@ -78,6 +83,8 @@ def write_files_atomic(
         with _signals_held():
             for target in targets:
                 (staging / target.name).replace(target)
+            for name in set(set_members) - set(files):
+                (folder / name).unlink(missing_ok=True)
             staging.rmdir()
     except BaseException as error:
         shutil.rmtree(staging, ignore_errors=True)

@@ -356,3 +356,18 @@ def test_keys_new_on_a_disk_filling_up_leaves_no_half_key_pair(
     result = runner.invoke(app, ["keys", "new", "-o", str(keys / "issuer"), "--name", "Gips"])
     assert_cannot_write(result, keys / "issuer.pub", "the disk is full", "choose another -o")
     assert everything_in(keys) == []
+
+
+def test_a_run_without_monte_carlo_removes_an_earlier_runs_uncertainty_table(
+    tmp_path: Path,
+) -> None:
+    out = tmp_path / "csv"
+    ledger = str(small_ledger(tmp_path / "ledger"))
+    base = ["assess", ledger, "--factors", str(TINY_FACTORS), "--csv", str(out), "-q"]
+    first = runner.invoke(app, [*base, "--iterations", "20"])
+    assert first.exit_code == 0, first.output
+    assert (out / "uncertainty.csv").exists()
+    second = runner.invoke(app, base)
+    assert second.exit_code == 0, second.output
+    assert "uncertainty.csv" not in everything_in(out)
+    assert "exchanges.csv" in everything_in(out)

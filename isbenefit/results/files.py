@@ -63,7 +63,10 @@ def write_csvs(folder: Path, tables: Tables, uncertainty: pd.DataFrame | None = 
     texts = csv_texts(tables)
     if uncertainty is not None:
         texts["uncertainty"] = neutralised(uncertainty).to_csv(index=False, lineterminator="\n")
-    # All files or none: a full disk must not leave new tables beside an earlier run's.
+    # All files or none: a full disk must not leave new tables beside an earlier run's,
+    # nor a run without Monte Carlo an earlier run's uncertainty.csv.
     return write_files_atomic(
-        folder, {f"{name}.csv": text.encode("utf-8") for name, text in texts.items()}
+        folder,
+        {f"{name}.csv": text.encode("utf-8") for name, text in texts.items()},
+        set_members=["uncertainty.csv"],
     )
