@@ -8,7 +8,7 @@ factor set); `factor_source` builds one from the command line's options.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from functools import cached_property
@@ -23,6 +23,7 @@ from isbenefit.engine.uncertainty import MonteCarloSettings
 from isbenefit.errors import InputError, Problem
 from isbenefit.ledger import arrays as prepare
 from isbenefit.ledger.checks import SheetChecker
+from isbenefit.ledger.frames import frames_sha256, is_frames, read_frames
 from isbenefit.ledger.rates import Rates, shipped_rates
 from isbenefit.ledger.reading import ROW_COLUMN, RawLedger, read_ledger
 from isbenefit.ledger.rules import CheckedSheets, check_sheets
@@ -68,7 +69,9 @@ class Assessment:
 
     @property
     def exchanges(self) -> pd.DataFrame:
-        return self.tables.exchanges
+        """One row per exchange; `period_start` and `period_end` as dates (datetime64),
+        `hazardous` as booleans (the results JSON and the CSVs keep ISO text and yes/no)."""
+        return typed_exchanges(self.tables.exchanges)
 
     @property
     def lines(self) -> pd.DataFrame:
@@ -76,7 +79,9 @@ class Assessment:
 
     @property
     def organisations(self) -> pd.DataFrame:
-        return self.tables.organisations
+        """Credited shares per organisation; `sme` and `eu_ets` as nullable booleans
+        (pandas `boolean`: True, False, or <NA> where the ledger leaves them blank)."""
+        return typed_organisations(self.tables.organisations)
 
     @property
     def years(self) -> pd.DataFrame:
@@ -145,6 +150,28 @@ class Assessment:
         return picked
 
 
+def typed_exchanges(table: pd.DataFrame) -> pd.DataFrame:
+    """The exchanges table with dates as datetime64 and `hazardous` as bool."""
+    typed = table.copy()
+    for column in ("period_start", "period_end"):
+        typed[column] = pd.to_datetime(typed[column], format="%Y-%m-%d")
+    typed["hazardous"] = (typed["hazardous"] == "yes").astype(bool)
+    return typed
+
+
+def typed_organisations(table: pd.DataFrame) -> pd.DataFrame:
+    """The organisations table with its yes/no columns as nullable booleans."""
+    typed = table.copy()
+    for column in ("sme", "eu_ets"):
+        if column in typed:
+            text = typed[column].astype(str)
+            typed[column] = pd.array(
+                [True if v == "yes" else False if v == "no" else pd.NA for v in text],
+                dtype="boolean",
+            )
+    return typed
+
+
 def _records(table: pd.DataFrame) -> list[dict[str, str]]:
     return [
         {str(k): (str(v) if k != ROW_COLUMN else v) for k, v in row.items()}
@@ -152,8 +179,11 @@ def _records(table: pd.DataFrame) -> list[dict[str, str]]:
     ]
 
 
+Ledger = Path | str | pd.DataFrame | Mapping[str, pd.DataFrame]
+
+
 def assess(
-    ledger: Path | str,
+    ledger: Ledger,
     factors: FactorSource | Path | str | None = None,
     currency: str = "EUR",
     data_dir: Path | str | None = None,
@@ -165,6 +195,11 @@ def assess(
     fallback: bool = False,
 ) -> Assessment:
     """Check a ledger, compute every exchange against its baseline, and aggregate.
+
+    ``ledger`` is a path (an .xlsx workbook, a folder of CSVs, an exchanges.csv), or
+    pandas DataFrames: ``{"exchanges": df, "organisations": df2, ...}`` (keys are the
+    sheet names of docs/formats.md) or one DataFrame holding the exchanges
+    (docs/python-api.md).
 
     ``factors`` is a :class:`~isbenefit.scoring.source.FactorSource`, or a factor-set
     folder (None: the shipped one). With a ``mapping`` file instead, scores come from
@@ -191,7 +226,7 @@ def assess(
     # on a large ledger and neither needs the other.
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="isbenefit-brightway") as pool:
         scoring = pool.submit(source.scores, data_dir)
-        raw = read_ledger(ledger)
+        raw = read_frames(ledger) if is_frames(ledger) else read_ledger(ledger)  # type: ignore[arg-type]
         report_currency = currency.strip().upper()
         sheets, rates, arrays, warnings = _checked(raw, factor_set, report_currency)
         scores = scoring.result()
@@ -210,7 +245,7 @@ def assess(
     )
     assessment = Assessment(
         raw.path,
-        ledger_sha256(raw.path),
+        frames_sha256(raw) if is_frames(ledger) else ledger_sha256(raw.path),
         factor_set,
         report_currency,
         rates,
@@ -242,7 +277,7 @@ def assess(
 
 
 def check(
-    ledger: Path | str,
+    ledger: Ledger,
     factors: FactorSource | Path | str | None = None,
     currency: str = "EUR",
     data_dir: Path | str | None = None,
@@ -253,7 +288,7 @@ def check(
     problem found (reading problems stop before the sheets are checked).
     """
     factor_set = as_factor_source(factors).factor_set(data_dir)
-    raw = read_ledger(ledger)
+    raw = read_frames(ledger) if is_frames(ledger) else read_ledger(ledger)  # type: ignore[arg-type]
     return _checked(raw, factor_set, currency.strip().upper())[3]
 
 

@@ -25,9 +25,24 @@ ALLOWED = {
     "documents": BASE | {"engine", "results"},
     "api": BASE | {"engine", "ledger", "scoring", "results"},
     "certify": BASE | {"engine", "ledger", "scoring", "results", "api", "documents"},
+    "reporting": BASE | {"engine", "ledger", "scoring", "results", "api"},
     "batch": BASE | {"engine", "results", "documents", "certify"},
-    "cli": BASE
+    # The web service (docs/service.md): everything but the command line.
+    "service": BASE
     | {"engine", "ledger", "scoring", "results", "api", "documents", "certify", "batch"},
+    "cli": BASE
+    | {
+        "engine",
+        "ledger",
+        "scoring",
+        "results",
+        "api",
+        "documents",
+        "certify",
+        "batch",
+        "reporting",
+        "service",
+    },
     "__init__": {"version", "api"},
     "__main__": {"cli"},
 }

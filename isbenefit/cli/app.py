@@ -393,6 +393,8 @@ def _register_document_verbs() -> None:
     from isbenefit.cli.countersign import register as register_countersign
     from isbenefit.cli.documents import register
     from isbenefit.cli.factors import register as register_factors
+    from isbenefit.cli.reporting import register as register_reporting
+    from isbenefit.cli.service import register as register_service
     from isbenefit.cli.template import register as register_template
     from isbenefit.cli.verify import register as register_verify
 
@@ -402,6 +404,8 @@ def _register_document_verbs() -> None:
     register_countersign(app)
     register_factors(factors_app, console)
     register_template(app, console)
+    register_service(app)
+    register_reporting(app, console)
 
 
 _register_document_verbs()

@@ -5,6 +5,20 @@ the certificate's context comes from :mod:`isbenefit.certify.issue`) -> HTML (ji
 ``templates/``) -> PDF (weasyprint, :mod:`.render`). Nothing here assesses or signs.
 """
 
-from isbenefit.documents.build import report_pdf, statement_pdf
+from typing import TYPE_CHECKING, Any
 
-__all__ = ["report_pdf", "statement_pdf"]
+if TYPE_CHECKING:
+    from isbenefit.documents.build import report_pdf, statement_pdf
+from isbenefit.documents.files import write_report, write_statement
+
+__all__ = ["report_pdf", "statement_pdf", "write_report", "write_statement"]
+
+
+def __getattr__(name: str) -> Any:
+    """`statement_pdf` and `report_pdf`, imported on first use: a certificate (rendered
+    through :mod:`isbenefit.certify.issue`) never loads the statement's and report's modules."""
+    if name in ("report_pdf", "statement_pdf"):
+        from isbenefit.documents import build
+
+        return getattr(build, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

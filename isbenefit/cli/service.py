@@ -1,0 +1,166 @@
+"""Service verbs: `serve`, `db upgrade`, `users add`, `store import`, `store export`.
+
+Django is imported inside each verb (through :mod:`isbenefit.service.server`), never at
+import time: `isbenefit --help` stays fast and works without the `service` extra.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from isbenefit.cli.common import DataDirOption, fail, guarded
+
+console = Console(highlight=False, stderr=True)
+
+DbOption = Annotated[
+    str | None,
+    typer.Option(
+        "--db",
+        metavar="URL",
+        help="Database: sqlite:///FILE or postgresql://USER:PASSWORD@HOST:PORT/NAME "
+        "(default: $ISBENEFIT_DB, else a SQLite file in isbenefit's data directory).",
+    ),
+]
+ClusterNameOption = Annotated[
+    str, typer.Option("--cluster", help="The cluster's short name (a slug).")
+]
+
+db_app = typer.Typer(help="The service's database.", no_args_is_help=True)
+users_app = typer.Typer(help="Users of the service.", no_args_is_help=True)
+store_app = typer.Typer(
+    help="The cluster's shared ledger: import and export.", no_args_is_help=True
+)
+
+
+def _needs_django() -> None:
+    try:
+        import django  # noqa: F401
+    except ImportError:
+        fail("the service needs Django. Fix: pip install 'isbenefit[service]'")
+
+
+def serve(
+    db: DbOption = None,
+    host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=1, max=65535)] = 8000,
+    threads: Annotated[int, typer.Option("--threads", min=1, help="Worker threads.")] = 8,
+    data_dir: DataDirOption = None,
+) -> None:
+    """Run the shared-ledger service (migrates the database first)."""
+    _needs_django()
+    from isbenefit.service.server import serve as run
+
+    console.print(f"serving on http://{host}:{port}/ (Ctrl-C stops)", markup=False)
+    with guarded():
+        run(db, data_dir, host, port, threads)
+
+
+@db_app.command("upgrade")
+def db_upgrade(db: DbOption = None, data_dir: DataDirOption = None) -> None:
+    """Apply the database migrations the installed isbenefit ships."""
+    _needs_django()
+    from isbenefit.service.server import upgrade
+
+    with guarded():
+        upgrade(db, data_dir)
+    console.print("database up to date", markup=False)
+
+
+@users_app.command("add")
+def users_add(
+    email: Annotated[str, typer.Argument(help="The user's e-mail address (their login).")],
+    role: Annotated[str, typer.Option("--role", help="facilitator, member or funder.")],
+    cluster: ClusterNameOption,
+    org: Annotated[str | None, typer.Option("--org", help="The member's organisation id.")] = None,
+    password_stdin: Annotated[
+        bool,
+        typer.Option("--password-stdin", help="Read the password from standard input."),
+    ] = False,
+    url: Annotated[
+        str, typer.Option("--url", help="The service's address, for the invitation link.")
+    ] = "http://127.0.0.1:8000",
+    db: DbOption = None,
+    data_dir: DataDirOption = None,
+) -> None:
+    """Add a user; prints a one-time invitation link unless --password-stdin is given."""
+    _needs_django()
+    from isbenefit.service.server import add_user
+
+    if role not in {"facilitator", "member", "funder"}:
+        fail(f"--role {role!r} is not a role. Fix: facilitator, member or funder")
+    password = sys.stdin.readline().rstrip("\n") if password_stdin else None
+    with guarded():
+        try:
+            link = add_user(db, data_dir, email, role, cluster, org, password)
+        except ValueError as error:  # the framework's password validators, a missing --org
+            fail(f"{email}: {'; '.join(getattr(error, 'messages', [str(error)]))}")
+            return
+    if link is None:
+        console.print(f"added {email} ({role})", markup=False)
+    else:
+        typer.echo(f"{url.rstrip('/')}{link}")
+        console.print(f"added {email} ({role}); send them the link above (one use)", markup=False)
+
+
+@store_app.command("import")
+def store_import(
+    ledger: Annotated[Path, typer.Argument(help="Ledger: .xlsx, CSV folder or exchanges.csv.")],
+    cluster: ClusterNameOption,
+    title: Annotated[str | None, typer.Option("--title", help="The cluster's name.")] = None,
+    factors: Annotated[
+        Path | None, typer.Option("--factors", help="Factor-set folder of the cluster.")
+    ] = None,
+    currency: Annotated[str, typer.Option("--currency", help="Report currency.")] = "EUR",
+    db: DbOption = None,
+    data_dir: DataDirOption = None,
+) -> None:
+    """Check a ledger as `assess` does and load it into a cluster (made when new)."""
+    _needs_django()
+    from isbenefit.service.server import import_ledger
+
+    with guarded():
+        created, changed, unchanged = import_ledger(
+            db, data_dir, ledger, cluster, title, factors, currency
+        )
+    console.print(
+        f"{cluster}: {created} new, {changed} changed, {unchanged} unchanged exchanges",
+        markup=False,
+    )
+
+
+@store_app.command("export")
+def store_export(
+    cluster: ClusterNameOption,
+    output: Annotated[Path, typer.Option("--output", "-o", help=".xlsx file to write.")],
+    year: Annotated[
+        int | None, typer.Option("--year", help="Only the exchanges of this year.")
+    ] = None,
+    version: Annotated[
+        int | None, typer.Option("--version", help="A closed year's version (with --year).")
+    ] = None,
+    confirmed_only: Annotated[
+        bool, typer.Option("--confirmed-only", help="Only exchanges both parties confirmed.")
+    ] = False,
+    db: DbOption = None,
+    data_dir: DataDirOption = None,
+) -> None:
+    """Write the cluster's ledger as an .xlsx workbook that `assess` reads."""
+    _needs_django()
+    from isbenefit.service.server import export_ledger
+    from isbenefit.writing import write_atomic
+
+    with guarded():
+        write_atomic(output, export_ledger(db, data_dir, cluster, year, confirmed_only, version))
+    console.print(f"ledger written to {output}", markup=False)
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(serve)
+    app.add_typer(db_app, name="db")
+    app.add_typer(users_app, name="users")
+    app.add_typer(store_app, name="store")

@@ -1,0 +1,147 @@
+"""Who may see and change what. Pages and the JSON API ask here, nowhere else.
+
+- facilitator: everything of its cluster (organisations, users, every exchange, closing
+  years, documents, revocations);
+- member: the exchanges its organisation is party to (read, change, confirm its side),
+  its organisation's documents and the cluster's published figures;
+- funder/viewer: read-only on published figures: closed years, reports, certificates.
+
+Anything a user may not see is answered as if it did not exist (404), so guessing ids
+tells nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from isbenefit.service.models import (
+    CERTIFICATE,
+    FACILITATOR,
+    MEMBER,
+    RECEIVER,
+    REPORT,
+    SUPPLIER,
+    Document,
+    Exchange,
+    ExchangeVersion,
+    Membership,
+    Organisation,
+)
+
+
+def membership(user: Any) -> Membership | None:
+    if user is None or not user.is_authenticated:
+        return None
+    try:
+        found: Membership = user.membership
+    except Membership.DoesNotExist:
+        return None
+    return found
+
+
+def require(user: Any, *roles: str) -> Membership:
+    """The user's membership when its role is one of ``roles``; PermissionDenied else."""
+    found = membership(user)
+    if found is None or found.role not in roles:
+        raise PermissionDenied("your role may not do this")
+    return found
+
+
+def is_facilitator(user: Any) -> bool:
+    found = membership(user)
+    return found is not None and found.role == FACILITATOR
+
+
+def own_org_id(found: Membership) -> str | None:
+    return found.organisation.org_id if found.organisation else None
+
+
+def visible_exchanges(user: Any) -> QuerySet[Exchange]:
+    found = membership(user)
+    if found is None:
+        return Exchange.objects.none()
+    exchanges = Exchange.objects.filter(cluster=found.cluster).select_related("current")
+    if found.role == FACILITATOR:
+        return exchanges
+    org_id = own_org_id(found)
+    if found.role == MEMBER and org_id:
+        return exchanges.filter(Q(current__supplier=org_id) | Q(current__receiver=org_id))
+    return Exchange.objects.none()
+
+
+def exchange_for(user: Any, pk: Any) -> Exchange:
+    """The exchange ``pk`` when the user may see it; 404 otherwise (also for a bad id)."""
+    try:
+        return visible_exchanges(user).get(pk=pk)
+    except (Exchange.DoesNotExist, ValueError, TypeError) as error:
+        raise Http404("no such exchange") from error
+    except Exception as error:  # a malformed UUID is a ValidationError
+        raise Http404("no such exchange") from error
+
+
+def can_enter(user: Any) -> bool:
+    found = membership(user)
+    return found is not None and found.role in {FACILITATOR, MEMBER}
+
+
+def may_save(user: Any, supplier: str, receiver: str) -> str | None:
+    """Why the user may not save an exchange between these parties (None: it may)."""
+    found = membership(user)
+    if found is None or found.role not in {FACILITATOR, MEMBER}:
+        return "your role may not enter exchanges"
+    if found.role == MEMBER and own_org_id(found) not in {supplier, receiver}:
+        return "your organisation must be the supplier or the receiver"
+    return None
+
+
+def confirmable_parties(user: Any, version: ExchangeVersion) -> list[tuple[str, bool]]:
+    """(party, on behalf) the user may confirm on this version, not yet confirmed."""
+    found = membership(user)
+    if found is None or version.withdrawn or version.superseded_at is not None:
+        return []
+    done = {c.party for c in version.confirmations.all()}
+    parties = [(SUPPLIER, version.supplier), (RECEIVER, version.receiver)]
+    allowed: list[tuple[str, bool]] = []
+    for party, org_id in parties:
+        if party in done:
+            continue
+        if found.role == MEMBER and own_org_id(found) == org_id:
+            allowed.append((party, False))
+        elif found.role == FACILITATOR and not has_accounts(found.cluster_id, org_id):
+            allowed.append((party, True))
+    return allowed
+
+
+def has_accounts(cluster_id: int, org_id: str) -> bool:
+    return Membership.objects.filter(
+        cluster_id=cluster_id, organisation__org_id=org_id, user__is_active=True
+    ).exists()
+
+
+def visible_organisations(user: Any) -> QuerySet[Organisation]:
+    found = membership(user)
+    if found is None:
+        return Organisation.objects.none()
+    organisations = Organisation.objects.filter(cluster=found.cluster)
+    if found.role == FACILITATOR:
+        return organisations
+    if found.role == MEMBER and found.organisation_id:
+        return organisations.filter(pk=found.organisation_id)
+    return Organisation.objects.none()
+
+
+def visible_documents(user: Any) -> QuerySet[Document]:
+    found = membership(user)
+    if found is None:
+        return Document.objects.none()
+    documents = Document.objects.filter(cluster=found.cluster).select_related("organisation")
+    if found.role == FACILITATOR:
+        return documents
+    published = Q(kind=REPORT) | Q(kind=CERTIFICATE)
+    if found.role == MEMBER and found.organisation_id:
+        return documents.filter(published | Q(organisation_id=found.organisation_id))
+    return documents.filter(published)

@@ -1,0 +1,12 @@
+"""The Django application of the service."""
+
+from __future__ import annotations
+
+from django.apps import AppConfig
+
+
+class ServiceConfig(AppConfig):
+    name = "isbenefit.service"
+    label = "isbenefit_service"
+    verbose_name = "isbenefit shared ledger"
+    default_auto_field = "django.db.models.BigAutoField"

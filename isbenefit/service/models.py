@@ -1,0 +1,312 @@
+"""The store: a cluster's ledger, kept version by version, never deleted.
+
+A ledger row is kept as the user gave it: every cell as text, under its column name
+(contract columns, optional ones and the user's own extra columns alike), with the
+cluster's header order per sheet, so a ledger exported again reads as the imported one.
+
+- an :class:`Exchange` is one ledger id; each change makes a new :class:`ExchangeVersion`
+  (its exchanges row, its inputs and baselines rows) and marks the one before superseded;
+  a withdrawn exchange is a version marked ``withdrawn``;
+- a version counts towards documents when both parties confirmed *that* version
+  (:class:`Confirmation`; the facilitator may confirm for an organisation without an
+  account, ``on_behalf``);
+- :class:`Change` keeps who changed what, when, with the old and the new values;
+- a closed year is a :class:`YearVersion`: the ledger rows and results it was closed
+  with; a restatement adds the next version, the old one stays;
+- :class:`Job` makes documents in the background (progress ``done``/``total``);
+  :class:`Document` is one PDF, stored under a random name.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+
+FACILITATOR = "facilitator"
+MEMBER = "member"
+FUNDER = "funder"
+ROLES = ((FACILITATOR, "facilitator"), (MEMBER, "member"), (FUNDER, "funder/viewer"))
+SUPPLIER = "supplier"
+RECEIVER = "receiver"
+PARTIES = ((SUPPLIER, "supplier"), (RECEIVER, "receiver"))
+
+
+class Cluster(models.Model):
+    name = models.SlugField(max_length=64, unique=True)
+    title = models.CharField(max_length=200)
+    currency = models.CharField(max_length=3, default="EUR")
+    # A factor-set folder; blank: the shipped default.
+    factors = models.CharField(max_length=1000, blank=True, default="")
+    # Header order per sheet, as the ledger was imported (extra columns included).
+    headers = models.JSONField(default=dict)
+    # The `rates` sheet rows (text cells).
+    rates = models.JSONField(default=list)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.title or self.name
+
+
+class Organisation(models.Model):
+    cluster = models.ForeignKey(Cluster, on_delete=models.PROTECT, related_name="organisations")
+    org_id = models.CharField(max_length=200)
+    # The organisations-sheet row (text cells); empty when the ledger had no row for it.
+    fields = models.JSONField(default=dict)
+    listed = models.BooleanField(default=False)
+    position = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["cluster", "org_id"], name="unique_org_per_cluster")
+        ]
+        ordering = ["position", "org_id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return str(self.fields.get("name") or self.org_id)
+
+
+class Membership(models.Model):
+    """A user's role in one cluster (members belong to one organisation)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="membership"
+    )
+    cluster = models.ForeignKey(Cluster, on_delete=models.PROTECT, related_name="memberships")
+    role = models.CharField(max_length=20, choices=ROLES)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="members"
+    )
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.role})"
+
+
+class Exchange(models.Model):
+    # Random ids: a URL names no guessable exchange.
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    cluster = models.ForeignKey(Cluster, on_delete=models.PROTECT, related_name="exchanges")
+    exchange_id = models.CharField(max_length=200)
+    position = models.IntegerField(default=0)
+    current = models.ForeignKey(
+        "ExchangeVersion", on_delete=models.PROTECT, null=True, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cluster", "exchange_id"], name="unique_exchange_per_cluster"
+            )
+        ]
+        ordering = ["position", "exchange_id"]
+
+    def __str__(self) -> str:
+        return self.exchange_id
+
+
+class ExchangeVersion(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    exchange = models.ForeignKey(Exchange, on_delete=models.PROTECT, related_name="versions")
+    number = models.IntegerField()
+    fields = models.JSONField()  # the exchanges row, every cell as text
+    inputs = models.JSONField(default=list)  # its inputs rows
+    baselines = models.JSONField(default=list)  # its baselines rows
+    # Denormalised from ``fields`` for the queries of access rules and years.
+    supplier = models.CharField(max_length=200, db_index=True)
+    receiver = models.CharField(max_length=200, db_index=True)
+    period_start = models.CharField(max_length=10)
+    period_end = models.CharField(max_length=10)
+    withdrawn = models.BooleanField(default=False)
+    reason = models.TextField(blank=True, default="")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    superseded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["exchange", "number"], name="unique_version_number")
+        ]
+        ordering = ["exchange", "number"]
+
+    def __str__(self) -> str:
+        return f"{self.exchange.exchange_id} v{self.number}"
+
+    def party(self, org_id: str) -> str | None:
+        if org_id == self.supplier:
+            return SUPPLIER
+        if org_id == self.receiver:
+            return RECEIVER
+        return None
+
+    def years(self) -> range:
+        return range(int(self.period_start[:4]), int(self.period_end[:4]) + 1)
+
+
+class Confirmation(models.Model):
+    version = models.ForeignKey(
+        ExchangeVersion, on_delete=models.PROTECT, related_name="confirmations"
+    )
+    party = models.CharField(max_length=10, choices=PARTIES)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # Confirmed by the facilitator for an organisation without an account.
+    on_behalf = models.BooleanField(default=False)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["version", "party"], name="one_confirmation_per_party")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.version} {self.party}"
+
+    def describe(self) -> str:
+        who = f"by the facilitator ({self.user}) on behalf" if self.on_behalf else f"by {self.user}"
+        return f"confirmed {who} on {self.at:%Y-%m-%d}"
+
+
+class Change(models.Model):
+    """One change of the store: who, when, what, the old and the new values."""
+
+    cluster = models.ForeignKey(Cluster, on_delete=models.PROTECT, related_name="changes")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+    action = models.CharField(max_length=40)
+    target = models.CharField(max_length=300)
+    old = models.JSONField(null=True)
+    new = models.JSONField(null=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.target}"
+
+
+class YearVersion(models.Model):
+    """A closed year: what its figures and documents rest on. Never changed once made."""
+
+    cluster = models.ForeignKey(Cluster, on_delete=models.PROTECT, related_name="year_versions")
+    year = models.IntegerField()
+    number = models.IntegerField()
+    reason = models.TextField(blank=True, default="")
+    factors = models.CharField(max_length=1000, blank=True, default="")
+    factor_set = models.JSONField(default=dict)  # id, version, sha256 of the results
+    ledger = models.JSONField()  # headers and rows per sheet (ledgers.LedgerData)
+    confirmations = models.JSONField(default=dict)  # exchange id -> party -> text
+    unconfirmed = models.JSONField(default=list)  # exchange ids left out when closing
+    results = models.BinaryField()  # the results JSON, as assess wrote it
+    totals = models.JSONField(default=dict)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    closed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cluster", "year", "number"], name="unique_year_version"
+            )
+        ]
+        ordering = ["year", "number"]
+
+    def __str__(self) -> str:
+        return f"{self.year} v{self.number}"
+
+
+QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
+JOB_STATES = ((QUEUED, QUEUED), (RUNNING, RUNNING), (DONE, DONE), (FAILED, FAILED))
+STATEMENT, CERTIFICATE, REPORT = "statement", "certificate", "report"
+DOCUMENT_KINDS = ((STATEMENT, STATEMENT), (CERTIFICATE, CERTIFICATE), (REPORT, REPORT))
+VALID, REVOKED, SUPERSEDED = "valid", "revoked", "superseded"
+DOCUMENT_STATES = ((VALID, VALID), (REVOKED, REVOKED), (SUPERSEDED, SUPERSEDED))
+
+
+class Job(models.Model):
+    """Documents made in the background: one job, one or many PDFs."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    cluster = models.ForeignKey(Cluster, on_delete=models.PROTECT, related_name="jobs")
+    kind = models.CharField(max_length=20, choices=DOCUMENT_KINDS)
+    year = models.IntegerField()
+    # Empty: every organisation with exchanges in the year (a batch); the report has none.
+    org_ids = models.JSONField(default=list)
+    year_version = models.ForeignKey(YearVersion, on_delete=models.PROTECT, null=True)
+    base_url = models.CharField(max_length=500, blank=True, default="")
+    state = models.CharField(max_length=10, choices=JOB_STATES, default=QUEUED)
+    total = models.IntegerField(default=0)
+    done = models.IntegerField(default=0)
+    message = models.TextField(blank=True, default="")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.year} ({self.state})"
+
+    @property
+    def percent(self) -> int:
+        return int(100 * self.done / self.total) if self.total else 0
+
+
+class Document(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    cluster = models.ForeignKey(Cluster, on_delete=models.PROTECT, related_name="documents")
+    job = models.ForeignKey(Job, on_delete=models.PROTECT, null=True, related_name="documents")
+    kind = models.CharField(max_length=20, choices=DOCUMENT_KINDS)
+    year = models.IntegerField()
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, related_name="documents"
+    )
+    year_version = models.ForeignKey(YearVersion, on_delete=models.PROTECT, null=True)
+    # The file under the service's documents folder: a random name, never a user's text.
+    stored_name = models.CharField(max_length=80, unique=True)
+    sha256 = models.CharField(max_length=64)
+    size = models.IntegerField()
+    certificate_id = models.CharField(max_length=40, blank=True, default="", db_index=True)
+    key_fingerprint = models.CharField(max_length=120, blank=True, default="")
+    claim_summary = models.JSONField(default=dict)
+    status = models.CharField(max_length=12, choices=DOCUMENT_STATES, default=VALID)
+    status_reason = models.TextField(blank=True, default="")
+    superseded_by = models.CharField(max_length=40, blank=True, default="")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.year} {self.certificate_id}"
+
+    @property
+    def download_name(self) -> str:
+        org = self.organisation.org_id if self.organisation else "cluster"
+        label = self.certificate_id or str(self.year)
+        return f"{self.kind}-{org}-{label}.pdf"
+
+    def as_summary(self) -> dict[str, Any]:
+        return {
+            "id": str(self.id),
+            "kind": self.kind,
+            "year": self.year,
+            "organisation": self.organisation.org_id if self.organisation else None,
+            "certificate_id": self.certificate_id or None,
+            "status": self.status,
+        }

@@ -1,0 +1,122 @@
+"""Pages without login: a certificate's page and download, `/verify`, the issuer keys and
+status lists. Nothing stored is served under a path a user could guess: certificates
+are found by their id (the hash of their claim), documents by random ids."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from django.conf import settings
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    JsonResponse,
+)
+from django.shortcuts import render
+from django.views.decorators.http import require_http_methods
+
+from isbenefit.service import forms, keys, verifying
+from isbenefit.service.models import CERTIFICATE, Document
+from isbenefit.service.views import _pdf_response
+
+CERTIFICATE_ID = re.compile(r"^ISB-[0-9A-F]{16}$")
+FINGERPRINT_FILE = re.compile(r"^[A-Za-z0-9_-]{1,100}$")
+STYLESHEET = Path(__file__).parent / "static" / "service.css"
+
+
+def _certificate(certificate_id: str) -> Document:
+    if not CERTIFICATE_ID.match(certificate_id):
+        raise Http404("no such certificate")
+    document = (
+        Document.objects.filter(kind=CERTIFICATE, certificate_id=certificate_id)
+        .select_related("cluster", "organisation")
+        .first()
+    )
+    if document is None:
+        raise Http404("no such certificate")
+    return document
+
+
+def certificate_page(request: HttpRequest, certificate_id: str) -> HttpResponse:
+    document = _certificate(certificate_id)
+    issuer = keys.issuer(document.cluster) or {}
+    return render(
+        request,
+        "service/certificate.html",
+        {"document": document, "summary": document.claim_summary, "issuer": issuer},
+    )
+
+
+def certificate_download(request: HttpRequest, certificate_id: str) -> FileResponse:
+    return _pdf_response(_certificate(certificate_id))
+
+
+def _wants_json(request: HttpRequest) -> bool:
+    return "application/json" in request.headers.get("Accept", "")
+
+
+@require_http_methods(["GET", "POST"])
+def verify_page(request: HttpRequest) -> HttpResponse:
+    """Verify an uploaded certificate; HTML, or JSON for ``Accept: application/json``."""
+    as_json = _wants_json(request)
+    if request.method == "GET":
+        return render(request, "service/verify.html", {"form": forms.VerifyForm()})
+    from isbenefit.service.security import allowed
+
+    if not allowed(request, "verify"):
+        return _refuse(request, as_json, 429, "too many checks from your address; wait a minute")
+    form = forms.VerifyForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _refuse(request, as_json, 400, "attach the certificate PDF as the field 'pdf'")
+    uploaded = form.cleaned_data["pdf"]
+    limit = settings.ISBENEFIT_VERIFY_MAX_BYTES
+    if uploaded.size > limit:
+        return _refuse(request, as_json, 413, f"the file is larger than {limit:,} bytes")
+    data = b"".join(uploaded.chunks())
+    if not data.startswith(verifying.PDF_MAGIC):
+        return _refuse(request, as_json, 415, "the file is not a PDF")
+    report = verifying.verify_bytes(data, Path(uploaded.name or "upload.pdf").name)
+    if as_json:
+        return JsonResponse(report, json_dumps_params={"ensure_ascii": False, "indent": 1})
+    return render(request, "service/verify.html", {"form": forms.VerifyForm(), "report": report})
+
+
+def _refuse(request: HttpRequest, as_json: bool, status: int, message: str) -> HttpResponse:
+    if as_json:
+        return JsonResponse({"error": message}, status=status)
+    return render(
+        request,
+        "service/verify.html",
+        {"form": forms.VerifyForm(), "error": message},
+        status=status,
+    )
+
+
+def published_keys(request: HttpRequest) -> JsonResponse:
+    """The issuer keys of the service, at a fixed address: /keys.json."""
+    return JsonResponse(
+        {"schema": "isbenefit.service-keys/1", "keys": keys.published()},
+        json_dumps_params={"ensure_ascii": False, "indent": 1},
+    )
+
+
+def status_list(request: HttpRequest, name: str) -> HttpResponse:
+    if not FINGERPRINT_FILE.match(name):
+        raise Http404("no such status list")
+    path = keys.status_dir() / f"{name}.json"
+    if not path.is_file():
+        raise Http404("no such status list")
+    return HttpResponse(
+        json.dumps(json.loads(path.read_text(encoding="utf-8")), ensure_ascii=False, indent=1),
+        content_type="application/json",
+    )
+
+
+def stylesheet(request: HttpRequest) -> HttpResponse:
+    response = HttpResponse(STYLESHEET.read_bytes(), content_type="text/css")
+    response.headers["Cache-Control"] = "public, max-age=3600"
+    return response

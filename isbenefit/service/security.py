@@ -1,0 +1,55 @@
+"""Security headers on every response, and the rate limit of the public checks.
+
+The Content-Security-Policy allows no script at all (the pages are plain forms; progress
+pages refresh themselves with a meta tag), no inline style, no framing
+(``frame-ancestors 'none'``), forms posting only to the service itself.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+
+CSP = (
+    "default-src 'none'; script-src 'none'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; "
+    "object-src 'none'"
+)
+PERMISSIONS = "camera=(), microphone=(), geolocation=(), payment=()"
+
+
+class SecurityHeadersMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers.setdefault("Permissions-Policy", PERMISSIONS)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
+        if request.user.is_authenticated if hasattr(request, "user") else False:
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+
+def client_address(request: HttpRequest) -> str:
+    return str(request.META.get("REMOTE_ADDR", "unknown"))
+
+
+def allowed(request: HttpRequest, bucket: str, per_minute: int | None = None) -> bool:
+    """Whether this client may make one more request of ``bucket`` in this minute."""
+    limit = per_minute if per_minute is not None else settings.ISBENEFIT_VERIFY_PER_MINUTE
+    key = f"rate:{bucket}:{client_address(request)}:{int(time.time() // 60)}"
+    if cache.add(key, 1, timeout=120):
+        return True
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.add(key, 1, timeout=120)
+        return True
+    return bool(count <= limit)

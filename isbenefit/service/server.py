@@ -1,0 +1,111 @@
+"""What the command line's service verbs do: serve, migrate, add users, import and export.
+
+Each function configures Django (:func:`isbenefit.service.settings.configure`) first, so
+the CLI imports Django only when one of these verbs runs.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from isbenefit.service.settings import LOOPBACK, ServiceOptions, configure, migrate
+
+
+def setup(db_url: str | None, data: Path | None, **options: Any) -> None:
+    configure(ServiceOptions(db_url=db_url, data=data, **options))
+
+
+def upgrade(db_url: str | None, data: Path | None) -> None:
+    setup(db_url, data)
+    migrate()
+
+
+def wsgi_application() -> Any:
+    from django.core.wsgi import get_wsgi_application
+
+    return get_wsgi_application()
+
+
+def serve(db_url: str | None, data: Path | None, host: str, port: int, threads: int = 8) -> None:
+    """Migrate, then serve with waitress (threads) until interrupted."""
+    import waitress
+
+    setup(db_url, data, secure_cookies=host not in LOOPBACK, extra_hosts=(host,))
+    migrate()
+    waitress.serve(
+        wsgi_application(),
+        host=host,
+        port=port,
+        threads=threads,
+        ident="isbenefit",
+        max_request_body_size=200 * 1024 * 1024,
+    )
+
+
+def add_user(
+    db_url: str | None,
+    data: Path | None,
+    email: str,
+    role: str,
+    cluster: str,
+    org_id: str | None,
+    password: str | None,
+) -> str | None:
+    """Add a user; returns the invitation path when no password was given."""
+    setup(db_url, data)
+    migrate()
+    from django.db import transaction
+
+    from isbenefit.service import store
+    from isbenefit.service.views import add_user as make_user
+    from isbenefit.service.views import invitation_path
+
+    with transaction.atomic():
+        store.cluster_named(cluster)
+        user = make_user(cluster, email, role, org_id, password)
+    return None if password is not None else invitation_path(user)
+
+
+def import_ledger(
+    db_url: str | None,
+    data: Path | None,
+    ledger: Path,
+    cluster: str,
+    title: str | None,
+    factors: Path | None = None,
+    currency: str = "EUR",
+) -> tuple[int, int, int]:
+    setup(db_url, data)
+    migrate()
+    from isbenefit.service import store
+
+    made = store.cluster_named(cluster, title or cluster, currency.upper())
+    if factors is not None and made.factors != str(factors.resolve()):
+        made.factors = str(factors.resolve())
+        made.save(update_fields=["factors"])
+    saved = store.import_file(made, ledger)
+    return saved.created, saved.changed, saved.unchanged
+
+
+def export_ledger(
+    db_url: str | None,
+    data: Path | None,
+    cluster: str,
+    year: int | None,
+    confirmed_only: bool,
+    version: int | None = None,
+) -> bytes:
+    """The cluster's ledger as .xlsx: the store's current rows, or a closed year's version."""
+    setup(db_url, data)
+    migrate()
+    from isbenefit.service import ledgers, store
+    from isbenefit.service.models import Cluster, YearVersion
+
+    found = Cluster.objects.get(name=cluster)
+    if version is not None:
+        if year is None:
+            raise ValueError("--version needs --year")
+        closed = YearVersion.objects.get(cluster=found, year=year, number=version)
+        return ledgers.xlsx_bytes(ledgers.LedgerData.from_json(closed.ledger))
+    return store.export_xlsx(found, year, confirmed_only)

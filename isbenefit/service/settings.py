@@ -1,0 +1,240 @@
+"""Django configured from code: no settings module, no manage.py.
+
+:func:`configure` is called once per process by every entry point (the CLI verbs, the
+tests, a WSGI server) before anything touches Django. The database is a SQLite file in
+isbenefit's data directory unless a URL names another (``sqlite:///PATH`` or
+``postgresql://USER:PASSWORD@HOST:PORT/NAME``); the secret key is made once and kept in
+the data directory with mode 600.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from isbenefit.errors import IsbenefitError
+from isbenefit.paths import data_dir
+
+SERVICE_DIR = "service"
+SECRET_FILE = "secret_key"
+DB_FILE = "service.sqlite3"
+# Environment variables an operator may set (docs/service.md).
+DB_ENV = "ISBENEFIT_DB"
+HOSTS_ENV = "ISBENEFIT_ALLOWED_HOSTS"
+VERIFY_MB_ENV = "ISBENEFIT_VERIFY_MAX_MB"
+UPLOAD_MB_ENV = "ISBENEFIT_UPLOAD_MAX_MB"
+VERIFY_RATE_ENV = "ISBENEFIT_VERIFY_PER_MINUTE"
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+class ServiceConfigError(ValueError, IsbenefitError):
+    """A database URL or a secret-key file the service cannot use."""
+
+
+@dataclass(frozen=True)
+class ServiceOptions:
+    """What `serve` and the tests choose; everything else follows from these."""
+
+    db_url: str | None = None
+    data: Path | None = None
+    # Secure cookies (HTTPS only): on unless the server listens on a loopback address.
+    secure_cookies: bool = True
+    # "thread": documents are made on a thread pool; "inline": at once (tests, CLI).
+    jobs: str = "thread"
+    extra_hosts: tuple[str, ...] = ()
+    debug: bool = False
+
+
+def service_dir(data: Path | str | None = None) -> Path:
+    """Where the service keeps its files: the database, keys, documents, status lists."""
+    path = data_dir(data) / SERVICE_DIR
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def secret_key(folder: Path) -> str:
+    """The secret key kept in ``folder`` (made on first use, mode 600); refuses a key file
+    others may read."""
+    path = folder / SECRET_FILE
+    if not path.exists():
+        try:
+            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass  # another process made it first
+        else:
+            with os.fdopen(descriptor, "w", encoding="ascii") as stream:
+                stream.write(secrets.token_urlsafe(50))
+    mode = stat.S_IMODE(path.stat().st_mode)
+    if mode & 0o077:
+        raise ServiceConfigError(
+            f"{path} may be read by others (mode {mode:o}); fix: chmod 600 {path}"
+        )
+    return path.read_text(encoding="ascii").strip()
+
+
+def database(url: str | None, folder: Path) -> dict[str, Any]:
+    """Django's DATABASES entry for a URL (None: the SQLite file in ``folder``)."""
+    url = url or os.environ.get(DB_ENV) or ""
+    if not url:
+        return _sqlite(folder / DB_FILE)
+    parts = urlsplit(url)
+    if parts.scheme == "sqlite":
+        # sqlite:///relative.db, sqlite:////absolute/path.db
+        path = unquote(parts.path[1:] if parts.path.startswith("/") else parts.path)
+        if not path:
+            raise ServiceConfigError(f"{url!r} names no file; fix: sqlite:////path/to/db.sqlite3")
+        return _sqlite(Path(path))
+    if parts.scheme in {"postgres", "postgresql", "postgresql+psycopg"}:
+        return {
+            "ENGINE": "django.db.backends.postgresql",
+            "NAME": unquote(parts.path.lstrip("/")),
+            "USER": unquote(parts.username or ""),
+            "PASSWORD": unquote(parts.password or ""),
+            "HOST": parts.hostname or "",
+            "PORT": str(parts.port or ""),
+            "CONN_MAX_AGE": 60,
+            "CONN_HEALTH_CHECKS": True,
+        }
+    raise ServiceConfigError(
+        f"unsupported database URL {url!r}; fix: give sqlite:///FILE or "
+        "postgresql://USER:PASSWORD@HOST:PORT/NAME"
+    )
+
+
+def _sqlite(path: Path) -> dict[str, Any]:
+    return {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": str(path),
+        # Concurrent page reads beside the document threads: wait for a lock, never fail.
+        "OPTIONS": {
+            "timeout": 30,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        },
+    }
+
+
+def _megabytes(variable: str, default: float) -> int:
+    return int(float(os.environ.get(variable, default)) * 1024 * 1024)
+
+
+def django_settings(options: ServiceOptions) -> dict[str, Any]:
+    """The settings :func:`configure` gives Django (tests may read them)."""
+    folder = service_dir(options.data)
+    hosts = [
+        *LOOPBACK,
+        "testserver",
+        *options.extra_hosts,
+        *filter(None, os.environ.get(HOSTS_ENV, "").split(",")),
+    ]
+    secure = options.secure_cookies
+    return {
+        "SECRET_KEY": secret_key(folder),
+        "DEBUG": options.debug,
+        "ALLOWED_HOSTS": hosts,
+        "INSTALLED_APPS": [
+            "django.contrib.auth",
+            "django.contrib.contenttypes",
+            "django.contrib.sessions",
+            "django.contrib.messages",
+            "isbenefit.service.apps.ServiceConfig",
+        ],
+        "MIDDLEWARE": [
+            "django.middleware.security.SecurityMiddleware",
+            "isbenefit.service.security.SecurityHeadersMiddleware",
+            "django.contrib.sessions.middleware.SessionMiddleware",
+            "django.middleware.common.CommonMiddleware",
+            "django.middleware.csrf.CsrfViewMiddleware",
+            "django.contrib.auth.middleware.AuthenticationMiddleware",
+            "django.contrib.messages.middleware.MessageMiddleware",
+            "django.middleware.clickjacking.XFrameOptionsMiddleware",
+        ],
+        "ROOT_URLCONF": "isbenefit.service.urls",
+        "TEMPLATES": [
+            {
+                "BACKEND": "django.template.backends.django.DjangoTemplates",
+                "APP_DIRS": True,
+                "OPTIONS": {
+                    "autoescape": True,
+                    "context_processors": [
+                        "django.template.context_processors.request",
+                        "django.contrib.auth.context_processors.auth",
+                        "django.contrib.messages.context_processors.messages",
+                        "isbenefit.service.views.membership_context",
+                    ],
+                },
+            }
+        ],
+        "DATABASES": {"default": database(options.db_url, folder)},
+        "DEFAULT_AUTO_FIELD": "django.db.models.BigAutoField",
+        "USE_TZ": True,
+        "TIME_ZONE": "UTC",
+        "USE_I18N": False,
+        "LOGIN_URL": "/login/",
+        "LOGIN_REDIRECT_URL": "/",
+        "LOGOUT_REDIRECT_URL": "/login/",
+        # The framework's hasher (PBKDF2-SHA256) and validators; nothing hand-written.
+        "PASSWORD_HASHERS": ["django.contrib.auth.hashers.PBKDF2PasswordHasher"],
+        "AUTH_PASSWORD_VALIDATORS": [
+            {
+                "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+                "OPTIONS": {"min_length": 10},
+            },
+            {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+            {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+        ],
+        "PASSWORD_RESET_TIMEOUT": 7 * 24 * 3600,  # invitation links
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": secure,
+        "SESSION_COOKIE_AGE": 12 * 3600,
+        "CSRF_COOKIE_HTTPONLY": True,
+        "CSRF_COOKIE_SAMESITE": "Lax",
+        "CSRF_COOKIE_SECURE": secure,
+        "SECURE_CONTENT_TYPE_NOSNIFF": True,
+        "SECURE_REFERRER_POLICY": "same-origin",
+        "SECURE_CROSS_ORIGIN_OPENER_POLICY": "same-origin",
+        "X_FRAME_OPTIONS": "DENY",
+        # Uploads: ledgers and certificates stream to temporary files beyond 2.5 MB; the
+        # views refuse files beyond their own limits.
+        "FILE_UPLOAD_MAX_MEMORY_SIZE": 2_621_440,
+        "DATA_UPLOAD_MAX_MEMORY_SIZE": 2_621_440,
+        "DATA_UPLOAD_MAX_NUMBER_FIELDS": 2000,
+        "CACHES": {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}},
+        "MESSAGE_STORAGE": "django.contrib.messages.storage.session.SessionStorage",
+        "LOGGING": {
+            "version": 1,
+            "disable_existing_loggers": False,
+            "handlers": {"console": {"class": "logging.StreamHandler"}},
+            "loggers": {"django": {"handlers": ["console"], "level": "WARNING"}},
+        },
+        "ISBENEFIT_DATA": str(data_dir(options.data)),
+        "ISBENEFIT_SERVICE_DIR": str(folder),
+        "ISBENEFIT_JOBS": options.jobs,
+        "ISBENEFIT_VERIFY_MAX_BYTES": _megabytes(VERIFY_MB_ENV, 10),
+        "ISBENEFIT_UPLOAD_MAX_BYTES": _megabytes(UPLOAD_MB_ENV, 50),
+        "ISBENEFIT_VERIFY_PER_MINUTE": int(os.environ.get(VERIFY_RATE_ENV, "30")),
+    }
+
+
+def configure(options: ServiceOptions | None = None) -> None:
+    """Configure Django for this process (once; later calls change nothing)."""
+    import django
+    from django.conf import settings
+
+    if settings.configured:
+        return
+    settings.configure(**django_settings(options or ServiceOptions()))
+    django.setup()
+
+
+def migrate(verbosity: int = 0) -> None:
+    """Bring the database to the shipped migrations (`isbenefit db upgrade`, `serve`)."""
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=verbosity)

@@ -1,0 +1,355 @@
+"""Every change of the store goes through here: ledgers in and out, exchange versions,
+confirmations, and the change log that keeps who changed what, when, from what to what.
+
+Nothing is deleted: a change of an exchange is a new version (the one before is marked
+superseded with the time), a withdrawal is a version marked withdrawn. Pages, the CLI and
+the JSON API all call these functions; none writes the models itself.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from isbenefit.errors import InputError, Problem
+from isbenefit.scoring.source import FactorSetFolder
+from isbenefit.service import ledgers
+from isbenefit.service.ledgers import LedgerData, Row
+from isbenefit.service.models import (
+    RECEIVER,
+    SUPPLIER,
+    Change,
+    Cluster,
+    Confirmation,
+    Exchange,
+    ExchangeVersion,
+    Organisation,
+)
+
+_sources: dict[str, FactorSetFolder] = {}
+_sources_lock = threading.Lock()
+
+
+def data_dir() -> Path:
+    return Path(settings.ISBENEFIT_DATA)
+
+
+def factor_source(factors: str = "") -> FactorSetFolder:
+    """The factor source of a folder (blank: the shipped set), loaded once per process."""
+    from isbenefit.paths import default_factor_set
+
+    path = str(Path(factors).resolve()) if factors else str(default_factor_set())
+    with _sources_lock:
+        if path not in _sources:
+            _sources[path] = FactorSetFolder(Path(path))
+        return _sources[path]
+
+
+def activities(cluster: Cluster) -> list[tuple[str, str, str]]:
+    """(id, name, unit) of every activity of the cluster's factor set, by name."""
+    factor_set = factor_source(cluster.factors).factor_set(data_dir())
+    table = factor_set.activities
+    rows = zip(table.index, table["name"], table["unit"], strict=True)
+    return sorted(
+        ((str(i), str(n), str(u)) for i, n, u in rows if "@" not in str(i)),
+        key=lambda a: a[1].lower(),
+    )
+
+
+def log(
+    cluster: Cluster, user: Any, action: str, target: str, old: Any = None, new: Any = None
+) -> Change:
+    return Change.objects.create(
+        cluster=cluster,
+        user=user if user is not None and user.is_authenticated else None,
+        action=action,
+        target=target,
+        old=old,
+        new=new,
+    )
+
+
+# --- checking -----------------------------------------------------------------------------
+
+
+def check_file(path: Path, cluster: Cluster) -> list[Problem]:
+    """Every problem `isbenefit check` finds in a ledger file, none when it is sound."""
+    from isbenefit.api import check
+
+    try:
+        check(
+            path,
+            factors=factor_source(cluster.factors),
+            currency=cluster.currency,
+            data_dir=data_dir(),
+        )
+    except InputError as error:
+        return list(error.problems)
+    return []
+
+
+def check_data(data: LedgerData, cluster: Cluster) -> list[Problem]:
+    """The checks of `assess` on ledger rows (the store's, plus what a form adds)."""
+    with tempfile.TemporaryDirectory(prefix="isbenefit-check-") as folder:
+        return check_file(ledgers.write_folder(data, Path(folder) / "ledger"), cluster)
+
+
+# --- reading the store as a ledger ----------------------------------------------------------
+
+
+def current_versions(
+    cluster: Cluster, year: int | None = None, confirmed_only: bool = False
+) -> list[ExchangeVersion]:
+    """The current, not withdrawn versions (of one year's exchanges), in ledger order."""
+    versions = ExchangeVersion.objects.filter(
+        exchange__cluster=cluster, superseded_at__isnull=True, withdrawn=False
+    ).select_related("exchange")
+    if year is not None:
+        versions = overlapping(versions, year)
+    if confirmed_only:
+        versions = confirmed(versions)
+    return sorted(versions, key=lambda v: (v.exchange.position, v.exchange.exchange_id))
+
+
+def overlapping(versions: QuerySet[ExchangeVersion], year: int) -> QuerySet[ExchangeVersion]:
+    return versions.filter(period_start__lt=f"{year + 1}-01-01", period_end__gte=f"{year}-01-01")
+
+
+def confirmed(versions: QuerySet[ExchangeVersion]) -> QuerySet[ExchangeVersion]:
+    """Versions both parties confirmed."""
+    return versions.filter(confirmations__party=SUPPLIER).filter(confirmations__party=RECEIVER)
+
+
+def is_confirmed(version: ExchangeVersion) -> bool:
+    return {c.party for c in version.confirmations.all()} >= {SUPPLIER, RECEIVER}
+
+
+def ledger_data(cluster: Cluster, versions: Sequence[ExchangeVersion], whole: bool) -> LedgerData:
+    """The ledger of ``versions``: their rows, their organisations (every listed one when
+    ``whole``) and the cluster's rates, in the imported header order."""
+    cluster.refresh_from_db(fields=["headers", "rates", "factors", "currency"])
+    headers = {k: list(v) for k, v in cluster.headers.items()}
+    data = LedgerData(headers=headers)
+    used = {v.supplier for v in versions} | {v.receiver for v in versions}
+    organisations = [
+        o.fields for o in cluster.organisations.filter(listed=True) if whole or o.org_id in used
+    ]
+    if organisations or "organisations" in headers:
+        data.sheets["organisations"] = [dict(o) for o in organisations]
+    data.sheets["exchanges"] = [dict(v.fields) for v in versions]
+    inputs = [dict(row) for v in versions for row in v.inputs]
+    if inputs or "inputs" in headers:
+        data.sheets["inputs"] = inputs
+    baselines = [dict(row) for v in versions for row in v.baselines]
+    if baselines or "baselines" in headers:
+        data.sheets["baselines"] = baselines
+    if cluster.rates or "rates" in headers:
+        data.sheets["rates"] = [dict(r) for r in cluster.rates]
+    for sheet, rows in data.sheets.items():
+        data.headers[sheet] = data.header(sheet, rows) or list(ledgers.CONTRACT_COLUMNS[sheet])
+    return data
+
+
+def export_xlsx(cluster: Cluster, year: int | None = None, confirmed_only: bool = False) -> bytes:
+    """The cluster's ledger (one year's exchanges) as a workbook `assess` reads."""
+    versions = current_versions(cluster, year, confirmed_only)
+    return ledgers.xlsx_bytes(ledger_data(cluster, versions, whole=year is None))
+
+
+# --- writing -----------------------------------------------------------------------------
+
+
+def cluster_named(name: str, title: str = "", currency: str = "EUR") -> Cluster:
+    cluster, _ = Cluster.objects.get_or_create(
+        name=name, defaults={"title": title or name, "currency": currency}
+    )
+    return cluster
+
+
+def organisation(cluster: Cluster, org_id: str) -> Organisation:
+    """The organisation of an id (made, unlisted, on its first use)."""
+    found, _ = Organisation.objects.get_or_create(
+        cluster=cluster,
+        org_id=org_id,
+        defaults={"position": cluster.organisations.count(), "fields": {}},
+    )
+    return found
+
+
+def save_organisation(cluster: Cluster, fields: Row, user: Any) -> Organisation:
+    """Add or change an organisations-sheet row (logged with the old row)."""
+    found = organisation(cluster, fields["id"])
+    if found.listed and found.fields == fields:
+        return found
+    old = found.fields if found.listed else None
+    found.fields, found.listed = dict(fields), True
+    found.save()
+    log(cluster, user, "organisation", f"organisation {found.org_id}", old, fields)
+    return found
+
+
+@dataclass(frozen=True)
+class Saved:
+    created: int = 0
+    changed: int = 0
+    unchanged: int = 0
+
+
+def save_exchange(
+    cluster: Cluster,
+    fields: Row,
+    inputs: Sequence[Row] = (),
+    baselines: Sequence[Row] = (),
+    user: Any = None,
+    reason: str = "",
+    withdrawn: bool = False,
+) -> tuple[ExchangeVersion, bool]:
+    """A new version of the exchange ``fields["id"]`` (the exchange is made on first use),
+    unless it equals the current one; (version, whether a new one was made)."""
+    exchange, made = Exchange.objects.get_or_create(
+        cluster=cluster,
+        exchange_id=fields["id"],
+        defaults={"position": cluster.exchanges.count()},
+    )
+    current = exchange.current
+    content = {"fields": dict(fields), "inputs": list(inputs), "baselines": list(baselines)}
+    unchanged = current is not None and _content(current) == content
+    if current is not None and unchanged and not withdrawn and not current.withdrawn:
+        return current, False
+    for org_id in (fields["supplier"], fields["receiver"]):
+        organisation(cluster, org_id)
+    now = timezone.now()
+    if current is not None:
+        current.superseded_at = now
+        current.save(update_fields=["superseded_at"])
+    version = ExchangeVersion.objects.create(
+        exchange=exchange,
+        number=(current.number + 1) if current else 1,
+        fields=content["fields"],
+        inputs=content["inputs"],
+        baselines=content["baselines"],
+        supplier=fields["supplier"],
+        receiver=fields["receiver"],
+        period_start=fields["period_start"],
+        period_end=fields["period_end"],
+        withdrawn=withdrawn,
+        reason=reason,
+        created_by=user if user is not None and user.is_authenticated else None,
+    )
+    exchange.current = version
+    exchange.save(update_fields=["current"])
+    action = "withdraw" if withdrawn else ("create" if made else "change")
+    log(
+        cluster,
+        user,
+        f"exchange {action}",
+        f"exchange {exchange.exchange_id} v{version.number}",
+        _content(current) if current else None,
+        content,
+    )
+    return version, True
+
+
+def _content(version: ExchangeVersion) -> dict[str, Any]:
+    return {"fields": version.fields, "inputs": version.inputs, "baselines": version.baselines}
+
+
+def withdraw(exchange: Exchange, user: Any, reason: str) -> ExchangeVersion:
+    current = exchange.current
+    assert current is not None
+    version, _ = save_exchange(
+        exchange.cluster,
+        current.fields,
+        current.inputs,
+        current.baselines,
+        user,
+        reason or "withdrawn",
+        withdrawn=True,
+    )
+    return version
+
+
+def confirm(version: ExchangeVersion, party: str, user: Any, on_behalf: bool) -> Confirmation:
+    """Record that ``party`` confirmed this version (once; later calls change nothing)."""
+    found, made = Confirmation.objects.get_or_create(
+        version=version, party=party, defaults={"user": user, "on_behalf": on_behalf}
+    )
+    if made:
+        org_id = version.supplier if party == SUPPLIER else version.receiver
+        log(
+            version.exchange.cluster,
+            user,
+            "confirm on behalf" if on_behalf else "confirm",
+            f"exchange {version.exchange.exchange_id} v{version.number} {party} {org_id}",
+            None,
+            {"party": party, "organisation": org_id, "on_behalf": on_behalf},
+        )
+    return found
+
+
+def import_data(
+    cluster: Cluster, data: LedgerData, user: Any = None, reason: str = "import"
+) -> Saved:
+    """Store a checked ledger: organisations, rates, exchanges with their inputs and
+    baselines rows (an exchange already stored gets a new version when it changed)."""
+    with transaction.atomic():
+        given, cluster = cluster, Cluster.objects.select_for_update().get(pk=cluster.pk)
+        headers = dict(cluster.headers)
+        for sheet, columns in data.headers.items():
+            known = list(headers.get(sheet, []))
+            headers[sheet] = known + [c for c in columns if c not in known]
+        if headers != cluster.headers:
+            log(cluster, user, "headers", "ledger headers", cluster.headers, headers)
+            cluster.headers = headers
+        rates = data.sheets.get("rates")
+        if rates is not None and rates != cluster.rates:
+            log(cluster, user, "rates", "rates sheet", cluster.rates, rates)
+            cluster.rates = rates
+        cluster.save()
+        given.headers, given.rates = cluster.headers, cluster.rates
+        for row in data.sheets.get("organisations", []):
+            save_organisation(cluster, row, user)
+        inputs = _by_exchange(data.sheets.get("inputs", []))
+        baselines = _by_exchange(data.sheets.get("baselines", []))
+        counts = {"created": 0, "changed": 0, "unchanged": 0}
+        for row in data.sheets.get("exchanges", []):
+            existed = Exchange.objects.filter(cluster=cluster, exchange_id=row["id"]).exists()
+            _, new = save_exchange(
+                cluster,
+                row,
+                inputs.get(row["id"], []),
+                baselines.get(row["id"], []),
+                user,
+                reason,
+            )
+            counts["unchanged" if not new else "changed" if existed else "created"] += 1
+        return Saved(**counts)
+
+
+def _by_exchange(rows: Iterable[Row]) -> dict[str, list[Row]]:
+    grouped: dict[str, list[Row]] = {}
+    for row in rows:
+        grouped.setdefault(row.get("exchange", ""), []).append(row)
+    return grouped
+
+
+def import_file(cluster: Cluster, path: Path, user: Any = None) -> Saved:
+    """Check a ledger file as `assess` does and store it; InputError listing every problem
+    when it breaks a rule, and then nothing is stored."""
+    problems = check_file(path, cluster)
+    if problems:
+        raise InputError(problems)
+    return import_data(cluster, ledgers.read(path), user, f"import of {path.name}")
+
+
+def versions_of_party(cluster: Cluster, org_id: str) -> QuerySet[Exchange]:
+    return cluster.exchanges.filter(Q(current__supplier=org_id) | Q(current__receiver=org_id))

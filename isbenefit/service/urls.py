@@ -1,0 +1,49 @@
+"""The service's addresses. The JSON API (docs/service.md) is meant to live under /api/."""
+
+from __future__ import annotations
+
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from isbenefit.service import public, views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(template_name="service/login.html"),
+        name="login",
+    ),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "invite/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(
+            template_name="service/invite.html", success_url="/login/"
+        ),
+        name="invite",
+    ),
+    path("exchanges/", views.exchange_list, name="exchanges"),
+    path("exchanges/new/", views.exchange_new, name="exchange_new"),
+    path("exchanges/<str:pk>/", views.exchange_detail, name="exchange"),
+    path("exchanges/<str:pk>/edit/", views.exchange_edit, name="exchange_edit"),
+    path("exchanges/<str:pk>/confirm/", views.exchange_confirm, name="exchange_confirm"),
+    path("exchanges/<str:pk>/withdraw/", views.exchange_withdraw, name="exchange_withdraw"),
+    path("upload/", views.upload, name="upload"),
+    path("organisations/", views.organisation_list, name="organisations"),
+    path("organisations/<str:org_id>/", views.organisation_detail, name="organisation"),
+    path("users/", views.user_list, name="users"),
+    path("years/", views.year_list, name="years"),
+    path("years/<int:year>/", views.year_detail, name="year"),
+    path("documents/", views.document_list, name="documents"),
+    path("documents/<str:pk>/pdf", views.document_download, name="document_download"),
+    path("documents/<str:pk>/revoke/", views.document_revoke, name="document_revoke"),
+    path("jobs/<str:pk>/", views.job_detail, name="job"),
+    path("changes/", views.change_list, name="changes"),
+    # Public, no login.
+    path("c/<str:certificate_id>", public.certificate_page, name="certificate"),
+    path("c/<str:certificate_id>/pdf", public.certificate_download, name="certificate_pdf"),
+    path("verify", public.verify_page, name="verify"),
+    path("keys.json", public.published_keys, name="keys"),
+    path("status/<str:name>.json", public.status_list, name="status_list"),
+    path("static/service.css", public.stylesheet, name="stylesheet"),
+]

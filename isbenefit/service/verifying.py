@@ -1,0 +1,61 @@
+"""`/verify`: the checks of `isbenefit verify` on an uploaded PDF, against the server's
+trust store (its own file and every cluster's key) and the status list of the key that
+signed it. The verdict and exit code are those of the command line."""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from isbenefit.service import keys, store
+from isbenefit.service.models import Document
+
+PDF_MAGIC = b"%PDF-"
+
+
+def signer_fingerprint(pdf: Path) -> str | None:
+    """The fingerprint of the claim signature's key, when the PDF carries one."""
+    from isbenefit.certify.claim import read_attachments
+    from isbenefit.certify.issue import SIGNATURE_FILE
+
+    try:
+        raw = read_attachments(pdf).get(SIGNATURE_FILE)
+        return str(json.loads(raw)["fingerprint"]) if raw else None
+    except Exception:  # any damaged upload: no signer known
+        return None
+
+
+def verify_bytes(data: bytes, name: str = "upload.pdf") -> dict[str, Any]:
+    """The verification report as `isbenefit verify --json` prints it."""
+    from isbenefit.certify.verification import verify
+
+    with tempfile.TemporaryDirectory(prefix="isbenefit-verify-") as folder:
+        path = Path(folder) / "certificate.pdf"
+        path.write_bytes(data)
+        fingerprint = signer_fingerprint(path)
+        status_list = keys.status_path(fingerprint) if fingerprint else None
+        if status_list is not None and not status_list.exists():
+            status_list = None
+        document = _document(path)
+        source = store.factor_source(document.cluster.factors if document else "")
+        report = verify(path, None, source, store.data_dir(), keys.trusted(), status_list)
+        result = report.as_dict()
+    result["file"] = name
+    return result
+
+
+def _document(path: Path) -> Document | None:
+    import hashlib
+
+    from isbenefit.certify.claim import CLAIM_FILE, certificate_id, read_attachments
+
+    try:
+        raw = read_attachments(path).get(CLAIM_FILE)
+    except Exception:  # any damaged upload: no certificate of ours
+        return None
+    if not raw:
+        return None
+    found = certificate_id(hashlib.sha256(raw).hexdigest())
+    return Document.objects.filter(certificate_id=found).select_related("cluster").first()

@@ -1,0 +1,610 @@
+"""The pages behind the login: exchanges, uploads, confirmations, organisations, users,
+years and documents. Each view asks :mod:`.access` what the user may see and change and
+calls :mod:`.store`, :mod:`.years` or :mod:`.issuing` to change anything."""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django.views.decorators.http import require_http_methods, require_POST
+
+from isbenefit.errors import Problem
+from isbenefit.service import access, forms, issuing, ledgers, store, years
+from isbenefit.service.ledgers import LedgerData, Row
+from isbenefit.service.models import (
+    FACILITATOR,
+    FUNDER,
+    MEMBER,
+    RECEIVER,
+    SUPPLIER,
+    Document,
+    Exchange,
+    Job,
+    Membership,
+    Organisation,
+    YearVersion,
+)
+
+LEDGER_SUFFIXES = (".xlsx", ".csv")
+
+
+def membership_context(request: HttpRequest) -> dict[str, Any]:
+    """Template context: the user's membership (role, cluster, organisation)."""
+    return {"membership": access.membership(getattr(request, "user", None))}
+
+
+def _member(request: HttpRequest) -> Membership:
+    found = access.membership(request.user)
+    if found is None:
+        raise PermissionDenied("your account belongs to no cluster")
+    return found
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    found = _member(request)
+    exchanges = access.visible_exchanges(request.user)
+    closed = YearVersion.objects.filter(cluster=found.cluster).order_by("-year", "-number")
+    return render(
+        request,
+        "service/home.html",
+        {
+            "cluster": found.cluster,
+            "exchange_count": exchanges.count(),
+            "closed": closed[:10],
+            "documents": access.visible_documents(request.user)[:10],
+        },
+    )
+
+
+# --- exchanges -------------------------------------------------------------------------------
+
+
+@login_required
+def exchange_list(request: HttpRequest) -> HttpResponse:
+    _member(request)
+    exchanges = list(
+        access.visible_exchanges(request.user).prefetch_related("current__confirmations")
+    )
+    rows = [
+        {
+            "exchange": e,
+            "version": e.current,
+            "confirmed": e.current is not None and store.is_confirmed(e.current),
+        }
+        for e in exchanges
+    ]
+    return render(
+        request,
+        "service/exchanges.html",
+        {"rows": rows, "can_enter": access.can_enter(request.user)},
+    )
+
+
+@login_required
+def exchange_detail(request: HttpRequest, pk: str) -> HttpResponse:
+    exchange = access.exchange_for(request.user, pk)
+    versions = list(exchange.versions.order_by("-number").prefetch_related("confirmations"))
+    current = exchange.current
+    assert current is not None
+    found = _member(request)
+    return render(
+        request,
+        "service/exchange.html",
+        {
+            "exchange": exchange,
+            "current": current,
+            "versions": versions,
+            "confirmed": store.is_confirmed(current),
+            "confirmations": {c.party: c for c in current.confirmations.all()},
+            "confirmable": access.confirmable_parties(request.user, current),
+            "can_edit": access.may_save(request.user, current.supplier, current.receiver) is None
+            and not current.withdrawn,
+            "columns": ledgers.LedgerData(headers=found.cluster.headers).header(
+                "exchanges", [current.fields]
+            ),
+        },
+    )
+
+
+def _form_kwargs(request: HttpRequest) -> dict[str, Any]:
+    found = _member(request)
+    cluster = found.cluster
+    organisations = list(cluster.organisations.all())
+    return {
+        "cluster": cluster,
+        "organisations": organisations,
+        "activities": store.activities(cluster),
+    }
+
+
+def _check_row(form: forms.ExchangeForm, row: Row, inputs: list[Row], baselines: list[Row]) -> bool:
+    """Put every problem `assess` finds in the row on the field of its column."""
+    cluster = form.cluster
+    data = store.ledger_data(cluster, [], whole=True)
+    data.sheets["exchanges"] = [row]
+    data.headers["exchanges"] = data.header("exchanges", [row])
+    if inputs:
+        data.sheets["inputs"] = inputs
+        data.headers["inputs"] = data.header("inputs", inputs)
+    if baselines:
+        data.sheets["baselines"] = baselines
+        data.headers["baselines"] = data.header("baselines", baselines)
+    problems = store.check_data(data, cluster)
+    for problem in problems:
+        text = problem.message + (f" Fix: {problem.fix}" if problem.fix else "")
+        if problem.sheet == "exchanges" and problem.column in form.fields:
+            form.add_error(problem.column, text)
+        else:
+            form.add_error(None, f"{problem.location().split(', ', 1)[-1]}: {text}")
+    return not problems
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def exchange_new(request: HttpRequest) -> HttpResponse:
+    if not access.can_enter(request.user):
+        raise PermissionDenied("your role may not enter exchanges")
+    found = _member(request)
+    initial = {}
+    if found.role == MEMBER and found.organisation:
+        initial["supplier"] = found.organisation.org_id
+    form = forms.ExchangeForm(request.POST or None, initial=initial, **_form_kwargs(request))
+    if request.method == "POST" and form.is_valid():
+        row = form.row()
+        refusal = access.may_save(request.user, row["supplier"], row["receiver"])
+        if refusal:
+            form.add_error(None, refusal)
+        elif Exchange.objects.filter(cluster=found.cluster, exchange_id=row["id"]).exists():
+            form.add_error("id", "this id is taken in the cluster's ledger; choose another")
+        elif _check_row(form, row, [], []):
+            with transaction.atomic():
+                version, _ = store.save_exchange(
+                    found.cluster, row, user=request.user, reason=form.cleaned_data["reason"]
+                )
+            messages.success(request, f"Exchange {row['id']} saved.")
+            return redirect("exchange", pk=version.exchange_id)
+    return render(request, "service/exchange_form.html", {"form": form, "exchange": None})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def exchange_edit(request: HttpRequest, pk: str) -> HttpResponse:
+    exchange = access.exchange_for(request.user, pk)
+    current = exchange.current
+    assert current is not None
+    if current.withdrawn or access.may_save(request.user, current.supplier, current.receiver):
+        raise PermissionDenied("you may not change this exchange")
+    form = forms.ExchangeForm(
+        request.POST or None, initial=dict(current.fields), **_form_kwargs(request)
+    )
+    form.fields["id"].disabled = True
+    if request.method == "POST" and form.is_valid():
+        row = form.row(extra=current.fields)
+        row["id"] = exchange.exchange_id
+        refusal = access.may_save(request.user, row["supplier"], row["receiver"])
+        if refusal:
+            form.add_error(None, refusal)
+        elif _check_row(form, row, current.inputs, current.baselines):
+            with transaction.atomic():
+                store.save_exchange(
+                    exchange.cluster,
+                    row,
+                    current.inputs,
+                    current.baselines,
+                    request.user,
+                    form.cleaned_data["reason"] or "changed through the form",
+                )
+            messages.success(request, f"Exchange {exchange.exchange_id}: new version saved.")
+            return redirect("exchange", pk=exchange.pk)
+    return render(request, "service/exchange_form.html", {"form": form, "exchange": exchange})
+
+
+@login_required
+@require_POST
+def exchange_confirm(request: HttpRequest, pk: str) -> HttpResponse:
+    exchange = access.exchange_for(request.user, pk)
+    current = exchange.current
+    assert current is not None
+    party = request.POST.get("party", "")
+    allowed = dict(access.confirmable_parties(request.user, current))
+    if party not in {SUPPLIER, RECEIVER} or party not in allowed:
+        raise PermissionDenied("you may not confirm this side of the exchange")
+    if request.POST.get("version") != str(current.pk):
+        messages.error(request, "The exchange changed meanwhile: read it again and confirm.")
+        return redirect("exchange", pk=exchange.pk)
+    with transaction.atomic():
+        store.confirm(current, party, request.user, on_behalf=allowed[party])
+    messages.success(request, f"Confirmed as {party}.")
+    return redirect("exchange", pk=exchange.pk)
+
+
+@login_required
+@require_POST
+def exchange_withdraw(request: HttpRequest, pk: str) -> HttpResponse:
+    exchange = access.exchange_for(request.user, pk)
+    current = exchange.current
+    assert current is not None
+    if current.withdrawn or access.may_save(request.user, current.supplier, current.receiver):
+        raise PermissionDenied("you may not withdraw this exchange")
+    form = forms.WithdrawForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Give a reason to withdraw the exchange.")
+        return redirect("exchange", pk=exchange.pk)
+    with transaction.atomic():
+        store.withdraw(exchange, request.user, form.cleaned_data["reason"])
+    messages.success(request, f"Exchange {exchange.exchange_id} withdrawn (its history stays).")
+    return redirect("exchange", pk=exchange.pk)
+
+
+# --- uploads -------------------------------------------------------------------------------
+
+
+def _safe_name(name: str) -> str:
+    base = re.sub(r"[^A-Za-z0-9._-]+", "_", Path(name).name)[:100].lstrip(".")
+    return base or "ledger"
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def upload(request: HttpRequest) -> HttpResponse:
+    if not access.can_enter(request.user):
+        raise PermissionDenied("your role may not enter exchanges")
+    found = _member(request)
+    form = forms.UploadForm(request.POST or None, request.FILES or None)
+    problems: list[Problem] = []
+    if request.method == "POST" and form.is_valid():
+        uploaded = form.cleaned_data["ledger"]
+        name = _safe_name(uploaded.name)
+        limit = settings.ISBENEFIT_UPLOAD_MAX_BYTES
+        if not name.lower().endswith(LEDGER_SUFFIXES):
+            form.add_error("ledger", "upload an .xlsx workbook or an exchanges .csv file")
+        elif uploaded.size > limit:
+            form.add_error(
+                "ledger", f"the file has {uploaded.size:,} bytes; the limit is {limit:,}"
+            )
+        else:
+            with tempfile.TemporaryDirectory(prefix="isbenefit-upload-") as folder:
+                path = Path(folder) / name
+                with path.open("wb") as stream:
+                    for chunk in uploaded.chunks():
+                        stream.write(chunk)
+                problems = store.check_file(path, found.cluster)
+                data = None if problems else ledgers.read(path)
+                if data is not None:
+                    problems = _upload_refusals(request, path, data)
+                if not problems and data is not None:
+                    saved = store.import_data(
+                        found.cluster,
+                        data,
+                        request.user,
+                        form.cleaned_data["reason"] or f"upload of {name}",
+                    )
+                    messages.success(
+                        request,
+                        f"{name}: {saved.created} new, {saved.changed} changed, "
+                        f"{saved.unchanged} unchanged exchanges.",
+                    )
+                    return redirect("exchanges")
+    status = 400 if problems else 200
+    return render(
+        request, "service/upload.html", {"form": form, "problems": problems}, status=status
+    )
+
+
+def _upload_refusals(request: HttpRequest, path: Path, data: LedgerData) -> list[Problem]:
+    """Rows the user may not store: a member's rows between other organisations, or rows
+    naming an exchange of the store it may not change; organisations only a facilitator
+    may describe."""
+    found = _member(request)
+    problems = []
+    visible = set(access.visible_exchanges(request.user).values_list("exchange_id", flat=True))
+    taken = set(found.cluster.exchanges.values_list("exchange_id", flat=True))
+    for number, row in enumerate(data.sheets.get("exchanges", []), start=2):
+        refusal = access.may_save(request.user, row["supplier"], row["receiver"])
+        if refusal is None and row["id"] in taken and row["id"] not in visible:
+            refusal = "this exchange id is taken in the cluster's ledger"
+        if refusal:
+            problems.append(
+                Problem(
+                    path.name,
+                    refusal,
+                    "leave the row out or ask the facilitator",
+                    "exchanges",
+                    number,
+                    "supplier" if "organisation" in refusal else "id",
+                    row["id"],
+                )
+            )
+    if found.role != FACILITATOR and data.sheets.get("organisations"):
+        problems.append(
+            Problem(
+                path.name,
+                "only the facilitator describes organisations",
+                "remove the organisations sheet",
+                "organisations",
+            )
+        )
+    if found.role != FACILITATOR and data.sheets.get("rates"):
+        problems.append(
+            Problem(
+                path.name,
+                "only the facilitator sets exchange rates",
+                "remove the rates sheet",
+                "rates",
+            )
+        )
+    return problems
+
+
+# --- organisations and users ----------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def organisation_list(request: HttpRequest) -> HttpResponse:
+    found = access.require(request.user, FACILITATOR)
+    form = forms.OrganisationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        row = {k: str(v or "") for k, v in form.cleaned_data.items()}
+        with transaction.atomic():
+            store.save_organisation(found.cluster, row, request.user)
+        messages.success(request, f"Organisation {row['id']} saved.")
+        return redirect("organisations")
+    return render(
+        request,
+        "service/organisations.html",
+        {"organisations": found.cluster.organisations.all(), "form": form},
+    )
+
+
+@login_required
+def organisation_detail(request: HttpRequest, org_id: str) -> HttpResponse:
+    try:
+        organisation = access.visible_organisations(request.user).get(org_id=org_id)
+    except Organisation.DoesNotExist as error:
+        raise Http404("no such organisation") from error
+    documents = access.visible_documents(request.user).filter(organisation=organisation)
+    return render(
+        request,
+        "service/organisation.html",
+        {"organisation": organisation, "documents": documents},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def user_list(request: HttpRequest) -> HttpResponse:
+    found = access.require(request.user, FACILITATOR)
+    organisations = list(found.cluster.organisations.all())
+    form = forms.UserForm(request.POST or None, organisations=organisations)
+    invitation = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        users = get_user_model()
+        if users.objects.filter(username=data["email"]).exists():
+            form.add_error("email", "this address has an account already")
+        else:
+            with transaction.atomic():
+                user = add_user(
+                    found.cluster.name, data["email"], data["role"], data["organisation"] or None
+                )
+                store.log(
+                    found.cluster,
+                    request.user,
+                    "user add",
+                    f"user {user.username}",
+                    None,
+                    {"role": data["role"], "organisation": data["organisation"]},
+                )
+            invitation = request.build_absolute_uri(invitation_path(user))
+    members = Membership.objects.filter(cluster=found.cluster).select_related(
+        "user", "organisation"
+    )
+    return render(
+        request,
+        "service/users.html",
+        {"form": form, "members": members, "invitation": invitation},
+    )
+
+
+def add_user(
+    cluster_name: str, email: str, role: str, org_id: str | None, password: str | None = None
+) -> Any:
+    """A user with a role in a cluster; without ``password`` it has none until it follows
+    its invitation link. The password, when given, passes the framework's validators."""
+    from django.contrib.auth.password_validation import validate_password
+
+    from isbenefit.service.models import Cluster
+
+    cluster = Cluster.objects.get(name=cluster_name)
+    organisation = store.organisation(cluster, org_id) if org_id else None
+    if role == MEMBER and organisation is None:
+        raise ValueError("a member belongs to an organisation: give --org")
+    users = get_user_model()
+    user = users(username=email, email=email)
+    if password is not None:
+        validate_password(password, user)
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user.save()
+    Membership.objects.create(user=user, cluster=cluster, role=role, organisation=organisation)
+    return user
+
+
+def invitation_path(user: Any) -> str:
+    """The one-time link setting the user's password (valid until used or a week passed)."""
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    return reverse(
+        "invite", kwargs={"uidb64": uid, "token": default_token_generator.make_token(user)}
+    )
+
+
+# --- years ---------------------------------------------------------------------------------
+
+
+@login_required
+def year_list(request: HttpRequest) -> HttpResponse:
+    found = _member(request)
+    closed = YearVersion.objects.filter(cluster=found.cluster).order_by("-year", "-number")
+    open_years: set[int] = set()
+    if found.role != FUNDER:
+        for version in store.current_versions(found.cluster):
+            open_years.update(version.years())
+    years_shown = sorted(open_years | {v.year for v in closed}, reverse=True)
+    return render(
+        request,
+        "service/years.html",
+        {"years": years_shown, "closed": {v.year: v for v in closed}},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def year_detail(request: HttpRequest, year: int) -> HttpResponse:
+    found = _member(request)
+    versions = list(
+        YearVersion.objects.filter(cluster=found.cluster, year=year).order_by("-number")
+    )
+    if found.role == FUNDER and not versions:
+        raise Http404("this year is not published")
+    form = forms.YearForm(request.POST or None)
+    if request.method == "POST":
+        access.require(request.user, FACILITATOR)
+        if form.is_valid():
+            made = years.close(
+                found.cluster,
+                year,
+                request.user,
+                form.cleaned_data["reason"],
+                form.cleaned_data["factors"] or None,
+            )
+            messages.success(request, f"Year {year}: version {made.number} closed.")
+            return redirect("year", year=year)
+    differences = [
+        {"version": new, "rows": years.difference(old, new)}
+        for new, old in zip(versions, [*versions[1:], None], strict=True)
+    ]
+    return render(
+        request,
+        "service/year.html",
+        {"year": year, "versions": versions, "differences": differences, "form": form},
+    )
+
+
+# --- documents -----------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def document_list(request: HttpRequest) -> HttpResponse:
+    found = _member(request)
+    form = forms.JobForm(request.POST or None)
+    if request.method == "POST":
+        access.require(request.user, FACILITATOR)
+        if form.is_valid():
+            data = form.cleaned_data
+            org = data["organisation"].strip()
+            if org and not found.cluster.organisations.filter(org_id=org).exists():
+                form.add_error("organisation", "no such organisation in the cluster")
+            else:
+                with transaction.atomic():
+                    job = issuing.start(
+                        found.cluster,
+                        data["kind"],
+                        data["year"],
+                        [org] if org and data["kind"] != "report" else [],
+                        request.user,
+                        request.build_absolute_uri("/").rstrip("/"),
+                    )
+                return redirect("job", pk=job.pk)
+    jobs = Job.objects.filter(cluster=found.cluster) if found.role == FACILITATOR else []
+    return render(
+        request,
+        "service/documents.html",
+        {
+            "documents": access.visible_documents(request.user),
+            "form": form if found.role == FACILITATOR else None,
+            "jobs": jobs[:20] if jobs else [],
+        },
+    )
+
+
+@login_required
+def job_detail(request: HttpRequest, pk: str) -> HttpResponse:
+    found = access.require(request.user, FACILITATOR)
+    try:
+        job = Job.objects.get(pk=pk, cluster=found.cluster)
+    except (Job.DoesNotExist, ValueError, Exception) as error:
+        raise Http404("no such job") from error
+    return render(
+        request,
+        "service/job.html",
+        {"job": job, "documents": job.documents.select_related("organisation")},
+    )
+
+
+@login_required
+def document_download(request: HttpRequest, pk: str) -> FileResponse:
+    try:
+        document = access.visible_documents(request.user).get(pk=pk)
+    except (Document.DoesNotExist, ValueError, Exception) as error:
+        raise Http404("no such document") from error
+    return _pdf_response(document)
+
+
+def _pdf_response(document: Document) -> FileResponse:
+    path = issuing.stored_file(document)
+    response = FileResponse(
+        path.open("rb"),
+        as_attachment=True,
+        filename=document.download_name,
+        content_type="application/pdf",
+    )
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+@login_required
+@require_POST
+def document_revoke(request: HttpRequest, pk: str) -> HttpResponse:
+    found = access.require(request.user, FACILITATOR)
+    try:
+        document = Document.objects.get(pk=pk, cluster=found.cluster)
+    except (Document.DoesNotExist, ValueError, Exception) as error:
+        raise Http404("no such document") from error
+    form = forms.RevokeForm(request.POST)
+    if form.is_valid() and document.status == "valid":
+        issuing.revoke(
+            document,
+            request.user,
+            form.cleaned_data["reason"],
+            form.cleaned_data["superseded_by"] or "",
+        )
+        messages.success(request, f"{document.certificate_id}: {document.status}.")
+    else:
+        messages.error(request, "Give a reason (and a valid certificate id, if superseded).")
+    return redirect("certificate", certificate_id=document.certificate_id)
+
+
+@login_required
+def change_list(request: HttpRequest) -> HttpResponse:
+    found = access.require(request.user, FACILITATOR)
+    changes = found.cluster.changes.select_related("user")[:500]
+    return render(request, "service/changes.html", {"changes": changes})

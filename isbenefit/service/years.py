@@ -1,0 +1,116 @@
+"""Closing a year and restating it.
+
+Closing assesses the confirmed exchanges of the year from the store and keeps, as a new
+:class:`~isbenefit.service.models.YearVersion`, the ledger rows, the confirmations and the
+results JSON: the year's figures and documents rest on it from then on, whatever later
+changes. A restatement (a corrected quantity, a new factor-set version) is the next
+version of the year, made the same way; the versions before stay, and so do the documents
+issued on them (their claims carry their own ledger rows and factor set).
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+
+from isbenefit.service import ledgers, store
+from isbenefit.service.models import Cluster, YearVersion
+
+SAVED_KEYS = (
+    "co2e_kg",
+    "water_m3",
+    "virgin_material_t",
+    "landfill_diverted_t",
+    "hazardous_diverted_t",
+)
+
+
+def latest(cluster: Cluster, year: int) -> YearVersion | None:
+    return YearVersion.objects.filter(cluster=cluster, year=year).order_by("-number").first()
+
+
+def assess_data(data: ledgers.LedgerData, cluster: Cluster, factors: str = "") -> bytes:
+    """The results JSON of ledger rows, as `isbenefit assess` writes it."""
+    from isbenefit.api import assess
+
+    with tempfile.TemporaryDirectory(prefix="isbenefit-year-") as folder:
+        path = ledgers.write_folder(data, Path(folder) / "ledger")
+        assessment = assess(
+            path,
+            factors=store.factor_source(factors or cluster.factors),
+            currency=cluster.currency,
+            data_dir=store.data_dir(),
+        )
+        return assessment.results_json()
+
+
+def close(
+    cluster: Cluster, year: int, user: Any, reason: str = "", factors: str | None = None
+) -> YearVersion:
+    """Close ``year`` (or restate it when closed): a new version from the store's confirmed
+    exchanges, assessed with ``factors`` (None: the cluster's factor set)."""
+    chosen = cluster.factors if factors is None else factors
+    versions = store.current_versions(cluster, year, confirmed_only=True)
+    everything = store.current_versions(cluster, year)
+    data = ledgers_of(cluster, versions)
+    results = assess_data(data, cluster, chosen) if versions else b"{}"
+    parsed = json.loads(results)
+    confirmations = {
+        v.exchange.exchange_id: {c.party: c.describe() for c in v.confirmations.all()}
+        for v in versions
+    }
+    with transaction.atomic():
+        previous = latest(cluster, year)
+        made = YearVersion.objects.create(
+            cluster=cluster,
+            year=year,
+            number=previous.number + 1 if previous else 1,
+            reason=reason or ("closed" if previous is None else "restated"),
+            factors=chosen,
+            factor_set=parsed.get("factor_set", {}),
+            ledger=data.as_json(),
+            confirmations=confirmations,
+            unconfirmed=[
+                {"id": v.exchange.exchange_id, "supplier": v.supplier, "receiver": v.receiver}
+                for v in everything
+                if v.exchange.exchange_id not in confirmations
+            ],
+            results=results,
+            totals=parsed.get("years", {}).get(str(year), {}),
+            closed_by=user if user is not None and user.is_authenticated else None,
+        )
+        store.log(
+            cluster,
+            user,
+            "close year" if previous is None else "restate year",
+            f"year {year} v{made.number}",
+            previous.totals if previous else None,
+            made.totals,
+        )
+    return made
+
+
+def ledgers_of(cluster: Cluster, versions: list[Any]) -> ledgers.LedgerData:
+    return store.ledger_data(cluster, versions, whole=False)
+
+
+def difference(old: YearVersion | None, new: YearVersion) -> list[dict[str, Any]]:
+    """Each saved quantity and the network money of two versions, and their difference."""
+    rows = []
+    for group, keys in (("saved", SAVED_KEYS), ("money", ("network", "additional_sales"))):
+        for key in keys:
+            after = float(new.totals.get(group, {}).get(key, 0.0))
+            before = float(old.totals.get(group, {}).get(key, 0.0)) if old else None
+            rows.append(
+                {
+                    "quantity": f"{group}.{key}",
+                    "before": before,
+                    "after": after,
+                    "difference": None if before is None else after - before,
+                }
+            )
+    return rows

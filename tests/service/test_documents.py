@@ -1,0 +1,141 @@
+"""Years, documents and the public pages: close, issue, verify, revoke, restate."""
+
+from __future__ import annotations
+
+import io
+import json
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client, TestCase
+from pypdf import PdfReader
+
+from isbenefit.service import issuing, keys, store, years
+from isbenefit.service.models import Document, Exchange, Job
+from tests.service.helpers import KALVO, client_for, example_cluster, users
+
+
+def _confirm_all(cluster, user) -> None:  # type: ignore[no-untyped-def]
+    for version in store.current_versions(cluster):
+        for party in ("supplier", "receiver"):
+            store.confirm(version, party, user, on_behalf=True)
+
+
+def _text(pdf: bytes) -> str:
+    return " ".join(
+        " ".join((p.extract_text() or "").split()) for p in PdfReader(io.BytesIO(pdf)).pages
+    )
+
+
+class Documents(TestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.cluster = example_cluster("docs")
+        cls.users = users(cls.cluster)
+        _confirm_all(cls.cluster, cls.users["facilitator"])
+        # One exchange of KALVO stays unconfirmed after a change.
+        gypsum = Exchange.objects.get(cluster=cls.cluster, exchange_id="kal-gypsum-2024")
+        v = gypsum.current
+        store.save_exchange(cls.cluster, {**v.fields, "quantity": "999"}, v.inputs, v.baselines)
+
+    def _issue(self, kind: str, org: str = KALVO) -> Job:
+        response = client_for(self.users["facilitator"]).post(
+            "/documents/", {"kind": kind, "year": "2024", "organisation": org}
+        )
+        assert response.status_code == 302
+        job = Job.objects.get(pk=response["Location"].rstrip("/").split("/")[-1])
+        assert job.state == "done", job.message
+        assert job.done == job.total == 1
+        return job
+
+    def test_certificate_issue_page_verify_revoke(self) -> None:
+        job = self._issue("certificate")
+        document = job.documents.get()
+        assert document.certificate_id.startswith("ISB-")
+        assert set(document.claim_summary["exchanges"]).isdisjoint({"kal-gypsum-2024"})
+        pdf = issuing.stored_file(document).read_bytes()
+        assert f"http://testserver/c/{document.certificate_id}" in _text(pdf).replace(" ", "")
+        public = Client()
+        page = public.get(f"/c/{document.certificate_id}")
+        assert page.status_code == 200 and "valid" in page.content.decode()
+        assert public.get(f"/c/{document.certificate_id}/pdf").status_code == 200
+        fingerprint = keys.issuer(self.cluster)["fingerprint"]
+        assert fingerprint in public.get("/keys.json").content.decode()
+        report = self._verify(pdf)
+        assert (report["verdict"], report["exit_code"]) == ("valid", 0), report
+        assert "valid" in self._verify(pdf, as_json=False)
+        # Revoked: the page says so with the reason, /verify answers as the CLI would.
+        client_for(self.users["facilitator"]).post(
+            f"/documents/{document.pk}/revoke/", {"reason": "wrong meter reading"}
+        )
+        page = public.get(f"/c/{document.certificate_id}").content.decode()
+        assert "revoked" in page and "wrong meter reading" in page
+        assert self._verify(pdf)["exit_code"] == 13
+        listed = public.get(f"/status/{fingerprint.replace(':', '-')}.json").json()
+        assert listed["entries"][0]["certificate_id"] == document.certificate_id
+        # The organisation's page lists its documents.
+        org_page = client_for(self.users["member"]).get(f"/organisations/{KALVO}/")
+        assert document.certificate_id in org_page.content.decode()
+        other = client_for(self.users["other"]).get(f"/organisations/{KALVO}/")
+        assert other.status_code == 404
+
+    def _verify(self, pdf: bytes, as_json: bool = True):  # type: ignore[no-untyped-def]
+        from django.core.cache import cache
+
+        cache.clear()
+        upload = SimpleUploadedFile("c.pdf", pdf, "application/pdf")
+        headers = {"HTTP_ACCEPT": "application/json"} if as_json else {}
+        response = Client().post("/verify", {"pdf": upload}, **headers)
+        assert response.status_code == 200
+        return json.loads(response.content) if as_json else response.content.decode()
+
+    def test_statement_shows_confirmations(self) -> None:
+        job = self._issue("statement")
+        text = _text(issuing.stored_file(job.documents.get()).read_bytes())
+        assert "Confirmation of the exchanges" in text
+        assert "on behalf" in text and "kal-gypsum-2024" in text  # listed as not counted
+
+    def test_a_loose_key_file_signs_nothing(self) -> None:
+        path = keys.ensure_key(self.cluster)
+        path.chmod(0o644)
+        try:
+            response = client_for(self.users["facilitator"]).post(
+                "/documents/", {"kind": "certificate", "year": "2024", "organisation": KALVO}
+            )
+            job = Job.objects.get(pk=response["Location"].rstrip("/").split("/")[-1])
+            assert job.state == "failed" and "chmod 600" in job.message
+            assert not job.documents.exists()
+        finally:
+            path.chmod(0o600)
+
+    def test_close_and_restate_a_year(self) -> None:
+        facilitator = client_for(self.users["facilitator"])
+        facilitator.post("/years/2024/", {"reason": "annual close"})
+        first = years.latest(self.cluster, 2024)
+        assert first is not None and first.number == 1
+        assert "kal-gypsum-2024" in {u["id"] for u in first.unconfirmed}
+        # The funder sees the closed year only.
+        funder = client_for(self.users["funder"])
+        assert funder.get("/years/2024/").status_code == 200
+        assert funder.get("/years/2023/").status_code == 404
+        # Documents of a closed year rest on its version (another organisation than the
+        # one whose certificate another test revokes: the same claim has the same id).
+        heat = Exchange.objects.get(cluster=self.cluster, exchange_id="hbg-heat-2024")
+        job = self._issue("certificate", heat.current.supplier)
+        old_certificate = job.documents.get()
+        assert old_certificate.year_version == first
+        # A corrected quantity, confirmed, then restated: version 2 with the difference.
+        version = Exchange.objects.get(cluster=self.cluster, exchange_id="kal-gypsum-2024").current
+        for party in ("supplier", "receiver"):
+            store.confirm(version, party, self.users["facilitator"], on_behalf=True)
+        facilitator.post("/years/2024/", {"reason": "gypsum counted"})
+        second = years.latest(self.cluster, 2024)
+        assert second.number == 2
+        rows = {r["quantity"]: r for r in years.difference(first, second)}
+        assert rows["saved.co2e_kg"]["difference"] != 0
+        assert "gypsum counted" in facilitator.get("/years/2024/").content.decode()
+        first.refresh_from_db()
+        assert first.totals != second.totals  # the old version is kept as it was
+        # The certificate issued on version 1 still verifies.
+        pdf = issuing.stored_file(old_certificate).read_bytes()
+        assert self._verify(pdf)["exit_code"] == 0
+        assert Document.objects.filter(year_version=first).exists()
