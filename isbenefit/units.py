@@ -7,12 +7,19 @@ reference unit. Only mass, energy and volume are accepted in a ledger, plus
 `Nm3` (normal cubic metre) is gas at 0 °C and 101.325 kPa (DIN 1343). It is a
 dimension of its own: converting it into `m3` needs the gas's pressure and
 temperature, which a ledger does not give, so the two are never mixed.
+
+The accepted units are a closed list, so every dimension and every factor a run can ask
+for is pint's, computed ahead: `isbenefit/data/unit_conversions.csv` (written by
+`scripts/unit_conversions.py`, checked against pint bit for bit by tests/test_units.py).
+A run reads that file and never imports pint nor builds its registry (0.3 s).
 """
 
 from __future__ import annotations
 
+import csv
 import re
 from functools import cache
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -30,14 +37,16 @@ FREIGHT = "freight"
 
 # pint reads `kt` as a knot; in a ledger it is a kilotonne.
 _PINT_NAMES = {"kt": "kilotonne"}
+CONVERSIONS_FILE = Path(__file__).resolve().parent / "data" / "unit_conversions.csv"
+CONVERSIONS_COLUMNS = ("from_unit", "to_unit", "dimension", "factor")
 
 
 @cache
 def _registry() -> tuple[pint.UnitRegistry, dict[Any, str]]:
     """pint's registry with the ledger's extra units, and the dimensions isbenefit accepts.
 
-    Built once per process, on the first conversion: it takes a tenth of a second, which
-    a command that converts nothing (`--help`, a document from a results JSON) never pays.
+    Built once per process, and only for a unit `CONVERSIONS_FILE` does not keep: never
+    for an accepted one.
     """
     import pint
 
@@ -103,11 +112,29 @@ _ANNOTATED_ENERGY = re.compile(
 
 
 @cache
+def _kept() -> tuple[dict[str, str], dict[tuple[str, str], float]]:
+    """The dimension of each unit and the factor of each pair in `CONVERSIONS_FILE`."""
+    kinds: dict[str, str] = {}
+    factors: dict[tuple[str, str], float] = {}
+    with CONVERSIONS_FILE.open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            kinds.setdefault(row["from_unit"], row["dimension"])
+            factors[row["from_unit"], row["to_unit"]] = float(row["factor"])
+    return kinds, factors
+
+
+@cache
 def dimension(unit: str) -> str:
     """The dimension of a ledger unit (mass, energy, volume, freight, gas volume); UnitError
     for any other unit."""
     if unit.strip() not in ACCEPTED_UNITS:
         raise UnitError(f"unknown unit {unit!r}; accepted: {', '.join(sorted(ACCEPTED_UNITS))}")
+    kind = _kept()[0].get(unit.strip())
+    return kind if kind is not None else pint_dimension(unit)
+
+
+def pint_dimension(unit: str) -> str:
+    """:func:`dimension` as pint gives it."""
     import pint
 
     registry, dimensions = _registry()
@@ -136,12 +163,30 @@ def conversion_factor(from_unit: str, to_unit: str) -> float:
         raise UnitError(
             f"{from_unit!r} ({from_kind}) cannot be converted into {to_unit!r} ({to_kind})"
         )
+    factor = _kept()[1].get((from_unit.strip(), to_unit.strip()))
+    return factor if factor is not None else pint_factor(from_unit, to_unit)
+
+
+def pint_factor(from_unit: str, to_unit: str) -> float:
+    """:func:`conversion_factor` as pint gives it."""
     registry, _ = _registry()
     return float(registry.Quantity(1.0, _pint_name(from_unit)).to(_pint_name(to_unit)).magnitude)
 
 
 def _pint_name(unit: str) -> str:
     return _PINT_NAMES.get(unit.strip(), unit.strip())
+
+
+def pint_conversions() -> list[tuple[str, str, str, float]]:
+    """(from unit, to unit, dimension, factor) from pint for every pair of accepted units of
+    one dimension: what `CONVERSIONS_FILE` holds."""
+    accepted = sorted(ACCEPTED_UNITS)
+    return [
+        (source, target, pint_dimension(source), pint_factor(source, target))
+        for source in accepted
+        for target in accepted
+        if pint_dimension(source) == pint_dimension(target)
+    ]
 
 
 def unit_fix(unit: str) -> str | None:

@@ -102,3 +102,16 @@ def test_an_annotated_unit_in_a_ledger_names_the_fix(tmp_path: Path) -> None:
     flat = " ".join(result.output.split())
     assert "row 2, column unit" in flat
     assert "write MWh without '_th'" in flat
+
+
+def test_kept_conversions_are_pints_bit_for_bit() -> None:
+    """data/unit_conversions.csv holds what pint gives (scripts/unit_conversions.py writes
+    it): a run reads it instead of building pint's registry, with the same float64s."""
+    kept_kinds, kept_factors = units._kept()
+    fresh = units.pint_conversions()
+    assert {(a, b): factor for a, b, _, factor in fresh} == kept_factors
+    assert {a: kind for a, _, kind, _ in fresh} == kept_kinds
+    assert set(kept_kinds) == set(units.ACCEPTED_UNITS)
+    for source, target, kind, factor in fresh:
+        assert units.dimension(f" {source} ") == kind
+        assert units.conversion_factor(source, target) == factor

@@ -34,6 +34,7 @@ def test_wheel_installs_and_assesses_the_example(tmp_path: Path) -> None:
     assert "isbenefit/_shipped/factors/isbenefit-open/activities.csv" in names
     assert any(n.startswith("isbenefit/_shipped/templates/") for n in names)
     assert "isbenefit/data/rates.csv" in names
+    assert "isbenefit/data/unit_conversions.csv" in names
 
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)

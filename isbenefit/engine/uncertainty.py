@@ -18,15 +18,18 @@ from __future__ import annotations
 import hashlib
 import math
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
-from scipy import sparse
 
 from isbenefit.engine.core import BASELINE_ROLES, QUANTITY_ROLES, SAVED, Lines, Role
 from isbenefit.errors import SettingsError
 
 QUANTITY_GSD = {"measured": 1.05, "calculated": 1.15, "estimated": 1.5}
 SLICE_CELLS = 4_000_000  # iterations x exchanges per slice (32 MB per float array)
+
+if TYPE_CHECKING:  # scipy is imported by a run only (0.07 s a run without one never pays)
+    from scipy import sparse
 
 
 @dataclass(frozen=True)
@@ -106,6 +109,8 @@ def quantity_multipliers(
 
 def line_weights(lines: Lines, count: int, activities: int) -> tuple[sparse.csr_matrix, ...]:
     """Signed amounts per (exchange, activity): quantity-driven lines and input lines."""
+    from scipy import sparse
+
     sign = np.where(np.isin(lines.role, BASELINE_ROLES), 1.0, -1.0)
     matrices = []
     for chosen in (np.isin(lines.role, QUANTITY_ROLES), lines.role == Role.INPUT):

@@ -66,16 +66,18 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from filelock import FileLock
 
 from isbenefit.errors import BrightwayError, WriteError
 from isbenefit.paths import DATA_DIR_ENV
 from isbenefit.paths import data_dir as resolve_data_dir
 from isbenefit.scoring.factorset import INDICATORS, FactorSet
 from isbenefit.writing import make_folder, write_atomic
+
+if TYPE_CHECKING:  # imported when a project is opened: a run on kept scores never is
+    from filelock import FileLock
 
 LOGGER = logging.getLogger(__name__)
 BIOSPHERE = "isbenefit-biosphere"
@@ -531,6 +533,8 @@ def _build_lock(base: Path) -> Iterator[None]:
     When the lock file cannot be made (a read-only data directory) the block runs without
     it: nothing can be written there, so there is nothing to race for.
     """
+    from filelock import FileLock
+
     lock = _FILE_LOCKS.setdefault(base, FileLock(base / BUILD_LOCK))
     try:
         lock.acquire()
