@@ -1,4 +1,5 @@
-"""Service verbs: `serve`, `db upgrade`, `users add`, `store import`, `store export`.
+"""Service verbs: `serve`, `db upgrade`, `users add`, `users token`, `store import`,
+`store export`.
 
 Django is imported inside each verb (through :mod:`isbenefit.service.server`), never at
 import time: `isbenefit --help` stays fast and works without the `service` extra.
@@ -105,6 +106,29 @@ def users_add(
     else:
         typer.echo(f"{url.rstrip('/')}{link}")
         console.print(f"added {email} ({role}); send them the link above (one use)", markup=False)
+
+
+@users_app.command("token")
+def users_token(
+    email: Annotated[str, typer.Argument(help="The user's e-mail address (their login).")],
+    db: DbOption = None,
+    data_dir: DataDirOption = None,
+) -> None:
+    """Print a new API token of the user (`Authorization: Token <key>`); the old one stops
+    working."""
+    _needs_django()
+    from django.core.exceptions import ObjectDoesNotExist
+
+    from isbenefit.service.server import new_token
+
+    with guarded():
+        try:
+            key = new_token(db, data_dir, email)
+        except ObjectDoesNotExist:
+            fail(f"{email}: no such user. Fix: isbenefit users add {email} ...")
+            return
+    typer.echo(key)
+    console.print(f"new API token of {email} (the one before no longer works)", markup=False)
 
 
 @store_app.command("import")

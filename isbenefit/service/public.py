@@ -16,7 +16,9 @@ from django.http import (
     HttpResponse,
     JsonResponse,
 )
+from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import render
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from isbenefit.service import forms, keys, verifying
@@ -59,12 +61,25 @@ def _wants_json(request: HttpRequest) -> bool:
     return "application/json" in request.headers.get("Accept", "")
 
 
+@csrf_exempt
 @require_http_methods(["GET", "POST"])
 def verify_page(request: HttpRequest) -> HttpResponse:
-    """Verify an uploaded certificate; HTML, or JSON for ``Accept: application/json``."""
+    """Verify an uploaded certificate; HTML, or JSON for ``Accept: application/json``.
+
+    The page's form is CSRF-checked like every form (Django's own check, run here). A
+    program asking for JSON is not: /verify changes nothing and needs no login, so a
+    forged request gains nothing, and a funder's script should not have to fetch a cookie
+    first (the rate limit still applies)."""
     as_json = _wants_json(request)
     if request.method == "GET":
         return render(request, "service/verify.html", {"form": forms.VerifyForm()})
+    if not as_json:
+        # verify_page itself is exempt; the check is asked for a view that is not.
+        refused = CsrfViewMiddleware(lambda _request: HttpResponse()).process_view(
+            request, render, (), {}
+        )
+        if refused is not None:
+            return refused
     from isbenefit.service.security import allowed
 
     if not allowed(request, "verify"):

@@ -67,6 +67,20 @@ def add_user(
     return None if password is not None else invitation_path(user)
 
 
+def new_token(db_url: str | None, data: Path | None, email: str) -> str:
+    """A new API token of the user (the one before stops working)."""
+    setup(db_url, data)
+    migrate()
+    from django.contrib.auth import get_user_model
+    from django.db import transaction
+    from rest_framework.authtoken.models import Token
+
+    user = get_user_model().objects.get(username=email)
+    with transaction.atomic():
+        Token.objects.filter(user=user).delete()
+        return str(Token.objects.create(user=user).key)
+
+
 def import_ledger(
     db_url: str | None,
     data: Path | None,

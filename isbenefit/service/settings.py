@@ -119,6 +119,28 @@ def _sqlite(path: Path) -> dict[str, Any]:
     }
 
 
+# The JSON API under /api/: tokens only (no session cookie, hence no CSRF), JSON only (no
+# browsable pages, which would need scripts the CSP forbids), authenticated by default.
+API_SETTINGS: dict[str, Any] = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.TokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "SCHEMA_COERCE_PATH_PK": False,  # OpenAPI paths as urls.py spells them: {pk}
+}
+OPENAPI_SETTINGS: dict[str, Any] = {
+    "TITLE": "isbenefit shared ledger API",
+    "DESCRIPTION": "Exchanges, confirmations, closed years' results and documents of a "
+    "cluster's shared ledger. Send `Authorization: Token <key>` (`isbenefit users token "
+    "EMAIL` makes one). Whatever the token's user may not see answers 404.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": True,
+    "COMPONENT_SPLIT_REQUEST": True,
+}
+
+
 def _megabytes(variable: str, default: float) -> int:
     return int(float(os.environ.get(variable, default)) * 1024 * 1024)
 
@@ -142,6 +164,11 @@ def django_settings(options: ServiceOptions) -> dict[str, Any]:
             "django.contrib.contenttypes",
             "django.contrib.sessions",
             "django.contrib.messages",
+            # The JSON API (docs/service.md): Django REST framework, its token model
+            # (migrations shipped with it) and drf-spectacular for the OpenAPI document.
+            "rest_framework",
+            "rest_framework.authtoken",
+            "drf_spectacular",
             "isbenefit.service.apps.ServiceConfig",
         ],
         "MIDDLEWARE": [
@@ -213,6 +240,8 @@ def django_settings(options: ServiceOptions) -> dict[str, Any]:
             "handlers": {"console": {"class": "logging.StreamHandler"}},
             "loggers": {"django": {"handlers": ["console"], "level": "WARNING"}},
         },
+        "REST_FRAMEWORK": API_SETTINGS,
+        "SPECTACULAR_SETTINGS": OPENAPI_SETTINGS,
         "ISBENEFIT_DATA": str(data_dir(options.data)),
         "ISBENEFIT_SERVICE_DIR": str(folder),
         "ISBENEFIT_JOBS": options.jobs,

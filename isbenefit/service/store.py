@@ -103,6 +103,21 @@ def check_data(data: LedgerData, cluster: Cluster) -> list[Problem]:
         return check_file(ledgers.write_folder(data, Path(folder) / "ledger"), cluster)
 
 
+def check_row(
+    cluster: Cluster, row: Row, inputs: Sequence[Row] = (), baselines: Sequence[Row] = ()
+) -> list[Problem]:
+    """The checks of `assess` on one exchanges row (with its inputs and baselines rows)
+    among the cluster's organisations and rates: what the form and the JSON API check."""
+    data = ledger_data(cluster, [], whole=True)
+    data.sheets["exchanges"] = [dict(row)]
+    data.headers["exchanges"] = data.header("exchanges", [row])
+    for sheet, rows in (("inputs", inputs), ("baselines", baselines)):
+        if rows:
+            data.sheets[sheet] = [dict(r) for r in rows]
+            data.headers[sheet] = data.header(sheet, list(rows))
+    return check_data(data, cluster)
+
+
 # --- reading the store as a ledger ----------------------------------------------------------
 
 

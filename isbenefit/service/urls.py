@@ -1,9 +1,10 @@
-"""The service's addresses. The JSON API (docs/service.md) is meant to live under /api/."""
+"""The service's addresses: the pages, the public checks and the JSON API under /api/
+(docs/service.md)."""
 
 from __future__ import annotations
 
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from isbenefit.service import public, views
 
@@ -46,4 +47,6 @@ urlpatterns = [
     path("keys.json", public.published_keys, name="keys"),
     path("status/<str:name>.json", public.status_list, name="status_list"),
     path("static/service.css", public.stylesheet, name="stylesheet"),
+    # The JSON API (token authentication; OpenAPI at /api/openapi.json).
+    path("api/", include("isbenefit.service.api.urls")),
 ]

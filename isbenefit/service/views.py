@@ -135,17 +135,7 @@ def _form_kwargs(request: HttpRequest) -> dict[str, Any]:
 
 def _check_row(form: forms.ExchangeForm, row: Row, inputs: list[Row], baselines: list[Row]) -> bool:
     """Put every problem `assess` finds in the row on the field of its column."""
-    cluster = form.cluster
-    data = store.ledger_data(cluster, [], whole=True)
-    data.sheets["exchanges"] = [row]
-    data.headers["exchanges"] = data.header("exchanges", [row])
-    if inputs:
-        data.sheets["inputs"] = inputs
-        data.headers["inputs"] = data.header("inputs", inputs)
-    if baselines:
-        data.sheets["baselines"] = baselines
-        data.headers["baselines"] = data.header("baselines", baselines)
-    problems = store.check_data(data, cluster)
+    problems = store.check_row(form.cluster, row, inputs, baselines)
     for problem in problems:
         text = problem.message + (f" Fix: {problem.fix}" if problem.fix else "")
         if problem.sheet == "exchanges" and problem.column in form.fields:

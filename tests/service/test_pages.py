@@ -121,6 +121,10 @@ class Security(TestCase):
         ]
         for url in urls:
             assert client.post(url, {}).status_code == 403, url
+        # A program asking /verify for JSON needs no token: nothing changes, no login.
+        anonymous = Client(enforce_csrf_checks=True)
+        answer = anonymous.post("/verify", {}, HTTP_ACCEPT="application/json")
+        assert answer.status_code == 400 and "field 'pdf'" in answer.json()["error"]
         assert (
             Client(enforce_csrf_checks=True)
             .post("/login/", {"username": "f@nordic.org", "password": PASSWORD})

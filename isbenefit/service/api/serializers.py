@@ -1,0 +1,159 @@
+"""What the API takes and gives. Request serializers validate bodies; answer serializers
+describe the JSON in the OpenAPI document and shape the views' dicts."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from isbenefit.service.models import DOCUMENT_KINDS, PARTIES
+
+
+def _rows(help_text: str) -> serializers.ListField:
+    return serializers.ListField(
+        child=serializers.DictField(child=serializers.CharField(allow_blank=True)),
+        required=False,
+        max_length=1000,
+        help_text=help_text,
+    )
+
+
+class ExchangeWrite(serializers.Serializer):
+    """A new exchange: its exchanges row (every cell as text, contract columns as
+    docs/formats.md names them) and optionally its inputs and baselines rows."""
+
+    row = serializers.DictField(
+        child=serializers.CharField(allow_blank=True, max_length=10_000),
+        help_text="The exchanges row: id, period_start, period_end, supplier, receiver, "
+        "flow, resource, quantity, unit, ... (text, as in a ledger file)",
+    )
+    inputs = _rows("Rows of the inputs sheet for this exchange.")
+    baselines = _rows("Rows of the baselines sheet for this exchange.")
+    reason = serializers.CharField(allow_blank=True, required=False, max_length=500)
+
+
+class ExchangeChange(serializers.Serializer):
+    """A change of an exchange: the cells given replace the current version's (the id
+    stays); inputs and baselines rows, when given, replace the current ones."""
+
+    row = serializers.DictField(
+        child=serializers.CharField(allow_blank=True, max_length=10_000),
+        required=False,
+        help_text="Cells of the exchanges row to change.",
+    )
+    inputs = _rows("Replaces the exchange's inputs rows.")
+    baselines = _rows("Replaces the exchange's baselines rows.")
+    reason = serializers.CharField(allow_blank=True, required=False, max_length=500)
+
+
+class ConfirmRequest(serializers.Serializer):
+    party = serializers.ChoiceField(choices=PARTIES)
+    version = serializers.UUIDField(
+        help_text="The version read (`version.id`): a changed exchange is confirmed anew."
+    )
+
+
+class WithdrawRequest(serializers.Serializer):
+    reason = serializers.CharField(max_length=1000)
+
+
+class DocumentRequest(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=DOCUMENT_KINDS)
+    year = serializers.IntegerField(min_value=1900, max_value=2200)
+    organisation = serializers.CharField(
+        allow_blank=True,
+        required=False,
+        max_length=200,
+        help_text="One organisation's statement or certificate; blank: all of the year.",
+    )
+
+
+class Confirmation(serializers.Serializer):
+    party = serializers.CharField()
+    organisation = serializers.CharField()
+    on_behalf = serializers.BooleanField()
+    at = serializers.DateTimeField()
+
+
+class Version(serializers.Serializer):
+    id = serializers.UUIDField()
+    number = serializers.IntegerField()
+    withdrawn = serializers.BooleanField()
+    reason = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+class Exchange(serializers.Serializer):
+    id = serializers.UUIDField(help_text="The store's id of the exchange (random).")
+    exchange_id = serializers.CharField(help_text="The ledger's id of the exchange.")
+    supplier = serializers.CharField()
+    receiver = serializers.CharField()
+    period_start = serializers.CharField()
+    period_end = serializers.CharField()
+    version = Version()
+    row = serializers.DictField(child=serializers.CharField(allow_blank=True))
+    inputs = serializers.ListField(child=serializers.DictField(child=serializers.CharField()))
+    baselines = serializers.ListField(child=serializers.DictField(child=serializers.CharField()))
+    confirmed = serializers.BooleanField(help_text="Both parties confirmed this version.")
+    confirmations = Confirmation(many=True)
+    confirmable = serializers.ListField(
+        child=serializers.CharField(), help_text="Parties the token's user may confirm now."
+    )
+
+
+class Problem(serializers.Serializer):
+    file = serializers.CharField()
+    sheet = serializers.CharField(allow_null=True)
+    row = serializers.IntegerField(allow_null=True)
+    column = serializers.CharField(allow_null=True)
+    value = serializers.CharField(allow_null=True)
+    message = serializers.CharField()
+    fix = serializers.CharField()
+
+
+class Problems(serializers.Serializer):
+    """A refused body: every problem of its rows, or (other keys) each field's errors."""
+
+    detail = serializers.CharField(required=False)
+    problems = Problem(many=True, required=False)
+
+
+class Detail(serializers.Serializer):
+    detail = serializers.CharField()
+
+
+class YearSummary(serializers.Serializer):
+    year = serializers.IntegerField()
+    version = serializers.IntegerField()
+    reason = serializers.CharField()
+    closed_at = serializers.DateTimeField()
+    totals = serializers.DictField()
+
+
+class YearResults(YearSummary):
+    factor_set = serializers.DictField()
+    results = serializers.DictField(help_text="The results JSON (isbenefit.results/1).")
+
+
+class Document(serializers.Serializer):
+    id = serializers.UUIDField()
+    kind = serializers.CharField()
+    year = serializers.IntegerField()
+    organisation = serializers.CharField(allow_null=True)
+    certificate_id = serializers.CharField(allow_null=True)
+    status = serializers.CharField()
+    sha256 = serializers.CharField()
+    size = serializers.IntegerField()
+    created_at = serializers.DateTimeField()
+    download = serializers.CharField(help_text="The PDF's address under /api/.")
+
+
+class Job(serializers.Serializer):
+    id = serializers.UUIDField()
+    kind = serializers.CharField()
+    year = serializers.IntegerField()
+    organisations = serializers.ListField(child=serializers.CharField())
+    state = serializers.CharField()
+    done = serializers.IntegerField()
+    total = serializers.IntegerField()
+    message = serializers.CharField()
+    documents = Document(many=True)

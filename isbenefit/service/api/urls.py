@@ -1,0 +1,28 @@
+"""The API's addresses, mounted under ``/api/`` by :mod:`isbenefit.service.urls`; the
+OpenAPI description of all of them is ``/api/openapi.json``."""
+
+from __future__ import annotations
+
+from django.urls import path
+from drf_spectacular.views import SpectacularJSONAPIView
+
+from isbenefit.service.api import views
+
+urlpatterns = [
+    path("openapi.json", SpectacularJSONAPIView.as_view(), name="api_openapi"),
+    path("exchanges/", views.ExchangeList.as_view(), name="api_exchanges"),
+    path("exchanges/<str:pk>/", views.ExchangeDetail.as_view(), name="api_exchange"),
+    path(
+        "exchanges/<str:pk>/confirm/", views.ExchangeConfirm.as_view(), name="api_exchange_confirm"
+    ),
+    path(
+        "exchanges/<str:pk>/withdraw/",
+        views.ExchangeWithdraw.as_view(),
+        name="api_exchange_withdraw",
+    ),
+    path("years/", views.YearList.as_view(), name="api_years"),
+    path("years/<int:year>/", views.YearDetail.as_view(), name="api_year"),
+    path("documents/", views.DocumentList.as_view(), name="api_documents"),
+    path("documents/<str:pk>/pdf", views.DocumentDownload.as_view(), name="api_document_pdf"),
+    path("jobs/<str:pk>/", views.JobDetail.as_view(), name="api_job"),
+]
