@@ -469,6 +469,8 @@ def year_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def year_detail(request: HttpRequest, year: int) -> HttpResponse:
     found = _member(request)
+    if not years.YEARS[0] <= year <= years.YEARS[1]:
+        raise Http404("no such year")
     versions = list(
         YearVersion.objects.filter(cluster=found.cluster, year=year).order_by("-number")
     )

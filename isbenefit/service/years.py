@@ -28,6 +28,9 @@ SAVED_KEYS = (
     "hazardous_diverted_t",
 )
 
+# The years a ledger may hold (docs/formats.md); an address naming another is 404.
+YEARS = (1900, 2200)
+
 
 def latest(cluster: Cluster, year: int) -> YearVersion | None:
     return YearVersion.objects.filter(cluster=cluster, year=year).order_by("-number").first()

@@ -198,6 +198,12 @@ class ApiYearsAndDocuments(TestCase):
             assert body["results"] == json.loads(bytes(closed.results))
             assert body["totals"] == closed.totals
         assert [y["year"] for y in funder.get("/api/years/").json()] == [2024]
+        # A year no ledger can hold is no such year, not a database overflow.
+        huge = "9" * 30
+        assert funder.get(f"/api/years/{huge}/").status_code == 404
+        page = Client()
+        page.force_login(self.users["facilitator"])
+        assert page.get(f"/years/{huge}/").status_code == 404
 
     def test_documents_request_list_download(self) -> None:
         facilitator = api(self.users["facilitator"])

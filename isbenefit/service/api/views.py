@@ -31,7 +31,6 @@ from isbenefit.service.models import (
     YearVersion,
 )
 
-YEARS = (1900, 2200)  # the years a ledger may hold (docs/formats.md)
 NOT_FOUND = OpenApiResponse(s.Detail, description="Not there, or not for this user.")
 REFUSED = OpenApiResponse(s.Detail, description="The user's role may not do this.")
 INVALID = OpenApiResponse(
@@ -313,7 +312,7 @@ class YearDetail(APIView):
     )
     def get(self, request: Request, year: int) -> Response:
         found = _member(request)
-        if not YEARS[0] <= year <= YEARS[1]:
+        if not years.YEARS[0] <= year <= years.YEARS[1]:
             raise Http404("no such year")
         version = years.latest(found.cluster, year)
         if version is None:
