@@ -136,7 +136,7 @@ def test_summary_lists_the_top_20_organisations_and_all_with_all(tmp_path: Path)
     everyone = runner.invoke(app, ["assess", str(ledger), "--factors", str(TINY_FACTORS), "--all"])
     assert everyone.exit_code == 0, everyone.output
     assert len(shown_organisations(everyone.output, count)) == 2 * count
-    assert "more organisations" not in everyone.output
+    assert "more organisation" not in everyone.output
 
 
 def test_summary_of_few_organisations_lists_them_all(tmp_path: Path) -> None:

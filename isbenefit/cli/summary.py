@@ -77,7 +77,8 @@ def print_summary(assessment: Assessment, console: Console, show_all: bool = Fal
     console.print(organisations)
     if len(listed) < len(everyone):
         console.print(
-            f"{len(everyone) - len(listed):,} more organisations: --all prints every one; "
+            f"{len(everyone) - len(listed):,} more organisation"
+            f"{'' if len(everyone) - len(listed) == 1 else 's'}: --all prints every one; "
             "the results JSON (--json) and CSVs (--csv) hold them all"
         )
     negative = tables.exchanges.loc[tables.exchanges["saved_co2e_kg"] < 0, "id"].tolist()
