@@ -5,6 +5,7 @@ a corrupt file and goes on."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -76,6 +77,16 @@ def claim_with(certificate: Path, change: dict[str, Any]) -> bytes:
             "credited.saved.co2e_kg of the wrong type",
         ),
         ("a list", lambda c: b"[1, 2]", "not a JSON object"),
+        (
+            "1e400",
+            lambda c: re.sub(rb'"money":[-0-9.e+]+', b'"money":1e400', attached_claim(c), count=1),
+            "a number no claim can",
+        ),
+        (
+            "huge integer",
+            lambda c: claim_with(c, {"year": "2024", "sources": [10**22]}),
+            "a number no claim can",
+        ),
     ],
 )
 def test_a_malformed_claim_is_attachment_altered(
@@ -103,6 +114,21 @@ def test_load_claim_refuses_each_kind_of_non_claim(certificate: Path) -> None:
     suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(
+    st.sampled_from(
+        [
+            "schema",
+            "year",
+            "currency",
+            "factor_set",
+            "organisation",
+            "credited",
+            "exchanges",
+            "ledger_rows",
+            "factors",
+            "uncertainty",
+            "rounding",
+        ]
+    ),
     st.recursive(
         st.none() | st.booleans() | st.floats(allow_nan=False) | st.integers() | st.text(),
         lambda inner: (
@@ -116,13 +142,17 @@ def test_load_claim_refuses_each_kind_of_non_claim(certificate: Path) -> None:
             )
         ),
         max_leaves=20,
-    )
+    ),
 )
-def test_any_json_as_claim_gets_a_verdict_never_a_traceback(
-    certificate: Path, tmp_path_factory: pytest.TempPathFactory, value: Any
+def test_any_json_in_a_claim_field_gets_a_verdict_never_a_traceback(
+    certificate: Path, tmp_path_factory: pytest.TempPathFactory, field: str, value: Any
 ) -> None:
+    """A real claim with one field replaced by any JSON: most pass the shape check only
+    when the value has the right type, so the checks after it are reached too."""
+    claim = json.loads(attached_claim(certificate))
+    claim[field] = value
     pdf = with_claim(
-        certificate, tmp_path_factory.mktemp("fuzz") / "c.pdf", json.dumps(value).encode()
+        certificate, tmp_path_factory.mktemp("fuzz") / "c.pdf", json.dumps(claim).encode()
     )
     result = verify(pdf)
     assert result.exception is None or isinstance(result.exception, SystemExit), result.output

@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 import json
 import subprocess
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,8 @@ from pypdf.generic import ArrayObject, ContentStream, DecodedStreamObject, NameO
 from typer.testing import CliRunner
 
 from isbenefit.certify import trust
-from isbenefit.certify.pdf_signature import ISSUER_FIELD
+from isbenefit.certify.pdf_signature import ISSUER_FIELD, Stamp, sign_pdf
+from isbenefit.certify.signing import load_issuer, load_private_key
 from isbenefit.cli.app import app
 from tests.certificate_helpers import EPOCH, make_certificate, new_test_key
 from tests.conftest import TINY_FACTORS, exchange, write_ledger
@@ -285,6 +287,76 @@ def test_countersign_refuses_a_statement_that_fails_a_check(
     assert not out.exists()
 
 
+# Over the CO2e card of the page (points from the lower left).
+OVER_THE_FIGURE = (215, 505, 320, 548)
+
+
+def signed_over(source: Path, key: Path, field: str, target: Path) -> Path:
+    """``source`` with one more PDF signature made with ``key`` under ``field``, whose
+    visible box paints "60.0" over the stated CO2e figure."""
+    private = load_private_key(key)
+    when = datetime(2025, 1, 1, tzinfo=UTC)
+    stamp = Stamp("60.0", OVER_THE_FIGURE)
+    target.write_bytes(
+        sign_pdf(source.read_bytes(), private, load_issuer(key, private), when, field, stamp=stamp)
+    )
+    return target
+
+
+@pytest.mark.parametrize("field", ["Signature1", "isbenefit-issuer2"])
+def test_a_signature_under_another_name_cannot_paint_over_the_page(
+    signed: Path, keys: dict[str, Path], tmp_path: Path, field: str
+) -> None:
+    """Adding a signature is "form filling" for the issuer's signature, whatever its box
+    draws: only isbenefit's countersignatures may follow it."""
+    painted = signed_over(signed, keys["verifier"], field, tmp_path / "painted.pdf")
+    code, report = verify(painted, keys["both"])
+    assert (code, report["verdict"]) == (16, "PDF signature invalid")
+    message = check(report, "PDF signature")["message"]
+    assert f"other signatures follow the issuer's ('{field}' by {VERIFIER})" in message
+
+
+def test_a_countersignature_may_draw_only_in_its_box(
+    signed: Path, keys: dict[str, Path], tmp_path: Path
+) -> None:
+    painted = signed_over(signed, keys["verifier"], "isbenefit-verifier-1", tmp_path / "p.pdf")
+    code, report = verify(painted, keys["both"])  # even a trusted verifier's key
+    assert (code, report["verdict"]) == (17, "countersignature invalid")
+    assert "outside the countersignature box" in check(report, "countersignature")["message"]
+
+
+def test_a_malformed_signature_is_broken_not_a_traceback(
+    signed: Path, keys: dict[str, Path], tmp_path: Path
+) -> None:
+    data = signed.read_bytes()
+    start = data.index(b"/ByteRange [") + len(b"/ByteRange [")
+    numbers = data[start : data.index(b"]", start)]
+    last = numbers.split()[-1]
+    broken = numbers[: len(numbers) - len(last)] + b"/X" + b"1" * (len(last) - 2)
+    tampered = tmp_path / "broken.pdf"
+    tampered.write_bytes(data[:start] + broken + data[start + len(numbers) :])
+    code, report = verify(tampered, keys["store"])
+    assert (code, report["verdict"]) == (16, "PDF signature invalid")
+    assert "malformed" in check(report, "PDF signature")["message"]
+
+
+def test_countersign_refuses_when_the_recomputation_cannot_run(
+    signed: Path, keys: dict[str, Path], tmp_path: Path
+) -> None:
+    """Without the factor set the statement names, nothing was recomputed: an unknown
+    issuer key must not hide that."""
+    out = tmp_path / "out.pdf"
+    empty = tmp_path / "trust.json"
+    result = runner.invoke(
+        app,
+        ["countersign", str(signed), "--key", str(keys["verifier"]), "--statement", STATEMENT,
+         "-o", str(out), "--trust-store", str(empty)],
+    )  # fmt: skip
+    assert result.exit_code == 8, result.output
+    assert "factor set unavailable" in result.output and "recomputation:" in result.output
+    assert not out.exists()
+
+
 def test_countersign_refuses_the_issuers_own_key(
     signed: Path, keys: dict[str, Path], tmp_path: Path
 ) -> None:
@@ -310,3 +382,38 @@ def test_an_unsigned_statement_cannot_be_countersigned(
 def test_the_issuer_field_is_the_one_readers_list_first(signed: Path) -> None:
     reader = PdfFileReader(io.BytesIO(signed.read_bytes()), strict=False)
     assert [item.field_name for item in reader.embedded_signatures] == [ISSUER_FIELD]
+
+
+@pytest.mark.parametrize("before_pdf_signatures", [True, False])
+def test_a_signed_claim_without_a_pdf_signature(
+    keys: dict[str, Path],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    before_pdf_signatures: bool,
+) -> None:
+    """Claims signed before PDF signatures existed lack "rounding" (inside the signed
+    claim): they pass without one. A claim that has it lost its PDF signature."""
+    from isbenefit.certify import claim as claims
+    from isbenefit.certify import pdf_signature
+
+    monkeypatch.setattr(pdf_signature, "sign_pdf", lambda pdf, *args, **kwargs: pdf)
+    if before_pdf_signatures:
+        real = claims.build_claim
+
+        def older(*args: Any, **kwargs: Any) -> dict[str, Any]:
+            made = real(*args, **kwargs)
+            del made["rounding"]
+            return made
+
+        monkeypatch.setattr(claims, "build_claim", older)
+    ledger = write_ledger(tmp_path / "ledger", [exchange(baseline_supply="prod.gypsum")])
+    pdf = make_certificate(ledger, tmp_path / "c.pdf", "--iterations", "0", "--key",
+                           str(keys["issuer"]))  # fmt: skip
+    monkeypatch.undo()
+    code, report = verify(pdf, keys["store"])
+    if before_pdf_signatures:
+        assert (code, report["verdict"]) == (0, "valid")
+        assert check(report, "PDF signature")["status"] == "skip"
+    else:
+        assert (code, report["verdict"]) == (16, "PDF signature invalid")
+        assert "carries no issuer PDF signature" in check(report, "PDF signature")["message"]

@@ -587,3 +587,17 @@ def test_a_key_outside_its_validity_does_not_sign(ledger: Path, tmp_path: Path) 
     assert result.exit_code == 1
     assert "may sign from 2010-01-01 until 2011-01-01" in " ".join(result.output.split())
     assert not (tmp_path / "c.pdf").exists()
+
+
+def test_an_issuer_record_that_is_no_object_is_an_invalid_signature(
+    signed: Path, tmp_path: Path
+) -> None:
+    data = json.loads(PdfReader(signed).attachments["signature.json"][0])
+    data["issuer"] = "abc"
+    swapped = rewrite_attachments(
+        signed, tmp_path / "s.pdf", {"signature.json": json.dumps(data).encode()}
+    )
+    code, report = verify(swapped)
+    assert (code, report["verdict"]) == (4, "signature invalid")
+    assert "issuer record is unreadable" in check(report, "signature")["message"]
+    assert check(report, "PDF signature")["status"] == "fail"

@@ -77,6 +77,10 @@ def load_claim(raw: bytes) -> dict[str, Any]:
     problem = claim_shape_problem(claim)
     if problem:
         raise ClaimError(problem)
+    try:  # 1e400 parses as infinity, and integers may exceed what JSON numbers hold
+        canonical_json(claim)
+    except (rfc8785.CanonicalizationError, ValueError, TypeError) as error:
+        raise ClaimError(f"claim.json holds a number no claim can ({error})") from None
     return claim
 
 

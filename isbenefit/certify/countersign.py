@@ -23,8 +23,6 @@ if TYPE_CHECKING:
     from isbenefit.scoring.source import FactorSource
 
 MAX_STATEMENT = 160
-# Bottom margin of the A4 page (points from the lower left), below the footnote.
-STAMP_BOX = (36, 6, 559, 40)
 # A verifier may countersign a statement whose issuer key it has not put in its trust store
 # (it checks the issuer by its own means); every other verdict stops it.
 COUNTERSIGNABLE = (Verdict.VALID, Verdict.UNKNOWN_KEY)
@@ -56,6 +54,7 @@ def countersign(
     """
     from isbenefit.certify.pdf_signature import (
         ISSUER_FIELD,
+        STAMP_BOX,
         VERIFIER_FIELD_PREFIX,
         Stamp,
         read_pdf_signatures,
@@ -87,16 +86,26 @@ def countersign(
             f"{verifier.valid_until}, not on {when.date()}"
         )
     report = verify(pdf, None, source, data_dir, trusted)
-    if report.verdict not in COUNTERSIGNABLE or report.status(CheckName.SIGNATURE) == Status.SKIP:
-        failed = [
-            f"{check.name}: {check.message}"
-            for check in report.checks
-            if check.status in (Status.FAIL, Status.SKIP)
-        ]
+    # Every check must pass: the recomputation and the factor set above all (a verdict
+    # of "unknown key" would hide a skipped recomputation). Only the issuer's key, and an
+    # earlier verifier's, may be unknown to this verifier, who checks them by other means.
+    may_be_untrusted = (CheckName.SIGNATURE, CheckName.COUNTERSIGNATURE)
+    failed = [
+        f"{check.name}: {check.message}"
+        for check in report.checks
+        if check.status is not Status.PASS
+        and not (check.status is Status.UNTRUSTED and check.name in may_be_untrusted)
+    ]
+    if report.verdict not in COUNTERSIGNABLE or failed:
+        said, code = str(report.verdict), report.exit_code
+        if report.verdict in COUNTERSIGNABLE:  # what the unknown key's verdict hides
+            skipped = report.status(CheckName.RECOMPUTATION) is Status.SKIP
+            unavailable = Verdict.FACTOR_SET_UNAVAILABLE
+            said, code = (str(unavailable), unavailable.exit_code) if skipped else ("", 1)
         raise CountersignError(
-            f"{pdf}: {report.verdict} (exit code {report.exit_code}); only a signed statement "
+            f"{pdf}: {said + f' (exit code {code}); ' if said else ''}only a signed statement "
             "that passes every check can be countersigned. " + " | ".join(failed),
-            report.exit_code,
+            code,
         )
     data = pdf.read_bytes()
     present = read_pdf_signatures(data)

@@ -9,12 +9,15 @@ it is the last, and lead to a key the user trusts; only then is "verified by" ba
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from isbenefit.certify.checks import Check, CheckName, Status
+from isbenefit.certify.claim import LEGACY_SCHEMA
 from isbenefit.certify.pdf_signature import (
     ISSUER_FIELD,
+    STAMP_BOX,
     VERIFIER_FIELD_PREFIX,
     PdfSignature,
     PdfSignatureError,
@@ -24,6 +27,9 @@ from isbenefit.certify.pdf_signature import (
 
 if TYPE_CHECKING:
     from isbenefit.certify.trust import TrustedKey
+
+# A countersignature's field, as `isbenefit countersign` names it.
+VERIFIER_FIELD = re.compile(re.escape(VERIFIER_FIELD_PREFIX) + r"-[1-9][0-9]*")
 
 READER_NOTE = (
     'PDF readers show "signed by {name}"; as the key is self-certified they add that its '
@@ -43,11 +49,42 @@ def pdf_signature_checks(
     except PdfSignatureError as error:
         return [Check(CheckName.PDF_SIGNATURE, Status.FAIL, str(error))]
     issuer = [item for item in found if item.field_name == ISSUER_FIELD]
-    verifiers = [item for item in found if item.field_name.startswith(VERIFIER_FIELD_PREFIX)]
-    checks = [_issuer_check(issuer, signature_raw, claim, found)]
+    verifiers = [item for item in found if VERIFIER_FIELD.fullmatch(item.field_name)]
+    others = [item for item in found if item not in issuer and item not in verifiers]
+    check = _issuer_check(issuer, signature_raw, claim, found)
+    if others and check.status is not Status.SKIP:
+        # A signature under any other name could draw anything over the page and still
+        # count as "form filling" for the issuer's signature: none may follow it.
+        named = ", ".join(
+            f"{item.field_name!r} by {item.signer_name or 'unknown'}" for item in others
+        )
+        problem = (
+            f"other signatures follow the issuer's ({named}); only isbenefit countersignatures may"
+        )
+        check = Check(
+            CheckName.PDF_SIGNATURE,
+            Status.FAIL,
+            problem if check.status is not Status.FAIL else f"{check.message}; {problem}",
+        )
+    checks = [check]
     if verifiers:
         checks.append(_countersignature_check(verifiers, trusted or {}, issuer))
     return checks
+
+
+def _outside_stamp(pades: PdfSignature) -> str:
+    """Why ``pades`` draws where no countersignature may (anywhere but the stamp box at
+    the foot of the page), or ""."""
+    if pades.box is None:
+        return ""
+    left, bottom, right, top = STAMP_BOX
+    x1, y1, x2, y2 = pades.box
+    if x1 >= left - 1 and y1 >= bottom - 1 and x2 <= right + 1 and y2 <= top + 1:
+        return ""
+    return (
+        f"its box ({x1:.0f}, {y1:.0f}, {x2:.0f}, {y2:.0f}) lies outside the countersignature "
+        "box at the foot of the page and may cover what the issuer printed"
+    )
 
 
 def _issuer_check(
@@ -67,10 +104,14 @@ def _issuer_check(
     try:
         signed = json.loads(signature_raw)
         claim_key, named = str(signed["public_key"]), signed.get("issuer") or {}
-    except (ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError, AttributeError):
         return Check(CheckName.PDF_SIGNATURE, Status.FAIL, "signature.json is unreadable")
+    if not isinstance(named, dict) or not isinstance(named.get("name", ""), str):
+        return Check(CheckName.PDF_SIGNATURE, Status.FAIL, "signature.json's issuer is unreadable")
     if not issuer:
-        if claim is not None and str(claim.get("schema", "")).endswith("/1"):
+        # Claims signed since PDF signatures exist carry "rounding" (inside the signed
+        # claim, so it cannot be dropped): only older ones may lack the PDF signature.
+        if claim is not None and (claim.get("schema") == LEGACY_SCHEMA or "rounding" not in claim):
             return Check(
                 CheckName.PDF_SIGNATURE,
                 Status.SKIP,
@@ -85,6 +126,8 @@ def _issuer_check(
         return Check(CheckName.PDF_SIGNATURE, Status.FAIL, "two issuer PDF signatures")
     pades = issuer[0]
     problems = pades.problems()
+    if pades.box is not None:
+        problems.append("the issuer's PDF signature draws on the page (it never does)")
     if pades.root_key and pades.root_key != claim_key:
         problems.append(
             f"the PDF signature leads to the key {pades.root_fingerprint}, not to the key "
@@ -115,6 +158,8 @@ def _countersignature_check(
     failed, unknown, passed = [], [], []
     for pades in verifiers:
         problems = pades.problems()
+        if _outside_stamp(pades):
+            problems.append(_outside_stamp(pades))
         if issuer and pades.root_key == issuer[0].root_key:
             problems.append("countersigned with the issuer's own key (not independent)")
         label = f"{pades.signer_name} ({pades.root_fingerprint or 'no isbenefit key'})"

@@ -18,9 +18,12 @@ document ids fixed by the caller), so the same input gives the same bytes.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import importlib.util
 import io
+import logging
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
@@ -41,6 +44,9 @@ if TYPE_CHECKING:
 
 ISSUER_FIELD = "isbenefit-issuer"
 VERIFIER_FIELD_PREFIX = "isbenefit-verifier"
+# Where a countersignature's box goes: the bottom margin of the A4 page (points from the
+# lower left), below the footnote. No signature may draw anywhere else.
+STAMP_BOX = (36, 6, 559, 40)
 # The order of the P-256 group: a derived scalar must lie in [1, n - 1].
 _P256_ORDER = 0xFFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551
 _DERIVATION_INFO = b"isbenefit PAdES signing key P-256 v1"
@@ -267,11 +273,28 @@ def sign_pdf(
     )
     pdf_signer = FixedTimeSigner(metadata, signer, new_field_spec=field_spec, stamp_style=style)
     try:
-        output = pdf_signer.sign_pdf(writer, bytes_reserved=_SIGNATURE_BYTES)
+        with _quiet_font_subsetting():
+            output = pdf_signer.sign_pdf(writer, bytes_reserved=_SIGNATURE_BYTES)
     except (PdfError, ValueError) as error:
         raise PdfSignatureError(f"pyHanko could not sign the PDF ({error})") from None
     signed: bytes = output.getvalue()
     return signed
+
+
+@contextlib.contextmanager
+def _quiet_font_subsetting() -> Iterator[None]:
+    """fontTools logs each font table it drops while subsetting the stamp's font (a
+    warning on stderr that says nothing to a user); muted for the signing only."""
+    subset_log = logging.getLogger("fontTools.subset")
+
+    def drop(record: logging.LogRecord) -> bool:
+        return record.levelno >= logging.ERROR
+
+    subset_log.addFilter(drop)
+    try:
+        yield
+    finally:
+        subset_log.removeFilter(drop)
 
 
 class _PinnedSubsetTags:
@@ -325,6 +348,7 @@ class PdfSignature:
     covers_whole_file: bool
     changes_after: str  # "" when nothing but later signatures follows this one
     chain_problem: str  # "" when the signing certificate is issued by the root key
+    box: tuple[float, float, float, float] | None = None  # where it draws, if anywhere
 
     def problems(self) -> list[str]:
         found = []
@@ -343,53 +367,91 @@ def read_pdf_signatures(pdf: bytes) -> list[PdfSignature]:
     """Every PDF signature in ``pdf``, validated for integrity and coverage (no trust:
     whose key is trusted is decided by the caller from ``root_key``)."""
     from pyhanko.pdf_utils.reader import PdfFileReader
-    from pyhanko.sign.validation import validate_pdf_signature
-    from pyhanko_certvalidator import ValidationContext
 
     try:
         reader = PdfFileReader(io.BytesIO(pdf), strict=False)
         embedded = list(reader.embedded_signatures)
     except Exception as error:  # pyHanko raises many kinds on a broken file
         raise PdfSignatureError(f"the PDF's signatures cannot be read ({error})") from None
-    found = []
-    for index, signature in enumerate(embedded):
-        certificates = _certificates(signature)
-        leaf = certificates[0] if certificates else None
-        root = _root_of(leaf, certificates[1:])
-        context = ValidationContext(
-            trust_roots=[_asn1(root)] if root is not None else [],
-            allow_fetching=False,
+    return [_read_one(pdf, embedded, index) for index in range(len(embedded))]
+
+
+def _read_one(pdf: bytes, embedded: list[Any], index: int) -> PdfSignature:
+    """Signature ``index`` of ``embedded``; a malformed one (a byte range, a date or a
+    container pyHanko cannot read) is read as broken, with pyHanko's words."""
+    signature = embedded[index]
+    name = str(getattr(signature, "field_name", "") or "")
+    try:
+        return _validated(pdf, embedded, index)
+    except Exception as error:  # any malformation means: not intact
+        return PdfSignature(
+            field_name=name,
+            signer_name="",
+            root_key="",
+            root_fingerprint="",
+            reason="",
+            signed_at="",
+            intact=False,
+            valid=False,
+            covers_whole_file=False,
+            changes_after="",
+            chain_problem=f"the signature is malformed ({type(error).__name__}: {error})",
         )
-        try:
-            status = validate_pdf_signature(signature, signer_validation_context=context)
-            intact, valid = bool(status.intact), bool(status.valid)
-            level = status.modification_level
-        except ValueError:  # pyHanko's validation errors are ValueErrors
-            intact, valid, level = False, False, None
-        whole = _covers_whole_file(signature, len(pdf))
-        later = [other.field_name for other in embedded[index + 1 :]]
-        changes = _changes_after(whole, level, later)
-        root_public = root.public_key() if root is not None else None
-        found.append(
-            PdfSignature(
-                field_name=str(signature.field_name),
-                signer_name=_common_name(leaf.subject) if leaf is not None else "",
-                root_key=public_key_text(root_public)
-                if isinstance(root_public, Ed25519PublicKey)
-                else "",
-                root_fingerprint=fingerprint(root_public)
-                if isinstance(root_public, Ed25519PublicKey)
-                else "",
-                reason=str(signature.sig_object.get("/Reason", "")),
-                signed_at=_signing_time(signature),
-                intact=intact,
-                valid=valid,
-                covers_whole_file=whole,
-                changes_after=changes,
-                chain_problem=_chain_problem(leaf, root),
-            )
-        )
-    return found
+
+
+def _validated(pdf: bytes, embedded: list[Any], index: int) -> PdfSignature:
+    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko_certvalidator import ValidationContext
+
+    signature = embedded[index]
+    certificates = _certificates(signature)
+    leaf = certificates[0] if certificates else None
+    root = _root_of(leaf, certificates[1:])
+    context = ValidationContext(
+        trust_roots=[_asn1(root)] if root is not None else [],
+        allow_fetching=False,
+    )
+    try:
+        status = validate_pdf_signature(signature, signer_validation_context=context)
+        intact, valid = bool(status.intact), bool(status.valid)
+        level = status.modification_level
+    except ValueError:  # pyHanko's validation errors are ValueErrors
+        intact, valid, level = False, False, None
+    whole = _covers_whole_file(signature, len(pdf))
+    later = [other.field_name for other in embedded[index + 1 :]]
+    changes = _changes_after(whole, level, later)
+    root_public = root.public_key() if root is not None else None
+    ours = isinstance(root_public, Ed25519PublicKey)
+    return PdfSignature(
+        field_name=str(signature.field_name),
+        signer_name=_common_name(leaf.subject) if leaf is not None else "",
+        root_key=public_key_text(root_public) if ours else "",  # type: ignore[arg-type]
+        root_fingerprint=fingerprint(root_public) if ours else "",  # type: ignore[arg-type]
+        reason=str(signature.sig_object.get("/Reason", "")),
+        signed_at=_signing_time(signature),
+        intact=intact,
+        valid=valid,
+        covers_whole_file=whole,
+        changes_after=changes,
+        chain_problem=_chain_problem(leaf, root),
+        box=_widget_box(signature),
+    )
+
+
+def _widget_box(signature: Any) -> tuple[float, float, float, float] | None:
+    """Where the signature's field draws on the page (lower left, upper right), or None
+    when it draws nothing (no rectangle, or one of no area)."""
+    field = signature.sig_field
+    widgets = [field, *(kid.get_object() for kid in field.get("/Kids", []))]
+    for widget in widgets:
+        rect = widget.get("/Rect")
+        if rect is None:
+            continue
+        x1, y1, x2, y2 = (float(value) for value in rect)
+        box = (min(x1, x2), min(y1, y2), max(x1, x2), max(y1, y2))
+        if box[2] - box[0] > 0 and box[3] - box[1] > 0:
+            return box
+    return None
 
 
 def _asn1(certificate: x509.Certificate) -> Any:
