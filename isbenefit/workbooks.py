@@ -23,12 +23,13 @@ _ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip entry can carry
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # Text that is a plain number (`-5`, `+1.5e3`) is no formula, and stays as it is (as in
 # the CSVs, results/files.py).
-_PLAIN_NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
+PLAIN_NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
 
 
 def neutralised(text: str) -> str:
-    """``text`` with a leading `'` when a spreadsheet would read it as a formula."""
-    if text.startswith(FORMULA_STARTS) and not _PLAIN_NUMBER.match(text):
+    """``text`` with a leading `'` when a spreadsheet would read it as a formula (OWASP's
+    CSV-injection guidance; the CSVs apply the same rule column-wise)."""
+    if text.startswith(FORMULA_STARTS) and not PLAIN_NUMBER.match(text):
         return "'" + text
     return text
 

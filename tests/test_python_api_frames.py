@@ -118,3 +118,13 @@ def test_a_certificate_is_callable_from_python(tmp_path: Path) -> None:
     )
     text = "".join(page.extract_text() for page in PdfReader(path).pages)
     assert "SUP" in text
+
+
+def test_float32_and_datetime64_cells_read_as_the_user_wrote_them() -> None:
+    import numpy as np
+
+    from isbenefit.ledger.frames import cell_text
+
+    assert cell_text(np.float32(0.1)) == "0.1"  # not 0.10000000149011612
+    assert cell_text(np.datetime64("2024-07-01T00:00:00", "ns")) == "2024-07-01"
+    assert cell_text(np.int64(7)) == "7"

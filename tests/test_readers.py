@@ -550,3 +550,60 @@ def test_look_alike_ids_do_not_evade_the_double_claims_check(
     assert kinds["over-credited"]["total_share"] == pytest.approx(2.0)
     described = kinds["look-alike ids"]["description"]
     assert shown in described and "programme-a" in described and "programme-b" in described
+
+
+# Review findings: headers of the waste columns, the user's own columns, old Mac CSVs,
+# chart sheets and sheet names twice.
+
+
+def test_waste_column_headers_spelled_naturally_are_caught(tmp_path: Path) -> None:
+    """Kept as extra columns they would be read as absent: a landfilled exchange would be
+    reported as recycled."""
+    row = {**exchange(**GOOD), "Recovery operation": "D1", "EWC code": "17 08 02"}
+    refused(
+        write_ledger(tmp_path / "ledger", [row]),
+        tmp_path,
+        "column recovery operation: unknown column; did you mean 'recovery_operation'?",
+        "column ewc code: unknown column; did you mean 'ewc_code'?",
+    )
+
+
+def test_a_users_column_beside_the_one_it_resembles_is_kept(tmp_path: Path) -> None:
+    """`quantity_kg` beside `quantity`, `source` (a word inside `resource`): nothing is
+    left blank, so they are the user's own columns, as before the header check."""
+    row = {**exchange(**GOOD), "quantity_kg": "100000", "source": "plant log"}
+    results = assessed(write_ledger(tmp_path / "ledger", [row]), tmp_path)
+    assert results["exchanges"][0]["extra"] == {"quantity_kg": "100000", "source": "plant log"}
+    # 100 t of gypsum replacing natural gypsum, by hand from the tiny factor set
+    assert results["exchanges"][0]["saved"]["co2e_kg"] == pytest.approx(100 * F["prod.gypsum"][0])
+
+
+def test_a_csv_with_lone_carriage_returns_is_read(tmp_path: Path) -> None:
+    """Excel for Mac's "CSV (Macintosh)" ends lines with CR alone."""
+    rows = [exchange(**GOOD, id=f"E{number}") for number in range(1, 30)]
+    lines = [",".join(HEADER)] + [",".join(row[column] for column in HEADER) for row in rows]
+    ledger = csv_folder(tmp_path, "\r".join(lines) + "\r")
+    results = assessed(ledger, tmp_path)
+    assert len(results["exchanges"]) == 29
+
+
+def test_a_chart_sheet_named_exchanges_is_refused(tmp_path: Path) -> None:
+    from openpyxl.chart import BarChart
+
+    workbook = Workbook()
+    workbook.active.title = "data"
+    chart = workbook.create_chartsheet("exchanges")
+    chart.add_chart(BarChart())
+    path = tmp_path / "ledger.xlsx"
+    workbook.save(path)
+    refused(path, tmp_path, "sheet exchanges: the sheet 'exchanges' is a chart sheet")
+
+
+def test_two_sheets_of_one_name_are_refused(tmp_path: Path) -> None:
+    workbook = Workbook()
+    workbook.active.title = "exchanges"
+    workbook.active.append(HEADER)
+    workbook.create_sheet("Exchanges ")
+    path = tmp_path / "ledger.xlsx"
+    workbook.save(path)
+    refused(path, tmp_path, "two sheets are named 'exchanges' and 'Exchanges '")

@@ -50,7 +50,12 @@ def cell_text(value: object) -> str:
         return ""
     if isinstance(value, float | np.floating) and np.isnan(value):
         return ""
-    if isinstance(value, np.generic):
+    if isinstance(value, np.floating) and not isinstance(value, np.float64):
+        # float32 0.1 is 0.100000001...: its shortest text is what the user typed
+        return np.format_float_positional(value, trim="-")
+    if isinstance(value, np.datetime64):
+        value = pd.Timestamp(value)  # .item() of nanoseconds is a plain integer
+    elif isinstance(value, np.generic):
         value = value.item()
     if isinstance(value, pd.Timestamp):
         value = value.to_pydatetime()

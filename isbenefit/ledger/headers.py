@@ -46,6 +46,17 @@ def look_alike(header: str, known: Iterable[str]) -> str | None:
     return max(abbreviated, key=lambda c: (difflib.SequenceMatcher(None, normal, c).ratio(), c))
 
 
+def _own_column(header: str, match: str, present: set[str]) -> bool:
+    """Whether ``header`` is the user's own column although it looks like ``match``: the
+    sheet has ``match`` itself (so nothing is left blank; `quantity_kg` beside
+    `quantity`), or ``header`` is a word inside ``match`` that does not begin it
+    (`source` in `resource`). A spelling of ``match`` with spaces or capitals never is."""
+    normal = _SEPARATORS.sub("_", header.strip().lower())
+    if normal == match:
+        return False
+    return match in present or (normal in match and not match.startswith(normal))
+
+
 def _within(short: str, long: str) -> bool:
     """Whether the letters of ``short`` appear in ``long`` in the same order."""
     letters = iter(long)
@@ -61,10 +72,13 @@ def check_headers(
         if sheet is None:
             continue
         names = [*columns, ROW_COLUMN]
+        present = {str(header) for header in sheet.table.columns}
         for header in sheet.table.columns:
             if header == ROW_COLUMN or header in names:
                 continue
             match = look_alike(str(header), columns)
+            if match is not None and _own_column(str(header), match, present):
+                continue
             if match is not None:
                 problems.append(
                     Problem(

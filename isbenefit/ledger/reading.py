@@ -209,7 +209,7 @@ def _delimiter(text: str, file: str, sheet: str) -> str:
     is the decimal mark), or a tab; the one found most often outside quotes."""
     counts = dict.fromkeys(DELIMITERS, 0)
     quoted = False
-    for character in text[: text.find("\n") if "\n" in text else len(text)]:
+    for character in _header_line(text):
         if character == '"':
             quoted = not quoted
         elif not quoted and character in counts:
@@ -232,8 +232,23 @@ def _delimiter(text: str, file: str, sheet: str) -> str:
 
 
 def _header_field_count(text: str, delimiter: str) -> int:
-    line = text[: text.find("\n") if "\n" in text else len(text)]
-    return line.count(delimiter) + 1
+    """Fields of the header line, delimiters inside quotes not counted."""
+    import csv
+
+    line = _header_line(text)
+    return max(1, len(next(csv.reader([line], delimiter=delimiter), [""])))
+
+
+def _header_line(text: str) -> str:
+    """The first line, ended by the first line break outside quotes: `\n`, `\r\n` or
+    a lone `\r` (what Excel for Mac saved as "CSV (Macintosh)")."""
+    quoted = False
+    for index, character in enumerate(text):
+        if character == '"':
+            quoted = not quoted
+        elif not quoted and character in "\r\n":
+            return text[:index]
+    return text
 
 
 def _too_many_columns(
@@ -294,11 +309,30 @@ def _read_workbook(path: Path, limits: Limits) -> dict[str, RawSheet]:
     except Exception as error:  # a damaged file breaks openpyxl in many ways
         raise _damaged(path, error) from None
     try:
-        names = {name.strip().lower(): name for name in workbook.sheetnames}
+        names: dict[str, list[str]] = {}
+        for name in workbook.sheetnames:
+            names.setdefault(name.strip().lower(), []).append(name)
         sheets = {}
         for sheet in SHEETS:
-            if sheet in names:
-                worksheet = workbook[names[sheet]]
+            found = names.get(sheet, [])
+            if len(found) > 1:
+                raise InputError.one(
+                    file=str(path),
+                    sheet=sheet,
+                    message="two sheets are named " + " and ".join(repr(n) for n in found),
+                    fix="keep one sheet of that name (names are read without case and "
+                    "surrounding spaces)",
+                )
+            if found:
+                worksheet = workbook[found[0]]
+                if not hasattr(worksheet, "iter_rows"):  # a chart sheet holds no cells
+                    raise InputError.one(
+                        file=str(path),
+                        sheet=sheet,
+                        message=f"the sheet {found[0]!r} is a chart sheet, not a sheet of cells",
+                        fix=f"give the ledger's {sheet} as a sheet of cells; name the chart "
+                        "otherwise",
+                    )
                 sheets[sheet] = _sheet_from_worksheet(worksheet, sheet, path, limits)
     finally:
         workbook.close()

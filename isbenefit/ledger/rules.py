@@ -17,7 +17,7 @@ from isbenefit.errors import Problem
 from isbenefit.ledger.checks import SheetChecker
 from isbenefit.ledger.headers import check_headers
 from isbenefit.ledger.reading import ROW_COLUMN, RawLedger, RawSheet
-from isbenefit.ledger.waste import check_waste
+from isbenefit.ledger.waste import WASTE_COLUMNS, check_waste
 from isbenefit.scoring.factorset import MAX_EFFICIENCY
 
 FLOWS = ("material", "energy", "water")
@@ -146,7 +146,9 @@ def check_sheets(raw: RawLedger, problems: list[Problem], report_currency: str) 
         else pd.DataFrame(columns=[*ALTERNATIVE_COLUMNS, ROW_COLUMN])
     )
     known_columns = {
-        "exchanges": (*EXCHANGE_COLUMNS, *checked_columns),
+        # The waste columns are known whether or not a ledger has them, so that
+        # `EWC code` or `Recovery operation` is caught, not kept as an extra column.
+        "exchanges": (*EXCHANGE_COLUMNS, *checked_columns, *WASTE_COLUMNS),
         "inputs": INPUT_COLUMNS,
         "organisations": ORGANISATION_COLUMNS,
         "rates": RATE_COLUMNS,

@@ -8,12 +8,12 @@ keeps the user's text as given.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pandas as pd
 
 from isbenefit.results.tables import Tables
+from isbenefit.workbooks import FORMULA_STARTS, PLAIN_NUMBER
 from isbenefit.writing import write_files_atomic
 
 CSV_FILES = (
@@ -27,10 +27,6 @@ CSV_FILES = (
 )
 
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-_PLAIN_NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
-
-
 def neutralised(table: pd.DataFrame) -> pd.DataFrame:
     """``table`` with a `'` before every text cell a spreadsheet would read as a formula."""
     changed = None
@@ -40,7 +36,7 @@ def neutralised(table: pd.DataFrame) -> pd.DataFrame:
         text = table[column]
         try:
             risky = text.str.startswith(FORMULA_STARTS, na=False) & ~text.str.match(
-                _PLAIN_NUMBER, na=False
+                PLAIN_NUMBER, na=False
             )
         except AttributeError:  # no text in this column
             continue
