@@ -96,3 +96,14 @@ def test_the_esrs_verb_writes_json_and_xlsx(tmp_path: Path) -> None:
 
     sheet = openpyxl.load_workbook(xlsx_file)["E5 datapoints"]
     assert [c.value for c in sheet[1]][:4] == ["paragraph", "datapoint", "breakdown", "value"]
+
+
+def test_a_zero_material_inflow_is_refused(tmp_path: Path) -> None:
+    ledger = reporting_ledger(tmp_path / "ledger")
+    result = CliRunner().invoke(
+        app,
+        ["esrs", str(ledger), "--org", "SUP", "--year", "2024", "--factors", str(TINY_FACTORS),
+         "--materials-used-t", "0"],
+    )  # fmt: skip
+    assert result.exit_code == 2
+    assert "--materials-used-t is 0" in result.output

@@ -59,7 +59,7 @@ def test_waste_columns_pass_to_the_results_in_canonical_form(tmp_path: Path) -> 
     assert results.results["totals"]["saved"]["hazardous_diverted_t"] == 100.0
 
 
-def test_a_ledger_without_waste_columns_gives_the_same_results_bytes(tmp_path: Path) -> None:
+def test_a_ledger_without_waste_columns_carries_none_in_its_results(tmp_path: Path) -> None:
     rows = [exchange(baseline_disposal="landfill.inert")]
     plain = assess(write_ledger(tmp_path / "plain", rows), factors=TINY_FACTORS)
     (record,) = plain.results["exchanges"]

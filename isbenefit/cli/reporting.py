@@ -118,6 +118,11 @@ def register(app: typer.Typer, console: Console) -> None:
         from isbenefit.reporting.esrs import datapoint_rows, esrs_report, esrs_workbook_bytes
         from isbenefit.writing import write_atomic
 
+        if materials_used_t == 0:
+            fail(
+                "--materials-used-t is 0: a share of no inflow is no share. Fix: give the "
+                "overall material inflow in tonnes, or leave the option out"
+            )
         with guarded():
             assessment = assess(
                 ledger,

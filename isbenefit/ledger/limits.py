@@ -21,8 +21,8 @@ class Limits:
 
     Attributes:
         file_bytes: size of one ledger file (a CSV or the .xlsx workbook) on disk.
-        unpacked_bytes: size of one part of an .xlsx workbook once unzipped, as the zip
-            declares it (a sheet, the shared strings), checked before anything is parsed.
+        unpacked_bytes: size of all parts of an .xlsx workbook once unzipped (sheets,
+            shared strings...), as the zip declares them, checked before anything is parsed.
         rows: data rows of one sheet.
         columns: columns of one sheet.
         cell_chars: characters in one cell (Excel itself stops at 32,767).

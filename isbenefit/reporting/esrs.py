@@ -74,7 +74,7 @@ class EsrsReport:
 
 def _sum(flows: Iterable[Flow]) -> tuple[float, tuple[str, ...]]:
     chosen = [f for f in flows if f.tonnes is not None]
-    return round(sum(f.tonnes or 0.0 for f in chosen), 6), tuple(f.exchange for f in chosen)
+    return float(round(sum(f.tonnes or 0.0 for f in chosen), 6)), tuple(f.exchange for f in chosen)
 
 
 def esrs_report(
