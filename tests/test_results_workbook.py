@@ -115,3 +115,12 @@ def test_formula_starts_are_neutralised() -> None:
         assert neutralised(text) == "'" + text
     for text in ("gypsum", "", "-5", "+1.5e3"):  # plain numbers are no formula
         assert neutralised(text) == text
+
+
+def test_the_ledgers_own_tonnes_are_written_as_given(tmp_path: Path) -> None:
+    rows = [exchange(quantity="12.3456", mass_t="12.3456", baseline_disposal="landfill.inert")]
+    assessment = assess(write_ledger(tmp_path / "ledger", rows), factors=TINY_FACTORS)
+    out = tmp_path / "results.xlsx"
+    write_results_workbook(out, assessment)
+    (row,) = sheet_rows(out, "exchanges")
+    assert row["mass_t"] == 12.3456 and row["quantity"] == 12.3456  # not 12.35

@@ -44,6 +44,7 @@ MONEY_NAMES = ("money", "additional_sales")
 # Columns given by the user (or counted), written as they are.
 AS_GIVEN = (
     "quantity",
+    "mass_t",  # the ledger's own tonnes, not a computed figure
     "substitution_ratio",
     "baseline_efficiency",
     "transport_km",
@@ -60,6 +61,8 @@ def is_money(column: str) -> bool:
 
 def decimals(column: str, table: str) -> int | None:
     """How many decimals a numeric column of ``table`` is rounded to; None: as given."""
+    if column in AS_GIVEN:
+        return None
     if is_money(column):
         return MONEY_DECIMALS
     if column.endswith("co2e_kg"):
