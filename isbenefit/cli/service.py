@@ -50,6 +50,25 @@ def serve(
     host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", min=1, max=65535)] = 8000,
     threads: Annotated[int, typer.Option("--threads", min=1, help="Worker threads.")] = 8,
+    public_url: Annotated[
+        str | None,
+        typer.Option(
+            "--public-url",
+            metavar="URL",
+            help="The address users reach the service at, e.g. https://ledger.example.org "
+            "(trusted by the CSRF check; https: Secure cookies and HSTS; default: "
+            "$ISBENEFIT_PUBLIC_URL).",
+        ),
+    ] = None,
+    trusted_proxy: Annotated[
+        str | None,
+        typer.Option(
+            "--trusted-proxy",
+            metavar="ADDRESS",
+            help="The reverse proxy's address (e.g. 127.0.0.1): its X-Forwarded-Proto, "
+            "-For and -Host are believed, nobody else's (default: $ISBENEFIT_TRUSTED_PROXY).",
+        ),
+    ] = None,
     data_dir: DataDirOption = None,
 ) -> None:
     """Run the shared-ledger service (migrates the database first)."""
@@ -58,7 +77,7 @@ def serve(
 
     console.print(f"serving on http://{host}:{port}/ (Ctrl-C stops)", markup=False)
     with guarded():
-        run(db, data_dir, host, port, threads)
+        run(db, data_dir, host, port, threads, public_url, trusted_proxy)
 
 
 @db_app.command("upgrade")

@@ -18,6 +18,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from isbenefit.errors import Problem
 from isbenefit.service.models import (
     CERTIFICATE,
     FACILITATOR,
@@ -145,3 +146,105 @@ def visible_documents(user: Any) -> QuerySet[Document]:
     if found.role == MEMBER and found.organisation_id:
         return documents.filter(published | Q(organisation_id=found.organisation_id))
     return documents.filter(published)
+
+
+# The parts of a closed year's results JSON that are the cluster's published figures.
+PUBLISHED_RESULTS = ("schema", "isbenefit_version", "factor_set", "currency", "years", "totals")
+
+
+def visible_results(user: Any, results: dict[str, Any]) -> dict[str, Any] | None:
+    """What of a closed year's results JSON the user may read (None: only the totals).
+
+    The facilitator reads it whole; a member the published figures and only the
+    exchanges its organisation is party to (and that organisation's record); a funder
+    the totals and factor set, which the API gives beside the results."""
+    found = membership(user)
+    if found is None:
+        return None
+    if found.role == FACILITATOR:
+        return results
+    org_id = own_org_id(found)
+    if found.role != MEMBER or not org_id:
+        return None
+    own = {key: results[key] for key in PUBLISHED_RESULTS if key in results}
+    own["exchanges"] = [
+        e for e in results.get("exchanges", []) if org_id in (e.get("supplier"), e.get("receiver"))
+    ]
+    own["organisations"] = [o for o in results.get("organisations", []) if o.get("id") == org_id]
+    return own
+
+
+def entry_refusals(
+    user: Any, cluster: Any, sheets: dict[str, list[dict[str, str]]], file: str
+) -> list[Problem]:
+    """What a member may not store of these ledger rows (the facilitator may all): an
+    exchange the facilitator or a party withdrew (it stays withdrawn), a column the
+    cluster's ledger does not have (the headers are the whole cluster's), an organisation
+    id the cluster does not know (the facilitator adds organisations). Every refusal is
+    located by sheet, row (the header is row 1) and column; upload, form and API alike."""
+    from isbenefit.ledger.waste import WASTE_COLUMNS
+    from isbenefit.service.ledgers import CONTRACT_COLUMNS
+
+    found = membership(user)
+    if found is not None and found.role == FACILITATOR:
+        return []
+    problems: list[Problem] = []
+    understood = {**CONTRACT_COLUMNS, "exchanges": (*CONTRACT_COLUMNS["exchanges"], *WASTE_COLUMNS)}
+    for sheet, rows in sheets.items():
+        # Columns isbenefit itself reads are no new columns; any other is the cluster's.
+        known = set(cluster.headers.get(sheet, [])) | set(understood.get(sheet, ()))
+        new = [c for c in dict.fromkeys(c for row in rows for c in row) if c not in known]
+        problems.extend(
+            Problem(
+                file,
+                "a new column of the cluster's ledger: only the facilitator adds columns",
+                "leave the column out or ask the facilitator to add it",
+                sheet,
+                1,
+                column,
+                column,
+            )
+            for column in new
+        )
+    exchanges = sheets.get("exchanges", [])
+    ids = [row.get("id", "") for row in exchanges]
+    withdrawn = set(
+        Exchange.objects.filter(
+            cluster=cluster, exchange_id__in=ids, current__withdrawn=True
+        ).values_list("exchange_id", flat=True)
+    )
+    named = {row.get(party, "") for row in exchanges for party in (SUPPLIER, RECEIVER)}
+    organisations = set(
+        Organisation.objects.filter(cluster=cluster, org_id__in=named).values_list(
+            "org_id", flat=True
+        )
+    )
+    for number, row in enumerate(exchanges, start=2):
+        if row.get("id", "") in withdrawn:
+            problems.append(
+                Problem(
+                    file,
+                    "this exchange was withdrawn; it stays withdrawn",
+                    "leave the row out, or enter it under a new id",
+                    "exchanges",
+                    number,
+                    "id",
+                    row.get("id", ""),
+                )
+            )
+        for party in (SUPPLIER, RECEIVER):
+            org_id = row.get(party, "")
+            if org_id and org_id not in organisations:
+                problems.append(
+                    Problem(
+                        file,
+                        f"{org_id!r} is no organisation of the cluster",
+                        "use an organisation id the cluster lists, or ask the facilitator "
+                        "to add the organisation",
+                        "exchanges",
+                        number,
+                        party,
+                        org_id,
+                    )
+                )
+    return problems

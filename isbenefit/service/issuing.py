@@ -16,6 +16,7 @@ import hashlib
 import io
 import json
 import logging
+import os
 import tempfile
 import threading
 import uuid
@@ -36,6 +37,7 @@ from isbenefit.service.models import (
     REPORT,
     RUNNING,
     STATEMENT,
+    VALID,
     Cluster,
     Document,
     Job,
@@ -51,7 +53,7 @@ CERTIFICATE_ITERATIONS_SETTING = "ISBENEFIT_CERTIFICATE_ITERATIONS"
 
 def documents_dir() -> Path:
     path = Path(settings.ISBENEFIT_SERVICE_DIR) / "documents"
-    path.mkdir(parents=True, exist_ok=True)
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
     return path
 
 
@@ -299,14 +301,32 @@ def certificate_pdf(
     return pdf, summary
 
 
+def write_private(pdf: bytes) -> Path:
+    """Store a PDF under a new random name, mode 600 from the start (never readable by
+    others, not even between writing and a chmod)."""
+    path = documents_dir() / f"{uuid.uuid4().hex}.pdf"
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "wb") as handle:
+        handle.write(pdf)
+    return path
+
+
 def _keep(job: Job, org_id: str | None, pdf: bytes, summary: dict[str, Any] | None = None) -> None:
     """Store a PDF under a random name and record it; one step of progress."""
-    name = f"{uuid.uuid4().hex}.pdf"
-    path = documents_dir() / name
-    path.write_bytes(pdf)
-    path.chmod(0o600)
+    name = write_private(pdf).name
     organisation = Organisation.objects.get(cluster=job.cluster, org_id=org_id) if org_id else None
+    certificate_id = (summary or {}).get("certificate_id", "")
     with transaction.atomic():
+        # The same claim issued again has the same certificate id: a revocation or
+        # supersession recorded for that id holds for the new copy too.
+        earlier = (
+            Document.objects.filter(kind=CERTIFICATE, certificate_id=certificate_id)
+            .exclude(status=VALID)
+            .order_by("-created_at")
+            .first()
+            if certificate_id
+            else None
+        )
         Document.objects.create(
             cluster=job.cluster,
             job=job,
@@ -317,9 +337,12 @@ def _keep(job: Job, org_id: str | None, pdf: bytes, summary: dict[str, Any] | No
             stored_name=name,
             sha256=hashlib.sha256(pdf).hexdigest(),
             size=len(pdf),
-            certificate_id=(summary or {}).get("certificate_id", ""),
+            certificate_id=certificate_id,
             key_fingerprint=(summary or {}).get("fingerprint", ""),
             claim_summary=summary or {},
+            status=earlier.status if earlier else VALID,
+            status_reason=earlier.status_reason if earlier else "",
+            superseded_by=earlier.superseded_by if earlier else "",
             created_by=job.created_by,
         )
         job.done += 1
@@ -348,7 +371,10 @@ def revoke(document: Document, user: Any, reason: str, superseded_by: str = "") 
     document.status = entry.status
     document.status_reason = entry.reason
     document.superseded_by = superseded_by
-    document.save(update_fields=["status", "status_reason", "superseded_by"])
+    # Every stored copy of the certificate (issued again, same id) carries the status.
+    Document.objects.filter(kind=CERTIFICATE, certificate_id=document.certificate_id).update(
+        status=entry.status, status_reason=entry.reason, superseded_by=superseded_by
+    )
     store.log(
         document.cluster,
         user,

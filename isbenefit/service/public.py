@@ -22,25 +22,27 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from isbenefit.service import forms, keys, verifying
-from isbenefit.service.models import CERTIFICATE, Document
+from isbenefit.service.models import CERTIFICATE, REVOKED, SUPERSEDED, VALID, Document
 from isbenefit.service.views import _pdf_response
 
 CERTIFICATE_ID = re.compile(r"^ISB-[0-9A-F]{16}$")
 FINGERPRINT_FILE = re.compile(r"^[A-Za-z0-9_-]{1,100}$")
+GRAVITY = {VALID: 0, SUPERSEDED: 1, REVOKED: 2}
 STYLESHEET = Path(__file__).parent / "static" / "service.css"
 
 
 def _certificate(certificate_id: str) -> Document:
     if not CERTIFICATE_ID.match(certificate_id):
         raise Http404("no such certificate")
-    document = (
-        Document.objects.filter(kind=CERTIFICATE, certificate_id=certificate_id)
-        .select_related("cluster", "organisation")
-        .first()
+    copies = list(
+        Document.objects.filter(kind=CERTIFICATE, certificate_id=certificate_id).select_related(
+            "cluster", "organisation"
+        )
     )
-    if document is None:
+    if not copies:
         raise Http404("no such certificate")
-    return document
+    # Issued more than once (same claim, same id): the gravest status of any copy holds.
+    return max(copies, key=lambda d: (GRAVITY.get(d.status, 0), d.created_at))
 
 
 def certificate_page(request: HttpRequest, certificate_id: str) -> HttpResponse:
@@ -73,6 +75,12 @@ def verify_page(request: HttpRequest) -> HttpResponse:
     as_json = _wants_json(request)
     if request.method == "GET":
         return render(request, "service/verify.html", {"form": forms.VerifyForm()})
+    from isbenefit.service.security import allowed
+
+    # The rate limit before anything reads the body (the CSRF check parses the form);
+    # BodyLimitMiddleware has already refused a body declared too large.
+    if not allowed(request, "verify"):
+        return _refuse(request, as_json, 429, "too many checks from your address; wait a minute")
     if not as_json:
         # verify_page itself is exempt; the check is asked for a view that is not.
         refused = CsrfViewMiddleware(lambda _request: HttpResponse()).process_view(
@@ -80,10 +88,6 @@ def verify_page(request: HttpRequest) -> HttpResponse:
         )
         if refused is not None:
             return refused
-    from isbenefit.service.security import allowed
-
-    if not allowed(request, "verify"):
-        return _refuse(request, as_json, 429, "too many checks from your address; wait a minute")
     form = forms.VerifyForm(request.POST, request.FILES)
     if not form.is_valid():
         return _refuse(request, as_json, 400, "attach the certificate PDF as the field 'pdf'")

@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 
 CSP = (
     "default-src 'none'; script-src 'none'; style-src 'self'; img-src 'self' data:; "
@@ -53,3 +53,44 @@ def allowed(request: HttpRequest, bucket: str, per_minute: int | None = None) ->
         cache.add(key, 1, timeout=120)
         return True
     return bool(count <= limit)
+
+
+def base_url(request: HttpRequest) -> str:
+    """The service's address for links and QR codes: the public URL when one is set
+    (behind a proxy the request's own address is the proxy's view), else the request's."""
+    public = str(getattr(settings, "ISBENEFIT_PUBLIC_URL", "") or "")
+    return public or request.build_absolute_uri("/").rstrip("/")
+
+
+# A multipart body carries a little more than the file it holds.
+BODY_OVERHEAD = 1024 * 1024
+
+
+def body_limit(path: str) -> int:
+    """The largest request body an address takes: a certificate at /verify, a ledger
+    anywhere else (the upload page; the API's JSON is bounded by Django's own limit)."""
+    largest = settings.ISBENEFIT_UPLOAD_MAX_BYTES
+    if path.rstrip("/") == "/verify":
+        largest = settings.ISBENEFIT_VERIFY_MAX_BYTES
+    return int(largest) + BODY_OVERHEAD
+
+
+class BodyLimitMiddleware:
+    """Refuse (413) a request whose declared length is beyond its address's limit, before
+    anything reads the body (the CSRF check, the form, the upload handlers)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        limit = body_limit(request.path_info)
+        if length > limit:
+            message = f"the request has {length:,} bytes; the limit here is {limit:,}"
+            if "application/json" in request.headers.get("Accept", ""):
+                return JsonResponse({"error": message}, status=413)
+            return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)

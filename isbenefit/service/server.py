@@ -27,20 +27,52 @@ def wsgi_application() -> Any:
     return get_wsgi_application()
 
 
-def serve(db_url: str | None, data: Path | None, host: str, port: int, threads: int = 8) -> None:
+def serve(
+    db_url: str | None,
+    data: Path | None,
+    host: str,
+    port: int,
+    threads: int = 8,
+    public_url: str | None = None,
+    trusted_proxy: str | None = None,
+) -> None:
     """Migrate, then serve with waitress (threads) until interrupted."""
     import waitress
 
-    setup(db_url, data, secure_cookies=host not in LOOPBACK, extra_hosts=(host,))
-    migrate()
-    waitress.serve(
-        wsgi_application(),
-        host=host,
-        port=port,
-        threads=threads,
-        ident="isbenefit",
-        max_request_body_size=200 * 1024 * 1024,
+    setup(
+        db_url,
+        data,
+        secure_cookies=host not in LOOPBACK,
+        extra_hosts=(host,),
+        public_url=public_url,
+        trusted_proxy=trusted_proxy,
     )
+    migrate()
+    waitress.serve(wsgi_application(), **waitress_options(host, port, threads))
+
+
+def waitress_options(host: str, port: int, threads: int) -> dict[str, Any]:
+    """waitress's settings from the configured service: the body limit is the largest
+    upload limit; forwarded headers are believed from the declared proxy only."""
+    from django.conf import settings
+
+    from isbenefit.service.security import BODY_OVERHEAD
+
+    largest = max(settings.ISBENEFIT_UPLOAD_MAX_BYTES, settings.ISBENEFIT_VERIFY_MAX_BYTES)
+    options: dict[str, Any] = {
+        "host": host,
+        "port": port,
+        "threads": threads,
+        "ident": "isbenefit",
+        "max_request_body_size": largest + BODY_OVERHEAD,
+    }
+    if settings.ISBENEFIT_TRUSTED_PROXY:
+        options.update(
+            trusted_proxy=settings.ISBENEFIT_TRUSTED_PROXY,
+            trusted_proxy_headers={"x-forwarded-for", "x-forwarded-host", "x-forwarded-proto"},
+            clear_untrusted_proxy_headers=True,
+        )
+    return options
 
 
 def add_user(

@@ -29,6 +29,9 @@ HOSTS_ENV = "ISBENEFIT_ALLOWED_HOSTS"
 VERIFY_MB_ENV = "ISBENEFIT_VERIFY_MAX_MB"
 UPLOAD_MB_ENV = "ISBENEFIT_UPLOAD_MAX_MB"
 VERIFY_RATE_ENV = "ISBENEFIT_VERIFY_PER_MINUTE"
+PUBLIC_URL_ENV = "ISBENEFIT_PUBLIC_URL"
+TRUSTED_PROXY_ENV = "ISBENEFIT_TRUSTED_PROXY"
+HSTS_SECONDS = 365 * 24 * 3600
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
@@ -48,13 +51,54 @@ class ServiceOptions:
     jobs: str = "thread"
     extra_hosts: tuple[str, ...] = ()
     debug: bool = False
+    # The address users reach the service at (``https://example.org``): its host is
+    # allowed, its origin trusted by the CSRF check, links and QR codes are built on it;
+    # https makes cookies Secure and adds HSTS. None: $ISBENEFIT_PUBLIC_URL, else none.
+    public_url: str | None = None
+    # The proxy's address (waitress's trusted_proxy): only then is X-Forwarded-Proto
+    # believed (SECURE_PROXY_SSL_HEADER). None: $ISBENEFIT_TRUSTED_PROXY, else none.
+    trusted_proxy: str | None = None
 
 
 def service_dir(data: Path | str | None = None) -> Path:
     """Where the service keeps its files: the database, keys, documents, status lists."""
     path = data_dir(data) / SERVICE_DIR
-    path.mkdir(parents=True, exist_ok=True)
+    # The database (API tokens), keys and documents live here: ours alone.
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    found = path.stat()
+    if _ours(found) and stat.S_IMODE(found.st_mode) & 0o077:
+        path.chmod(0o700)
     return path
+
+
+def _ours(found: os.stat_result) -> bool:
+    getuid = getattr(os, "getuid", None)
+    return getuid is None or found.st_uid == getuid()
+
+
+SQLITE_COMPANIONS = ("", "-wal", "-shm", "-journal")
+
+
+def private_sqlite(path: Path) -> None:
+    """Make the SQLite file (made empty if missing) and its -wal/-shm files mode 600.
+
+    It holds API tokens and password hashes; SQLite makes its -wal and -shm files with
+    the database file's mode, so they follow."""
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        pass
+    except FileNotFoundError as error:
+        raise ServiceConfigError(f"no folder for the database {path}") from error
+    else:
+        os.close(descriptor)
+    for companion in SQLITE_COMPANIONS:
+        file = Path(f"{path}{companion}")
+        if not file.exists():
+            continue
+        found = file.stat()
+        if _ours(found) and stat.S_IMODE(found.st_mode) & 0o077:
+            file.chmod(0o600)
 
 
 def secret_key(folder: Path) -> str:
@@ -141,6 +185,26 @@ OPENAPI_SETTINGS: dict[str, Any] = {
 }
 
 
+def public_url(url: str | None) -> str:
+    """The public address as ``scheme://host[:port]`` ("" when none is given)."""
+    url = (url or os.environ.get(PUBLIC_URL_ENV) or "").strip()
+    if not url:
+        return ""
+    parts = urlsplit(url)
+    if parts.scheme not in {"http", "https"} or not parts.hostname or parts.path not in {"", "/"}:
+        raise ServiceConfigError(
+            f"public URL {url!r} is not an address of the service's root; "
+            "fix: give e.g. https://ledger.example.org"
+        )
+    if parts.query or parts.fragment or parts.username or parts.password:
+        raise ServiceConfigError(f"public URL {url!r} has more than scheme, host and port")
+    return f"{parts.scheme}://{parts.netloc.lower()}"
+
+
+def trusted_proxy(address: str | None) -> str:
+    return (address or os.environ.get(TRUSTED_PROXY_ENV) or "").strip()
+
+
 def _megabytes(variable: str, default: float) -> int:
     return int(float(os.environ.get(variable, default)) * 1024 * 1024)
 
@@ -148,14 +212,30 @@ def _megabytes(variable: str, default: float) -> int:
 def django_settings(options: ServiceOptions) -> dict[str, Any]:
     """The settings :func:`configure` gives Django (tests may read them)."""
     folder = service_dir(options.data)
+    public = public_url(options.public_url)
+    proxy = trusted_proxy(options.trusted_proxy)
     hosts = [
         *LOOPBACK,
-        "testserver",
         *options.extra_hosts,
+        *([urlsplit(public).hostname or ""] if public else []),
         *filter(None, os.environ.get(HOSTS_ENV, "").split(",")),
     ]
-    secure = options.secure_cookies
+    databases = database(options.db_url, folder)
+    if databases["ENGINE"] == "django.db.backends.sqlite3":
+        private_sqlite(Path(databases["NAME"]))
+    https = public.startswith("https://")
+    secure = options.secure_cookies or https
+    behind_proxy: dict[str, Any] = (
+        # Believed only from the declared proxy: waitress drops the header from others.
+        {"SECURE_PROXY_SSL_HEADER": ("HTTP_X_FORWARDED_PROTO", "https")} if proxy else {}
+    )
+    strict: dict[str, Any] = {"SECURE_HSTS_SECONDS": HSTS_SECONDS} if https else {}
     return {
+        **behind_proxy,
+        **strict,
+        "CSRF_TRUSTED_ORIGINS": [public] if public else [],
+        "ISBENEFIT_PUBLIC_URL": public,
+        "ISBENEFIT_TRUSTED_PROXY": proxy,
         "SECRET_KEY": secret_key(folder),
         "DEBUG": options.debug,
         "ALLOWED_HOSTS": hosts,
@@ -174,6 +254,8 @@ def django_settings(options: ServiceOptions) -> dict[str, Any]:
         "MIDDLEWARE": [
             "django.middleware.security.SecurityMiddleware",
             "isbenefit.service.security.SecurityHeadersMiddleware",
+            # Before anything reads a body: the declared length against the limit.
+            "isbenefit.service.security.BodyLimitMiddleware",
             "django.contrib.sessions.middleware.SessionMiddleware",
             "django.middleware.common.CommonMiddleware",
             "django.middleware.csrf.CsrfViewMiddleware",
@@ -197,7 +279,7 @@ def django_settings(options: ServiceOptions) -> dict[str, Any]:
                 },
             }
         ],
-        "DATABASES": {"default": database(options.db_url, folder)},
+        "DATABASES": {"default": databases},
         "DEFAULT_AUTO_FIELD": "django.db.models.BigAutoField",
         "USE_TZ": True,
         "TIME_ZONE": "UTC",

@@ -104,10 +104,24 @@ def check_data(data: LedgerData, cluster: Cluster) -> list[Problem]:
 
 
 def check_row(
-    cluster: Cluster, row: Row, inputs: Sequence[Row] = (), baselines: Sequence[Row] = ()
+    cluster: Cluster,
+    row: Row,
+    inputs: Sequence[Row] = (),
+    baselines: Sequence[Row] = (),
+    user: Any = None,
 ) -> list[Problem]:
     """The checks of `assess` on one exchanges row (with its inputs and baselines rows)
-    among the cluster's organisations and rates: what the form and the JSON API check."""
+    among the cluster's organisations and rates: what the form and the JSON API check.
+    With ``user``, first what that user may not store (`access.entry_refusals`)."""
+    if user is not None:
+        from isbenefit.service import access
+
+        sheets = {"exchanges": [dict(row)], "inputs": list(inputs), "baselines": list(baselines)}
+        refused = access.entry_refusals(
+            user, cluster, {k: v for k, v in sheets.items() if v}, "the exchange"
+        )
+        if refused:
+            return refused
     data = ledger_data(cluster, [], whole=True)
     data.sheets["exchanges"] = [dict(row)]
     data.headers["exchanges"] = data.header("exchanges", [row])
@@ -212,6 +226,14 @@ def save_organisation(cluster: Cluster, fields: Row, user: Any) -> Organisation:
     return found
 
 
+class StaleVersionError(Exception):
+    """The exchange changed since the version a change was made on (a lost update)."""
+
+    def __init__(self, current: ExchangeVersion | None) -> None:
+        super().__init__("the exchange changed meanwhile: read it again and change that")
+        self.current = current
+
+
 @dataclass(frozen=True)
 class Saved:
     created: int = 0
@@ -227,15 +249,38 @@ def save_exchange(
     user: Any = None,
     reason: str = "",
     withdrawn: bool = False,
+    expected: Any = None,
 ) -> tuple[ExchangeVersion, bool]:
     """A new version of the exchange ``fields["id"]`` (the exchange is made on first use),
-    unless it equals the current one; (version, whether a new one was made)."""
+    unless it equals the current one; (version, whether a new one was made).
+
+    The exchange's row is locked while its current version is read and replaced, so two
+    changes at once are made one after the other; ``expected`` (the id of the version the
+    change was made on) refuses a change of a version superseded meanwhile: StaleVersionError."""
+    with transaction.atomic():
+        return _save_exchange(cluster, fields, inputs, baselines, user, reason, withdrawn, expected)
+
+
+def _save_exchange(
+    cluster: Cluster,
+    fields: Row,
+    inputs: Sequence[Row],
+    baselines: Sequence[Row],
+    user: Any,
+    reason: str,
+    withdrawn: bool,
+    expected: Any,
+) -> tuple[ExchangeVersion, bool]:
     exchange, made = Exchange.objects.get_or_create(
         cluster=cluster,
         exchange_id=fields["id"],
         defaults={"position": cluster.exchanges.count()},
     )
+    # The row alone (PostgreSQL locks no nullable side of a join); then its current version.
+    exchange = Exchange.objects.select_for_update().get(pk=exchange.pk)
     current = exchange.current
+    if expected is not None and (current is None or str(current.pk) != str(expected)):
+        raise StaleVersionError(current)
     content = {"fields": dict(fields), "inputs": list(inputs), "baselines": list(baselines)}
     unchanged = current is not None and _content(current) == content
     if current is not None and unchanged and not withdrawn and not current.withdrawn:

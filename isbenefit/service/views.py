@@ -24,9 +24,10 @@ from django.utils.http import urlsafe_base64_encode
 from django.views.decorators.http import require_http_methods, require_POST
 
 from isbenefit.errors import Problem
-from isbenefit.service import access, forms, issuing, ledgers, store, years
+from isbenefit.service import access, forms, issuing, ledgers, security, store, years
 from isbenefit.service.ledgers import LedgerData, Row
 from isbenefit.service.models import (
+    CERTIFICATE,
     FACILITATOR,
     FUNDER,
     MEMBER,
@@ -133,9 +134,16 @@ def _form_kwargs(request: HttpRequest) -> dict[str, Any]:
     }
 
 
-def _check_row(form: forms.ExchangeForm, row: Row, inputs: list[Row], baselines: list[Row]) -> bool:
-    """Put every problem `assess` finds in the row on the field of its column."""
-    problems = store.check_row(form.cluster, row, inputs, baselines)
+def _check_row(
+    request: HttpRequest,
+    form: forms.ExchangeForm,
+    row: Row,
+    inputs: list[Row],
+    baselines: list[Row],
+) -> bool:
+    """Put every problem `assess` finds in the row (and every refusal of
+    `access.entry_refusals`) on the field of its column."""
+    problems = store.check_row(form.cluster, row, inputs, baselines, request.user)
     for problem in problems:
         text = problem.message + (f" Fix: {problem.fix}" if problem.fix else "")
         if problem.sheet == "exchanges" and problem.column in form.fields:
@@ -162,7 +170,7 @@ def exchange_new(request: HttpRequest) -> HttpResponse:
             form.add_error(None, refusal)
         elif Exchange.objects.filter(cluster=found.cluster, exchange_id=row["id"]).exists():
             form.add_error("id", "this id is taken in the cluster's ledger; choose another")
-        elif _check_row(form, row, [], []):
+        elif _check_row(request, form, row, [], []):
             with transaction.atomic():
                 version, _ = store.save_exchange(
                     found.cluster, row, user=request.user, reason=form.cleaned_data["reason"]
@@ -184,14 +192,20 @@ def exchange_edit(request: HttpRequest, pk: str) -> HttpResponse:
         request.POST or None, initial=dict(current.fields), **_form_kwargs(request)
     )
     form.fields["id"].disabled = True
+    # The version the form was filled in on: a change of a version superseded meanwhile
+    # would silently undo the other change (a lost update), so it is refused.
+    edited = request.POST.get("version", "") if request.method == "POST" else str(current.pk)
+    stale = "The exchange changed meanwhile: open it again and make your change on that."
     if request.method == "POST" and form.is_valid():
         row = form.row(extra=current.fields)
         row["id"] = exchange.exchange_id
         refusal = access.may_save(request.user, row["supplier"], row["receiver"])
         if refusal:
             form.add_error(None, refusal)
-        elif _check_row(form, row, current.inputs, current.baselines):
-            with transaction.atomic():
+        elif edited != str(current.pk):
+            form.add_error(None, stale)
+        elif _check_row(request, form, row, current.inputs, current.baselines):
+            try:
                 store.save_exchange(
                     exchange.cluster,
                     row,
@@ -199,10 +213,20 @@ def exchange_edit(request: HttpRequest, pk: str) -> HttpResponse:
                     current.baselines,
                     request.user,
                     form.cleaned_data["reason"] or "changed through the form",
+                    expected=edited,
                 )
-            messages.success(request, f"Exchange {exchange.exchange_id}: new version saved.")
-            return redirect("exchange", pk=exchange.pk)
-    return render(request, "service/exchange_form.html", {"form": form, "exchange": exchange})
+            except store.StaleVersionError:
+                form.add_error(None, stale)
+            else:
+                messages.success(request, f"Exchange {exchange.exchange_id}: new version saved.")
+                return redirect("exchange", pk=exchange.pk)
+    status = 409 if stale in form.non_field_errors() else 200
+    return render(
+        request,
+        "service/exchange_form.html",
+        {"form": form, "exchange": exchange, "version": edited},
+        status=status,
+    )
 
 
 @login_required
@@ -321,6 +345,7 @@ def _upload_refusals(request: HttpRequest, path: Path, data: LedgerData) -> list
                     row["id"],
                 )
             )
+    problems.extend(access.entry_refusals(request.user, found.cluster, data.sheets, path.name))
     if found.role != FACILITATOR and data.sheets.get("organisations"):
         problems.append(
             Problem(
@@ -402,7 +427,7 @@ def user_list(request: HttpRequest) -> HttpResponse:
                     None,
                     {"role": data["role"], "organisation": data["organisation"]},
                 )
-            invitation = request.build_absolute_uri(invitation_path(user))
+            invitation = security.base_url(request) + invitation_path(user)
     members = Membership.objects.filter(cluster=found.cluster).select_related(
         "user", "organisation"
     )
@@ -523,7 +548,7 @@ def document_list(request: HttpRequest) -> HttpResponse:
                         data["year"],
                         [org] if org and data["kind"] != "report" else [],
                         request.user,
-                        request.build_absolute_uri("/").rstrip("/"),
+                        security.base_url(request),
                     )
                 return redirect("job", pk=job.pk)
     jobs = Job.objects.filter(cluster=found.cluster) if found.role == FACILITATOR else []
@@ -578,20 +603,28 @@ def _pdf_response(document: Document) -> FileResponse:
 def document_revoke(request: HttpRequest, pk: str) -> HttpResponse:
     found = access.require(request.user, FACILITATOR)
     try:
-        document = Document.objects.get(pk=pk, cluster=found.cluster)
-    except (Document.DoesNotExist, ValueError, Exception) as error:
-        raise Http404("no such document") from error
-    form = forms.RevokeForm(request.POST)
-    if form.is_valid() and document.status == "valid":
-        issuing.revoke(
-            document,
-            request.user,
-            form.cleaned_data["reason"],
-            form.cleaned_data["superseded_by"] or "",
+        # Only certificates have a status: a statement or report is no such thing here.
+        document = Document.objects.get(
+            pk=pk, cluster=found.cluster, kind=CERTIFICATE, certificate_id__startswith="ISB-"
         )
+    except (Document.DoesNotExist, ValueError, Exception) as error:
+        raise Http404("no such certificate") from error
+    form = forms.RevokeForm(request.POST)
+    superseded_by = (form.cleaned_data.get("superseded_by") or "") if form.is_valid() else ""
+    replacement_known = not superseded_by or (
+        superseded_by != document.certificate_id
+        and Document.objects.filter(
+            cluster=found.cluster, kind=CERTIFICATE, certificate_id=superseded_by
+        ).exists()
+    )
+    if form.is_valid() and document.status == "valid" and replacement_known:
+        issuing.revoke(document, request.user, form.cleaned_data["reason"], superseded_by)
         messages.success(request, f"{document.certificate_id}: {document.status}.")
     else:
-        messages.error(request, "Give a reason (and a valid certificate id, if superseded).")
+        messages.error(
+            request,
+            "Give a reason (and, if superseded, the id of another certificate of this cluster).",
+        )
     return redirect("certificate", certificate_id=document.certificate_id)
 
 

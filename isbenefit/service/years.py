@@ -67,6 +67,8 @@ def close(
         for v in versions
     }
     with transaction.atomic():
+        # One close of the cluster at a time: version numbers follow one another.
+        Cluster.objects.select_for_update().get(pk=cluster.pk)
         previous = latest(cluster, year)
         made = YearVersion.objects.create(
             cluster=cluster,

@@ -91,7 +91,11 @@ class ApiRoles(TestCase):
         pk, version = self.foreign.pk, self.foreign.current
         before = version.fields
         assert client.get(f"/api/exchanges/{pk}/").status_code == 404
-        changed = patch(client, f"/api/exchanges/{pk}/", {"row": {"quantity": "1"}})
+        changed = patch(
+            client,
+            f"/api/exchanges/{pk}/",
+            {"row": {"quantity": "1"}, "version": str(Exchange.objects.get(pk=pk).current_id)},
+        )
         assert changed.status_code == 404
         for party in ("supplier", "receiver"):
             body = {"party": party, "version": str(version.pk)}
@@ -138,7 +142,11 @@ class ApiRoles(TestCase):
         on_behalf = Confirmation.objects.get(version=version, party="receiver")
         assert on_behalf.on_behalf and on_behalf.user == self.users["facilitator"]
         # A change is a new version, which needs confirming again; the old one is stale.
-        changed = patch(member, f"/api/exchanges/{self.own.pk}/", {"row": {"quantity": "7"}})
+        changed = patch(
+            member,
+            f"/api/exchanges/{self.own.pk}/",
+            {"row": {"quantity": "7"}, "version": str(self.own.current_id)},
+        )
         assert changed.status_code == 200, changed.content
         body = changed.json()
         assert body["version"]["number"] == 2 and body["confirmed"] is False
@@ -190,13 +198,25 @@ class ApiYearsAndDocuments(TestCase):
         funder = api(self.users["funder"])
         assert funder.get("/api/years/2024/").status_code == 404
         closed = years.close(self.cluster, 2024, self.users["facilitator"], "closed")
+        whole = json.loads(bytes(closed.results))
+        bodies = {}
         for who in ("funder", "member", "facilitator"):
             answer = api(self.users[who]).get("/api/years/2024/")
             assert answer.status_code == 200
-            body = answer.json()
+            body = bodies[who] = answer.json()
             assert body["version"] == 1
-            assert body["results"] == json.loads(bytes(closed.results))
             assert body["totals"] == closed.totals
+            assert body["factor_set"] == closed.factor_set
+        # The facilitator reads the results whole; a funder the published figures only.
+        assert bodies["facilitator"]["results"] == whole
+        assert "results" not in bodies["funder"]
+        # A member: the published figures, its organisation's exchanges and record only.
+        own = bodies["member"]["results"]
+        assert own["totals"] == whole["totals"] and own["factor_set"] == whole["factor_set"]
+        mine = [e for e in whole["exchanges"] if KALVO in (e["supplier"], e["receiver"])]
+        assert mine and own["exchanges"] == mine
+        assert len(whole["exchanges"]) > len(mine)
+        assert [o["id"] for o in own["organisations"]] == [KALVO]
         assert [y["year"] for y in funder.get("/api/years/").json()] == [2024]
         # A year no ledger can hold is no such year, not a database overflow.
         huge = "9" * 30

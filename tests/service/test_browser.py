@@ -22,6 +22,7 @@ from typing import Any, ClassVar
 
 from django.db import connection
 from django.test import TransactionTestCase, override_settings
+from filelock import FileLock
 
 from isbenefit.service import store
 from isbenefit.service.models import Document, Exchange
@@ -72,20 +73,33 @@ def chromium(profile: Path, downloads: Path) -> Any:
 class Browser(TransactionTestCase):
     folder: ClassVar[Path]
     driver: ClassVar[Any]
+    browser_lock: ClassVar[FileLock]
 
     @classmethod
     def setUpClass(cls) -> None:
-        super().setUpClass()
-        cls.folder = Path(tempfile.mkdtemp(prefix="isbenefit-browser-"))
-        (cls.folder / "downloads").mkdir()
-        cls.driver = chromium(cls.folder / "profile", cls.folder / "downloads")
-        cls.driver.set_page_load_timeout(120)
+        # One Chromium at a time on the machine: the SQLite run and the PostgreSQL run
+        # (tests/service/test_postgresql.py) may otherwise start theirs together on the
+        # two cores, and Chromium then fails at random ("unhandled inspector error").
+        cls.browser_lock = FileLock(Path(tempfile.gettempdir()) / "isbenefit-chromium.lock")
+        cls.browser_lock.acquire(timeout=600)
+        try:
+            super().setUpClass()
+            cls.folder = Path(tempfile.mkdtemp(prefix="isbenefit-browser-"))
+            (cls.folder / "downloads").mkdir()
+            cls.driver = chromium(cls.folder / "profile", cls.folder / "downloads")
+            cls.driver.set_page_load_timeout(120)
+        except BaseException:
+            cls.browser_lock.release()
+            raise
 
     @classmethod
     def tearDownClass(cls) -> None:
-        cls.driver.quit()
-        shutil.rmtree(cls.folder, ignore_errors=True)
-        super().tearDownClass()
+        try:
+            cls.driver.quit()
+            shutil.rmtree(cls.folder, ignore_errors=True)
+            super().tearDownClass()
+        finally:
+            cls.browser_lock.release()
 
     def setUp(self) -> None:
         # Server threads close their connections after each request, so the test

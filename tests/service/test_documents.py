@@ -139,3 +139,73 @@ class Documents(TestCase):
         pdf = issuing.stored_file(old_certificate).read_bytes()
         assert self._verify(pdf)["exit_code"] == 0
         assert Document.objects.filter(year_version=first).exists()
+
+
+class IssuedAgain(TestCase):
+    """The same claim issued twice has the same certificate id: one status for both."""
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.cluster = example_cluster("again")
+        cls.users = users(cls.cluster)
+        _confirm_all(cls.cluster, cls.users["facilitator"])
+
+    def _issue(self) -> Document:
+        response = client_for(self.users["facilitator"]).post(
+            "/documents/", {"kind": "certificate", "year": "2024", "organisation": KALVO}
+        )
+        job = Job.objects.get(pk=response["Location"].rstrip("/").split("/")[-1])
+        assert job.state == "done", job.message
+        return job.documents.get()
+
+    def test_a_revoked_certificate_issued_again_stays_revoked(self) -> None:
+        first = self._issue()
+        client_for(self.users["facilitator"]).post(
+            f"/documents/{first.pk}/revoke/", {"reason": "wrong meter reading"}
+        )
+        again = self._issue()
+        assert again.certificate_id == first.certificate_id
+        assert (again.status, again.status_reason) == ("revoked", "wrong meter reading")
+        page = Client().get(f"/c/{again.certificate_id}").content.decode()
+        assert "revoked" in page and '<span class="badge">valid</span>' not in page
+
+    def test_the_gravest_status_of_any_copy_is_shown(self) -> None:
+        first = self._issue()
+        second = self._issue()
+        # Rows stored before copies shared their status: one revoked, the newer valid.
+        Document.objects.filter(pk=first.pk).update(status="revoked", status_reason="bad")
+        page = Client().get(f"/c/{second.certificate_id}").content.decode()
+        assert "revoked" in page and '<span class="badge">valid</span>' not in page
+
+    def test_revoking_marks_every_copy(self) -> None:
+        first = self._issue()
+        second = self._issue()
+        client_for(self.users["facilitator"]).post(
+            f"/documents/{second.pk}/revoke/", {"reason": "double counted"}
+        )
+        assert set(
+            Document.objects.filter(pk__in=[first.pk, second.pk]).values_list("status", flat=True)
+        ) == {"revoked"}
+
+    def test_a_statement_cannot_be_revoked(self) -> None:
+        response = client_for(self.users["facilitator"]).post(
+            "/documents/", {"kind": "statement", "year": "2024", "organisation": KALVO}
+        )
+        job = Job.objects.get(pk=response["Location"].rstrip("/").split("/")[-1])
+        statement = job.documents.get()
+        answer = client_for(self.users["facilitator"]).post(
+            f"/documents/{statement.pk}/revoke/", {"reason": "x"}
+        )
+        assert answer.status_code == 404
+        statement.refresh_from_db()
+        assert statement.status == "valid"
+
+    def test_superseded_by_must_name_a_certificate(self) -> None:
+        first = self._issue()
+        answer = client_for(self.users["facilitator"]).post(
+            f"/documents/{first.pk}/revoke/",
+            {"reason": "replaced", "superseded_by": "ISB-0000000000000000"},
+        )
+        assert answer.status_code == 302
+        first.refresh_from_db()
+        assert first.status == "valid"

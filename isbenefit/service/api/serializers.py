@@ -35,6 +35,11 @@ class ExchangeChange(serializers.Serializer):
     """A change of an exchange: the cells given replace the current version's (the id
     stays); inputs and baselines rows, when given, replace the current ones."""
 
+    version = serializers.CharField(
+        max_length=100,
+        help_text="The id of the version the change is made on (`current.id` read); 409 "
+        "when the exchange changed meanwhile, so no change is lost.",
+    )
     row = serializers.DictField(
         child=serializers.CharField(allow_blank=True, max_length=10_000),
         required=False,
@@ -131,7 +136,14 @@ class YearSummary(serializers.Serializer):
 
 class YearResults(YearSummary):
     factor_set = serializers.DictField()
-    results = serializers.DictField(help_text="The results JSON (isbenefit.results/1).")
+    results = serializers.DictField(
+        required=False,
+        help_text=(
+            "The results JSON (isbenefit.results/1): whole for the facilitator; for a "
+            "member its published figures with only the exchanges its organisation is "
+            "party to and that organisation's record; absent for a funder."
+        ),
+    )
 
 
 class Document(serializers.Serializer):

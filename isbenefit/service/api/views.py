@@ -18,7 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from isbenefit.errors import Problem
-from isbenefit.service import access, issuing, store, years
+from isbenefit.service import access, issuing, security, store, years
 from isbenefit.service.api import serializers as s
 from isbenefit.service.models import (
     FACILITATOR,
@@ -67,6 +67,13 @@ def _invalid(problems: list[Problem]) -> Response:
             "problems": [_problem(p) for p in problems],
         },
         status=status.HTTP_400_BAD_REQUEST,
+    )
+
+
+def _stale() -> Response:
+    return Response(
+        {"detail": "the exchange changed meanwhile: read it again and change that version"},
+        status=status.HTTP_409_CONFLICT,
     )
 
 
@@ -161,7 +168,7 @@ class ExchangeList(APIView):
                 status=status.HTTP_409_CONFLICT,
             )
         inputs, baselines = data.get("inputs", []), data.get("baselines", [])
-        problems = store.check_row(found.cluster, row, inputs, baselines)
+        problems = store.check_row(found.cluster, row, inputs, baselines, request.user)
         if problems:
             return _invalid(problems)
         with transaction.atomic():
@@ -190,6 +197,7 @@ class ExchangeDetail(APIView):
             400: INVALID,
             403: REFUSED,
             404: NOT_FOUND,
+            409: OpenApiResponse(s.Detail, description="The exchange changed meanwhile."),
         },
     )
     def patch(self, request: Request, pk: str) -> Response:
@@ -207,10 +215,12 @@ class ExchangeDetail(APIView):
             return _refused(refusal)
         inputs = data.get("inputs", current.inputs)
         baselines = data.get("baselines", current.baselines)
-        problems = store.check_row(exchange.cluster, row, inputs, baselines)
+        if data["version"] != str(current.pk):
+            return _stale()
+        problems = store.check_row(exchange.cluster, row, inputs, baselines, request.user)
         if problems:
             return _invalid(problems)
-        with transaction.atomic():
+        try:
             store.save_exchange(
                 exchange.cluster,
                 row,
@@ -218,7 +228,11 @@ class ExchangeDetail(APIView):
                 baselines,
                 request.user,
                 data.get("reason") or "changed through the API",
+                expected=data["version"],
             )
+        except store.StaleVersionError:
+            return _stale()
+        exchange.refresh_from_db()
         return _exchange(exchange, request.user)
 
 
@@ -307,7 +321,11 @@ class YearList(APIView):
 class YearDetail(APIView):
     @extend_schema(
         operation_id="years_results",
-        summary="A closed year's results (its latest version): totals and the results JSON",
+        summary=(
+            "A closed year's results (its latest version): totals, factor set and the "
+            "results JSON (whole for the facilitator; a member's own exchanges only; "
+            "none for a funder)"
+        ),
         responses={401: UNAUTHENTICATED, 200: s.YearResults, 403: REFUSED, 404: NOT_FOUND},
     )
     def get(self, request: Request, year: int) -> Response:
@@ -317,11 +335,10 @@ class YearDetail(APIView):
         version = years.latest(found.cluster, year)
         if version is None:
             raise Http404("this year is not closed")
-        row = {
-            **_year_summary(version),
-            "factor_set": version.factor_set,
-            "results": json.loads(bytes(version.results) or b"{}"),
-        }
+        row: dict[str, Any] = {**_year_summary(version), "factor_set": version.factor_set}
+        results = access.visible_results(request.user, json.loads(bytes(version.results) or b"{}"))
+        if results is not None:
+            row["results"] = results
         return Response(s.YearResults(row).data)
 
 
@@ -393,7 +410,7 @@ class DocumentList(APIView):
                 data["year"],
                 [org] if org and data["kind"] != REPORT else [],
                 request.user,
-                request.build_absolute_uri("/").rstrip("/"),
+                security.base_url(request),
             )
         return Response(s.Job(job_json(job)).data, status=status.HTTP_202_ACCEPTED)
 
