@@ -155,6 +155,21 @@ class YearForm(forms.Form):
         max_length=1000, required=False, help_text="Factor-set folder (blank: the cluster's)."
     )
 
+    def clean_factors(self) -> str:
+        """A folder that reads as a factor set, or blank: a year is never closed (nor a
+        500 shown) on a path that holds none."""
+        from isbenefit.errors import IsbenefitError
+        from isbenefit.scoring.source import FactorSetFolder
+
+        given = str(self.cleaned_data.get("factors") or "").strip()
+        if not given:
+            return ""
+        try:
+            FactorSetFolder(given).factor_set()
+        except (IsbenefitError, OSError, ValueError) as error:
+            raise forms.ValidationError(f"not a factor set: {error}") from None
+        return given
+
 
 class JobForm(forms.Form):
     kind = forms.ChoiceField(

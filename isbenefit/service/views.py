@@ -516,7 +516,7 @@ def year_detail(request: HttpRequest, year: int) -> HttpResponse:
             return redirect("year", year=year)
     differences = [
         {"version": new, "rows": years.difference(old, new)}
-        for new, old in zip(versions, [*versions[1:], None], strict=True)
+        for new, old in zip(versions, [*versions[1:], None][: len(versions)], strict=True)
     ]
     return render(
         request,

@@ -166,3 +166,24 @@ class LostUpdates(TestCase):
             locked.clear()
             years.close(self.cluster, 2024, self.users["facilitator"], "closed")
             assert "Cluster" in locked
+
+
+class ClosingAYear(TestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.cluster = example_cluster("closing")
+        cls.users = users(cls.cluster)
+
+    def test_a_folder_that_is_no_factor_set_closes_nothing(self) -> None:
+        from isbenefit.service.models import YearVersion
+
+        answer = client_for(self.users["facilitator"]).post(
+            "/years/2024/", {"reason": "closing", "factors": "/etc"}
+        )
+        assert answer.status_code == 200  # the form again, with the error
+        assert b"not a factor set" in answer.content
+        assert not YearVersion.objects.filter(cluster=self.cluster).exists()
+
+    def test_a_year_with_no_version_yet_shows_its_page(self) -> None:
+        answer = client_for(self.users["facilitator"]).get("/years/2023/")
+        assert answer.status_code == 200
