@@ -72,7 +72,8 @@ def countersign(
             fail(f"error: {error}", error.exit_code)
         write_atomic(output, signed)
     console.print(
-        f"countersigned {report.certificate_id} ({report.verdict} before signing): {output}",
+        f"countersigned {report.certificate_id} into {output} (verdict of the checks before "
+        f"signing: {report.verdict})",
         markup=False,
     )
 
