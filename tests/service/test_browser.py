@@ -68,6 +68,22 @@ def chromium(profile: Path, downloads: Path) -> Any:
     return webdriver.Chrome(options=options, service=Service(executable_path=str(CHROMEDRIVER)))
 
 
+def _gone(element: Any) -> bool:
+    """Whether ``element``'s page was replaced. chromedriver reports a replaced node
+    either as stale or, racing the navigation, as "does not belong to the document"."""
+    from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
+
+    try:
+        element.is_enabled()
+    except StaleElementReferenceException:
+        return True
+    except WebDriverException as error:
+        if "does not belong to the document" in str(error):
+            return True
+        raise
+    return False
+
+
 @unittest.skipIf(MISSING and not os.environ.get("CI"), "chromium/chromium-driver not installed")
 @override_settings(SESSION_COOKIE_SECURE=False, CSRF_COOKIE_SECURE=False)  # as `serve` on loopback
 class Browser(TransactionTestCase):
@@ -129,12 +145,11 @@ class Browser(TransactionTestCase):
         buttons = self.driver.find_elements("css selector", "button[type=submit]")
         chosen = [b for b in buttons if text in b.text]
         assert chosen, f"no button {text!r} on {self.driver.current_url}"
-        from selenium.webdriver.support.expected_conditions import staleness_of
         from selenium.webdriver.support.wait import WebDriverWait
 
         before = self.driver.find_element("tag name", "html")
         chosen[0].click()
-        WebDriverWait(self.driver, 120).until(staleness_of(before))  # the next page loaded
+        WebDriverWait(self.driver, 120).until(lambda _driver: _gone(before))  # next page
         return self.page()
 
     def page(self) -> str:
