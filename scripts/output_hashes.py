@@ -26,7 +26,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE = REPO / "examples" / "nordic-cluster.xlsx"
 EXAMPLE_CSV = REPO / "examples" / "nordic-cluster"
-ORG = "dk-kalvo-power"
+ORG = "dk-kalvo-chp"
 YEAR = "2024"
 
 
@@ -45,20 +45,19 @@ def run(*args: str, env: dict[str, str]) -> None:
 
 
 def fixed_key(folder: Path) -> Path:
-    """An issuer key from a fixed seed, in the PEM form `keys new` writes."""
-    from cryptography.hazmat.primitives import serialization
+    """An issuer key pair and record as `keys new` writes them, from a fixed seed and date."""
+    from datetime import date
+    from unittest import mock
+
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from isbenefit.certify import signing
 
     key = Ed25519PrivateKey.from_private_bytes(bytes(range(32)))
     path = folder / "issuer.key"
-    path.write_bytes(
-        key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-    )
-    path.chmod(0o600)
+    with mock.patch.object(signing.Ed25519PrivateKey, "generate", return_value=key):
+        signing.new_key_pair(path, folder / "issuer.pub", "Output Hash Issuer", 3650,
+                             today=date(2024, 1, 1))  # fmt: skip
     return path
 
 
@@ -92,7 +91,7 @@ def main() -> None:
             "-o", str(out / "signed.pdf"), env=env)  # fmt: skip
         for path in sorted(p for p in out.rglob("*") if p.is_file()):
             relative = path.relative_to(out)
-            if relative.parts[0] in {"data"} or path.suffix == ".key":
+            if relative.parts[0] == "data" or path.name.startswith("issuer."):
                 continue
             sys.stdout.write(f"{hashlib.sha256(path.read_bytes()).hexdigest()}  {relative}\n")
 
