@@ -203,12 +203,15 @@ def test_statements_are_skipped_and_the_table_lists_findings(
         ],
     )
     assert result.exit_code == 0, result.output
-    certify(ledger, "SUP", "2024", tmp_path / "docs" / "certificate.pdf")
+    other = write_ledger(
+        tmp_path / "other", [exchange(baseline_supply="prod.gypsum", supplier_share="0.6")]
+    )
+    certify(other, "SUP", "2024", tmp_path / "docs" / "certificate.pdf")
     result = runner.invoke(
         app, ["verify", "--claims", str(tmp_path / "docs")], env={"COLUMNS": "200"}
     )
     assert result.exit_code == 9
-    assert "over-credited" in result.output and "170%" in result.output
+    assert "over-credited" in result.output and "160%" in result.output
     assert "2 documents read, 1 findings" in result.output
     assert "skipped statement.pdf: no claim attached" in result.output
 
@@ -227,3 +230,93 @@ def test_ids_with_markup_are_printed_as_text(tmp_path: Path) -> None:
     )
     assert result.exit_code == 9
     assert "[bold]E1[/bold]" in result.output
+
+
+def test_a_ledger_and_every_certificate_made_from_it_are_no_double_claim(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The example ledger beside the certificates of all its organisations for 2023: each
+    certificate's exchanges are the ledger's, so nothing is credited twice."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1735689600")
+    docs = tmp_path / "docs"
+    shutil.copytree(REPO / "examples" / "nordic-cluster", docs / "nordic-cluster")
+    result = runner.invoke(
+        app,
+        [
+            "certificates",
+            str(docs / "nordic-cluster"),
+            "--year",
+            "2023",
+            "--iterations",
+            "0",
+            "-o",
+            str(docs / "certificates"),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    code, report = claims_report(docs)
+    assert (code, report["findings"], report["skipped"]) == (0, [], [])
+    certificates = sorted((docs / "certificates").glob("*.pdf"))
+    assert len(certificates) > 10
+    assert len(report["documents"]) == len(certificates) + 1
+
+
+def test_two_certificates_of_one_share_beside_their_ledger_are_a_double_claim(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SUP certified twice from the ledger in the folder (two Monte Carlo runs: two
+    claims): 70 % + 70 % for SUP and the ledger's 30 % for REC."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1735689600")
+    docs = tmp_path / "docs"
+    ledger = write_ledger(
+        docs / "ledger", [exchange(baseline_supply="prod.gypsum", supplier_share="0.7")]
+    )
+    certify(ledger, "SUP", "2024", docs / "sup.pdf")
+    certify(ledger, "REC", "2024", docs / "rec.pdf")
+    assert claims_report(docs) == (
+        0,
+        {"documents": ["ledger", "rec.pdf", "sup.pdf"], "skipped": [], "findings": []},
+    )
+    result = runner.invoke(
+        app,
+        [
+            "certificate",
+            str(ledger),
+            "--factors",
+            str(TINY_FACTORS),
+            "--org",
+            "SUP",
+            "--year",
+            "2024",
+            "--iterations",
+            "20",
+            "-o",
+            str(docs / "sup-again.pdf"),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    code, report = claims_report(docs)
+    assert code == 9
+    (finding,) = report["findings"]
+    assert finding["total_share"] == pytest.approx(0.7 + 0.7 + 0.3)
+    assert "sup.pdf: SUP 70%" in finding["description"]
+    assert "sup-again.pdf: SUP 70%" in finding["description"]
+    assert "rec.pdf: REC 30%" in finding["description"]
+    assert "ledger:" not in finding["description"]  # both its shares are certified
+
+
+def test_a_certificate_of_an_earlier_version_of_the_ledger_is_another_claim(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The ledger restated (quantity 100 t -> 120 t) after SUP's certificate: the
+    certificate's exchange is no longer the ledger's, so its 70 % comes on top."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1735689600")
+    docs = tmp_path / "docs"
+    row = exchange(baseline_supply="prod.gypsum", supplier_share="0.7")
+    ledger = write_ledger(docs / "ledger", [row])
+    certify(ledger, "SUP", "2024", docs / "sup.pdf")
+    write_ledger(docs / "ledger", [{**row, "quantity": "120"}])
+    code, report = claims_report(docs)
+    assert code == 9
+    (finding,) = report["findings"]
+    assert finding["total_share"] == pytest.approx(1.0 + 0.7)

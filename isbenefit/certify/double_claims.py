@@ -20,8 +20,12 @@ Two findings are reported:
   characters (category Cf) removed and such look-alike letters read as Latin ones, so
   the over-credited check sees through them; the finding names both ids as written.
 
-Run it over documents from independent sources: a ledger and the certificates
-made from that same ledger credit the same exchange twice by construction.
+A certificate made from a ledger in the same folder is not another claim: its
+exchanges are the ledger's. When a certificate's exchange record (id, parties, period,
+resource, quantity, unit, supplier share) is one a ledger records, the certificate stands
+for that ledger's credit of the certificate's organisation on the certificate's days, so
+the ledger and its certificates add up to 100 %, while two certificates crediting the
+same share (of one ledger or of two) still add up to more.
 """
 
 from __future__ import annotations
@@ -84,6 +88,10 @@ class Credit:
     start: dt.date  # credited days, inclusive
     end: dt.date
     period: tuple[dt.date, dt.date]  # the exchange period the document records
+    # The exchange as recorded (see _record), and whether a ledger records it: a
+    # certificate's credit of the same record stands for the ledger's credit of its party.
+    record: tuple[Any, ...] = ()
+    from_ledger: bool = False
 
 
 @dataclass(frozen=True)
@@ -181,7 +189,7 @@ def _over_credited(key: tuple[str, str, str], group: list[Credit]) -> list[Findi
     edges = sorted({c.start for c in group} | {c.end + dt.timedelta(days=1) for c in group})
     findings: list[Finding] = []
     for start, stop in pairwise(edges):
-        active = tuple(c for c in group if c.start <= start and c.end >= start)
+        active = _counted(tuple(c for c in group if c.start <= start and c.end >= start))
         total = sum(c.share for c in active)
         if total > 1.0 + TOLERANCE:
             end = stop - dt.timedelta(days=1)
@@ -191,6 +199,36 @@ def _over_credited(key: tuple[str, str, str], group: list[Credit]) -> list[Findi
             else:
                 findings.append(Finding("over-credited", *key, start, end, total, active))
     return findings
+
+
+def _counted(active: tuple[Credit, ...]) -> tuple[Credit, ...]:
+    """The credits that count on a day: a ledger's credit of a party is left out when a
+    certificate credits that party the same exchange record (the certificate was made from
+    the ledger: its share is the ledger's, not another claim). Of several ledgers recording
+    the same exchange only the first (by name) is replaced, so copies still add up."""
+    certified = {(c.record, c.party) for c in active if not c.from_ledger and c.record}
+    replaced: set[Credit] = set()
+    for credit in sorted(active, key=lambda c: c.document):
+        mark = (credit.record, credit.party)
+        if credit.from_ledger and mark in certified:
+            replaced.add(credit)
+            certified.discard(mark)
+    return tuple(c for c in active if c not in replaced)
+
+
+def _record(exchange: dict[str, Any]) -> tuple[Any, ...]:
+    """An exchange as recorded, the same whether read from a claim or from a ledger."""
+    return (
+        str(exchange["id"]),
+        str(exchange["supplier"]),
+        str(exchange["receiver"]),
+        str(exchange["period_start"]),
+        str(exchange["period_end"]),
+        str(exchange["resource"]),
+        float(exchange["quantity"]),
+        str(exchange["unit"]),
+        float(exchange["supplier_share"]),
+    )
 
 
 def _overlapping_periods(key: tuple[str, str, str], group: list[Credit]) -> list[Finding]:
@@ -248,6 +286,7 @@ def _claim_credit(name: str, claim: dict[str, Any], exchange: dict[str, Any]) ->
         max(period[0], dt.date(year, 1, 1)),
         min(period[1], dt.date(year, 12, 31)),
         period,
+        _record(exchange) if {"resource", "quantity", "unit"} <= exchange.keys() else (),
     )
 
 
@@ -270,6 +309,13 @@ def _ledger_credits(path: Path, name: str) -> list[Credit]:
     for row in sheets.exchanges.to_dict("records"):
         period = (_date(row["period_start"]), _date(row["period_end"]))
         share = float(row["supplier_share"])
+        record = _record(
+            {
+                **{str(k): v for k, v in row.items()},
+                "period_start": period[0],
+                "period_end": period[1],
+            }
+        )
         for side in Party:
             party, part = row[side], credit_share(share, side)
             credits.append(
@@ -283,6 +329,8 @@ def _ledger_credits(path: Path, name: str) -> list[Credit]:
                     period[0],
                     period[1],
                     period,
+                    record,
+                    from_ledger=True,
                 )
             )
     return credits
