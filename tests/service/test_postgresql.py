@@ -22,7 +22,7 @@ HERE = Path(__file__).resolve()
 
 def test_the_service_suite_passes_on_postgresql(tmp_path: Path) -> None:
     if binaries() is None and not os.environ.get("CI"):
-        pytest.skip("PostgreSQL is not installed (scripts/bootstrap.sh installs it)")
+        pytest.skip("PostgreSQL is not installed (scripts/bootstrap.sh --tests installs it)")
     report = tmp_path / "postgresql.xml"
     with throwaway_server() as url:
         result = subprocess.run(
