@@ -56,17 +56,57 @@ HEAT_FROM_FUEL = {
 }
 
 
-@pytest.mark.parametrize("heat", sorted(HEAT_FROM_FUEL))
+def regional_variants() -> dict[str, str]:
+    """Country variant id -> its generic id, from variants.csv."""
+    with (FOLDER / "variants.csv").open(encoding="utf-8") as stream:
+        return {row["variant"]: row["activity"] for row in csv.DictReader(stream)}
+
+
+def heat_from_fuel() -> dict[str, str]:
+    """HEAT_FROM_FUEL plus each country variant of a heat row, paired with the same
+    country's variant of the fuel row (`<generic id>.<cc>`)."""
+    pairs = dict(HEAT_FROM_FUEL)
+    for variant, generic in regional_variants().items():
+        if generic in HEAT_FROM_FUEL:
+            country = variant.rsplit(".", 1)[1]
+            pairs[variant] = f"{HEAT_FROM_FUEL[generic]}.{country}"
+    return pairs
+
+
+@pytest.mark.parametrize("heat", sorted(heat_from_fuel()))
 def test_heat_from_a_boiler_is_its_fuel_over_the_stated_efficiency(heat: str) -> None:
     row = rows()[heat]
     efficiency = float(row["efficiency"])
     assert 0.8 <= efficiency <= 0.95
-    assert co2e(heat) == pytest.approx(co2e(HEAT_FROM_FUEL[heat]) / efficiency, rel=5e-5)
+    assert co2e(heat) == pytest.approx(co2e(heat_from_fuel()[heat]) / efficiency, rel=5e-5)
 
 
 def test_only_heat_rows_state_an_efficiency() -> None:
     stated = {activity for activity, row in rows().items() if row["efficiency"]}
-    assert stated == set(HEAT_FROM_FUEL)
+    assert stated == set(heat_from_fuel())
+
+
+def test_every_variant_is_a_row_of_its_country_with_the_generic_unit() -> None:
+    """variants.csv: a generic id and a full row named `<generic id>.<cc>`, located in
+    that country, in the generic row's unit, from a listed source."""
+    meta = tomllib.loads((FOLDER / "factorset.toml").read_text(encoding="utf-8"))
+    keys = {source["key"] for source in meta["sources"]}
+    with (FOLDER / "variants.csv").open(encoding="utf-8") as stream:
+        table = list(csv.DictReader(stream))
+    assert table
+    for line in table:
+        generic, variant = rows()[line["activity"]], rows()[line["variant"]]
+        assert line["variant"] == f"{line['activity']}.{line['country'].lower()}"
+        assert variant["location"] == line["country"]
+        assert variant["unit"] == generic["unit"]
+        assert variant["source"] in keys and variant["source_ref"].strip()
+
+
+def test_a_derived_gross_cv_variant_is_its_net_value_times_the_desnz_ratio() -> None:
+    ratio = co2e("energy.natural_gas_kwh") / co2e("energy.natural_gas_kwh_net")
+    for country in ("no", "de"):
+        gross, net = f"energy.natural_gas_kwh.{country}", f"energy.natural_gas_kwh_net.{country}"
+        assert co2e(gross) == pytest.approx(co2e(net) * ratio, rel=5e-6)
 
 
 def test_heating_values_agree_with_the_factors() -> None:
