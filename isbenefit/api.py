@@ -206,8 +206,9 @@ def assess(
     the user's own Brightway database (``brightway_project`` in ``brightway_dir``);
     ledger activity ids the mapping does not name fall back to the factor set
     (``factors``) only when ``fallback`` is set. These keywords build the source with
-    :func:`~isbenefit.scoring.source.factor_source`; pass one source to several calls to
-    load its factor set and scores once.
+    :func:`~isbenefit.scoring.source.factor_source`, caching in ``data_dir``; pass one
+    source to several calls to load its factor set and scores once (a source caches in
+    the data directory it was built with: ``data_dir`` may only repeat it).
 
     With ``monte_carlo`` settings, percentile ranges of every saved quantity are added
     (`Assessment.uncertainty`, the results' `uncertainty` extension).
@@ -215,17 +216,19 @@ def assess(
     Raises :class:`isbenefit.errors.InputError` listing every problem when the
     ledger (or the factor set) breaks a rule; nothing is computed then.
     """
-    source = as_factor_source(factors, mapping, brightway_project, brightway_dir, fallback)
-    factor_set = source.factor_set(data_dir)
+    source = as_factor_source(
+        factors, mapping, brightway_project, brightway_dir, fallback, data_dir
+    )
+    factor_set = source.factor_set()
     # bw2data is imported (once per process) on this thread, not in the worker below: its
     # import sets process-wide state (scoring/brightway.py, module docstring). Scores of a
     # factor set kept from an earlier run need no Brightway at all.
-    if not (isinstance(source, FactorSetFolder) and cached_scores(factor_set, data_dir)):
-        open_brightway(data_dir)
+    if not (isinstance(source, FactorSetFolder) and cached_scores(factor_set, source.data_dir)):
+        open_brightway(source.data_dir)
     # The Brightway solves run beside the ledger checks: both take a good part of a second
     # on a large ledger and neither needs the other.
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="isbenefit-brightway") as pool:
-        scoring = pool.submit(source.scores, data_dir)
+        scoring = pool.submit(source.scores)
         raw = read_frames(ledger) if is_frames(ledger) else read_ledger(ledger)  # type: ignore[arg-type]
         report_currency = currency.strip().upper()
         sheets, rates, arrays, warnings = _checked(raw, factor_set, report_currency)
@@ -261,7 +264,7 @@ def assess(
         return assessment
     from isbenefit.results import monte_carlo as monte_carlo_ranges
 
-    draws = source.score_draws(monte_carlo.iterations, monte_carlo.seed, data_dir)
+    draws = source.score_draws(monte_carlo.iterations, monte_carlo.seed)
     conservative = (
         (
             core.with_chosen_baselines(result.lines, alternatives),
@@ -287,7 +290,7 @@ def check(
     Returns the warnings; raises :class:`isbenefit.errors.InputError` listing every
     problem found (reading problems stop before the sheets are checked).
     """
-    factor_set = as_factor_source(factors).factor_set(data_dir)
+    factor_set = as_factor_source(factors, data_dir=data_dir).factor_set()
     raw = read_frames(ledger) if is_frames(ledger) else read_ledger(ledger)  # type: ignore[arg-type]
     return _checked(raw, factor_set, currency.strip().upper())[3]
 

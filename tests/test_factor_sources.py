@@ -32,6 +32,7 @@ from isbenefit import assess
 from isbenefit.certify import trust
 from isbenefit.cli.app import app
 from isbenefit.engine.uncertainty import MonteCarloSettings
+from isbenefit.errors import InputError
 from isbenefit.scoring import factorset, user_database
 from isbenefit.scoring.brightway import open_brightway
 from isbenefit.scoring.source import (
@@ -400,6 +401,7 @@ def test_process_state_is_left_as_found(files: dict[str, Path], user_dir: Path) 
 import os, sys, warnings
 from isbenefit import assess  # isbenefit.api and what it imports, bw2data not yet
 from isbenefit.engine.uncertainty import MonteCarloSettings
+from isbenefit.errors import InputError
 assert "bw2data" not in sys.modules
 before = list(warnings.filters)
 stdout = sys.stdout
@@ -424,3 +426,20 @@ sys.stderr.write(repr(result.results["totals"]["saved"]["co2e_kg"]))
 def test_folder_source_describes_itself() -> None:
     assert FactorSetFolder().description == "the shipped factor set"
     assert str(TINY_FACTORS) in FactorSetFolder(TINY_FACTORS).description
+
+
+def test_a_source_caches_in_the_data_dir_it_is_built_with(
+    files: dict[str, Path], tmp_path: Path
+) -> None:
+    data = tmp_path / "data"
+    source = factor_source(TINY_FACTORS, data_dir=data)
+    assert source.data_dir == data
+    made = assess(files["road"], factors=source)
+    assert (data / "brightway").is_dir()  # the project was built there, not in the default
+    # The keyword may repeat the source's own data directory, and builds the same source.
+    again = assess(files["road"], factors=source, data_dir=data)
+    by_keyword = assess(files["road"], factors=TINY_FACTORS, data_dir=data)
+    assert again.results_json() == made.results_json() == by_keyword.results_json()
+    with pytest.raises(InputError) as raised:
+        assess(files["road"], factors=source, data_dir=tmp_path / "elsewhere")
+    assert "build the source with data_dir" in str(raised.value)

@@ -308,7 +308,6 @@ def assess_ledger_rows(
     ledger_rows: LedgerRows,
     source: FactorSource,
     currency: str,
-    data_dir: Path | None,
     monte_carlo: MonteCarloSettings | None,
 ) -> Assessment:
     """Assess some rows of a ledger on their own (written as CSVs to a temporary folder).
@@ -324,9 +323,7 @@ def assess_ledger_rows(
     with tempfile.TemporaryDirectory(prefix="isbenefit-rows-") as folder:
         for name, data in ledger_csvs(ledger_rows).items():
             (Path(folder) / name).write_bytes(data)
-        return assess(
-            folder, factors=source, currency=currency, data_dir=data_dir, monte_carlo=monte_carlo
-        )
+        return assess(folder, factors=source, currency=currency, monte_carlo=monte_carlo)
 
 
 def read_attachments(pdf: Path | str | io.BytesIO) -> dict[str, bytes]:

@@ -43,7 +43,6 @@ def countersign(
     key_file: Path,
     statement: str,
     source: FactorSource | None = None,
-    data_dir: Path | None = None,
     trusted: Mapping[str, TrustedKey] | None = None,
     signed_at: datetime | None = None,
 ) -> tuple[bytes, Report]:
@@ -85,7 +84,7 @@ def countersign(
             f"the key of {verifier.name} may sign from {verifier.valid_from} until "
             f"{verifier.valid_until}, not on {when.date()}"
         )
-    report = verify(pdf, None, source, data_dir, trusted)
+    report = verify(pdf, None, source, trusted)
     # Every check must pass: the recomputation and the factor set above all (a verdict
     # of "unknown key" would hide a skipped recomputation). Only the issuer's key, and an
     # earlier verifier's, may be unknown to this verifier, who checks them by other means.

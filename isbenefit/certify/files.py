@@ -39,9 +39,8 @@ def write_certificate(
         ledger,
         org,
         str(year),
-        as_factor_source(factors),
+        as_factor_source(factors, data_dir=data_dir),
         currency,
-        Path(data_dir) if data_dir is not None else None,
         settings,
     )
     target = Path(path)

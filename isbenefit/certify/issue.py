@@ -393,7 +393,6 @@ def certificate_results(
     year: str,
     source: FactorSource,
     currency: str = "EUR",
-    data_dir: Path | None = None,
     monte_carlo: MonteCarloSettings | None = None,
 ) -> tuple[Results, claims.LedgerRows]:
     """The results a certificate of ``org_id`` for ``year`` is issued from (parsed once),
@@ -408,12 +407,12 @@ def certificate_results(
     """
     from isbenefit.api import assess
 
-    assessment = assess(ledger, factors=source, currency=currency, data_dir=data_dir)
+    assessment = assess(ledger, factors=source, currency=currency)
     results = Results.from_results(assessment.results)
     find_organisation(results, org_id)
     require_year(results, year, org_id)
     rows = assessment.source_rows(claims.claim_exchange_ids(results.source, org_id, year))
     if monte_carlo is not None:
-        ranges = claims.assess_ledger_rows(rows, source, currency, data_dir, monte_carlo)
+        ranges = claims.assess_ledger_rows(rows, source, currency, monte_carlo)
         results = with_uncertainty(results, ranges.results["uncertainty"])
     return results, rows

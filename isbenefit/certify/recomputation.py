@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from isbenefit.certify.checks import Check, CheckName, Status
@@ -37,9 +36,7 @@ ABSOLUTE_TOLERANCE = 1e-9
 NAME = CheckName.RECOMPUTATION
 
 
-def recomputation_checks(
-    claim: Mapping[str, Any], source: FactorSource | None, data_dir: Path | None
-) -> list[Check]:
+def recomputation_checks(claim: Mapping[str, Any], source: FactorSource | None) -> list[Check]:
     """The factor-set check, then the recomputation (see :func:`recomputation_check`).
 
     The factor-set check compares every factor the claim used with the same activity of
@@ -50,7 +47,7 @@ def recomputation_checks(
 
     source = source if source is not None else FactorSetFolder()
     try:
-        factor_set = source.factor_set(data_dir)
+        factor_set = source.factor_set()
     except InputError:
         factor_set = None
     wanted = claim["factor_set"]
@@ -58,7 +55,7 @@ def recomputation_checks(
         wanted["id"],
         wanted["version"],
     ):
-        return [recomputation_check(claim, source, data_dir)]
+        return [recomputation_check(claim, source)]
     differences = factor_differences(claim, factor_set.activities)
     if differences:
         return [
@@ -79,7 +76,7 @@ def recomputation_checks(
             f"the {used} factors the claim uses are those of {factor_set.id} "
             f"{factor_set.version} here",
         ),
-        recomputation_check(claim, source, data_dir),
+        recomputation_check(claim, source),
     ]
 
 
@@ -101,9 +98,7 @@ def factor_differences(claim: Mapping[str, Any], activities: Any) -> list[str]:
     return differences
 
 
-def recomputation_check(
-    claim: Mapping[str, Any], source: FactorSource | None, data_dir: Path | None
-) -> Check:
+def recomputation_check(claim: Mapping[str, Any], source: FactorSource | None) -> Check:
     """Assess the attached ledger rows again with ``source`` (None: the shipped factor
     set) and compare the organisation-year figures."""
     from isbenefit.scoring.source import FactorSetFolder
@@ -112,7 +107,7 @@ def recomputation_check(
     wanted = claim["factor_set"]
     named = f"{wanted['id']} {wanted['version']}"
     try:
-        factor_set = source.factor_set(data_dir)
+        factor_set = source.factor_set()
     except InputError as error:
         return Check(
             NAME,
@@ -129,7 +124,7 @@ def recomputation_check(
             "came from a Brightway database",
         )
     try:
-        results = _reassess(claim, source, data_dir)
+        results = _reassess(claim, source)
     except InputError as error:
         return Check(
             NAME, Status.FAIL, f"the attached ledger rows do not assess: {error.problems[0]}"
@@ -149,13 +144,11 @@ def recomputation_check(
     )
 
 
-def _reassess(
-    claim: Mapping[str, Any], source: FactorSource, data_dir: Path | None
-) -> dict[str, Any]:
+def _reassess(claim: Mapping[str, Any], source: FactorSource) -> dict[str, Any]:
     from isbenefit.certify.claim import assess_ledger_rows
 
     return assess_ledger_rows(
-        claim["ledger_rows"], source, str(claim["currency"]), data_dir, settings_of(claim)
+        claim["ledger_rows"], source, str(claim["currency"]), settings_of(claim)
     ).results
 
 

@@ -83,7 +83,6 @@ def verify(
     pdf: Path,
     public_key: Path | None = None,
     source: FactorSource | None = None,
-    data_dir: Path | None = None,
     trusted: Mapping[str, TrustedKey] | None = None,
     status_list: Path | None = None,
 ) -> Report:
@@ -141,7 +140,7 @@ def verify(
         report.checks.append(check)
     try:
         report.checks.append(printed_check(claim, document.flat))
-        report.checks.extend(recomputation_checks(claim, source, data_dir))
+        report.checks.extend(recomputation_checks(claim, source))
     except (KeyError, TypeError, ValueError, AttributeError, IndexError) as error:
         if isinstance(error, InputError):
             raise

@@ -131,9 +131,10 @@ def assess(
         )
         assessment = run_assessment(
             ledger,
-            factors=factor_source_of(factors, mapping, brightway, brightway_dir, fallback),
+            factors=factor_source_of(
+                factors, mapping, brightway, brightway_dir, fallback, data_dir
+            ),
             currency=currency,
-            data_dir=data_dir,
             monte_carlo=settings,
         )
         show_warnings(assessment.warnings)
@@ -218,7 +219,7 @@ def factors_export(
 
     with guarded():
         check_target(output, force)
-        factor_set = MappedDatabase(mapping, brightway, brightway_dir).factor_set(data_dir)
+        factor_set = MappedDatabase(mapping, brightway, brightway_dir, data_dir).factor_set()
         export_factor_set(factor_set, output, force)
     console.print(
         f"factor set with {len(factor_set.activities)} activities written to {output}",

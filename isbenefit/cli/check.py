@@ -40,8 +40,8 @@ def check(
     from isbenefit.api import check as check_ledger
 
     with guarded():
-        source = factor_source_of(factors, mapping, brightway, brightway_dir, fallback)
-        warnings = check_ledger(ledger, source, currency, data_dir)
+        source = factor_source_of(factors, mapping, brightway, brightway_dir, fallback, data_dir)
+        warnings = check_ledger(ledger, source, currency)
     show_warnings(warnings)
     console.print(f"{ledger}: no problems found", markup=False)
 

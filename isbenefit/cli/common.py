@@ -143,16 +143,18 @@ def factor_source_of(
     brightway: str | None,
     brightway_dir: Path | None,
     fallback: bool,
+    data_dir: Path | None,
 ) -> FactorSource:
     """The factor source of the options every assessing verb shares (FactorsOption,
-    MappingOption, BrightwayProjectOption, BrightwayDirOption, FallbackOption).
+    MappingOption, BrightwayProjectOption, BrightwayDirOption, FallbackOption,
+    DataDirOption).
 
     Call it inside `guarded()`: options that would be ignored are an InputError. Nothing
     is read yet; the verb's one source loads its factor set once for the whole run.
     """
     from isbenefit.scoring.source import factor_source
 
-    return factor_source(factors, mapping, brightway, brightway_dir, fallback)
+    return factor_source(factors, mapping, brightway, brightway_dir, fallback, data_dir)
 
 
 TrustStoreOption = Annotated[

@@ -64,10 +64,10 @@ def countersign(
     from isbenefit.writing import write_atomic
 
     with guarded():
-        source = factor_source_of(factors, mapping, brightway, brightway_dir, fallback)
+        source = factor_source_of(factors, mapping, brightway, brightway_dir, fallback, data_dir)
         trusted = trust.load(trust.store_path(trust_store, data_dir))
         try:
-            signed, report = make(pdf, key, statement, source, data_dir, trusted)
+            signed, report = make(pdf, key, statement, source, trusted)
         except CountersignError as error:
             fail(f"error: {error}", error.exit_code)
         write_atomic(output, signed)

@@ -109,14 +109,11 @@ def _assess(
     ledger: Path,
     source: FactorSource,
     currency: str,
-    data_dir: Path | None,
     monte_carlo: MonteCarloSettings | None = None,
 ) -> Assessment:
     from isbenefit.api import assess
 
-    assessment = assess(
-        ledger, factors=source, currency=currency, data_dir=data_dir, monte_carlo=monte_carlo
-    )
+    assessment = assess(ledger, factors=source, currency=currency, monte_carlo=monte_carlo)
     show_warnings(assessment.warnings)
     return assessment
 
@@ -171,9 +168,9 @@ def statement(
 
     _check_target(output)
     with guarded():
-        source = factor_source_of(factors, mapping, brightway, brightway_dir, fallback)
+        source = factor_source_of(factors, mapping, brightway, brightway_dir, fallback, data_dir)
         settings = monte_carlo_settings(iterations, seed, conservative_percentile)
-        results = _assess(ledger, source, currency, data_dir, settings).results
+        results = _assess(ledger, source, currency, settings).results
         write_atomic(output, statement_pdf(results, org, str(year)))
     console.print(f"statement written to {output}", markup=False)
 
@@ -210,11 +207,9 @@ def certificate(
     _check_verify_url(verify_url)
     issuer_text = _issuer_text(issuer, key)
     with guarded():
-        source = factor_source_of(factors, mapping, brightway, brightway_dir, fallback)
+        source = factor_source_of(factors, mapping, brightway, brightway_dir, fallback, data_dir)
         settings = monte_carlo_settings(iterations, seed, conservative_percentile)
-        results, rows = certificate_results(
-            ledger, org, str(year), source, currency, data_dir, settings
-        )
+        results, rows = certificate_results(ledger, org, str(year), source, currency, settings)
         show_warnings(results.source.get("warnings", ()))
         write_atomic(
             output, certificate_pdf(results, org, str(year), rows, issuer_text, key, verify_url)
@@ -244,9 +239,9 @@ def report(
 
     _check_target(output)
     with guarded():
-        source = factor_source_of(factors, mapping, brightway, brightway_dir, fallback)
+        source = factor_source_of(factors, mapping, brightway, brightway_dir, fallback, data_dir)
         settings = monte_carlo_settings(iterations, seed, conservative_percentile)
-        results = _assess(ledger, source, currency, data_dir, settings).results
+        results = _assess(ledger, source, currency, settings).results
         write_atomic(output, report_pdf(results, str(year), cluster))
     console.print(f"report written to {output}", markup=False)
 
@@ -269,7 +264,7 @@ def statements(
 ) -> None:
     """Write one statement per organisation with exchanges in the year, on all cores."""
     with guarded():
-        source = factor_source_of(factors, mapping, brightway, brightway_dir, fallback)
+        source = factor_source_of(factors, mapping, brightway, brightway_dir, fallback, data_dir)
     settings = monte_carlo_settings(iterations, seed, conservative_percentile)
     from isbenefit.batch import DocumentKind
 
@@ -280,7 +275,6 @@ def statements(
         output,
         source,
         currency,
-        data_dir,
         jobs,
         monte_carlo=settings,
     )
@@ -312,7 +306,7 @@ def certificates(
     _check_verify_url(verify_url)
     issuer_text = _issuer_text(issuer, key)
     with guarded():
-        source = factor_source_of(factors, mapping, brightway, brightway_dir, fallback)
+        source = factor_source_of(factors, mapping, brightway, brightway_dir, fallback, data_dir)
     from isbenefit.batch import DocumentKind
 
     _batch(
@@ -322,7 +316,6 @@ def certificates(
         output,
         source,
         currency,
-        data_dir,
         jobs,
         issuer_text,
         monte_carlo=monte_carlo_settings(iterations, seed, conservative_percentile),
@@ -338,7 +331,6 @@ def _batch(
     output: Path,
     source: FactorSource,
     currency: str,
-    data_dir: Path | None,
     jobs: int | None,
     issuer: str = "isbenefit",
     monte_carlo: MonteCarloSettings | None = None,
@@ -352,7 +344,7 @@ def _batch(
     from isbenefit.writing import make_folder
 
     with guarded():
-        assessment = _assess(ledger, source, currency, data_dir, monte_carlo)
+        assessment = _assess(ledger, source, currency, monte_carlo)
         results = Results.from_results(assessment.results)
         require_year(results, str(year))
         orgs = organisations_in_year(results, str(year))

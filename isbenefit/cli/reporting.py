@@ -66,9 +66,10 @@ def register(app: typer.Typer, console: Console) -> None:
         with guarded():
             assessment = assess(
                 ledger,
-                factors=factor_source_of(factors, mapping, brightway, brightway_dir, fallback),
+                factors=factor_source_of(
+                    factors, mapping, brightway, brightway_dir, fallback, data_dir
+                ),
                 currency=currency,
-                data_dir=data_dir,
             )
             show_warnings(assessment.warnings)
             fill = vsme_fill(assessment, org, year)
@@ -126,9 +127,10 @@ def register(app: typer.Typer, console: Console) -> None:
         with guarded():
             assessment = assess(
                 ledger,
-                factors=factor_source_of(factors, mapping, brightway, brightway_dir, fallback),
+                factors=factor_source_of(
+                    factors, mapping, brightway, brightway_dir, fallback, data_dir
+                ),
                 currency=currency,
-                data_dir=data_dir,
             )
             show_warnings(assessment.warnings)
             report = esrs_report(assessment, org, year, materials_used_t)

@@ -104,9 +104,9 @@ def verify(
     from isbenefit.certify.verification import verify as run_checks
 
     with guarded():
-        source = factor_source_of(factors, mapping, brightway, brightway_dir, fallback)
+        source = factor_source_of(factors, mapping, brightway, brightway_dir, fallback, data_dir)
         trusted = trust.load(trust.store_path(trust_store, data_dir))
-        report = run_checks(pdf, key, source, data_dir, trusted, status_list)
+        report = run_checks(pdf, key, source, trusted, status_list)
     if as_json:
         typer.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=1))
     else:

@@ -16,9 +16,11 @@ that assesses twice with one source (a certificate: the ledger, then the organis
 rows with Monte Carlo; `verify`: the check of the claim's factor set, then the
 recomputation) reads the factor set and solves the scores once. Draws are not kept.
 
-``data_dir`` is isbenefit's data directory, where its Brightway projects are cached; the
-numbers do not depend on it. `factor_set` is called on the thread that runs the
-assessment; `scores` and `score_draws` may run on a worker thread (`api.assess`).
+Each source is given isbenefit's data directory (``data_dir``, where its Brightway projects
+are cached; None: $ISBENEFIT_DATA_DIR, else the XDG default) when it is built, so nothing
+that scores with it needs to carry the directory along; the numbers do not depend on it.
+`factor_set` is called on the thread that runs the assessment; `scores` and `score_draws`
+may run on a worker thread (`api.assess`).
 
 `factor_source` builds the source the command line's options (and `api.assess`'s keyword
 arguments) describe; `as_factor_source` accepts a source or those options.
@@ -37,6 +39,7 @@ import numpy as np
 import pandas as pd
 
 from isbenefit.errors import InputError
+from isbenefit.paths import data_dir as resolve_data_dir
 from isbenefit.scoring import brightway, factorset, user_database
 from isbenefit.scoring.factorset import FactorSet
 from isbenefit.scoring.mapping import Mapping, read_mapping
@@ -53,15 +56,20 @@ class FactorSource(Protocol):
         """What the source is, for messages: "factor-set folder X", "Brightway project P"."""
         ...
 
-    def factor_set(self, data_dir: DataDir = None) -> FactorSet:
+    @property
+    def data_dir(self) -> Path | None:
+        """isbenefit's data directory the source caches in (None: the default one)."""
+        ...
+
+    def factor_set(self) -> FactorSet:
         """The factor set; loaded on the first call, the same object afterwards."""
         ...
 
-    def scores(self, data_dir: DataDir = None) -> Arrays:
+    def scores(self) -> Arrays:
         """Per-unit scores per indicator, aligned with the factor set's activities."""
         ...
 
-    def score_draws(self, iterations: int, seed: int, data_dir: DataDir = None) -> Arrays:
+    def score_draws(self, iterations: int, seed: int) -> Arrays:
         """Per-unit scores drawn ``iterations`` times per indicator (iterations x activities)."""
         ...
 
@@ -69,40 +77,42 @@ class FactorSource(Protocol):
 class FactorSetFolder:
     """A factor-set folder, scored through isbenefit's own Brightway project."""
 
-    def __init__(self, path: Path | str | None = None) -> None:
+    def __init__(self, path: Path | str | None = None, data_dir: DataDir = None) -> None:
         self.path = Path(path) if path is not None else None
+        self.data_dir = Path(data_dir) if data_dir is not None else None
         self._lock = threading.RLock()
         self._factor_set: FactorSet | None = None
         self._scores: Arrays | None = None
 
     def __repr__(self) -> str:
-        return f"FactorSetFolder({self.path!r})"
+        return f"FactorSetFolder({self.path!r}, data_dir={self.data_dir!r})"
 
     @property
     def description(self) -> str:
         return f"factor-set folder {self.path}" if self.path else "the shipped factor set"
 
-    def factor_set(self, data_dir: DataDir = None) -> FactorSet:
+    def factor_set(self) -> FactorSet:
         with self._lock:
             if self._factor_set is None:
                 self._factor_set = factorset.load_factor_set(self.path)
             return self._factor_set
 
-    def scores(self, data_dir: DataDir = None) -> Arrays:
+    def scores(self) -> Arrays:
         with self._lock:
             if self._scores is None:
-                self._scores = brightway.factor_scores(self.factor_set(data_dir), data_dir).values
+                self._scores = brightway.factor_scores(self.factor_set(), self.data_dir).values
             return self._scores
 
-    def score_draws(self, iterations: int, seed: int, data_dir: DataDir = None) -> Arrays:
-        return brightway.score_samples(self.factor_set(data_dir), iterations, seed, data_dir)
+    def score_draws(self, iterations: int, seed: int) -> Arrays:
+        return brightway.score_samples(self.factor_set(), iterations, seed, self.data_dir)
 
 
 class MappedDatabase:
     """The user's own Brightway database, through a mapping file.
 
     ``project`` overrides the mapping's `project`; ``brightway_dir`` is the user's
-    Brightway directory (else BRIGHTWAY2_DIR, else Brightway's default). The factor set
+    Brightway directory (else BRIGHTWAY2_DIR, else Brightway's default); ``data_dir``
+    isbenefit's own (module docstring). The factor set
     holds the mapped activities only, scored on the database when it is first asked for.
     """
 
@@ -111,10 +121,12 @@ class MappedDatabase:
         mapping: Path | str,
         project: str | None = None,
         brightway_dir: Path | str | None = None,
+        data_dir: DataDir = None,
     ) -> None:
         self.mapping_path = Path(mapping)
         self.project = project
         self.brightway_dir = Path(brightway_dir) if brightway_dir is not None else None
+        self.data_dir = Path(data_dir) if data_dir is not None else None
         self._lock = threading.RLock()
         self._mapping: Mapping | None = None
         self._loaded: tuple[FactorSet, Arrays] | None = None
@@ -122,7 +134,7 @@ class MappedDatabase:
     def __repr__(self) -> str:
         return (
             f"MappedDatabase({self.mapping_path!r}, project={self.project!r}, "
-            f"brightway_dir={self.brightway_dir!r})"
+            f"brightway_dir={self.brightway_dir!r}, data_dir={self.data_dir!r})"
         )
 
     @property
@@ -139,23 +151,23 @@ class MappedDatabase:
                 self._mapping = read_mapping(self.mapping_path)
             return self._mapping
 
-    def factor_set(self, data_dir: DataDir = None) -> FactorSet:
-        return self._load(data_dir)[0]
+    def factor_set(self) -> FactorSet:
+        return self._load()[0]
 
-    def scores(self, data_dir: DataDir = None) -> Arrays:
-        return self._load(data_dir)[1]
+    def scores(self) -> Arrays:
+        return self._load()[1]
 
-    def score_draws(self, iterations: int, seed: int, data_dir: DataDir = None) -> Arrays:
+    def score_draws(self, iterations: int, seed: int) -> Arrays:
         return user_database.database_score_samples(
-            self.mapping(), self.project, iterations, seed, self.brightway_dir, data_dir
+            self.mapping(), self.project, iterations, seed, self.brightway_dir, self.data_dir
         )
 
-    def _load(self, data_dir: DataDir) -> tuple[FactorSet, Arrays]:
+    def _load(self) -> tuple[FactorSet, Arrays]:
         """The factor set and its scores come from one reading of the database."""
         with self._lock:
             if self._loaded is None:
                 mapped, scores = user_database.database_factor_set(
-                    self.mapping(), self.project, self.brightway_dir, data_dir
+                    self.mapping(), self.project, self.brightway_dir, self.data_dir
                 )
                 self._loaded = mapped, scores.values
             return self._loaded
@@ -166,7 +178,8 @@ class WithFallback:
 
     Activities, scores and draws are spliced the same way (`_splice`): the mapped
     activities first, in mapping order, then the fallback factor set's other activities
-    in its own order.
+    in its own order. Each part caches in its own data directory; `data_dir` names the
+    database's.
     """
 
     def __init__(self, primary: MappedDatabase, fallback: FactorSetFolder) -> None:
@@ -183,12 +196,16 @@ class WithFallback:
     def description(self) -> str:
         return f"{self.primary.description}, other ids from {self.fallback.description}"
 
-    def factor_set(self, data_dir: DataDir = None) -> FactorSet:
+    @property
+    def data_dir(self) -> Path | None:
+        return self.primary.data_dir
+
+    def factor_set(self) -> FactorSet:
         with self._lock:
             if self._factor_set is None:
-                mapped = self.primary.factor_set(data_dir)
-                base = self.fallback.factor_set(data_dir)
-                extra = self._extra(data_dir)
+                mapped = self.primary.factor_set()
+                base = self.fallback.factor_set()
+                extra = self._extra()
                 meta = {
                     **mapped.meta,
                     "id": f"{mapped.id}+{base.id}",
@@ -204,33 +221,31 @@ class WithFallback:
                 )
             return self._factor_set
 
-    def scores(self, data_dir: DataDir = None) -> Arrays:
+    def scores(self) -> Arrays:
         with self._lock:
             if self._scores is None:
                 self._scores = self._splice(
-                    self.primary.scores(data_dir),
-                    lambda: self.fallback.scores(data_dir),
-                    data_dir,
+                    self.primary.scores(),
+                    self.fallback.scores,
                 )
             return self._scores
 
-    def score_draws(self, iterations: int, seed: int, data_dir: DataDir = None) -> Arrays:
+    def score_draws(self, iterations: int, seed: int) -> Arrays:
         return self._splice(
-            self.primary.score_draws(iterations, seed, data_dir),
-            lambda: self.fallback.score_draws(iterations, seed, data_dir),
-            data_dir,
+            self.primary.score_draws(iterations, seed),
+            lambda: self.fallback.score_draws(iterations, seed),
         )
 
-    def _extra(self, data_dir: DataDir) -> np.ndarray:
+    def _extra(self) -> np.ndarray:
         """Which of the fallback's activities the mapping does not name (a boolean mask)."""
-        mapped = self.primary.factor_set(data_dir).activities.index
-        return np.asarray(~self.fallback.factor_set(data_dir).activities.index.isin(mapped))
+        mapped = self.primary.factor_set().activities.index
+        return np.asarray(~self.fallback.factor_set().activities.index.isin(mapped))
 
-    def _splice(self, mapped: Arrays, fallback: Callable[[], Arrays], data_dir: DataDir) -> Arrays:
+    def _splice(self, mapped: Arrays, fallback: Callable[[], Arrays]) -> Arrays:
         """Per indicator, ``mapped`` then the fallback's columns of the unmapped activities
         (the last axis: activities of a score vector, of each draw). The fallback is not
         computed when the mapping names every activity it has."""
-        extra = self._extra(data_dir)
+        extra = self._extra()
         if not extra.any():
             return mapped
         base = fallback()
@@ -246,8 +261,9 @@ def factor_source(
     brightway_project: str | None = None,
     brightway_dir: Path | str | None = None,
     fallback: bool = False,
+    data_dir: DataDir = None,
 ) -> FactorSource:
-    """The source the command line's options name.
+    """The source the command line's options name, caching in ``data_dir`` (--data-dir).
 
     No ``mapping``: the factor-set folder ``factors`` (the shipped one when None). With a
     ``mapping``: the user's Brightway database (``brightway_project`` in
@@ -275,10 +291,10 @@ def factor_source(
                 message="only used with --mapping (scores from your own Brightway database)",
                 fix="give --mapping FILE too, or leave out " + " and ".join(unused),
             )
-        return FactorSetFolder(factors)
-    database = MappedDatabase(mapping, brightway_project, brightway_dir)
+        return FactorSetFolder(factors, data_dir)
+    database = MappedDatabase(mapping, brightway_project, brightway_dir, data_dir)
     if fallback:
-        return WithFallback(database, FactorSetFolder(factors))
+        return WithFallback(database, FactorSetFolder(factors, data_dir))
     if factors is not None:
         raise InputError.one(
             file="--factors",
@@ -295,11 +311,13 @@ def as_factor_source(
     brightway_project: str | None = None,
     brightway_dir: Path | str | None = None,
     fallback: bool = False,
+    data_dir: DataDir = None,
 ) -> FactorSource:
     """``factors`` when it is a source already, else the source the options name
-    (`factor_source`). A source given with the mapping options is an error."""
+    (`factor_source`). A source given with the mapping options is an error, and so is
+    one given with a ``data_dir`` other than its own (it caches where it was built to)."""
     if factors is None or isinstance(factors, str | os.PathLike):
-        return factor_source(factors, mapping, brightway_project, brightway_dir, fallback)
+        return factor_source(factors, mapping, brightway_project, brightway_dir, fallback, data_dir)
     if mapping is not None or brightway_project is not None or brightway_dir is not None:
         raise InputError.one(
             file="factors",
@@ -312,5 +330,13 @@ def as_factor_source(
             file="factors",
             message="fallback=True does nothing with a FactorSource",
             fix="build the source with factor_source(..., fallback=True) or WithFallback",
+        )
+    if data_dir is not None and resolve_data_dir(data_dir) != resolve_data_dir(factors.data_dir):
+        raise InputError.one(
+            file="data_dir",
+            message=f"the FactorSource caches in {resolve_data_dir(factors.data_dir)}, "
+            f"not in the data_dir given ({resolve_data_dir(data_dir)})",
+            fix="build the source with data_dir=... (FactorSetFolder(path, data_dir), "
+            "factor_source(..., data_dir=...)) and leave out data_dir here",
         )
     return factors

@@ -187,7 +187,6 @@ def _make(job: Job) -> None:
             ledger,
             factors=factor_source,
             currency=job.cluster.currency,
-            data_dir=store.data_dir(),
         )
         results = assessment.results
         if job.kind == REPORT:
@@ -281,7 +280,7 @@ def certificate_pdf(
     iterations = int(getattr(settings, CERTIFICATE_ITERATIONS_SETTING, 1000))
     settings_mc = MonteCarloSettings(iterations=iterations, seed=1) if iterations else None
     results, rows = certificate_results(
-        ledger, org_id, year, factor_source, job.cluster.currency, store.data_dir(), settings_mc
+        ledger, org_id, year, factor_source, job.cluster.currency, settings_mc
     )
     key_file = keys.checked_key(job.cluster)
     verify_url = f"{job.base_url}/c" if job.base_url else None

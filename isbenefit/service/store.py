@@ -35,7 +35,7 @@ from isbenefit.service.models import (
     Organisation,
 )
 
-_sources: dict[str, FactorSetFolder] = {}
+_sources: dict[tuple[str, Path], FactorSetFolder] = {}
 _sources_lock = threading.Lock()
 
 
@@ -44,19 +44,21 @@ def data_dir() -> Path:
 
 
 def factor_source(factors: str = "") -> FactorSetFolder:
-    """The factor source of a folder (blank: the shipped set), loaded once per process."""
+    """The factor source of a folder (blank: the shipped set), caching in the service's
+    data directory, loaded once per process."""
     from isbenefit.paths import default_factor_set
 
     path = str(Path(factors).resolve()) if factors else str(default_factor_set())
+    key = path, data_dir()
     with _sources_lock:
-        if path not in _sources:
-            _sources[path] = FactorSetFolder(Path(path))
-        return _sources[path]
+        if key not in _sources:
+            _sources[key] = FactorSetFolder(Path(path), key[1])
+        return _sources[key]
 
 
 def activities(cluster: Cluster) -> list[tuple[str, str, str]]:
     """(id, name, unit) of every activity of the cluster's factor set, by name."""
-    factor_set = factor_source(cluster.factors).factor_set(data_dir())
+    factor_set = factor_source(cluster.factors).factor_set()
     table = factor_set.activities
     rows = zip(table.index, table["name"], table["unit"], strict=True)
     return sorted(
@@ -90,7 +92,6 @@ def check_file(path: Path, cluster: Cluster) -> list[Problem]:
             path,
             factors=factor_source(cluster.factors),
             currency=cluster.currency,
-            data_dir=data_dir(),
         )
     except InputError as error:
         return list(error.problems)

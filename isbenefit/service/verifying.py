@@ -40,7 +40,7 @@ def verify_bytes(data: bytes, name: str = "upload.pdf") -> dict[str, Any]:
             status_list = None
         document = _document(path)
         source = store.factor_source(document.cluster.factors if document else "")
-        report = verify(path, None, source, store.data_dir(), keys.trusted(), status_list)
+        report = verify(path, None, source, keys.trusted(), status_list)
         result = report.as_dict()
     result["file"] = name
     return result

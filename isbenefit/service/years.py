@@ -46,7 +46,6 @@ def assess_data(data: ledgers.LedgerData, cluster: Cluster, factors: str = "") -
             path,
             factors=store.factor_source(factors or cluster.factors),
             currency=cluster.currency,
-            data_dir=store.data_dir(),
         )
         return assessment.results_json()
 

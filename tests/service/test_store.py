@@ -14,12 +14,12 @@ import isbenefit
 from isbenefit.cli.app import app
 from isbenefit.service import ledgers, store
 from isbenefit.service.models import Change, Cluster, Exchange
-from tests.service.conftest import DATA, EXAMPLE
+from tests.service.conftest import EXAMPLE
 from tests.service.helpers import example_cluster
 
 
 def _results(path: Path) -> tuple[bytes, str]:
-    assessment = isbenefit.assess(path, factors=store.factor_source(""), data_dir=DATA)
+    assessment = isbenefit.assess(path, factors=store.factor_source(""))
     return assessment.results_json(), assessment.ledger_sha256
 
 
