@@ -175,7 +175,9 @@ def test_libreoffice_resaves_the_filled_template_and_isbenefit_still_reads_it(
     if soffice is None:
         if os.environ.get("CI") == "true":
             pytest.fail("soffice (Debian: libreoffice-calc-nogui) is required in CI")
-        pytest.skip("LibreOffice (soffice) is not installed; scripts/bootstrap.sh --tests installs it")
+        pytest.skip(
+            "LibreOffice (soffice) is not installed; scripts/bootstrap.sh --tests installs it"
+        )
     filled = fill(write_template(tmp_path), tmp_path / "filled.xlsx")
     out = tmp_path / "resaved"
     profile = (tmp_path / "lo-profile").as_uri()
