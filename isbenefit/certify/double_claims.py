@@ -1,11 +1,14 @@
-"""Finding savings claimed twice across documents: certificates and ledgers.
+"""Finding savings claimed twice across documents: certificates, ledgers and registers.
 
 Every document says who is credited which share of an exchange over which
 period. A certificate credits its organisation the organisation's share
 (`supplier_share`, or the rest for the receiver) of each exchange for the part of
 the exchange's period inside the certificate's year; a ledger credits each
 exchange whole (the supplier its share, the receiver the rest) over its period.
-Exchanges are the same when their id, supplier and receiver are the same.
+Exchanges are the same when their id, supplier and receiver are the same, or, across
+files (two clusters' registers, a register and a ledger), when both parties, the period,
+the resource and the quantity are (:func:`identity`): clusters name their exchanges
+differently. Copies of one certificate (two PDFs, a PDF and its register entry) count once.
 
 Two findings are reported:
 - **over-credited**: on some day, the shares credited for an exchange across all
@@ -35,11 +38,9 @@ import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
 from itertools import pairwise
-from pathlib import Path
-from typing import Any
 
-from isbenefit.engine.core import Party, credit_share
-from isbenefit.errors import InputError, Problem
+from isbenefit.certify.claim_sources import collect
+from isbenefit.certify.credits import Credit
 
 TOLERANCE = 1e-9
 LOOK_ALIKE = "look-alike ids"
@@ -76,25 +77,6 @@ def shown_id(text: str) -> str:
 
 
 @dataclass(frozen=True)
-class Credit:
-    """One document crediting one party a share of an exchange over some days."""
-
-    document: str
-    exchange: str
-    supplier: str
-    receiver: str
-    party: str
-    share: float
-    start: dt.date  # credited days, inclusive
-    end: dt.date
-    period: tuple[dt.date, dt.date]  # the exchange period the document records
-    # The exchange as recorded (see _record), and whether a ledger records it: a
-    # certificate's credit of the same record stands for the ledger's credit of its party.
-    record: tuple[Any, ...] = ()
-    from_ledger: bool = False
-
-
-@dataclass(frozen=True)
 class Finding:
     kind: str  # "over-credited" or "overlapping periods"
     exchange: str
@@ -106,7 +88,15 @@ class Finding:
     credits: tuple[Credit, ...]
 
     def describe(self) -> str:
-        parts = ", ".join(f"{c.document}: {c.party} {c.share:.0%}" for c in self.credits)
+        parts = ", ".join(
+            f"{c.document}: {c.party} {c.share:.0%}"
+            + (
+                f" (as exchange {c.exchange})"
+                if comparable_id(c.exchange) != comparable_id(self.exchange)
+                else ""
+            )
+            for c in self.credits
+        )
         if self.kind == "over-credited":
             return (
                 f"exchange {self.exchange} ({self.supplier} -> {self.receiver}) credited "
@@ -129,47 +119,113 @@ class Finding:
         )
 
 
-def collect(folder: Path) -> tuple[list[Credit], list[str]]:
-    """Credits from every certificate and ledger below ``folder``, and files skipped (why)."""
-    credits: list[Credit] = []
-    skipped: list[str] = []
-    for path in [folder, *sorted(folder.rglob("*"))]:
-        name = str(path.relative_to(folder)) if path != folder else folder.name
-        if path.is_file() and path.suffix.lower() == ".pdf":
-            found, reason = _certificate_credits(path, name)
-            if reason:
-                skipped.append(f"{name}: {reason}")
-            credits.extend(found)
-        elif _is_ledger(path):
-            try:
-                credits.extend(_ledger_credits(path, name))
-            except InputError as error:
-                skipped.append(f"{name}: not a readable ledger ({error.problems[0]})")
-    return credits, skipped
-
-
 def find(credits: list[Credit]) -> list[Finding]:
     """Over-credited days, overlapping periods and look-alike ids, per exchange.
 
-    Exchanges are grouped by :func:`comparable_id` of their id, supplier and receiver;
-    findings name the ids as the first document (by name) writes them.
+    Exchanges are grouped by :func:`comparable_id` of their id, supplier and receiver,
+    and groups from different files are joined when they record the same exchange under
+    other ids (:func:`identity`); copies of one certificate count once. Findings name the
+    ids as the first document (by name) writes them.
     """
     by_exchange: dict[tuple[str, str, str], list[Credit]] = defaultdict(list)
-    for credit in credits:
-        comparable = (
-            comparable_id(credit.exchange),
-            comparable_id(credit.supplier),
-            comparable_id(credit.receiver),
-        )
-        by_exchange[comparable].append(credit)
+    for credit in _distinct(credits):
+        by_exchange[_key(credit)].append(credit)
     findings: list[Finding] = []
-    for _, group in sorted(by_exchange.items()):
-        first = min(group, key=lambda c: (c.document, c.exchange, c.supplier, c.receiver))
-        key = (first.exchange, first.supplier, first.receiver)
-        findings.extend(_look_alikes(key, group))
-        findings.extend(_over_credited(key, group))
-        findings.extend(_overlapping_periods(key, group))
+    for keys in _same_exchanges(by_exchange):
+        for key in keys:
+            findings.extend(_look_alikes(_named(by_exchange[key]), by_exchange[key]))
+        group = [credit for key in keys for credit in by_exchange[key]]
+        named = _named(group)
+        findings.extend(_over_credited(named, group))
+        findings.extend(_overlapping_periods(named, group))
     return findings
+
+
+def _key(credit: Credit) -> tuple[str, str, str]:
+    return (
+        comparable_id(credit.exchange),
+        comparable_id(credit.supplier),
+        comparable_id(credit.receiver),
+    )
+
+
+def _named(group: list[Credit]) -> tuple[str, str, str]:
+    """The ids as the first document (by name) writes them."""
+    first = min(group, key=lambda c: (c.document, c.exchange, c.supplier, c.receiver))
+    return (first.exchange, first.supplier, first.receiver)
+
+
+def _distinct(credits: list[Credit]) -> list[Credit]:
+    """The credits less repeats of a certificate already read (a copy of its PDF, its entry
+    in a register): one certificate is one claim, wherever it is found."""
+    seen: set[tuple[object, ...]] = set()
+    kept = []
+    for credit in sorted(credits, key=lambda c: c.document):
+        mark = (credit.certificate, _key(credit), credit.party, credit.start, credit.end)
+        if credit.certificate and mark in seen:
+            continue
+        seen.add(mark)
+        kept.append(credit)
+    return kept
+
+
+def identity(credit: Credit) -> tuple[str, ...] | None:
+    """What an exchange is, whatever its id: both parties, its period, its resource and its
+    quantity (in t, MWh or m³ when the unit converts), compared as ids are (look-alike
+    letters read as Latin, the resource without case or extra spaces). None when the
+    document records no more than ids."""
+    if not credit.record:
+        return None
+    _id, supplier, receiver, start, end, resource, quantity, unit, _share = credit.record
+    return (
+        comparable_id(supplier),
+        comparable_id(receiver),
+        str(start),
+        str(end),
+        " ".join(comparable_id(str(resource)).casefold().split()),
+        _amount(float(quantity), str(unit)),
+    )
+
+
+_CANONICAL_UNIT = {"mass": "t", "energy": "MWh", "volume": "m3"}
+
+
+def _amount(quantity: float, unit: str) -> str:
+    from isbenefit.units import UnitError, conversion_factor, dimension
+
+    try:
+        canonical = _CANONICAL_UNIT.get(dimension(unit), unit)
+        return f"{quantity * conversion_factor(unit, canonical):.9g} {canonical}"
+    except UnitError:
+        return f"{quantity:.9g} {comparable_id(unit)}"
+
+
+def _same_exchanges(
+    by_exchange: dict[tuple[str, str, str], list[Credit]],
+) -> list[list[tuple[str, str, str]]]:
+    """The groups of exchange keys that are one exchange: keys recorded with the same
+    :func:`identity` in different files (a file recording two such exchanges under two
+    ids keeps them apart)."""
+    parent = {key: key for key in by_exchange}
+
+    def root(key: tuple[str, str, str]) -> tuple[str, str, str]:
+        while parent[key] != key:
+            key = parent[key]
+        return key
+
+    by_identity: dict[tuple[str, ...], list[tuple[str, str, str]]] = defaultdict(list)
+    for key, group in sorted(by_exchange.items()):
+        for found in sorted({i for i in map(identity, group) if i is not None}):
+            by_identity[found].append(key)
+    for keys in by_identity.values():
+        files = {c.source or c.document for c in by_exchange[keys[0]]}
+        for other in keys[1:]:
+            if files.isdisjoint(c.source or c.document for c in by_exchange[other]):
+                parent[root(other)] = root(keys[0])
+    joined: dict[tuple[str, str, str], list[tuple[str, str, str]]] = defaultdict(list)
+    for key in sorted(by_exchange):
+        joined[root(key)].append(key)
+    return sorted(joined.values())
 
 
 def _look_alikes(key: tuple[str, str, str], group: list[Credit]) -> list[Finding]:
@@ -216,21 +272,6 @@ def _counted(active: tuple[Credit, ...]) -> tuple[Credit, ...]:
     return tuple(c for c in active if c not in replaced)
 
 
-def _record(exchange: dict[str, Any]) -> tuple[Any, ...]:
-    """An exchange as recorded, the same whether read from a claim or from a ledger."""
-    return (
-        str(exchange["id"]),
-        str(exchange["supplier"]),
-        str(exchange["receiver"]),
-        str(exchange["period_start"]),
-        str(exchange["period_end"]),
-        str(exchange["resource"]),
-        float(exchange["quantity"]),
-        str(exchange["unit"]),
-        float(exchange["supplier_share"]),
-    )
-
-
 def _overlapping_periods(key: tuple[str, str, str], group: list[Credit]) -> list[Finding]:
     periods: dict[tuple[dt.date, dt.date], Credit] = {}
     for credit in group:
@@ -249,92 +290,4 @@ def _overlapping_periods(key: tuple[str, str, str], group: list[Credit]) -> list
     return findings
 
 
-def _certificate_credits(path: Path, name: str) -> tuple[list[Credit], str]:
-    """The credits a PDF's claim.json gives, or none and why."""
-    from pypdf.errors import PyPdfError
-
-    from isbenefit.certify.claim import CLAIM_FILE, load_claim, read_attachments
-
-    try:
-        raw = read_attachments(path).get(CLAIM_FILE)
-    except (OSError, ValueError, PyPdfError):
-        return [], "not a readable PDF"
-    if raw is None:
-        return [], "no claim attached (statements and reports carry none)"
-    try:
-        claim = load_claim(raw)
-        return [_claim_credit(name, claim, e) for e in claim["exchanges"]], ""
-    except (ValueError, KeyError, TypeError) as error:  # ClaimError is a ValueError
-        return [], f"claim.json unreadable ({error})"
-
-
-def _claim_credit(name: str, claim: dict[str, Any], exchange: dict[str, Any]) -> Credit:
-    """A certificate credits its organisation's share for the exchange's days in its year."""
-    org, year = str(claim["organisation"]["id"]), int(claim["year"])
-    period = (
-        dt.date.fromisoformat(exchange["period_start"]),
-        dt.date.fromisoformat(exchange["period_end"]),
-    )
-    share = float(exchange["supplier_share"])
-    return Credit(
-        name,
-        str(exchange["id"]),
-        str(exchange["supplier"]),
-        str(exchange["receiver"]),
-        org,
-        credit_share(share, Party.SUPPLIER if org == exchange["supplier"] else Party.RECEIVER),
-        max(period[0], dt.date(year, 1, 1)),
-        min(period[1], dt.date(year, 12, 31)),
-        period,
-        _record(exchange) if {"resource", "quantity", "unit"} <= exchange.keys() else (),
-    )
-
-
-def _is_ledger(path: Path) -> bool:
-    """An .xlsx workbook, or a folder holding exchanges.csv (its CSVs are read together)."""
-    if path.is_dir():
-        return (path / "exchanges.csv").is_file()
-    return path.suffix.lower() == ".xlsx"
-
-
-def _ledger_credits(path: Path, name: str) -> list[Credit]:
-    from isbenefit.ledger.reading import read_ledger
-    from isbenefit.ledger.rules import check_sheets
-
-    problems: list[Problem] = []
-    sheets = check_sheets(read_ledger(path), problems, "EUR")
-    if problems:
-        raise InputError(problems)
-    credits = []
-    for row in sheets.exchanges.to_dict("records"):
-        period = (_date(row["period_start"]), _date(row["period_end"]))
-        share = float(row["supplier_share"])
-        record = _record(
-            {
-                **{str(k): v for k, v in row.items()},
-                "period_start": period[0],
-                "period_end": period[1],
-            }
-        )
-        for side in Party:
-            party, part = row[side], credit_share(share, side)
-            credits.append(
-                Credit(
-                    name,
-                    row["id"],
-                    row["supplier"],
-                    row["receiver"],
-                    party,
-                    part,
-                    period[0],
-                    period[1],
-                    period,
-                    record,
-                    from_ledger=True,
-                )
-            )
-    return credits
-
-
-def _date(days: int) -> dt.date:
-    return dt.date(1970, 1, 1) + dt.timedelta(days=int(days))
+__all__ = ["Credit", "Finding", "collect", "comparable_id", "find", "shown_id"]

@@ -390,6 +390,7 @@ def revoke(
 
 
 def _register_document_verbs() -> None:
+    from isbenefit.cli.certificate_register import register as register_register
     from isbenefit.cli.check import register as register_check
     from isbenefit.cli.countersign import register as register_countersign
     from isbenefit.cli.documents import register
@@ -403,6 +404,7 @@ def _register_document_verbs() -> None:
     register_check(app)
     register_verify(app)
     register_countersign(app)
+    register_register(app)
     register_factors(factors_app, console)
     register_template(app, console)
     register_service(app)

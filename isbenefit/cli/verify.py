@@ -67,7 +67,8 @@ def verify(
         Path | None,
         typer.Option(
             "--claims",
-            help="Folder of certificates and ledgers to search for double claims.",
+            help="Folder of certificates, ledgers and register exports (JSON) to search for "
+            "double claims.",
             file_okay=False,
         ),
     ] = None,

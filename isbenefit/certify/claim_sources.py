@@ -1,0 +1,150 @@
+"""Where credits come from: certificate PDFs, ledgers (workbooks and CSV folders) and
+register exports (JSON) below a folder. See certify.double_claims."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+from isbenefit.certify.credits import Credit, claim_credit, record_of
+from isbenefit.engine.core import Party, credit_share
+from isbenefit.errors import InputError, Problem
+
+
+def collect(folder: Path) -> tuple[list[Credit], list[str]]:
+    """Credits from every certificate, ledger and register export below ``folder``, and
+    files (or register entries) skipped, with why."""
+    credits: list[Credit] = []
+    skipped: list[str] = []
+    for path in [folder, *sorted(folder.rglob("*"))]:
+        name = str(path.relative_to(folder)) if path != folder else folder.name
+        if path.is_file() and path.suffix.lower() == ".pdf":
+            found, reason = _certificate_credits(path, name)
+            if reason:
+                skipped.append(f"{name}: {reason}")
+            credits.extend(found)
+        elif path.is_file() and path.suffix.lower() == ".json":
+            found, reasons = _register_credits(path, name)
+            skipped.extend(f"{name}: {reason}" for reason in reasons)
+            credits.extend(found)
+        elif _is_ledger(path):
+            try:
+                credits.extend(_ledger_credits(path, name))
+            except InputError as error:
+                skipped.append(f"{name}: not a readable ledger ({error.problems[0]})")
+    return credits, skipped
+
+
+def _certificate_credits(path: Path, name: str) -> tuple[list[Credit], str]:
+    """The credits a PDF's claim.json gives, or none and why."""
+    from pypdf.errors import PyPdfError
+
+    from isbenefit.certify.claim import (
+        CLAIM_FILE,
+        certificate_id,
+        load_claim,
+        read_attachments,
+    )
+
+    try:
+        raw = read_attachments(path).get(CLAIM_FILE)
+    except (OSError, ValueError, PyPdfError):
+        return [], "not a readable PDF"
+    if raw is None:
+        return [], "no claim attached (statements and reports carry none)"
+    serial = certificate_id(hashlib.sha256(raw).hexdigest())
+    try:
+        claim = load_claim(raw)
+        return [claim_credit(name, claim, e, serial) for e in claim["exchanges"]], ""
+    except (ValueError, KeyError, TypeError) as error:  # ClaimError is a ValueError
+        return [], f"claim.json unreadable ({error})"
+
+
+def _register_credits(path: Path, name: str) -> tuple[list[Credit], list[str]]:
+    """The credits of the certificates a register export lists as valid (a revoked or
+    superseded certificate claims nothing any more), and what was left out, with why."""
+    from isbenefit.certify import register
+
+    try:
+        data = json.loads(path.read_bytes())
+    except (OSError, ValueError) as error:
+        return [], [f"not a register export (not JSON: {error})"]
+    wrong = register.problem(data)
+    if wrong:
+        return [], [wrong]
+    credits: list[Credit] = []
+    left_out: list[str] = []
+    for item in data["certificates"]:
+        serial = str(item["serial"])
+        if item["status"] != register.VALID:
+            left_out.append(f"{serial} is {item['status']}, not counted")
+            continue
+        claim = _claim_of(item)
+        try:
+            credits += [
+                claim_credit(f"{name} {serial}", claim, e, serial, name) for e in item["exchanges"]
+            ]
+        except (ValueError, KeyError, TypeError) as error:
+            left_out.append(f"{serial}: an exchange is unreadable ({error}), not counted")
+    return credits, left_out
+
+
+def _claim_of(item: dict[str, Any]) -> dict[str, Any]:
+    """What claim_credit reads of a claim, from a register entry."""
+    organisation = item["organisation"]
+    org_id = organisation["id"] if isinstance(organisation, dict) else organisation
+    return {"organisation": {"id": org_id}, "year": item["year"]}
+
+
+def _is_ledger(path: Path) -> bool:
+    """An .xlsx workbook, or a folder holding exchanges.csv (its CSVs are read together)."""
+    if path.is_dir():
+        return (path / "exchanges.csv").is_file()
+    return path.suffix.lower() == ".xlsx"
+
+
+def _ledger_credits(path: Path, name: str) -> list[Credit]:
+    from isbenefit.ledger.reading import read_ledger
+    from isbenefit.ledger.rules import check_sheets
+
+    problems: list[Problem] = []
+    sheets = check_sheets(read_ledger(path), problems, "EUR")
+    if problems:
+        raise InputError(problems)
+    credits = []
+    for row in sheets.exchanges.to_dict("records"):
+        period = (_date(row["period_start"]), _date(row["period_end"]))
+        share = float(row["supplier_share"])
+        record = record_of(
+            {
+                **{str(k): v for k, v in row.items()},
+                "period_start": period[0],
+                "period_end": period[1],
+            }
+        )
+        for side in Party:
+            party, part = row[side], credit_share(share, side)
+            credits.append(
+                Credit(
+                    name,
+                    row["id"],
+                    row["supplier"],
+                    row["receiver"],
+                    party,
+                    part,
+                    period[0],
+                    period[1],
+                    period,
+                    record,
+                    from_ledger=True,
+                    source=name,
+                )
+            )
+    return credits
+
+
+def _date(days: int) -> dt.date:
+    return dt.date(1970, 1, 1) + dt.timedelta(days=int(days))
