@@ -66,6 +66,19 @@ def children(pid: int) -> list[int]:
     return found
 
 
+def session_members(session: int) -> list[int]:
+    """Live processes of a session (``start_new_session`` makes the leader's pid its id)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if int(fields[3]) == session and fields[0] not in ("Z", "X"):
+            found.append(int(stat.parent.name))
+    return found
+
+
 def running(pid: int) -> bool:
     """Whether ``pid`` is a live process (a zombie waiting to be reaped is not)."""
     try:
@@ -139,8 +152,8 @@ def test_a_signal_stops_a_batch_and_its_workers_at_once(
     assert f"stopping on {signal.Signals(signum).name}" in stderr
     assert "Traceback" not in stderr
     wait_for(lambda: not any(running(pid) for pid in workers), timeout=STOP_BOUND)
-    assert everything_in(out) == []
-    time.sleep(1.0)  # no worker goes on writing after its parent has gone
+    # Nothing of the run is left that could still write: no live process in its session.
+    assert session_members(process.pid) == []
     assert everything_in(out) == []
 
 

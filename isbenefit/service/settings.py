@@ -15,7 +15,7 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from isbenefit.errors import IsbenefitError
 from isbenefit.paths import data_dir
@@ -134,12 +134,14 @@ def database(url: str | None, folder: Path) -> dict[str, Any]:
             raise ServiceConfigError(f"{url!r} names no file; fix: sqlite:////path/to/db.sqlite3")
         return _sqlite(Path(path))
     if parts.scheme in {"postgres", "postgresql", "postgresql+psycopg"}:
+        # libpq's form for a Unix socket: postgresql://USER@/NAME?host=/socket/folder
+        socket_folder = parse_qs(parts.query).get("host", [""])[0]
         return {
             "ENGINE": "django.db.backends.postgresql",
             "NAME": unquote(parts.path.lstrip("/")),
             "USER": unquote(parts.username or ""),
             "PASSWORD": unquote(parts.password or ""),
-            "HOST": parts.hostname or "",
+            "HOST": socket_folder or parts.hostname or "",
             "PORT": str(parts.port or ""),
             "CONN_MAX_AGE": 60,
             "CONN_HEALTH_CHECKS": True,

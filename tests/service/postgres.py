@@ -1,7 +1,7 @@
 """A throwaway PostgreSQL server for the service tests and the benchmark.
 
-``initdb`` into a new temporary directory, ``pg_ctl start`` on a free port of 127.0.0.1
-with its unix socket in the same directory, trust authentication for the ``postgres``
+``initdb`` into a new temporary directory, ``pg_ctl start`` listening only on a unix
+socket in the same directory (no TCP port), trust authentication for the ``postgres``
 role; stopped (fast) and removed on leaving, also after a failure. PostgreSQL refuses to
 run as root, so as root (CI) the server runs as the ``postgres`` system user Debian's
 package makes (``runuser -u postgres --``), owning the temporary directory.
@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 from collections.abc import Iterator
@@ -31,15 +30,9 @@ def binaries() -> Path | None:
     return Path(found).parent if found else None
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @contextmanager
 def throwaway_server(database: str = "isbenefit") -> Iterator[str]:
-    """A running server; yields its URL ``postgresql://postgres@127.0.0.1:PORT/NAME``."""
+    """A running server; yields its URL ``postgresql://postgres@/NAME?host=SOCKET_FOLDER``."""
     folder_bin = binaries()
     if folder_bin is None:
         raise RuntimeError("PostgreSQL is not installed (Debian: apt-get install postgresql)")
@@ -48,7 +41,7 @@ def throwaway_server(database: str = "isbenefit") -> Iterator[str]:
     prefix = ["runuser", "-u", "postgres", "--"] if as_root else []
     if as_root:
         shutil.chown(folder, "postgres", "postgres")
-    data, port = folder / "data", free_port()
+    data = folder / "data"
 
     def run(*command: str) -> None:
         result = subprocess.run(
@@ -72,11 +65,13 @@ def throwaway_server(database: str = "isbenefit") -> Iterator[str]:
             "--locale=C",
             "--no-sync",
         )
-        options = f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 {FAST}"
+        # No TCP port: the server listens only on a Unix socket in its own folder, so no
+        # port is picked and released before the server binds it.
+        options = f"-k {folder} -c listen_addresses='' {FAST}"
         pg_ctl = str(folder_bin / "pg_ctl")
         run(pg_ctl, "-D", str(data), "-l", str(folder / "server.log"), "-w", "-o", options, "start")
         try:
-            yield f"postgresql://postgres@127.0.0.1:{port}/{database}"
+            yield f"postgresql://postgres@/{database}?host={folder}"
         finally:
             run(pg_ctl, "-D", str(data), "-m", "fast", "-w", "stop")
     finally:

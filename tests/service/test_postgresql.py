@@ -1,5 +1,5 @@
-"""The service suite against a real PostgreSQL server: a throwaway cluster (initdb, a free
-port, stopped at the end) and every test of tests/service run again in a child process
+"""The service suite against a real PostgreSQL server: a throwaway cluster (initdb, a Unix
+socket of its own, stopped at the end) and every test of tests/service run again in a child process
 with ``ISBENEFIT_TEST_DB`` pointing at it (tests/service/conftest.py). In CI a missing
 PostgreSQL fails; locally it skips."""
 
