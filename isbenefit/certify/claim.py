@@ -41,6 +41,7 @@ LEGACY_SCHEMA = "isbenefit.claim/1"
 # made before it carry no "rounding" and print fixed decimals.
 ROUNDING_BY_UNCERTAINTY = "uncertainty/1"
 CLAIM_FILE = "claim.json"
+SIGNATURE_FILE = "signature.json"  # the issuer's Ed25519 signature of claim.json
 ID_PREFIX = "ISB-"
 ID_HEX_DIGITS = 16
 LedgerRows = Mapping[str, Sequence[Mapping[str, str]]]

@@ -20,9 +20,11 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import importlib
 import importlib.util
 import io
 import logging
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -363,10 +365,39 @@ class PdfSignature:
         return found
 
 
+def _validation_only() -> None:
+    """Let ``pyhanko.sign.validation`` load without the signing machinery.
+
+    ``pyhanko/sign/__init__.py`` only re-exports ``pyhanko.sign.signers``, which loads the
+    signers, the time-stamping HTTP client (aiohttp) and cryptography's deprecated DSA:
+    about half a second, and a deprecation warning, that checking a signature never uses.
+    The package is registered unexecuted instead, and what its ``__init__`` exports is
+    loaded from ``signers`` on first use, so signing in the same process works as ever.
+    tests/test_verify_imports.py checks that `verify` loads no signers and no HTTP client.
+    """
+    if "pyhanko.sign" in sys.modules:
+        return
+    spec = importlib.util.find_spec("pyhanko.sign")
+    if spec is None or spec.submodule_search_locations is None:
+        return
+    package = importlib.util.module_from_spec(spec)
+
+    def exported(name: str) -> Any:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return getattr(importlib.import_module("pyhanko.sign.signers"), name)
+
+    package.__getattr__ = exported  # type: ignore[method-assign]
+    sys.modules["pyhanko.sign"] = package
+    vars(importlib.import_module("pyhanko"))["sign"] = package  # as an import would
+
+
 def read_pdf_signatures(pdf: bytes) -> list[PdfSignature]:
     """Every PDF signature in ``pdf``, validated for integrity and coverage (no trust:
     whose key is trusted is decided by the caller from ``root_key``)."""
     from pyhanko.pdf_utils.reader import PdfFileReader
+
+    _validation_only()
 
     try:
         reader = PdfFileReader(io.BytesIO(pdf), strict=False)

@@ -91,8 +91,7 @@ def verify(
     ``source`` gives the factor set the recomputation uses (None: the shipped one);
     ``trusted`` the keys whose signatures are accepted without ``public_key``.
     """
-    from isbenefit.certify.claim import CLAIM_FILE, certificate_id
-    from isbenefit.certify.issue import SIGNATURE_FILE
+    from isbenefit.certify.claim import CLAIM_FILE, SIGNATURE_FILE, certificate_id
     from isbenefit.certify.pdf_checks import pdf_signature_checks
     from isbenefit.certify.recomputation import recomputation_checks
 
@@ -224,8 +223,7 @@ def _other_attachments_problem(
     """Every attachment besides claim.json and signature.json must be a ledger sheet
     holding exactly the claim's rows of that sheet: nothing attached escapes the claim's
     hash. (Rows are compared, not bytes: the claim's canonical form sorts their keys.)"""
-    from isbenefit.certify.claim import CLAIM_FILE
-    from isbenefit.certify.issue import SIGNATURE_FILE
+    from isbenefit.certify.claim import CLAIM_FILE, SIGNATURE_FILE
 
     sheets = claim["ledger_rows"]
     for name, data in sorted(attachments.items()):
@@ -412,7 +410,7 @@ def printed_check(claim: Mapping[str, Any], flat: str) -> Check:
     after its label and compared as text with the claim's figure formatted by the
     certificate's rounding; so are its certification label and its central estimate.
     """
-    from isbenefit.certify.issue import certification_note, certified_figures
+    from isbenefit.certify.stated import certification_note, certified_figures
 
     try:
         expected = certified_figures(claim)

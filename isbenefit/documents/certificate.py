@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
-
-import qrcode
-import qrcode.constants
+from typing import TYPE_CHECKING
 
 from isbenefit.documents.contexts import Figure, Image, Meta, Organisation, Provenance
-from isbenefit.documents.render import AttachedFile
+
+if TYPE_CHECKING:  # `verify` reads CertifiedFigure without loading the renderer
+    from isbenefit.documents.render import AttachedFile
 
 QR_MASK = 4
 
@@ -115,6 +115,9 @@ def qr_png(payload: str) -> bytes:
     equivalent SVG path of several hundred squares. The mask is fixed: any of
     the eight is valid, and searching for the best costs more than the rest.
     """
+    import qrcode
+    import qrcode.constants
+
     code = qrcode.QRCode(
         error_correction=qrcode.constants.ERROR_CORRECT_M,
         border=0,

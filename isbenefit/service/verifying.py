@@ -17,8 +17,7 @@ PDF_MAGIC = b"%PDF-"
 
 def signer_fingerprint(pdf: Path) -> str | None:
     """The fingerprint of the claim signature's key, when the PDF carries one."""
-    from isbenefit.certify.claim import read_attachments
-    from isbenefit.certify.issue import SIGNATURE_FILE
+    from isbenefit.certify.claim import SIGNATURE_FILE, read_attachments
 
     try:
         raw = read_attachments(pdf).get(SIGNATURE_FILE)
