@@ -76,6 +76,24 @@ def test_revoked_and_superseded_have_their_exit_codes(issued: dict, tmp_path: Pa
     assert "superseded by ISB-00000000000000AA" in status_message(report)
 
 
+@pytest.mark.parametrize("superseded_by", [None, "ISB-00000000000000AA"])
+def test_a_tampered_copy_of_a_revoked_certificate_is_tampered(
+    issued: dict, tmp_path: Path, superseded_by: str | None
+) -> None:
+    """Tampering outranks status: the changed copy may print anything, so it is reported
+    as changed (16), not as the issuer's revoked or superseded certificate."""
+    status = tmp_path / "status.json"
+    more = ("--superseded-by", superseded_by) if superseded_by else ()
+    revoke(issued["key"], status, "--reason", "restated", *more,
+           cert=certificate_id(issued["pdf"]))  # fmt: skip
+    data = issued["pdf"].read_bytes()
+    tampered = tmp_path / "tampered.pdf"
+    tampered.write_bytes(data.replace(b"WeasyPrint", b"WeasyPrinT", 1))
+    code, report = verify(tampered, status)
+    assert (code, report["verdict"]) == (16, "PDF signature invalid")
+    assert status_message(report).startswith("superseded" if superseded_by else "revoked")
+
+
 def test_an_edited_or_removed_entry_breaks_the_list(issued: dict, tmp_path: Path) -> None:
     own = certificate_id(issued["pdf"])
     status = tmp_path / "status.json"

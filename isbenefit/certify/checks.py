@@ -1,25 +1,9 @@
 """The outcome of verifying a certificate: each check, the verdict, the exit code.
 
 Each check reports pass, fail or skip with a message; the verdict is the first
-failure in order of gravity, and every verdict has its own exit code:
-
-| verdict | exit code |
-|---|---|
-| valid | 0 |
-| unsigned (every other check passed) | 3 |
-| signature invalid | 4 |
-| attachment altered | 5 |
-| printed figures differ | 6 |
-| recomputation differs | 7 |
-| factor set unavailable (other checks passed) | 8 |
-| not a certificate (a statement, a report, any other PDF) | 10 |
-| factor set differs from the one the claim names (same id and version, other values) | 11 |
-| signed by an unknown key (valid signature, key not in the trust store; other checks passed) | 12 |
-| revoked by its issuer (`verify --status LIST`) | 13 |
-| superseded by another certificate (`verify --status LIST`) | 14 |
-| the status list is broken (an entry removed or edited) or another issuer's | 15 |
-| the PDF signature (PAdES) fails: the file changed after signing, or another key | 16 |
-| a verifier's countersignature fails | 17 |
+failure in order of gravity (:data:`GRAVITY`), and every verdict has its own exit code:
+:data:`EXIT_TABLE` is the one table of them, which the CLI help prints and
+docs/verify.md shows (a test holds the two equal).
 """
 
 from __future__ import annotations
@@ -75,23 +59,100 @@ class Verdict(StrEnum):
         return EXIT_CODES[self]
 
 
-EXIT_CODES = {
-    Verdict.VALID: 0,
-    Verdict.UNSIGNED: 3,
-    Verdict.SIGNATURE_INVALID: 4,
-    Verdict.ATTACHMENT_ALTERED: 5,
-    Verdict.PRINTED_DIFFER: 6,
-    Verdict.RECOMPUTATION_DIFFERS: 7,
-    Verdict.FACTOR_SET_UNAVAILABLE: 8,
-    Verdict.NOT_A_CERTIFICATE: 10,
-    Verdict.FACTOR_SET_DIFFERS: 11,
-    Verdict.UNKNOWN_KEY: 12,
-    Verdict.REVOKED: 13,
-    Verdict.SUPERSEDED: 14,
-    Verdict.STATUS_LIST_INVALID: 15,
-    Verdict.PDF_SIGNATURE_INVALID: 16,
-    Verdict.COUNTERSIGNATURE_INVALID: 17,
-}
+
+EXIT_OTHER_ERROR = 1
+EXIT_UNREADABLE = 2  # the PDF or the key file (an InputError)
+EXIT_DOUBLE_CLAIMS = 9  # `verify --claims DIR`
+
+
+@dataclass(frozen=True)
+class ExitCode:
+    """One exit code of `verify`: the verdict it stands for (None when it is no verdict
+    of a certificate) and what it means."""
+
+    code: int
+    verdict: Verdict | None
+    meaning: str
+
+
+EXIT_TABLE = (
+    ExitCode(0, Verdict.VALID, "valid"),
+    ExitCode(EXIT_OTHER_ERROR, None, "any other error"),
+    ExitCode(EXIT_UNREADABLE, None, "not a readable PDF, or `--key` not an Ed25519 public key"),
+    ExitCode(
+        3,
+        Verdict.UNSIGNED,
+        "unsigned (every other check passed; the message says if the page claims a signature)",
+    ),
+    ExitCode(4, Verdict.SIGNATURE_INVALID, "signature invalid"),
+    ExitCode(
+        5,
+        Verdict.ATTACHMENT_ALTERED,
+        "attachment altered (claim.json missing, unparseable, rewritten, or not hashing to the "
+        "printed id and SHA-256)",
+    ),
+    ExitCode(6, Verdict.PRINTED_DIFFER, "printed figures differ"),
+    ExitCode(7, Verdict.RECOMPUTATION_DIFFERS, "recomputation differs"),
+    ExitCode(
+        8, Verdict.FACTOR_SET_UNAVAILABLE, "factor set unavailable (the other checks passed)"
+    ),
+    ExitCode(EXIT_DOUBLE_CLAIMS, None, "double claims found (`--claims DIR`; 0 when none are found)"),
+    ExitCode(
+        10,
+        Verdict.NOT_A_CERTIFICATE,
+        "not a certificate: no claim attached and no certificate id printed (a benefit "
+        "statement, an annual report, any other PDF)",
+    ),
+    ExitCode(
+        11,
+        Verdict.FACTOR_SET_DIFFERS,
+        "factor set differs: the factor set at hand has the claim's id and version, but a "
+        "factor the claim used has another unit, value or gsd (a modified copy); the message "
+        "names each",
+    ),
+    ExitCode(
+        12,
+        Verdict.UNKNOWN_KEY,
+        "signed by an unknown key: the signature is valid but its key is not in your trust "
+        "store (the other checks passed or were not reached); the message names the "
+        "fingerprint and how to trust it",
+    ),
+    ExitCode(13, Verdict.REVOKED, "revoked by its issuer (with `--status LIST`)"),
+    ExitCode(14, Verdict.SUPERSEDED, "superseded by its issuer (with `--status LIST`)"),
+    ExitCode(
+        15,
+        Verdict.STATUS_LIST_INVALID,
+        "status list invalid: an entry edited, removed or reordered, or the list kept by "
+        "another key",
+    ),
+    ExitCode(
+        16,
+        Verdict.PDF_SIGNATURE_INVALID,
+        "PDF signature invalid: the file changed after the issuer signed it (a byte edited, a "
+        "page or a drawing appended by an incremental update), or the PDF signature is "
+        "another key's or missing; whatever the status list says of the certificate",
+    ),
+    ExitCode(
+        17,
+        Verdict.COUNTERSIGNATURE_INVALID,
+        "countersignature invalid: a verifier's signature broken, or made with the issuer's "
+        "own key",
+    ),
+)
+EXIT_CODES = {row.verdict: row.code for row in EXIT_TABLE if row.verdict is not None}
+
+
+def exit_codes_markdown() -> str:
+    """:data:`EXIT_TABLE` as the Markdown table docs/verify.md shows."""
+    rows = [f"| {row.meaning} | {row.code} |" for row in EXIT_TABLE]
+    return "\n".join(["| verdict | exit code |", "|---|---|", *rows])
+
+
+def exit_codes_sentence() -> str:
+    """:data:`EXIT_TABLE` in one paragraph, for the command-line help."""
+    return "Exit codes: " + "; ".join(f"{row.code} {row.meaning}" for row in EXIT_TABLE) + "."
+
+
 # A failed check gives its verdict; the first failure in this order wins.
 GRAVITY = (
     (CheckName.ATTACHMENT, Verdict.ATTACHMENT_ALTERED),
@@ -135,8 +196,10 @@ class Report:
         for name, verdict in GRAVITY:
             if self.status(name) == Status.FAIL:
                 return verdict
-            if name is CheckName.SIGNATURE and self.status_verdict is not None:
-                return self.status_verdict  # the issuer's word, once the claim is intact
+            if name is CheckName.COUNTERSIGNATURE and self.status_verdict is not None:
+                # The issuer's word, once the file is intact: a tampered copy of a revoked
+                # certificate is reported as tampered (its page may say anything).
+                return self.status_verdict
         if any(check.status == Status.UNTRUSTED for check in self.checks):
             return Verdict.UNKNOWN_KEY  # the issuer's or a countersigning verifier's key
         if self.status(CheckName.RECOMPUTATION) == Status.SKIP:

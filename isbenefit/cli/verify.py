@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from isbenefit.certify.checks import EXIT_DOUBLE_CLAIMS, exit_codes_sentence
 from isbenefit.cli.common import (
     BrightwayDirOption,
     BrightwayProjectOption,
@@ -40,21 +41,12 @@ VERIFY_HELP = (
     "same figures. The factor set is --factors (else the shipped one), or, for a claim made "
     "on your own Brightway database, --mapping with --brightway, --brightway-dir and "
     "--fallback as the certificate was made.\n\n"
-    "Exit codes: 0 valid; 3 unsigned (all else valid); 4 signature invalid; 5 attachment "
-    "altered; 6 printed figures differ; 7 recomputation differs; 8 factor set unavailable "
-    "(every other check passed); 10 not a certificate (a statement, a report); 11 factor "
-    "set differs from the one the claim names (same id and version, other values); 12 "
-    "signed by an unknown key (a valid signature by a key not in your trust store); 13 "
-    "revoked, 14 superseded (with --status); 15 status list broken or another issuer's; 16 "
-    "PDF signature invalid (the file changed after signing, or another key's); 17 a "
-    "verifier's countersignature invalid; 2 "
-    "unreadable input (PDF or key file); 1 other errors. "
-    "With --claims DIR: 0 none found, 9 double claims found.\n\n"
+    + exit_codes_sentence()
+    + "\n\n"
     "--json prints each check's name, status (pass, fail, skip, untrusted) and message, the "
     "verdict "
     "and the exit code. See docs/verify.md."
 )
-EXIT_DOUBLE_CLAIMS = 9
 
 
 def verify(
