@@ -59,7 +59,6 @@ class Verdict(StrEnum):
         return EXIT_CODES[self]
 
 
-
 EXIT_OTHER_ERROR = 1
 EXIT_UNREADABLE = 2  # the PDF or the key file (an InputError)
 EXIT_DOUBLE_CLAIMS = 9  # `verify --claims DIR`
@@ -93,10 +92,10 @@ EXIT_TABLE = (
     ),
     ExitCode(6, Verdict.PRINTED_DIFFER, "printed figures differ"),
     ExitCode(7, Verdict.RECOMPUTATION_DIFFERS, "recomputation differs"),
+    ExitCode(8, Verdict.FACTOR_SET_UNAVAILABLE, "factor set unavailable (the other checks passed)"),
     ExitCode(
-        8, Verdict.FACTOR_SET_UNAVAILABLE, "factor set unavailable (the other checks passed)"
+        EXIT_DOUBLE_CLAIMS, None, "double claims found (`--claims DIR`; 0 when none are found)"
     ),
-    ExitCode(EXIT_DOUBLE_CLAIMS, None, "double claims found (`--claims DIR`; 0 when none are found)"),
     ExitCode(
         10,
         Verdict.NOT_A_CERTIFICATE,
