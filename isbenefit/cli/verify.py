@@ -31,21 +31,26 @@ if TYPE_CHECKING:
 
 console = Console(highlight=False)
 
-VERIFY_HELP = (
-    "Verify a certificate, or look for savings claimed twice (--claims DIR).\n\n"
+CHECKS_HELP = (
     "Checks the claim signature and the PDF signature readers show (against --key, else "
-    "against the keys of your trust store: see "
-    "`isbenefit keys trust`), that the attached "
+    "against the keys of your trust store: see `isbenefit keys trust`), that the attached "
     "claim hashes to the id printed on the page, that the page prints the claim's figures, "
     "and that assessing the attached ledger rows again with the named factor set gives the "
     "same figures. The factor set is --factors (else the shipped one), or, for a claim made "
     "on your own Brightway database, --mapping with --brightway, --brightway-dir and "
-    "--fallback as the certificate was made.\n\n"
-    + exit_codes_sentence()
-    + "\n\n"
+    "--fallback as the certificate was made."
+)
+JSON_HELP = (
     "--json prints each check's name, status (pass, fail, skip, untrusted) and message, the "
-    "verdict "
-    "and the exit code. See docs/verify.md."
+    "verdict and the exit code. See docs/verify.md."
+)
+VERIFY_HELP = "\n\n".join(
+    (
+        "Verify a certificate, or look for savings claimed twice (--claims DIR).",
+        CHECKS_HELP,
+        exit_codes_sentence(),
+        JSON_HELP,
+    )
 )
 
 
