@@ -27,6 +27,8 @@ import re
 import signal
 import sys
 import time
+import unicodedata
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
@@ -51,6 +53,12 @@ class DocumentKind(StrEnum):
 
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+# Letters Unicode does not decompose into an ASCII letter and accents (NFKD does the rest:
+# å -> a, ö -> o, ą -> a, ė -> e, š -> s, õ -> o).
+_TRANSLITERATION = str.maketrans(
+    {"æ": "ae", "Æ": "AE", "ø": "o", "Ø": "O", "ß": "ss", "ł": "l", "Ł": "L", "đ": "d",
+     "Đ": "D", "ð": "d", "Ð": "D", "þ": "th", "Þ": "TH", "œ": "oe", "Œ": "OE", "ı": "i"}
+)  # fmt: skip
 LONGEST_ID_IN_NAME = 80
 STOP_GRACE = 5.0  # seconds a stopped worker has to remove its temporary file and exit
 _PR_SET_PDEATHSIG = 1  # prctl(2) option: a signal for this process when its parent dies
@@ -115,19 +123,38 @@ def render_job(results: Results, job: Job) -> bytes:
     return statement_pdf(results, job.org_id, job.year)
 
 
-def file_name(kind: str, org_id: str, year: str) -> str:
-    """A safe file name for an organisation's document; unsafe ids get a hash suffix.
+def ascii_letters(text: str) -> str:
+    """``text`` with its letters written in ASCII (dk-ærø-bryg -> dk-aero-bryg)."""
+    decomposed = unicodedata.normalize("NFKD", text.translate(_TRANSLITERATION))
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+def file_name(kind: str, org_id: str, year: str, *, with_hash: bool = False) -> str:
+    """A safe file name for an organisation's document: the id's letters in ASCII; an id
+    with other characters (or ``with_hash``) gets a hash of the id as a suffix.
 
     Ids longer than ``LONGEST_ID_IN_NAME`` are cut there before the hash, so the name
     (and the temporary name written first) stays far below the 255 bytes file systems
     allow.
     """
-    safe = _UNSAFE.sub("_", org_id).lstrip(".") or "org"
-    if safe != org_id or len(safe) > LONGEST_ID_IN_NAME:
+    letters = ascii_letters(org_id)
+    safe = _UNSAFE.sub("_", letters).lstrip(".") or "org"
+    if with_hash or safe != letters or len(safe) > LONGEST_ID_IN_NAME:
         safe = (
             safe[:LONGEST_ID_IN_NAME] + "-" + hashlib.sha256(org_id.encode("utf-8")).hexdigest()[:8]
         )
     return f"{kind}-{year}-{safe}.pdf"
+
+
+def file_names(kind: str, org_ids: Sequence[str], year: str) -> dict[str, str]:
+    """Each organisation's file name; ids whose names would clash (dk-ærø and dk-aero, or
+    names differing only in case, one file on macOS and Windows) all get the hash."""
+    plain = {org: file_name(kind, org, year) for org in org_ids}
+    clashing = Counter(name.casefold() for name in plain.values())
+    return {
+        org: file_name(kind, org, year, with_hash=True) if clashing[name.casefold()] > 1 else name
+        for org, name in plain.items()
+    }
 
 
 def plan(
@@ -144,12 +171,13 @@ def plan(
     if kind not in tuple(DocumentKind):
         raise ValueError(f"unknown document kind {kind!r}; expected one of {list(DocumentKind)}")
     kind = DocumentKind(kind)
+    names = file_names(kind, org_ids, year)
     return [
         Job(
             kind,
             org,
             year,
-            out_dir / file_name(kind, org, year),
+            out_dir / names[org],
             (rows_by_org or {}).get(org),
             issuer,
             key_file,

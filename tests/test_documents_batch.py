@@ -101,6 +101,26 @@ def test_file_names_are_safe_and_distinct() -> None:
     assert file_name("statement", "ok-1", "2024") == "statement-2024-ok-1.pdf"
 
 
+def test_file_names_keep_the_letters_of_the_region() -> None:
+    assert file_name("statement", "dk-ærø-bryg", "2024") == "statement-2024-dk-aero-bryg.pdf"
+    assert file_name("certificate", "pl-łódź-Żywiec", "2024") == (
+        "certificate-2024-pl-lodz-Zywiec.pdf"
+    )
+    assert file_name("statement", "lt-kaunas-šilumos", "2024") == (
+        "statement-2024-lt-kaunas-silumos.pdf"
+    )
+    assert file_name("statement", "de-straße", "2024") == "statement-2024-de-strasse.pdf"
+
+
+def test_ids_whose_names_would_clash_all_get_a_hash(tmp_path: Path) -> None:
+    jobs = plan("statement", ["dk-ærø", "dk-aero", "DK-AERO", "se-åby"], "2024", tmp_path)
+    names = [job.path.name for job in jobs]
+    assert len(set(names)) == 4
+    assert names[3] == "statement-2024-se-aby.pdf"
+    assert all(name.startswith("statement-2024-dk-aero-") for name in names[:2])
+    assert names[2].startswith("statement-2024-DK-AERO-")
+
+
 def test_one_certificate_equals_its_copy_from_the_batch(tmp_path: Path) -> None:
     """`certificate` runs the Monte Carlo on the organisation's rows only, `certificates`
     over the whole ledger; the claim, its ranges and the bytes must be the same."""
