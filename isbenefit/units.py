@@ -22,11 +22,10 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
 from isbenefit.errors import IsbenefitError
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # numpy is imported when units are converted: not to list them
+    import numpy as np
     import pint
 
 MASS = "mass"
@@ -72,37 +71,37 @@ class UnitError(ValueError, IsbenefitError):
 
 # Metric units only: "ton", "tons" or "gallon" name different quantities in different
 # countries, a classic x1000 or x0.9 trap, so they are refused rather than guessed.
-ACCEPTED_UNITS = frozenset(
-    {
-        "g",
-        "kg",
-        "t",
-        "tonne",
-        "Mg",
-        "kt",
-        "Mt",
-        "Wh",
-        "kWh",
-        "MWh",
-        "GWh",
-        "TWh",
-        "J",
-        "kJ",
-        "MJ",
-        "GJ",
-        "TJ",
-        "PJ",
-        "m3",
-        "dm3",
-        "cm3",
-        "l",
-        "L",
-        "ml",
-        "hl",
-        "tkm",
-        "Nm3",
-    }
-)
+UNITS = (
+    "t",
+    "tonne",
+    "kg",
+    "g",
+    "Mg",
+    "kt",
+    "Mt",
+    "MWh",
+    "kWh",
+    "GWh",
+    "TWh",
+    "Wh",
+    "GJ",
+    "MJ",
+    "kJ",
+    "J",
+    "TJ",
+    "PJ",
+    "m3",
+    "dm3",
+    "cm3",
+    "l",
+    "L",
+    "ml",
+    "hl",
+    "Nm3",
+    "tkm",
+)  # the order forms offer them in: the common unit of each dimension first
+ACCEPTED_UNITS = frozenset(UNITS)
+FREIGHT_UNIT = "tkm"  # of transport activities only: never the unit of an exchange
 # `MWh_th`, `kWh(e)`, `GWhel`: heat or electricity is said by the flow and the activity,
 # not by the unit; such a suffix is refused with that fix rather than guessed away.
 _ANNOTATED_ENERGY = re.compile(
@@ -218,6 +217,8 @@ def factors_for(from_units: np.ndarray, to_units: np.ndarray) -> tuple[np.ndarra
     Returns the factors (NaN where the pair cannot be converted) and a boolean
     array marking those failures. Each distinct pair is resolved once.
     """
+    import numpy as np
+
     pairs = np.char.add(np.char.add(from_units.astype(str), "\x1f"), to_units.astype(str))
     unique_pairs, inverse = np.unique(pairs, return_inverse=True)
     values = np.empty(len(unique_pairs), dtype=float)

@@ -71,6 +71,19 @@ def test_every_stage_imports_only_the_stages_below_it() -> None:
     assert breaches == []
 
 
+def test_documents_read_only_the_contract_of_the_ledger() -> None:
+    """documents never read or check a ledger; they only name its columns and flows."""
+    graph = import_graph()
+    read = {
+        target
+        for module, targets in graph.items()
+        if stage(module) == "documents"
+        for target in targets
+        if stage(target) == "ledger"
+    }
+    assert read <= {"isbenefit.ledger.contract"}
+
+
 def test_no_module_imports_itself_back() -> None:
     graph = import_graph()
     cycles = []

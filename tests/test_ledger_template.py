@@ -7,6 +7,7 @@ import datetime as dt
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -138,6 +139,26 @@ def test_same_factor_set_same_bytes(tmp_path: Path) -> None:
     assert first == template_bytes(factor_set)
     (tmp_path / "a").mkdir()
     assert write_template(tmp_path / "a").read_bytes() == first
+
+
+def test_two_processes_write_the_same_bytes(tmp_path: Path) -> None:
+    """The unit list comes out in one order whatever the hash seed: with seeds 0 and 1,
+    sorting the unit set by `str.lower` alone put `l` and `L` in different orders."""
+    written = []
+    for seed in ("0", "1"):
+        path = tmp_path / f"template-{seed}.xlsx"
+        environment = {**os.environ, "PYTHONHASHSEED": seed}
+        command = [sys.executable, "-m", "isbenefit", "template", "-o", str(path)]
+        result = subprocess.run(
+            command, check=False, env=environment, capture_output=True, text=True
+        )
+        assert result.returncode == 0, result.stderr
+        written.append(path.read_bytes())
+    assert written[0] == written[1]
+    units = load_workbook(tmp_path / "template-0.xlsx")["Lists"]
+    column = next(col for col in units.iter_cols() if col[0].value == "unit")
+    listed = [cell.value for cell in column[1:] if cell.value]
+    assert listed.index("L") == listed.index("l") - 1
 
 
 def test_the_default_template_lists_activities_without_vintages(tmp_path: Path) -> None:

@@ -38,6 +38,7 @@ from isbenefit.cli.common import (
     show_warnings,
 )
 from isbenefit.cli.text import plain
+from isbenefit.ledger.contract import FIRST_YEAR, LAST_YEAR
 
 if TYPE_CHECKING:
     from isbenefit.api import Assessment
@@ -49,7 +50,7 @@ console = Console(highlight=False, stderr=True)
 
 OrgOption = Annotated[str, typer.Option("--org", help="Organisation id, as in the ledger.")]
 YearOption = Annotated[
-    int, typer.Option("--year", help="Calendar year, e.g. 2024.", min=1000, max=9999)
+    int, typer.Option("--year", help="Calendar year, e.g. 2024.", min=FIRST_YEAR, max=LAST_YEAR)
 ]
 KeyOption = Annotated[
     Path | None,

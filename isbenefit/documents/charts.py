@@ -12,6 +12,8 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
+from isbenefit.ledger.contract import FLOW_KINDS
+
 if TYPE_CHECKING:  # matplotlib is imported when a chart is drawn (a certificate draws none)
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
@@ -21,7 +23,7 @@ MUTED = "#64748b"
 GRID = "#e2e8f0"
 BASELINE = "#9aa8b8"
 SYMBIOSIS = "#0f766e"
-FLOW_COLOURS = {"material": "#0f766e", "energy": "#c2610c", "water": "#2563eb"}
+FLOW_COLOURS = {flow.name: flow.colour for flow in FLOW_KINDS}
 OTHER_COLOUR = "#7c3aed"
 
 STYLE: dict[Any, Any] = {

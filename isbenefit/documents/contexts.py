@@ -16,11 +16,12 @@ from typing import Any
 
 from isbenefit.documents import numbers
 from isbenefit.documents.shares import display_name
+from isbenefit.ledger.contract import FLOW_KINDS
 from isbenefit.results import model
 from isbenefit.results.model import Exchange, Factor, Results, Source
 
 IMAGE_SCHEME = "isbenefit-image"
-FLOW_LABELS = {"material": "Material", "energy": "Energy", "water": "Water"}
+FLOW_LABELS = {flow.name: flow.label for flow in FLOW_KINDS}
 ROLE_WORDS = {
     "baseline_disposal": "Supplier's usual route (avoided)",
     "baseline_supply": "Receiver's usual supply (avoided)",

@@ -27,6 +27,7 @@ from isbenefit.documents.numbers import (
     TONNE_DECIMALS,
     WATER_DECIMALS,
 )
+from isbenefit.ledger.contract import DATE, EXCHANGES, NUMBER
 from isbenefit.results.files import CSV_FILES
 from isbenefit.results.tables import Tables
 from isbenefit.workbooks import neutralised, workbook_bytes
@@ -36,20 +37,16 @@ if TYPE_CHECKING:
 
 KG_PER_TONNE_DIGITS = 3  # 0.01 t = 10 kg: two decimals of a tonne are -1 of a kilogram
 FRACTION_DECIMALS = 6
-DATE_COLUMNS = ("period_start", "period_end")
+DATE_COLUMNS = EXCHANGES.of_kind(DATE)
 DATE_FORMAT = "yyyy-mm-dd"
 LEDGER_CURRENCY = "ledger_currency"
 # Columns holding money in the report currency, by table.
 MONEY_NAMES = ("money", "additional_sales")
-# Columns given by the user (or counted), written as they are.
+# Columns given by the user, written as they are: the ledger's number columns (`mass_t`
+# is the ledger's own tonnes, not a computed figure) but its money, which the results give
+# converted; and the calendar year.
 AS_GIVEN = (
-    "quantity",
-    "mass_t",  # the ledger's own tonnes, not a computed figure
-    "substitution_ratio",
-    "baseline_efficiency",
-    "transport_km",
-    "baseline_transport_km",
-    "supplier_share",
+    *(c.name for c in EXCHANGES.columns if c.kind == NUMBER and not c.money),
     "year",
 )
 UNCERTAINTY_FIGURES = ("deterministic", "p5", "p50", "p95", "conservative")

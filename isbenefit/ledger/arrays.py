@@ -17,14 +17,10 @@ from isbenefit import units
 from isbenefit.engine import core
 from isbenefit.errors import Problem
 from isbenefit.ledger.checks import SheetChecker
+from isbenefit.ledger.contract import LEFT_OUT
 from isbenefit.ledger.rates import Rates
 from isbenefit.ledger.reading import RawSheet
-from isbenefit.ledger.rules import (
-    ALTERNATIVE_ACTIVITIES,
-    LEFT_OUT,
-    MONEY_COLUMNS,
-    CheckedSheets,
-)
+from isbenefit.ledger.rules import ALTERNATIVE_ACTIVITIES, MONEY_COLUMNS, CheckedSheets
 from isbenefit.scoring.factorset import EFFICIENCY, FactorSet, vintage_id
 
 UNIT_FIX = (

@@ -24,32 +24,16 @@ import numpy as np
 import pandas as pd
 
 from isbenefit.errors import InputError, Problem
+from isbenefit.ledger.contract import SHEET_NAMES, decimal_comma_columns
 from isbenefit.ledger.limits import Limits, current_limits, variable_of
 
-SHEETS = ("organisations", "exchanges", "inputs", "rates", "baselines")
+SHEETS = SHEET_NAMES
 ROW_COLUMN = "_row"
 FIRST_DATA_ROW = 2
 DELIMITERS = (",", ";", "\t")
 # Columns holding numbers, in any sheet: in a `;`-delimited CSV (what Excel saves where
 # `,` is the decimal mark) their decimal commas are read as decimal points.
-NUMBER_COLUMNS = frozenset(
-    {
-        "quantity",
-        "substitution_ratio",
-        "baseline_efficiency",
-        "mass_t",
-        "transport_km",
-        "baseline_transport_km",
-        "supplier_share",
-        "price",
-        "supplier_avoided_cost",
-        "supplier_extra_cost",
-        "receiver_avoided_cost",
-        "receiver_extra_cost",
-        "year",
-        "per_eur",
-    }
-)
+NUMBER_COLUMNS = decimal_comma_columns()
 _DECIMAL_COMMA = re.compile(r"^[+-]?(\d+,\d*|,\d+)([eE][+-]?\d+)?$")
 _GROUPED = re.compile(r"^[+-]?[1-9]\d{0,2}(\.\d{3})+$")  # 1.500: 1500 or 1.5?
 LISTED_PER_COLUMN = 20

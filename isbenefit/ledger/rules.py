@@ -14,77 +14,45 @@ import numpy as np
 import pandas as pd
 
 from isbenefit.errors import Problem
+from isbenefit.ledger import contract
 from isbenefit.ledger.checks import SheetChecker
+from isbenefit.ledger.contract import (
+    BASELINES,
+    EXCHANGES,
+    INPUTS,
+    LEDGER_BASELINE,
+    ORGANISATIONS,
+    RATES,
+)
 from isbenefit.ledger.headers import check_headers
 from isbenefit.ledger.reading import ROW_COLUMN, RawLedger, RawSheet
-from isbenefit.ledger.waste import WASTE_COLUMNS, check_waste
-from isbenefit.scoring.factorset import MAX_EFFICIENCY
+from isbenefit.ledger.waste import check_waste
 
-FLOWS = ("material", "energy", "water")
-DATA_QUALITY = ("measured", "calculated", "estimated")
-YES_NO = ("yes", "no")
-EXCHANGE_REQUIRED = (
-    "id",
-    "period_start",
-    "period_end",
-    "supplier",
-    "receiver",
-    "flow",
-    "resource",
-    "quantity",
-    "unit",
-)
-ACTIVITY_COLUMNS = (
-    "baseline_disposal",
-    "baseline_supply",
-    "transport_mode",
-    "baseline_transport_mode",
-)
-MONEY_COLUMNS = (
-    "price",
-    "supplier_avoided_cost",
-    "supplier_extra_cost",
-    "receiver_avoided_cost",
-    "receiver_extra_cost",
-)
-EXCHANGE_COLUMNS = (
-    *EXCHANGE_REQUIRED,
-    "data_quality",
-    "baseline_disposal",
-    "baseline_supply",
-    "substitution_ratio",
-    "baseline_efficiency",
-    "mass_t",
-    "transport_mode",
-    "transport_km",
-    "baseline_transport_mode",
-    "baseline_transport_km",
-    "supplier_share",
-    "hazardous",
-    *MONEY_COLUMNS,
-    "currency",
-    "evidence",
-)
-INPUT_COLUMNS = ("exchange", "activity", "quantity", "unit", "note")
+# The contract's columns (isbenefit.ledger.contract) under the names the stages import.
+EXCHANGE_REQUIRED = EXCHANGES.required_names
+EXCHANGE_COLUMNS = EXCHANGES.fixed
+ACTIVITY_COLUMNS = EXCHANGES.listing("activity")
+MONEY_COLUMNS = tuple(c.name for c in EXCHANGES.columns if c.money)
+INPUT_COLUMNS = INPUTS.names
 # Alternative baselines of an exchange: blank = as in the exchange row, `none` = left out.
-ALTERNATIVE_COLUMNS = (
-    "exchange",
-    "name",
-    "reason",
-    "baseline_disposal",
-    "baseline_supply",
-    "substitution_ratio",
-    "baseline_efficiency",
-    "baseline_transport_mode",
-    "baseline_transport_km",
-)
-ALTERNATIVE_ACTIVITIES = ("baseline_disposal", "baseline_supply", "baseline_transport_mode")
-LEFT_OUT = "none"
-LEDGER_BASELINE = "ledger"  # the name the exchange row's own baseline goes by
-ORGANISATION_COLUMNS = ("id", "name", "country", "nace", "sme", "eu_ets")
-RATE_COLUMNS = ("currency", "year", "per_eur")
+ALTERNATIVE_COLUMNS = BASELINES.names
+ALTERNATIVE_ACTIVITIES = BASELINES.listing("activity")
+ORGANISATION_COLUMNS = ORGANISATIONS.names
+RATE_COLUMNS = RATES.names
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
+
+
+def _number(check: SheetChecker, sheet: contract.Sheet, column: str) -> np.ndarray:
+    """A number column of ``sheet``, checked against the contract's bounds."""
+    spec = sheet[column]
+    return check.number(column, spec.number_default, spec.minimum, spec.maximum, spec.positive)
+
+
+def _choice(check: SheetChecker, sheet: contract.Sheet, column: str) -> np.ndarray:
+    """An enum or yes/no column of ``sheet``, lower-cased; blank gives its default."""
+    spec = sheet[column]
+    return check.choice(column, spec.values, str(spec.default or ""))
 
 
 @dataclass(frozen=True)
@@ -148,11 +116,8 @@ def check_sheets(raw: RawLedger, problems: list[Problem], report_currency: str) 
     known_columns = {
         # The waste columns are known whether or not a ledger has them, so that
         # `EWC code` or `Recovery operation` is caught, not kept as an extra column.
-        "exchanges": (*EXCHANGE_COLUMNS, *checked_columns, *WASTE_COLUMNS),
-        "inputs": INPUT_COLUMNS,
-        "organisations": ORGANISATION_COLUMNS,
-        "rates": RATE_COLUMNS,
-        "baselines": ALTERNATIVE_COLUMNS,
+        **{name: sheet.names for name, sheet in contract.SHEETS.items()},
+        "exchanges": (*EXCHANGE_COLUMNS, *checked_columns, *EXCHANGES.names),
     }
     check_headers(raw, known_columns, problems)
     exchanges, exchanges_sheet = _canonical(exchanges, exchanges_sheet, ["id"])
@@ -216,26 +181,26 @@ def _check_exchanges(check: SheetChecker, report_currency: str) -> pd.DataFrame:
         "not an ISO 4217 currency code",
         "write a three-letter code such as EUR, DKK, SEK",
     )
-    money = {
-        c: check.number(c, default=0.0, minimum=None if c == "price" else 0.0)
-        for c in MONEY_COLUMNS
-    }
+    money = {c: _number(check, EXCHANGES, c) for c in MONEY_COLUMNS}
     typed = {
         **text,
         "period_start": start,
         "period_end": end,
-        "flow": check.choice("flow", FLOWS, ""),
-        "quantity": check.number("quantity", strictly_positive=True),
-        "data_quality": check.choice("data_quality", DATA_QUALITY, "measured"),
-        "substitution_ratio": check.number("substitution_ratio", 1.0, strictly_positive=True),
-        "baseline_efficiency": check.number(
-            "baseline_efficiency", strictly_positive=True, maximum=MAX_EFFICIENCY
-        ),
-        "mass_t": check.number("mass_t", strictly_positive=True),
-        "transport_km": check.number("transport_km", minimum=0.0),
-        "baseline_transport_km": check.number("baseline_transport_km", minimum=0.0),
-        "supplier_share": check.number("supplier_share", 0.5, minimum=0.0, maximum=1.0),
-        "hazardous": check.choice("hazardous", YES_NO, "no") == "yes",
+        "flow": _choice(check, EXCHANGES, "flow"),
+        "quantity": _number(check, EXCHANGES, "quantity"),
+        "data_quality": _choice(check, EXCHANGES, "data_quality"),
+        **{
+            c: _number(check, EXCHANGES, c)
+            for c in (
+                "substitution_ratio",
+                "baseline_efficiency",
+                "mass_t",
+                "transport_km",
+                "baseline_transport_km",
+                "supplier_share",
+            )
+        },
+        "hazardous": _choice(check, EXCHANGES, "hazardous") == "yes",
         **money,
         "currency": np.where(currency == "", report_currency, currency.to_numpy()),
         ROW_COLUMN: check.rows,
@@ -310,15 +275,15 @@ def _exchange_ids(check: SheetChecker, exchanges: pd.DataFrame) -> pd.Series:
 
 
 def _check_inputs(check: SheetChecker, exchanges: pd.DataFrame) -> pd.DataFrame:
-    if not check.require_columns(("exchange", "activity", "quantity", "unit")):
+    if not check.require_columns(INPUTS.required_names):
         return pd.DataFrame(columns=[*INPUT_COLUMNS, ROW_COLUMN])
-    check.require_values(("exchange", "activity", "quantity", "unit"))
+    check.require_values(INPUTS.required_names)
     exchange = _exchange_ids(check, exchanges)
     return pd.DataFrame(
         {
             "exchange": exchange.to_numpy(dtype=object),
             "activity": check.text("activity").to_numpy(dtype=object),
-            "quantity": check.number("quantity", strictly_positive=True),
+            "quantity": _number(check, INPUTS, "quantity"),
             "unit": check.text("unit").to_numpy(dtype=object),
             "note": check.text("note").to_numpy(dtype=object),
             ROW_COLUMN: check.rows,
@@ -328,7 +293,7 @@ def _check_inputs(check: SheetChecker, exchanges: pd.DataFrame) -> pd.DataFrame:
 
 def _check_alternatives(check: SheetChecker, exchanges: pd.DataFrame) -> pd.DataFrame:
     """The `baselines` sheet: other plausible baselines of an exchange, each with a reason."""
-    required = ("exchange", "name", "reason")
+    required = BASELINES.required_names
     if not check.require_columns(required):
         return pd.DataFrame(columns=[*ALTERNATIVE_COLUMNS, ROW_COLUMN])
     check.require_values(required)
@@ -355,11 +320,10 @@ def _check_alternatives(check: SheetChecker, exchanges: pd.DataFrame) -> pd.Data
                 column: check.text(column).to_numpy(dtype=object)
                 for column in ALTERNATIVE_ACTIVITIES
             },
-            "substitution_ratio": check.number("substitution_ratio", strictly_positive=True),
-            "baseline_efficiency": check.number(
-                "baseline_efficiency", strictly_positive=True, maximum=MAX_EFFICIENCY
-            ),
-            "baseline_transport_km": check.number("baseline_transport_km", minimum=0.0),
+            **{
+                column: _number(check, BASELINES, column)
+                for column in BASELINES.of_kind(contract.NUMBER)
+            },
             ROW_COLUMN: check.rows,
         }
     )[[*ALTERNATIVE_COLUMNS, ROW_COLUMN]]
@@ -372,8 +336,8 @@ def _check_organisations(
     listed = pd.DataFrame(columns=list(ORGANISATION_COLUMNS))
     if sheet is not None:
         check = SheetChecker(sheet, problems)
-        if check.require_columns(("id",)):
-            check.require_values(("id",))
+        if check.require_columns(ORGANISATIONS.required_names):
+            check.require_values(ORGANISATIONS.required_names)
             check.unique("id", "organisation id")
             country = check.text("country").str.upper()
             check.flag(
@@ -382,8 +346,8 @@ def _check_organisations(
                 "not an ISO 3166-1 alpha-2 country code",
                 "write two letters, e.g. DK",
             )
-            sme = check.choice("sme", YES_NO, "")
-            eu_ets = check.choice("eu_ets", YES_NO, "")
+            sme = _choice(check, ORGANISATIONS, "sme")
+            eu_ets = _choice(check, ORGANISATIONS, "eu_ets")
             listed = pd.DataFrame(
                 {
                     "id": check.text("id").to_numpy(dtype=object),
@@ -422,14 +386,14 @@ def _check_rates(sheet: RawSheet | None, problems: list[Problem]) -> pd.DataFram
         "not an ISO 4217 currency code",
         "write a three-letter code such as DKK",
     )
-    year = check.number("year", minimum=1900, maximum=2200)
+    year = _number(check, RATES, "year")
     check.flag(
         np.isfinite(year) & (year != np.round(year)),
         "year",
         "not a whole year",
         "write the calendar year, e.g. 2024",
     )
-    per_eur = check.number("per_eur", strictly_positive=True)
+    per_eur = _number(check, RATES, "per_eur")
     keys = currency + "/" + check.text("year")
     check.flag(
         keys.duplicated().to_numpy(),

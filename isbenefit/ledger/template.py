@@ -10,24 +10,13 @@ so the filled-in workbook is a ledger as it stands.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from isbenefit.ledger import contract
+from isbenefit.ledger.contract import EXCHANGES, INPUT_UNITS, LEDGER_UNITS
 from isbenefit.ledger.rates import shipped_rates
-from isbenefit.ledger.rules import (
-    ALTERNATIVE_COLUMNS,
-    DATA_QUALITY,
-    EXCHANGE_COLUMNS,
-    EXCHANGE_REQUIRED,
-    FLOWS,
-    INPUT_COLUMNS,
-    ORGANISATION_COLUMNS,
-    RATE_COLUMNS,
-    YES_NO,
-)
-from isbenefit.ledger.waste import LEGAL_STATUSES, RECOVERY_OPERATIONS, WASTE_COLUMNS, ewc_codes
+from isbenefit.ledger.waste import ewc_codes
 from isbenefit.scoring.factorset import VINTAGE_MARK, FactorSet
-from isbenefit.units import ACCEPTED_UNITS
 from isbenefit.workbooks import neutralised, workbook_bytes
 
 if TYPE_CHECKING:
@@ -41,174 +30,35 @@ LISTS_SHEET = "Lists"
 INSTRUCTIONS_SHEET = "Instructions"
 DATE_FORMAT = "yyyy-mm-dd"
 ACTIVITY_LIST_COLUMNS = ("id", "name", "kind", "unit", "region", "source", "year")
-LEDGER_UNITS = tuple(sorted(ACCEPTED_UNITS - {"tkm"}, key=str.lower))
-INPUT_UNITS = tuple(sorted(ACCEPTED_UNITS, key=str.lower))
+# Lists the template offers in a drop-down: the contract's closed ones and these open ones
+# (activity ids come from the Activities sheet; organisation ids are the user's own).
+OPEN_LISTS = ("unit", "input_unit", "currency", "ewc_code")
 
 
-@dataclass(frozen=True)
-class Column:
-    """One column of the template: what it means, its unit, an example, what it accepts."""
-
-    name: str
-    meaning: str
-    unit: str
-    example: str
-    choices: str = ""  # a key of the template's lists, or "activity"
-    date: bool = False
+def _sorted(values: tuple[str, ...]) -> list[str]:
+    """Alphabetical regardless of case, `L` before `l`: the same order in every process
+    (sorting by `str.lower` alone kept set order between `l` and `L`)."""
+    return sorted(values, key=lambda value: (value.lower(), value))
 
 
-_EXCHANGE_HELP = {
-    "id": ("unique id of the exchange", "", "E2024-01"),
-    "period_start": ("first day of the period the quantity covers", "date", "2024-01-01"),
-    "period_end": ("last day of the period the quantity covers (inclusive)", "date",
-                   "2024-12-31"),
-    "supplier": ("id of the organisation that gives the resource", "", "POWERPLANT"),
-    "receiver": ("id of the organisation that takes it; not the supplier", "", "BOARDMILL"),
-    "flow": ("what moves: material, energy or water", "", "material"),
-    "resource": ("what the resource is, in words", "", "FGD gypsum"),
-    "quantity": ("amount exchanged over the whole period, greater than 0", "the unit column",
-                 "1200"),
-    "unit": ("unit of quantity: mass, energy or volume", "", "t"),
-    "data_quality": ("how the quantity is known: measured (default), calculated or estimated",
-                     "", "measured"),
-    "baseline_disposal": ("activity id: what the supplier would have done with it otherwise "
-                          "(landfill, incineration, treatment)", "", "landfill.inert"),
-    "baseline_supply": ("activity id: what the receiver would have used instead (virgin "
-                        "material, fossil heat, mains water); give this, baseline_disposal or "
-                        "both", "", "prod.gypsum"),
-    "substitution_ratio": ("units of baseline_supply replaced per unit exchanged; default 1",
-                           "baseline_supply's unit per unit", "0.9"),
-    "baseline_efficiency": ("efficiency of the receiver's real boiler, when baseline_supply is "
-                            "boiler heat; in (0, 1.2]", "fraction", "0.85"),
-    "mass_t": ("mass moved, when unit is not a mass (needed for transport)", "t", "15"),
-    "transport_mode": ("activity id of the transport that moves the resource", "",
-                       "transport.road"),
-    "transport_km": ("one-way distance the resource travels", "km", "35"),
-    "baseline_transport_mode": ("activity id of the haulage of the displaced supply", "",
-                                "transport.road"),
-    "baseline_transport_km": ("one-way distance of the displaced supply", "km", "120"),
-    "supplier_share": ("share of the savings credited to the supplier; the receiver gets the "
-                       "rest; default 0.5", "0 to 1", "0.5"),
-    "hazardous": ("yes if the resource is hazardous waste; default no", "", "no"),
-    "price": ("money the receiver pays the supplier for the period (negative: the supplier "
-              "pays a gate fee)", "the currency column", "15000"),
-    "supplier_avoided_cost": ("disposal cost the supplier no longer pays", "the currency column",
-                              "40000"),
-    "supplier_extra_cost": ("supplier's extra cost (preparation, transport it pays)",
-                            "the currency column", "5000"),
-    "receiver_avoided_cost": ("purchase cost the receiver no longer pays", "the currency column",
-                              "30000"),
-    "receiver_extra_cost": ("receiver's extra cost (handling, processing, transport it pays)",
-                            "the currency column", "2000"),
-    "currency": ("ISO 4217 code of every money column of the row; default: the report currency",
-                 "", "EUR"),
-    "evidence": ("where the quantity comes from", "", "weighbridge tickets 2024"),
-    "ewc_code": ("European List of Waste entry of the resource (hazardous entries end in *, "
-                 "and need hazardous = yes)", "", "10 01 05"),
-    "legal_status": ("waste, by-product or end-of-waste (Waste Framework Directive)", "",
-                     "by-product"),
-    "recovery_operation": ("recovery (R1-R13) or disposal (D1-D15) operation of the Waste "
-                           "Framework Directive", "", "R5"),
-}  # fmt: skip
-_INPUT_HELP = {
-    "exchange": ("id of the exchange this input serves", "", "E2024-01"),
-    "activity": ("activity id of what the exchange takes (electricity for pumping, drying "
-                 "heat, chemicals)", "", "electricity.dk"),
-    "quantity": ("amount over the exchange's whole period", "the unit column", "5000"),
-    "unit": ("unit of quantity, convertible to the activity's unit", "", "kWh"),
-    "note": ("free text", "", "pump at the gypsum silo"),
-}  # fmt: skip
-_ORGANISATION_HELP = {
-    "id": ("unique id, as used in the exchanges sheet", "", "POWERPLANT"),
-    "name": ("display name", "", "Asnæs Power Station"),
-    "country": ("ISO 3166-1 alpha-2 country code", "", "DK"),
-    "nace": ("NACE rev. 2 code", "", "35.11"),
-    "sme": ("yes if the organisation is a small or medium-sized enterprise", "", "no"),
-    "eu_ets": ("yes if it runs an installation under the EU Emissions Trading System", "",
-               "yes"),
-}  # fmt: skip
-_ALTERNATIVE_HELP = {
-    "exchange": ("id of the exchange this other baseline belongs to", "", "E2024-01"),
-    "name": ("short name, unique within the exchange; not 'ledger'", "", "incineration"),
-    "reason": ("why this baseline is plausible", "", "the municipal plant takes it too"),
-    "baseline_disposal": ("activity id replacing the exchange row's; blank: as in the row; "
-                          "none: left out", "", "incineration.mixed_waste"),
-    "baseline_supply": ("activity id replacing the exchange row's; blank: as in the row; none: "
-                        "left out", "", "none"),
-    "substitution_ratio": ("replaces the exchange row's; blank: as in the row",
-                           "baseline_supply's unit per unit", "1"),
-    "baseline_efficiency": ("replaces the exchange row's; blank: as in the row", "fraction",
-                            "0.9"),
-    "baseline_transport_mode": ("activity id replacing the exchange row's; blank: as in the "
-                                "row; none: left out", "", "transport.rail"),
-    "baseline_transport_km": ("replaces the exchange row's; blank: as in the row", "km", "200"),
-}  # fmt: skip
-_RATE_HELP = {
-    "currency": ("ISO 4217 code", "", "DKK"),
-    "year": ("calendar year", "", "2024"),
-    "per_eur": ("units of the currency per 1 EUR in that year; overrides the shipped rate", "",
-                "7.4589"),
-}  # fmt: skip
-
-_CHOICES = {
-    "flow": "flow",
-    "unit": "unit",
-    "data_quality": "data_quality",
-    "hazardous": "yes_no",
-    "currency": "currency",
-    "sme": "yes_no",
-    "eu_ets": "yes_no",
-    "legal_status": "legal_status",
-    "recovery_operation": "recovery_operation",
-    "ewc_code": "ewc_code",
-}
-_ACTIVITY_COLUMNS = {
-    "baseline_disposal",
-    "baseline_supply",
-    "transport_mode",
-    "baseline_transport_mode",
-    "activity",
-}
-
-
-def _columns(names: tuple[str, ...], help_: dict[str, tuple[str, str, str]]) -> list[Column]:
-    return [
-        Column(
-            name,
-            *help_[name],
-            choices="activity" if name in _ACTIVITY_COLUMNS else _CHOICES.get(name, ""),
-            date=name in ("period_start", "period_end"),
-        )
-        for name in names
-    ]
-
-
-def template_sheets() -> dict[str, list[Column]]:
+def template_sheets() -> dict[str, tuple[contract.Column, ...]]:
     """The contract's sheets and columns, in the order the template gives them."""
-    return {
-        "exchanges": _columns((*EXCHANGE_COLUMNS, *WASTE_COLUMNS), _EXCHANGE_HELP),
-        "inputs": _columns(INPUT_COLUMNS, _INPUT_HELP),
-        "organisations": _columns(ORGANISATION_COLUMNS, _ORGANISATION_HELP),
-        "baselines": _columns(ALTERNATIVE_COLUMNS, _ALTERNATIVE_HELP),
-        "rates": _columns(RATE_COLUMNS, _RATE_HELP),
-    }
+    return {sheet.name: sheet.columns for sheet in contract.template_order()}
 
 
 def _lists() -> dict[str, list[str]]:
-    """The values each drop-down offers (activity ids come from the Activities sheet)."""
-    return {
-        "flow": list(FLOWS),
-        "unit": list(LEDGER_UNITS),
-        "input_unit": list(INPUT_UNITS),
-        "data_quality": list(DATA_QUALITY),
-        "yes_no": list(YES_NO),
+    """The values each drop-down offers, in the order the columns first use them."""
+    sources = {
+        **{name: list(values) for name, values in contract.ENUMS.items()},
+        "unit": _sorted(LEDGER_UNITS),
+        "input_unit": _sorted(INPUT_UNITS),
         "currency": shipped_rates().currencies(),
-        "legal_status": list(LEGAL_STATUSES),
-        "recovery_operation": list(RECOVERY_OPERATIONS),
         "ewc_code": [
             code + ("*" if hazardous else "") for code, (hazardous, _) in ewc_codes().items()
         ],
     }
+    used = [c.choices for columns in template_sheets().values() for c in columns]
+    return {name: sources[name] for name in dict.fromkeys(used) if name in sources}
 
 
 def _activity_rows(factor_set: FactorSet) -> list[list[str]]:
@@ -224,7 +74,8 @@ def _instructions(factor_set: FactorSet) -> list[str]:
         "",
         "One row per exchange on the sheet 'exchanges': who gave what to whom, how much, over "
         "which period, and what would have happened without it (the baseline).",
-        "Required on every exchange: " + ", ".join(EXCHANGE_REQUIRED) + ", and at least one of "
+        "Required on every exchange: " + ", ".join(EXCHANGES.required_names) + ", and at "
+        "least one of "
         "baseline_disposal and baseline_supply.",
         "The sheets 'inputs', 'organisations', 'baselines' and 'rates' are optional; leave them "
         "empty when you do not need them.",
@@ -300,14 +151,18 @@ def _write_activities(sheet: Worksheet, rows: list[list[str]]) -> None:
 
 
 def _write_header(
-    sheet: Worksheet, columns: list[Column], ranges: dict[str, str], activities: int
+    sheet: Worksheet,
+    columns: tuple[contract.Column, ...],
+    ranges: dict[str, str],
+    activities: int,
 ) -> None:
     from openpyxl.comments import Comment
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    required = set(EXCHANGE_REQUIRED) if sheet.title == "exchanges" else set()
+    # Only the exchanges sheet is required: the others' required columns stay grey.
+    required = set(EXCHANGES.required_names) if sheet.title == EXCHANGES.name else set()
     for number, column in enumerate(columns, start=1):
         cell = sheet.cell(1, number, column.name)
         cell.font = Font(bold=True, color="000000" if column.name in required else "404040")
@@ -317,11 +172,11 @@ def _write_header(
         letter = get_column_letter(number)
         sheet.column_dimensions[letter].width = max(12, len(column.name) + 3)
         area = f"{letter}2:{letter}{ROWS + 1}"
-        validation = _validation(sheet.title, column, ranges, activities)
+        validation = _validation(column, ranges, activities)
         if validation is not None:
             validation.add(area)
             sheet.add_data_validation(validation)
-        if column.date:
+        if column.kind == contract.DATE:
             sheet.column_dimensions[letter].number_format = DATE_FORMAT
             dates = DataValidation(
                 type="date",
@@ -337,22 +192,19 @@ def _write_header(
 
 
 def _validation(
-    sheet: str, column: Column, ranges: dict[str, str], activities: int
+    column: contract.Column, ranges: dict[str, str], activities: int
 ) -> DataValidation | None:
     from openpyxl.worksheet.datavalidation import DataValidation
 
     if column.choices == "activity":
         source = f"{ACTIVITIES_SHEET}!$A$2:$A${activities + 1}"
-        # In the baselines sheet `none` is allowed too, so the list only suggests there.
-        strict = sheet != "baselines"
-    elif column.choices:
-        key = "input_unit" if (sheet == "inputs" and column.choices == "unit") else column.choices
-        source = ranges[key]
-        # Currencies without a shipped rate are allowed with a rates sheet row; an EWC code
-        # may be typed without spaces.
-        strict = column.choices not in ("currency", "ewc_code")
+    elif column.choices in ranges:
+        source = ranges[column.choices]
     else:
         return None
+    # A suggested list allows other values: `none` in the baselines sheet, a currency
+    # without a shipped rate (given a rates row), an EWC code typed without spaces.
+    strict = not column.suggested
     return DataValidation(
         type="list",
         formula1=f"={source}",

@@ -23,15 +23,11 @@ import numpy as np
 import pandas as pd
 
 from isbenefit.ledger.checks import SheetChecker
+from isbenefit.ledger.contract import EXCHANGES, LEGAL_STATUSES, RECOVERY_OPERATIONS
 from isbenefit.paths import package_data
 
 EWC_FILE = "ewc_codes.csv"
-WASTE_COLUMNS = ("ewc_code", "legal_status", "recovery_operation")
-LEGAL_STATUSES = ("waste", "by-product", "end-of-waste")
-RECOVERY_OPERATIONS = (
-    *(f"R{n}" for n in range(1, 14)),
-    *(f"D{n}" for n in range(1, 16)),
-)
+WASTE_COLUMNS = tuple(c.name for c in EXCHANGES.columns if c.extra)
 HAZARD_MARK = "*"
 _EWC = re.compile(r"^(\d\d) ?(\d\d) ?(\d\d) ?(\*?)$")
 

@@ -29,6 +29,7 @@ import pandas as pd
 from isbenefit import units
 from isbenefit.errors import FactorSetError, Problem
 from isbenefit.paths import default_factor_set
+from isbenefit.scoring.bounds import MAX_EFFICIENCY
 
 KINDS = ("production", "landfill", "incineration", "treatment", "energy", "water", "transport")
 INDICATORS = ("co2e_kg", "water_m3")
@@ -51,7 +52,6 @@ EFFICIENCY = "efficiency"
 # For an activity usually replaced by supply-limited by-products: which ones (free text).
 SUPPLY_LIMITED = "supply_limited_substitutes"
 OPTIONAL_TEXT_COLUMNS = (SUPPLY_LIMITED,)
-MAX_EFFICIENCY = 1.2  # condensing boilers exceed 1 on a net-CV basis; more is a typo
 ORIGIN = "origin"  # added column: where an activity's scores come from, shown on every line
 ALIAS_FIELDS = ("id", "activity", "since", "note")
 VINTAGES_FILE = "vintages.csv"

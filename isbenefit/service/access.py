@@ -182,14 +182,13 @@ def entry_refusals(
     cluster's ledger does not have (the headers are the whole cluster's), an organisation
     id the cluster does not know (the facilitator adds organisations). Every refusal is
     located by sheet, row (the header is row 1) and column; upload, form and API alike."""
-    from isbenefit.ledger.waste import WASTE_COLUMNS
-    from isbenefit.service.ledgers import CONTRACT_COLUMNS
+    from isbenefit.ledger.contract import SHEETS
 
     found = membership(user)
     if found is not None and found.role == FACILITATOR:
         return []
     problems: list[Problem] = []
-    understood = {**CONTRACT_COLUMNS, "exchanges": (*CONTRACT_COLUMNS["exchanges"], *WASTE_COLUMNS)}
+    understood = {name: sheet.names for name, sheet in SHEETS.items()}
     for sheet, rows in sheets.items():
         # Columns isbenefit itself reads are no new columns; any other is the cluster's.
         known = set(cluster.headers.get(sheet, [])) | set(understood.get(sheet, ()))

@@ -11,74 +11,46 @@ from typing import Any
 
 from django import forms
 
+from isbenefit.ledger import contract
+from isbenefit.ledger.contract import EXCHANGES, FIRST_YEAR, LAST_YEAR, LEDGER_UNITS, YES_NO_VALUES
 from isbenefit.service.ledgers import Row
 from isbenefit.service.models import ROLES, Cluster, Organisation
 
-UNITS = (
-    "t",
-    "kg",
-    "g",
-    "Mg",
-    "kt",
-    "MWh",
-    "kWh",
-    "GWh",
-    "Wh",
-    "GJ",
-    "MJ",
-    "kJ",
-    "TJ",
-    "m3",
-    "l",
-    "hl",
-    "Nm3",
-)
-FLOWS = ("material", "energy", "water")
-QUALITIES = ("measured", "calculated", "estimated")
-ACTIVITY_FIELDS = (
-    "baseline_disposal",
-    "baseline_supply",
-    "transport_mode",
-    "baseline_transport_mode",
-)
-TEXT_FIELDS = (
-    "substitution_ratio",
-    "baseline_efficiency",
-    "mass_t",
-    "transport_km",
-    "baseline_transport_km",
-    "supplier_share",
-    "price",
-    "supplier_avoided_cost",
-    "supplier_extra_cost",
-    "receiver_avoided_cost",
-    "receiver_extra_cost",
-    "currency",
-    "evidence",
-    "ewc_code",
-    "legal_status",
-    "recovery_operation",
-)
+# Longest text a field takes (a number never needs more than 40 characters).
+MAX_LENGTH = {"id": 200, "resource": 500}
+TEXT_LENGTH = 2000
+NUMBER_LENGTH = 40
+LABELS = {"id": "Exchange id"}
 
 
 def _choices(values: tuple[str, ...], blank: bool = False) -> list[tuple[str, str]]:
     return ([("", "—")] if blank else []) + [(v, v) for v in values]
 
 
-class ExchangeForm(forms.Form):
-    """One exchanges row: the contract's columns; activities chosen by name."""
+def exchange_field(column: contract.Column) -> forms.Field:
+    """The form field of an exchanges column, as the contract types it. Organisations and
+    activities are offered by the form itself (they are the cluster's and the factor
+    set's); other open lists (currency, EWC code) are typed and checked by the rules."""
+    required = column.required
+    label = LABELS.get(column.name)
+    if column.kind == contract.DATE:
+        return forms.DateField(input_formats=["%Y-%m-%d"], help_text="YYYY-MM-DD", label=label)
+    if column.choices in ("organisation", "activity"):
+        return forms.ChoiceField(required=required, label=label)
+    values = LEDGER_UNITS if column.choices == "unit" else column.values
+    if values:
+        return forms.ChoiceField(
+            choices=_choices(values, blank=not required), required=required, label=label
+        )
+    length = NUMBER_LENGTH if column.kind == contract.NUMBER else TEXT_LENGTH
+    return forms.CharField(
+        max_length=MAX_LENGTH.get(column.name, length), required=required, label=label
+    )
 
-    id = forms.CharField(max_length=200, label="Exchange id")
-    period_start = forms.DateField(input_formats=["%Y-%m-%d"], help_text="YYYY-MM-DD")
-    period_end = forms.DateField(input_formats=["%Y-%m-%d"], help_text="YYYY-MM-DD")
-    supplier = forms.ChoiceField()
-    receiver = forms.ChoiceField()
-    flow = forms.ChoiceField(choices=_choices(FLOWS))
-    resource = forms.CharField(max_length=500)
-    quantity = forms.CharField(max_length=40)
-    unit = forms.ChoiceField(choices=_choices(UNITS))
-    data_quality = forms.ChoiceField(choices=_choices(QUALITIES, blank=True), required=False)
-    hazardous = forms.ChoiceField(choices=_choices(("no", "yes"), blank=True), required=False)
+
+class ExchangeForm(forms.Form):
+    """One exchanges row: the contract's columns in its order; activities chosen by name."""
+
     reason = forms.CharField(
         max_length=500, required=False, help_text="Why this change (kept in the history)."
     )
@@ -92,14 +64,17 @@ class ExchangeForm(forms.Form):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        for column in EXCHANGES.columns:
+            self.fields[column.name] = exchange_field(column)
         parties = [(o.org_id, f"{o.name} ({o.org_id})") for o in organisations]
-        self.fields["supplier"].choices = parties
-        self.fields["receiver"].choices = parties
         named = [("", "—")] + [(a, f"{name} [{unit}]") for a, name, unit in activities]
-        for name in ACTIVITY_FIELDS:
-            self.fields[name] = forms.ChoiceField(choices=named, required=False)
-        for name in TEXT_FIELDS:
-            self.fields[name] = forms.CharField(max_length=2000, required=False)
+        for column in EXCHANGES.columns:
+            field = self.fields[column.name]
+            if column.choices == "organisation":
+                field.choices = parties
+            elif column.choices == "activity":
+                field.choices = named
+        self.order_fields([*EXCHANGES.names, "reason"])
         self.cluster = cluster
 
     def row(self, extra: Row | None = None) -> Row:
@@ -145,8 +120,8 @@ class OrganisationForm(forms.Form):
     name = forms.CharField(max_length=300)
     country = forms.CharField(max_length=2, required=False)
     nace = forms.CharField(max_length=20, required=False)
-    sme = forms.ChoiceField(choices=_choices(("yes", "no"), blank=True), required=False)
-    eu_ets = forms.ChoiceField(choices=_choices(("yes", "no"), blank=True), required=False)
+    sme = forms.ChoiceField(choices=_choices(YES_NO_VALUES, blank=True), required=False)
+    eu_ets = forms.ChoiceField(choices=_choices(YES_NO_VALUES, blank=True), required=False)
 
 
 class YearForm(forms.Form):
@@ -175,7 +150,7 @@ class JobForm(forms.Form):
     kind = forms.ChoiceField(
         choices=[("statement", "statements"), ("certificate", "certificates"), ("report", "report")]
     )
-    year = forms.IntegerField(min_value=1900, max_value=2200)
+    year = forms.IntegerField(min_value=FIRST_YEAR, max_value=LAST_YEAR)
     organisation = forms.CharField(max_length=200, required=False)
 
 

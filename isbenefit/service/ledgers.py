@@ -14,22 +14,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from isbenefit.ledger.contract import SHEETS as CONTRACT_SHEETS
 from isbenefit.ledger.reading import ROW_COLUMN, SHEETS, RawLedger, read_ledger
-from isbenefit.ledger.rules import (
-    ALTERNATIVE_COLUMNS,
-    EXCHANGE_COLUMNS,
-    INPUT_COLUMNS,
-    ORGANISATION_COLUMNS,
-    RATE_COLUMNS,
-)
 
 Row = dict[str, str]
+# Each sheet's columns of the contract, the optional extra ones (waste) left out.
 CONTRACT_COLUMNS: dict[str, tuple[str, ...]] = {
-    "organisations": tuple(ORGANISATION_COLUMNS),
-    "exchanges": tuple(EXCHANGE_COLUMNS),
-    "inputs": tuple(INPUT_COLUMNS),
-    "rates": tuple(RATE_COLUMNS),
-    "baselines": tuple(ALTERNATIVE_COLUMNS),
+    name: sheet.fixed for name, sheet in CONTRACT_SHEETS.items()
 }
 
 

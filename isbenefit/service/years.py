@@ -17,6 +17,7 @@ from typing import Any
 
 from django.db import transaction
 
+from isbenefit.ledger import contract
 from isbenefit.service import ledgers, store
 from isbenefit.service.models import Cluster, YearVersion
 
@@ -29,7 +30,7 @@ SAVED_KEYS = (
 )
 
 # The years a ledger may hold (docs/formats.md); an address naming another is 404.
-YEARS = (1900, 2200)
+YEARS = contract.YEARS
 
 
 def latest(cluster: Cluster, year: int) -> YearVersion | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from isbenefit.ledger.contract import EXCHANGES, FIRST_YEAR, LAST_YEAR
 from isbenefit.service.models import DOCUMENT_KINDS, PARTIES
 
 
@@ -23,8 +24,8 @@ class ExchangeWrite(serializers.Serializer):
 
     row = serializers.DictField(
         child=serializers.CharField(allow_blank=True, max_length=10_000),
-        help_text="The exchanges row: id, period_start, period_end, supplier, receiver, "
-        "flow, resource, quantity, unit, ... (text, as in a ledger file)",
+        help_text=f"The exchanges row: {', '.join(EXCHANGES.required_names)}, ... (text, "
+        "as in a ledger file)",
     )
     inputs = _rows("Rows of the inputs sheet for this exchange.")
     baselines = _rows("Rows of the baselines sheet for this exchange.")
@@ -63,7 +64,7 @@ class WithdrawRequest(serializers.Serializer):
 
 class DocumentRequest(serializers.Serializer):
     kind = serializers.ChoiceField(choices=DOCUMENT_KINDS)
-    year = serializers.IntegerField(min_value=1900, max_value=2200)
+    year = serializers.IntegerField(min_value=FIRST_YEAR, max_value=LAST_YEAR)
     organisation = serializers.CharField(
         allow_blank=True,
         required=False,
