@@ -88,7 +88,7 @@ def prepare(url: str, data: Path) -> dict[str, Any]:
     from rest_framework.authtoken.models import Token
 
     from isbenefit.service import issuing, store
-    from isbenefit.service.views import add_user
+    from isbenefit.service.accounts import add_user
 
     cluster = store.cluster_named("nordic", "Nordic cluster")
     store.import_file(cluster, EXAMPLE)

@@ -10,7 +10,14 @@ import jinja2.meta
 import jinja2.nodes
 import pytest
 
-from isbenefit.documents import certificate, contexts, ranges, report, statement
+from isbenefit.documents import (
+    certificate,
+    confirmations,
+    contexts,
+    ranges,
+    report,
+    statement,
+)
 from isbenefit.documents.render import (
     AssetFetcher,
     RenderError,
@@ -36,7 +43,7 @@ PARTIALS = {
 
 def documented_dataclasses() -> list[type]:
     found = []
-    for module in (contexts, statement, certificate, report, ranges):
+    for module in (contexts, statement, certificate, report, ranges, confirmations):
         for value in vars(module).values():
             if dataclasses.is_dataclass(value) and value.__module__ == module.__name__:
                 found.append(value)
@@ -46,7 +53,10 @@ def documented_dataclasses() -> list[type]:
 @pytest.mark.parametrize("cls", documented_dataclasses(), ids=lambda cls: cls.__name__)
 def test_every_context_field_is_documented(cls: type) -> None:
     doc = cls.__doc__ or ""
-    missing = [f.name for f in dataclasses.fields(cls) if f"    {f.name}:" not in doc]
+    own = vars(cls).get("__annotations__", {})  # inherited fields are documented where declared
+    missing = [
+        f.name for f in dataclasses.fields(cls) if f.name in own and f"    {f.name}:" not in doc
+    ]
     assert missing == []
 
 
@@ -70,6 +80,13 @@ def test_templates_use_only_context_fields(template: str) -> None:
     assert used <= fields, used - fields
     assert {"year", "provenance"} <= used
     assert names_used("base.html") == {"meta"} <= fields
+
+
+def test_the_confirmed_statement_adds_only_its_confirmation_section() -> None:
+    used = names_used(confirmations.TEMPLATE)
+    fields = {f.name for f in dataclasses.fields(confirmations.ConfirmedStatementContext)}
+    assert used <= fields, used - fields
+    assert "confirmation" in used
 
 
 @pytest.mark.parametrize("partial", sorted(PARTIALS))

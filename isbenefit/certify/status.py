@@ -141,3 +141,26 @@ def status_of(entries: list[Entry], certificate_id: str) -> Entry | None:
     """The latest entry for ``certificate_id``, or None."""
     matching = [entry for entry in entries if entry.certificate_id == certificate_id]
     return matching[-1] if matching else None
+
+
+def revoke(
+    path: Path,
+    key: Ed25519PrivateKey,
+    certificate_id: str,
+    reason: str,
+    superseded_by: str | None = None,
+) -> Entry:
+    """Revoke a certificate in the key's status list at ``path``, or mark it superseded
+    when ``superseded_by`` names the certificate replacing it; dated today (the date of
+    SOURCE_DATE_EPOCH when set). `isbenefit revoke` and the service both revoke here."""
+    from isbenefit.documents.contexts import document_time
+
+    return append(
+        path,
+        key,
+        certificate_id,
+        SUPERSEDED if superseded_by else REVOKED,
+        reason,
+        document_time().date().isoformat(),
+        superseded_by or None,
+    )

@@ -359,7 +359,6 @@ def revoke(
     import re
 
     from isbenefit.certify import signing, status
-    from isbenefit.documents.contexts import document_time
     from isbenefit.paths import data_dir as isbenefit_data_dir
 
     for given in (certificate_id, superseded_by):
@@ -374,15 +373,7 @@ def revoke(
         path = status_list or (
             isbenefit_data_dir(data_dir) / "status" / f"{fingerprint.replace(':', '-')}.json"
         )
-        entry = status.append(
-            path,
-            private,
-            certificate_id,
-            status.SUPERSEDED if superseded_by else status.REVOKED,
-            reason,
-            document_time().date().isoformat(),
-            superseded_by,
-        )
+        entry = status.revoke(path, private, certificate_id, reason, superseded_by)
     console.print(
         f"{certificate_id} {entry.status} (entry {entry.seq}) in {path}; publish that file",
         markup=False,

@@ -544,3 +544,20 @@ def _has_padding(column: pd.Series) -> bool:
     them) would change a cell. Two C-level passes, no Python loop per cell."""
     cells = column.tolist()
     return any(map(str.__ne__, cells, map(str.strip, cells)))
+
+
+def check_text_limits(
+    file: str, sheet: str, header: list[str], rows: list[list[str]]
+) -> list[Problem]:
+    """What a sheet given as text in memory (a web form's or an API's rows) holds beyond
+    the limits a file is held to: too many columns or rows, a cell too long."""
+    limits = current_limits()
+    if len(header) > limits.columns:
+        return list(_too_many_columns(file, sheet, len(header), limits).problems)
+    if len(rows) > limits.rows:
+        return list(_too_many_rows(file, sheet, len(rows), limits).problems)
+    for number, row in enumerate(rows, start=FIRST_DATA_ROW):
+        for column, cell in zip(header, row, strict=False):
+            if len(cell) > limits.cell_chars:
+                return list(_too_long(file, sheet, number, column, len(cell), limits).problems)
+    return []

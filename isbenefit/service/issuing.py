@@ -23,7 +23,7 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import close_old_connections, transaction
@@ -44,6 +44,11 @@ from isbenefit.service.models import (
     Organisation,
     YearVersion,
 )
+
+if TYPE_CHECKING:
+    from isbenefit.api import Assessment
+    from isbenefit.engine.uncertainty import MonteCarloSettings
+    from isbenefit.results.model import Results
 
 logger = logging.getLogger(__name__)
 _executor: ThreadPoolExecutor | None = None
@@ -86,6 +91,24 @@ def start(
     else:
         transaction.on_commit(lambda: submit(job.id))
     return job
+
+
+class UnknownOrganisationError(ValueError):
+    """Documents asked for an organisation the cluster does not know."""
+
+
+def request(
+    cluster: Cluster, kind: str, year: int, org_id: str, user: Any, base_url: str = ""
+) -> Job:
+    """Documents of ``kind`` for ``year``: of one organisation (``org_id``), or of every
+    organisation with exchanges in the year when blank (a report is always the cluster's)."""
+    org_id = org_id.strip()
+    if org_id and not cluster.organisations.filter(org_id=org_id).exists():
+        raise UnknownOrganisationError("no such organisation in the cluster")
+    with transaction.atomic():
+        return start(
+            cluster, kind, year, [org_id] if org_id and kind != REPORT else [], user, base_url
+        )
 
 
 def submit(job_id: uuid.UUID) -> None:
@@ -174,114 +197,101 @@ def run(job_id: uuid.UUID) -> None:
 
 
 def _make(job: Job) -> None:
+    """One assessment of the job's ledger rows; every document is made from it (a job
+    making one certificate also runs its Monte Carlo on that organisation's rows alone,
+    as `isbenefit certificate` does; one making several runs it over the whole ledger,
+    as `isbenefit certificates` does: the same claims, the same bytes)."""
+    from isbenefit.documents.shares import organisations_in_year
+    from isbenefit.results.model import Results
+
     source = source_of(job)
     if not source.data.sheets.get("exchanges"):
         raise ValueError(f"no confirmed exchanges in {job.year}: nothing to issue")
     year = str(job.year)
-    with tempfile.TemporaryDirectory(prefix="isbenefit-job-") as folder:
-        ledger = ledgers.write_folder(source.data, Path(folder) / "ledger")
-        factor_source = store.factor_source(source.factors or job.cluster.factors)
-        from isbenefit.api import assess
+    factor_source = store.factor_source(source.factors or job.cluster.factors)
+    monte_carlo = certificate_monte_carlo() if job.kind == CERTIFICATE else None
+    whole = monte_carlo if len(job.org_ids) != 1 else None
+    assessment = _assess(job, source, factor_source, whole)
+    results = Results.from_results(assessment.results)
+    if job.kind == REPORT:
+        job.total = 1
+        job.save(update_fields=["total"])
+        from isbenefit.documents import report_pdf
 
-        assessment = assess(
-            ledger,
+        _keep(job, None, report_pdf(results, year, job.cluster.title))
+        return
+    org_ids = job.org_ids or sorted(organisations_in_year(results, year))
+    job.total = len(org_ids)
+    job.save(update_fields=["total"])
+    for org_id in org_ids:
+        if job.kind == STATEMENT:
+            _keep(job, org_id, statement_pdf(results, org_id, year, source))
+        else:
+            rows = monte_carlo if whole is None else None
+            pdf, summary = certificate_pdf(assessment, results, org_id, job, factor_source, rows)
+            _keep(job, org_id, pdf, summary)
+
+
+def _assess(
+    job: Job, source: Source, factor_source: Any, monte_carlo: MonteCarloSettings | None
+) -> Assessment:
+    """The assessment of the job's ledger rows, written as the CSV folder ``ledger`` (its
+    name and hash are what the documents print as their ledger)."""
+    from isbenefit.api import assess
+
+    with tempfile.TemporaryDirectory(prefix="isbenefit-job-") as folder:
+        return assess(
+            ledgers.write_folder(source.data, Path(folder) / "ledger"),
             factors=factor_source,
             currency=job.cluster.currency,
+            monte_carlo=monte_carlo,
         )
-        results = assessment.results
-        if job.kind == REPORT:
-            job.total = 1
-            job.save(update_fields=["total"])
-            from isbenefit.documents import report_pdf
-
-            _keep(job, None, report_pdf(results, year, job.cluster.title))
-            return
-        org_ids = job.org_ids or sorted(
-            {p for parties in source.parties.values() for p in parties}
-            & _orgs_in_year(results, year)
-        )
-        job.total = len(org_ids)
-        job.save(update_fields=["total"])
-        for org_id in org_ids:
-            if job.kind == STATEMENT:
-                pdf = statement_pdf(results, org_id, year, source)
-                _keep(job, org_id, pdf)
-            else:
-                pdf, summary = certificate_pdf(ledger, org_id, year, job, factor_source)
-                _keep(job, org_id, pdf, summary)
 
 
-def _orgs_in_year(results: dict[str, Any], year: str) -> set[str]:
-    return {
-        party
-        for e in results["exchanges"]
-        if float(e["years"].get(year, 0.0)) > 0.0
-        for party in (e["supplier"], e["receiver"])
-    }
-
-
-def statement_pdf(results: dict[str, Any], org_id: str, year: str, source: Source) -> bytes:
-    """The statement of ``isbenefit statement``, with the confirmation of each exchange."""
-    import jinja2
-
-    from isbenefit.documents.contexts import images, template_names
-    from isbenefit.documents.render import html_to_pdf, templates_root
-    from isbenefit.documents.statement import statement_context
-    from isbenefit.results.model import as_results
-
-    context = statement_context(as_results(results), org_id, year)
-    environment = jinja2.Environment(
-        loader=jinja2.ChoiceLoader(
-            [
-                jinja2.FileSystemLoader(str(Path(__file__).parent / "templates" / "pdf")),
-                jinja2.FileSystemLoader(str(templates_root())),
-            ]
-        ),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    rows = []
-    for exchange in context.exchanges:
-        given = source.confirmations.get(exchange.id, {})
-        rows.append(
-            {
-                "id": exchange.id,
-                "supplier": given.get("supplier", "not confirmed"),
-                "receiver": given.get("receiver", "not confirmed"),
-            }
-        )
-    unconfirmed = [
-        item["id"] for item in source.unconfirmed if org_id in (item["supplier"], item["receiver"])
-    ]
-    html = environment.get_template("service_statement.html").render(
-        {
-            **template_names(context),
-            "confirmation": {
-                "source": source.label,
-                "rows": rows,
-                "unconfirmed": unconfirmed,
-            },
-        }
-    )
-    return html_to_pdf(html, {image.name: image for image in images(context)})
-
-
-def certificate_pdf(
-    ledger: Path, org_id: str, year: str, job: Job, factor_source: Any
-) -> tuple[bytes, dict[str, Any]]:
-    """The signed certificate (its QR code pointing at ``/c/<id>`` of the service)."""
-    from isbenefit.certify import claim as claims
-    from isbenefit.certify.issue import certificate_pdf as make_pdf
-    from isbenefit.certify.issue import certificate_results
+def certificate_monte_carlo() -> MonteCarloSettings | None:
+    """The certificates' Monte Carlo run (``ISBENEFIT_CERTIFICATE_ITERATIONS``, 1000;
+    0: deterministic figures)."""
     from isbenefit.engine.uncertainty import MonteCarloSettings
 
     iterations = int(getattr(settings, CERTIFICATE_ITERATIONS_SETTING, 1000))
-    settings_mc = MonteCarloSettings(iterations=iterations, seed=1) if iterations else None
-    results, rows = certificate_results(
-        ledger, org_id, year, factor_source, job.cluster.currency, settings_mc
+    return MonteCarloSettings(iterations=iterations, seed=1) if iterations else None
+
+
+def statement_pdf(results: Results, org_id: str, year: str, source: Source) -> bytes:
+    """The statement of ``isbenefit statement``, with the confirmation of each exchange."""
+    from isbenefit.documents.confirmations import confirmed_statement_pdf
+
+    unconfirmed = [
+        item["id"] for item in source.unconfirmed if org_id in (item["supplier"], item["receiver"])
+    ]
+    return confirmed_statement_pdf(
+        results, org_id, year, source.label, source.confirmations, unconfirmed
     )
+
+
+def certificate_pdf(
+    assessment: Assessment,
+    results: Results,
+    org_id: str,
+    job: Job,
+    factor_source: Any,
+    monte_carlo: MonteCarloSettings | None,
+) -> tuple[bytes, dict[str, Any]]:
+    """The signed certificate (its QR code pointing at ``/c/<id>`` of the service) from
+    the job's assessment; with ``monte_carlo``, run on the organisation's rows alone."""
+    from isbenefit.certify import claim as claims
+    from isbenefit.certify.issue import certificate_pdf as make_pdf
+    from isbenefit.documents.shares import find_organisation, require_year
+    from isbenefit.results.model import with_uncertainty
+
+    year = str(job.year)
+    find_organisation(results, org_id)
+    require_year(results, year, org_id)
+    rows = assessment.source_rows(claims.claim_exchange_ids(results.source, org_id, year))
+    if monte_carlo is not None:
+        currency = job.cluster.currency
+        ranges = claims.assess_ledger_rows(rows, factor_source, currency, monte_carlo)
+        results = with_uncertainty(results, ranges.results["uncertainty"])
     key_file = keys.checked_key(job.cluster)
     verify_url = f"{job.base_url}/c" if job.base_url else None
     pdf = make_pdf(results, org_id, year, rows, key_file=key_file, verify_url=verify_url)
@@ -348,23 +358,31 @@ def _keep(job: Job, org_id: str | None, pdf: bytes, summary: dict[str, Any] | No
         job.save(update_fields=["done"])
 
 
+class RevokeRefusedError(ValueError):
+    """A revocation the certificate's state or the replacement named does not allow."""
+
+
 def revoke(document: Document, user: Any, reason: str, superseded_by: str = "") -> Document:
-    """Revoke a certificate (or mark it superseded) in the key's signed status list."""
+    """Revoke a valid certificate (or mark it superseded by another certificate of its
+    cluster) in the key's signed status list; every stored copy takes the status."""
     from isbenefit.certify import signing, status
-    from isbenefit.documents.contexts import document_time
 
     if document.kind != CERTIFICATE or not document.certificate_id:
-        raise ValueError("only certificates can be revoked")
+        raise RevokeRefusedError("only certificates can be revoked")
+    replacement_known = not superseded_by or (
+        superseded_by != document.certificate_id
+        and Document.objects.filter(
+            cluster=document.cluster, kind=CERTIFICATE, certificate_id=superseded_by
+        ).exists()
+    )
+    if document.status != VALID or not replacement_known:
+        raise RevokeRefusedError(
+            "a valid certificate is revoked, or superseded by another certificate of its cluster"
+        )
     key = signing.load_private_key(keys.checked_key(document.cluster))
     fingerprint = signing.fingerprint(key.public_key())
-    entry = status.append(
-        keys.status_path(fingerprint),
-        key,
-        document.certificate_id,
-        status.SUPERSEDED if superseded_by else status.REVOKED,
-        reason,
-        document_time().date().isoformat(),
-        superseded_by or None,
+    entry = status.revoke(
+        keys.status_path(fingerprint), key, document.certificate_id, reason, superseded_by
     )
     old = document.as_summary()
     document.status = entry.status

@@ -21,9 +21,8 @@ from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from isbenefit.service import forms, keys, verifying
+from isbenefit.service import forms, issuing, keys, security, verifying
 from isbenefit.service.models import CERTIFICATE, REVOKED, SUPERSEDED, VALID, Document
-from isbenefit.service.views import _pdf_response
 
 CERTIFICATE_ID = re.compile(r"^ISB-[0-9A-F]{16}$")
 FINGERPRINT_FILE = re.compile(r"^[A-Za-z0-9_-]{1,100}$")
@@ -56,7 +55,8 @@ def certificate_page(request: HttpRequest, certificate_id: str) -> HttpResponse:
 
 
 def certificate_download(request: HttpRequest, certificate_id: str) -> FileResponse:
-    return _pdf_response(_certificate(certificate_id))
+    document = _certificate(certificate_id)
+    return security.pdf_response(issuing.stored_file(document), document.download_name)
 
 
 def _wants_json(request: HttpRequest) -> bool:

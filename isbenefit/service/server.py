@@ -90,8 +90,8 @@ def add_user(
     from django.db import transaction
 
     from isbenefit.service import store
-    from isbenefit.service.views import add_user as make_user
-    from isbenefit.service.views import invitation_path
+    from isbenefit.service.accounts import add_user as make_user
+    from isbenefit.service.accounts import invitation_path
 
     with transaction.atomic():
         store.cluster_named(cluster)

@@ -8,10 +8,9 @@ the JSON API all call these functions; none writes the models itself.
 
 from __future__ import annotations
 
-import tempfile
 import threading
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +34,8 @@ from isbenefit.service.models import (
     Organisation,
 )
 
+# What the problems of a form's or the API's rows name as their file.
+ROWS_FILE = "the exchange"
 _sources: dict[tuple[str, Path], FactorSetFolder] = {}
 _sources_lock = threading.Lock()
 
@@ -98,10 +99,32 @@ def check_file(path: Path, cluster: Cluster) -> list[Problem]:
     return []
 
 
-def check_data(data: LedgerData, cluster: Cluster) -> list[Problem]:
-    """The checks of `assess` on ledger rows (the store's, plus what a form adds)."""
-    with tempfile.TemporaryDirectory(prefix="isbenefit-check-") as folder:
-        return check_file(ledgers.write_folder(data, Path(folder) / "ledger"), cluster)
+def check_data(data: LedgerData, cluster: Cluster, file: str = ROWS_FILE) -> list[Problem]:
+    """The checks of `assess` on ledger rows held in memory (what a form or the API
+    gives, among the cluster's rows), every problem located in ``file``."""
+    import pandas as pd
+
+    from isbenefit.api import check
+    from isbenefit.ledger.reading import check_text_limits
+
+    frames, problems = {}, []
+    for sheet, rows in data.sheets.items():
+        header = data.header(sheet, rows)
+        cells = [[row.get(column, "") for column in header] for row in rows]
+        problems += check_text_limits(file, sheet, header, cells)
+        frames[sheet] = pd.DataFrame(cells, columns=header, dtype=object)
+    if problems:
+        return problems
+    try:
+        check(
+            frames,
+            factors=factor_source(cluster.factors),
+            currency=cluster.currency,
+        )
+    except InputError as error:
+        # Read as DataFrames, a problem names its sheet "<sheet> (DataFrame)" as its file.
+        return [replace(problem, file=file) for problem in error.problems]
+    return []
 
 
 def check_row(
@@ -119,7 +142,7 @@ def check_row(
 
         sheets = {"exchanges": [dict(row)], "inputs": list(inputs), "baselines": list(baselines)}
         refused = access.entry_refusals(
-            user, cluster, {k: v for k, v in sheets.items() if v}, "the exchange"
+            user, cluster, {k: v for k, v in sheets.items() if v}, ROWS_FILE
         )
         if refused:
             return refused

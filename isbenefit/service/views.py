@@ -11,30 +11,31 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
 from django.views.decorators.http import require_http_methods, require_POST
 
 from isbenefit.errors import Problem
-from isbenefit.service import access, forms, issuing, ledgers, security, store, years
-from isbenefit.service.ledgers import LedgerData, Row
+from isbenefit.service import (
+    access,
+    accounts,
+    entries,
+    forms,
+    issuing,
+    ledgers,
+    security,
+    store,
+    years,
+)
 from isbenefit.service.models import (
     CERTIFICATE,
     FACILITATOR,
     FUNDER,
     MEMBER,
-    RECEIVER,
-    SUPPLIER,
     Document,
-    Exchange,
     Job,
     Membership,
     Organisation,
@@ -134,23 +135,15 @@ def _form_kwargs(request: HttpRequest) -> dict[str, Any]:
     }
 
 
-def _check_row(
-    request: HttpRequest,
-    form: forms.ExchangeForm,
-    row: Row,
-    inputs: list[Row],
-    baselines: list[Row],
-) -> bool:
+def _put_on_form(form: forms.ExchangeForm, problems: list[Problem]) -> None:
     """Put every problem `assess` finds in the row (and every refusal of
     `access.entry_refusals`) on the field of its column."""
-    problems = store.check_row(form.cluster, row, inputs, baselines, request.user)
     for problem in problems:
         text = problem.message + (f" Fix: {problem.fix}" if problem.fix else "")
         if problem.sheet == "exchanges" and problem.column in form.fields:
             form.add_error(problem.column, text)
         else:
             form.add_error(None, f"{problem.location().split(', ', 1)[-1]}: {text}")
-    return not problems
 
 
 @login_required
@@ -165,16 +158,17 @@ def exchange_new(request: HttpRequest) -> HttpResponse:
     form = forms.ExchangeForm(request.POST or None, initial=initial, **_form_kwargs(request))
     if request.method == "POST" and form.is_valid():
         row = form.row()
-        refusal = access.may_save(request.user, row["supplier"], row["receiver"])
-        if refusal:
-            form.add_error(None, refusal)
-        elif Exchange.objects.filter(cluster=found.cluster, exchange_id=row["id"]).exists():
-            form.add_error("id", "this id is taken in the cluster's ledger; choose another")
-        elif _check_row(request, form, row, [], []):
-            with transaction.atomic():
-                version, _ = store.save_exchange(
-                    found.cluster, row, user=request.user, reason=form.cleaned_data["reason"]
-                )
+        try:
+            version = entries.enter(
+                request.user, found.cluster, row, reason=form.cleaned_data["reason"]
+            )
+        except entries.RefusedError as refused:
+            form.add_error(None, refused.message)
+        except entries.TakenError as taken:
+            form.add_error("id", taken.message)
+        except entries.InvalidError as invalid:
+            _put_on_form(form, invalid.problems)
+        else:
             messages.success(request, f"Exchange {row['id']} saved.")
             return redirect("exchange", pk=version.exchange_id)
     return render(request, "service/exchange_form.html", {"form": form, "exchange": None})
@@ -184,10 +178,7 @@ def exchange_new(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def exchange_edit(request: HttpRequest, pk: str) -> HttpResponse:
     exchange = access.exchange_for(request.user, pk)
-    current = exchange.current
-    assert current is not None
-    if current.withdrawn or access.may_save(request.user, current.supplier, current.receiver):
-        raise PermissionDenied("you may not change this exchange")
+    current = entries.changeable(request.user, exchange)
     form = forms.ExchangeForm(
         request.POST or None, initial=dict(current.fields), **_form_kwargs(request)
     )
@@ -197,29 +188,23 @@ def exchange_edit(request: HttpRequest, pk: str) -> HttpResponse:
     edited = request.POST.get("version", "") if request.method == "POST" else str(current.pk)
     stale = "The exchange changed meanwhile: open it again and make your change on that."
     if request.method == "POST" and form.is_valid():
-        row = form.row(extra=current.fields)
-        row["id"] = exchange.exchange_id
-        refusal = access.may_save(request.user, row["supplier"], row["receiver"])
-        if refusal:
-            form.add_error(None, refusal)
-        elif edited != str(current.pk):
+        try:
+            entries.change(
+                request.user,
+                exchange,
+                form.row(extra=current.fields),
+                edited,
+                form.cleaned_data["reason"] or "changed through the form",
+            )
+        except entries.RefusedError as refused:
+            form.add_error(None, refused.message)
+        except entries.StaleError:
             form.add_error(None, stale)
-        elif _check_row(request, form, row, current.inputs, current.baselines):
-            try:
-                store.save_exchange(
-                    exchange.cluster,
-                    row,
-                    current.inputs,
-                    current.baselines,
-                    request.user,
-                    form.cleaned_data["reason"] or "changed through the form",
-                    expected=edited,
-                )
-            except store.StaleVersionError:
-                form.add_error(None, stale)
-            else:
-                messages.success(request, f"Exchange {exchange.exchange_id}: new version saved.")
-                return redirect("exchange", pk=exchange.pk)
+        except entries.InvalidError as invalid:
+            _put_on_form(form, invalid.problems)
+        else:
+            messages.success(request, f"Exchange {exchange.exchange_id}: new version saved.")
+            return redirect("exchange", pk=exchange.pk)
     status = 409 if stale in form.non_field_errors() else 200
     return render(
         request,
@@ -233,18 +218,13 @@ def exchange_edit(request: HttpRequest, pk: str) -> HttpResponse:
 @require_POST
 def exchange_confirm(request: HttpRequest, pk: str) -> HttpResponse:
     exchange = access.exchange_for(request.user, pk)
-    current = exchange.current
-    assert current is not None
     party = request.POST.get("party", "")
-    allowed = dict(access.confirmable_parties(request.user, current))
-    if party not in {SUPPLIER, RECEIVER} or party not in allowed:
-        raise PermissionDenied("you may not confirm this side of the exchange")
-    if request.POST.get("version") != str(current.pk):
+    try:
+        entries.confirm(request.user, exchange, party, request.POST.get("version", ""))
+    except entries.StaleError:
         messages.error(request, "The exchange changed meanwhile: read it again and confirm.")
-        return redirect("exchange", pk=exchange.pk)
-    with transaction.atomic():
-        store.confirm(current, party, request.user, on_behalf=allowed[party])
-    messages.success(request, f"Confirmed as {party}.")
+    else:
+        messages.success(request, f"Confirmed as {party}.")
     return redirect("exchange", pk=exchange.pk)
 
 
@@ -252,16 +232,12 @@ def exchange_confirm(request: HttpRequest, pk: str) -> HttpResponse:
 @require_POST
 def exchange_withdraw(request: HttpRequest, pk: str) -> HttpResponse:
     exchange = access.exchange_for(request.user, pk)
-    current = exchange.current
-    assert current is not None
-    if current.withdrawn or access.may_save(request.user, current.supplier, current.receiver):
-        raise PermissionDenied("you may not withdraw this exchange")
+    entries.changeable(request.user, exchange, "withdraw")
     form = forms.WithdrawForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Give a reason to withdraw the exchange.")
         return redirect("exchange", pk=exchange.pk)
-    with transaction.atomic():
-        store.withdraw(exchange, request.user, form.cleaned_data["reason"])
+    entries.withdraw(request.user, exchange, form.cleaned_data["reason"])
     messages.success(request, f"Exchange {exchange.exchange_id} withdrawn (its history stays).")
     return redirect("exchange", pk=exchange.pk)
 
@@ -298,17 +274,13 @@ def upload(request: HttpRequest) -> HttpResponse:
                 with path.open("wb") as stream:
                     for chunk in uploaded.chunks():
                         stream.write(chunk)
-                problems = store.check_file(path, found.cluster)
-                data = None if problems else ledgers.read(path)
-                if data is not None:
-                    problems = _upload_refusals(request, path, data)
-                if not problems and data is not None:
-                    saved = store.import_data(
-                        found.cluster,
-                        data,
-                        request.user,
-                        form.cleaned_data["reason"] or f"upload of {name}",
+                try:
+                    saved = entries.upload(
+                        request.user, found.cluster, path, form.cleaned_data["reason"]
                     )
+                except entries.InvalidError as invalid:
+                    problems = invalid.problems
+                else:
                     messages.success(
                         request,
                         f"{name}: {saved.created} new, {saved.changed} changed, "
@@ -319,52 +291,6 @@ def upload(request: HttpRequest) -> HttpResponse:
     return render(
         request, "service/upload.html", {"form": form, "problems": problems}, status=status
     )
-
-
-def _upload_refusals(request: HttpRequest, path: Path, data: LedgerData) -> list[Problem]:
-    """Rows the user may not store: a member's rows between other organisations, or rows
-    naming an exchange of the store it may not change; organisations only a facilitator
-    may describe."""
-    found = _member(request)
-    problems = []
-    visible = set(access.visible_exchanges(request.user).values_list("exchange_id", flat=True))
-    taken = set(found.cluster.exchanges.values_list("exchange_id", flat=True))
-    for number, row in enumerate(data.sheets.get("exchanges", []), start=2):
-        refusal = access.may_save(request.user, row["supplier"], row["receiver"])
-        if refusal is None and row["id"] in taken and row["id"] not in visible:
-            refusal = "this exchange id is taken in the cluster's ledger"
-        if refusal:
-            problems.append(
-                Problem(
-                    path.name,
-                    refusal,
-                    "leave the row out or ask the facilitator",
-                    "exchanges",
-                    number,
-                    "supplier" if "organisation" in refusal else "id",
-                    row["id"],
-                )
-            )
-    problems.extend(access.entry_refusals(request.user, found.cluster, data.sheets, path.name))
-    if found.role != FACILITATOR and data.sheets.get("organisations"):
-        problems.append(
-            Problem(
-                path.name,
-                "only the facilitator describes organisations",
-                "remove the organisations sheet",
-                "organisations",
-            )
-        )
-    if found.role != FACILITATOR and data.sheets.get("rates"):
-        problems.append(
-            Problem(
-                path.name,
-                "only the facilitator sets exchange rates",
-                "remove the rates sheet",
-                "rates",
-            )
-        )
-    return problems
 
 
 # --- organisations and users ----------------------------------------------------------------
@@ -411,23 +337,14 @@ def user_list(request: HttpRequest) -> HttpResponse:
     invitation = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        users = get_user_model()
-        if users.objects.filter(username=data["email"]).exists():
-            form.add_error("email", "this address has an account already")
+        try:
+            user = accounts.invite(
+                found.cluster, request.user, data["email"], data["role"], data["organisation"]
+            )
+        except accounts.AccountExistsError as error:
+            form.add_error("email", str(error))
         else:
-            with transaction.atomic():
-                user = add_user(
-                    found.cluster.name, data["email"], data["role"], data["organisation"] or None
-                )
-                store.log(
-                    found.cluster,
-                    request.user,
-                    "user add",
-                    f"user {user.username}",
-                    None,
-                    {"role": data["role"], "organisation": data["organisation"]},
-                )
-            invitation = security.base_url(request) + invitation_path(user)
+            invitation = security.base_url(request) + accounts.invitation_path(user)
     members = Membership.objects.filter(cluster=found.cluster).select_related(
         "user", "organisation"
     )
@@ -435,39 +352,6 @@ def user_list(request: HttpRequest) -> HttpResponse:
         request,
         "service/users.html",
         {"form": form, "members": members, "invitation": invitation},
-    )
-
-
-def add_user(
-    cluster_name: str, email: str, role: str, org_id: str | None, password: str | None = None
-) -> Any:
-    """A user with a role in a cluster; without ``password`` it has none until it follows
-    its invitation link. The password, when given, passes the framework's validators."""
-    from django.contrib.auth.password_validation import validate_password
-
-    from isbenefit.service.models import Cluster
-
-    cluster = Cluster.objects.get(name=cluster_name)
-    organisation = store.organisation(cluster, org_id) if org_id else None
-    if role == MEMBER and organisation is None:
-        raise ValueError("a member belongs to an organisation: give --org")
-    users = get_user_model()
-    user = users(username=email, email=email)
-    if password is not None:
-        validate_password(password, user)
-        user.set_password(password)
-    else:
-        user.set_unusable_password()
-    user.save()
-    Membership.objects.create(user=user, cluster=cluster, role=role, organisation=organisation)
-    return user
-
-
-def invitation_path(user: Any) -> str:
-    """The one-time link setting the user's password (valid until used or a week passed)."""
-    uid = urlsafe_base64_encode(force_bytes(user.pk))
-    return reverse(
-        "invite", kwargs={"uidb64": uid, "token": default_token_generator.make_token(user)}
     )
 
 
@@ -537,19 +421,18 @@ def document_list(request: HttpRequest) -> HttpResponse:
         access.require(request.user, FACILITATOR)
         if form.is_valid():
             data = form.cleaned_data
-            org = data["organisation"].strip()
-            if org and not found.cluster.organisations.filter(org_id=org).exists():
-                form.add_error("organisation", "no such organisation in the cluster")
+            try:
+                job = issuing.request(
+                    found.cluster,
+                    data["kind"],
+                    data["year"],
+                    data["organisation"],
+                    request.user,
+                    security.base_url(request),
+                )
+            except issuing.UnknownOrganisationError as error:
+                form.add_error("organisation", str(error))
             else:
-                with transaction.atomic():
-                    job = issuing.start(
-                        found.cluster,
-                        data["kind"],
-                        data["year"],
-                        [org] if org and data["kind"] != "report" else [],
-                        request.user,
-                        security.base_url(request),
-                    )
                 return redirect("job", pk=job.pk)
     jobs = Job.objects.filter(cluster=found.cluster) if found.role == FACILITATOR else []
     return render(
@@ -583,19 +466,7 @@ def document_download(request: HttpRequest, pk: str) -> FileResponse:
         document = access.visible_documents(request.user).get(pk=pk)
     except (Document.DoesNotExist, ValueError, Exception) as error:
         raise Http404("no such document") from error
-    return _pdf_response(document)
-
-
-def _pdf_response(document: Document) -> FileResponse:
-    path = issuing.stored_file(document)
-    response = FileResponse(
-        path.open("rb"),
-        as_attachment=True,
-        filename=document.download_name,
-        content_type="application/pdf",
-    )
-    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return security.pdf_response(issuing.stored_file(document), document.download_name)
 
 
 @login_required
@@ -610,21 +481,18 @@ def document_revoke(request: HttpRequest, pk: str) -> HttpResponse:
     except (Document.DoesNotExist, ValueError, Exception) as error:
         raise Http404("no such certificate") from error
     form = forms.RevokeForm(request.POST)
-    superseded_by = (form.cleaned_data.get("superseded_by") or "") if form.is_valid() else ""
-    replacement_known = not superseded_by or (
-        superseded_by != document.certificate_id
-        and Document.objects.filter(
-            cluster=found.cluster, kind=CERTIFICATE, certificate_id=superseded_by
-        ).exists()
-    )
-    if form.is_valid() and document.status == "valid" and replacement_known:
-        issuing.revoke(document, request.user, form.cleaned_data["reason"], superseded_by)
-        messages.success(request, f"{document.certificate_id}: {document.status}.")
-    else:
+    try:
+        if not form.is_valid():
+            raise issuing.RevokeRefusedError("no reason given")
+        data = form.cleaned_data
+        issuing.revoke(document, request.user, data["reason"], data["superseded_by"] or "")
+    except issuing.RevokeRefusedError:
         messages.error(
             request,
             "Give a reason (and, if superseded, the id of another certificate of this cluster).",
         )
+    else:
+        messages.success(request, f"{document.certificate_id}: {document.status}.")
     return redirect("certificate", certificate_id=document.certificate_id)
 
 

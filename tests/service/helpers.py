@@ -7,8 +7,8 @@ from typing import Any
 from django.test import Client
 
 from isbenefit.service import store
+from isbenefit.service.accounts import add_user
 from isbenefit.service.models import Cluster
-from isbenefit.service.views import add_user
 from tests.service.conftest import EXAMPLE
 
 PASSWORD = "correct horse battery 42"

@@ -25,8 +25,8 @@ from django.test import TransactionTestCase, override_settings
 from filelock import FileLock
 
 from isbenefit.service import store
+from isbenefit.service.accounts import add_user
 from isbenefit.service.models import Document, Exchange
-from isbenefit.service.views import add_user
 from tests.service.conftest import EXAMPLE
 from tests.service.helpers import KALVO, PASSWORD
 from tests.service.live import live_server

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+from unittest import mock
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, TestCase
@@ -139,6 +140,42 @@ class Documents(TestCase):
         pdf = issuing.stored_file(old_certificate).read_bytes()
         assert self._verify(pdf)["exit_code"] == 0
         assert Document.objects.filter(year_version=first).exists()
+
+
+class OneAssessmentPerJob(TestCase):
+    """A job assesses its ledger rows once and makes every document from that."""
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.cluster = example_cluster("counted")
+        cls.users = users(cls.cluster)
+        _confirm_all(cls.cluster, cls.users["facilitator"])
+
+    def _issue(self, org: str) -> tuple[Job, int]:
+        import isbenefit.api
+
+        real, calls = isbenefit.api.assess, []
+
+        def counting(*args, **kwargs):  # type: ignore[no-untyped-def]
+            calls.append(args[0])
+            return real(*args, **kwargs)
+
+        with mock.patch.object(isbenefit.api, "assess", counting):
+            job = issuing.start(
+                self.cluster, "certificate", 2024, [org] if org else [], None, "http://x"
+            )
+        assert job.state == "done", job.message
+        return job, len(calls)
+
+    def test_certificates_of_every_organisation_take_one_assessment(self) -> None:
+        job, assessments = self._issue("")
+        assert job.done == job.total > 10
+        assert assessments == 1  # with the Monte Carlo run over the whole ledger
+        single, assessments = self._issue(KALVO)
+        assert assessments == 2  # the whole ledger, then the Monte Carlo on its rows
+        # Either way the same claim: the same certificate id.
+        ids = {d.organisation.org_id: d.certificate_id for d in job.documents.all()}
+        assert single.documents.get().certificate_id == ids[KALVO]
 
 
 class IssuedAgain(TestCase):

@@ -163,7 +163,7 @@ class Security(TestCase):
             assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; &amp; Co" in page
 
     def test_invitation_link_is_one_time(self) -> None:
-        from isbenefit.service.views import add_user, invitation_path
+        from isbenefit.service.accounts import add_user, invitation_path
 
         user = add_user("nordic", "new@nordic.org", "funder", None)
         assert not user.has_usable_password()

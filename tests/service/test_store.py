@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from unittest import mock
 
 from django.test import TestCase
 from typer.testing import CliRunner
@@ -58,6 +59,32 @@ class RoundTrip(TestCase):
 
     def test_export_is_the_same_bytes_twice(self) -> None:
         assert store.export_xlsx(self.cluster) == store.export_xlsx(self.cluster)
+
+
+class RowChecks(TestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.cluster = example_cluster("checks")
+
+    def test_a_row_is_checked_in_memory_among_the_clusters_rows(self) -> None:
+        row = dict(self.cluster.exchanges.get(exchange_id="kal-gypsum-2024").current.fields)
+        refused = AssertionError("a row is checked without writing a ledger")
+        with mock.patch.object(ledgers, "write_folder", side_effect=refused):
+            assert store.check_row(self.cluster, {**row, "id": "new-1"}) == []
+            problems = store.check_row(
+                self.cluster, {**row, "id": "new-2", "quantity": "-5", "unit": "parsec"}
+            )
+        assert {(p.file, p.sheet, p.row, p.column) for p in problems} == {
+            ("the exchange", "exchanges", 2, "quantity"),
+            ("the exchange", "exchanges", 2, "unit"),
+        }
+
+    def test_a_cell_beyond_the_files_limit_is_refused(self) -> None:
+        row = dict(self.cluster.exchanges.get(exchange_id="kal-gypsum-2024").current.fields)
+        with mock.patch.dict(os.environ, {"ISBENEFIT_MAX_CELL_CHARS": "300"}):
+            problems = store.check_row(self.cluster, {**row, "id": "x", "notes": "n" * 301})
+        assert [(p.row, p.column) for p in problems] == [(2, "notes")]
+        assert "301 characters, more than the limit of 300" in problems[0].message
 
 
 class Versions(TestCase):

@@ -8,7 +8,6 @@ import json
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import FileResponse, Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -18,11 +17,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from isbenefit.errors import Problem
-from isbenefit.service import access, issuing, security, store, years
+from isbenefit.service import access, entries, issuing, security, store, years
 from isbenefit.service.api import serializers as s
 from isbenefit.service.models import (
     FACILITATOR,
-    REPORT,
     SUPPLIER,
     Document,
     Exchange,
@@ -60,25 +58,18 @@ def _problem(problem: Problem) -> dict[str, Any]:
     }
 
 
-def _invalid(problems: list[Problem]) -> Response:
-    return Response(
-        {
-            "detail": f"{len(problems)} problem(s) in the rows",
-            "problems": [_problem(p) for p in problems],
-        },
-        status=status.HTTP_400_BAD_REQUEST,
-    )
-
-
-def _stale() -> Response:
-    return Response(
-        {"detail": "the exchange changed meanwhile: read it again and change that version"},
-        status=status.HTTP_409_CONFLICT,
-    )
-
-
-def _refused(message: str) -> Response:
-    return Response({"detail": message}, status=status.HTTP_403_FORBIDDEN)
+def _refusal(error: entries.EntryError) -> Response:
+    """A use case's refusal as the API answers it: every problem located (400), a
+    refusal of the user's role (403), an id taken or a version superseded (409)."""
+    if isinstance(error, entries.InvalidError):
+        body = {"detail": error.message, "problems": [_problem(p) for p in error.problems]}
+        return Response(body, status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(error, entries.RefusedError):
+        return Response({"detail": error.message}, status=status.HTTP_403_FORBIDDEN)
+    if isinstance(error, entries.StaleError):
+        detail = "the exchange changed meanwhile: read it again and change that version"
+        return Response({"detail": detail}, status=status.HTTP_409_CONFLICT)
+    return Response({"detail": error.message}, status=status.HTTP_409_CONFLICT)
 
 
 def exchange_json(exchange: Exchange, user: Any) -> dict[str, Any]:
@@ -158,23 +149,17 @@ class ExchangeList(APIView):
         body = s.ExchangeWrite(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
-        row = dict(data["row"])
-        refusal = access.may_save(request.user, row.get("supplier", ""), row.get("receiver", ""))
-        if refusal:
-            return _refused(refusal)
-        if Exchange.objects.filter(cluster=found.cluster, exchange_id=row.get("id", "")).exists():
-            return Response(
-                {"detail": "this id is taken in the cluster's ledger; choose another"},
-                status=status.HTTP_409_CONFLICT,
+        try:
+            version = entries.enter(
+                request.user,
+                found.cluster,
+                dict(data["row"]),
+                data.get("inputs", []),
+                data.get("baselines", []),
+                data.get("reason", ""),
             )
-        inputs, baselines = data.get("inputs", []), data.get("baselines", [])
-        problems = store.check_row(found.cluster, row, inputs, baselines, request.user)
-        if problems:
-            return _invalid(problems)
-        with transaction.atomic():
-            version, _ = store.save_exchange(
-                found.cluster, row, inputs, baselines, request.user, data.get("reason", "")
-            )
+        except entries.EntryError as error:
+            return _refusal(error)
         return _exchange(version.exchange, request.user, status.HTTP_201_CREATED)
 
 
@@ -202,37 +187,22 @@ class ExchangeDetail(APIView):
     )
     def patch(self, request: Request, pk: str) -> Response:
         exchange = access.exchange_for(request.user, pk)
-        current = exchange.current
-        assert current is not None
-        if current.withdrawn or access.may_save(request.user, current.supplier, current.receiver):
-            raise PermissionDenied("you may not change this exchange")
+        current = entries.changeable(request.user, exchange)
         body = s.ExchangeChange(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
-        row = {**current.fields, **data.get("row", {}), "id": exchange.exchange_id}
-        refusal = access.may_save(request.user, row.get("supplier", ""), row.get("receiver", ""))
-        if refusal:
-            return _refused(refusal)
-        inputs = data.get("inputs", current.inputs)
-        baselines = data.get("baselines", current.baselines)
-        if data["version"] != str(current.pk):
-            return _stale()
-        problems = store.check_row(exchange.cluster, row, inputs, baselines, request.user)
-        if problems:
-            return _invalid(problems)
         try:
-            store.save_exchange(
-                exchange.cluster,
-                row,
-                inputs,
-                baselines,
+            entries.change(
                 request.user,
+                exchange,
+                {**current.fields, **data.get("row", {})},
+                data["version"],
                 data.get("reason") or "changed through the API",
-                expected=data["version"],
+                data.get("inputs"),
+                data.get("baselines"),
             )
-        except store.StaleVersionError:
-            return _stale()
-        exchange.refresh_from_db()
+        except entries.EntryError as error:
+            return _refusal(error)
         return _exchange(exchange, request.user)
 
 
@@ -251,21 +221,16 @@ class ExchangeConfirm(APIView):
     )
     def post(self, request: Request, pk: str) -> Response:
         exchange = access.exchange_for(request.user, pk)
-        current = exchange.current
-        assert current is not None
         body = s.ConfirmRequest(data=request.data)
         body.is_valid(raise_exception=True)
-        party = body.validated_data["party"]
-        allowed = dict(access.confirmable_parties(request.user, current))
-        if party not in allowed:
-            raise PermissionDenied("you may not confirm this side of the exchange")
-        if body.validated_data["version"] != current.pk:
+        data = body.validated_data
+        try:
+            entries.confirm(request.user, exchange, data["party"], data["version"])
+        except entries.StaleError:
             return Response(
                 {"detail": "the exchange changed meanwhile: read it again and confirm"},
                 status=status.HTTP_409_CONFLICT,
             )
-        with transaction.atomic():
-            store.confirm(current, party, request.user, on_behalf=allowed[party])
         return _exchange(exchange, request.user)
 
 
@@ -278,14 +243,10 @@ class ExchangeWithdraw(APIView):
     )
     def post(self, request: Request, pk: str) -> Response:
         exchange = access.exchange_for(request.user, pk)
-        current = exchange.current
-        assert current is not None
-        if current.withdrawn or access.may_save(request.user, current.supplier, current.receiver):
-            raise PermissionDenied("you may not withdraw this exchange")
+        entries.changeable(request.user, exchange, "withdraw")
         body = s.WithdrawRequest(data=request.data)
         body.is_valid(raise_exception=True)
-        with transaction.atomic():
-            store.withdraw(exchange, request.user, body.validated_data["reason"])
+        entries.withdraw(request.user, exchange, body.validated_data["reason"])
         return _exchange(exchange, request.user)
 
 
@@ -397,21 +358,17 @@ class DocumentList(APIView):
         body = s.DocumentRequest(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
-        org = data.get("organisation", "").strip()
-        if org and not found.cluster.organisations.filter(org_id=org).exists():
-            return Response(
-                {"detail": "no such organisation in the cluster"},
-                status=status.HTTP_400_BAD_REQUEST,
-            )
-        with transaction.atomic():
-            job = issuing.start(
+        try:
+            job = issuing.request(
                 found.cluster,
                 data["kind"],
                 data["year"],
-                [org] if org and data["kind"] != REPORT else [],
+                data.get("organisation", ""),
                 request.user,
                 security.base_url(request),
             )
+        except issuing.UnknownOrganisationError as error:
+            return Response({"detail": str(error)}, status=status.HTTP_400_BAD_REQUEST)
         return Response(s.Job(job_json(job)).data, status=status.HTTP_202_ACCEPTED)
 
 
@@ -441,10 +398,8 @@ class DocumentDownload(APIView):
         },
     )
     def get(self, request: Request, pk: str) -> FileResponse:
-        from isbenefit.service.views import _pdf_response
-
         try:
             document = access.visible_documents(request.user).get(pk=pk)
         except Exception as error:  # not visible, no such document, or not an id
             raise Http404("no such document") from error
-        return _pdf_response(document)
+        return security.pdf_response(issuing.stored_file(document), document.download_name)

@@ -1,0 +1,200 @@
+"""The exchanges' use cases, each written once: enter, change, withdraw, confirm, upload.
+
+The pages (:mod:`.views`) and the JSON API (:mod:`.api.views`) both call these and only
+turn the outcome into their own answer: a use case asks :mod:`.access` what the user may
+do, checks the rows as `assess` does (:func:`.store.check_row`) and writes through
+:mod:`.store`. What it refuses it raises:
+
+- ``PermissionDenied``: the user may not do this at all (403; nothing to correct);
+- :class:`RefusedError`: the rows name organisations the user may not store (page: a form
+  error; API: 403);
+- :class:`TakenError`: the exchange id is taken in the cluster's ledger (API: 409);
+- :class:`StaleError`: the exchange changed since the version the change or confirmation was
+  made on, so it would undo another change unseen (409);
+- :class:`InvalidError`: every problem of the rows, located (page: on the fields; API: 400).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+
+from isbenefit.errors import Problem
+from isbenefit.service import access, ledgers, store
+from isbenefit.service.ledgers import LedgerData, Row
+from isbenefit.service.models import (
+    Cluster,
+    Confirmation,
+    Exchange,
+    ExchangeVersion,
+)
+
+TAKEN = "this id is taken in the cluster's ledger; choose another"
+
+
+class EntryError(Exception):
+    """A change of the ledger the use case refused, with the sentence saying why."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class RefusedError(EntryError):
+    """The rows name organisations the user may not store."""
+
+
+class TakenError(EntryError):
+    """The exchange id is taken in the cluster's ledger."""
+
+
+class StaleError(EntryError):
+    """The exchange changed since the version the request was made on."""
+
+
+class InvalidError(EntryError):
+    """Rows that break the ledger's rules (or rules of the user's role), every problem."""
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        super().__init__(f"{len(problems)} problem(s) in the rows")
+        self.problems = list(problems)
+
+
+def current_of(exchange: Exchange) -> ExchangeVersion:
+    current = exchange.current
+    if current is None:  # an exchange is made with its first version, in one transaction
+        raise PermissionDenied("this exchange has no version")
+    return current
+
+
+def changeable(user: Any, exchange: Exchange, action: str = "change") -> ExchangeVersion:
+    """The current version, when the user may change or withdraw (``action``) the exchange."""
+    current = current_of(exchange)
+    if current.withdrawn or access.may_save(user, current.supplier, current.receiver):
+        raise PermissionDenied(f"you may not {action} this exchange")
+    return current
+
+
+def _checked(
+    user: Any, cluster: Cluster, row: Row, inputs: Sequence[Row], baselines: Sequence[Row]
+) -> None:
+    problems = store.check_row(cluster, row, inputs, baselines, user)
+    if problems:
+        raise InvalidError(problems)
+
+
+def enter(
+    user: Any,
+    cluster: Cluster,
+    row: Row,
+    inputs: Sequence[Row] = (),
+    baselines: Sequence[Row] = (),
+    reason: str = "",
+) -> ExchangeVersion:
+    """A new exchange of the cluster (its first version)."""
+    if not access.can_enter(user):
+        raise PermissionDenied("your role may not enter exchanges")
+    refusal = access.may_save(user, row.get("supplier", ""), row.get("receiver", ""))
+    if refusal:
+        raise RefusedError(refusal)
+    if Exchange.objects.filter(cluster=cluster, exchange_id=row.get("id", "")).exists():
+        raise TakenError(TAKEN)
+    _checked(user, cluster, row, inputs, baselines)
+    with transaction.atomic():
+        version, _ = store.save_exchange(cluster, row, inputs, baselines, user, reason)
+    return version
+
+
+def change(
+    user: Any,
+    exchange: Exchange,
+    row: Row,
+    version: str,
+    reason: str,
+    inputs: Sequence[Row] | None = None,
+    baselines: Sequence[Row] | None = None,
+) -> ExchangeVersion:
+    """A new version of the exchange (it needs confirming again), made on ``version``:
+    the id of the version the user read. ``row`` is the whole exchanges row (its id stays
+    the exchange's); inputs and baselines rows stay as they are unless given."""
+    current = changeable(user, exchange)
+    row = {**row, "id": exchange.exchange_id}
+    refusal = access.may_save(user, row.get("supplier", ""), row.get("receiver", ""))
+    if refusal:
+        raise RefusedError(refusal)
+    if str(version) != str(current.pk):
+        raise StaleError("the exchange changed meanwhile")
+    inputs = current.inputs if inputs is None else inputs
+    baselines = current.baselines if baselines is None else baselines
+    _checked(user, exchange.cluster, row, inputs, baselines)
+    try:
+        made, _ = store.save_exchange(
+            exchange.cluster, row, inputs, baselines, user, reason, expected=version
+        )
+    except store.StaleVersionError as error:
+        raise StaleError("the exchange changed meanwhile") from error
+    return made
+
+
+def confirm(user: Any, exchange: Exchange, party: str, version: str) -> Confirmation:
+    """The user confirms one side (``party``) of the version it read (``version``)."""
+    current = current_of(exchange)
+    allowed = dict(access.confirmable_parties(user, current))
+    if party not in allowed:
+        raise PermissionDenied("you may not confirm this side of the exchange")
+    if str(version) != str(current.pk):
+        raise StaleError("the exchange changed meanwhile")
+    with transaction.atomic():
+        return store.confirm(current, party, user, on_behalf=allowed[party])
+
+
+def withdraw(user: Any, exchange: Exchange, reason: str) -> ExchangeVersion:
+    """Withdraw the exchange: a version marked withdrawn; its history stays."""
+    changeable(user, exchange, "withdraw")
+    with transaction.atomic():
+        return store.withdraw(exchange, user, reason)
+
+
+def upload(user: Any, cluster: Cluster, path: Path, reason: str) -> store.Saved:
+    """Store a ledger file the user uploaded: checked whole as `assess` checks it, then
+    what the user may not store; every problem, and nothing stored, or all of it."""
+    if not access.can_enter(user):
+        raise PermissionDenied("your role may not enter exchanges")
+    problems = store.check_file(path, cluster)
+    if problems:
+        raise InvalidError(problems)
+    data = ledgers.read(path)
+    problems = upload_refusals(user, cluster, path.name, data)
+    if problems:
+        raise InvalidError(problems)
+    return store.import_data(cluster, data, user, reason or f"upload of {path.name}")
+
+
+def upload_refusals(user: Any, cluster: Cluster, file: str, data: LedgerData) -> list[Problem]:
+    """Rows the user may not store: a member's rows between other organisations, or rows
+    naming an exchange of the store it may not change; organisations and rates only a
+    facilitator may give."""
+    problems = []
+    visible = set(access.visible_exchanges(user).values_list("exchange_id", flat=True))
+    taken = set(cluster.exchanges.values_list("exchange_id", flat=True))
+    for number, row in enumerate(data.sheets.get("exchanges", []), start=2):
+        refusal = access.may_save(user, row["supplier"], row["receiver"])
+        if refusal is None and row["id"] in taken and row["id"] not in visible:
+            refusal = "this exchange id is taken in the cluster's ledger"
+        if refusal:
+            column = "supplier" if "organisation" in refusal else "id"
+            fix = "leave the row out or ask the facilitator"
+            problems.append(Problem(file, refusal, fix, "exchanges", number, column, row["id"]))
+    problems.extend(access.entry_refusals(user, cluster, data.sheets, file))
+    if not access.is_facilitator(user):
+        for sheet, message in (
+            ("organisations", "only the facilitator describes organisations"),
+            ("rates", "only the facilitator sets exchange rates"),
+        ):
+            if data.sheets.get(sheet):
+                problems.append(Problem(file, message, f"remove the {sheet} sheet", sheet))
+    return problems
