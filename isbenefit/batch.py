@@ -37,6 +37,7 @@ from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Any
 
+from isbenefit import reported
 from isbenefit.certify.claim import LedgerRows
 from isbenefit.certify.issue import DEFAULT_ISSUER, certificate_pdf
 from isbenefit.documents import statement_pdf
@@ -48,8 +49,8 @@ from isbenefit.writing import remove_temporaries, temporaries_of, write_atomic
 class DocumentKind(StrEnum):
     """The documents made one per organisation; the value starts each file name."""
 
-    STATEMENT = "statement"
-    CERTIFICATE = "certificate"
+    STATEMENT = str(reported.DocumentKind.STATEMENT)
+    CERTIFICATE = str(reported.DocumentKind.CERTIFICATE)
 
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")

@@ -28,6 +28,8 @@ from typing import TYPE_CHECKING, Any
 
 import rfc8785
 
+from isbenefit import reported
+
 if TYPE_CHECKING:
     from isbenefit.api import Assessment
     from isbenefit.engine.uncertainty import MonteCarloSettings
@@ -42,8 +44,8 @@ LEGACY_SCHEMA = "isbenefit.claim/1"
 ROUNDING_BY_UNCERTAINTY = "uncertainty/1"
 CLAIM_FILE = "claim.json"
 SIGNATURE_FILE = "signature.json"  # the issuer's Ed25519 signature of claim.json
-ID_PREFIX = "ISB-"
-ID_HEX_DIGITS = 16
+ID_PREFIX = reported.ID_PREFIX
+ID_HEX_DIGITS = reported.ID_HEX_DIGITS
 LedgerRows = Mapping[str, Sequence[Mapping[str, str]]]
 # The results JSON as a dict: the claim copies parts of it verbatim.
 Results = Mapping[str, Any]
@@ -275,7 +277,7 @@ def claim_sha256(claim: Mapping[str, Any]) -> str:
 
 
 def certificate_id(sha256_hex: str) -> str:
-    return ID_PREFIX + sha256_hex[:ID_HEX_DIGITS].upper()
+    return reported.certificate_id(sha256_hex)
 
 
 def qr_payload(cert_id: str, sha256_hex: str) -> str:

@@ -21,19 +21,18 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from isbenefit import messages
 from isbenefit.certify import status as statuses
+from isbenefit.messages import say
+from isbenefit.reported import QUANTITIES, Status
 
 SCHEMA = "isbenefit.register/1"
-VALID = "valid"
+VALID = str(Status.VALID)
 ISSUED = "issued"
-# The stated figures, keyed by the label the page prints: (CSV column, unit).
+# The stated figures, keyed by the label the page prints: their CSV column.
 FIGURE_COLUMNS = {
-    "CO\u2082e avoided": "co2e_t",
-    "Water saved": "water_m3",
-    "Virgin material saved": "virgin_material_t",
-    "Diverted from landfill": "landfill_diverted_t",
-    "Hazardous waste diverted": "hazardous_diverted_t",
-    "Money effect": "money",
+    **{say(quantity.label): quantity.printed_key for quantity in QUANTITIES},
+    say(messages.MONEY_EFFECT): "money",
 }
 EXCHANGE_FIELDS = (
     "id",

@@ -22,11 +22,12 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from isbenefit.certify import signing
 from isbenefit.errors import InputError
+from isbenefit.reported import Status
 from isbenefit.writing import write_atomic
 
 SCHEMA = "isbenefit.status/1"
-REVOKED = "revoked"
-SUPERSEDED = "superseded"
+REVOKED = str(Status.REVOKED)
+SUPERSEDED = str(Status.SUPERSEDED)
 FIRST = "0" * 64
 
 

@@ -356,23 +356,21 @@ def revoke(
     The list is append-only and hash-chained: publish it where funders fetch it and check
     certificates with `isbenefit verify CERT.pdf --status LIST`.
     """
-    import re
-
+    from isbenefit import reported
     from isbenefit.certify import signing, status
     from isbenefit.paths import data_dir as isbenefit_data_dir
 
     for given in (certificate_id, superseded_by):
-        if given is not None and not re.fullmatch(r"ISB-[0-9A-F]{16}", given):
-            example = "ISB-9045D4CF6D9ECDE4"
+        if given is not None and not reported.is_certificate_id(given):
+            example = reported.EXAMPLE_CERTIFICATE_ID
             fail(f"{given!r} is not a certificate id. Fix: give it as printed, e.g. {example}")
     if not reason.strip():
         fail("--reason is empty. Fix: say why the certificate is withdrawn")
     with guarded():
         private = signing.load_private_key(key)
         fingerprint = signing.fingerprint(private.public_key())
-        path = status_list or (
-            isbenefit_data_dir(data_dir) / "status" / f"{fingerprint.replace(':', '-')}.json"
-        )
+        folder = isbenefit_data_dir(data_dir) / reported.STATUS_DIR
+        path = status_list or folder / reported.status_file_name(fingerprint)
         entry = status.revoke(path, private, certificate_id, reason, superseded_by)
     console.print(
         f"{certificate_id} {entry.status} (entry {entry.seq}) in {path}; publish that file",

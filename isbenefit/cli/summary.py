@@ -13,23 +13,19 @@ from rich.console import Console
 from rich.table import Table
 
 from isbenefit.cli.text import escaped
+from isbenefit.reported import QUANTITIES, SUMMARY_DECIMALS
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from isbenefit.api import Assessment
 
-HEADINGS = (
-    ("saved_co2e_kg", "CO2e saved (t)", 1e-3),
-    ("saved_water_m3", "Water saved (m3)", 1.0),
-    ("saved_virgin_material_t", "Virgin material (t)", 1.0),
-    ("saved_landfill_diverted_t", "Landfill diverted (t)", 1.0),
-    ("saved_hazardous_diverted_t", "Hazardous diverted (t)", 1.0),
-)
+# (table column, heading, multiplier to the printed unit) per saved quantity.
+HEADINGS = tuple((f"saved_{q.key}", q.heading, 1 / q.scale) for q in QUANTITIES)
 
 
 def _figures(row: Any) -> list[str]:
-    return [f"{row[column] * scale:,.1f}" for column, _, scale in HEADINGS]
+    return [f"{row[column] * scale:,.{SUMMARY_DECIMALS}f}" for column, _, scale in HEADINGS]
 
 
 def _table(title: str, first: str, money: str) -> Table:

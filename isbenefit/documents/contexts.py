@@ -14,9 +14,12 @@ from dataclasses import dataclass, fields
 from datetime import UTC, datetime
 from typing import Any
 
+from isbenefit import messages
 from isbenefit.documents import numbers
 from isbenefit.documents.shares import display_name
 from isbenefit.ledger.contract import FLOW_KINDS
+from isbenefit.messages import say
+from isbenefit.reported import HEADLINE_KEYS, QUANTITY, SAVED_KEYS
 from isbenefit.results import model
 from isbenefit.results.model import Exchange, Factor, Results, Source
 
@@ -193,12 +196,13 @@ class Credited:
 
 def credited(saved: Mapping[str, float], money: float) -> Credited:
     """Format a saved dict (results keys) and a money figure."""
+    printed = {key: numbers.quantity(key, saved[key]) for key in SAVED_KEYS}
     return Credited(
-        co2e_t=numbers.tonnes_from_kg(saved["co2e_kg"]),
-        water_m3=numbers.water(saved["water_m3"]),
-        virgin_t=numbers.tonnes(saved["virgin_material_t"]),
-        landfill_t=numbers.tonnes(saved["landfill_diverted_t"]),
-        hazardous_t=numbers.tonnes(saved["hazardous_diverted_t"]),
+        co2e_t=printed["co2e_kg"],
+        water_m3=printed["water_m3"],
+        virgin_t=printed["virgin_material_t"],
+        landfill_t=printed["landfill_diverted_t"],
+        hazardous_t=printed["hazardous_diverted_t"],
         money=numbers.money(money),
     )
 
@@ -223,14 +227,17 @@ def headline(
     currency: str,
     basis: str,
 ) -> tuple[Figure, ...]:
-    """The five headline figures of the issue, plus the money delta."""
+    """The headline quantities (reported.HEADLINE_KEYS), then the money delta."""
     return (
-        Figure("CO\u2082e avoided", numbers.tonnes_from_kg(saved["co2e_kg"]), "t CO\u2082e", basis),
-        Figure("Water saved", numbers.water(saved["water_m3"]), "m\u00b3", basis),
-        Figure("Virgin material saved", numbers.tonnes(saved["virgin_material_t"]), "t", basis),
-        Figure("Diverted from landfill", numbers.tonnes(saved["landfill_diverted_t"]), "t", basis),
-        Figure("Money effect", numbers.money(money), currency, basis),
+        *(quantity_figure(key, saved[key], basis) for key in HEADLINE_KEYS),
+        Figure(say(messages.MONEY_EFFECT), numbers.money(money), currency, basis),
     )
+
+
+def quantity_figure(key: str, value: float, basis: str) -> Figure:
+    """A saved quantity (results unit) as a figure, with its label and printed unit."""
+    reported = QUANTITY[key]
+    return Figure(say(reported.label), numbers.quantity(key, value), reported.unit, basis)
 
 
 def organisation(record: model.Organisation) -> Organisation:

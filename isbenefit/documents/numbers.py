@@ -7,13 +7,19 @@ use the true minus sign (U+2212); a value that rounds to zero prints without a s
 
 from __future__ import annotations
 
+from isbenefit.reported import (
+    AMOUNT_DECIMALS,
+    FACTOR_DIGITS,
+    LINE_DECIMALS,
+    MONEY_DECIMALS,
+    PLAIN_DIGITS,
+    QUANTITY,
+    TONNE_DECIMALS,
+    UNCERTAINTY_DIGITS,
+    WATER_DECIMALS,
+)
+
 MINUS = "\u2212"
-TONNE_DECIMALS = 2
-WATER_DECIMALS = 1
-MONEY_DECIMALS = 0
-LINE_DECIMALS = 3
-AMOUNT_DECIMALS = 2
-FACTOR_DIGITS = 6
 
 ROUNDING_NOTE = (
     "Rounding: CO\u2082e and masses in tonnes to 2 decimals, water in m\u00b3 to 1 decimal, "
@@ -33,12 +39,8 @@ def fixed(value: float, decimals: int) -> str:
     return text
 
 
-# Stated figures of a statement (certificate): the last printed digit is the second
-# significant digit of the figure's uncertainty, half the P5-P95 width of its Monte Carlo
-# run; without a run, the third significant digit of the figure. Never finer than the
-# fixed decimals above (docs/claims.md, item 10).
-UNCERTAINTY_DIGITS = 2
-PLAIN_DIGITS = 3
+# Stated figures of a statement (certificate): reported.UNCERTAINTY_DIGITS and
+# PLAIN_DIGITS (docs/claims.md, item 10).
 STATED_ROUNDING_NOTE = (
     "Rounding: each stated figure to the second significant digit of its uncertainty "
     "(half its P5-P95 range), without a Monte Carlo run to three significant digits, never "
@@ -65,6 +67,18 @@ def rounded(value: float, decimals: int) -> str:
     if decimals >= 0:
         return fixed(value, decimals)
     return fixed(round(value, decimals), 0)
+
+
+def quantity(key: str, value: float) -> str:
+    """A saved quantity (results key and unit) as documents print it (reported.QUANTITY)."""
+    reported = QUANTITY[key]
+    return fixed(value / reported.scale, reported.decimals)
+
+
+def line_quantity(key: str, value: float) -> str:
+    """A saved quantity of one calculation line."""
+    reported = QUANTITY[key]
+    return fixed(value / reported.scale, reported.line_decimals)
 
 
 def tonnes_from_kg(kg: float) -> str:

@@ -16,20 +16,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 from isbenefit.documents import numbers
 from isbenefit.documents.shares import display_name, organisations_in_year
+from isbenefit.reported import CO2E, HEADLINE_KEYS, SAVED_KEYS
 from isbenefit.results.model import MonteCarloRange, Results, Uncertainty
 
-CO2E = "co2e_kg"
 # Headline figures in the order of contexts.headline(); money (last) is not varied.
-HEADLINE_QUANTITIES = ("co2e_kg", "water_m3", "virgin_material_t", "landfill_diverted_t")
+HEADLINE_QUANTITIES = HEADLINE_KEYS
 FORMATTERS: dict[str, Callable[[float], str]] = {
-    "co2e_kg": numbers.tonnes_from_kg,
-    "water_m3": numbers.water,
-    "virgin_material_t": numbers.tonnes,
-    "landfill_diverted_t": numbers.tonnes,
-    "hazardous_diverted_t": numbers.tonnes,
+    key: partial(numbers.quantity, key) for key in SAVED_KEYS
 }
 
 

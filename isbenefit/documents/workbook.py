@@ -19,15 +19,15 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from isbenefit.documents.numbers import (
-    AMOUNT_DECIMALS,
-    LINE_DECIMALS,
-    MONEY_DECIMALS,
-    ROUNDING_NOTE,
-    TONNE_DECIMALS,
-    WATER_DECIMALS,
-)
+from isbenefit.documents.numbers import ROUNDING_NOTE
 from isbenefit.ledger.contract import DATE, EXCHANGES, NUMBER
+from isbenefit.reported import (
+    AMOUNT_DECIMALS,
+    FRACTION_DECIMALS,
+    MONEY_DECIMALS,
+    QUANTITIES,
+    TONNE_DECIMALS,
+)
 from isbenefit.results.files import CSV_FILES
 from isbenefit.results.tables import Tables
 from isbenefit.workbooks import neutralised, workbook_bytes
@@ -35,8 +35,6 @@ from isbenefit.workbooks import neutralised, workbook_bytes
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
 
-KG_PER_TONNE_DIGITS = 3  # 0.01 t = 10 kg: two decimals of a tonne are -1 of a kilogram
-FRACTION_DECIMALS = 6
 DATE_COLUMNS = EXCHANGES.of_kind(DATE)
 DATE_FORMAT = "yyyy-mm-dd"
 LEDGER_CURRENCY = "ledger_currency"
@@ -62,11 +60,11 @@ def decimals(column: str, table: str) -> int | None:
         return None
     if is_money(column):
         return MONEY_DECIMALS
-    if column.endswith("co2e_kg"):
-        tonne_decimals = LINE_DECIMALS if table == "lines" else TONNE_DECIMALS
-        return tonne_decimals - KG_PER_TONNE_DIGITS
-    if column.endswith("water_m3"):
-        return WATER_DECIMALS
+    for quantity in QUANTITIES:
+        # In the results unit: 0.01 t printed is 10 kg, -1 decimal of a kilogram.
+        if column.endswith(quantity.key):
+            printed = quantity.line_decimals if table == "lines" else quantity.decimals
+            return printed - quantity.scale_digits
     if column.endswith("_t"):
         return TONNE_DECIMALS
     if column == "amount":

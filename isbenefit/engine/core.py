@@ -13,6 +13,8 @@ from typing import TypeVar
 
 import numpy as np
 
+from isbenefit import reported
+
 
 class Role(IntEnum):
     """What a calculation line stands for; the value is its position in line order."""
@@ -35,9 +37,9 @@ BASELINE_ROLES = np.array([Role.BASELINE_DISPOSAL, Role.BASELINE_SUPPLY, Role.BA
 # Lines whose amount follows the exchanged quantity (the inputs rows are given on their own).
 QUANTITY_ROLES = np.array([*BASELINE_ROLES, Role.TRANSPORT])
 # The saved quantities, in the order every table, JSON object and document lists them.
-SAVED = ("co2e_kg", "water_m3", "virgin_material_t", "landfill_diverted_t", "hazardous_diverted_t")
+SAVED = reported.SAVED_KEYS
 MONEY = ("supplier", "receiver", "network", "additional_sales")
-CO2E = SAVED[0]  # the quantity the conservative choice of baseline is made on
+CO2E = reported.CO2E  # the quantity the conservative choice of baseline is made on
 NONE = -1
 
 

@@ -13,6 +13,7 @@ from django import forms
 
 from isbenefit.ledger import contract
 from isbenefit.ledger.contract import EXCHANGES, FIRST_YEAR, LAST_YEAR, LEDGER_UNITS, YES_NO_VALUES
+from isbenefit.reported import CERTIFICATE_ID_PATTERN
 from isbenefit.service.ledgers import Row
 from isbenefit.service.models import ROLES, Cluster, Organisation
 
@@ -156,7 +157,7 @@ class JobForm(forms.Form):
 
 class RevokeForm(forms.Form):
     reason = forms.CharField(max_length=1000)
-    superseded_by = forms.RegexField(regex=r"^ISB-[0-9A-F]{16}$", required=False)
+    superseded_by = forms.RegexField(regex=f"^{CERTIFICATE_ID_PATTERN}$", required=False)
 
 
 class WithdrawForm(forms.Form):

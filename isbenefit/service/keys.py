@@ -19,6 +19,7 @@ from django.conf import settings
 
 from isbenefit.certify import signing
 from isbenefit.certify.trust import TrustedKey
+from isbenefit.reported import status_file_name
 from isbenefit.service.models import Cluster
 
 
@@ -81,7 +82,7 @@ def status_dir() -> Path:
 
 
 def status_path(fingerprint: str) -> Path:
-    return status_dir() / f"{fingerprint.replace(':', '-')}.json"
+    return status_dir() / status_file_name(fingerprint)
 
 
 def published() -> list[dict[str, Any]]:

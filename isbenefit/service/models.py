@@ -25,6 +25,8 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 
+from isbenefit.reported import DocumentKind, Status
+
 FACILITATOR = "facilitator"
 MEMBER = "member"
 FUNDER = "funder"
@@ -226,10 +228,10 @@ class YearVersion(models.Model):
 
 QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
 JOB_STATES = ((QUEUED, QUEUED), (RUNNING, RUNNING), (DONE, DONE), (FAILED, FAILED))
-STATEMENT, CERTIFICATE, REPORT = "statement", "certificate", "report"
-DOCUMENT_KINDS = ((STATEMENT, STATEMENT), (CERTIFICATE, CERTIFICATE), (REPORT, REPORT))
-VALID, REVOKED, SUPERSEDED = "valid", "revoked", "superseded"
-DOCUMENT_STATES = ((VALID, VALID), (REVOKED, REVOKED), (SUPERSEDED, SUPERSEDED))
+STATEMENT, CERTIFICATE, REPORT = (str(kind) for kind in DocumentKind)
+DOCUMENT_KINDS = tuple((str(kind), str(kind)) for kind in DocumentKind)
+VALID, REVOKED, SUPERSEDED = (str(status) for status in Status)
+DOCUMENT_STATES = tuple((str(status), str(status)) for status in Status)
 
 
 class Job(models.Model):

@@ -21,17 +21,17 @@ from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from isbenefit.reported import is_certificate_id
 from isbenefit.service import forms, issuing, keys, security, verifying
 from isbenefit.service.models import CERTIFICATE, REVOKED, SUPERSEDED, VALID, Document
 
-CERTIFICATE_ID = re.compile(r"^ISB-[0-9A-F]{16}$")
 FINGERPRINT_FILE = re.compile(r"^[A-Za-z0-9_-]{1,100}$")
 GRAVITY = {VALID: 0, SUPERSEDED: 1, REVOKED: 2}
 STYLESHEET = Path(__file__).parent / "static" / "service.css"
 
 
 def _certificate(certificate_id: str) -> Document:
-    if not CERTIFICATE_ID.match(certificate_id):
+    if not is_certificate_id(certificate_id):
         raise Http404("no such certificate")
     copies = list(
         Document.objects.filter(kind=CERTIFICATE, certificate_id=certificate_id).select_related(

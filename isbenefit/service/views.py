@@ -19,6 +19,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from isbenefit.errors import Problem
+from isbenefit.reported import ID_PREFIX
 from isbenefit.service import (
     access,
     accounts,
@@ -476,7 +477,7 @@ def document_revoke(request: HttpRequest, pk: str) -> HttpResponse:
     try:
         # Only certificates have a status: a statement or report is no such thing here.
         document = Document.objects.get(
-            pk=pk, cluster=found.cluster, kind=CERTIFICATE, certificate_id__startswith="ISB-"
+            pk=pk, cluster=found.cluster, kind=CERTIFICATE, certificate_id__startswith=ID_PREFIX
         )
     except (Document.DoesNotExist, ValueError, Exception) as error:
         raise Http404("no such certificate") from error

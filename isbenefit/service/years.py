@@ -18,16 +18,9 @@ from typing import Any
 from django.db import transaction
 
 from isbenefit.ledger import contract
+from isbenefit.reported import SAVED_KEYS
 from isbenefit.service import ledgers, store
 from isbenefit.service.models import Cluster, YearVersion
-
-SAVED_KEYS = (
-    "co2e_kg",
-    "water_m3",
-    "virgin_material_t",
-    "landfill_diverted_t",
-    "hazardous_diverted_t",
-)
 
 # The years a ledger may hold (docs/formats.md); an address naming another is 404.
 YEARS = contract.YEARS

@@ -1,0 +1,135 @@
+"""What isbenefit reports, defined once.
+
+The saved quantities with their label, unit and rounding; the other rounding rules of
+documents; the certificate id; the issuer's status list and the statuses it gives; the
+kinds of document. Documents, the certificate, the terminal summary, the results
+workbook, the status list and the web service all read them here, so a new quantity or
+a changed rule is one edit. Labels are marked for translation (see `messages`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+from isbenefit.messages import N_
+
+# Rounding of document figures (formats.md; documents.numbers prints with them).
+TONNE_DECIMALS = 2  # CO2e and masses in tonnes
+WATER_DECIMALS = 1  # water in m3
+LINE_DECIMALS = 3  # CO2e of one calculation line, in tonnes
+MONEY_DECIMALS = 0  # whole units of the report currency
+AMOUNT_DECIMALS = 2  # amounts of calculation lines and quantities
+FACTOR_DIGITS = 6  # significant digits of a per-unit factor
+FRACTION_DECIMALS = 6  # year fractions in the results workbook
+SUMMARY_DECIMALS = 1  # every figure of the terminal summary
+# A stated figure (statement, certificate) ends at the second significant digit of its
+# uncertainty, half the P5-P95 width of its Monte Carlo run; without a run at the third
+# significant digit of the figure; never finer than the quantity's fixed decimals.
+UNCERTAINTY_DIGITS = 2
+PLAIN_DIGITS = 3
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A saved quantity as it is reported.
+
+    Attributes:
+        key: its key in the results (engine.core.SAVED; results JSON ``saved``).
+        label: what it measures, as documents print it.
+        unit: the unit documents print it in.
+        scale: results units per printed unit (1000 kg of CO2e per printed tonne).
+        decimals: decimals documents print it with (the finest a stated figure uses).
+        line_decimals: decimals of the quantity on one calculation line.
+        heading: the column heading of the terminal summary (plain text).
+        printed_key: its name in the printed unit (a column of the certificate register).
+        headline: whether the statement's and report's headline shows it.
+    """
+
+    key: str
+    label: str
+    unit: str
+    scale: float
+    decimals: int
+    line_decimals: int
+    heading: str
+    printed_key: str
+    headline: bool = True
+
+    @property
+    def scale_digits(self) -> int:
+        """Decimal digits between the results unit and the printed unit (3 for kg -> t)."""
+        return len(str(int(self.scale))) - 1
+
+
+QUANTITIES = (
+    Quantity(
+        "co2e_kg", N_("CO\u2082e avoided"), "t CO\u2082e", 1000.0,
+        TONNE_DECIMALS, LINE_DECIMALS, N_("CO2e saved (t)"), "co2e_t",
+    ),
+    Quantity(
+        "water_m3", N_("Water saved"), "m\u00b3", 1.0,
+        WATER_DECIMALS, WATER_DECIMALS, N_("Water saved (m3)"), "water_m3",
+    ),
+    Quantity(
+        "virgin_material_t", N_("Virgin material saved"), "t", 1.0,
+        TONNE_DECIMALS, TONNE_DECIMALS, N_("Virgin material (t)"), "virgin_material_t",
+    ),
+    Quantity(
+        "landfill_diverted_t", N_("Diverted from landfill"), "t", 1.0,
+        TONNE_DECIMALS, TONNE_DECIMALS, N_("Landfill diverted (t)"), "landfill_diverted_t",
+    ),
+    Quantity(
+        "hazardous_diverted_t", N_("Hazardous waste diverted"), "t", 1.0,
+        TONNE_DECIMALS, TONNE_DECIMALS, N_("Hazardous diverted (t)"), "hazardous_diverted_t",
+        headline=False,
+    ),
+)  # fmt: skip
+QUANTITY = {quantity.key: quantity for quantity in QUANTITIES}
+SAVED_KEYS = tuple(quantity.key for quantity in QUANTITIES)
+HEADLINE_KEYS = tuple(quantity.key for quantity in QUANTITIES if quantity.headline)
+CO2E = SAVED_KEYS[0]
+
+# The certificate id: this prefix and the first 16 hex digits (upper case) of the
+# SHA-256 of the canonical claim (certify.claim).
+ID_PREFIX = "ISB-"
+ID_HEX_DIGITS = 16
+CERTIFICATE_ID_PATTERN = f"{ID_PREFIX}[0-9A-F]{{{ID_HEX_DIGITS}}}"
+CERTIFICATE_ID = re.compile(CERTIFICATE_ID_PATTERN)
+EXAMPLE_CERTIFICATE_ID = "ISB-9045D4CF6D9ECDE4"
+
+
+def is_certificate_id(text: str) -> bool:
+    return CERTIFICATE_ID.fullmatch(text) is not None
+
+
+def certificate_id(sha256_hex: str) -> str:
+    """The id of a certificate whose claim hashes to ``sha256_hex``."""
+    return ID_PREFIX + sha256_hex[:ID_HEX_DIGITS].upper()
+
+
+# The issuer's status list (certify.status): one file per issuer key, in this folder of
+# the data dir, named by the key's fingerprint.
+STATUS_DIR = "status"
+
+
+def status_file_name(fingerprint: str) -> str:
+    """``ed25519-1a2b-...json`` for the fingerprint ``ed25519:1a2b:...``."""
+    return f"{fingerprint.replace(':', '-')}.json"
+
+
+class Status(StrEnum):
+    """A certificate's status: valid until its issuer revokes or supersedes it."""
+
+    VALID = "valid"
+    REVOKED = "revoked"
+    SUPERSEDED = "superseded"
+
+
+class DocumentKind(StrEnum):
+    """The documents isbenefit makes; the value starts each file name."""
+
+    STATEMENT = "statement"
+    CERTIFICATE = "certificate"
+    REPORT = "report"

@@ -1,0 +1,71 @@
+"""What is reported is defined once (isbenefit.reported) and every reader agrees with it;
+every message of isbenefit.messages is fit for a translation catalog."""
+
+from __future__ import annotations
+
+import string
+
+import pytest
+
+from isbenefit import messages, reported
+from isbenefit.documents import numbers
+from isbenefit.documents.workbook import decimals
+from isbenefit.engine.core import SAVED
+
+
+def test_the_engine_saves_the_reported_quantities_in_their_order() -> None:
+    assert tuple(q.key for q in reported.QUANTITIES) == SAVED
+    assert reported.CO2E == "co2e_kg"
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "printed", "line"),
+    [
+        ("co2e_kg", 12340.0, "12.34", "12.340"),  # kg printed as tonnes
+        ("water_m3", 1234.56, "1,234.6", "1,234.6"),
+        ("virgin_material_t", -3.5, "\u22123.50", "\u22123.50"),
+        ("hazardous_diverted_t", 0.001, "0.00", "0.00"),
+    ],
+)
+def test_documents_print_a_quantity_with_its_unit_and_decimals(
+    key: str, value: float, printed: str, line: str
+) -> None:
+    assert numbers.quantity(key, value) == printed
+    assert numbers.line_quantity(key, value) == line
+
+
+def test_the_results_workbook_rounds_in_the_results_unit_as_documents_round() -> None:
+    # 0.01 t is 10 kg (-1 decimal of a kilogram); a calculation line's 0.001 t is 1 kg.
+    assert decimals("saved_co2e_kg", "exchanges") == -1
+    assert decimals("co2e_kg", "lines") == 0
+    assert decimals("saved_water_m3", "years") == 1
+    assert decimals("saved_landfill_diverted_t", "totals") == 2
+    assert decimals("money_network", "totals") == 0
+
+
+def test_a_certificate_id_is_the_prefix_and_16_upper_case_hex_digits() -> None:
+    made = reported.certificate_id("9045d4cf6d9ecde4" + "0" * 48)
+    assert made == reported.EXAMPLE_CERTIFICATE_ID
+    assert reported.is_certificate_id(made)
+    for wrong in ("ISB-9045d4cf6d9ecde4", "ISB-9045D4CF6D9ECDE", "ISB-9045D4CF6D9ECDE40", ""):
+        assert not reported.is_certificate_id(wrong)
+
+
+def test_a_status_list_is_named_by_its_key_fingerprint_without_colons() -> None:
+    assert reported.status_file_name("ed25519:1a2b:3c4d") == "ed25519-1a2b-3c4d.json"
+    assert [str(s) for s in reported.Status] == ["valid", "revoked", "superseded"]
+    assert [str(k) for k in reported.DocumentKind] == ["statement", "certificate", "report"]
+
+
+def _texts() -> list[str]:
+    found = [v for k, v in vars(messages).items() if k.isupper() and isinstance(v, str)]
+    labels = [text for q in reported.QUANTITIES for text in (q.label, q.heading)]
+    return found + labels
+
+
+def test_every_message_has_named_placeholders_only() -> None:
+    texts = _texts()
+    assert len(texts) > 10
+    for text in texts:
+        fields = [field for _, field, _, _ in string.Formatter().parse(text) if field is not None]
+        assert all(field.isidentifier() for field in fields), text
