@@ -22,5 +22,120 @@ def say(message: str, **values: Any) -> str:
     return message.format(**values) if values else message
 
 
+def say_n(one: str, many: str, count: int, **values: Any) -> str:
+    """``one`` or ``many`` by ``count`` (gettext's ngettext), filled with ``count`` and
+    ``values``."""
+    return say(one if count == 1 else many, count=count, **values)
+
+
 # Figures of the statement, certificate and report.
 MONEY_EFFECT = N_("Money effect")
+# Calculation lines, by engine.core.Role label.
+ROLE_WORDS = {
+    "baseline_disposal": N_("Supplier's usual route (avoided)"),
+    "baseline_supply": N_("Receiver's usual supply (avoided)"),
+    "baseline_transport": N_("Haulage of the usual supply (avoided)"),
+    "transport": N_("Transport of the exchanged stream"),
+    "input": N_("Input needed to make the exchange work"),
+}
+ROUNDING_NOTE = N_(
+    "Rounding: CO\u2082e and masses in tonnes to 2 decimals, water in m\u00b3 to 1 decimal, "
+    "money to whole units of the report currency. Calculation lines: amounts to 2 decimals, "
+    "CO\u2082e to 3 decimals of a tonne; factors to 6 significant digits. Figures are rounded "
+    "after summing, so rounded parts may differ from the rounded total in the last digit."
+)
+STATED_ROUNDING_NOTE = N_(
+    "Rounding: each stated figure to the second significant digit of its uncertainty "
+    "(half its P5-P95 range), without a Monte Carlo run to three significant digits, never "
+    "finer than 2 decimals of a tonne or 1 of a m\u00b3; money to whole units."
+)
+WORKBOOK_UNITS = N_(
+    "Columns ending in co2e_kg are kg CO2e (rounded to 10 kg; calculation lines to "
+    "1 kg), _t tonnes, water_m3 cubic metres. Money columns are in the report "
+    "currency; ledger_currency is the currency the ledger row's money was given in."
+)
+PERIOD = N_("{start} \u2013 {end}")
+BASIS_CREDITED = N_("annual {year}, credited share")
+BASIS_CLUSTER = N_("annual {year}, each exchange counted once")
+
+# The no-symbiosis alternative of an exchange (statement).
+BASELINE_BOTH = N_("The supplier would send it to {disposal}; the receiver would use {supply}.")
+BASELINE_BOTH_RATIO = N_(
+    "The supplier would send it to {disposal}; the receiver would use {supply} "
+    "({ratio} per unit received)."
+)
+BASELINE_DISPOSAL = N_("The supplier would send it to {disposal}.")
+BASELINE_SUPPLY = N_("The receiver would use {supply}.")
+BASELINE_SUPPLY_RATIO = N_("The receiver would use {supply} ({ratio} per unit received).")
+BASELINE_NONE = N_("No baseline given.")
+ALTERNATIVE = N_("{name}: {reason}; saved over the period {co2e} t CO\u2082e")
+LEDGER_BASELINE = N_("the ledger's own baseline (above)")
+
+# The benefit statement.
+STATEMENT_TITLE = N_("Benefit statement {year}: {organisation}")
+STATEMENT_SUBJECT = N_("Annual industrial-symbiosis benefits of {organisation} in {year}")
+STATEMENT_KEYWORDS = N_("industrial symbiosis, benefit statement, {year}")
+SHARE_RULE = N_(
+    "Each exchange's saving is computed once for the whole exchange. The supplier is "
+    "credited the exchange's supplier share (ledger column supplier_share, 50\u00a0% "
+    "when not given) and the receiver the rest, so the partners' credits add up to the "
+    "exchange's saving and nothing is counted twice. Shares of {organisation} in {year}: "
+    "{shares}."
+)
+SHARE = N_("{exchange} as {role}: {share}")
+EMISSIONS_CHART = N_("Emissions with and without each exchange, {year}")
+EMISSIONS_CAPTION = N_(
+    "Whole exchanges (before the credit split), for the part of each period in {year}. "
+    "The gap between the bars is the saving."
+)
+CREDITED_FLOWS_CHART = N_("Credited CO\u2082e savings by flow kind, {year}")
+CREDITED_FLOWS_CAPTION = N_("This organisation's credited share, t CO\u2082e.")
+CHART_UNIT = N_("t CO\u2082e")
+BASELINE_BARS = N_("Baseline (without the exchange)")
+SYMBIOSIS_BARS = N_("Symbiosis (with the exchange)")
+
+# The cluster report.
+DEFAULT_CLUSTER = N_("Industrial symbiosis cluster")
+REPORT_TITLE = N_("{cluster}: annual report {year}")
+REPORT_SUBJECT = N_("Industrial-symbiosis benefits of {cluster} in {year}")
+REPORT_KEYWORDS = N_("industrial symbiosis, annual report, {year}")
+FIRST_YEAR = N_("first year")
+NO_CHANGE_RATIO = N_("n/a")
+CHANGE = N_("{change} CO\u2082e vs previous year")
+CUMULATIVE = N_("cumulative {first}\u2013{last} ({count} years)")
+TOTAL_ANNUAL = N_("Total, annual {year}")
+COUNTED_ONCE = N_("each exchange counted once")
+ALL_YEARS = N_("all years of the ledger")
+EXCHANGES_ONE = N_("{count} exchange")
+EXCHANGES_MANY = N_("{count} exchanges")
+NETWORK_CHART = N_("Network of exchanges, {year}")
+NETWORK_WEIGHT = N_("Line width: t CO\u2082e saved in {year}")
+NEGATIVE_SAVING = N_("negative saving")
+NETWORK_EVERY = N_(
+    "Circles are organisations, arrows run from supplier to receiver, one per exchange; "
+    "line width is proportional to the t CO\u2082e saved in {year}."
+)
+NETWORK_MERGED = N_(
+    "Circles are organisations, arrows run from supplier to receiver; line width is "
+    "proportional to the t CO\u2082e saved in {year}."
+)
+NETWORK_GROUPED = N_(
+    "The {kept} organisations with the most t CO\u2082e in their exchanges are drawn; "
+    "the other {grouped} are one circle."
+)
+NETWORK_ARROWS_MERGED = N_(
+    "Arrows of one flow kind between the same two circles are merged into one."
+)
+NETWORK_HIDDEN_ONE = N_("{count} exchange between grouped organisations are not drawn.")
+NETWORK_HIDDEN_MANY = N_("{count} exchanges between grouped organisations are not drawn.")
+NETWORK_EVERY_LISTED = N_("The list of exchanges gives every exchange.")
+FLOWS_CHART = N_("CO\u2082e saved by flow kind, {year}")
+FLOWS_CAPTION = N_("Each exchange counted once, t CO\u2082e.")
+YEARS_CHART = N_("CO\u2082e saved per year")
+YEARS_CAPTION = N_("Annual totals, each exchange counted once, t CO\u2082e.")
+NO_CUMULATIVE_RANGE = N_(
+    "No range is given for the cumulative figure: the Monte Carlo total covers the "
+    "ledger's whole period {first}\u2013{last}, not {first}\u2013{year}, and ranges of "
+    "single years cannot be added up (each is taken over its own draws)."
+)
+PERCENTILE = N_("P{percentile}")

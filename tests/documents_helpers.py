@@ -1,7 +1,7 @@
 """Helpers shared by the document tests: text extraction, expected formatting, a real ledger.
 
 Expected numbers are formatted here from the results dict by the rule the
-documents state (``numbers.ROUNDING_NOTE``), independently of the formatter the
+documents state (``messages.ROUNDING_NOTE``), independently of the formatter the
 documents use.
 """
 

@@ -3,7 +3,10 @@ every message of isbenefit.messages is fit for a translation catalog."""
 
 from __future__ import annotations
 
+import ast
+import re
 import string
+from pathlib import Path
 
 import pytest
 
@@ -11,6 +14,7 @@ from isbenefit import messages, reported
 from isbenefit.documents import numbers
 from isbenefit.documents.workbook import decimals
 from isbenefit.engine.core import SAVED
+from tests.conftest import REPO
 
 
 def test_the_engine_saves_the_reported_quantities_in_their_order() -> None:
@@ -69,3 +73,49 @@ def test_every_message_has_named_placeholders_only() -> None:
     for text in texts:
         fields = [field for _, field, _, _ in string.Formatter().parse(text) if field is not None]
         assert all(field.isidentifier() for field in fields), text
+
+
+# Modules that build what a document, the ledger template or the service shows: their
+# sentences come from isbenefit.messages (or the jinja templates), never from literals.
+TEXT_BUILDERS = (
+    "documents/contexts.py",
+    "documents/statement.py",
+    "documents/report.py",
+    "documents/ranges.py",
+    "documents/charts.py",
+    "documents/network.py",
+    "documents/numbers.py",
+    "documents/workbook.py",
+    "documents/certificate.py",
+)
+WORDS = re.compile(r"[A-Za-z]+[ ,][A-Za-z]+ [A-Za-z]+")  # three words: a sentence or part
+
+
+def literal_sentences(path: Path) -> list[str]:
+    """String literals of three words or more in ``path``, docstrings left out."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    docstrings = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Module | ast.FunctionDef | ast.ClassDef):
+            first = node.body[0] if node.body else None
+            if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):
+                docstrings.add(id(first.value))
+    return [
+        f"{path.name}:{node.lineno}: {node.value!r}"
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and id(node) not in docstrings
+        and WORDS.search(node.value)
+    ]
+
+
+@pytest.mark.parametrize("module", TEXT_BUILDERS)
+def test_text_a_user_reads_is_not_written_in_the_code_that_builds_it(module: str) -> None:
+    assert literal_sentences(REPO / "isbenefit" / module) == []
+
+
+def test_the_sentence_finder_finds_a_sentence(tmp_path: Path) -> None:
+    source = tmp_path / "made.py"
+    source.write_text('"""Doc string here."""\nx = f"Network of exchanges, {1}"\n')
+    assert literal_sentences(source) == ["made.py:2: 'Network of exchanges, '"]

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from isbenefit import messages
 from isbenefit.certify import claim as claims
 from isbenefit.certify.claim import SIGNATURE_FILE
 from isbenefit.certify.signing import (
@@ -40,6 +41,7 @@ from isbenefit.documents.contexts import (
 )
 from isbenefit.documents.render import AttachedFile, render_pdf
 from isbenefit.documents.shares import credits, find_organisation, require_year
+from isbenefit.messages import say
 from isbenefit.results.model import Results, as_results, with_uncertainty
 
 DEFAULT_ISSUER = "isbenefit"
@@ -185,7 +187,7 @@ def certificate(
         attachments=tuple(item.name for item in files),
         signature=signature_note(signature) if signature else None,
         issued_on=issued_on.isoformat(),
-        provenance=replace(provenance(results), rounding=numbers.STATED_ROUNDING_NOTE),
+        provenance=replace(provenance(results), rounding=say(messages.STATED_ROUNDING_NOTE)),
         data_specificity=data_specificity(claim),
     )
     return Certificate(context, tuple(files))

@@ -12,7 +12,9 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
+from isbenefit import messages
 from isbenefit.ledger.contract import FLOW_KINDS
+from isbenefit.messages import say
 
 if TYPE_CHECKING:  # matplotlib is imported when a chart is drawn (a certificate draws none)
     from matplotlib.axes import Axes
@@ -110,17 +112,17 @@ def emissions_by_exchange(
             baseline_t,
             height=bar,
             color=BASELINE,
-            label="Baseline (without the exchange)",
+            label=say(messages.BASELINE_BARS),
         )
         axes.barh(
             [p - bar / 2 for p in positions],
             symbiosis_t,
             height=bar,
             color=SYMBIOSIS,
-            label="Symbiosis (with the exchange)",
+            label=say(messages.SYMBIOSIS_BARS),
         )
         axes.set_yticks(positions, labels=[shorten(label) for label in labels])
-        _tidy(axes, "t CO\u2082e")
+        _tidy(axes, say(messages.CHART_UNIT))
         axes.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=2)
         return to_svg(figure)
 

@@ -25,13 +25,6 @@ from isbenefit.results.model import Exchange, Factor, Results, Source
 
 IMAGE_SCHEME = "isbenefit-image"
 FLOW_LABELS = {flow.name: flow.label for flow in FLOW_KINDS}
-ROLE_WORDS = {
-    "baseline_disposal": "Supplier's usual route (avoided)",
-    "baseline_supply": "Receiver's usual supply (avoided)",
-    "baseline_transport": "Haulage of the usual supply (avoided)",
-    "transport": "Transport of the exchanged stream",
-    "input": "Input needed to make the exchange work",
-}
 
 
 @dataclass(frozen=True)
@@ -257,19 +250,24 @@ def activity_name(factors: Mapping[str, Factor], activity: str) -> str:
 
 def baseline_words(exchange: Exchange, factors: Mapping[str, Factor]) -> str:
     """The no-symbiosis alternative of an exchange, in a sentence."""
-    parts = []
-    if exchange.baseline_disposal:
-        parts.append(
-            f"the supplier would send it to {activity_name(factors, exchange.baseline_disposal)}"
-        )
-    if exchange.baseline_supply:
-        ratio = exchange.substitution_ratio
-        ratio_text = "" if ratio == 1 else f" ({numbers.factor(ratio)} per unit received)"
-        parts.append(
-            f"the receiver would use {activity_name(factors, exchange.baseline_supply)}{ratio_text}"
-        )
-    text = "; ".join(parts) or "no baseline given"
-    return text[0].upper() + text[1:] + "."
+    disposal, supply = exchange.baseline_disposal, exchange.baseline_supply
+    ratio = exchange.substitution_ratio
+    sentences = {  # (disposal given, supply given, ratio printed) -> sentence
+        (True, True, False): messages.BASELINE_BOTH,
+        (True, True, True): messages.BASELINE_BOTH_RATIO,
+        (True, False, False): messages.BASELINE_DISPOSAL,
+        (False, True, False): messages.BASELINE_SUPPLY,
+        (False, True, True): messages.BASELINE_SUPPLY_RATIO,
+    }
+    sentence = sentences.get(
+        (bool(disposal), bool(supply), bool(supply) and ratio != 1), messages.BASELINE_NONE
+    )
+    return say(
+        sentence,
+        disposal=activity_name(factors, disposal) if disposal else "",
+        supply=activity_name(factors, supply) if supply else "",
+        ratio=numbers.factor(ratio),
+    )
 
 
 def used_activities(exchanges: Iterable[Exchange]) -> list[str]:
@@ -318,7 +316,7 @@ def provenance(results: Results) -> Provenance:
         ledger_name=results.ledger_name,
         ledger_sha256=results.ledger_sha256,
         currency=results.currency,
-        rounding=numbers.ROUNDING_NOTE,
+        rounding=say(messages.ROUNDING_NOTE),
     )
 
 

@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from isbenefit import messages
 from isbenefit.documents.charts import (
     FLOW_COLOURS,
     INK,
@@ -28,6 +29,7 @@ from isbenefit.documents.charts import (
     shorten,
     to_svg,
 )
+from isbenefit.messages import say
 
 if TYPE_CHECKING:  # matplotlib is imported when the diagram is drawn
     from matplotlib.axes import Axes
@@ -224,9 +226,8 @@ def network_diagram(
             )
             for flow in flows
         ]
-        handles.append(
-            Line2D([0], [0], color=MUTED, linewidth=1.2, linestyle="--", label="negative saving")
-        )
+        negative = say(messages.NEGATIVE_SAVING)
+        handles.append(Line2D([0], [0], color=MUTED, linewidth=1.2, linestyle="--", label=negative))
         axes.legend(
             handles=handles,
             loc="lower left",

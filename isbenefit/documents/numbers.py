@@ -1,4 +1,4 @@
-"""How documents print numbers: the rounding they state, and one formatter per kind.
+"""How documents print numbers: one formatter per kind, with the rounding of `reported`.
 
 Every figure a document prints goes through these functions, so a test can
 format the results JSON the same way and find the printed text. Negative values
@@ -21,12 +21,7 @@ from isbenefit.reported import (
 
 MINUS = "\u2212"
 
-ROUNDING_NOTE = (
-    "Rounding: CO\u2082e and masses in tonnes to 2 decimals, water in m\u00b3 to 1 decimal, "
-    "money to whole units of the report currency. Calculation lines: amounts to 2 decimals, "
-    "CO\u2082e to 3 decimals of a tonne; factors to 6 significant digits. Figures are rounded "
-    "after summing, so rounded parts may differ from the rounded total in the last digit."
-)
+# The rounding as documents state it: messages.ROUNDING_NOTE and STATED_ROUNDING_NOTE.
 
 
 def fixed(value: float, decimals: int) -> str:
@@ -41,11 +36,6 @@ def fixed(value: float, decimals: int) -> str:
 
 # Stated figures of a statement (certificate): reported.UNCERTAINTY_DIGITS and
 # PLAIN_DIGITS (docs/claims.md, item 10).
-STATED_ROUNDING_NOTE = (
-    "Rounding: each stated figure to the second significant digit of its uncertainty "
-    "(half its P5-P95 range), without a Monte Carlo run to three significant digits, never "
-    "finer than 2 decimals of a tonne or 1 of a m\u00b3; money to whole units."
-)
 
 
 def supported_decimals(value: float, half_width: float | None, most: int) -> int:

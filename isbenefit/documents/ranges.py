@@ -18,8 +18,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 
+from isbenefit import messages
 from isbenefit.documents import numbers
 from isbenefit.documents.shares import display_name, organisations_in_year
+from isbenefit.messages import say
 from isbenefit.reported import CO2E, HEADLINE_KEYS, SAVED_KEYS
 from isbenefit.results.model import MonteCarloRange, Results, Uncertainty
 
@@ -87,7 +89,7 @@ class MonteCarloNote:
 
 def percentile_label(extension: Uncertainty) -> str:
     """The conservative percentile as a label: 5.0 gives ``P5``, 2.5 gives ``P2.5``."""
-    return f"P{extension.conservative_percentile:g}"
+    return say(messages.PERCENTILE, percentile=f"{extension.conservative_percentile:g}")
 
 
 def figure_range(
@@ -197,8 +199,4 @@ def cumulative_ranges(
     years = sorted(results.years)
     if year == years[-1]:
         return headline_ranges(extension, "totals", "all"), ""
-    return (), (
-        f"No range is given for the cumulative figure: the Monte Carlo total covers the "
-        f"ledger's whole period {years[0]}\u2013{years[-1]}, not {years[0]}\u2013{year}, and "
-        "ranges of single years cannot be added up (each is taken over its own draws)."
-    )
+    return (), say(messages.NO_CUMULATIVE_RANGE, first=years[0], last=years[-1], year=year)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from isbenefit import messages
 from isbenefit.documents import charts, numbers
 from isbenefit.documents.contexts import (
     FLOW_LABELS,
@@ -40,9 +41,10 @@ from isbenefit.documents.shares import (
     require_year,
 )
 from isbenefit.engine.core import SAVED
+from isbenefit.messages import say, say_n
 from isbenefit.results.model import Exchange, Results, Source, Uncertainty
 
-DEFAULT_CLUSTER = "Industrial symbiosis cluster"
+DEFAULT_CLUSTER = say(messages.DEFAULT_CLUSTER)
 
 
 @dataclass(frozen=True)
@@ -190,12 +192,12 @@ def _history(results: Results, year: str) -> tuple[BreakdownRow, ...]:
         figures = results.years[each]
         co2e = figures.saved["co2e_kg"]
         if previous is None:
-            change = "first year"
+            change = say(messages.FIRST_YEAR)
         elif previous == 0:
-            change = "n/a"
+            change = say(messages.NO_CHANGE_RATIO)
         else:
             ratio = (co2e - previous) / abs(previous)
-            change = f"{numbers.signed_percent(ratio)} CO\u2082e vs previous year"
+            change = say(messages.CHANGE, change=numbers.signed_percent(ratio))
         rows.append(BreakdownRow(each, change, credited(figures.saved, figures.money)))
         previous = co2e
     return tuple(rows)
@@ -207,7 +209,7 @@ def _cumulative(
     years = sorted(y for y in results.years if y <= year)
     if len(years) < 2:
         return None
-    label = f"cumulative {years[0]}\u2013{years[-1]} ({len(years)} years)"
+    label = say(messages.CUMULATIVE, first=years[0], last=years[-1], count=len(years))
     saved = {key: sum(results.years[y].saved[key] for y in years) for key in SAVED}
     money = sum(results.years[y].money for y in years)
     ranges, note = cumulative_ranges(results, year, extension)
@@ -221,11 +223,13 @@ def _range_totals(
     rows = []
     annual = quantity_range(extension, "years", year)
     if annual is not None:
-        rows.append(RangeRow(f"Total, annual {year}", "each exchange counted once", annual))
+        rows.append(
+            RangeRow(say(messages.TOTAL_ANNUAL, year=year), say(messages.COUNTED_ONCE), annual)
+        )
     if cumulative is not None and cumulative.ranges:
         total = quantity_range(extension, "totals", "all")
         if total is not None:
-            rows.append(RangeRow(cumulative.label.capitalize(), "all years of the ledger", total))
+            rows.append(RangeRow(cumulative.label.capitalize(), say(messages.ALL_YEARS), total))
     return tuple(rows)
 
 
@@ -239,32 +243,27 @@ def _network(results: Results, year: str, exchanges: Sequence[Exchange]) -> Imag
     drawn = condense(nodes, edges)
     return Image(
         "network",
-        f"Network of exchanges, {year}",
+        say(messages.NETWORK_CHART, year=year),
         _network_caption(drawn, len(nodes), year),
-        network_diagram(drawn.nodes, drawn.edges, f"Line width: t CO\u2082e saved in {year}"),
+        network_diagram(drawn.nodes, drawn.edges, say(messages.NETWORK_WEIGHT, year=year)),
     )
 
 
 def _network_caption(drawn: Condensed, organisations: int, year: str) -> str:
-    arrows = "Circles are organisations, arrows run from supplier to receiver"
-    width = f"line width is proportional to the t CO\u2082e saved in {year}."
+    """The diagram's caption: whole sentences, joined."""
     if not drawn.merged:
-        return f"{arrows}, one per exchange; {width}"
-    parts = [f"{arrows}; {width}"]
+        return say(messages.NETWORK_EVERY, year=year)
+    sentences = [say(messages.NETWORK_MERGED, year=year)]
     if drawn.grouped:
         kept = organisations - drawn.grouped
-        parts.append(
-            f"The {kept} organisations with the most t CO\u2082e in their exchanges are drawn; "
-            f"the other {drawn.grouped} are one circle."
-        )
-    parts.append("Arrows of one flow kind between the same two circles are merged into one.")
+        sentences.append(say(messages.NETWORK_GROUPED, kept=kept, grouped=drawn.grouped))
+    sentences.append(say(messages.NETWORK_ARROWS_MERGED))
     if drawn.hidden:
-        parts.append(
-            f"{drawn.hidden} exchange{'s' if drawn.hidden != 1 else ''} between grouped "
-            "organisations are not drawn."
+        sentences.append(
+            say_n(messages.NETWORK_HIDDEN_ONE, messages.NETWORK_HIDDEN_MANY, drawn.hidden)
         )
-    parts.append("The list of exchanges gives every exchange.")
-    return " ".join(parts)
+    sentences.append(say(messages.NETWORK_EVERY_LISTED))
+    return " ".join(sentences)
 
 
 def _charts(
@@ -273,13 +272,14 @@ def _charts(
     results: Results,
     year: str,
 ) -> tuple[Image, ...]:
+    unit = say(messages.CHART_UNIT)
     made = [
         Image(
             "flows",
-            f"CO\u2082e saved by flow kind, {year}",
-            "Each exchange counted once, t CO\u2082e.",
+            say(messages.FLOWS_CHART, year=year),
+            say(messages.FLOWS_CAPTION),
             charts.bars_by_flow(
-                list(flows), [v[0]["co2e_kg"] / 1000 for v in flows.values()], "t CO\u2082e"
+                list(flows), [v[0]["co2e_kg"] / 1000 for v in flows.values()], unit
             ),
         )
     ]
@@ -288,12 +288,10 @@ def _charts(
         made.append(
             Image(
                 "years",
-                "CO\u2082e saved per year",
-                "Annual totals, each exchange counted once, t CO\u2082e.",
+                say(messages.YEARS_CHART),
+                say(messages.YEARS_CAPTION),
                 charts.totals_by_year(
-                    years,
-                    [results.years[y].saved["co2e_kg"] / 1000 for y in years],
-                    "t CO\u2082e",
+                    years, [results.years[y].saved["co2e_kg"] / 1000 for y in years], unit
                 ),
             )
         )
@@ -322,7 +320,7 @@ def _flow_rows(
     return tuple(
         BreakdownRow(
             FLOW_LABELS.get(flow, flow),
-            f"{count} exchange{'s' if count != 1 else ''}",
+            say_n(messages.EXCHANGES_ONE, messages.EXCHANGES_MANY, count),
             credited(saved, money),
         )
         for flow, (saved, money, count) in flows.items()
@@ -357,10 +355,10 @@ def report_context(results: Results, year: str, cluster: str = DEFAULT_CLUSTER) 
     return ReportContext(
         meta=make_meta(
             results,
-            f"{cluster}: annual report {year}",
+            say(messages.REPORT_TITLE, cluster=cluster, year=year),
             cluster,
-            f"Industrial-symbiosis benefits of {cluster} in {year}",
-            f"industrial symbiosis, annual report, {year}",
+            say(messages.REPORT_SUBJECT, cluster=cluster, year=year),
+            say(messages.REPORT_KEYWORDS, year=year),
         ),
         cluster=cluster,
         year=year,
@@ -371,7 +369,7 @@ def report_context(results: Results, year: str, cluster: str = DEFAULT_CLUSTER) 
             totals.saved,
             totals.money,
             currency,
-            f"annual {year}, each exchange counted once",
+            say(messages.BASIS_CLUSTER, year=year),
         ),
         headline_ranges=headline_ranges(extension, "years", year),
         total=credited(totals.saved, totals.money),

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from isbenefit import messages
 from isbenefit.documents import charts, numbers
 from isbenefit.documents.contexts import (
     FLOW_LABELS,
-    ROLE_WORDS,
     Credited,
     FactorRow,
     Figure,
@@ -36,8 +36,9 @@ from isbenefit.documents.ranges import (
     quantity_range,
 )
 from isbenefit.documents.shares import Credit, credits, find_organisation, require_year
+from isbenefit.messages import say
 from isbenefit.results.alternatives import LEDGER_BASELINE
-from isbenefit.results.model import Factor, Line, Results, Source, Uncertainty
+from isbenefit.results.model import Alternative, Factor, Line, Results, Source, Uncertainty
 
 
 @dataclass(frozen=True)
@@ -173,7 +174,7 @@ def _calc_lines(
 ) -> tuple[CalcLine, ...]:
     return tuple(
         CalcLine(
-            role=ROLE_WORDS.get(line.role, line.role),
+            role=say(messages.ROLE_WORDS.get(line.role, line.role)),
             activity=activity_name(factors, line.activity),
             activity_id=line.activity,
             amount=numbers.amount(line.amount),
@@ -215,7 +216,7 @@ def statement_exchange(
         resource=e.resource,
         quantity=numbers.amount(e.quantity),
         unit=e.unit,
-        period=f"{e.period_start} \u2013 {e.period_end}",
+        period=say(messages.PERIOD, start=e.period_start, end=e.period_end),
         data_quality=e.data_quality,
         evidence=e.evidence,
         baseline=baseline_words(e, factors),
@@ -231,31 +232,33 @@ def statement_exchange(
         period_range=period_range,
         co2e_range=co2e_range,
         flags=tuple(flag.message for flag in e.flags),
-        alternatives=tuple(
-            f"{a.name}: {a.reason}; saved over the period "
-            f"{numbers.line_tonnes_from_kg(a.saved['co2e_kg'])} t CO₂e"
-            for a in e.alternatives
-        ),
+        alternatives=tuple(_alternative(a) for a in e.alternatives),
         conservative_baseline=(
-            "the ledger's own baseline (above)"
+            say(messages.LEDGER_BASELINE)
             if e.conservative_baseline == LEDGER_BASELINE
             else e.conservative_baseline
         ),
     )
 
 
+def _alternative(alternative: Alternative) -> str:
+    """Another plausible baseline of an exchange and what it saves, in a sentence."""
+    co2e = numbers.line_tonnes_from_kg(alternative.saved["co2e_kg"])
+    return say(messages.ALTERNATIVE, name=alternative.name, reason=alternative.reason, co2e=co2e)
+
+
 def share_rule(org_name: str, year: str, parts: Sequence[Credit]) -> str:
     """The credit share rule, with this organisation's shares."""
     shares = "; ".join(
-        f"{part.exchange.id} as {part.role}: {numbers.percent(part.credit_share)}" for part in parts
+        say(
+            messages.SHARE,
+            exchange=part.exchange.id,
+            role=part.role,
+            share=numbers.percent(part.credit_share),
+        )
+        for part in parts
     )
-    return (
-        "Each exchange's saving is computed once for the whole exchange. The supplier is "
-        "credited the exchange's supplier share (ledger column supplier_share, 50\u00a0% "
-        "when not given) and the receiver the rest, so the partners' credits add up to the "
-        f"exchange's saving and nothing is counted twice. Shares of {org_name} in {year}: "
-        f"{shares}."
-    )
+    return say(messages.SHARE_RULE, organisation=org_name, year=year, shares=shares)
 
 
 def _statement_charts(parts: Sequence[Credit], year: str) -> tuple[Image, ...]:
@@ -269,16 +272,15 @@ def _statement_charts(parts: Sequence[Credit], year: str) -> tuple[Image, ...]:
     return (
         Image(
             "emissions",
-            f"Emissions with and without each exchange, {year}",
-            f"Whole exchanges (before the credit split), for the part of each period "
-            f"in {year}. The gap between the bars is the saving.",
+            say(messages.EMISSIONS_CHART, year=year),
+            say(messages.EMISSIONS_CAPTION, year=year),
             charts.emissions_by_exchange(labels, baseline, symbiosis),
         ),
         Image(
             "flows",
-            f"Credited CO\u2082e savings by flow kind, {year}",
-            "This organisation's credited share, t CO\u2082e.",
-            charts.bars_by_flow(flows, by_flow, "t CO\u2082e"),
+            say(messages.CREDITED_FLOWS_CHART, year=year),
+            say(messages.CREDITED_FLOWS_CAPTION),
+            charts.bars_by_flow(flows, by_flow, say(messages.CHART_UNIT)),
         ),
     )
 
@@ -297,10 +299,10 @@ def statement_context(results: Results, org_id: str, year: str) -> StatementCont
     return StatementContext(
         meta=make_meta(
             results,
-            f"Benefit statement {year}: {org.name}",
+            say(messages.STATEMENT_TITLE, year=year, organisation=org.name),
             "isbenefit",
-            f"Annual industrial-symbiosis benefits of {org.name} in {year}",
-            f"industrial symbiosis, benefit statement, {year}",
+            say(messages.STATEMENT_SUBJECT, year=year, organisation=org.name),
+            say(messages.STATEMENT_KEYWORDS, year=year),
         ),
         org=org,
         year=year,
@@ -309,7 +311,7 @@ def statement_context(results: Results, org_id: str, year: str) -> StatementCont
             year_figures.saved,
             year_figures.money,
             results.currency,
-            f"annual {year}, credited share",
+            say(messages.BASIS_CREDITED, year=year),
         ),
         # The organisation's own entry: its draws were summed over its exchanges before
         # the percentiles were taken, so they are not the sum of the exchanges' ranges.

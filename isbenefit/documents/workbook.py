@@ -19,8 +19,9 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from isbenefit.documents.numbers import ROUNDING_NOTE
+from isbenefit import messages
 from isbenefit.ledger.contract import DATE, EXCHANGES, NUMBER
+from isbenefit.messages import say
 from isbenefit.reported import (
     AMOUNT_DECIMALS,
     FRACTION_DECIMALS,
@@ -115,13 +116,8 @@ def _write_about(sheet: Worksheet, currency: str, about: dict[str, str]) -> None
     rows = [
         ("report currency", currency),
         *about.items(),
-        ("rounding", ROUNDING_NOTE),
-        (
-            "units",
-            "Columns ending in co2e_kg are kg CO2e (rounded to 10 kg; calculation lines to "
-            "1 kg), _t tonnes, water_m3 cubic metres. Money columns are in the report "
-            "currency; ledger_currency is the currency the ledger row's money was given in.",
-        ),
+        ("rounding", say(messages.ROUNDING_NOTE)),
+        ("units", say(messages.WORKBOOK_UNITS)),
     ]
     for row in rows:
         sheet.append([neutralised(str(value)) for value in row])
