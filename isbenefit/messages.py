@@ -94,6 +94,56 @@ CHART_UNIT = N_("t CO\u2082e")
 BASELINE_BARS = N_("Baseline (without the exchange)")
 SYMBIOSIS_BARS = N_("Symbiosis (with the exchange)")
 
+# The certificate (certify.stated). No figure is called "certified" or "verified":
+# nobody independent has checked it (docs/claims.md); labels say what kind it is.
+DETERMINISTIC = N_("deterministic figure (no Monte Carlo run)")
+MONEY_NOT_VARIED = N_("deterministic figure (money is not varied)")
+CONSERVATIVE = N_("conservative figure ({percentile} of {iterations} Monte Carlo iterations)")
+CENTRAL_ESTIMATE = N_("central estimate {value} {unit}")
+NET_INCREASE = N_(
+    "Net increase: in {year} the exchanges credited here caused more emissions than their "
+    "reference scenarios; the negative CO\u2082e figure is not a benefit."
+)
+NOTE_DETERMINISTIC = N_(
+    "Deterministic: the central values of the assessment; no Monte Carlo uncertainty "
+    "analysis was run."
+)
+NOTE_CONSERVATIVE = N_(
+    "Conservative: the {percentile} of {iterations} Monte Carlo iterations (seed {seed}) "
+    "varying factors and quantities; the central estimate beside each is the deterministic "
+    "value. Money is not varied."
+)
+NOTE_BASELINES = N_("It rests on the alternative baseline saving least ({baselines}).")
+CHOSEN_BASELINE = N_("{exchange}: {baseline}")
+CERTIFICATE_TITLE = N_(
+    "Statement of avoided emissions and resources {certificate}: {organisation}, {year}"
+)
+CERTIFICATE_SUBJECT = N_(
+    "Annual avoided emissions and resources of {organisation}'s industrial-symbiosis "
+    "exchanges in {year}, against stated reference scenarios"
+)
+CERTIFICATE_KEYWORDS = N_("industrial symbiosis, avoided emissions, {certificate}")
+CERTIFICATE_SHARE_RULE = N_(
+    "Savings of each exchange are computed once and split between supplier and receiver by "
+    "the exchange's supplier share; the figures are this organisation's credited shares."
+)
+SPECIFICITY = N_("{share} {quality}")  # one part of the data specificity, e.g. 62 % measured
+UNSIGNED = N_("{issuer} (unsigned)")
+SIGNATURE_REASON = N_("Issued statement {certificate}")
+CLAIM_FILE = N_(
+    "Claim of certificate {certificate}: results and ledger rows (canonical JSON, SHA-256 {sha256})"
+)
+SIGNATURE_FILE = N_("Ed25519 signature of claim.json by the issuer key {fingerprint}")
+LEDGER_SHEET_FILE = N_("Ledger sheet {sheet}: the rows the claim rests on")
+# What pages of isbenefit.claim/1 printed instead (English only, kept to check them).
+LEGACY_LABELS = {
+    DETERMINISTIC: "certified (deterministic; no Monte Carlo run)",
+    MONEY_NOT_VARIED: "certified (deterministic; money is not varied)",
+}
+LEGACY_CONSERVATIVE = (
+    "certified (conservative, {percentile} of {iterations} Monte Carlo iterations)"
+)
+
 # The cluster report.
 DEFAULT_CLUSTER = N_("Industrial symbiosis cluster")
 REPORT_TITLE = N_("{cluster}: annual report {year}")

@@ -45,10 +45,6 @@ from isbenefit.messages import say
 from isbenefit.results.model import Results, as_results, with_uncertainty
 
 DEFAULT_ISSUER = "isbenefit"
-SHARE_RULE = (
-    "Savings of each exchange are computed once and split between supplier and receiver by "
-    "the exchange's supplier share; the figures are this organisation's credited shares."
-)
 
 
 def claim_files(
@@ -64,8 +60,7 @@ def claim_files(
         AttachedFile(
             claims.CLAIM_FILE,
             claims.canonical_json(claim),
-            f"Claim of certificate {cert_id}: results and ledger rows "
-            f"(canonical JSON, SHA-256 {sha})",
+            say(messages.CLAIM_FILE, certificate=cert_id, sha256=sha),
         )
     ]
     if signature is not None:
@@ -75,14 +70,14 @@ def claim_files(
                 claims.canonical_json(
                     {**signature.as_dict(), "claim_sha256": sha, **(signer or {})}
                 ),
-                f"Ed25519 signature of claim.json by the issuer key {signature.fingerprint}",
+                say(messages.SIGNATURE_FILE, fingerprint=signature.fingerprint),
             )
         )
     files += [
         AttachedFile(
             name,
             data,
-            f"Ledger sheet {name[:-4]}: the rows the claim rests on",
+            say(messages.LEDGER_SHEET_FILE, sheet=name.removesuffix(".csv")),
             relationship="Source",
         )
         for name, data in claims.ledger_csvs(ledger_rows).items()
@@ -111,7 +106,9 @@ def data_specificity(claim: Mapping[str, Any]) -> str:
     order = ("measured", "calculated", "estimated")
     kinds = sorted(weights, key=lambda kind: (order.index(kind) if kind in order else 3, kind))
     return ", ".join(
-        f"{numbers.percent(weights[kind] / total)} {kind}" for kind in kinds if weights[kind] > 0
+        say(messages.SPECIFICITY, share=numbers.percent(weights[kind] / total), quality=kind)
+        for kind in kinds
+        if weights[kind] > 0
     )
 
 
@@ -160,18 +157,17 @@ def certificate(
         issuer = signing_issuer.name  # a signed certificate names the key's issuer, nothing else
         signer = {"issuer": signing_issuer.as_dict(), "signed_on": issued_on.isoformat()}
     elif signature is None:
-        issuer = f"{issuer} (unsigned)"
+        issuer = say(messages.UNSIGNED, issuer=issuer)
     files = claim_files(claim, cert_id, sha, ledger_rows, signature, signer)
     org = organisation(record)
     address = f"{verify_url.rstrip('/')}/{cert_id}" if verify_url else ""
     context = CertificateContext(
         meta=make_meta(
             results,
-            f"Statement of avoided emissions and resources {cert_id}: {org.name}, {year}",
+            say(messages.CERTIFICATE_TITLE, certificate=cert_id, organisation=org.name, year=year),
             issuer,
-            f"Annual avoided emissions and resources of {org.name}'s industrial-symbiosis "
-            f"exchanges in {year}, against stated reference scenarios",
-            f"industrial symbiosis, avoided emissions, {cert_id}",
+            say(messages.CERTIFICATE_SUBJECT, organisation=org.name, year=year),
+            say(messages.CERTIFICATE_KEYWORDS, certificate=cert_id),
         ),
         issuer=issuer,
         org=org,
@@ -179,7 +175,7 @@ def certificate(
         figures=certified_figures(claim),
         certification=certification_note(claim),
         exchange_count=len(credits(results, org_id, year)),
-        share_rule=SHARE_RULE,
+        share_rule=say(messages.CERTIFICATE_SHARE_RULE),
         certificate_id=cert_id,
         claim_sha256=sha,
         qr=qr_image(cert_id, sha, address or claims.qr_payload(cert_id, sha)),
@@ -225,7 +221,7 @@ def certificate_pdf(
         signing_issuer,
         document_time(),
         ISSUER_FIELD,
-        reason=f"Issued statement {made.context.certificate_id}",
+        reason=say(messages.SIGNATURE_REASON, certificate=made.context.certificate_id),
     )
 
 

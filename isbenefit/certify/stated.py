@@ -11,22 +11,21 @@ from collections.abc import Mapping
 from functools import partial
 from typing import Any
 
+from isbenefit import messages
 from isbenefit.certify import claim as claims
 from isbenefit.documents import numbers
 from isbenefit.documents.certificate import CertifiedFigure
-from isbenefit.documents.contexts import Figure, headline
+from isbenefit.documents.contexts import Figure, headline, quantity_figure
 from isbenefit.ledger.rules import LEDGER_BASELINE
+from isbenefit.messages import say
+from isbenefit.reported import QUANTITIES, SAVED_KEYS
 
 # No figure is called "certified" or "verified": nobody independent has checked it
 # (docs/claims.md). The labels say what kind of figure is stated.
-DETERMINISTIC = "deterministic figure (no Monte Carlo run)"
-MONEY_NOT_VARIED = "deterministic figure (money is not varied)"
+DETERMINISTIC = messages.DETERMINISTIC
+MONEY_NOT_VARIED = messages.MONEY_NOT_VARIED
 # What pages of isbenefit.claim/1 printed instead, so that `verify` still reads them.
-LEGACY_LABELS = {
-    DETERMINISTIC: "certified (deterministic; no Monte Carlo run)",
-    MONEY_NOT_VARIED: "certified (deterministic; money is not varied)",
-}
-CENTRAL = "central estimate"
+LEGACY_LABELS = messages.LEGACY_LABELS
 
 
 def certified_figures(claim: Mapping[str, Any]) -> tuple[CertifiedFigure, ...]:
@@ -38,7 +37,7 @@ def certified_figures(claim: Mapping[str, Any]) -> tuple[CertifiedFigure, ...]:
     the claim, so ``isbenefit verify`` rebuilds the same text from claim.json alone.
     """
     year, currency = str(claim["year"]), str(claim["currency"])
-    basis = f"annual {year}, credited share"
+    basis = say(messages.BASIS_CREDITED, year=year)
     money = float(claim["credited"]["money"])
     legacy = claim.get("schema") == claims.LEGACY_SCHEMA
     figures = headline if legacy else _figures
@@ -48,18 +47,18 @@ def certified_figures(claim: Mapping[str, Any]) -> tuple[CertifiedFigure, ...]:
     run = claim.get("uncertainty")
 
     def label(text: str) -> str:
-        return LEGACY_LABELS.get(text, text) if legacy else text
+        return LEGACY_LABELS.get(text, say(text)) if legacy else say(text)
 
     if not run:
         return tuple(CertifiedFigure(figure, label(DETERMINISTIC), "") for figure in central)
     certified = figures(claims.certified_saved(claim), money, currency, basis)
-    conservative = (
-        conservative_label(run).replace("conservative figure (", "certified (conservative, ")
-        if legacy
-        else conservative_label(run)
-    )
+    conservative = conservative_label(run, legacy)
     return tuple(
-        CertifiedFigure(figure, conservative, f"{CENTRAL} {middle.value} {middle.unit}")
+        CertifiedFigure(
+            figure,
+            conservative,
+            say(messages.CENTRAL_ESTIMATE, value=middle.value, unit=middle.unit),
+        )
         if figure.unit != currency
         else CertifiedFigure(figure, label(MONEY_NOT_VARIED), "")
         for figure, middle in zip(certified, central, strict=True)
@@ -69,23 +68,12 @@ def certified_figures(claim: Mapping[str, Any]) -> tuple[CertifiedFigure, ...]:
 def _figures(
     saved: Mapping[str, float], money: float, currency: str, basis: str
 ) -> tuple[Figure, ...]:
-    """The headline figures with hazardous waste diverted beside the other diversions."""
-    figures = headline(saved, money, currency, basis)
-    hazardous = Figure(
-        "Hazardous waste diverted", numbers.tonnes(float(saved["hazardous_diverted_t"])), "t", basis
+    """Every saved quantity (hazardous waste diverted too, unlike a statement's headline),
+    then the money effect."""
+    return (
+        *(quantity_figure(key, float(saved[key]), basis) for key in SAVED_KEYS),
+        Figure(say(messages.MONEY_EFFECT), numbers.money(money), currency, basis),
     )
-    return (*figures[:4], hazardous, *figures[4:])
-
-
-# Stated figures in the order of the page, with the unit they print in and its finest
-# rounding: (key in the claim's saved figures, label, unit, kg per printed unit, decimals).
-STATED = (
-    ("co2e_kg", "CO\u2082e avoided", "t CO\u2082e", 1000.0, numbers.TONNE_DECIMALS),
-    ("water_m3", "Water saved", "m\u00b3", 1.0, numbers.WATER_DECIMALS),
-    ("virgin_material_t", "Virgin material saved", "t", 1.0, numbers.TONNE_DECIMALS),
-    ("landfill_diverted_t", "Diverted from landfill", "t", 1.0, numbers.TONNE_DECIMALS),
-    ("hazardous_diverted_t", "Hazardous waste diverted", "t", 1.0, numbers.TONNE_DECIMALS),
-)
 
 
 def stated_decimals(claim: Mapping[str, Any]) -> dict[str, int]:
@@ -95,10 +83,12 @@ def stated_decimals(claim: Mapping[str, Any]) -> dict[str, int]:
     ranges = (claim.get("uncertainty") or {}).get("credited", {})
     saved = claim["credited"]["saved"]
     decimals = {}
-    for key, _label, _unit, scale, finest in STATED:
+    for quantity in QUANTITIES:  # the finest rounding is the quantity's fixed decimals
+        key, scale = quantity.key, quantity.scale
         spread = ranges.get(key)
         half = (float(spread["p95"]) - float(spread["p5"])) / 2 / scale if spread else None
-        decimals[key] = numbers.supported_decimals(float(saved[key]) / scale, half, finest)
+        value = float(saved[key]) / scale
+        decimals[key] = numbers.supported_decimals(value, half, quantity.decimals)
     return decimals
 
 
@@ -113,19 +103,26 @@ def _rounded_figures(
     ``rounding``: ROUNDING_BY_UNCERTAINTY)."""
     return (
         *(
-            Figure(label, numbers.rounded(float(saved[key]) / scale, decimals[key]), unit, basis)
-            for key, label, unit, scale, _finest in STATED
+            Figure(say(q.label), numbers.rounded(float(saved[q.key]) / q.scale, decimals[q.key]),
+                   q.unit, basis)
+            for q in QUANTITIES
         ),
-        Figure("Money effect", numbers.money(money), currency, basis),
+        Figure(say(messages.MONEY_EFFECT), numbers.money(money), currency, basis),
+    )  # fmt: skip
+
+
+def conservative_label(run: Mapping[str, Any], legacy: bool = False) -> str:
+    """``conservative figure (P5 of 1000 Monte Carlo iterations)``; ``certified
+    (conservative, ...)`` as pages of isbenefit.claim/1 printed it."""
+    return say(
+        messages.LEGACY_CONSERVATIVE if legacy else messages.CONSERVATIVE,
+        percentile=_percentile(run),
+        iterations=int(run["iterations"]),
     )
 
 
-def conservative_label(run: Mapping[str, Any]) -> str:
-    """``conservative figure (P5 of 1000 Monte Carlo iterations)``."""
-    return (
-        f"conservative figure (P{float(run['conservative_percentile']):g} of "
-        f"{int(run['iterations'])} Monte Carlo iterations)"
-    )
+def _percentile(run: Mapping[str, Any]) -> str:
+    return say(messages.PERCENTILE, percentile=f"{float(run['conservative_percentile']):g}")
 
 
 def net_increase_note(claim: Mapping[str, Any]) -> str:
@@ -134,10 +131,7 @@ def net_increase_note(claim: Mapping[str, Any]) -> str:
     stated = claims.certified_saved(claim)["co2e_kg"]
     if min(central, stated) >= 0:
         return ""
-    return (
-        f"Net increase: in {claim['year']} the exchanges credited here caused more emissions "
-        "than their reference scenarios; the negative CO₂e figure is not a benefit."
-    )
+    return say(messages.NET_INCREASE, year=claim["year"])
 
 
 def certification_note(claim: Mapping[str, Any]) -> str:
@@ -145,26 +139,19 @@ def certification_note(claim: Mapping[str, Any]) -> str:
     alternative baselines, which baseline the conservative figure rests on), led by the
     net-increase warning when the CO2e figure is negative."""
     warning = "" if claim.get("schema") == claims.LEGACY_SCHEMA else net_increase_note(claim)
-    lead = f"{warning} " if warning else ""
     run = claim.get("uncertainty")
     if not run:
-        return (
-            f"{lead}Deterministic: the central values of the assessment; no Monte Carlo "
-            "uncertainty analysis was run."
-        )
-    percentile = f"P{float(run['conservative_percentile']):g}"
+        return " ".join(filter(None, (warning, say(messages.NOTE_DETERMINISTIC))))
     chosen = [
-        f"{exchange['id']}: {exchange['conservative_baseline']}"
+        say(messages.CHOSEN_BASELINE, exchange=exchange["id"], baseline=baseline)
         for exchange in claim["exchanges"]
-        if exchange.get("conservative_baseline", LEDGER_BASELINE) != LEDGER_BASELINE
+        if (baseline := exchange.get("conservative_baseline", LEDGER_BASELINE)) != LEDGER_BASELINE
     ]
-    baselines = (
-        " It rests on the alternative baseline saving least (" + "; ".join(chosen) + ")."
-        if chosen
-        else ""
+    note = say(
+        messages.NOTE_CONSERVATIVE,
+        percentile=_percentile(run),
+        iterations=int(run["iterations"]),
+        seed=run["seed"],
     )
-    return (
-        f"{lead}Conservative: the {percentile} of {int(run['iterations'])} Monte Carlo iterations "
-        f"(seed {run['seed']}) varying factors and quantities; the central estimate beside "
-        f"each is the deterministic value. Money is not varied.{baselines}"
-    )
+    rests = say(messages.NOTE_BASELINES, baselines="; ".join(chosen)) if chosen else ""
+    return " ".join(filter(None, (warning, note, rests)))
