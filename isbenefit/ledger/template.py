@@ -12,10 +12,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from isbenefit import messages
 from isbenefit.ledger import contract
 from isbenefit.ledger.contract import EXCHANGES, INPUT_UNITS, LEDGER_UNITS
 from isbenefit.ledger.rates import shipped_rates
 from isbenefit.ledger.waste import ewc_codes
+from isbenefit.messages import say
 from isbenefit.scoring.factorset import VINTAGE_MARK, FactorSet
 from isbenefit.workbooks import neutralised, workbook_bytes
 
@@ -69,29 +71,24 @@ def _activity_rows(factor_set: FactorSet) -> list[list[str]]:
 
 
 def _instructions(factor_set: FactorSet) -> list[str]:
+    required = ", ".join(EXCHANGES.required_names)
+    title = factor_set.meta.get("title", "")
     return [
-        "isbenefit ledger",
+        say(messages.TEMPLATE_TITLE),
         "",
-        "One row per exchange on the sheet 'exchanges': who gave what to whom, how much, over "
-        "which period, and what would have happened without it (the baseline).",
-        "Required on every exchange: " + ", ".join(EXCHANGES.required_names) + ", and at "
-        "least one of "
-        "baseline_disposal and baseline_supply.",
-        "The sheets 'inputs', 'organisations', 'baselines' and 'rates' are optional; leave them "
-        "empty when you do not need them.",
-        "Every column header carries a comment: what the column means, its unit and an "
-        "example. Drop-down lists offer the allowed values.",
-        "Activity ids come from the sheet 'Activities', the factor set "
-        f"{factor_set.id} {factor_set.version} ({factor_set.meta.get('title', '')}).",
-        "Dates: YYYY-MM-DD. Numbers: plain numbers, '.' or your spreadsheet's decimal mark in "
-        "number cells. Money columns are in the row's currency (column 'currency').",
-        "Do not rename the sheets or the column headers; you may add columns of your own to "
-        "the exchanges sheet, they are passed to the results as they are.",
+        say(messages.TEMPLATE_ROWS),
+        say(messages.TEMPLATE_REQUIRED, columns=required),
+        say(messages.TEMPLATE_OPTIONAL_SHEETS),
+        say(messages.TEMPLATE_COMMENTS),
+        say(
+            messages.TEMPLATE_ACTIVITIES, id=factor_set.id, version=factor_set.version, title=title
+        ),
+        say(messages.TEMPLATE_FORMATS),
+        say(messages.TEMPLATE_OWN_COLUMNS),
         "",
-        "Then run: isbenefit assess ledger.xlsx --json results.json --xlsx results.xlsx",
-        "The sheets 'Instructions', 'Activities' and 'Lists' are not read.",
-        "The column 'ewc_code' lists the European List of Waste (Decision 2014/955/EU), "
-        "copied from EFRAG's VSME Digital Template 1.3.0 (MIT licence).",
+        say(messages.TEMPLATE_RUN),
+        say(messages.TEMPLATE_NOT_READ),
+        say(messages.TEMPLATE_EWC),
     ]
 
 
@@ -166,9 +163,9 @@ def _write_header(
     for number, column in enumerate(columns, start=1):
         cell = sheet.cell(1, number, column.name)
         cell.font = Font(bold=True, color="000000" if column.name in required else "404040")
-        text = column.meaning + (f"\nUnit: {column.unit}" if column.unit else "")
-        text += f"\nExample: {column.example}" + ("\nRequired." if column.name in required else "")
-        cell.comment = Comment(text, "isbenefit", width=320, height=130)
+        cell.comment = Comment(
+            _comment(column, column.name in required), "isbenefit", width=320, height=130
+        )
         letter = get_column_letter(number)
         sheet.column_dimensions[letter].width = max(12, len(column.name) + 3)
         area = f"{letter}2:{letter}{ROWS + 1}"
@@ -184,11 +181,22 @@ def _write_header(
                 formula1="36526",  # the serial number of 2000-01-01
                 showErrorMessage=True,
                 errorTitle=column.name,
-                error="Enter a date, e.g. 2024-01-31.",
+                error=say(messages.ENTER_A_DATE),
             )
             dates.add(area)
             sheet.add_data_validation(dates)
     sheet.freeze_panes = "A2"
+
+
+def _comment(column: contract.Column, required: bool) -> str:
+    """A header's comment: what the column means, its unit, an example, whether required."""
+    lines = [column.meaning]
+    if column.unit:
+        lines.append(say(messages.COMMENT_UNIT, unit=column.unit))
+    lines.append(say(messages.COMMENT_EXAMPLE, example=column.example))
+    if required:
+        lines.append(say(messages.COMMENT_REQUIRED))
+    return "\n".join(lines)
 
 
 def _validation(
@@ -212,7 +220,7 @@ def _validation(
         showErrorMessage=True,
         errorStyle="stop" if strict else "warning",
         errorTitle=column.name,
-        error=f"Choose a value from the list for {column.name}.",
+        error=say(messages.CHOOSE_FROM_LIST, column=column.name),
         promptTitle=column.name,
         prompt=column.meaning[:255],
         showInputMessage=False,
