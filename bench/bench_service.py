@@ -87,11 +87,11 @@ def prepare(url: str, data: Path) -> dict[str, Any]:
     from django.contrib.sessions.backends.db import SessionStore
     from rest_framework.authtoken.models import Token
 
-    from isbenefit.service import issuing, store
+    from isbenefit.service import entries, issuing, store
     from isbenefit.service.accounts import add_user
 
     cluster = store.cluster_named("nordic", "Nordic cluster")
-    store.import_file(cluster, EXAMPLE)
+    entries.import_file(cluster, EXAMPLE)
     facilitator = add_user("nordic", "f@bench.org", "facilitator", None, None)
     member = add_user("nordic", "m@bench.org", "member", MEMBER_ORG, None)
     for version in store.current_versions(cluster):

@@ -2,7 +2,7 @@
 
 The pages (:mod:`.views`) and the JSON API (:mod:`.api.views`) both call these and only
 turn the outcome into their own answer: a use case asks :mod:`.access` what the user may
-do, checks the rows as `assess` does (:func:`.store.check_row`) and writes through
+do, checks the rows as `assess` does (:func:`check_row`) and writes through
 :mod:`.store`. What it refuses it raises:
 
 - ``PermissionDenied``: the user may not do this at all (403; nothing to correct);
@@ -17,13 +17,14 @@ do, checks the rows as `assess` does (:func:`.store.check_row`) and writes throu
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
-from isbenefit.errors import Problem
+from isbenefit.errors import InputError, Problem
 from isbenefit.service import access, ledgers, store
 from isbenefit.service.ledgers import LedgerData, Row
 from isbenefit.service.models import (
@@ -34,6 +35,8 @@ from isbenefit.service.models import (
 )
 
 TAKEN = "this id is taken in the cluster's ledger; choose another"
+# What the problems of a form's or the API's rows name as their file.
+ROWS_FILE = "the exchange"
 
 
 class EntryError(Exception):
@@ -82,7 +85,7 @@ def changeable(user: Any, exchange: Exchange, action: str = "change") -> Exchang
 def _checked(
     user: Any, cluster: Cluster, row: Row, inputs: Sequence[Row], baselines: Sequence[Row]
 ) -> None:
-    problems = store.check_row(cluster, row, inputs, baselines, user)
+    problems = check_row(cluster, row, inputs, baselines, user)
     if problems:
         raise InvalidError(problems)
 
@@ -164,7 +167,7 @@ def upload(user: Any, cluster: Cluster, path: Path, reason: str) -> store.Saved:
     what the user may not store; every problem, and nothing stored, or all of it."""
     if not access.can_enter(user):
         raise PermissionDenied("your role may not enter exchanges")
-    problems = store.check_file(path, cluster)
+    problems = check_file(path, cluster)
     if problems:
         raise InvalidError(problems)
     data = ledgers.read(path)
@@ -198,3 +201,77 @@ def upload_refusals(user: Any, cluster: Cluster, file: str, data: LedgerData) ->
             if data.sheets.get(sheet):
                 problems.append(Problem(file, message, f"remove the {sheet} sheet", sheet))
     return problems
+
+
+def import_file(cluster: Cluster, path: Path, user: Any = None) -> store.Saved:
+    """Check a ledger file as `assess` does and store it; InputError listing every problem
+    when it breaks a rule, and then nothing is stored."""
+    problems = check_file(path, cluster)
+    if problems:
+        raise InputError(problems)
+    return store.import_data(cluster, ledgers.read(path), user, f"import of {path.name}")
+
+
+# --- checking, as `assess` checks -------------------------------------------------------
+
+
+def check_file(path: Path, cluster: Cluster) -> list[Problem]:
+    """Every problem `isbenefit check` finds in a ledger file, none when it is sound."""
+    from isbenefit.api import check
+
+    try:
+        check(path, factors=store.factor_source(cluster.factors), currency=cluster.currency)
+    except InputError as error:
+        return list(error.problems)
+    return []
+
+
+def check_data(data: LedgerData, cluster: Cluster, file: str = ROWS_FILE) -> list[Problem]:
+    """The checks of `assess` on ledger rows held in memory (what a form or the API
+    gives, among the cluster's rows), every problem located in ``file``."""
+    import pandas as pd
+
+    from isbenefit.api import check
+    from isbenefit.ledger.reading import check_text_limits
+
+    frames, problems = {}, []
+    for sheet, rows in data.sheets.items():
+        header = data.header(sheet, rows)
+        cells = [[row.get(column, "") for column in header] for row in rows]
+        problems += check_text_limits(file, sheet, header, cells)
+        frames[sheet] = pd.DataFrame(cells, columns=header, dtype=object)
+    if problems:
+        return problems
+    try:
+        check(frames, factors=store.factor_source(cluster.factors), currency=cluster.currency)
+    except InputError as error:
+        # Read as DataFrames, a problem names its sheet "<sheet> (DataFrame)" as its file.
+        return [replace(problem, file=file) for problem in error.problems]
+    return []
+
+
+def check_row(
+    cluster: Cluster,
+    row: Row,
+    inputs: Sequence[Row] = (),
+    baselines: Sequence[Row] = (),
+    user: Any = None,
+) -> list[Problem]:
+    """The checks of `assess` on one exchanges row (with its inputs and baselines rows)
+    among the cluster's organisations and rates: what the form and the JSON API check.
+    With ``user``, first what that user may not store (`access.entry_refusals`)."""
+    if user is not None:
+        sheets = {"exchanges": [dict(row)], "inputs": list(inputs), "baselines": list(baselines)}
+        refused = access.entry_refusals(
+            user, cluster, {k: v for k, v in sheets.items() if v}, ROWS_FILE
+        )
+        if refused:
+            return refused
+    data = store.ledger_data(cluster, [], whole=True)
+    data.sheets["exchanges"] = [dict(row)]
+    data.headers["exchanges"] = data.header("exchanges", [row])
+    for sheet, rows in (("inputs", inputs), ("baselines", baselines)):
+        if rows:
+            data.sheets[sheet] = [dict(r) for r in rows]
+            data.headers[sheet] = data.header(sheet, list(rows))
+    return check_data(data, cluster)

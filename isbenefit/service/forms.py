@@ -1,7 +1,7 @@
 """The forms of the pages (Django forms: CSRF, escaping and validation by the framework).
 
 An exchange entered through the form is checked as `assess` checks a ledger: its row,
-with the cluster's organisations and rates, goes through :func:`store.check_data`, and
+with the cluster's organisations and rates, goes through :func:`entries.check_data`, and
 each problem is put on the field of its column.
 """
 

@@ -13,15 +13,13 @@ certificates only ever rest on confirmed exchanges, are signed with the cluster'
 from __future__ import annotations
 
 import hashlib
-import io
-import json
 import logging
 import os
 import tempfile
 import threading
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -29,7 +27,7 @@ from django.conf import settings
 from django.db import close_old_connections, transaction
 from django.utils import timezone
 
-from isbenefit.service import keys, ledgers, store, years
+from isbenefit.service import certificates, ledgers, store, years
 from isbenefit.service.models import (
     CERTIFICATE,
     DONE,
@@ -53,7 +51,6 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 _executor: ThreadPoolExecutor | None = None
 _executor_lock = threading.Lock()
-CERTIFICATE_ITERATIONS_SETTING = "ISBENEFIT_CERTIFICATE_ITERATIONS"
 
 
 def documents_dir() -> Path:
@@ -139,7 +136,6 @@ class Source:
     unconfirmed: list[dict[str, str]]
     factors: str
     label: str
-    parties: dict[str, tuple[str, str]] = field(default_factory=dict)
 
 
 def source_of(job: Job) -> Source:
@@ -153,7 +149,6 @@ def source_of(job: Job) -> Source:
             list(version.unconfirmed),
             version.factors,
             f"closed year {version.year}, version {version.number}",
-            _parties(data),
         )
     versions = store.current_versions(cluster, job.year, confirmed_only=True)
     everything = store.current_versions(cluster, job.year)
@@ -172,12 +167,7 @@ def source_of(job: Job) -> Source:
         ],
         cluster.factors,
         f"open year {job.year}, as stored on {timezone.now():%Y-%m-%d}",
-        _parties(data),
     )
-
-
-def _parties(data: ledgers.LedgerData) -> dict[str, tuple[str, str]]:
-    return {r["id"]: (r["supplier"], r["receiver"]) for r in data.sheets.get("exchanges", [])}
 
 
 def run(job_id: uuid.UUID) -> None:
@@ -209,7 +199,7 @@ def _make(job: Job) -> None:
         raise ValueError(f"no confirmed exchanges in {job.year}: nothing to issue")
     year = str(job.year)
     factor_source = store.factor_source(source.factors or job.cluster.factors)
-    monte_carlo = certificate_monte_carlo() if job.kind == CERTIFICATE else None
+    monte_carlo = certificates.monte_carlo() if job.kind == CERTIFICATE else None
     whole = monte_carlo if len(job.org_ids) != 1 else None
     assessment = _assess(job, source, factor_source, whole)
     results = Results.from_results(assessment.results)
@@ -228,7 +218,9 @@ def _make(job: Job) -> None:
             _keep(job, org_id, statement_pdf(results, org_id, year, source))
         else:
             rows = monte_carlo if whole is None else None
-            pdf, summary = certificate_pdf(assessment, results, org_id, job, factor_source, rows)
+            pdf, summary = certificates.certificate_pdf(
+                assessment, results, org_id, job, factor_source, rows
+            )
             _keep(job, org_id, pdf, summary)
 
 
@@ -248,15 +240,6 @@ def _assess(
         )
 
 
-def certificate_monte_carlo() -> MonteCarloSettings | None:
-    """The certificates' Monte Carlo run (``ISBENEFIT_CERTIFICATE_ITERATIONS``, 1000;
-    0: deterministic figures)."""
-    from isbenefit.engine.uncertainty import MonteCarloSettings
-
-    iterations = int(getattr(settings, CERTIFICATE_ITERATIONS_SETTING, 1000))
-    return MonteCarloSettings(iterations=iterations, seed=1) if iterations else None
-
-
 def statement_pdf(results: Results, org_id: str, year: str, source: Source) -> bytes:
     """The statement of ``isbenefit statement``, with the confirmation of each exchange."""
     from isbenefit.documents.confirmations import confirmed_statement_pdf
@@ -267,47 +250,6 @@ def statement_pdf(results: Results, org_id: str, year: str, source: Source) -> b
     return confirmed_statement_pdf(
         results, org_id, year, source.label, source.confirmations, unconfirmed
     )
-
-
-def certificate_pdf(
-    assessment: Assessment,
-    results: Results,
-    org_id: str,
-    job: Job,
-    factor_source: Any,
-    monte_carlo: MonteCarloSettings | None,
-) -> tuple[bytes, dict[str, Any]]:
-    """The signed certificate (its QR code pointing at ``/c/<id>`` of the service) from
-    the job's assessment; with ``monte_carlo``, run on the organisation's rows alone."""
-    from isbenefit.certify import claim as claims
-    from isbenefit.certify.issue import certificate_pdf as make_pdf
-    from isbenefit.documents.shares import find_organisation, require_year
-    from isbenefit.results.model import with_uncertainty
-
-    year = str(job.year)
-    find_organisation(results, org_id)
-    require_year(results, year, org_id)
-    rows = assessment.source_rows(claims.claim_exchange_ids(results.source, org_id, year))
-    if monte_carlo is not None:
-        currency = job.cluster.currency
-        ranges = claims.assess_ledger_rows(rows, factor_source, currency, monte_carlo)
-        results = with_uncertainty(results, ranges.results["uncertainty"])
-    key_file = keys.checked_key(job.cluster)
-    verify_url = f"{job.base_url}/c" if job.base_url else None
-    pdf = make_pdf(results, org_id, year, rows, key_file=key_file, verify_url=verify_url)
-    raw = claims.read_attachments(io.BytesIO(pdf))[claims.CLAIM_FILE]
-    claim = json.loads(raw)
-    summary = {
-        "certificate_id": claims.certificate_id(hashlib.sha256(raw).hexdigest()),
-        "organisation": claim["organisation"],
-        "year": claim["year"],
-        "currency": claim["currency"],
-        "factor_set": claim["factor_set"],
-        "credited": claims.certified_saved(claim),
-        "exchanges": [str(e["id"]) for e in claim["exchanges"]],
-        "fingerprint": (keys.issuer(job.cluster) or {}).get("fingerprint", ""),
-    }
-    return pdf, summary
 
 
 def write_private(pdf: bytes) -> Path:
@@ -356,48 +298,3 @@ def _keep(job: Job, org_id: str | None, pdf: bytes, summary: dict[str, Any] | No
         )
         job.done += 1
         job.save(update_fields=["done"])
-
-
-class RevokeRefusedError(ValueError):
-    """A revocation the certificate's state or the replacement named does not allow."""
-
-
-def revoke(document: Document, user: Any, reason: str, superseded_by: str = "") -> Document:
-    """Revoke a valid certificate (or mark it superseded by another certificate of its
-    cluster) in the key's signed status list; every stored copy takes the status."""
-    from isbenefit.certify import signing, status
-
-    if document.kind != CERTIFICATE or not document.certificate_id:
-        raise RevokeRefusedError("only certificates can be revoked")
-    replacement_known = not superseded_by or (
-        superseded_by != document.certificate_id
-        and Document.objects.filter(
-            cluster=document.cluster, kind=CERTIFICATE, certificate_id=superseded_by
-        ).exists()
-    )
-    if document.status != VALID or not replacement_known:
-        raise RevokeRefusedError(
-            "a valid certificate is revoked, or superseded by another certificate of its cluster"
-        )
-    key = signing.load_private_key(keys.checked_key(document.cluster))
-    fingerprint = signing.fingerprint(key.public_key())
-    entry = status.revoke(
-        keys.status_path(fingerprint), key, document.certificate_id, reason, superseded_by
-    )
-    old = document.as_summary()
-    document.status = entry.status
-    document.status_reason = entry.reason
-    document.superseded_by = superseded_by
-    # Every stored copy of the certificate (issued again, same id) carries the status.
-    Document.objects.filter(kind=CERTIFICATE, certificate_id=document.certificate_id).update(
-        status=entry.status, status_reason=entry.reason, superseded_by=superseded_by
-    )
-    store.log(
-        document.cluster,
-        user,
-        entry.status,
-        f"certificate {document.certificate_id}",
-        old,
-        document.as_summary(),
-    )
-    return document

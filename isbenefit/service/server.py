@@ -124,13 +124,13 @@ def import_ledger(
 ) -> tuple[int, int, int]:
     setup(db_url, data)
     migrate()
-    from isbenefit.service import store
+    from isbenefit.service import entries, store
 
     made = store.cluster_named(cluster, title or cluster, currency.upper())
     if factors is not None and made.factors != str(factors.resolve()):
         made.factors = str(factors.resolve())
         made.save(update_fields=["factors"])
-    saved = store.import_file(made, ledger)
+    saved = entries.import_file(made, ledger)
     return saved.created, saved.changed, saved.unchanged
 
 

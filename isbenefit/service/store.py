@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +19,6 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from isbenefit.errors import InputError, Problem
 from isbenefit.scoring.source import FactorSetFolder
 from isbenefit.service import ledgers
 from isbenefit.service.ledgers import LedgerData, Row
@@ -34,8 +33,6 @@ from isbenefit.service.models import (
     Organisation,
 )
 
-# What the problems of a form's or the API's rows name as their file.
-ROWS_FILE = "the exchange"
 _sources: dict[tuple[str, Path], FactorSetFolder] = {}
 _sources_lock = threading.Lock()
 
@@ -79,81 +76,6 @@ def log(
         old=old,
         new=new,
     )
-
-
-# --- checking -----------------------------------------------------------------------------
-
-
-def check_file(path: Path, cluster: Cluster) -> list[Problem]:
-    """Every problem `isbenefit check` finds in a ledger file, none when it is sound."""
-    from isbenefit.api import check
-
-    try:
-        check(
-            path,
-            factors=factor_source(cluster.factors),
-            currency=cluster.currency,
-        )
-    except InputError as error:
-        return list(error.problems)
-    return []
-
-
-def check_data(data: LedgerData, cluster: Cluster, file: str = ROWS_FILE) -> list[Problem]:
-    """The checks of `assess` on ledger rows held in memory (what a form or the API
-    gives, among the cluster's rows), every problem located in ``file``."""
-    import pandas as pd
-
-    from isbenefit.api import check
-    from isbenefit.ledger.reading import check_text_limits
-
-    frames, problems = {}, []
-    for sheet, rows in data.sheets.items():
-        header = data.header(sheet, rows)
-        cells = [[row.get(column, "") for column in header] for row in rows]
-        problems += check_text_limits(file, sheet, header, cells)
-        frames[sheet] = pd.DataFrame(cells, columns=header, dtype=object)
-    if problems:
-        return problems
-    try:
-        check(
-            frames,
-            factors=factor_source(cluster.factors),
-            currency=cluster.currency,
-        )
-    except InputError as error:
-        # Read as DataFrames, a problem names its sheet "<sheet> (DataFrame)" as its file.
-        return [replace(problem, file=file) for problem in error.problems]
-    return []
-
-
-def check_row(
-    cluster: Cluster,
-    row: Row,
-    inputs: Sequence[Row] = (),
-    baselines: Sequence[Row] = (),
-    user: Any = None,
-) -> list[Problem]:
-    """The checks of `assess` on one exchanges row (with its inputs and baselines rows)
-    among the cluster's organisations and rates: what the form and the JSON API check.
-    With ``user``, first what that user may not store (`access.entry_refusals`)."""
-    if user is not None:
-        from isbenefit.service import access
-
-        sheets = {"exchanges": [dict(row)], "inputs": list(inputs), "baselines": list(baselines)}
-        refused = access.entry_refusals(
-            user, cluster, {k: v for k, v in sheets.items() if v}, ROWS_FILE
-        )
-        if refused:
-            return refused
-    data = ledger_data(cluster, [], whole=True)
-    data.sheets["exchanges"] = [dict(row)]
-    data.headers["exchanges"] = data.header("exchanges", [row])
-    for sheet, rows in (("inputs", inputs), ("baselines", baselines)):
-        if rows:
-            data.sheets[sheet] = [dict(r) for r in rows]
-            data.headers[sheet] = data.header(sheet, list(rows))
-    return check_data(data, cluster)
 
 
 # --- reading the store as a ledger ----------------------------------------------------------
@@ -424,15 +346,6 @@ def _by_exchange(rows: Iterable[Row]) -> dict[str, list[Row]]:
     for row in rows:
         grouped.setdefault(row.get("exchange", ""), []).append(row)
     return grouped
-
-
-def import_file(cluster: Cluster, path: Path, user: Any = None) -> Saved:
-    """Check a ledger file as `assess` does and store it; InputError listing every problem
-    when it breaks a rule, and then nothing is stored."""
-    problems = check_file(path, cluster)
-    if problems:
-        raise InputError(problems)
-    return import_data(cluster, ledgers.read(path), user, f"import of {path.name}")
 
 
 def versions_of_party(cluster: Cluster, org_id: str) -> QuerySet[Exchange]:

@@ -23,6 +23,7 @@ from isbenefit.reported import ID_PREFIX
 from isbenefit.service import (
     access,
     accounts,
+    certificates,
     entries,
     forms,
     issuing,
@@ -484,10 +485,10 @@ def document_revoke(request: HttpRequest, pk: str) -> HttpResponse:
     form = forms.RevokeForm(request.POST)
     try:
         if not form.is_valid():
-            raise issuing.RevokeRefusedError("no reason given")
+            raise certificates.RevokeRefusedError("no reason given")
         data = form.cleaned_data
-        issuing.revoke(document, request.user, data["reason"], data["superseded_by"] or "")
-    except issuing.RevokeRefusedError:
+        certificates.revoke(document, request.user, data["reason"], data["superseded_by"] or "")
+    except certificates.RevokeRefusedError:
         messages.error(
             request,
             "Give a reason (and, if superseded, the id of another certificate of this cluster).",

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.test import Client
 
-from isbenefit.service import store
+from isbenefit.service import entries, store
 from isbenefit.service.accounts import add_user
 from isbenefit.service.models import Cluster
 from tests.service.conftest import EXAMPLE
@@ -18,7 +18,7 @@ KALVO = "dk-kalvo-chp"
 
 def example_cluster(name: str = "nordic") -> Cluster:
     cluster = store.cluster_named(name, "Nordic cluster")
-    store.import_file(cluster, EXAMPLE)
+    entries.import_file(cluster, EXAMPLE)
     return cluster
 
 

@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 import isbenefit
 from isbenefit.cli.app import app
-from isbenefit.service import ledgers, store
+from isbenefit.service import entries, ledgers, store
 from isbenefit.service.models import Change, Cluster, Exchange
 from tests.service.conftest import EXAMPLE
 from tests.service.helpers import example_cluster
@@ -70,8 +70,8 @@ class RowChecks(TestCase):
         row = dict(self.cluster.exchanges.get(exchange_id="kal-gypsum-2024").current.fields)
         refused = AssertionError("a row is checked without writing a ledger")
         with mock.patch.object(ledgers, "write_folder", side_effect=refused):
-            assert store.check_row(self.cluster, {**row, "id": "new-1"}) == []
-            problems = store.check_row(
+            assert entries.check_row(self.cluster, {**row, "id": "new-1"}) == []
+            problems = entries.check_row(
                 self.cluster, {**row, "id": "new-2", "quantity": "-5", "unit": "parsec"}
             )
         assert {(p.file, p.sheet, p.row, p.column) for p in problems} == {
@@ -82,7 +82,7 @@ class RowChecks(TestCase):
     def test_a_cell_beyond_the_files_limit_is_refused(self) -> None:
         row = dict(self.cluster.exchanges.get(exchange_id="kal-gypsum-2024").current.fields)
         with mock.patch.dict(os.environ, {"ISBENEFIT_MAX_CELL_CHARS": "300"}):
-            problems = store.check_row(self.cluster, {**row, "id": "x", "notes": "n" * 301})
+            problems = entries.check_row(self.cluster, {**row, "id": "x", "notes": "n" * 301})
         assert [(p.row, p.column) for p in problems] == [(2, "notes")]
         assert "301 characters, more than the limit of 300" in problems[0].message
 
@@ -93,7 +93,7 @@ class Versions(TestCase):
         cls.cluster = example_cluster()
 
     def test_importing_again_changes_nothing(self) -> None:
-        saved = store.import_file(self.cluster, EXAMPLE)
+        saved = entries.import_file(self.cluster, EXAMPLE)
         assert (saved.created, saved.changed, saved.unchanged) == (0, 0, 20)
 
     def test_a_change_supersedes_and_keeps_the_old_values(self) -> None:

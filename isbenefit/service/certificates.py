@@ -1,0 +1,122 @@
+"""Certificates of the service: issued from a document job's assessment, signed with the
+cluster's key, revoked in that key's signed status list (as `isbenefit revoke` does).
+
+A certificate is `isbenefit certificate`'s: :func:`isbenefit.certify.issue.certificate_pdf`
+on the job's results and the organisation's ledger rows, its Monte Carlo run on those rows
+alone (`isbenefit.certify.claim.assess_ledger_rows`) unless the job's assessment carries
+one over the whole ledger already; the QR code points at ``/c/<id>`` of the service.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+
+from isbenefit.service import keys, store
+from isbenefit.service.models import CERTIFICATE, VALID, Document, Job
+
+if TYPE_CHECKING:
+    from isbenefit.api import Assessment
+    from isbenefit.engine.uncertainty import MonteCarloSettings
+    from isbenefit.results.model import Results
+
+ITERATIONS_SETTING = "ISBENEFIT_CERTIFICATE_ITERATIONS"
+
+
+def monte_carlo() -> MonteCarloSettings | None:
+    """The certificates' Monte Carlo run (``ISBENEFIT_CERTIFICATE_ITERATIONS``, 1000;
+    0: deterministic figures)."""
+    from isbenefit.engine.uncertainty import MonteCarloSettings
+
+    iterations = int(getattr(settings, ITERATIONS_SETTING, 1000))
+    return MonteCarloSettings(iterations=iterations, seed=1) if iterations else None
+
+
+def certificate_pdf(
+    assessment: Assessment,
+    results: Results,
+    org_id: str,
+    job: Job,
+    factor_source: Any,
+    monte_carlo: MonteCarloSettings | None,
+) -> tuple[bytes, dict[str, Any]]:
+    """The signed certificate (its QR code pointing at ``/c/<id>`` of the service) from
+    the job's assessment; with ``monte_carlo``, run on the organisation's rows alone."""
+    from isbenefit.certify import claim as claims
+    from isbenefit.certify.issue import certificate_pdf as make_pdf
+    from isbenefit.documents.shares import find_organisation, require_year
+    from isbenefit.results.model import with_uncertainty
+
+    year = str(job.year)
+    find_organisation(results, org_id)
+    require_year(results, year, org_id)
+    rows = assessment.source_rows(claims.claim_exchange_ids(results.source, org_id, year))
+    if monte_carlo is not None:
+        currency = job.cluster.currency
+        ranges = claims.assess_ledger_rows(rows, factor_source, currency, monte_carlo)
+        results = with_uncertainty(results, ranges.results["uncertainty"])
+    key_file = keys.checked_key(job.cluster)
+    verify_url = f"{job.base_url}/c" if job.base_url else None
+    pdf = make_pdf(results, org_id, year, rows, key_file=key_file, verify_url=verify_url)
+    raw = claims.read_attachments(io.BytesIO(pdf))[claims.CLAIM_FILE]
+    claim = json.loads(raw)
+    summary = {
+        "certificate_id": claims.certificate_id(hashlib.sha256(raw).hexdigest()),
+        "organisation": claim["organisation"],
+        "year": claim["year"],
+        "currency": claim["currency"],
+        "factor_set": claim["factor_set"],
+        "credited": claims.certified_saved(claim),
+        "exchanges": [str(e["id"]) for e in claim["exchanges"]],
+        "fingerprint": (keys.issuer(job.cluster) or {}).get("fingerprint", ""),
+    }
+    return pdf, summary
+
+
+class RevokeRefusedError(ValueError):
+    """A revocation the certificate's state or the replacement named does not allow."""
+
+
+def revoke(document: Document, user: Any, reason: str, superseded_by: str = "") -> Document:
+    """Revoke a valid certificate (or mark it superseded by another certificate of its
+    cluster) in the key's signed status list; every stored copy takes the status."""
+    from isbenefit.certify import signing, status
+
+    if document.kind != CERTIFICATE or not document.certificate_id:
+        raise RevokeRefusedError("only certificates can be revoked")
+    replacement_known = not superseded_by or (
+        superseded_by != document.certificate_id
+        and Document.objects.filter(
+            cluster=document.cluster, kind=CERTIFICATE, certificate_id=superseded_by
+        ).exists()
+    )
+    if document.status != VALID or not replacement_known:
+        raise RevokeRefusedError(
+            "a valid certificate is revoked, or superseded by another certificate of its cluster"
+        )
+    key = signing.load_private_key(keys.checked_key(document.cluster))
+    fingerprint = signing.fingerprint(key.public_key())
+    entry = status.revoke(
+        keys.status_path(fingerprint), key, document.certificate_id, reason, superseded_by
+    )
+    old = document.as_summary()
+    document.status = entry.status
+    document.status_reason = entry.reason
+    document.superseded_by = superseded_by
+    # Every stored copy of the certificate (issued again, same id) carries the status.
+    Document.objects.filter(kind=CERTIFICATE, certificate_id=document.certificate_id).update(
+        status=entry.status, status_reason=entry.reason, superseded_by=superseded_by
+    )
+    store.log(
+        document.cluster,
+        user,
+        entry.status,
+        f"certificate {document.certificate_id}",
+        old,
+        document.as_summary(),
+    )
+    return document
