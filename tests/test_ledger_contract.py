@@ -4,14 +4,18 @@ columns are required, the values of each short list, the units and the years."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 
+import pandas as pd
 import pytest
 
+from isbenefit.errors import Problem
 from isbenefit.ledger import contract
-from isbenefit.ledger.reading import NUMBER_COLUMNS, SHEETS
+from isbenefit.ledger.reading import NUMBER_COLUMNS, ROW_COLUMN, SHEETS, RawSheet
 from isbenefit.ledger.template import template_sheets
+from isbenefit.ledger.typed import check_sheet
 from tests.conftest import REPO
 
 FORMATS = REPO / "docs" / "formats.md"
@@ -118,3 +122,38 @@ def test_the_template_gives_every_column_of_the_contract() -> None:
     given = {name: tuple(c.name for c in columns) for name, columns in template_sheets().items()}
     assert given == {name: sheet.names for name, sheet in contract.SHEETS.items()}
     assert next(iter(given)) == contract.EXCHANGES.name
+
+
+def test_a_sheet_no_rule_names_is_typed_and_checked_as_the_contract_says() -> None:
+    """A sheet (or column) added to the contract is read without a rule of its own."""
+    sheet = contract.Sheet(
+        "fuels",
+        (
+            contract.Column("fuel", contract.TEXT, "fuel id", required=True),
+            contract.Column("value", contract.NUMBER, "heating value", positive=True),
+            contract.Column("basis", contract.ENUM, "CV basis", choices="yes_no", default="no"),
+            contract.Column("since", contract.DATE, "first day"),
+        ),
+        template_position=9,
+    )
+    table = pd.DataFrame(
+        {
+            "fuel": ["gas", "", "oil"],
+            "value": ["10.5", "-1", "x"],
+            "basis": ["YES", "", "maybe"],
+            "since": ["2024-01-01", "", "2024-13-01"],
+            ROW_COLUMN: [2, 3, 4],
+        }
+    )
+    problems: list[Problem] = []
+    typed = check_sheet(sheet, RawSheet("fuels", "fuels.csv", table), problems)
+    assert typed["value"].iloc[0] == 10.5
+    assert typed["basis"].tolist() == ["yes", "no", "maybe"]
+    assert typed["since"].iloc[0] == (dt.date(2024, 1, 1) - dt.date(1970, 1, 1)).days
+    assert [(p.row, p.column, p.message) for p in problems] == [
+        (3, "fuel", "value missing"),
+        (4, "value", "not a number"),
+        (3, "value", "must be greater than 0"),
+        (4, "basis", "not an allowed value"),
+        (4, "since", "not a date in the form YYYY-MM-DD"),
+    ]

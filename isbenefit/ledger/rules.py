@@ -26,6 +26,7 @@ from isbenefit.ledger.contract import (
 )
 from isbenefit.ledger.headers import check_headers
 from isbenefit.ledger.reading import ROW_COLUMN, RawLedger, RawSheet
+from isbenefit.ledger.typed import check_sheet, typed_column, typed_rest
 from isbenefit.ledger.waste import check_waste
 
 # The contract's columns (isbenefit.ledger.contract) under the names the stages import.
@@ -39,20 +40,10 @@ ALTERNATIVE_COLUMNS = BASELINES.names
 ALTERNATIVE_ACTIVITIES = BASELINES.listing("activity")
 ORGANISATION_COLUMNS = ORGANISATIONS.names
 RATE_COLUMNS = RATES.names
+# The sheets with rules of their own here; any other sheet of the contract is typed alone.
+CHECKED_HERE = ("exchanges", "inputs", "organisations", "rates", "baselines")
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
-
-
-def _number(check: SheetChecker, sheet: contract.Sheet, column: str) -> np.ndarray:
-    """A number column of ``sheet``, checked against the contract's bounds."""
-    spec = sheet[column]
-    return check.number(column, spec.number_default, spec.minimum, spec.maximum, spec.positive)
-
-
-def _choice(check: SheetChecker, sheet: contract.Sheet, column: str) -> np.ndarray:
-    """An enum or yes/no column of ``sheet``, lower-cased; blank gives its default."""
-    spec = sheet[column]
-    return check.choice(column, spec.values, str(spec.default or ""))
 
 
 @dataclass(frozen=True)
@@ -70,6 +61,8 @@ class CheckedSheets:
         default_factory=lambda: pd.DataFrame(columns=[*ALTERNATIVE_COLUMNS, ROW_COLUMN])
     )
     alternatives_sheet: RawSheet | None = None
+    # Sheets of the contract no rule here names, each typed as the contract says.
+    others: dict[str, pd.DataFrame] = field(default_factory=dict)
 
 
 def check_sheets(raw: RawLedger, problems: list[Problem], report_currency: str) -> CheckedSheets:
@@ -127,6 +120,11 @@ def check_sheets(raw: RawLedger, problems: list[Problem], report_currency: str) 
     alternatives, alternatives_sheet = _canonical(
         alternatives, alternatives_sheet, ["exchange", "name"]
     )
+    others = {
+        name: check_sheet(sheet, raw.sheets.get(name), problems)
+        for name, sheet in contract.SHEETS.items()
+        if name not in CHECKED_HERE
+    }
     return CheckedSheets(
         exchanges,
         inputs,
@@ -137,6 +135,7 @@ def check_sheets(raw: RawLedger, problems: list[Problem], report_currency: str) 
         inputs_sheet,
         alternatives,
         alternatives_sheet,
+        others,
     )
 
 
@@ -181,16 +180,16 @@ def _check_exchanges(check: SheetChecker, report_currency: str) -> pd.DataFrame:
         "not an ISO 4217 currency code",
         "write a three-letter code such as EUR, DKK, SEK",
     )
-    money = {c: _number(check, EXCHANGES, c) for c in MONEY_COLUMNS}
+    money = {c: typed_column(check, EXCHANGES, c) for c in MONEY_COLUMNS}
     typed = {
         **text,
         "period_start": start,
         "period_end": end,
-        "flow": _choice(check, EXCHANGES, "flow"),
-        "quantity": _number(check, EXCHANGES, "quantity"),
-        "data_quality": _choice(check, EXCHANGES, "data_quality"),
+        "flow": typed_column(check, EXCHANGES, "flow"),
+        "quantity": typed_column(check, EXCHANGES, "quantity"),
+        "data_quality": typed_column(check, EXCHANGES, "data_quality"),
         **{
-            c: _number(check, EXCHANGES, c)
+            c: typed_column(check, EXCHANGES, c)
             for c in (
                 "substitution_ratio",
                 "baseline_efficiency",
@@ -200,13 +199,14 @@ def _check_exchanges(check: SheetChecker, report_currency: str) -> pd.DataFrame:
                 "supplier_share",
             )
         },
-        "hazardous": _choice(check, EXCHANGES, "hazardous") == "yes",
+        "hazardous": typed_column(check, EXCHANGES, "hazardous") == "yes",
         **money,
         "currency": np.where(currency == "", report_currency, currency.to_numpy()),
         ROW_COLUMN: check.rows,
     }
     _check_transport_pairs(check, text)
     typed.update(check_waste(check, typed["hazardous"]))
+    typed.update(typed_rest(check, EXCHANGES, typed))
     return pd.DataFrame(typed)
 
 
@@ -282,10 +282,7 @@ def _check_inputs(check: SheetChecker, exchanges: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "exchange": exchange.to_numpy(dtype=object),
-            "activity": check.text("activity").to_numpy(dtype=object),
-            "quantity": _number(check, INPUTS, "quantity"),
-            "unit": check.text("unit").to_numpy(dtype=object),
-            "note": check.text("note").to_numpy(dtype=object),
+            **typed_rest(check, INPUTS, ["exchange"]),
             ROW_COLUMN: check.rows,
         }
     )
@@ -315,15 +312,7 @@ def _check_alternatives(check: SheetChecker, exchanges: pd.DataFrame) -> pd.Data
         {
             "exchange": exchange.to_numpy(dtype=object),
             "name": name.to_numpy(dtype=object),
-            "reason": check.text("reason").to_numpy(dtype=object),
-            **{
-                column: check.text(column).to_numpy(dtype=object)
-                for column in ALTERNATIVE_ACTIVITIES
-            },
-            **{
-                column: _number(check, BASELINES, column)
-                for column in BASELINES.of_kind(contract.NUMBER)
-            },
+            **typed_rest(check, BASELINES, ["exchange", "name"]),
             ROW_COLUMN: check.rows,
         }
     )[[*ALTERNATIVE_COLUMNS, ROW_COLUMN]]
@@ -346,18 +335,9 @@ def _check_organisations(
                 "not an ISO 3166-1 alpha-2 country code",
                 "write two letters, e.g. DK",
             )
-            sme = _choice(check, ORGANISATIONS, "sme")
-            eu_ets = _choice(check, ORGANISATIONS, "eu_ets")
-            listed = pd.DataFrame(
-                {
-                    "id": check.text("id").to_numpy(dtype=object),
-                    "name": check.text("name").to_numpy(dtype=object),
-                    "country": country.to_numpy(dtype=object),
-                    "nace": check.text("nace").to_numpy(dtype=object),
-                    "sme": sme,
-                    "eu_ets": eu_ets,
-                }
-            ).drop_duplicates("id")
+            typed = typed_rest(check, ORGANISATIONS, ["country"])
+            typed["country"] = country.to_numpy(dtype=object)
+            listed = pd.DataFrame(typed)[list(ORGANISATION_COLUMNS)].drop_duplicates("id")
     used = pd.unique(
         np.concatenate(
             [
@@ -386,14 +366,14 @@ def _check_rates(sheet: RawSheet | None, problems: list[Problem]) -> pd.DataFram
         "not an ISO 4217 currency code",
         "write a three-letter code such as DKK",
     )
-    year = _number(check, RATES, "year")
+    year = typed_column(check, RATES, "year")
     check.flag(
         np.isfinite(year) & (year != np.round(year)),
         "year",
         "not a whole year",
         "write the calendar year, e.g. 2024",
     )
-    per_eur = _number(check, RATES, "per_eur")
+    per_eur = typed_column(check, RATES, "per_eur")
     keys = currency + "/" + check.text("year")
     check.flag(
         keys.duplicated().to_numpy(),
@@ -401,5 +381,6 @@ def _check_rates(sheet: RawSheet | None, problems: list[Problem]) -> pd.DataFram
         "rate given twice for this currency and year",
         "keep one row per currency and year",
     )
-    table = pd.DataFrame({"currency": currency, "year": year, "per_eur": per_eur})
+    rest = typed_rest(check, RATES, ("currency", "year", "per_eur"))
+    table = pd.DataFrame({"currency": currency, "year": year, "per_eur": per_eur, **rest})
     return table.loc[np.isfinite(year) & np.isfinite(per_eur)]
