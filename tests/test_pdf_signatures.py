@@ -8,7 +8,6 @@ from __future__ import annotations
 import io
 import json
 import subprocess
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -16,16 +15,22 @@ import pytest
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
-from pypdf import PdfReader, PdfWriter
-from pypdf.generic import ArrayObject, ContentStream, DecodedStreamObject, NameObject
+from pypdf import PdfReader
+from pypdf.generic import ContentStream
 from typer.testing import CliRunner
 
 from isbenefit.certify import trust
-from isbenefit.certify.pdf_signature import ISSUER_FIELD, Stamp, sign_pdf
-from isbenefit.certify.signing import load_issuer, load_private_key
+from isbenefit.certify.pdf_signature import ISSUER_FIELD
 from isbenefit.cli.app import app
 from tests.certificate_helpers import EPOCH, make_certificate, new_test_key
 from tests.conftest import TINY_FACTORS, exchange, write_ledger
+from tests.tamper_helpers import (
+    byte_range_broken,
+    page_appended,
+    painted_over,
+    producer_edited,
+    signed_over,
+)
 
 runner = CliRunner()
 ISSUER = "Nordic Symbiosis Centre"
@@ -116,14 +121,6 @@ def countersign(pdf: Path, key: Path, out: Path, store: Path) -> Any:
     )
 
 
-def edited(source: Path, target: Path, old: bytes, new: bytes) -> Path:
-    """A copy with one byte changed: ``old`` (found once) becomes ``new`` (same length)."""
-    data = source.read_bytes()
-    assert data.count(old) >= 1 and len(old) == len(new)
-    target.write_bytes(data.replace(old, new, 1))
-    return target
-
-
 def stamp_text(pdf: Path) -> str:
     """The text drawn by the visible signature boxes (widget appearance streams)."""
     reader = PdfReader(pdf)
@@ -168,7 +165,7 @@ def test_one_byte_edited_after_signing_fails_every_reader_and_verify(
 ) -> None:
     # The producer string in the document information: nothing else checks it, so the
     # PDF signature alone must catch the change.
-    tampered = edited(signed, tmp_path / "t.pdf", b"WeasyPrint", b"WeasyPrinT")
+    tampered = producer_edited(signed, tmp_path / "t.pdf")
     assert "Signature Validation: Digest Mismatch." in pdfsig(tampered)
     (status,) = pyhanko_statuses(tampered)
     assert not status.intact  # the signed bytes no longer hash to the signed digest
@@ -183,11 +180,7 @@ def test_one_byte_edited_after_signing_fails_every_reader_and_verify(
 def test_a_page_appended_after_signing_is_caught(
     signed: Path, keys: dict[str, Path], tmp_path: Path
 ) -> None:
-    writer = PdfWriter(signed, incremental=True)
-    writer.add_blank_page(595, 842)
-    appended = tmp_path / "appended.pdf"
-    with appended.open("wb") as stream:
-        writer.write(stream)
+    appended = page_appended(signed, tmp_path / "appended.pdf")
     assert "Not total document signed" in pdfsig(appended)
     code, report = verify(appended, keys["store"])
     assert (code, report["verdict"]) == (16, "PDF signature invalid")
@@ -199,16 +192,7 @@ def test_a_white_box_drawn_over_a_figure_after_signing_is_caught(
 ) -> None:
     """An incremental update that paints over the page: the text a parser extracts is
     unchanged, what a reader shows is not."""
-    writer = PdfWriter(signed, incremental=True)
-    page = writer.pages[0]
-    box = DecodedStreamObject()
-    box.set_data(b"q 1 1 1 rg 150 560 300 80 re f Q")
-    contents = page["/Contents"]
-    streams = list(contents) if isinstance(contents, ArrayObject) else [contents]
-    page[NameObject("/Contents")] = ArrayObject([*streams, writer._add_object(box)])
-    painted = tmp_path / "painted.pdf"
-    with painted.open("wb") as stream:
-        writer.write(stream)
+    painted = painted_over(signed, tmp_path / "painted.pdf")
     assert "Not total document signed" in pdfsig(painted)
     code, report = verify(painted, keys["store"])
     assert (code, report["verdict"]) == (16, "PDF signature invalid")
@@ -279,28 +263,12 @@ def test_countersigned_statement_shows_both_signatures(
 def test_countersign_refuses_a_statement_that_fails_a_check(
     signed: Path, keys: dict[str, Path], tmp_path: Path
 ) -> None:
-    tampered = edited(signed, tmp_path / "t.pdf", b"WeasyPrint", b"WeasyPrinT")
+    tampered = producer_edited(signed, tmp_path / "t.pdf")
     out = tmp_path / "out.pdf"
     result = countersign(tampered, keys["verifier"], out, keys["store"])
     assert result.exit_code == 16
     assert "PDF signature invalid" in result.output and "PDF signature:" in result.output
     assert not out.exists()
-
-
-# Over the CO2e card of the page (points from the lower left).
-OVER_THE_FIGURE = (215, 505, 320, 548)
-
-
-def signed_over(source: Path, key: Path, field: str, target: Path) -> Path:
-    """``source`` with one more PDF signature made with ``key`` under ``field``, whose
-    visible box paints "60.0" over the stated CO2e figure."""
-    private = load_private_key(key)
-    when = datetime(2025, 1, 1, tzinfo=UTC)
-    stamp = Stamp("60.0", OVER_THE_FIGURE)
-    target.write_bytes(
-        sign_pdf(source.read_bytes(), private, load_issuer(key, private), when, field, stamp=stamp)
-    )
-    return target
 
 
 @pytest.mark.parametrize("field", ["Signature1", "isbenefit-issuer2"])
@@ -328,13 +296,7 @@ def test_a_countersignature_may_draw_only_in_its_box(
 def test_a_malformed_signature_is_broken_not_a_traceback(
     signed: Path, keys: dict[str, Path], tmp_path: Path
 ) -> None:
-    data = signed.read_bytes()
-    start = data.index(b"/ByteRange [") + len(b"/ByteRange [")
-    numbers = data[start : data.index(b"]", start)]
-    last = numbers.split()[-1]
-    broken = numbers[: len(numbers) - len(last)] + b"/X" + b"1" * (len(last) - 2)
-    tampered = tmp_path / "broken.pdf"
-    tampered.write_bytes(data[:start] + broken + data[start + len(numbers) :])
+    tampered = byte_range_broken(signed, tmp_path / "broken.pdf")
     code, report = verify(tampered, keys["store"])
     assert (code, report["verdict"]) == (16, "PDF signature invalid")
     assert "malformed" in check(report, "PDF signature")["message"]

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from pypdf import PdfReader, PdfWriter
+from pypdf import PdfReader
 from typer.testing import CliRunner
 
 from isbenefit.certify import claim as claims
@@ -21,6 +21,7 @@ from isbenefit.certify.signing import fingerprint, load_public_key, new_key_pair
 from isbenefit.cli.app import app
 from tests.certificate_helpers import EPOCH, attached_claim, make_certificate, new_test_key
 from tests.conftest import REPO, TINY_FACTORS, exchange, write_ledger
+from tests.tamper_helpers import rewrite_attachments
 
 runner = CliRunner()
 MONTE_CARLO = ("--iterations", "200", "--seed", "3")
@@ -104,24 +105,6 @@ def verify(pdf: Path, *extra: str) -> tuple[int, dict[str, Any]]:
 
 def check(report: dict[str, Any], name: str) -> dict[str, str]:
     return next(c for c in report["checks"] if c["name"] == name)
-
-
-def rewrite_attachments(source: Path, target: Path, change: dict[str, bytes | None]) -> Path:
-    """A copy of a PDF with some attachments replaced or added (bytes) or removed (None)."""
-    reader = PdfReader(source)
-    writer = PdfWriter()
-    for page in reader.pages:
-        writer.add_page(page)
-    for name, contents in reader.attachments.items():
-        data = change.get(name, contents[0])
-        if data is not None:
-            writer.add_attachment(name, data)
-    for name, data in change.items():
-        if name not in reader.attachments and data is not None:
-            writer.add_attachment(name, data)
-    with target.open("wb") as stream:
-        writer.write(stream)
-    return target
 
 
 def test_untouched_signed_certificate_is_valid(signed: Path, keys: dict[str, Path]) -> None:

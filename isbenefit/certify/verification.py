@@ -1,7 +1,10 @@
 """Verifying a certificate: its attachment, its signature, its printed figures, its sums.
 
 Checks, verdicts and exit codes are described in :mod:`isbenefit.certify.checks`; the
-recomputation check is in :mod:`isbenefit.certify.recomputation`.
+page is read against the claim in :mod:`isbenefit.certify.printed` (by the claim and
+fixed markers, never by the page's labels); the recomputation check is in
+:mod:`isbenefit.certify.recomputation`. With ``isbenefit --verbose`` each check's outcome
+and time is logged at debug level.
 """
 
 from __future__ import annotations
@@ -9,13 +12,17 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import logging
 import re
-from collections.abc import Mapping
+import time
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from isbenefit.certify.checks import Check, CheckName, Report, Status, Verdict
+from isbenefit.certify.printed import in_order, printed_check, printed_ids, says_signed
 from isbenefit.errors import InputError
 
 if TYPE_CHECKING:
@@ -35,10 +42,7 @@ CLAIM_FIELDS = (
     "exchanges",
     "ledger_rows",
 )
-# "Statement id" since the wording rules (docs/claims.md); "Certificate id" on older PDFs.
-PRINTED_ID = re.compile(r"(?:Statement|Certificate)id(ISB-[0-9A-F]{16})")
-PRINTED_SHA = re.compile(r"ClaimSHA-256([0-9a-f]{64})")
-SIGNED_WORDS = "signedbytheissuerkey"
+LOG = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -92,18 +96,17 @@ def verify(
     ``trusted`` the keys whose signatures are accepted without ``public_key``.
     """
     from isbenefit.certify.claim import CLAIM_FILE, SIGNATURE_FILE, certificate_id
-    from isbenefit.certify.pdf_checks import pdf_signature_checks
-    from isbenefit.certify.recomputation import recomputation_checks
 
     key = read_public_key(public_key) if public_key else None
-    document = read_certificate(pdf)
+    with _timed(f"reading {pdf}"):
+        document = read_certificate(pdf)
     raw = document.attachments.get(CLAIM_FILE)
     sha = hashlib.sha256(raw).hexdigest() if raw is not None else ""
     report = Report(str(pdf), certificate_id=certificate_id(sha) if sha else None)
     if (
         raw is None
         and SIGNATURE_FILE not in document.attachments
-        and not PRINTED_ID.search(document.compact)
+        and not printed_ids(document.compact)
     ):
         report.not_a_certificate = True
         report.checks.append(
@@ -116,30 +119,47 @@ def verify(
             )
         )
         return report
+    _run_checks(report, document, key, source, trusted, status_list)
+    for check in report.checks:
+        LOG.debug("%s: %s (%s)", check.name, check.status, check.message)
+    LOG.debug("verdict: %s, exit code %d", report.verdict, report.exit_code)
+    return report
+
+
+def _run_checks(
+    report: Report,
+    document: Certificate,
+    key: Ed25519PublicKey | None,
+    source: FactorSource | None,
+    trusted: Mapping[str, TrustedKey] | None,
+    status_list: Path | None,
+) -> None:
+    """Each check of a certificate, in order, into ``report``."""
+    from isbenefit.certify.claim import CLAIM_FILE, SIGNATURE_FILE
+    from isbenefit.certify.pdf_checks import pdf_signature_checks
+    from isbenefit.certify.recomputation import recomputation_checks
+
+    raw, signed = document.attachments.get(CLAIM_FILE), document.attachments.get(SIGNATURE_FILE)
     claim, attachment = attachment_check(raw, document.compact)
     if claim is not None:
         problem = _other_attachments_problem(claim, document.attachments)
         if problem:
             claim, attachment = None, Check(CheckName.ATTACHMENT, Status.FAIL, problem)
     report.checks.append(attachment)
-    report.checks.append(
-        signature_check(document.attachments.get(SIGNATURE_FILE), raw, key, document, trusted)
-    )
+    report.checks.append(signature_check(signed, raw, key, document, trusted))
     if claim is None:
-        return report
-    report.checks.extend(
-        pdf_signature_checks(
-            document.data, document.attachments.get(SIGNATURE_FILE), claim, trusted
-        )
-    )
+        return
+    with _timed("the PDF signatures"):
+        report.checks.extend(pdf_signature_checks(document.data, signed, claim, trusted))
     if status_list is not None:
         check, report.status_verdict = status_check(
-            status_list, report.certificate_id or "", document.attachments.get(SIGNATURE_FILE)
+            status_list, report.certificate_id or "", signed
         )
         report.checks.append(check)
     try:
         report.checks.append(printed_check(claim, document.flat))
-        report.checks.extend(recomputation_checks(claim, source))
+        with _timed("the recomputation"):
+            report.checks.extend(recomputation_checks(claim, source))
     except (KeyError, TypeError, ValueError, AttributeError, IndexError) as error:
         if isinstance(error, InputError):
             raise
@@ -150,7 +170,16 @@ def verify(
             Status.FAIL,
             f"claim.json is malformed ({type(error).__name__}: {error})",
         )
-    return report
+
+
+@contextmanager
+def _timed(what: str) -> Iterator[None]:
+    """Log how long ``what`` took, at debug level."""
+    start = time.perf_counter()
+    try:
+        yield
+    finally:
+        LOG.debug("%s took %.3f s", what, time.perf_counter() - start)
 
 
 def status_check(
@@ -191,7 +220,8 @@ def attachment_check(raw: bytes | None, page: str) -> tuple[dict[str, Any] | Non
     """The claim, when claim.json is intact, and the check saying so.
 
     ``page`` is the page text without whitespace. Intact: present, a canonical JSON
-    object with the fields of a claim, hashing to the id and SHA-256 the page prints.
+    object with the fields of a claim, hashing to the id and SHA-256 the page prints
+    (the page prints no other statement id).
     """
     from isbenefit.certify.claim import canonical_json, certificate_id
 
@@ -199,14 +229,14 @@ def attachment_check(raw: bytes | None, page: str) -> tuple[dict[str, Any] | Non
     if claim is None:
         return None, Check(CheckName.ATTACHMENT, Status.FAIL, problem)
     sha = hashlib.sha256(raw or b"").hexdigest()
-    printed_id, printed_sha = PRINTED_ID.search(page), PRINTED_SHA.search(page)
+    printed = sorted(set(printed_ids(page)))
     problems = []
     if raw != canonical_json(claim):
         problems.append("claim.json is not in canonical form (it was rewritten)")
-    if printed_id is None or printed_id.group(1) != certificate_id(sha):
-        shown = printed_id.group(1) if printed_id else "no certificate id"
+    if printed != [certificate_id(sha)]:
+        shown = ", ".join(printed) or "no certificate id"
         problems.append(f"claim.json gives the id {certificate_id(sha)}, the page prints {shown}")
-    if printed_sha is None or printed_sha.group(1) != sha:
+    if sha not in page:
         problems.append("claim.json does not hash to the SHA-256 printed on the page")
     if problems:
         return None, Check(CheckName.ATTACHMENT, Status.FAIL, "; ".join(problems))
@@ -300,12 +330,11 @@ def signature_check(
     from isbenefit.certify import signing
 
     if raw is None:
-        says_signed = SIGNED_WORDS in document.compact.lower()
         return Check(
             CheckName.SIGNATURE,
             Status.SKIP,
             "not signed: no signature.json attached"
-            + (", although the page says it was signed" if says_signed else ""),
+            + (", although the page says it was signed" if says_signed(document.compact) else ""),
         )
     try:
         data = json.loads(raw)
@@ -373,7 +402,7 @@ def _issuer_problem(
             f"signed on {day} outside the key's validity ({named['valid_from']} to "
             f"{named['valid_until']})"
         )
-    if f"Issued by {named['name']} on {day}" not in document.flat:
+    if in_order(document.flat, [" ".join(str(named["name"]).split()), day.isoformat()]) is None:
         return f"the page does not print the key's issuer {named['name']!r} and date {day}"
     return None
 
@@ -401,87 +430,3 @@ def _signature_problem(
     ):
         return "signature.json names another claim SHA-256"
     return None
-
-
-def printed_check(claim: Mapping[str, Any], flat: str) -> Check:
-    """The page prints the claim's certified figures, rounded as the certificate states.
-
-    ``flat`` is the page text with single spaces. Each figure is read from the page
-    after its label and compared as text with the claim's figure formatted by the
-    certificate's rounding; so are its certification label and its central estimate.
-    """
-    from isbenefit.certify.stated import certification_note, certified_figures
-
-    try:
-        expected = certified_figures(claim)
-        note = certification_note(claim)
-    except (KeyError, TypeError, ValueError) as error:
-        return Check(CheckName.PRINTED, Status.FAIL, f"claim.json has no usable figures ({error})")
-    segments = _card_segments(flat, [item.figure.label for item in expected])
-    problems = []
-    for item, segment in zip(expected, segments, strict=True):
-        problems += _card_problems(item, segment)
-    if " ".join(note.split()) not in flat:
-        problems.append(f"the page does not say which figures are certified ({note!r})")
-    problems += _identity_problems(claim, flat)
-    if problems:
-        return Check(
-            CheckName.PRINTED,
-            Status.FAIL,
-            "the page differs from claim.json: " + "; ".join(problems),
-        )
-    return Check(
-        CheckName.PRINTED,
-        Status.PASS,
-        f"all {len(expected)} stated figures printed as in claim.json ({expected[0].certified})",
-    )
-
-
-def _identity_problems(claim: Mapping[str, Any], flat: str) -> list[str]:
-    """Whose and which year's figures the page says they are, against the claim."""
-    organisation = claim["organisation"]
-    name = " ".join(str(organisation.get("name") or organisation["id"]).split())
-    year = str(claim["year"])
-    problems = []
-    if f"{name} Organisation {organisation['id']}" not in flat:
-        problems.append(f"the page does not name the claim's organisation {name!r}")
-    if f"calendar year {year}" not in flat:
-        problems.append(f"the page does not state the claim's year {year}")
-    return problems
-
-
-def _card_segments(flat: str, labels: list[str]) -> list[str | None]:
-    """The page text of each figure card: from its label to the next card's (or the end)."""
-    starts: list[int | None] = []
-    cursor = 0
-    for label in labels:
-        found = flat.find(label + " ", cursor)
-        starts.append(found if found >= 0 else None)
-        cursor = found + 1 if found >= 0 else cursor
-    ends = [
-        *starts[1:],
-        max(flat.find("Statement id", cursor), flat.find("Certificate id", cursor)),
-    ]
-    return [
-        flat[start : end if end is not None and end > start else len(flat)]
-        if start is not None
-        else None
-        for start, end in zip(starts, ends, strict=True)
-    ]
-
-
-def _card_problems(item: Any, segment: str | None) -> list[str]:
-    figure = item.figure
-    wanted = f"{figure.value} {figure.unit}"
-    if segment is None:
-        return [f"{figure.label}: not printed"]
-    printed = re.match(re.escape(figure.label) + r" (\S+) " + re.escape(figure.unit), segment)
-    problems = []
-    if printed is None or printed.group(1) != figure.value:
-        shown = f"{printed.group(1)} {figure.unit}" if printed else "no figure"
-        problems.append(f"{figure.label}: printed {shown}, claim.json certifies {wanted}")
-    if item.certified not in segment:
-        problems.append(f"{figure.label}: not labelled {item.certified!r}")
-    if item.central and item.central not in segment:
-        problems.append(f"{figure.label}: the page does not print {item.central!r}")
-    return problems

@@ -72,11 +72,21 @@ def main(
             "--version", callback=_version, is_eager=True, help="Print the version and exit."
         ),
     ] = False,
+    verbose: Annotated[
+        bool,
+        typer.Option(
+            "--verbose",
+            help="Log on stderr what isbenefit does (from debug level) and its libraries' "
+            "warnings; without it no library warning or log reaches the terminal.",
+        ),
+    ] = False,
 ) -> None:
     """isbenefit: audited savings of industrial symbiosis exchanges."""
+    from isbenefit.cli.logs import configure
     from isbenefit.cli.signals import install
 
     install(context)  # SIGINT and SIGTERM stop cleanly, exit 130 and 143 (cli/signals.py)
+    context.call_on_close(configure(verbose))
 
 
 @app.command()

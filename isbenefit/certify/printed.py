@@ -1,0 +1,139 @@
+"""Reading a certificate's page against its claim: by the claim and fixed markers, never
+by the page's own words.
+
+What the page must print is derived from claim.json (:mod:`isbenefit.certify.stated`
+gives each stated figure with its label, value, unit and kind of figure, and the
+sentence saying which figures are stated). Where things are on the page is found by
+markers whose form no language changes: the statement id (``ISB-`` and 16 hex digits),
+the claim's SHA-256 in hex, the key fingerprint (``ed25519:...``), the figure labels the
+claim gives, the organisation's name and id, the year, the issuer's name and the date of
+issue. No label of the page ("Statement id", "Organisation", "calendar year", "Issued
+by") is read, so a certificate printed in another language, its labels derived from its
+claim, reads the same way.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from isbenefit.certify.checks import Check, CheckName, Status
+from isbenefit.certify.claim import ID_HEX_DIGITS, ID_PREFIX
+
+# A statement id anywhere on the page; every one printed must be the claim's.
+ID_MARKER = re.compile(re.escape(ID_PREFIX) + f"[0-9A-F]{{{ID_HEX_DIGITS}}}")
+# How the page prints a signing key (certify.signing.fingerprint): the page says signed.
+FINGERPRINT_MARKER = "ed25519:"
+_YEAR = re.compile(r"(?<![0-9])[0-9]{4}(?![0-9])")
+
+
+def printed_ids(compact: str) -> list[str]:
+    """Every statement id the page prints (``compact``: the text without whitespace, as
+    an id may wrap across lines)."""
+    return ID_MARKER.findall(compact)
+
+
+def says_signed(compact: str) -> bool:
+    """Whether the page prints a signing key's fingerprint."""
+    return FINGERPRINT_MARKER in compact.lower()
+
+
+def in_order(flat: str, values: Sequence[str], start: int = 0) -> int | None:
+    """Where the last of ``values`` ends when they occur in ``flat`` in this order (each
+    after the previous one), else None."""
+    cursor = start
+    for value in values:
+        found = flat.find(value, cursor)
+        if found < 0:
+            return None
+        cursor = found + len(value)
+    return cursor
+
+
+def printed_check(claim: Mapping[str, Any], flat: str) -> Check:
+    """The page prints the claim's stated figures, rounded as the certificate states.
+
+    ``flat`` is the page text with single spaces. Each figure is read from the page
+    after its label and compared as text with the claim's figure formatted by the
+    certificate's rounding; so are its kind of figure and its central estimate.
+    """
+    from isbenefit.certify.stated import certification_note, certified_figures
+
+    try:
+        expected = certified_figures(claim)
+        note = certification_note(claim)
+    except (KeyError, TypeError, ValueError) as error:
+        return Check(CheckName.PRINTED, Status.FAIL, f"claim.json has no usable figures ({error})")
+    labels = [item.figure.label for item in expected]
+    segments = _card_segments(flat, labels)
+    problems = []
+    for item, segment in zip(expected, segments, strict=True):
+        problems += _card_problems(item, segment)
+    if " ".join(note.split()) not in flat:
+        problems.append(f"the page does not say which figures are certified ({note!r})")
+    first_card = flat.find(labels[0] + " ") if labels else -1
+    problems += _identity_problems(claim, flat[: first_card if first_card >= 0 else len(flat)])
+    if problems:
+        return Check(
+            CheckName.PRINTED,
+            Status.FAIL,
+            "the page differs from claim.json: " + "; ".join(problems),
+        )
+    return Check(
+        CheckName.PRINTED,
+        Status.PASS,
+        f"all {len(expected)} stated figures printed as in claim.json ({expected[0].certified})",
+    )
+
+
+def _identity_problems(claim: Mapping[str, Any], head: str) -> list[str]:
+    """Whose and which year's figures the page says they are, against the claim: above the
+    figures, the organisation's name, then its id, then the year as the first year after
+    the id."""
+    organisation = claim["organisation"]
+    name = " ".join(str(organisation.get("name") or organisation["id"]).split())
+    year = str(claim["year"])
+    after_id = in_order(head, [name, f" {organisation['id']} "])
+    if after_id is None:
+        return [f"the page does not name the claim's organisation {name!r}"]
+    stated = _YEAR.search(head, after_id)
+    if stated is None or stated.group() != year:
+        return [f"the page does not state the claim's year {year}"]
+    return []
+
+
+def _card_segments(flat: str, labels: list[str]) -> list[str | None]:
+    """The page text of each figure card: from its label to the next card's (the last:
+    to the statement id that follows the cards, or the end)."""
+    starts: list[int | None] = []
+    cursor = 0
+    for label in labels:
+        found = flat.find(label + " ", cursor)
+        starts.append(found if found >= 0 else None)
+        cursor = found + 1 if found >= 0 else cursor
+    after = ID_MARKER.search(flat, cursor)
+    ends = [*starts[1:], after.start() if after else None]
+    return [
+        flat[start : end if end is not None and end > start else len(flat)]
+        if start is not None
+        else None
+        for start, end in zip(starts, ends, strict=True)
+    ]
+
+
+def _card_problems(item: Any, segment: str | None) -> list[str]:
+    figure = item.figure
+    wanted = f"{figure.value} {figure.unit}"
+    if segment is None:
+        return [f"{figure.label}: not printed"]
+    printed = re.match(re.escape(figure.label) + r" (\S+) " + re.escape(figure.unit), segment)
+    problems = []
+    if printed is None or printed.group(1) != figure.value:
+        shown = f"{printed.group(1)} {figure.unit}" if printed else "no figure"
+        problems.append(f"{figure.label}: printed {shown}, claim.json certifies {wanted}")
+    if item.certified not in segment:
+        problems.append(f"{figure.label}: not labelled {item.certified!r}")
+    if item.central and item.central not in segment:
+        problems.append(f"{figure.label}: the page does not print {item.central!r}")
+    return problems
