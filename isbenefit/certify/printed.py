@@ -19,10 +19,10 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from isbenefit.certify.checks import Check, CheckName, Status
-from isbenefit.certify.claim import ID_HEX_DIGITS, ID_PREFIX
+from isbenefit.reported import CERTIFICATE_ID
 
 # A statement id anywhere on the page; every one printed must be the claim's.
-ID_MARKER = re.compile(re.escape(ID_PREFIX) + f"[0-9A-F]{{{ID_HEX_DIGITS}}}")
+ID_MARKER = CERTIFICATE_ID
 # How the page prints a signing key (certify.signing.fingerprint): the page says signed.
 FINGERPRINT_MARKER = "ed25519:"
 _YEAR = re.compile(r"(?<![0-9])[0-9]{4}(?![0-9])")
