@@ -341,7 +341,9 @@ def _prepare(
         raise InputError(problems)  # required columns missing: nothing more to check
     # The year holding most of each exchange's days chooses its factors' vintages.
     years = prepare.main_years(sheets.exchanges) if factor_set.vintages else None
-    exchanges = prepare.exchange_arrays(check, sheets.exchanges, factor_set, years)
+    exchanges = prepare.exchange_arrays(
+        check, sheets.exchanges, factor_set, years, sheets.organisations
+    )
     input_check = (
         SheetChecker(sheets.inputs_sheet, problems, warnings)
         if sheets.inputs_sheet is not None

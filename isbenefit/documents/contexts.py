@@ -21,7 +21,7 @@ from isbenefit.ledger.contract import FLOW_KINDS
 from isbenefit.messages import say
 from isbenefit.reported import HEADLINE_KEYS, QUANTITY, SAVED_KEYS
 from isbenefit.results import model
-from isbenefit.results.model import Exchange, Factor, Results, Source
+from isbenefit.results.model import Exchange, Factor, Line, Results, Source
 
 IMAGE_SCHEME = "isbenefit-image"
 FLOW_LABELS = {flow.name: flow.label for flow in FLOW_KINDS}
@@ -248,6 +248,24 @@ def activity_name(factors: Mapping[str, Factor], activity: str) -> str:
     return factor.name if factor and factor.name else activity
 
 
+def line_activity_name(factors: Mapping[str, Factor], line: Line) -> str:
+    """A line's activity name; for a regional variant, with its country and why."""
+    name = activity_name(factors, line.activity)
+    if not line.variant:
+        return name
+    factor = factors.get(line.activity)
+    location = factor.location if factor is not None else ""
+    return f"{name}, {location} variant ({line.variant_reason})"
+
+
+def _baseline_name(exchange: Exchange, factors: Mapping[str, Factor], role: str) -> str:
+    """The baseline activity of ``role``, named as its line was scored (its variant)."""
+    for line in exchange.lines:
+        if line.role == role and line.variant:
+            return line_activity_name(factors, line)
+    return activity_name(factors, getattr(exchange, role))
+
+
 def baseline_words(exchange: Exchange, factors: Mapping[str, Factor]) -> str:
     """The no-symbiosis alternative of an exchange, in a sentence."""
     disposal, supply = exchange.baseline_disposal, exchange.baseline_supply
@@ -264,8 +282,8 @@ def baseline_words(exchange: Exchange, factors: Mapping[str, Factor]) -> str:
     )
     return say(
         sentence,
-        disposal=activity_name(factors, disposal) if disposal else "",
-        supply=activity_name(factors, supply) if supply else "",
+        disposal=_baseline_name(exchange, factors, "baseline_disposal") if disposal else "",
+        supply=_baseline_name(exchange, factors, "baseline_supply") if supply else "",
         ratio=numbers.factor(ratio),
     )
 

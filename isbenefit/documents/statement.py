@@ -16,11 +16,11 @@ from isbenefit.documents.contexts import (
     Meta,
     Organisation,
     Provenance,
-    activity_name,
     annex,
     baseline_words,
     credited,
     headline,
+    line_activity_name,
     make_meta,
     names_by_id,
     organisation,
@@ -175,7 +175,7 @@ def _calc_lines(
     return tuple(
         CalcLine(
             role=say(messages.ROLE_WORDS.get(line.role, line.role)),
-            activity=activity_name(factors, line.activity),
+            activity=line_activity_name(factors, line),
             activity_id=line.activity,
             amount=numbers.amount(line.amount),
             unit=line.unit,

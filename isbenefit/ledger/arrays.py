@@ -21,6 +21,7 @@ from isbenefit.ledger.contract import LEFT_OUT
 from isbenefit.ledger.rates import Rates
 from isbenefit.ledger.reading import RawSheet
 from isbenefit.ledger.rules import ALTERNATIVE_ACTIVITIES, MONEY_COLUMNS, CheckedSheets
+from isbenefit.scoring import regional
 from isbenefit.scoring.factorset import EFFICIENCY, FactorSet, vintage_id
 
 UNIT_FIX = (
@@ -36,22 +37,21 @@ def activity_positions(
     factor_set: FactorSet,
     transport: bool | None,
     years: np.ndarray | None = None,
+    countries: np.ndarray | None = None,
 ) -> np.ndarray:
     """Positions of activity ids in the factor set (-1 for blank); unknown ids are flagged.
 
     An id the factor set keeps as an alias of a renamed or replaced activity resolves to
     that activity, with a warning saying what changed (and the old value, if it did). An
     activity with vintages resolves to the vintage of the row's year (``years``: the year
-    holding most of each exchange's days), or the nearest vintage, with a warning.
+    holding most of each exchange's days), or the nearest vintage, with a warning. With
+    ``countries`` (the country of the party each row's baseline stands for), a generic
+    activity resolves first to its regional variant (scoring/variants.py).
     """
     known = factor_set.activities
-    if factor_set.aliases:
-        if check is not None:
-            _warn_aliases(check, ids, column, factor_set)
-        old = np.isin(ids, list(factor_set.aliases))
-        if old.any():  # only the rows naming an old id are looked up
-            ids = ids.copy()
-            ids[old] = [factor_set.aliases[i].activity for i in ids[old]]
+    ids = resolve_aliases(check, ids, column, factor_set)
+    if factor_set.variants and countries is not None:
+        ids = regional.variant_ids(ids, countries, column, factor_set)[0]
     if factor_set.vintages and years is not None:
         ids = _vintaged(check, ids, years, column, factor_set)
     positions = known.index.get_indexer(pd.Index(ids.astype(str)))
@@ -80,6 +80,21 @@ def activity_positions(
             "pick an activity of the right kind from `isbenefit factors list`",
         )
     return positions
+
+
+def resolve_aliases(
+    check: SheetChecker | None, ids: np.ndarray, column: str, factor_set: FactorSet
+) -> np.ndarray:
+    """``ids`` with every alias replaced by the activity it stands for (warned of)."""
+    if not factor_set.aliases:
+        return ids
+    if check is not None:
+        _warn_aliases(check, ids, column, factor_set)
+    old = np.isin(ids, list(factor_set.aliases))
+    if old.any():  # only the rows naming an old id are looked up
+        ids = ids.copy()
+        ids[old] = [factor_set.aliases[i].activity for i in ids[old]]
+    return ids
 
 
 def _period_split(exchanges: pd.DataFrame) -> tuple[np.ndarray, ...]:
@@ -303,10 +318,12 @@ def exchange_arrays(
     exchanges: pd.DataFrame,
     factor_set: FactorSet,
     years: np.ndarray | None = None,
+    organisations: pd.DataFrame | None = None,
 ) -> core.ExchangeArrays:
     """The core's per-exchange arrays; flags unknown activities, units and missing masses.
 
-    ``years`` (:func:`main_years`, computed here when not given) chooses vintages."""
+    ``years`` (:func:`main_years`, computed here when not given) chooses vintages, the
+    parties' countries (``organisations``) regional variants."""
     ids = exchanges["id"].to_numpy(dtype=object)
     unit = exchanges["unit"].to_numpy(dtype=object)
     check_units(check, unit)
@@ -320,6 +337,7 @@ def exchange_arrays(
             factor_set,
             transport=column.endswith("transport_mode"),
             years=years,
+            countries=regional.party_countries(exchanges, organisations, column),
         )
         for column in (
             "baseline_disposal",
@@ -462,7 +480,9 @@ def alternative_arrays(
     frame["transport_mode"] = ""
     frame["transport_km"] = np.nan
     rows = np.flatnonzero(known)
-    return parent[known], exchange_arrays(_RowsOf(check, rows), frame, factor_set)
+    return parent[known], exchange_arrays(
+        _RowsOf(check, rows), frame, factor_set, organisations=sheets.organisations
+    )
 
 
 class _RowsOf(SheetChecker):

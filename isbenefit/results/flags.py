@@ -20,14 +20,9 @@ import pandas as pd
 
 from isbenefit.engine.core import Party
 from isbenefit.scoring.factorset import SUPPLY_LIMITED, FactorSet
+from isbenefit.scoring.regional import chosen_baselines
+from isbenefit.scoring.variants import EU_MEMBERS
 
-# EU member states (ISO 3166-1 alpha-2), where an `EU` factor fits.
-EU_MEMBERS = frozenset(
-    {
-        *("AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE"),
-        *("IT", "LV", "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE"),
-    }
-)
 # Locations that fit any country.
 EVERYWHERE = frozenset({"", "GLO", "RoW"})
 # Which party a baseline column stands for.
@@ -46,9 +41,14 @@ def exchange_flags(
     """
     flags: list[list[Flag]] = [[] for _ in range(len(exchanges))]
     orgs = organisations.drop_duplicates("id").set_index("id")
-    for kind in (_ets_flags, _supply_limited_flags, _region_flags):
+    for kind in (_ets_flags, _supply_limited_flags):
         for row, flag in kind(exchanges, orgs, factor_set.activities):
             flags[row].append(flag)
+    # The region of the activity each exchange is scored with: its party's variant, if any.
+    chosen = chosen_baselines(exchanges, organisations, factor_set)
+    scored = exchanges.assign(**{column: ids for column, (ids, _) in chosen.items()})
+    for row, flag in _region_flags(scored, orgs, factor_set.activities):
+        flags[row].append(flag)
     return flags
 
 

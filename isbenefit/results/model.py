@@ -42,6 +42,9 @@ class Line:
         co2e_kg: kg CO2e of the line.
         water_m3: m3 of water of the line.
         source: where the line's factor comes from (``""`` when not given).
+        variant: the regional variant of the ledger's baseline activity the line is
+            scored with (``""``: none).
+        variant_reason: why that variant (``""``: none).
     """
 
     role: str
@@ -51,6 +54,8 @@ class Line:
     co2e_kg: float
     water_m3: float
     source: str
+    variant: str = ""
+    variant_reason: str = ""
 
     @property
     def is_baseline(self) -> bool:
@@ -67,6 +72,8 @@ class Line:
             co2e_kg=float(record["co2e_kg"]),
             water_m3=float(record.get("water_m3") or 0.0),
             source=_text(record.get("source")),
+            variant=_text(record.get("variant")),
+            variant_reason=_text(record.get("variant_reason")),
         )
 
 

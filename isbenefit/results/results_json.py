@@ -258,8 +258,19 @@ def _grouped_lines(lines: pd.DataFrame, bounds: np.ndarray) -> list[bytes]:
     for position, name in enumerate(LINE_FIELDS):
         parts.append((b"{" if not position else b",") + key(name))
         parts.append(values(rows[name].tolist()))
+    if VARIANT_FIELDS[0] in rows.columns:
+        parts.append(_variant_keys(rows))
     parts.append(b"}")
     return grouped(records(parts), bounds - bounds[0])
+
+
+def _variant_keys(rows: pd.DataFrame) -> list[bytes]:
+    """`,"variant":...,"variant_reason":...` for each line scored with a regional variant,
+    b"" for the others (they carry neither key)."""
+    return [
+        b"," + orjson.dumps(dict(zip(VARIANT_FIELDS, pair, strict=True)))[1:-1] if pair[1] else b""
+        for pair in zip(*(rows[name].tolist() for name in VARIANT_FIELDS), strict=True)
+    ]
 
 
 def _grouped_years(table: pd.DataFrame, bounds: np.ndarray) -> tuple[list[bytes], list[bytes]]:
@@ -343,12 +354,22 @@ def _bounds(sorted_positions: np.ndarray, count: int) -> list[int]:
 
 
 LINE_FIELDS = ("role", "activity", "amount", "unit", "co2e_kg", "water_m3", "source")
+# Only on the lines scored with a regional variant (results/tables.py lines_table).
+VARIANT_FIELDS = ("variant", "variant_reason")
 
 
 def _lines(tables: Tables) -> list[dict[str, Any]]:
-    """The audit lines; `source` (an extension) says where each line's factor comes from."""
+    """The audit lines; `source` (an extension) says where each line's factor comes from,
+    `variant` and `variant_reason` which regional variant was used and why."""
     lines = tables.lines
-    return _objects(LINE_FIELDS, [lines[name].tolist() for name in LINE_FIELDS])
+    objects = _objects(LINE_FIELDS, [lines[name].tolist() for name in LINE_FIELDS])
+    if VARIANT_FIELDS[0] in lines.columns:
+        for line, variant, reason in zip(
+            objects, lines["variant"].tolist(), lines["variant_reason"].tolist(), strict=True
+        ):
+            if reason:
+                line.update(variant=variant, variant_reason=reason)
+    return objects
 
 
 def _years_by_exchange(

@@ -25,6 +25,7 @@ from isbenefit.errors import ComputationError
 from isbenefit.ledger.rules import EXCHANGE_COLUMNS
 from isbenefit.ledger.rules import MONEY_COLUMNS as LEDGER_MONEY_COLUMNS
 from isbenefit.scoring.factorset import INDICATORS, ORIGIN, FactorSet
+from isbenefit.scoring.regional import chosen_baselines
 
 SAVED_COLUMNS = [f"saved_{name}" for name in SAVED]
 MONEY_COLUMNS = [f"money_{name}" for name in MONEY]
@@ -57,7 +58,9 @@ def build_tables(
 ) -> Tables:
     ids = exchanges["id"].to_numpy(dtype=object)
     per_exchange = _exchange_table(exchanges, extra_columns, result)
-    lines = lines_table(ids, result.lines, factor_set)
+    lines = lines_table(
+        ids, result.lines, factor_set, chosen_baselines(exchanges, organisations, factor_set)
+    )
     _require_finite(per_exchange)
     exchange_years = _exchange_years(ids, split, result)
     credits = _credits(exchanges, exchange_years)
@@ -105,11 +108,21 @@ def _exchange_table(
     return per_exchange
 
 
-def lines_table(ids: np.ndarray, lines: Lines, factor_set: FactorSet) -> pd.DataFrame:
+def lines_table(
+    ids: np.ndarray,
+    lines: Lines,
+    factor_set: FactorSet,
+    chosen: dict[str, tuple[np.ndarray, np.ndarray]] | None = None,
+) -> pd.DataFrame:
     """The audit trail with ids, role names, units and score origins instead of positions;
-    ``ids`` names what each line's ``exchange`` position refers to."""
+    ``ids`` names what each line's ``exchange`` position refers to.
+
+    With ``chosen`` (scoring/regional.py: per baseline column, the activity of each
+    exchange and why), and when a regional variant is used anywhere, two more columns:
+    `variant` (the variant's id) and `variant_reason` ("" on the other lines).
+    """
     activity = factor_set.activities
-    return pd.DataFrame(
+    table = pd.DataFrame(
         {
             "exchange": ids[lines.exchange],
             "role": np.array(ROLES, dtype=object)[lines.role],
@@ -120,6 +133,17 @@ def lines_table(ids: np.ndarray, lines: Lines, factor_set: FactorSet) -> pd.Data
             **{name: lines.impacts[name] for name in INDICATORS},
         }
     )
+    if chosen is None:
+        return table
+    variant = np.full(len(table), "", dtype=object)
+    reason = np.full(len(table), "", dtype=object)
+    for column, (chosen_ids, reasons) in chosen.items():
+        at = lines.role == ROLES.index(column)
+        variant[at] = np.where(reasons != "", chosen_ids, "")[lines.exchange[at]]
+        reason[at] = reasons[lines.exchange[at]]
+    if (reason != "").any():
+        table["variant"], table["variant_reason"] = variant, reason
+    return table
 
 
 def _exchange_years(ids: np.ndarray, split: YearSplit, result: CoreResult) -> pd.DataFrame:

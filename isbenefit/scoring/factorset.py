@@ -30,6 +30,7 @@ from isbenefit import units
 from isbenefit.errors import FactorSetError, Problem
 from isbenefit.paths import default_factor_set
 from isbenefit.scoring.bounds import MAX_EFFICIENCY
+from isbenefit.scoring.variants import VARIANT_COLUMNS, VARIANTS_FILE, Variants, checked_variants
 
 KINDS = ("production", "landfill", "incineration", "treatment", "energy", "water", "transport")
 INDICATORS = ("co2e_kg", "water_m3")
@@ -102,6 +103,8 @@ class FactorSet:
     aliases: dict[str, Alias] = field(default_factory=dict)
     # Activity id -> the years it has a vintage for, ascending (vintages.csv).
     vintages: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    # Generic activity id -> country (or EU) -> variant id (variants.csv).
+    variants: Variants = field(default_factory=dict)
 
     @property
     def id(self) -> str:
@@ -140,6 +143,13 @@ def load_factor_set(path: Path | str | None = None) -> FactorSet:
     vintage_path = folder / VINTAGES_FILE
     parts = [toml_bytes, csv_bytes]
     vintages: dict[str, tuple[int, ...]] = {}
+    variants: Variants = {}
+    variant_path = folder / VARIANTS_FILE
+    if variant_path.is_file():
+        parts.append(variant_path.read_bytes())
+        variants = checked_variants(
+            variant_path, _read_table(variant_path, VARIANT_COLUMNS), activities
+        )
     if vintage_path.is_file():
         parts.append(vintage_path.read_bytes())
         activities, vintages = _with_vintages(vintage_path, activities, sources)
@@ -147,7 +157,9 @@ def load_factor_set(path: Path | str | None = None) -> FactorSet:
     digest = hashlib.sha256()
     for part in parts:
         digest.update(hashlib.sha256(part).digest())
-    return FactorSet(folder, meta, activities, digest.hexdigest(), sources, aliases, vintages)
+    return FactorSet(
+        folder, meta, activities, digest.hexdigest(), sources, aliases, vintages, variants
+    )
 
 
 def vintage_id(activity_id: str, year: int) -> str:
