@@ -22,6 +22,7 @@ from isbenefit.engine import core
 from isbenefit.engine.uncertainty import MonteCarloSettings
 from isbenefit.errors import InputError, Problem
 from isbenefit.ledger import arrays as prepare
+from isbenefit.ledger import periods
 from isbenefit.ledger.checks import SheetChecker
 from isbenefit.ledger.frames import frames_sha256, is_frames, read_frames
 from isbenefit.ledger.rates import Rates, shipped_rates
@@ -236,7 +237,7 @@ def assess(
     exchanges, inputs, split, alternative_input = arrays
     activities = prepare.activity_flags(factor_set, scores)
     result = core.compute(
-        exchanges, inputs, prepare.money_arrays(sheets.exchanges), split, activities
+        exchanges, inputs, periods.money_arrays(sheets.exchanges), split, activities
     )
     alternatives = (
         core.compute_alternatives(alternative_input[1], alternative_input[0], result, activities)
@@ -314,7 +315,7 @@ def _checked(
     warnings: list[Problem] = []
     sheets = check_sheets(raw, problems, currency)
     rates = shipped_rates().overridden(sheets.rates, origin=f"{raw.path.name}, rates sheet")
-    problems.extend(prepare.check_report_currency(rates, currency, "--currency"))
+    problems.extend(periods.check_report_currency(rates, currency, "--currency"))
     arrays = _prepare(sheets, factor_set, rates, currency, problems, warnings)
     if problems:
         raise InputError(sorted(problems, key=_reading_order))
@@ -340,7 +341,7 @@ def _prepare(
     if len(sheets.exchanges) != len(sheets.exchanges_sheet.table):
         raise InputError(problems)  # required columns missing: nothing more to check
     # The year holding most of each exchange's days chooses its factors' vintages.
-    years = prepare.main_years(sheets.exchanges) if factor_set.vintages else None
+    years = periods.main_years(sheets.exchanges) if factor_set.vintages else None
     exchanges = prepare.exchange_arrays(
         check, sheets.exchanges, factor_set, years, sheets.organisations
     )
@@ -350,7 +351,7 @@ def _prepare(
         else None
     )
     inputs = prepare.inputs_arrays(input_check, sheets, factor_set, years)
-    split = prepare.year_split(check, sheets.exchanges, rates, currency)
+    split = periods.year_split(check, sheets.exchanges, rates, currency)
     alternatives = (
         prepare.alternative_arrays(
             SheetChecker(sheets.alternatives_sheet, problems, warnings), sheets, factor_set

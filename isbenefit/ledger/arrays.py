@@ -15,12 +15,11 @@ import pandas as pd
 
 from isbenefit import units
 from isbenefit.engine import core
-from isbenefit.errors import Problem
 from isbenefit.ledger.checks import SheetChecker
 from isbenefit.ledger.contract import LEFT_OUT
-from isbenefit.ledger.rates import Rates
+from isbenefit.ledger.periods import main_years
 from isbenefit.ledger.reading import RawSheet
-from isbenefit.ledger.rules import ALTERNATIVE_ACTIVITIES, MONEY_COLUMNS, CheckedSheets
+from isbenefit.ledger.rules import ALTERNATIVE_ACTIVITIES, CheckedSheets
 from isbenefit.scoring import regional
 from isbenefit.scoring.factorset import EFFICIENCY, FactorSet, vintage_id
 
@@ -95,26 +94,6 @@ def resolve_aliases(
         ids = ids.copy()
         ids[old] = [factor_set.aliases[i].activity for i in ids[old]]
     return ids
-
-
-def _period_split(exchanges: pd.DataFrame) -> tuple[np.ndarray, ...]:
-    """(valid, position, year, fraction): each exchange's period split by calendar year;
-    a period the rules refused (missing or reversed dates) is split as day 0."""
-    start = exchanges["period_start"].to_numpy(dtype="int64")
-    end = exchanges["period_end"].to_numpy(dtype="int64")
-    valid = (start >= 0) & (end >= start)
-    return valid, *core.year_fractions(np.where(valid, start, 0), np.where(valid, end, 0))
-
-
-def main_years(exchanges: pd.DataFrame) -> np.ndarray:
-    """The calendar year holding most of each exchange's days (the earlier on a tie)."""
-    _, position, year, fraction = _period_split(exchanges)
-    # Per exchange: largest fraction first, the earlier year first among equals.
-    order = np.lexsort((year, -fraction, position))
-    first = np.unique(position[order], return_index=True)[1]
-    best = np.zeros(len(exchanges), dtype=int)
-    best[position[order][first]] = year[order][first]
-    return best
 
 
 def _vintage_year(years: tuple[int, ...], year: int) -> int:
@@ -221,60 +200,6 @@ def check_units(check: SheetChecker, unit_column: np.ndarray) -> None:
                 "unknown unit, or not a unit of mass, energy or volume",
                 units.unit_fix(str(unit)) or UNIT_FIX,
             )
-
-
-def year_split(
-    check: SheetChecker,
-    exchanges: pd.DataFrame,
-    rates: Rates,
-    report_currency: str,
-) -> core.YearSplit:
-    """Calendar-year split of every exchange, with money's currency factor per year."""
-    valid, position, year, fraction = _period_split(exchanges)
-    currency = exchanges["currency"].to_numpy(dtype=object)
-    has_money = (exchanges[list(MONEY_COLUMNS)].to_numpy(dtype=float) != 0).any(axis=1)
-    factor = np.ones(len(position))
-    pairs = pd.DataFrame({"currency": currency[position], "year": year})
-    for key, group in pairs.groupby(["currency", "year"], sort=True):
-        code, when = str(key[0]), int(str(key[1]))
-        rows = group.index.to_numpy()
-        if code == report_currency:
-            continue
-        if rates.has(code, when) and rates.has(report_currency, int(when)):
-            factor[rows] = rates.factor(code, report_currency, when)
-            continue
-        missing = code if not rates.has(code, when) else report_currency
-        needs = np.zeros(len(exchanges), dtype=bool)
-        needs[position[rows]] = True
-        check.flag(
-            needs & has_money & valid,
-            "currency",
-            f"no exchange rate for {missing} in {when}",
-            f"add a row to the rates sheet: currency {missing}, year {when}, per_eur = "
-            f"units of {missing} per 1 EUR (annual average)",
-        )
-    keep = valid[position]
-    return core.YearSplit(position[keep], year[keep], fraction[keep], factor[keep])
-
-
-def check_report_currency(rates: Rates, report_currency: str, file: str) -> list[Problem]:
-    if report_currency == "EUR" or report_currency in rates.currencies():
-        return []
-    return [
-        Problem(
-            file=file,
-            column="--currency",
-            value=report_currency,
-            message="report currency has no exchange rates",
-            fix=f"use one of {', '.join(rates.currencies())}, or add its rates to the "
-            "ledger's rates sheet",
-        )
-    ]
-
-
-def money_arrays(exchanges: pd.DataFrame) -> core.MoneyArrays:
-    values = {c: exchanges[c].to_numpy(dtype=float) for c in MONEY_COLUMNS}
-    return core.MoneyArrays(**values)
 
 
 def inputs_arrays(

@@ -31,6 +31,20 @@ class Rates:
         """Multiplier taking an amount in ``from_currency`` into ``to_currency`` in ``year``."""
         return self._per_eur(to_currency, year) / self._per_eur(from_currency, year)
 
+    def year_for(self, currency: str, year: int) -> int | None:
+        """The year whose rate converts ``currency`` in ``year``: its own; for a year after
+        the last one held, the last (the caller warns); else None (no rate)."""
+        if self.has(currency, year):
+            return year
+        years = self.years_of(currency)
+        return years[-1] if years and year > years[-1] else None
+
+    def factor_between(
+        self, from_currency: str, from_year: int, to_currency: str, to_year: int
+    ) -> float:
+        """:meth:`factor` with each currency's rate of its own year."""
+        return self._per_eur(to_currency, to_year) / self._per_eur(from_currency, from_year)
+
     def _per_eur(self, currency: str, year: int) -> float:
         return 1.0 if currency == EURO else self.per_eur[(currency, year)]
 
