@@ -18,7 +18,9 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from isbenefit import messages as msg
 from isbenefit.errors import Problem
+from isbenefit.messages import say
 from isbenefit.service.models import (
     CERTIFICATE,
     FACILITATOR,
@@ -48,7 +50,7 @@ def require(user: Any, *roles: str) -> Membership:
     """The user's membership when its role is one of ``roles``; PermissionDenied else."""
     found = membership(user)
     if found is None or found.role not in roles:
-        raise PermissionDenied("your role may not do this")
+        raise PermissionDenied(say(msg.ROLE_MAY_NOT))
     return found
 
 
@@ -79,9 +81,9 @@ def exchange_for(user: Any, pk: Any) -> Exchange:
     try:
         return visible_exchanges(user).get(pk=pk)
     except (Exchange.DoesNotExist, ValueError, TypeError) as error:
-        raise Http404("no such exchange") from error
+        raise Http404(say(msg.NO_SUCH_EXCHANGE)) from error
     except Exception as error:  # a malformed UUID is a ValidationError
-        raise Http404("no such exchange") from error
+        raise Http404(say(msg.NO_SUCH_EXCHANGE)) from error
 
 
 def can_enter(user: Any) -> bool:
@@ -93,9 +95,9 @@ def may_save(user: Any, supplier: str, receiver: str) -> str | None:
     """Why the user may not save an exchange between these parties (None: it may)."""
     found = membership(user)
     if found is None or found.role not in {FACILITATOR, MEMBER}:
-        return "your role may not enter exchanges"
+        return say(msg.ROLE_MAY_NOT_ENTER)
     if found.role == MEMBER and own_org_id(found) not in {supplier, receiver}:
-        return "your organisation must be the supplier or the receiver"
+        return say(msg.NOT_A_PARTY)
     return None
 
 
@@ -196,8 +198,8 @@ def entry_refusals(
         problems.extend(
             Problem(
                 file,
-                "a new column of the cluster's ledger: only the facilitator adds columns",
-                "leave the column out or ask the facilitator to add it",
+                say(msg.NEW_COLUMN),
+                say(msg.NEW_COLUMN_FIX),
                 sheet,
                 1,
                 column,
@@ -223,8 +225,8 @@ def entry_refusals(
             problems.append(
                 Problem(
                     file,
-                    "this exchange was withdrawn; it stays withdrawn",
-                    "leave the row out, or enter it under a new id",
+                    say(msg.WITHDRAWN_STAYS),
+                    say(msg.WITHDRAWN_FIX),
                     "exchanges",
                     number,
                     "id",
@@ -237,9 +239,8 @@ def entry_refusals(
                 problems.append(
                     Problem(
                         file,
-                        f"{org_id!r} is no organisation of the cluster",
-                        "use an organisation id the cluster lists, or ask the facilitator "
-                        "to add the organisation",
+                        say(msg.NOT_AN_ORGANISATION, organisation=repr(org_id)),
+                        say(msg.NOT_AN_ORGANISATION_FIX),
                         "exchanges",
                         number,
                         party,

@@ -13,6 +13,8 @@ from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from isbenefit import messages as msg
+from isbenefit.messages import say
 from isbenefit.service import store
 from isbenefit.service.models import MEMBER, Cluster, Membership
 
@@ -48,7 +50,7 @@ def invite(cluster: Cluster, by: Any, email: str, role: str, org_id: str | None)
     """A new user of the cluster without a password (it sets one through its invitation
     link), logged as added by ``by``; AccountExistsError when the address has one."""
     if get_user_model().objects.filter(username=email).exists():
-        raise AccountExistsError("this address has an account already")
+        raise AccountExistsError(say(msg.ACCOUNT_EXISTS))
     with transaction.atomic():
         user = add_user(cluster.name, email, role, org_id)
         store.log(

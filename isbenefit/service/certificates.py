@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 
+from isbenefit import messages as msg
+from isbenefit.messages import say
 from isbenefit.service import keys, store
 from isbenefit.service.models import CERTIFICATE, VALID, Document, Job
 
@@ -87,7 +89,7 @@ def revoke(document: Document, user: Any, reason: str, superseded_by: str = "") 
     from isbenefit.certify import signing, status
 
     if document.kind != CERTIFICATE or not document.certificate_id:
-        raise RevokeRefusedError("only certificates can be revoked")
+        raise RevokeRefusedError(say(msg.ONLY_CERTIFICATES_REVOKED))
     replacement_known = not superseded_by or (
         superseded_by != document.certificate_id
         and Document.objects.filter(
@@ -95,9 +97,7 @@ def revoke(document: Document, user: Any, reason: str, superseded_by: str = "") 
         ).exists()
     )
     if document.status != VALID or not replacement_known:
-        raise RevokeRefusedError(
-            "a valid certificate is revoked, or superseded by another certificate of its cluster"
-        )
+        raise RevokeRefusedError(say(msg.REVOKE_REFUSED))
     key = signing.load_private_key(keys.checked_key(document.cluster))
     fingerprint = signing.fingerprint(key.public_key())
     entry = status.revoke(

@@ -24,7 +24,9 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
+from isbenefit import messages as msg
 from isbenefit.errors import InputError, Problem
+from isbenefit.messages import say
 from isbenefit.service import access, ledgers, store
 from isbenefit.service.ledgers import LedgerData, Row
 from isbenefit.service.models import (
@@ -34,9 +36,9 @@ from isbenefit.service.models import (
     ExchangeVersion,
 )
 
-TAKEN = "this id is taken in the cluster's ledger; choose another"
+TAKEN = msg.ID_TAKEN
 # What the problems of a form's or the API's rows name as their file.
-ROWS_FILE = "the exchange"
+ROWS_FILE = say(msg.ROWS_FILE)
 
 
 class EntryError(Exception):
@@ -63,14 +65,14 @@ class InvalidError(EntryError):
     """Rows that break the ledger's rules (or rules of the user's role), every problem."""
 
     def __init__(self, problems: Sequence[Problem]) -> None:
-        super().__init__(f"{len(problems)} problem(s) in the rows")
+        super().__init__(say(msg.PROBLEMS_IN_ROWS, count=len(problems)))
         self.problems = list(problems)
 
 
 def current_of(exchange: Exchange) -> ExchangeVersion:
     current = exchange.current
     if current is None:  # an exchange is made with its first version, in one transaction
-        raise PermissionDenied("this exchange has no version")
+        raise PermissionDenied(say(msg.NO_VERSION))
     return current
 
 
@@ -78,7 +80,7 @@ def changeable(user: Any, exchange: Exchange, action: str = "change") -> Exchang
     """The current version, when the user may change or withdraw (``action``) the exchange."""
     current = current_of(exchange)
     if current.withdrawn or access.may_save(user, current.supplier, current.receiver):
-        raise PermissionDenied(f"you may not {action} this exchange")
+        raise PermissionDenied(say(msg.MAY_NOT_ACT, action=action))
     return current
 
 
@@ -100,12 +102,12 @@ def enter(
 ) -> ExchangeVersion:
     """A new exchange of the cluster (its first version)."""
     if not access.can_enter(user):
-        raise PermissionDenied("your role may not enter exchanges")
+        raise PermissionDenied(say(msg.ROLE_MAY_NOT_ENTER))
     refusal = access.may_save(user, row.get("supplier", ""), row.get("receiver", ""))
     if refusal:
         raise RefusedError(refusal)
     if Exchange.objects.filter(cluster=cluster, exchange_id=row.get("id", "")).exists():
-        raise TakenError(TAKEN)
+        raise TakenError(say(TAKEN))
     _checked(user, cluster, row, inputs, baselines)
     with transaction.atomic():
         version, _ = store.save_exchange(cluster, row, inputs, baselines, user, reason)
@@ -130,7 +132,7 @@ def change(
     if refusal:
         raise RefusedError(refusal)
     if str(version) != str(current.pk):
-        raise StaleError("the exchange changed meanwhile")
+        raise StaleError(say(msg.CHANGED_MEANWHILE))
     inputs = current.inputs if inputs is None else inputs
     baselines = current.baselines if baselines is None else baselines
     _checked(user, exchange.cluster, row, inputs, baselines)
@@ -139,7 +141,7 @@ def change(
             exchange.cluster, row, inputs, baselines, user, reason, expected=version
         )
     except store.StaleVersionError as error:
-        raise StaleError("the exchange changed meanwhile") from error
+        raise StaleError(say(msg.CHANGED_MEANWHILE)) from error
     return made
 
 
@@ -148,9 +150,9 @@ def confirm(user: Any, exchange: Exchange, party: str, version: str) -> Confirma
     current = current_of(exchange)
     allowed = dict(access.confirmable_parties(user, current))
     if party not in allowed:
-        raise PermissionDenied("you may not confirm this side of the exchange")
+        raise PermissionDenied(say(msg.MAY_NOT_CONFIRM))
     if str(version) != str(current.pk):
-        raise StaleError("the exchange changed meanwhile")
+        raise StaleError(say(msg.CHANGED_MEANWHILE))
     with transaction.atomic():
         return store.confirm(current, party, user, on_behalf=allowed[party])
 
@@ -166,7 +168,7 @@ def upload(user: Any, cluster: Cluster, path: Path, reason: str) -> store.Saved:
     """Store a ledger file the user uploaded: checked whole as `assess` checks it, then
     what the user may not store; every problem, and nothing stored, or all of it."""
     if not access.can_enter(user):
-        raise PermissionDenied("your role may not enter exchanges")
+        raise PermissionDenied(say(msg.ROLE_MAY_NOT_ENTER))
     problems = check_file(path, cluster)
     if problems:
         raise InvalidError(problems)
@@ -174,7 +176,7 @@ def upload(user: Any, cluster: Cluster, path: Path, reason: str) -> store.Saved:
     problems = upload_refusals(user, cluster, path.name, data)
     if problems:
         raise InvalidError(problems)
-    return store.import_data(cluster, data, user, reason or f"upload of {path.name}")
+    return store.import_data(cluster, data, user, reason or say(msg.UPLOAD_REASON, file=path.name))
 
 
 def upload_refusals(user: Any, cluster: Cluster, file: str, data: LedgerData) -> list[Problem]:
@@ -187,19 +189,20 @@ def upload_refusals(user: Any, cluster: Cluster, file: str, data: LedgerData) ->
     for number, row in enumerate(data.sheets.get("exchanges", []), start=2):
         refusal = access.may_save(user, row["supplier"], row["receiver"])
         if refusal is None and row["id"] in taken and row["id"] not in visible:
-            refusal = "this exchange id is taken in the cluster's ledger"
+            refusal = say(msg.ID_TAKEN_IN_LEDGER)
         if refusal:
-            column = "supplier" if "organisation" in refusal else "id"
-            fix = "leave the row out or ask the facilitator"
+            column = "supplier" if refusal == say(msg.NOT_A_PARTY) else "id"
+            fix = say(msg.LEAVE_ROW_OUT)
             problems.append(Problem(file, refusal, fix, "exchanges", number, column, row["id"]))
     problems.extend(access.entry_refusals(user, cluster, data.sheets, file))
     if not access.is_facilitator(user):
         for sheet, message in (
-            ("organisations", "only the facilitator describes organisations"),
-            ("rates", "only the facilitator sets exchange rates"),
+            ("organisations", msg.ONLY_FACILITATOR_ORGANISATIONS),
+            ("rates", msg.ONLY_FACILITATOR_RATES),
         ):
             if data.sheets.get(sheet):
-                problems.append(Problem(file, message, f"remove the {sheet} sheet", sheet))
+                fix = say(msg.REMOVE_SHEET, sheet=sheet)
+                problems.append(Problem(file, say(message), fix, sheet))
     return problems
 
 
@@ -209,7 +212,9 @@ def import_file(cluster: Cluster, path: Path, user: Any = None) -> store.Saved:
     problems = check_file(path, cluster)
     if problems:
         raise InputError(problems)
-    return store.import_data(cluster, ledgers.read(path), user, f"import of {path.name}")
+    return store.import_data(
+        cluster, ledgers.read(path), user, say(msg.IMPORT_REASON, file=path.name)
+    )
 
 
 # --- checking, as `assess` checks -------------------------------------------------------

@@ -11,9 +11,11 @@ from typing import Any
 
 from django import forms
 
+from isbenefit import messages as msg
 from isbenefit.ledger import contract
 from isbenefit.ledger.contract import EXCHANGES, FIRST_YEAR, LAST_YEAR, LEDGER_UNITS, YES_NO_VALUES
-from isbenefit.reported import CERTIFICATE_ID_PATTERN
+from isbenefit.messages import say
+from isbenefit.reported import CERTIFICATE_ID_PATTERN, DocumentKind
 from isbenefit.service.ledgers import Row
 from isbenefit.service.models import ROLES, Cluster, Organisation
 
@@ -21,7 +23,7 @@ from isbenefit.service.models import ROLES, Cluster, Organisation
 MAX_LENGTH = {"id": 200, "resource": 500}
 TEXT_LENGTH = 2000
 NUMBER_LENGTH = 40
-LABELS = {"id": "Exchange id"}
+LABELS = {"id": say(msg.EXCHANGE_ID_LABEL)}
 
 
 def _choices(values: tuple[str, ...], blank: bool = False) -> list[tuple[str, str]]:
@@ -52,9 +54,7 @@ def exchange_field(column: contract.Column) -> forms.Field:
 class ExchangeForm(forms.Form):
     """One exchanges row: the contract's columns in its order; activities chosen by name."""
 
-    reason = forms.CharField(
-        max_length=500, required=False, help_text="Why this change (kept in the history)."
-    )
+    reason = forms.CharField(max_length=500, required=False, help_text=say(msg.REASON_HELP))
 
     def __init__(
         self,
@@ -90,12 +90,12 @@ class ExchangeForm(forms.Form):
 
 
 class UploadForm(forms.Form):
-    ledger = forms.FileField(help_text=".xlsx workbook or exchanges .csv")
+    ledger = forms.FileField(help_text=say(msg.LEDGER_FILE_HELP))
     reason = forms.CharField(max_length=500, required=False)
 
 
 class VerifyForm(forms.Form):
-    pdf = forms.FileField(label="Certificate (PDF)")
+    pdf = forms.FileField(label=say(msg.CERTIFICATE_PDF_LABEL))
 
 
 class UserForm(forms.Form):
@@ -112,7 +112,7 @@ class UserForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("role") == "member" and not data.get("organisation"):
-            self.add_error("organisation", "a member belongs to an organisation")
+            self.add_error("organisation", say(msg.MEMBER_NEEDS_ORGANISATION))
         return data
 
 
@@ -127,9 +127,7 @@ class OrganisationForm(forms.Form):
 
 class YearForm(forms.Form):
     reason = forms.CharField(max_length=1000, required=False)
-    factors = forms.CharField(
-        max_length=1000, required=False, help_text="Factor-set folder (blank: the cluster's)."
-    )
+    factors = forms.CharField(max_length=1000, required=False, help_text=say(msg.FACTORS_HELP))
 
     def clean_factors(self) -> str:
         """A folder that reads as a factor set, or blank: a year is never closed (nor a
@@ -143,13 +141,13 @@ class YearForm(forms.Form):
         try:
             FactorSetFolder(given).factor_set()
         except (IsbenefitError, OSError, ValueError) as error:
-            raise forms.ValidationError(f"not a factor set: {error}") from None
+            raise forms.ValidationError(say(msg.NOT_A_FACTOR_SET, error=error)) from None
         return given
 
 
 class JobForm(forms.Form):
     kind = forms.ChoiceField(
-        choices=[("statement", "statements"), ("certificate", "certificates"), ("report", "report")]
+        choices=[(str(kind), say(msg.JOB_KINDS[kind])) for kind in DocumentKind]
     )
     year = forms.IntegerField(min_value=FIRST_YEAR, max_value=LAST_YEAR)
     organisation = forms.CharField(max_length=200, required=False)

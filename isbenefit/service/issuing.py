@@ -27,6 +27,8 @@ from django.conf import settings
 from django.db import close_old_connections, transaction
 from django.utils import timezone
 
+from isbenefit import messages as msg
+from isbenefit.messages import say
 from isbenefit.service import certificates, ledgers, store, years
 from isbenefit.service.models import (
     CERTIFICATE,
@@ -101,7 +103,7 @@ def request(
     organisation with exchanges in the year when blank (a report is always the cluster's)."""
     org_id = org_id.strip()
     if org_id and not cluster.organisations.filter(org_id=org_id).exists():
-        raise UnknownOrganisationError("no such organisation in the cluster")
+        raise UnknownOrganisationError(say(msg.NO_SUCH_ORGANISATION_IN_CLUSTER))
     with transaction.atomic():
         return start(
             cluster, kind, year, [org_id] if org_id and kind != REPORT else [], user, base_url
@@ -148,7 +150,7 @@ def source_of(job: Job) -> Source:
             dict(version.confirmations),
             list(version.unconfirmed),
             version.factors,
-            f"closed year {version.year}, version {version.number}",
+            say(msg.CLOSED_YEAR_BASIS, year=version.year, version=version.number),
         )
     versions = store.current_versions(cluster, job.year, confirmed_only=True)
     everything = store.current_versions(cluster, job.year)
@@ -166,7 +168,7 @@ def source_of(job: Job) -> Source:
             if v.exchange.exchange_id not in counted
         ],
         cluster.factors,
-        f"open year {job.year}, as stored on {timezone.now():%Y-%m-%d}",
+        say(msg.OPEN_YEAR_BASIS, year=job.year, date=f"{timezone.now():%Y-%m-%d}"),
     )
 
 
@@ -196,7 +198,7 @@ def _make(job: Job) -> None:
 
     source = source_of(job)
     if not source.data.sheets.get("exchanges"):
-        raise ValueError(f"no confirmed exchanges in {job.year}: nothing to issue")
+        raise ValueError(say(msg.NOTHING_TO_ISSUE, year=job.year))
     year = str(job.year)
     factor_source = store.factor_source(source.factors or job.cluster.factors)
     monte_carlo = certificates.monte_carlo() if job.kind == CERTIFICATE else None

@@ -21,6 +21,8 @@ from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from isbenefit import messages as msg
+from isbenefit.messages import say
 from isbenefit.reported import is_certificate_id
 from isbenefit.service import forms, issuing, keys, security, verifying
 from isbenefit.service.models import CERTIFICATE, REVOKED, SUPERSEDED, VALID, Document
@@ -32,14 +34,14 @@ STYLESHEET = Path(__file__).parent / "static" / "service.css"
 
 def _certificate(certificate_id: str) -> Document:
     if not is_certificate_id(certificate_id):
-        raise Http404("no such certificate")
+        raise Http404(say(msg.NO_SUCH_CERTIFICATE))
     copies = list(
         Document.objects.filter(kind=CERTIFICATE, certificate_id=certificate_id).select_related(
             "cluster", "organisation"
         )
     )
     if not copies:
-        raise Http404("no such certificate")
+        raise Http404(say(msg.NO_SUCH_CERTIFICATE))
     # Issued more than once (same claim, same id): the gravest status of any copy holds.
     return max(copies, key=lambda d: (GRAVITY.get(d.status, 0), d.created_at))
 
@@ -80,7 +82,7 @@ def verify_page(request: HttpRequest) -> HttpResponse:
     # The rate limit before anything reads the body (the CSRF check parses the form);
     # BodyLimitMiddleware has already refused a body declared too large.
     if not allowed(request, "verify"):
-        return _refuse(request, as_json, 429, "too many checks from your address; wait a minute")
+        return _refuse(request, as_json, 429, say(msg.TOO_MANY_CHECKS))
     if not as_json:
         # verify_page itself is exempt; the check is asked for a view that is not.
         refused = CsrfViewMiddleware(lambda _request: HttpResponse()).process_view(
@@ -90,14 +92,14 @@ def verify_page(request: HttpRequest) -> HttpResponse:
             return refused
     form = forms.VerifyForm(request.POST, request.FILES)
     if not form.is_valid():
-        return _refuse(request, as_json, 400, "attach the certificate PDF as the field 'pdf'")
+        return _refuse(request, as_json, 400, say(msg.ATTACH_PDF))
     uploaded = form.cleaned_data["pdf"]
     limit = settings.ISBENEFIT_VERIFY_MAX_BYTES
     if uploaded.size > limit:
-        return _refuse(request, as_json, 413, f"the file is larger than {limit:,} bytes")
+        return _refuse(request, as_json, 413, say(msg.PDF_TOO_LARGE, limit=f"{limit:,}"))
     data = b"".join(uploaded.chunks())
     if not data.startswith(verifying.PDF_MAGIC):
-        return _refuse(request, as_json, 415, "the file is not a PDF")
+        return _refuse(request, as_json, 415, say(msg.NOT_A_PDF))
     report = verifying.verify_bytes(data, Path(uploaded.name or "upload.pdf").name)
     if as_json:
         return JsonResponse(report, json_dumps_params={"ensure_ascii": False, "indent": 1})
@@ -125,10 +127,10 @@ def published_keys(request: HttpRequest) -> JsonResponse:
 
 def status_list(request: HttpRequest, name: str) -> HttpResponse:
     if not FINGERPRINT_FILE.match(name):
-        raise Http404("no such status list")
+        raise Http404(say(msg.NO_SUCH_STATUS_LIST))
     path = keys.status_dir() / f"{name}.json"
     if not path.is_file():
-        raise Http404("no such status list")
+        raise Http404(say(msg.NO_SUCH_STATUS_LIST))
     return HttpResponse(
         json.dumps(json.loads(path.read_text(encoding="utf-8")), ensure_ascii=False, indent=1),
         content_type="application/json",

@@ -16,6 +16,9 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 
+from isbenefit import messages as msg
+from isbenefit.messages import say
+
 CSP = (
     "default-src 'none'; script-src 'none'; style-src 'self'; img-src 'self' data:; "
     "font-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; "
@@ -91,7 +94,7 @@ class BodyLimitMiddleware:
             length = 0
         limit = body_limit(request.path_info)
         if length > limit:
-            message = f"the request has {length:,} bytes; the limit here is {limit:,}"
+            message = say(msg.REQUEST_TOO_LARGE, size=f"{length:,}", limit=f"{limit:,}")
             if "application/json" in request.headers.get("Accept", ""):
                 return JsonResponse({"error": message}, status=413)
             return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")

@@ -19,6 +19,8 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from isbenefit import messages as msg
+from isbenefit.messages import say
 from isbenefit.scoring.source import FactorSetFolder
 from isbenefit.service import ledgers
 from isbenefit.service.ledgers import LedgerData, Row
@@ -176,7 +178,7 @@ class StaleVersionError(Exception):
     """The exchange changed since the version a change was made on (a lost update)."""
 
     def __init__(self, current: ExchangeVersion | None) -> None:
-        super().__init__("the exchange changed meanwhile: read it again and change that")
+        super().__init__(say(msg.STALE_VERSION))
         self.current = current
 
 

@@ -18,7 +18,9 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from isbenefit import messages as msg
 from isbenefit.errors import Problem
+from isbenefit.messages import say
 from isbenefit.reported import ID_PREFIX
 from isbenefit.service import (
     access,
@@ -55,7 +57,7 @@ def membership_context(request: HttpRequest) -> dict[str, Any]:
 def _member(request: HttpRequest) -> Membership:
     found = access.membership(request.user)
     if found is None:
-        raise PermissionDenied("your account belongs to no cluster")
+        raise PermissionDenied(say(msg.NO_CLUSTER))
     return found
 
 
@@ -141,18 +143,23 @@ def _put_on_form(form: forms.ExchangeForm, problems: list[Problem]) -> None:
     """Put every problem `assess` finds in the row (and every refusal of
     `access.entry_refusals`) on the field of its column."""
     for problem in problems:
-        text = problem.message + (f" Fix: {problem.fix}" if problem.fix else "")
+        text = (
+            say(msg.PROBLEM_WITH_FIX, problem=problem.message, fix=problem.fix)
+            if problem.fix
+            else problem.message
+        )
         if problem.sheet == "exchanges" and problem.column in form.fields:
             form.add_error(problem.column, text)
         else:
-            form.add_error(None, f"{problem.location().split(', ', 1)[-1]}: {text}")
+            location = problem.location().split(", ", 1)[-1]
+            form.add_error(None, say(msg.FIELD_PROBLEM, location=location, problem=text))
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def exchange_new(request: HttpRequest) -> HttpResponse:
     if not access.can_enter(request.user):
-        raise PermissionDenied("your role may not enter exchanges")
+        raise PermissionDenied(say(msg.ROLE_MAY_NOT_ENTER))
     found = _member(request)
     initial = {}
     if found.role == MEMBER and found.organisation:
@@ -171,7 +178,7 @@ def exchange_new(request: HttpRequest) -> HttpResponse:
         except entries.InvalidError as invalid:
             _put_on_form(form, invalid.problems)
         else:
-            messages.success(request, f"Exchange {row['id']} saved.")
+            messages.success(request, say(msg.EXCHANGE_SAVED, exchange=row["id"]))
             return redirect("exchange", pk=version.exchange_id)
     return render(request, "service/exchange_form.html", {"form": form, "exchange": None})
 
@@ -188,7 +195,7 @@ def exchange_edit(request: HttpRequest, pk: str) -> HttpResponse:
     # The version the form was filled in on: a change of a version superseded meanwhile
     # would silently undo the other change (a lost update), so it is refused.
     edited = request.POST.get("version", "") if request.method == "POST" else str(current.pk)
-    stale = "The exchange changed meanwhile: open it again and make your change on that."
+    stale = say(msg.STALE_CHANGE)
     if request.method == "POST" and form.is_valid():
         try:
             entries.change(
@@ -196,7 +203,7 @@ def exchange_edit(request: HttpRequest, pk: str) -> HttpResponse:
                 exchange,
                 form.row(extra=current.fields),
                 edited,
-                form.cleaned_data["reason"] or "changed through the form",
+                form.cleaned_data["reason"] or say(msg.CHANGED_THROUGH_FORM),
             )
         except entries.RefusedError as refused:
             form.add_error(None, refused.message)
@@ -205,7 +212,7 @@ def exchange_edit(request: HttpRequest, pk: str) -> HttpResponse:
         except entries.InvalidError as invalid:
             _put_on_form(form, invalid.problems)
         else:
-            messages.success(request, f"Exchange {exchange.exchange_id}: new version saved.")
+            messages.success(request, say(msg.NEW_VERSION_SAVED, exchange=exchange.exchange_id))
             return redirect("exchange", pk=exchange.pk)
     status = 409 if stale in form.non_field_errors() else 200
     return render(
@@ -224,9 +231,9 @@ def exchange_confirm(request: HttpRequest, pk: str) -> HttpResponse:
     try:
         entries.confirm(request.user, exchange, party, request.POST.get("version", ""))
     except entries.StaleError:
-        messages.error(request, "The exchange changed meanwhile: read it again and confirm.")
+        messages.error(request, say(msg.STALE_CONFIRM))
     else:
-        messages.success(request, f"Confirmed as {party}.")
+        messages.success(request, say(msg.CONFIRMED_AS, party=party))
     return redirect("exchange", pk=exchange.pk)
 
 
@@ -237,10 +244,10 @@ def exchange_withdraw(request: HttpRequest, pk: str) -> HttpResponse:
     entries.changeable(request.user, exchange, "withdraw")
     form = forms.WithdrawForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Give a reason to withdraw the exchange.")
+        messages.error(request, say(msg.GIVE_WITHDRAW_REASON))
         return redirect("exchange", pk=exchange.pk)
     entries.withdraw(request.user, exchange, form.cleaned_data["reason"])
-    messages.success(request, f"Exchange {exchange.exchange_id} withdrawn (its history stays).")
+    messages.success(request, say(msg.WITHDRAWN, exchange=exchange.exchange_id))
     return redirect("exchange", pk=exchange.pk)
 
 
@@ -256,7 +263,7 @@ def _safe_name(name: str) -> str:
 @require_http_methods(["GET", "POST"])
 def upload(request: HttpRequest) -> HttpResponse:
     if not access.can_enter(request.user):
-        raise PermissionDenied("your role may not enter exchanges")
+        raise PermissionDenied(say(msg.ROLE_MAY_NOT_ENTER))
     found = _member(request)
     form = forms.UploadForm(request.POST or None, request.FILES or None)
     problems: list[Problem] = []
@@ -265,11 +272,10 @@ def upload(request: HttpRequest) -> HttpResponse:
         name = _safe_name(uploaded.name)
         limit = settings.ISBENEFIT_UPLOAD_MAX_BYTES
         if not name.lower().endswith(LEDGER_SUFFIXES):
-            form.add_error("ledger", "upload an .xlsx workbook or an exchanges .csv file")
+            form.add_error("ledger", say(msg.UPLOAD_KIND))
         elif uploaded.size > limit:
-            form.add_error(
-                "ledger", f"the file has {uploaded.size:,} bytes; the limit is {limit:,}"
-            )
+            size = f"{uploaded.size:,}"
+            form.add_error("ledger", say(msg.UPLOAD_TOO_LARGE, size=size, limit=f"{limit:,}"))
         else:
             with tempfile.TemporaryDirectory(prefix="isbenefit-upload-") as folder:
                 path = Path(folder) / name
@@ -283,11 +289,12 @@ def upload(request: HttpRequest) -> HttpResponse:
                 except entries.InvalidError as invalid:
                     problems = invalid.problems
                 else:
-                    messages.success(
-                        request,
-                        f"{name}: {saved.created} new, {saved.changed} changed, "
-                        f"{saved.unchanged} unchanged exchanges.",
-                    )
+                    counts = {
+                        "created": saved.created,
+                        "changed": saved.changed,
+                        "unchanged": saved.unchanged,
+                    }
+                    messages.success(request, say(msg.UPLOADED, file=name, **counts))
                     return redirect("exchanges")
     status = 400 if problems else 200
     return render(
@@ -307,7 +314,7 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
         row = {k: str(v or "") for k, v in form.cleaned_data.items()}
         with transaction.atomic():
             store.save_organisation(found.cluster, row, request.user)
-        messages.success(request, f"Organisation {row['id']} saved.")
+        messages.success(request, say(msg.ORGANISATION_SAVED, organisation=row["id"]))
         return redirect("organisations")
     return render(
         request,
@@ -321,7 +328,7 @@ def organisation_detail(request: HttpRequest, org_id: str) -> HttpResponse:
     try:
         organisation = access.visible_organisations(request.user).get(org_id=org_id)
     except Organisation.DoesNotExist as error:
-        raise Http404("no such organisation") from error
+        raise Http404(say(msg.NO_SUCH_ORGANISATION)) from error
     documents = access.visible_documents(request.user).filter(organisation=organisation)
     return render(
         request,
@@ -381,12 +388,12 @@ def year_list(request: HttpRequest) -> HttpResponse:
 def year_detail(request: HttpRequest, year: int) -> HttpResponse:
     found = _member(request)
     if not years.YEARS[0] <= year <= years.YEARS[1]:
-        raise Http404("no such year")
+        raise Http404(say(msg.NO_SUCH_YEAR))
     versions = list(
         YearVersion.objects.filter(cluster=found.cluster, year=year).order_by("-number")
     )
     if found.role == FUNDER and not versions:
-        raise Http404("this year is not published")
+        raise Http404(say(msg.YEAR_NOT_PUBLISHED))
     form = forms.YearForm(request.POST or None)
     if request.method == "POST":
         access.require(request.user, FACILITATOR)
@@ -398,7 +405,7 @@ def year_detail(request: HttpRequest, year: int) -> HttpResponse:
                 form.cleaned_data["reason"],
                 form.cleaned_data["factors"] or None,
             )
-            messages.success(request, f"Year {year}: version {made.number} closed.")
+            messages.success(request, say(msg.YEAR_CLOSED, year=year, version=made.number))
             return redirect("year", year=year)
     differences = [
         {"version": new, "rows": years.difference(old, new)}
@@ -454,7 +461,7 @@ def job_detail(request: HttpRequest, pk: str) -> HttpResponse:
     try:
         job = Job.objects.get(pk=pk, cluster=found.cluster)
     except (Job.DoesNotExist, ValueError, Exception) as error:
-        raise Http404("no such job") from error
+        raise Http404(say(msg.NO_SUCH_JOB)) from error
     return render(
         request,
         "service/job.html",
@@ -467,7 +474,7 @@ def document_download(request: HttpRequest, pk: str) -> FileResponse:
     try:
         document = access.visible_documents(request.user).get(pk=pk)
     except (Document.DoesNotExist, ValueError, Exception) as error:
-        raise Http404("no such document") from error
+        raise Http404(say(msg.NO_SUCH_DOCUMENT)) from error
     return security.pdf_response(issuing.stored_file(document), document.download_name)
 
 
@@ -481,20 +488,22 @@ def document_revoke(request: HttpRequest, pk: str) -> HttpResponse:
             pk=pk, cluster=found.cluster, kind=CERTIFICATE, certificate_id__startswith=ID_PREFIX
         )
     except (Document.DoesNotExist, ValueError, Exception) as error:
-        raise Http404("no such certificate") from error
+        raise Http404(say(msg.NO_SUCH_CERTIFICATE)) from error
     form = forms.RevokeForm(request.POST)
     try:
         if not form.is_valid():
-            raise certificates.RevokeRefusedError("no reason given")
+            raise certificates.RevokeRefusedError(say(msg.NO_REASON))
         data = form.cleaned_data
         certificates.revoke(document, request.user, data["reason"], data["superseded_by"] or "")
     except certificates.RevokeRefusedError:
-        messages.error(
-            request,
-            "Give a reason (and, if superseded, the id of another certificate of this cluster).",
-        )
+        messages.error(request, say(msg.GIVE_REVOKE_REASON))
     else:
-        messages.success(request, f"{document.certificate_id}: {document.status}.")
+        messages.success(
+            request,
+            say(
+                msg.CERTIFICATE_STATUS, certificate=document.certificate_id, status=document.status
+            ),
+        )
     return redirect("certificate", certificate_id=document.certificate_id)
 
 

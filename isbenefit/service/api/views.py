@@ -16,7 +16,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from isbenefit import messages as msg
 from isbenefit.errors import Problem
+from isbenefit.messages import say
 from isbenefit.service import access, entries, issuing, security, store, years
 from isbenefit.service.api import serializers as s
 from isbenefit.service.models import (
@@ -42,7 +44,7 @@ UNAUTHENTICATED = OpenApiResponse(s.Detail, description="No token, or an unknown
 def _member(request: Request) -> Membership:
     found = access.membership(request.user)
     if found is None:
-        raise PermissionDenied("your account belongs to no cluster")
+        raise PermissionDenied(say(msg.NO_CLUSTER))
     return found
 
 
@@ -67,7 +69,7 @@ def _refusal(error: entries.EntryError) -> Response:
     if isinstance(error, entries.RefusedError):
         return Response({"detail": error.message}, status=status.HTTP_403_FORBIDDEN)
     if isinstance(error, entries.StaleError):
-        detail = "the exchange changed meanwhile: read it again and change that version"
+        detail = say(msg.STALE_CHANGE_API)
         return Response({"detail": detail}, status=status.HTTP_409_CONFLICT)
     return Response({"detail": error.message}, status=status.HTTP_409_CONFLICT)
 
@@ -144,7 +146,7 @@ class ExchangeList(APIView):
     )
     def post(self, request: Request) -> Response:
         if not access.can_enter(request.user):
-            raise PermissionDenied("your role may not enter exchanges")
+            raise PermissionDenied(say(msg.ROLE_MAY_NOT_ENTER))
         found = _member(request)
         body = s.ExchangeWrite(data=request.data)
         body.is_valid(raise_exception=True)
@@ -197,7 +199,7 @@ class ExchangeDetail(APIView):
                 exchange,
                 {**current.fields, **data.get("row", {})},
                 data["version"],
-                data.get("reason") or "changed through the API",
+                data.get("reason") or say(msg.CHANGED_THROUGH_API),
                 data.get("inputs"),
                 data.get("baselines"),
             )
@@ -228,7 +230,7 @@ class ExchangeConfirm(APIView):
             entries.confirm(request.user, exchange, data["party"], data["version"])
         except entries.StaleError:
             return Response(
-                {"detail": "the exchange changed meanwhile: read it again and confirm"},
+                {"detail": say(msg.STALE_CONFIRM_API)},
                 status=status.HTTP_409_CONFLICT,
             )
         return _exchange(exchange, request.user)
@@ -292,10 +294,10 @@ class YearDetail(APIView):
     def get(self, request: Request, year: int) -> Response:
         found = _member(request)
         if not years.YEARS[0] <= year <= years.YEARS[1]:
-            raise Http404("no such year")
+            raise Http404(say(msg.NO_SUCH_YEAR))
         version = years.latest(found.cluster, year)
         if version is None:
-            raise Http404("this year is not closed")
+            raise Http404(say(msg.YEAR_NOT_CLOSED))
         row: dict[str, Any] = {**_year_summary(version), "factor_set": version.factor_set}
         results = access.visible_results(request.user, json.loads(bytes(version.results) or b"{}"))
         if results is not None:
@@ -383,7 +385,7 @@ class JobDetail(APIView):
         try:
             job = Job.objects.get(pk=pk, cluster=found.cluster)
         except Exception as error:  # no such job, or not an id at all
-            raise Http404("no such job") from error
+            raise Http404(say(msg.NO_SUCH_JOB)) from error
         return Response(s.Job(job_json(job)).data)
 
 
@@ -401,5 +403,5 @@ class DocumentDownload(APIView):
         try:
             document = access.visible_documents(request.user).get(pk=pk)
         except Exception as error:  # not visible, no such document, or not an id
-            raise Http404("no such document") from error
+            raise Http404(say(msg.NO_SUCH_DOCUMENT)) from error
         return security.pdf_response(issuing.stored_file(document), document.download_name)
