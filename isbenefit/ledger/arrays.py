@@ -16,7 +16,7 @@ import pandas as pd
 from isbenefit import units
 from isbenefit.engine import core
 from isbenefit.ledger.checks import SheetChecker
-from isbenefit.ledger.contract import LEFT_OUT
+from isbenefit.ledger.contract import BASELINES, LEFT_OUT, NUMBER
 from isbenefit.ledger.periods import main_years
 from isbenefit.ledger.reading import RawSheet
 from isbenefit.ledger.rules import ALTERNATIVE_ACTIVITIES, CheckedSheets
@@ -393,7 +393,7 @@ def alternative_arrays(
         frame[column] = np.where(
             text == LEFT_OUT, "", np.where(text == "", frame[column].to_numpy(dtype=object), text)
         )
-    for column in ("substitution_ratio", "baseline_efficiency", "baseline_transport_km"):
+    for column in BASELINES.of_kind(NUMBER):
         value = given[column].to_numpy(dtype=float)
         frame[column] = np.where(np.isnan(value), frame[column].to_numpy(dtype=float), value)
     # An efficiency belongs to the boiler it was given for: another baseline supply does

@@ -8,6 +8,13 @@ docs/formats.md all derive from these tables: a new column or sheet is one entry
 
 Checks that are more than a column's type and bounds (the period, the two parties,
 transport pairs, the List of Waste) stay in :mod:`.rules` and :mod:`.waste`.
+
+To add a column, add its :class:`Column` to its sheet and its row to docs/formats.md (a
+test compares the two). A column marked ``extra`` reaches the results only in ledgers
+that have it, so other ledgers keep their results byte for byte; any other new exchanges
+column is echoed in every exchange of the results JSON. To add a sheet, add its
+:class:`Sheet` to :data:`SHEETS`: it is read, typed and checked into
+``CheckedSheets.others`` without a rule of its own.
 """
 
 from __future__ import annotations

@@ -10,12 +10,13 @@ import numpy as np
 import pandas as pd
 
 from isbenefit.engine.core import NONE, AlternativeResult
+from isbenefit.ledger.contract import BASELINES, NUMBER
 from isbenefit.ledger.rules import ALTERNATIVE_ACTIVITIES, LEDGER_BASELINE
 from isbenefit.results.results_json import LINE_FIELDS
 from isbenefit.results.tables import lines_table
 from isbenefit.scoring.factorset import INDICATORS, FactorSet
 
-NUMBERS = ("substitution_ratio", "baseline_efficiency", "baseline_transport_km")
+NUMBERS = BASELINES.of_kind(NUMBER)
 
 
 def alternative_records(

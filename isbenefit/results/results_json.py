@@ -20,6 +20,7 @@ import pandas as pd
 
 from isbenefit.engine.core import MONEY, SAVED
 from isbenefit.errors import Problem
+from isbenefit.ledger.contract import EXCHANGES, NUMBER, TEXT
 from isbenefit.results.flags import exchange_flags
 from isbenefit.results.json_columns import grouped, key, records, values
 from isbenefit.results.tables import DESCRIBED_COLUMNS, Tables
@@ -29,14 +30,15 @@ from isbenefit.version import __version__
 SCHEMA = "isbenefit.results/1"
 # Exchange fields echoed from the ledger (id, supplier and receiver come first).
 ECHOED_COLUMNS = tuple(c for c in DESCRIBED_COLUMNS if c not in ("id", "supplier", "receiver"))
-OPTIONAL_TEXT = (
-    "baseline_disposal",
-    "baseline_supply",
-    "transport_mode",
-    "baseline_transport_mode",
-    "evidence",
+# Optional ledger columns with no default: a blank one is written as null.
+OPTIONAL_TEXT = tuple(
+    c.name for c in EXCHANGES.columns if c.kind == TEXT and not (c.required or c.extra)
 )
-OPTIONAL_NUMBERS = ("baseline_efficiency", "mass_t", "transport_km", "baseline_transport_km")
+OPTIONAL_NUMBERS = tuple(
+    c.name
+    for c in EXCHANGES.columns
+    if c.kind == NUMBER and c.default is None and not (c.required or c.extra)
+)
 
 
 @dataclass(frozen=True)
