@@ -13,23 +13,25 @@ from rich.table import Table
 from rich.text import Text
 
 from isbenefit.cli.common import (
+    PLACED,
+    SOURCE_OPTIONS,
     BrightwayDirOption,
     BrightwayProjectOption,
     CurrencyOption,
     DataDirOption,
     FactorsOption,
-    FallbackOption,
     IterationsOption,
     LedgerArgument,
-    MappingOption,
     PercentileOption,
+    Placed,
     SeedOption,
+    SourceOptions,
     TrustStoreOption,
-    factor_source_of,
     fail,
     guarded,
     monte_carlo_settings,
     show_warnings,
+    with_options,
 )
 from isbenefit.cli.factors import JsonOption, KindOption, RegionOption
 from isbenefit.cli.factors import show as show_activities
@@ -90,9 +92,10 @@ def main(
 
 
 @app.command()
+@with_options
 def assess(
     ledger: LedgerArgument,
-    factors: FactorsOption = None,
+    factors: Placed = PLACED,  # of `options`; placed as --help has always listed them
     currency: CurrencyOption = "EUR",
     json_file: Annotated[
         Path | None, typer.Option("--json", help="Write the results JSON here.", dir_okay=False)
@@ -105,7 +108,7 @@ def assess(
         Path | None,
         typer.Option("--xlsx", help="Write the tables as one .xlsx workbook here.", dir_okay=False),
     ] = None,
-    data_dir: DataDirOption = None,
+    data_dir: Placed = PLACED,
     iterations: IterationsOption = 0,
     seed: SeedOption = 1,
     conservative_percentile: PercentileOption = 5.0,
@@ -118,10 +121,7 @@ def assess(
             "measured=1.05, calculated=1.15, estimated=1.5.",
         ),
     ] = None,
-    mapping: MappingOption = None,
-    brightway: BrightwayProjectOption = None,
-    brightway_dir: BrightwayDirOption = None,
-    fallback: FallbackOption = False,
+    options: SourceOptions = SOURCE_OPTIONS,  # --mapping, --brightway, ... --fallback
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary.")] = False,
     show_all: Annotated[
         bool,
@@ -141,9 +141,7 @@ def assess(
         )
         assessment = run_assessment(
             ledger,
-            factors=factor_source_of(
-                factors, mapping, brightway, brightway_dir, fallback, data_dir
-            ),
+            factors=options.source(),
             currency=currency,
             monte_carlo=settings,
         )

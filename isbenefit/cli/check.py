@@ -6,31 +6,27 @@ import typer
 from rich.console import Console
 
 from isbenefit.cli.common import (
-    BrightwayDirOption,
-    BrightwayProjectOption,
+    PLACED,
+    SOURCE_OPTIONS,
     CurrencyOption,
-    DataDirOption,
-    FactorsOption,
-    FallbackOption,
     LedgerArgument,
-    MappingOption,
-    factor_source_of,
+    Placed,
+    SourceOptions,
     guarded,
     show_warnings,
+    with_options,
 )
 
 console = Console(highlight=False)
 
 
+@with_options
 def check(
     ledger: LedgerArgument,
-    factors: FactorsOption = None,
+    factors: Placed = PLACED,  # --factors, --currency, --data-dir, then the others
     currency: CurrencyOption = "EUR",
-    data_dir: DataDirOption = None,
-    mapping: MappingOption = None,
-    brightway: BrightwayProjectOption = None,
-    brightway_dir: BrightwayDirOption = None,
-    fallback: FallbackOption = False,
+    data_dir: Placed = PLACED,
+    options: SourceOptions = SOURCE_OPTIONS,
 ) -> None:
     """Check LEDGER against the contract and the factor set, computing nothing.
 
@@ -40,7 +36,7 @@ def check(
     from isbenefit.api import check as check_ledger
 
     with guarded():
-        source = factor_source_of(factors, mapping, brightway, brightway_dir, fallback, data_dir)
+        source = options.source()
         warnings = check_ledger(ledger, source, currency)
     show_warnings(warnings)
     console.print(f"{ledger}: no problems found", markup=False)

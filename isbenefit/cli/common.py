@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import inspect
 import math
 import sys
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass, fields, is_dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar, cast, get_type_hints
 
 import typer
 from rich.console import Console
@@ -137,24 +139,97 @@ FallbackOption = Annotated[
 ]
 
 
-def factor_source_of(
-    factors: Path | None,
-    mapping: Path | None,
-    brightway: str | None,
-    brightway_dir: Path | None,
-    fallback: bool,
-    data_dir: Path | None,
-) -> FactorSource:
-    """The factor source of the options every assessing verb shares (FactorsOption,
-    MappingOption, BrightwayProjectOption, BrightwayDirOption, FallbackOption,
-    DataDirOption).
+@dataclass(frozen=True)
+class SourceOptions:
+    """Where a verb's scores come from: the options every verb that assesses shares.
 
-    Call it inside `guarded()`: options that would be ignored are an InputError. Nothing
-    is read yet; the verb's one source loads its factor set once for the whole run.
+    A verb takes them as one parameter typed `SourceOptions` and is wrapped in
+    `with_options`; each field is one option of its --help.
     """
-    from isbenefit.scoring.source import factor_source
 
-    return factor_source(factors, mapping, brightway, brightway_dir, fallback, data_dir)
+    factors: FactorsOption = None
+    mapping: MappingOption = None
+    brightway: BrightwayProjectOption = None
+    brightway_dir: BrightwayDirOption = None
+    fallback: FallbackOption = False
+    data_dir: DataDirOption = None
+
+    def source(self) -> FactorSource:
+        """The run's one factor source, caching in --data-dir.
+
+        Call it inside `guarded()`: options that would be ignored are an InputError.
+        Nothing is read yet; the source loads its factor set once for the whole run.
+        """
+        from isbenefit.scoring.source import factor_source
+
+        return factor_source(
+            self.factors, self.mapping, self.brightway, self.brightway_dir, self.fallback,
+            self.data_dir,
+        )  # fmt: skip
+
+
+SOURCE_OPTIONS = SourceOptions()  # the default of a verb's options parameter
+
+
+class Placed:
+    """The type of a verb parameter that only says where one field of its options
+    dataclass goes among the verb's options, so that --help lists it there."""
+
+
+PLACED = Placed()
+
+Command = TypeVar("Command", bound=Callable[..., None])
+
+
+def with_options(command: Command) -> Command:
+    """``command`` with each parameter typed as an options dataclass (`SourceOptions`)
+    spread into the options its fields declare, for Typer to read, and gathered back
+    into the dataclass when the command runs.
+
+    The fields take the place of that parameter, in field order, except those the
+    command names as a parameter of type `Placed`: they take that place instead.
+    """
+    signature = inspect.signature(command, eval_str=True)
+    groups: dict[str, type[Any]] = {
+        name: parameter.annotation
+        for name, parameter in signature.parameters.items()
+        if isinstance(parameter.annotation, type) and is_dataclass(parameter.annotation)
+    }
+    placed = {n for n, p in signature.parameters.items() if p.annotation is Placed}
+    declared: dict[str, inspect.Parameter] = {}
+    for group in groups.values():
+        hints = get_type_hints(group, include_extras=True)
+        for field in fields(group):
+            declared[field.name] = inspect.Parameter(
+                field.name, inspect.Parameter.KEYWORD_ONLY, default=field.default,
+                annotation=hints[field.name],
+            )  # fmt: skip
+    unknown = placed - declared.keys()
+    if unknown:
+        raise TypeError(f"{command.__name__}: {sorted(unknown)} are no fields of its options")
+    spread: list[inspect.Parameter] = []
+    for name, parameter in signature.parameters.items():
+        if name in groups:
+            spread.extend(
+                declared[field.name] for field in fields(groups[name]) if field.name not in placed
+            )
+        else:
+            chosen = declared[name] if name in placed else parameter
+            spread.append(chosen.replace(kind=inspect.Parameter.KEYWORD_ONLY))
+
+    def gathered(**given: Any) -> None:
+        own = {name: value for name, value in given.items() if name not in declared}
+        for name, group in groups.items():
+            own[name] = group(**{field.name: given[field.name] for field in fields(group)})
+        command(**own)
+
+    gathered.__name__ = command.__name__
+    gathered.__qualname__ = command.__qualname__
+    gathered.__doc__ = command.__doc__
+    gathered.__module__ = command.__module__
+    gathered.__signature__ = signature.replace(parameters=spread)  # type: ignore[attr-defined]
+    gathered.__annotations__ = {p.name: p.annotation for p in spread}
+    return cast(Command, gathered)
 
 
 TrustStoreOption = Annotated[

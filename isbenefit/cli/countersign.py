@@ -9,21 +9,18 @@ import typer
 from rich.console import Console
 
 from isbenefit.cli.common import (
-    BrightwayDirOption,
-    BrightwayProjectOption,
-    DataDirOption,
-    FactorsOption,
-    FallbackOption,
-    MappingOption,
+    SOURCE_OPTIONS,
+    SourceOptions,
     TrustStoreOption,
-    factor_source_of,
     fail,
     guarded,
+    with_options,
 )
 
 console = Console(highlight=False)
 
 
+@with_options
 def countersign(
     pdf: Annotated[Path, typer.Argument(help="The issuer-signed statement PDF.", dir_okay=False)],
     key: Annotated[
@@ -44,12 +41,7 @@ def countersign(
     output: Annotated[
         Path, typer.Option("--output", "-o", help="Where to write the countersigned PDF.")
     ],
-    factors: FactorsOption = None,
-    mapping: MappingOption = None,
-    brightway: BrightwayProjectOption = None,
-    brightway_dir: BrightwayDirOption = None,
-    fallback: FallbackOption = False,
-    data_dir: DataDirOption = None,
+    options: SourceOptions = SOURCE_OPTIONS,
     trust_store: TrustStoreOption = None,
 ) -> None:
     """Countersign a signed statement as its independent verifier.
@@ -64,8 +56,8 @@ def countersign(
     from isbenefit.writing import write_atomic
 
     with guarded():
-        source = factor_source_of(factors, mapping, brightway, brightway_dir, fallback, data_dir)
-        trusted = trust.load(trust.store_path(trust_store, data_dir))
+        source = options.source()
+        trusted = trust.load(trust.store_path(trust_store, options.data_dir))
         try:
             signed, report = make(pdf, key, statement, source, trusted)
         except CountersignError as error:

@@ -20,22 +20,20 @@ from rich.console import Console
 
 from isbenefit.cli.common import (
     EXIT_FAILURE,
-    BrightwayDirOption,
-    BrightwayProjectOption,
+    PLACED,
+    SOURCE_OPTIONS,
     CurrencyOption,
-    DataDirOption,
-    FactorsOption,
-    FallbackOption,
     IterationsOption,
     LedgerArgument,
-    MappingOption,
     PercentileOption,
+    Placed,
     SeedOption,
-    factor_source_of,
+    SourceOptions,
     fail,
     guarded,
     monte_carlo_settings,
     show_warnings,
+    with_options,
 )
 from isbenefit.cli.text import plain
 from isbenefit.ledger.contract import FIRST_YEAR, LAST_YEAR
@@ -152,13 +150,9 @@ def statement(
     org: OrgOption,
     year: YearOption,
     output: PdfOption,
-    factors: FactorsOption = None,
-    mapping: MappingOption = None,
-    brightway: BrightwayProjectOption = None,
-    brightway_dir: BrightwayDirOption = None,
-    fallback: FallbackOption = False,
+    options: SourceOptions = SOURCE_OPTIONS,
     currency: CurrencyOption = "EUR",
-    data_dir: DataDirOption = None,
+    data_dir: Placed = PLACED,  # of `options`, after --currency as --help lists it
     iterations: IterationsOption = 0,
     seed: SeedOption = 1,
     conservative_percentile: PercentileOption = 5.0,
@@ -169,7 +163,7 @@ def statement(
 
     _check_target(output)
     with guarded():
-        source = factor_source_of(factors, mapping, brightway, brightway_dir, fallback, data_dir)
+        source = options.source()
         settings = monte_carlo_settings(iterations, seed, conservative_percentile)
         results = _assess(ledger, source, currency, settings).results
         write_atomic(output, statement_pdf(results, org, str(year)))
@@ -184,13 +178,9 @@ def certificate(
     issuer: IssuerOption = None,
     key: KeyOption = None,
     verify_url: VerifyUrlOption = None,
-    factors: FactorsOption = None,
-    mapping: MappingOption = None,
-    brightway: BrightwayProjectOption = None,
-    brightway_dir: BrightwayDirOption = None,
-    fallback: FallbackOption = False,
+    options: SourceOptions = SOURCE_OPTIONS,
     currency: CurrencyOption = "EUR",
-    data_dir: DataDirOption = None,
+    data_dir: Placed = PLACED,  # of `options`, after --currency as --help lists it
     iterations: CertificateIterationsOption = 1000,
     seed: SeedOption = 1,
     conservative_percentile: PercentileOption = 5.0,
@@ -208,7 +198,7 @@ def certificate(
     _check_verify_url(verify_url)
     issuer_text = _issuer_text(issuer, key)
     with guarded():
-        source = factor_source_of(factors, mapping, brightway, brightway_dir, fallback, data_dir)
+        source = options.source()
         settings = monte_carlo_settings(iterations, seed, conservative_percentile)
         results, rows = certificate_results(ledger, org, str(year), source, currency, settings)
         show_warnings(results.source.get("warnings", ()))
@@ -223,13 +213,9 @@ def report(
     year: YearOption,
     output: PdfOption,
     cluster: ClusterOption = "Industrial symbiosis cluster",
-    factors: FactorsOption = None,
-    mapping: MappingOption = None,
-    brightway: BrightwayProjectOption = None,
-    brightway_dir: BrightwayDirOption = None,
-    fallback: FallbackOption = False,
+    options: SourceOptions = SOURCE_OPTIONS,
     currency: CurrencyOption = "EUR",
-    data_dir: DataDirOption = None,
+    data_dir: Placed = PLACED,  # of `options`, after --currency as --help lists it
     iterations: IterationsOption = 0,
     seed: SeedOption = 1,
     conservative_percentile: PercentileOption = 5.0,
@@ -240,7 +226,7 @@ def report(
 
     _check_target(output)
     with guarded():
-        source = factor_source_of(factors, mapping, brightway, brightway_dir, fallback, data_dir)
+        source = options.source()
         settings = monte_carlo_settings(iterations, seed, conservative_percentile)
         results = _assess(ledger, source, currency, settings).results
         write_atomic(output, report_pdf(results, str(year), cluster))
@@ -251,13 +237,9 @@ def statements(
     ledger: LedgerArgument,
     year: YearOption,
     output: DirOption,
-    factors: FactorsOption = None,
-    mapping: MappingOption = None,
-    brightway: BrightwayProjectOption = None,
-    brightway_dir: BrightwayDirOption = None,
-    fallback: FallbackOption = False,
+    options: SourceOptions = SOURCE_OPTIONS,
     currency: CurrencyOption = "EUR",
-    data_dir: DataDirOption = None,
+    data_dir: Placed = PLACED,  # of `options`, after --currency as --help lists it
     jobs: JobsOption = None,
     iterations: IterationsOption = 0,
     seed: SeedOption = 1,
@@ -265,7 +247,7 @@ def statements(
 ) -> None:
     """Write one statement per organisation with exchanges in the year, on all cores."""
     with guarded():
-        source = factor_source_of(factors, mapping, brightway, brightway_dir, fallback, data_dir)
+        source = options.source()
     settings = monte_carlo_settings(iterations, seed, conservative_percentile)
     from isbenefit.batch import DocumentKind
 
@@ -288,13 +270,9 @@ def certificates(
     issuer: IssuerOption = None,
     key: KeyOption = None,
     verify_url: VerifyUrlOption = None,
-    factors: FactorsOption = None,
-    mapping: MappingOption = None,
-    brightway: BrightwayProjectOption = None,
-    brightway_dir: BrightwayDirOption = None,
-    fallback: FallbackOption = False,
+    options: SourceOptions = SOURCE_OPTIONS,
     currency: CurrencyOption = "EUR",
-    data_dir: DataDirOption = None,
+    data_dir: Placed = PLACED,  # of `options`, after --currency as --help lists it
     jobs: JobsOption = None,
     iterations: CertificateIterationsOption = 1000,
     seed: SeedOption = 1,
@@ -307,7 +285,7 @@ def certificates(
     _check_verify_url(verify_url)
     issuer_text = _issuer_text(issuer, key)
     with guarded():
-        source = factor_source_of(factors, mapping, brightway, brightway_dir, fallback, data_dir)
+        source = options.source()
     from isbenefit.batch import DocumentKind
 
     _batch(
@@ -402,4 +380,4 @@ def _run_with_progress(
 def register(app: typer.Typer) -> None:
     """Add the document verbs to the `isbenefit` app."""
     for command in (statement, certificate, report, statements, certificates):
-        app.command(command.__name__)(command)
+        app.command(command.__name__)(with_options(command))

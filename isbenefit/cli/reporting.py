@@ -14,18 +14,16 @@ from rich.table import Table
 from rich.text import Text
 
 from isbenefit.cli.common import (
-    BrightwayDirOption,
-    BrightwayProjectOption,
+    PLACED,
+    SOURCE_OPTIONS,
     CurrencyOption,
-    DataDirOption,
-    FactorsOption,
-    FallbackOption,
     LedgerArgument,
-    MappingOption,
-    factor_source_of,
+    Placed,
+    SourceOptions,
     fail,
     guarded,
     show_warnings,
+    with_options,
 )
 from isbenefit.cli.text import plain
 from isbenefit.ledger.contract import FIRST_YEAR, LAST_YEAR
@@ -38,6 +36,7 @@ YearOption = Annotated[
 
 def register(app: typer.Typer, console: Console) -> None:
     @app.command("vsme")
+    @with_options
     def vsme(
         ledger: LedgerArgument,
         org: OrgOption,
@@ -46,13 +45,9 @@ def register(app: typer.Typer, console: Console) -> None:
             Path,
             typer.Option("--output", "-o", help="The workbook to write (.xlsx).", dir_okay=False),
         ],
-        factors: FactorsOption = None,
-        mapping: MappingOption = None,
-        brightway: BrightwayProjectOption = None,
-        brightway_dir: BrightwayDirOption = None,
-        fallback: FallbackOption = False,
+        options: SourceOptions = SOURCE_OPTIONS,
         currency: CurrencyOption = "EUR",
-        data_dir: DataDirOption = None,
+        data_dir: Placed = PLACED,  # of `options`, after --currency as --help lists it
     ) -> None:
         """Fill EFRAG's VSME Digital Template (1.3.0) with what the ledger knows for one
         organisation and year: B7 waste diverted, secondary materials used, the circular
@@ -67,9 +62,7 @@ def register(app: typer.Typer, console: Console) -> None:
         with guarded():
             assessment = assess(
                 ledger,
-                factors=factor_source_of(
-                    factors, mapping, brightway, brightway_dir, fallback, data_dir
-                ),
+                factors=options.source(),
                 currency=currency,
             )
             show_warnings(assessment.warnings)
@@ -84,6 +77,7 @@ def register(app: typer.Typer, console: Console) -> None:
             console.print(plain(f"not in the B7 tables: {reason}"), markup=False)
 
     @app.command("esrs")
+    @with_options
     def esrs(
         ledger: LedgerArgument,
         org: OrgOption,
@@ -105,13 +99,9 @@ def register(app: typer.Typer, console: Console) -> None:
                 "for the share of secondary materials.",
             ),
         ] = None,
-        factors: FactorsOption = None,
-        mapping: MappingOption = None,
-        brightway: BrightwayProjectOption = None,
-        brightway_dir: BrightwayDirOption = None,
-        fallback: FallbackOption = False,
+        options: SourceOptions = SOURCE_OPTIONS,
         currency: CurrencyOption = "EUR",
-        data_dir: DataDirOption = None,
+        data_dir: Placed = PLACED,  # of `options`, after --currency as --help lists it
     ) -> None:
         """Print the ESRS E5 datapoints the ledger supports for one organisation and year
         (E5-4 §31(c) secondary materials, E5-5 §37(b)-(c) waste by recovery type and
@@ -128,9 +118,7 @@ def register(app: typer.Typer, console: Console) -> None:
         with guarded():
             assessment = assess(
                 ledger,
-                factors=factor_source_of(
-                    factors, mapping, brightway, brightway_dir, fallback, data_dir
-                ),
+                factors=options.source(),
                 currency=currency,
             )
             show_warnings(assessment.warnings)

@@ -13,16 +13,12 @@ from rich.text import Text
 
 from isbenefit.certify.checks import EXIT_DOUBLE_CLAIMS, exit_codes_sentence
 from isbenefit.cli.common import (
-    BrightwayDirOption,
-    BrightwayProjectOption,
-    DataDirOption,
-    FactorsOption,
-    FallbackOption,
-    MappingOption,
+    SOURCE_OPTIONS,
+    SourceOptions,
     TrustStoreOption,
-    factor_source_of,
     fail,
     guarded,
+    with_options,
 )
 from isbenefit.cli.text import plain
 
@@ -54,6 +50,7 @@ VERIFY_HELP = "\n\n".join(
 )
 
 
+@with_options
 def verify(
     pdf: Annotated[Path | None, typer.Argument(help="Certificate PDF.", dir_okay=False)] = None,
     key: Annotated[
@@ -69,12 +66,7 @@ def verify(
             file_okay=False,
         ),
     ] = None,
-    factors: FactorsOption = None,
-    mapping: MappingOption = None,
-    brightway: BrightwayProjectOption = None,
-    brightway_dir: BrightwayDirOption = None,
-    fallback: FallbackOption = False,
-    data_dir: DataDirOption = None,
+    options: SourceOptions = SOURCE_OPTIONS,
     trust_store: TrustStoreOption = None,
     status_list: Annotated[
         Path | None,
@@ -102,8 +94,8 @@ def verify(
     from isbenefit.certify.verification import verify as run_checks
 
     with guarded():
-        source = factor_source_of(factors, mapping, brightway, brightway_dir, fallback, data_dir)
-        trusted = trust.load(trust.store_path(trust_store, data_dir))
+        source = options.source()
+        trusted = trust.load(trust.store_path(trust_store, options.data_dir))
         report = run_checks(pdf, key, source, trusted, status_list)
     if as_json:
         typer.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=1))
