@@ -60,7 +60,7 @@ def main() -> None:
     os.environ["SOURCE_DATE_EPOCH"] = EPOCH
     from isbenefit import assess
     from isbenefit.certify.claim import claim_exchange_ids
-    from isbenefit.certify.issue import certificate_pdf
+    from isbenefit.certify.issue import Issuing, certificate_pdf
     from isbenefit.documents import report_pdf, statement_pdf
     from isbenefit.engine.uncertainty import QUANTITY_GSD, MonteCarloSettings
 
@@ -74,7 +74,9 @@ def main() -> None:
     certified = with_ranges.results
     documents = {
         "statement": statement_pdf(results, org, year),
-        "certificate": certificate_pdf(certified, org, year, rows, "Nordic Symbiosis Office"),
+        "certificate": certificate_pdf(
+            certified, org, year, rows, Issuing("Nordic Symbiosis Office")
+        ),
         "report": report_pdf(results, year, "Nordic industrial symbiosis cluster"),
     }
     IMAGES.mkdir(parents=True, exist_ok=True)

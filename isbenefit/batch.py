@@ -39,7 +39,7 @@ from typing import Any
 
 from isbenefit import reported
 from isbenefit.certify.claim import LedgerRows
-from isbenefit.certify.issue import DEFAULT_ISSUER, certificate_pdf
+from isbenefit.certify.issue import UNSIGNED, Issuing, certificate_pdf
 from isbenefit.documents import statement_pdf
 from isbenefit.errors import WriteError
 from isbenefit.results.model import Results, as_results
@@ -75,9 +75,7 @@ class Job:
         year: the reporting year.
         path: where the PDF goes.
         ledger_rows: the ledger rows of the claim (certificates only).
-        issuer: issuer printed on certificates.
-        key_file: issuer's private key signing certificates, or None.
-        verify_url: the issuer's verification address prefix, or None.
+        issuing: who issues certificates (and signs them), where they are verified.
     """
 
     kind: DocumentKind
@@ -85,9 +83,7 @@ class Job:
     year: str
     path: Path
     ledger_rows: LedgerRows | None = None
-    issuer: str = DEFAULT_ISSUER
-    key_file: Path | None = None
-    verify_url: str | None = None
+    issuing: Issuing = UNSIGNED
 
 
 @dataclass(frozen=True)
@@ -112,15 +108,7 @@ _results: Results | None = None
 def render_job(results: Results, job: Job) -> bytes:
     """The default renderer: the job's document as PDF bytes."""
     if job.kind is DocumentKind.CERTIFICATE:
-        return certificate_pdf(
-            results,
-            job.org_id,
-            job.year,
-            job.ledger_rows or {},
-            job.issuer,
-            job.key_file,
-            job.verify_url,
-        )
+        return certificate_pdf(results, job.org_id, job.year, job.ledger_rows or {}, job.issuing)
     return statement_pdf(results, job.org_id, job.year)
 
 
@@ -164,9 +152,7 @@ def plan(
     year: str,
     out_dir: Path,
     rows_by_org: Mapping[str, LedgerRows] | None = None,
-    issuer: str = DEFAULT_ISSUER,
-    key_file: Path | None = None,
-    verify_url: str | None = None,
+    issuing: Issuing = UNSIGNED,
 ) -> list[Job]:
     """One job per organisation, writing into ``out_dir``."""
     if kind not in tuple(DocumentKind):
@@ -180,9 +166,7 @@ def plan(
             year,
             out_dir / names[org],
             (rows_by_org or {}).get(org),
-            issuer,
-            key_file,
-            verify_url,
+            issuing,
         )
         for org in org_ids
     ]

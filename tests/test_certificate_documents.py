@@ -18,7 +18,7 @@ import qrcode.constants
 from pypdf import PdfReader
 
 from isbenefit.certify.claim import claim_exchange_ids, read_attachments
-from isbenefit.certify.issue import certificate, certificate_pdf
+from isbenefit.certify.issue import Issuing, certificate, certificate_pdf
 from isbenefit.documents.certificate import QR_MASK
 from tests.documents_helpers import (
     EPOCH,
@@ -54,7 +54,7 @@ def assessment(tmp_path_factory: pytest.TempPathFactory) -> Any:
 
 def make(assessment: Any, org: str, year: str, issuer: str = "Baltic Symbiosis Network") -> bytes:
     rows = assessment.source_rows(claim_exchange_ids(assessment.results, org, year))
-    return certificate_pdf(assessment.results, org, year, rows, issuer)
+    return certificate_pdf(assessment.results, org, year, rows, Issuing(issuer))
 
 
 def test_one_page_with_the_figures_issuer_and_id(assessment: Any) -> None:
@@ -218,7 +218,7 @@ def test_long_names_still_fit_one_page() -> None:
     long_name = "Ørsted Ženklų Gamykla ir Партнёры Łódź Kraftvarmeværk " * 3
     results = sample_results(names=(long_name.strip(), "Äänekoski Sellu Oy", "Завод Жемчуг"))
     rows = {"exchanges": [{"id": "X0001"}]}
-    pdf = certificate_pdf(results, "org001", "2024", rows, issuer="Ė" * 80)
+    pdf = certificate_pdf(results, "org001", "2024", rows, Issuing("Ė" * 80))
     assert len(PdfReader(io.BytesIO(pdf)).pages) == 1
     text = "".join(pdf_text(pdf).split())
     assert "Ė" * 80 in text and "".join(long_name.split()) in text

@@ -14,7 +14,7 @@ from pypdf import PdfReader
 
 from isbenefit import assess
 from isbenefit.certify import claim as claims
-from isbenefit.certify.issue import certificate_pdf
+from isbenefit.certify.issue import Issuing, certificate_pdf
 from isbenefit.engine.uncertainty import QUANTITY_GSD, MonteCarloSettings
 from tests.certificate_helpers import EPOCH, attached_claim, make_certificate, new_test_key
 from tests.conftest import TINY_FACTORS, F, exchange, write_ledger
@@ -203,7 +203,7 @@ def test_a_crowded_signed_certificate_still_fits(tmp_path: Path) -> None:
     # A signed certificate prints its key's issuer: an 80-character one.
     new_test_key(tmp_path / "k.key", tmp_path / "k.pub", name="Ė" * 80)
     rows = {sheet: [{"id": "X0001"}] for sheet in ("exchanges", "inputs", "organisations", "rates")}
-    pdf = certificate_pdf(results, "org001", "2024", rows, key_file=tmp_path / "k.key")
+    pdf = certificate_pdf(results, "org001", "2024", rows, Issuing(key_file=tmp_path / "k.key"))
     assert "Ė" * 40 in PdfReader(io.BytesIO(pdf)).pages[0].extract_text().replace("\n", "")
     assert len(PdfReader(io.BytesIO(pdf)).pages) == 1
     heights = text_heights(pdf)

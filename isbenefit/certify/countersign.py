@@ -59,12 +59,7 @@ def countersign(
         read_pdf_signatures,
         sign_pdf,
     )
-    from isbenefit.certify.signing import (
-        fingerprint,
-        load_issuer,
-        load_private_key,
-        public_key_text,
-    )
+    from isbenefit.certify.signing import fingerprint, load_signer, public_key_text
     from isbenefit.certify.verification import verify
     from isbenefit.documents.contexts import document_time
 
@@ -76,8 +71,8 @@ def countersign(
             f"--statement has {len(said)} characters; keep it within {MAX_STATEMENT} (the box "
             "on the page) and put the full opinion in your verification report"
         )
-    private = load_private_key(key_file)
-    verifier = load_issuer(key_file, private)
+    signer = load_signer(key_file)
+    private, verifier = signer.key, signer.issuer
     when = signed_at or document_time()
     if not verifier.covers(when.date()):
         raise CountersignError(

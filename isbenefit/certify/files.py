@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from isbenefit.certify.issue import DEFAULT_ISSUER, certificate_pdf, certificate_results
+from isbenefit.certify.issue import DEFAULT_ISSUER, Issuing, certificate_pdf, certificate_results
 from isbenefit.engine.uncertainty import MonteCarloSettings
 from isbenefit.scoring.source import FactorSource, as_factor_source
 from isbenefit.writing import write_atomic
@@ -51,9 +51,7 @@ def write_certificate(
             org,
             str(year),
             rows,
-            issuer,
-            Path(key) if key is not None else None,
-            verify_url,
+            Issuing(issuer, Path(key) if key is not None else None, verify_url),
         ),
     )
     return target

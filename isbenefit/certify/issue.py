@@ -8,23 +8,14 @@ printed text from claim.json. Rendering is left to :mod:`isbenefit.documents`.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from isbenefit import messages
 from isbenefit.certify import claim as claims
 from isbenefit.certify.claim import SIGNATURE_FILE
-from isbenefit.certify.signing import (
-    Issuer,
-    KeyFileError,
-    Signature,
-    load_issuer,
-    load_private_key,
-    sign,
-)
+from isbenefit.certify.signing import KeyFileError, Signature, Signer, load_signer, sign
 from isbenefit.certify.stated import certification_note, certified_figures
 from isbenefit.documents import numbers
 from isbenefit.documents.certificate import (
@@ -45,6 +36,33 @@ from isbenefit.messages import say
 from isbenefit.results.model import Results, as_results, with_uncertainty
 
 DEFAULT_ISSUER = "isbenefit"
+
+
+@dataclass(frozen=True)
+class Issuing:
+    """Who issues a certificate, and where it is verified.
+
+    Attributes:
+        issuer: the issuer an unsigned certificate prints (marked unsigned).
+        key_file: the issuer's private key (from `isbenefit keys new`), which signs the
+            claim; its issuer record, not ``issuer``, names the issuer of a signed one.
+        verify_url: the issuer's verification address prefix: the QR code and the page
+            then carry it followed by the certificate id.
+
+    A value, so that a batch hands it to its worker processes: the key is read where
+    the certificate is made (`certificate_pdf`).
+    """
+
+    issuer: str = DEFAULT_ISSUER
+    key_file: Path | None = None
+    verify_url: str | None = None
+
+    def signer(self) -> Signer | None:
+        """The key and its issuer record, read from ``key_file``; None when unsigned."""
+        return load_signer(self.key_file) if self.key_file is not None else None
+
+
+UNSIGNED = Issuing()
 
 
 def claim_files(
@@ -125,11 +143,11 @@ def certificate(
     year: str,
     ledger_rows: claims.LedgerRows,
     issuer: str = DEFAULT_ISSUER,
-    signing_key: Ed25519PrivateKey | None = None,
+    signer: Signer | None = None,
     verify_url: str | None = None,
-    signing_issuer: Issuer | None = None,
 ) -> Certificate:
-    """The certificate of ``org_id`` for ``year``, signed when a key is given.
+    """The certificate of ``org_id`` for ``year``, signed when a ``signer`` is given (then
+    its issuer record names the issuer, else ``issuer`` does, marked unsigned).
 
     With ``verify_url`` (the issuer's verification address prefix) the QR code carries
     that address followed by the id, and the page prints it; else the QR carries the id
@@ -144,21 +162,21 @@ def certificate(
     claim = claims.build_claim(results.source, org_id, year, ledger_rows)
     sha = claims.claim_sha256(claim)
     cert_id = claims.certificate_id(sha)
-    signature = sign(signing_key, claims.canonical_json(claim)) if signing_key else None
+    signature = sign(signer.key, claims.canonical_json(claim)) if signer else None
     issued_on = document_time().date()
-    signer = None
-    if signature is not None and signing_issuer is not None:
-        if not signing_issuer.covers(issued_on):
+    signed_by = None
+    if signer is not None:
+        if not signer.issuer.covers(issued_on):
             raise KeyFileError(
-                f"the key of {signing_issuer.name} may sign from {signing_issuer.valid_from} "
-                f"until {signing_issuer.valid_until}, not on {issued_on.isoformat()}; make a "
+                f"the key of {signer.issuer.name} may sign from {signer.issuer.valid_from} "
+                f"until {signer.issuer.valid_until}, not on {issued_on.isoformat()}; make a "
                 "new key with `isbenefit keys new --name` and have it trusted"
             )
-        issuer = signing_issuer.name  # a signed certificate names the key's issuer, nothing else
-        signer = {"issuer": signing_issuer.as_dict(), "signed_on": issued_on.isoformat()}
-    elif signature is None:
+        issuer = signer.issuer.name  # a signed certificate names the key's issuer, nothing else
+        signed_by = {"issuer": signer.issuer.as_dict(), "signed_on": issued_on.isoformat()}
+    else:
         issuer = say(messages.UNSIGNED, issuer=issuer)
-    files = claim_files(claim, cert_id, sha, ledger_rows, signature, signer)
+    files = claim_files(claim, cert_id, sha, ledger_rows, signature, signed_by)
     org = organisation(record)
     address = f"{verify_url.rstrip('/')}/{cert_id}" if verify_url else ""
     context = CertificateContext(
@@ -194,22 +212,19 @@ def certificate_pdf(
     org_id: str,
     year: str,
     ledger_rows: claims.LedgerRows,
-    issuer: str = DEFAULT_ISSUER,
-    key_file: Path | None = None,
-    verify_url: str | None = None,
+    issuing: Issuing = UNSIGNED,
 ) -> bytes:
     """The one-page certificate of ``org_id`` for ``year``, its claim data attached.
 
-    With ``key_file`` (an Ed25519 private key from `isbenefit keys new`) the claim is signed;
-    with ``verify_url`` the QR code and the page carry the verification address.
+    With the ``issuing`` key file the claim and the PDF are signed; with its
+    ``verify_url`` the QR code and the page carry the verification address.
     """
-    signing_key = load_private_key(key_file) if key_file else None
-    signing_issuer = load_issuer(key_file, signing_key) if key_file and signing_key else None
+    signer = issuing.signer()
     made = certificate(
-        results, org_id, year, ledger_rows, issuer, signing_key, verify_url, signing_issuer
+        results, org_id, year, ledger_rows, issuing.issuer, signer, issuing.verify_url
     )
     pdf = render_pdf("certificate.html", made.context, made.attachments)
-    if signing_key is None or signing_issuer is None:
+    if signer is None:
         return pdf
     from isbenefit.certify.pdf_signature import ISSUER_FIELD, sign_pdf
 
@@ -217,8 +232,8 @@ def certificate_pdf(
     # recomputation rests on.
     return sign_pdf(
         pdf,
-        signing_key,
-        signing_issuer,
+        signer.key,
+        signer.issuer,
         document_time(),
         ISSUER_FIELD,
         reason=say(messages.SIGNATURE_REASON, certificate=made.context.certificate_id),

@@ -189,6 +189,21 @@ def _write_key_files(*files: tuple[Path, bytes, int]) -> None:
         raise
 
 
+@dataclass(frozen=True)
+class Signer:
+    """A private key with the issuer record beside it: who signs, and when they may."""
+
+    key: Ed25519PrivateKey
+    issuer: Issuer
+
+
+def load_signer(private_path: Path) -> Signer:
+    """The key at ``private_path`` and its issuer record (`load_private_key`,
+    `load_issuer`); KeyFileError when either does not hold."""
+    key = load_private_key(private_path)
+    return Signer(key, load_issuer(private_path, key))
+
+
 def load_private_key(path: Path) -> Ed25519PrivateKey:
     try:
         key = serialization.load_pem_private_key(path.read_bytes(), password=None)

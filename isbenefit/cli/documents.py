@@ -12,6 +12,7 @@ conservative figure (--iterations 0: the deterministic one).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -41,6 +42,7 @@ from isbenefit.ledger.contract import FIRST_YEAR, LAST_YEAR
 if TYPE_CHECKING:
     from isbenefit.api import Assessment
     from isbenefit.batch import DocumentKind, Outcome
+    from isbenefit.certify.issue import Issuing
     from isbenefit.engine.uncertainty import MonteCarloSettings
     from isbenefit.scoring.source import FactorSource
 
@@ -117,24 +119,34 @@ def _assess(
     return assessment
 
 
-def _issuer_text(issuer: str | None, key: Path | None) -> str:
-    """The free-text issuer of an unsigned certificate; refused beside a key, whose own
-    issuer record names the issuer of a signed one."""
-    if key is not None and issuer is not None:
-        fail(
-            "--issuer is for unsigned certificates: a signed certificate prints the issuer "
-            "named in its key. Fix: leave out --issuer, or make a key with `isbenefit keys new "
-            '--name "..."`'
-        )
-    return issuer or "isbenefit"
+@dataclass(frozen=True)
+class IssuingOptions:
+    """Who issues the certificates of `certificate` and `certificates` (`with_options`)."""
+
+    issuer: IssuerOption = None
+    key: KeyOption = None
+    verify_url: VerifyUrlOption = None
+
+    def issuing(self) -> Issuing:
+        """The options as one `Issuing`; stops on a --verify-url that is no web address,
+        and on --issuer beside --key (the key's own issuer record names the issuer)."""
+        from isbenefit.certify.issue import DEFAULT_ISSUER, Issuing
+
+        if self.verify_url is not None and not self.verify_url.startswith(("https://", "http://")):
+            fail(
+                f"--verify-url {self.verify_url!r} is not a web address. Fix: give it with "
+                "its scheme, e.g. https://example.org/c"
+            )
+        if self.key is not None and self.issuer is not None:
+            fail(
+                "--issuer is for unsigned certificates: a signed certificate prints the "
+                "issuer named in its key. Fix: leave out --issuer, or make a key with "
+                '`isbenefit keys new --name "..."`'
+            )
+        return Issuing(self.issuer or DEFAULT_ISSUER, self.key, self.verify_url)
 
 
-def _check_verify_url(verify_url: str | None) -> None:
-    if verify_url is not None and not verify_url.startswith(("https://", "http://")):
-        fail(
-            f"--verify-url {verify_url!r} is not a web address. Fix: give it with its scheme, "
-            "e.g. https://example.org/c"
-        )
+ISSUING_OPTIONS = IssuingOptions()  # the default of a verb's issuing parameter
 
 
 def _check_target(output: Path) -> None:
@@ -175,9 +187,7 @@ def certificate(
     org: OrgOption,
     year: YearOption,
     output: PdfOption,
-    issuer: IssuerOption = None,
-    key: KeyOption = None,
-    verify_url: VerifyUrlOption = None,
+    issuing: IssuingOptions = ISSUING_OPTIONS,
     options: SourceOptions = SOURCE_OPTIONS,
     currency: CurrencyOption = "EUR",
     data_dir: Placed = PLACED,  # of `options`, after --currency as --help lists it
@@ -195,16 +205,13 @@ def certificate(
     from isbenefit.writing import write_atomic
 
     _check_target(output)
-    _check_verify_url(verify_url)
-    issuer_text = _issuer_text(issuer, key)
+    issuer = issuing.issuing()
     with guarded():
         source = options.source()
         settings = monte_carlo_settings(iterations, seed, conservative_percentile)
         results, rows = certificate_results(ledger, org, str(year), source, currency, settings)
         show_warnings(results.source.get("warnings", ()))
-        write_atomic(
-            output, certificate_pdf(results, org, str(year), rows, issuer_text, key, verify_url)
-        )
+        write_atomic(output, certificate_pdf(results, org, str(year), rows, issuer))
     console.print(f"certificate written to {output}", markup=False)
 
 
@@ -267,9 +274,7 @@ def certificates(
     ledger: LedgerArgument,
     year: YearOption,
     output: DirOption,
-    issuer: IssuerOption = None,
-    key: KeyOption = None,
-    verify_url: VerifyUrlOption = None,
+    issuing: IssuingOptions = ISSUING_OPTIONS,
     options: SourceOptions = SOURCE_OPTIONS,
     currency: CurrencyOption = "EUR",
     data_dir: Placed = PLACED,  # of `options`, after --currency as --help lists it
@@ -282,8 +287,7 @@ def certificates(
 
     Monte Carlo and signing as for `certificate` (default 1000 iterations).
     """
-    _check_verify_url(verify_url)
-    issuer_text = _issuer_text(issuer, key)
+    issuer = issuing.issuing()
     with guarded():
         source = options.source()
     from isbenefit.batch import DocumentKind
@@ -296,10 +300,8 @@ def certificates(
         source,
         currency,
         jobs,
-        issuer_text,
+        issuer,
         monte_carlo=monte_carlo_settings(iterations, seed, conservative_percentile),
-        key_file=key,
-        verify_url=verify_url,
     )
 
 
@@ -311,13 +313,12 @@ def _batch(
     source: FactorSource,
     currency: str,
     jobs: int | None,
-    issuer: str = "isbenefit",
+    issuing: Issuing | None = None,
     monte_carlo: MonteCarloSettings | None = None,
-    key_file: Path | None = None,
-    verify_url: str | None = None,
 ) -> None:
     from isbenefit.batch import DocumentKind, plan
     from isbenefit.certify.claim import claim_exchange_ids
+    from isbenefit.certify.issue import UNSIGNED
     from isbenefit.documents.shares import organisations_in_year, require_year
     from isbenefit.results.model import Results
     from isbenefit.writing import make_folder
@@ -340,7 +341,7 @@ def _batch(
         # Workers get the results dict (smaller to send than the parsed model), parse it once.
         outcomes = _run_with_progress(
             results.source,
-            plan(kind, orgs, str(year), output, rows, issuer, key_file, verify_url),
+            plan(kind, orgs, str(year), output, rows, issuing or UNSIGNED),
             jobs,
             f"{kind}s {year}",
         )

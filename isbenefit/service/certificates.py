@@ -49,6 +49,7 @@ def certificate_pdf(
     """The signed certificate (its QR code pointing at ``/c/<id>`` of the service) from
     the job's assessment; with ``monte_carlo``, run on the organisation's rows alone."""
     from isbenefit.certify import claim as claims
+    from isbenefit.certify.issue import Issuing
     from isbenefit.certify.issue import certificate_pdf as make_pdf
     from isbenefit.documents.shares import find_organisation, require_year
     from isbenefit.results.model import with_uncertainty
@@ -63,7 +64,7 @@ def certificate_pdf(
         results = with_uncertainty(results, ranges.results["uncertainty"])
     key_file = keys.checked_key(job.cluster)
     verify_url = f"{job.base_url}/c" if job.base_url else None
-    pdf = make_pdf(results, org_id, year, rows, key_file=key_file, verify_url=verify_url)
+    pdf = make_pdf(results, org_id, year, rows, Issuing(key_file=key_file, verify_url=verify_url))
     raw = claims.read_attachments(io.BytesIO(pdf))[claims.CLAIM_FILE]
     claim = json.loads(raw)
     summary = {
