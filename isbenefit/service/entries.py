@@ -76,10 +76,15 @@ def current_of(exchange: Exchange) -> ExchangeVersion:
     return current
 
 
+def may_change(user: Any, current: ExchangeVersion) -> bool:
+    """Whether the user may change or withdraw the exchange of this current version."""
+    return not current.withdrawn and not access.may_save(user, current.supplier, current.receiver)
+
+
 def changeable(user: Any, exchange: Exchange, action: str = "change") -> ExchangeVersion:
     """The current version, when the user may change or withdraw (``action``) the exchange."""
     current = current_of(exchange)
-    if current.withdrawn or access.may_save(user, current.supplier, current.receiver):
+    if not may_change(user, current):
         raise PermissionDenied(say(msg.MAY_NOT_ACT, action=action))
     return current
 

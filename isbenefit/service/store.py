@@ -273,7 +273,8 @@ def _content(version: ExchangeVersion) -> dict[str, Any]:
 
 def withdraw(exchange: Exchange, user: Any, reason: str) -> ExchangeVersion:
     current = exchange.current
-    assert current is not None
+    if current is None:
+        raise ValueError(f"exchange {exchange.exchange_id} has no version to withdraw")
     version, _ = save_exchange(
         exchange.cluster,
         current.fields,

@@ -106,8 +106,7 @@ def exchange_list(request: HttpRequest) -> HttpResponse:
 def exchange_detail(request: HttpRequest, pk: str) -> HttpResponse:
     exchange = access.exchange_for(request.user, pk)
     versions = list(exchange.versions.order_by("-number").prefetch_related("confirmations"))
-    current = exchange.current
-    assert current is not None
+    current = entries.current_of(exchange)
     found = _member(request)
     return render(
         request,
@@ -119,8 +118,7 @@ def exchange_detail(request: HttpRequest, pk: str) -> HttpResponse:
             "confirmed": store.is_confirmed(current),
             "confirmations": {c.party: c for c in current.confirmations.all()},
             "confirmable": access.confirmable_parties(request.user, current),
-            "can_edit": access.may_save(request.user, current.supplier, current.receiver) is None
-            and not current.withdrawn,
+            "can_edit": entries.may_change(request.user, current),
             "columns": ledgers.LedgerData(headers=found.cluster.headers).header(
                 "exchanges", [current.fields]
             ),

@@ -75,8 +75,7 @@ def _refusal(error: entries.EntryError) -> Response:
 
 
 def exchange_json(exchange: Exchange, user: Any) -> dict[str, Any]:
-    version = exchange.current
-    assert version is not None
+    version = entries.current_of(exchange)
     confirmations = list(version.confirmations.all())
     return {
         "id": str(exchange.pk),
