@@ -320,3 +320,32 @@ JOB_KINDS = {
 }
 ROWS_FILE = N_("the exchange")  # what the problems of a form's or the API's rows name as file
 IMPORT_REASON = N_("import of {file}")
+
+# Flags on an exchange for a reviewer (results.flags; the results JSON, statement, report).
+FLAG_EU_ETS = {
+    "supplier": N_(
+        "the supplier {organisation} is an EU ETS installation: its emissions are capped, so "
+        "part of this saving may be counted again under the ETS cap; report it apart from ETS "
+        "figures and do not sell or net it as an offset"
+    ),
+    "receiver": N_(
+        "the receiver {organisation} is an EU ETS installation: its emissions are capped, so "
+        "part of this saving may be counted again under the ETS cap; report it apart from ETS "
+        "figures and do not sell or net it as an offset"
+    ),
+}
+FLAG_SUPPLY_LIMITED = N_(
+    "{activity} is mostly replaced by supply-limited by-products ({substitutes}): if this "
+    "stream would otherwise have replaced {activity} elsewhere, the saving moves rather than "
+    "arises (leakage)"
+)
+FLAG_REGION = {  # by the baseline column, whose party it stands for
+    "baseline_supply": N_(
+        "baseline_supply {activity} is a {location} factor and the receiver {organisation} is "
+        "in {country}: a proxy there; check that it fits, or use a factor of that country"
+    ),
+    "baseline_disposal": N_(
+        "baseline_disposal {activity} is a {location} factor and the supplier {organisation} "
+        "is in {country}: a proxy there; check that it fits, or use a factor of that country"
+    ),
+}

@@ -87,6 +87,7 @@ TEXT_BUILDERS = (
     "documents/numbers.py",
     "documents/workbook.py",
     "documents/certificate.py",
+    "results/flags.py",
     "certify/issue.py",
     "certify/stated.py",
     "ledger/template.py",

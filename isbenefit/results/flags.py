@@ -18,7 +18,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from isbenefit import messages
 from isbenefit.engine.core import Party
+from isbenefit.messages import say
 from isbenefit.scoring.factorset import SUPPLY_LIMITED, FactorSet
 from isbenefit.scoring.regional import chosen_baselines
 from isbenefit.scoring.variants import EU_MEMBERS
@@ -80,10 +82,7 @@ def _ets_flags(
                     {
                         "code": "eu_ets",
                         "column": party.value,
-                        "message": f"the {party.value} {names[row]} is an EU ETS installation: "
-                        "its emissions are capped, so part of this saving may be counted again "
-                        "under the ETS cap; report it apart from ETS figures and do not sell or "
-                        "net it as an offset",
+                        "message": say(messages.FLAG_EU_ETS[party.value], organisation=names[row]),
                     },
                 )
             )
@@ -101,9 +100,9 @@ def _supply_limited_flags(
             {
                 "code": "supply_limited",
                 "column": "baseline_supply",
-                "message": f"{supply[row]} is mostly replaced by supply-limited by-products "
-                f"({substitutes[row]}): if this stream would otherwise have replaced "
-                f"{supply[row]} elsewhere, the saving moves rather than arises (leakage)",
+                "message": say(
+                    messages.FLAG_SUPPLY_LIMITED, activity=supply[row], substitutes=substitutes[row]
+                ),
             },
         )
         for row in np.flatnonzero(substitutes != "")
@@ -134,9 +133,13 @@ def _region_flags(
                 {
                     "code": "region",
                     "column": column,
-                    "message": f"{column} {activity[row]} is a {location[row]} factor and the "
-                    f"{party.value} {party_ids[row]} is in {country[row]}: a proxy there; "
-                    "check that it fits, or use a factor of that country",
+                    "message": say(
+                        messages.FLAG_REGION[column],
+                        activity=activity[row],
+                        location=location[row],
+                        organisation=party_ids[row],
+                        country=country[row],
+                    ),
                 },
             )
             for row in np.flatnonzero(differs)
