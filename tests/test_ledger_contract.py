@@ -7,10 +7,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 import pandas as pd
 import pytest
+from typer.testing import CliRunner
 
+from isbenefit.cli.app import app
 from isbenefit.errors import Problem
 from isbenefit.ledger import contract
 from isbenefit.ledger.reading import NUMBER_COLUMNS, ROW_COLUMN, SHEETS, RawSheet
@@ -157,3 +160,16 @@ def test_a_sheet_no_rule_names_is_typed_and_checked_as_the_contract_says() -> No
         (4, "basis", "not an allowed value"),
         (4, "since", "not a date in the form YYYY-MM-DD"),
     ]
+
+
+@pytest.mark.parametrize("verb", ["statement", "report", "vsme"])
+def test_the_command_line_refuses_a_year_outside_the_contract(verb: str, tmp_path: Path) -> None:
+    org = [] if verb == "report" else ["--org", "A"]
+    for year, bound in (
+        (contract.FIRST_YEAR - 1, contract.FIRST_YEAR),
+        (contract.LAST_YEAR + 1, contract.LAST_YEAR),
+    ):
+        arguments = [verb, str(tmp_path), *org, "--year", str(year), "-o", str(tmp_path / "x")]
+        result = CliRunner().invoke(app, arguments, terminal_width=200)
+        assert result.exit_code == 2, result.output
+        assert str(bound) in result.output
