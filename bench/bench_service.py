@@ -87,7 +87,7 @@ def prepare(url: str, data: Path) -> dict[str, Any]:
     from django.contrib.sessions.backends.db import SessionStore
     from rest_framework.authtoken.models import Token
 
-    from isbenefit.service import entries, issuing, store
+    from isbenefit.service import entries, issuing, store, years
     from isbenefit.service.accounts import add_user
 
     cluster = store.cluster_named("nordic", "Nordic cluster")
@@ -97,6 +97,7 @@ def prepare(url: str, data: Path) -> dict[str, Any]:
     for version in store.current_versions(cluster):
         for party in ("supplier", "receiver"):
             store.confirm(version, party, facilitator, on_behalf=True)
+    years.close(cluster, 2024, facilitator, "bench")  # only a closed year is certified
     job = issuing.start(cluster, "certificate", 2024, [MEMBER_ORG], facilitator, "http://x")
     document = job.documents.get()
     session = SessionStore()

@@ -218,8 +218,13 @@ def build_claim(
     org_id: str,
     year: str,
     ledger_rows: LedgerRows,
+    year_version: int | None = None,
 ) -> dict[str, Any]:
-    """The claim of ``org_id`` for ``year`` (see the module docstring)."""
+    """The claim of ``org_id`` for ``year`` (see the module docstring).
+
+    ``year_version``: the version of the closed year the claim rests on (the service's
+    certificates), so that a restated year's certificates are other claims with other ids.
+    """
     org = _organisation(results, org_id)
     exchanges = _claimed_exchanges(results, org_id, year)
     used = {str(line["activity"]) for e in exchanges for line in e["lines"]}
@@ -241,6 +246,7 @@ def build_claim(
         "ledger_rows": {sheet: list(rows) for sheet, rows in sorted(ledger_rows.items())},
         "rounding": ROUNDING_BY_UNCERTAINTY,
         **_uncertainty_part(results, org_id, year),
+        **({"year_version": year_version} if year_version is not None else {}),
     }
 
 

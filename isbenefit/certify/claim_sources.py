@@ -50,17 +50,28 @@ def _certificate_credits(path: Path, name: str) -> tuple[list[Credit], str]:
     )
 
     try:
-        raw = read_attachments(path).get(CLAIM_FILE)
+        files = read_attachments(path)
     except (OSError, ValueError, PyPdfError):
         return [], "not a readable PDF"
+    raw = files.get(CLAIM_FILE)
     if raw is None:
         return [], "no claim attached (statements and reports carry none)"
-    serial = certificate_id(hashlib.sha256(raw).hexdigest())
+    serial = _issued(certificate_id(hashlib.sha256(raw).hexdigest()), files.get("signature.json"))
     try:
         claim = load_claim(raw)
         return [claim_credit(name, claim, e, serial) for e in claim["exchanges"]], ""
     except (ValueError, KeyError, TypeError) as error:  # ClaimError is a ValueError
         return [], f"claim.json unreadable ({error})"
+
+
+def _issued(serial: str, signature: bytes | None) -> str:
+    """A certificate as issued: its id and its signer's fingerprint. The same claim signed
+    by two issuers (two clusters) is two claims; copies of one issue are one."""
+    try:
+        fingerprint = str(json.loads(signature)["fingerprint"]) if signature else ""
+    except (ValueError, KeyError, TypeError):
+        fingerprint = ""
+    return f"{serial} {fingerprint}".strip()
 
 
 def _register_credits(path: Path, name: str) -> tuple[list[Credit], list[str]]:
@@ -83,9 +94,10 @@ def _register_credits(path: Path, name: str) -> tuple[list[Credit], list[str]]:
             left_out.append(f"{serial} is {item['status']}, not counted")
             continue
         claim = _claim_of(item)
+        issued = f"{serial} {item.get('issuer_fingerprint') or ''}".strip()
         try:
             credits += [
-                claim_credit(f"{name} {serial}", claim, e, serial, name) for e in item["exchanges"]
+                claim_credit(f"{name} {serial}", claim, e, issued, name) for e in item["exchanges"]
             ]
         except (ValueError, KeyError, TypeError) as error:
             left_out.append(f"{serial}: an exchange is unreadable ({error}), not counted")

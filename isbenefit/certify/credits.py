@@ -32,8 +32,8 @@ class Credit:
     # certificate's credit of the same record stands for the ledger's credit of its party.
     record: tuple[Any, ...] = ()
     from_ledger: bool = False
-    # The certificate id of a certificate's credit: copies of one certificate (its PDF, its
-    # entry in a register) are one claim. Empty for a ledger.
+    # The certificate id and its signer's fingerprint of a certificate's credit: copies of
+    # one certificate (its PDF, its entry in a register) are one claim. Empty for a ledger.
     certificate: str = ""
     # The file the credit comes from (a register holds many certificates): exchanges are
     # matched across files by what they are, not only by their ids.

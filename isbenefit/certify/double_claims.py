@@ -8,7 +8,8 @@ exchange whole (the supplier its share, the receiver the rest) over its period.
 Exchanges are the same when their id, supplier and receiver are the same, or, across
 files (two clusters' registers, a register and a ledger), when both parties, the period,
 the resource and the quantity are (:func:`identity`): clusters name their exchanges
-differently. Copies of one certificate (two PDFs, a PDF and its register entry) count once.
+differently. Copies of one certificate (two PDFs, a PDF and its register entry: the same
+id signed by the same key) count once.
 
 Two findings are reported:
 - **over-credited**: on some day, the shares credited for an exchange across all

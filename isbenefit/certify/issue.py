@@ -145,6 +145,7 @@ def certificate(
     issuer: str = DEFAULT_ISSUER,
     signer: Signer | None = None,
     verify_url: str | None = None,
+    year_version: int | None = None,
 ) -> Certificate:
     """The certificate of ``org_id`` for ``year``, signed when a ``signer`` is given (then
     its issuer record names the issuer, else ``issuer`` does, marked unsigned).
@@ -159,7 +160,7 @@ def certificate(
     results = as_results(results)
     record = find_organisation(results, org_id)
     require_year(results, year, org_id)
-    claim = claims.build_claim(results.source, org_id, year, ledger_rows)
+    claim = claims.build_claim(results.source, org_id, year, ledger_rows, year_version)
     sha = claims.claim_sha256(claim)
     cert_id = claims.certificate_id(sha)
     signature = sign(signer.key, claims.canonical_json(claim)) if signer else None
@@ -213,15 +214,24 @@ def certificate_pdf(
     year: str,
     ledger_rows: claims.LedgerRows,
     issuing: Issuing = UNSIGNED,
+    year_version: int | None = None,
 ) -> bytes:
     """The one-page certificate of ``org_id`` for ``year``, its claim data attached.
 
     With the ``issuing`` key file the claim and the PDF are signed; with its
-    ``verify_url`` the QR code and the page carry the verification address.
+    ``verify_url`` the QR code and the page carry the verification address; with
+    ``year_version`` the claim names the closed year's version it rests on.
     """
     signer = issuing.signer()
     made = certificate(
-        results, org_id, year, ledger_rows, issuing.issuer, signer, issuing.verify_url
+        results,
+        org_id,
+        year,
+        ledger_rows,
+        issuing.issuer,
+        signer,
+        issuing.verify_url,
+        year_version=year_version,
     )
     pdf = render_pdf("certificate.html", made.context, made.attachments)
     if signer is None:

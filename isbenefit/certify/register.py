@@ -102,6 +102,27 @@ def exchange_identities(claim: Mapping[str, Any]) -> list[dict[str, Any]]:
     return [{key: exchange.get(key) for key in EXCHANGE_FIELDS} for exchange in claim["exchanges"]]
 
 
+# The parts of a claim a register entry reads (stated_figures, entry).
+REGISTER_CLAIM_KEYS = (
+    "schema",
+    "year",
+    "year_version",
+    "currency",
+    "factor_set",
+    "organisation",
+    "credited",
+    "rounding",
+    "uncertainty",
+)
+
+
+def register_claim(claim: Mapping[str, Any]) -> dict[str, Any]:
+    """What a register needs of a claim: its figures and their basis, and its exchanges as
+    recorded (a small part of the claim, kept with the certificate by the service)."""
+    kept = {key: claim[key] for key in REGISTER_CLAIM_KEYS if key in claim}
+    return {**kept, "exchanges": exchange_identities(claim)}
+
+
 def history(issued_on: str, entries: Iterable[statuses.Entry]) -> list[dict[str, Any]]:
     """Issued, then every status-list entry of the certificate in the list's order."""
     events: list[dict[str, Any]] = [{"status": ISSUED, "date": issued_on}]

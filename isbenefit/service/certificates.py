@@ -51,6 +51,8 @@ def certificate_pdf(
     from isbenefit.certify import claim as claims
     from isbenefit.certify.issue import Issuing
     from isbenefit.certify.issue import certificate_pdf as make_pdf
+    from isbenefit.certify.register import register_claim
+    from isbenefit.documents.contexts import document_time
     from isbenefit.documents.shares import find_organisation, require_year
     from isbenefit.results.model import with_uncertainty
 
@@ -64,7 +66,15 @@ def certificate_pdf(
         results = with_uncertainty(results, ranges.results["uncertainty"])
     key_file = keys.checked_key(job.cluster)
     verify_url = f"{job.base_url}/c" if job.base_url else None
-    pdf = make_pdf(results, org_id, year, rows, Issuing(key_file=key_file, verify_url=verify_url))
+    number = job.year_version.number if job.year_version else None
+    pdf = make_pdf(
+        results,
+        org_id,
+        year,
+        rows,
+        Issuing(key_file=key_file, verify_url=verify_url),
+        year_version=number,
+    )
     raw = claims.read_attachments(io.BytesIO(pdf))[claims.CLAIM_FILE]
     claim = json.loads(raw)
     summary = {
@@ -76,6 +86,9 @@ def certificate_pdf(
         "credited": claims.certified_saved(claim),
         "exchanges": [str(e["id"]) for e in claim["exchanges"]],
         "fingerprint": (keys.issuer(job.cluster) or {}).get("fingerprint", ""),
+        "issued_on": document_time().date().isoformat(),
+        # What the public register lists, kept so that it need not open every PDF.
+        "claim": register_claim(claim),
     }
     return pdf, summary
 

@@ -65,6 +65,16 @@ def stored_file(document: Document) -> Path:
     return documents_dir() / document.stored_name
 
 
+class YearNotClosedError(ValueError):
+    """Certificates of a year that was never closed: they would rest on nothing fixed."""
+
+    def __init__(self, year: int) -> None:
+        super().__init__(
+            f"{year} is not closed: only a closed year's version can be certified. Fix: "
+            f"close the year on /years/{year}/ first (statements of an open year are possible)"
+        )
+
+
 def start(
     cluster: Cluster,
     kind: str,
@@ -73,13 +83,17 @@ def start(
     user: Any,
     base_url: str = "",
 ) -> Job:
-    """Queue a job; it starts when the transaction that made it commits."""
+    """Queue a job; it starts when the transaction that made it commits. Certificates
+    rest on the year's latest closed version: YearNotClosedError for an open year."""
+    version = years.latest(cluster, year)
+    if kind == CERTIFICATE and version is None:
+        raise YearNotClosedError(year)
     job = Job.objects.create(
         cluster=cluster,
         kind=kind,
         year=year,
         org_ids=org_ids,
-        year_version=years.latest(cluster, year),
+        year_version=version,
         base_url=base_url.rstrip("/"),
         created_by=user if user is not None and user.is_authenticated else None,
     )

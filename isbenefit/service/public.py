@@ -47,12 +47,23 @@ def _certificate(certificate_id: str) -> Document:
 
 
 def certificate_page(request: HttpRequest, certificate_id: str) -> HttpResponse:
+    """The certificate as its register lists it: issue date, year version, figures with
+    their units, status with its history, the issuer key's fingerprint."""
+    from isbenefit.service import register, statuses
+
     document = _certificate(certificate_id)
-    issuer = keys.issuer(document.cluster) or {}
+    copies = list(Document.objects.filter(kind=CERTIFICATE, certificate_id=certificate_id))
+    listed = register.Listed(document, register.issued_on(copies))
+    entry = register.entry(listed, statuses.entries_of(document.key_fingerprint))
     return render(
         request,
         "service/certificate.html",
-        {"document": document, "summary": document.claim_summary, "issuer": issuer},
+        {
+            "document": document,
+            "summary": document.claim_summary,
+            "issuer": register.issuer_of(document.cluster),
+            "entry": entry,
+        },
     )
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from isbenefit.service import public, views
+from isbenefit.service import public, register_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -35,6 +35,7 @@ urlpatterns = [
     path("users/", views.user_list, name="users"),
     path("years/", views.year_list, name="years"),
     path("years/<int:year>/", views.year_detail, name="year"),
+    path("years/<int:year>/reissue/", register_views.reissue, name="year_reissue"),
     path("documents/", views.document_list, name="documents"),
     path("documents/<str:pk>/pdf", views.document_download, name="document_download"),
     path("documents/<str:pk>/revoke/", views.document_revoke, name="document_revoke"),
@@ -44,6 +45,9 @@ urlpatterns = [
     path("c/<str:certificate_id>", public.certificate_page, name="certificate"),
     path("c/<str:certificate_id>/pdf", public.certificate_download, name="certificate_pdf"),
     path("verify", public.verify_page, name="verify"),
+    path("register", register_views.register_page, name="register"),
+    path("register.json", register_views.register_json, name="register_json"),
+    path("register.csv", register_views.register_csv, name="register_csv"),
     path("keys.json", public.published_keys, name="keys"),
     path("status/<str:name>.json", public.status_list, name="status_list"),
     path("static/service.css", public.stylesheet, name="stylesheet"),

@@ -29,7 +29,9 @@ from isbenefit.service import (
     entries,
     forms,
     issuing,
+    keys,
     ledgers,
+    restating,
     security,
     store,
     years,
@@ -395,24 +397,43 @@ def year_detail(request: HttpRequest, year: int) -> HttpResponse:
     form = forms.YearForm(request.POST or None)
     if request.method == "POST":
         access.require(request.user, FACILITATOR)
+        made = None
         if form.is_valid():
-            made = years.close(
-                found.cluster,
-                year,
-                request.user,
-                form.cleaned_data["reason"],
-                form.cleaned_data["factors"] or None,
-            )
+            try:
+                made = years.close(
+                    found.cluster,
+                    year,
+                    request.user,
+                    form.cleaned_data["reason"],
+                    form.cleaned_data["factors"] or None,
+                )
+            except keys.KeyPermissionError as error:  # superseding needs the cluster's key
+                form.add_error(None, f"Nothing was closed: {error}")
+        if made is not None:
             messages.success(request, say(msg.YEAR_CLOSED, year=year, version=made.number))
+            stale = restating.to_reissue(made)
+            if stale:
+                messages.warning(
+                    request,
+                    f"{len(stale)} certificate(s) of earlier versions are now superseded by "
+                    "this restatement: reissue them below.",
+                )
             return redirect("year", year=year)
     differences = [
         {"version": new, "rows": years.difference(old, new)}
         for new, old in zip(versions, [*versions[1:], None][: len(versions)], strict=True)
     ]
+    to_reissue = restating.to_reissue(versions[0]) if versions and found.role == FACILITATOR else []
     return render(
         request,
         "service/year.html",
-        {"year": year, "versions": versions, "differences": differences, "form": form},
+        {
+            "year": year,
+            "versions": versions,
+            "differences": differences,
+            "form": form,
+            "to_reissue": to_reissue,
+        },
     )
 
 
@@ -439,6 +460,8 @@ def document_list(request: HttpRequest) -> HttpResponse:
                 )
             except issuing.UnknownOrganisationError as error:
                 form.add_error("organisation", str(error))
+            except issuing.YearNotClosedError as error:
+                form.add_error("year", str(error))
             else:
                 return redirect("job", pk=job.pk)
     jobs = Job.objects.filter(cluster=found.cluster) if found.role == FACILITATOR else []

@@ -5,7 +5,8 @@ Closing assesses the confirmed exchanges of the year from the store and keeps, a
 results JSON: the year's figures and documents rest on it from then on, whatever later
 changes. A restatement (a corrected quantity, a new factor-set version) is the next
 version of the year, made the same way; the versions before stay, and so do the documents
-issued on them (their claims carry their own ledger rows and factor set).
+issued on them (their claims carry their own ledger rows and factor set), but every
+certificate of an earlier version is marked superseded by the restatement (restating.py).
 """
 
 from __future__ import annotations
@@ -89,6 +90,10 @@ def close(
             previous.totals if previous else None,
             made.totals,
         )
+        from isbenefit.service import restating
+
+        # Certificates follow their year: those of earlier versions are superseded.
+        restating.supersede_earlier(made, user)
     return made
 
 

@@ -233,6 +233,11 @@ class ApiYearsAndDocuments(TestCase):
             {"kind": "statement", "year": 2024, "organisation": "nope"},
         )
         assert wrong.status_code == 400
+        asked = {"kind": "certificate", "year": 2024, "organisation": KALVO}
+        refused = post(facilitator, "/api/documents/", asked)
+        assert refused.status_code == 400
+        assert "only a closed year's version can be certified" in refused.json()["detail"]
+        years.close(self.cluster, 2024, self.users["facilitator"], "annual close")
         for kind in ("certificate", "statement"):
             answer = post(
                 facilitator, "/api/documents/", {"kind": kind, "year": 2024, "organisation": KALVO}

@@ -3,10 +3,10 @@ Selenium with /usr/bin/chromedriver; Selenium Manager is never asked to download
 
 The service runs in this process (waitress in a thread, tests/service/live.py) on the
 test database. A facilitator uploads the example ledger; a member logs in and confirms
-its side of an exchange; the facilitator confirms the other side (it has no account) and
-issues the member's certificate; an anonymous funder opens /c/<id>, downloads the PDF,
-uploads it to /verify and reads "valid"; the same PDF with one byte changed is "PDF
-signature invalid". In CI (CI set) a missing browser fails; locally it skips.
+its side of an exchange; the facilitator confirms the other side (it has no account),
+closes the year and issues the member's certificate; an anonymous funder opens /c/<id>,
+downloads the PDF, uploads it to /verify and reads "valid"; the same PDF with one byte
+changed is "PDF signature invalid". In CI (CI set) a missing browser fails; locally it skips.
 """
 
 from __future__ import annotations
@@ -211,6 +211,10 @@ class Browser(TransactionTestCase):
         text = self.submit("Confirm as receiver on behalf")
         assert "confirmed by both parties" in text, text
         assert receiver in text
+        # Only a closed year is certified: the facilitator closes 2024 first.
+        self.open("/years/2024/")
+        text = self.submit("Close the year")
+        assert "Year 2024: version 1 closed." in text, text
         self.open("/documents/")
         self.driver.find_element("name", "kind").send_keys("certificates")
         self.driver.find_element("name", "year").send_keys("2024")

@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, TestCase
 from pypdf import PdfReader
 
+from isbenefit.certify import claim as claims
 from isbenefit.service import issuing, keys, store, years
 from isbenefit.service.models import Document, Exchange, Job
 from tests.service.helpers import KALVO, client_for, example_cluster, users
@@ -38,7 +39,13 @@ class Documents(TestCase):
         v = gypsum.current
         store.save_exchange(cls.cluster, {**v.fields, "quantity": "999"}, v.inputs, v.baselines)
 
+    def _close(self, reason: str = "annual close") -> None:
+        response = client_for(self.users["facilitator"]).post("/years/2024/", {"reason": reason})
+        assert response.status_code == 302
+
     def _issue(self, kind: str, org: str = KALVO) -> Job:
+        if kind == "certificate" and years.latest(self.cluster, 2024) is None:
+            self._close()
         response = client_for(self.users["facilitator"]).post(
             "/documents/", {"kind": kind, "year": "2024", "organisation": org}
         )
@@ -47,6 +54,25 @@ class Documents(TestCase):
         assert job.state == "done", job.message
         assert job.done == job.total == 1
         return job
+
+    def test_only_a_closed_year_is_certified(self) -> None:
+        facilitator = client_for(self.users["facilitator"])
+        asked = {"kind": "certificate", "year": "2024", "organisation": KALVO}
+        page = facilitator.post("/documents/", asked)
+        assert page.status_code == 200  # the form again, with the reason
+        assert "2024 is not closed: only a closed year&#x27;s version can be certified" in (
+            page.content.decode()
+        )
+        assert not Job.objects.filter(cluster=self.cluster, kind="certificate").exists()
+        assert facilitator.post("/documents/", {**asked, "kind": "statement"}).status_code == 302
+        self._close()
+        job = self._issue("certificate")
+        document = job.documents.get()
+        assert document.year_version == years.latest(self.cluster, 2024)
+        claim = json.loads(
+            claims.read_attachments(issuing.stored_file(document))[claims.CLAIM_FILE]
+        )
+        assert claim["year_version"] == 1
 
     def test_certificate_issue_page_verify_revoke(self) -> None:
         job = self._issue("certificate")
@@ -72,7 +98,7 @@ class Documents(TestCase):
         assert "revoked" in page and "wrong meter reading" in page
         assert self._verify(pdf)["exit_code"] == 13
         listed = public.get(f"/status/{fingerprint.replace(':', '-')}.json").json()
-        assert listed["entries"][0]["certificate_id"] == document.certificate_id
+        assert document.certificate_id in {e["certificate_id"] for e in listed["entries"]}
         # The organisation's page lists its documents.
         org_page = client_for(self.users["member"]).get(f"/organisations/{KALVO}/")
         assert document.certificate_id in org_page.content.decode()
@@ -96,6 +122,7 @@ class Documents(TestCase):
         assert "on behalf" in text and "kal-gypsum-2024" in text  # listed as not counted
 
     def test_a_loose_key_file_signs_nothing(self) -> None:
+        self._close()
         path = keys.ensure_key(self.cluster)
         path.chmod(0o644)
         try:
@@ -136,9 +163,34 @@ class Documents(TestCase):
         assert "gypsum counted" in facilitator.get("/years/2024/").content.decode()
         first.refresh_from_db()
         assert first.totals != second.totals  # the old version is kept as it was
-        # The certificate issued on version 1 still verifies.
+        # The certificate issued on version 1 is superseded by the restatement, in the
+        # signed status list: its page, /verify and the year page (to reissue) say so.
+        old_certificate.refresh_from_db()
+        assert old_certificate.status == "superseded"
         pdf = issuing.stored_file(old_certificate).read_bytes()
-        assert self._verify(pdf)["exit_code"] == 0
+        report = self._verify(pdf)
+        assert (report["verdict"], report["exit_code"]) == ("superseded", 14)
+        status = next(c for c in report["checks"] if c["name"] == "status")
+        replaced = "superseded by restatement: year 2024 version 2 replaces version 1"
+        assert replaced in status["message"] and "gypsum counted" in status["message"]
+        page = Client().get(f"/c/{old_certificate.certificate_id}").content.decode()
+        assert '<strong class="status-word">SUPERSEDED</strong>' in page
+        assert page.index("SUPERSEDED") < page.index("<h1")  # above everything else
+        assert replaced in page
+        year_page = facilitator.get("/years/2024/").content.decode()
+        assert "Certificates to reissue" in year_page
+        assert old_certificate.certificate_id in year_page
+        # Reissued from version 2: another claim, another id, valid.
+        answer = facilitator.post("/years/2024/reissue/")
+        job = Job.objects.get(pk=answer["Location"].rstrip("/").split("/")[-1])
+        assert job.state == "done", job.message
+        new_certificate = job.documents.get()
+        assert new_certificate.year_version == second
+        assert new_certificate.organisation == old_certificate.organisation
+        assert new_certificate.certificate_id != old_certificate.certificate_id
+        new_pdf = issuing.stored_file(new_certificate).read_bytes()
+        assert self._verify(new_pdf)["exit_code"] == 0
+        assert "Certificates to reissue" not in facilitator.get("/years/2024/").content.decode()
         assert Document.objects.filter(year_version=first).exists()
 
 
@@ -186,6 +238,7 @@ class IssuedAgain(TestCase):
         cls.cluster = example_cluster("again")
         cls.users = users(cls.cluster)
         _confirm_all(cls.cluster, cls.users["facilitator"])
+        years.close(cls.cluster, 2024, cls.users["facilitator"], "annual close")
 
     def _issue(self) -> Document:
         response = client_for(self.users["facilitator"]).post(

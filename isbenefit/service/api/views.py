@@ -368,7 +368,7 @@ class DocumentList(APIView):
                 request.user,
                 security.base_url(request),
             )
-        except issuing.UnknownOrganisationError as error:
+        except (issuing.UnknownOrganisationError, issuing.YearNotClosedError) as error:
             return Response({"detail": str(error)}, status=status.HTTP_400_BAD_REQUEST)
         return Response(s.Job(job_json(job)).data, status=status.HTTP_202_ACCEPTED)
 

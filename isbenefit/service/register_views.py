@@ -1,0 +1,112 @@
+"""The public register pages (`/register`, `/register.json`, `/register.csv`, no login)
+and the facilitator's reissue of certificates a restatement superseded."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from isbenefit.certify import register as exports
+from isbenefit.service import access, issuing, register, restating, security, years
+from isbenefit.service.models import CERTIFICATE, FACILITATOR, Cluster
+
+PAGE_SIZE = 50
+
+
+class ClusterNotNamedError(Exception):
+    """The service keeps several clusters and the address names none."""
+
+
+def _cluster(request: HttpRequest) -> Cluster:
+    name = request.GET.get("cluster", "").strip()
+    if name:
+        try:
+            return Cluster.objects.get(name=name)
+        except Cluster.DoesNotExist:
+            raise Http404("no such cluster") from None
+    clusters = list(Cluster.objects.order_by("name")[:2])
+    if not clusters:
+        raise Http404("no cluster yet")
+    if len(clusters) > 1:
+        raise ClusterNotNamedError
+    return clusters[0]
+
+
+def register_page(request: HttpRequest) -> HttpResponse:
+    """The register as a page, PAGE_SIZE certificates a page (``?page=N``)."""
+    try:
+        cluster = _cluster(request)
+    except ClusterNotNamedError:
+        clusters = Cluster.objects.order_by("name")
+        return render(request, "service/registers.html", {"clusters": clusters})
+    page = Paginator(register.listed(cluster), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "service/register.html",
+        {
+            "cluster": cluster,
+            "issuer": register.issuer_of(cluster),
+            "page": page,
+            "entries": register.entries(list(page.object_list), ""),
+            "query": f"cluster={cluster.name}&" if request.GET.get("cluster") else "",
+        },
+    )
+
+
+def _export(request: HttpRequest) -> tuple[Cluster, list[dict[str, object]]] | HttpResponse:
+    try:
+        cluster = _cluster(request)
+    except ClusterNotNamedError:
+        names = list(Cluster.objects.order_by("name").values_list("name", flat=True))
+        return JsonResponse(
+            {"error": "this service keeps several clusters: name one, ?cluster=NAME",
+             "clusters": names},
+            status=400,
+        )  # fmt: skip
+    return cluster, register.entries(register.listed(cluster), security.base_url(request))
+
+
+def register_json(request: HttpRequest) -> HttpResponse:
+    made = _export(request)
+    if isinstance(made, HttpResponse):
+        return made
+    cluster, entries = made
+    issuer = str(register.issuer_of(cluster).get("name", ""))
+    response = HttpResponse(exports.as_json(entries, issuer), content_type="application/json")
+    response.headers["Content-Disposition"] = f'inline; filename="register-{cluster.name}.json"'
+    return response
+
+
+def register_csv(request: HttpRequest) -> HttpResponse:
+    made = _export(request)
+    if isinstance(made, HttpResponse):
+        return made
+    cluster, entries = made
+    response = HttpResponse(exports.as_csv(entries), content_type="text/csv; charset=utf-8")
+    response.headers["Content-Disposition"] = f'attachment; filename="register-{cluster.name}.csv"'
+    return response
+
+
+@login_required
+@require_POST
+def reissue(request: HttpRequest, year: int) -> HttpResponse:
+    """Certificates of the year's latest version for every organisation whose certificate
+    a restatement superseded (restating.to_reissue)."""
+    found = access.require(request.user, FACILITATOR)
+    if not years.YEARS[0] <= year <= years.YEARS[1]:
+        raise Http404("no such year")
+    stale = restating.to_reissue(years.latest(found.cluster, year))
+    org_ids = sorted({d.organisation.org_id for d in stale if d.organisation is not None})
+    if not org_ids:
+        messages.error(request, f"{year}: no superseded certificate left to reissue.")
+        return redirect("year", year=year)
+    with transaction.atomic():
+        job = issuing.start(
+            found.cluster, CERTIFICATE, year, org_ids, request.user, security.base_url(request)
+        )
+    return redirect("job", pk=job.pk)
