@@ -202,6 +202,7 @@ class OneAssessmentPerJob(TestCase):
         cls.cluster = example_cluster("counted")
         cls.users = users(cls.cluster)
         _confirm_all(cls.cluster, cls.users["facilitator"])
+        years.close(cls.cluster, 2024, cls.users["facilitator"], "annual close")
 
     def _issue(self, org: str) -> tuple[Job, int]:
         import isbenefit.api
