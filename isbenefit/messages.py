@@ -279,6 +279,21 @@ UPLOAD_TOO_LARGE = N_("the file has {size} bytes; the limit is {limit}")
 UPLOADED = N_("{file}: {created} new, {changed} changed, {unchanged} unchanged exchanges.")
 ORGANISATION_SAVED = N_("Organisation {organisation} saved.")
 YEAR_CLOSED = N_("Year {year}: version {version} closed.")
+NOTHING_CLOSED = N_("Nothing was closed: {error}")
+SUPERSEDED_TO_REISSUE_ONE = N_(
+    "{count} certificate of an earlier version is now superseded by this restatement: "
+    "reissue it below."
+)
+SUPERSEDED_TO_REISSUE_MANY = N_(
+    "{count} certificates of earlier versions are now superseded by this restatement: "
+    "reissue them below."
+)
+NOTHING_TO_REISSUE = N_("{year}: no superseded certificate left to reissue.")
+NOT_CLOSED_FOR_CERTIFICATES = N_(
+    "{year} is not closed: only a closed year's version can be certified. Fix: close the "
+    "year on /years/{year}/ first (statements of an open year are possible)"
+)
+NAME_A_CLUSTER = N_("this service keeps several clusters: name one, ?cluster=NAME")
 GIVE_REVOKE_REASON = N_(
     "Give a reason (and, if superseded, the id of another certificate of this cluster)."
 )

@@ -69,10 +69,7 @@ class YearNotClosedError(ValueError):
     """Certificates of a year that was never closed: they would rest on nothing fixed."""
 
     def __init__(self, year: int) -> None:
-        super().__init__(
-            f"{year} is not closed: only a closed year's version can be certified. Fix: "
-            f"close the year on /years/{year}/ first (statements of an open year are possible)"
-        )
+        super().__init__(say(msg.NOT_CLOSED_FOR_CERTIFICATES, year=year))
 
 
 def start(

@@ -11,7 +11,9 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from isbenefit import messages as msg
 from isbenefit.certify import register as exports
+from isbenefit.messages import say
 from isbenefit.service import access, issuing, register, restating, security, years
 from isbenefit.service.models import CERTIFICATE, FACILITATOR, Cluster
 
@@ -64,8 +66,7 @@ def _export(request: HttpRequest) -> tuple[Cluster, list[dict[str, object]]] | H
     except ClusterNotNamedError:
         names = list(Cluster.objects.order_by("name").values_list("name", flat=True))
         return JsonResponse(
-            {"error": "this service keeps several clusters: name one, ?cluster=NAME",
-             "clusters": names},
+            {"error": say(msg.NAME_A_CLUSTER), "clusters": names},
             status=400,
         )  # fmt: skip
     return cluster, register.entries(register.listed(cluster), security.base_url(request))
@@ -103,7 +104,7 @@ def reissue(request: HttpRequest, year: int) -> HttpResponse:
     stale = restating.to_reissue(years.latest(found.cluster, year))
     org_ids = sorted({d.organisation.org_id for d in stale if d.organisation is not None})
     if not org_ids:
-        messages.error(request, f"{year}: no superseded certificate left to reissue.")
+        messages.error(request, say(msg.NOTHING_TO_REISSUE, year=year))
         return redirect("year", year=year)
     with transaction.atomic():
         job = issuing.start(

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from isbenefit import messages as msg
 from isbenefit.errors import Problem
-from isbenefit.messages import say
+from isbenefit.messages import say, say_n
 from isbenefit.reported import ID_PREFIX
 from isbenefit.service import (
     access,
@@ -408,15 +408,16 @@ def year_detail(request: HttpRequest, year: int) -> HttpResponse:
                     form.cleaned_data["factors"] or None,
                 )
             except keys.KeyPermissionError as error:  # superseding needs the cluster's key
-                form.add_error(None, f"Nothing was closed: {error}")
+                form.add_error(None, say(msg.NOTHING_CLOSED, error=error))
         if made is not None:
             messages.success(request, say(msg.YEAR_CLOSED, year=year, version=made.number))
             stale = restating.to_reissue(made)
             if stale:
                 messages.warning(
                     request,
-                    f"{len(stale)} certificate(s) of earlier versions are now superseded by "
-                    "this restatement: reissue them below.",
+                    say_n(
+                        msg.SUPERSEDED_TO_REISSUE_ONE, msg.SUPERSEDED_TO_REISSUE_MANY, len(stale)
+                    ),
                 )
             return redirect("year", year=year)
     differences = [
