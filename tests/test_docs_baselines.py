@@ -33,8 +33,37 @@ def saved_by(exchange_id: str, tmp_path: Path) -> dict[str, float]:
     return only["saved"]
 
 
-def test_the_guide_has_its_three_examples() -> None:
-    assert set(examples()) == {"hbg-heat-2024", "spoil-2024", "coolwater-2024"}
+def heating_value(fuel: str, unit: str) -> float:
+    """Net kWh per unit of a default-set fuel, read from heating_values.csv itself."""
+    with (DEFAULT_FACTORS.parent / "heating_values.csv").open(encoding="utf-8") as stream:
+        return next(
+            float(r["ncv_kwh"])
+            for r in csv.DictReader(stream)
+            if (r["fuel"], r["unit"]) == (fuel, unit)
+        )
+
+
+def test_the_guide_has_its_examples() -> None:
+    assert set(examples()) == {
+        "hbg-heat-2024",
+        "spoil-2024",
+        "coolwater-2024",
+        "chips-2024",
+        "biogas-2024",
+    }
+
+
+def test_wood_chips_example(tmp_path: Path) -> None:
+    """3,000 t x the chips' net heating value x 0.85 of gas-boiler heat."""
+    useful_kwh = 3000 * heating_value("wood_chips", "t") * 0.85
+    saved = saved_by("chips-2024", tmp_path)
+    assert saved["co2e_kg"] == pytest.approx(useful_kwh * factor("energy.heat_natural_gas_boiler"))
+
+
+def test_biogas_example(tmp_path: Path) -> None:
+    """500,000 Nm3 x 6.0 kWh/Nm3 (stated) of natural gas on the net heating value."""
+    saved = saved_by("biogas-2024", tmp_path)
+    assert saved["co2e_kg"] == pytest.approx(500_000 * 6.0 * factor("energy.natural_gas_kwh_net"))
 
 
 def test_heat_example(tmp_path: Path) -> None:

@@ -179,15 +179,22 @@ def factors_list(
 
 @factors_app.command("show")
 def factors_show(
-    activity_id: Annotated[str, typer.Argument(metavar="ID", help="Activity id.")],
+    activity_id: Annotated[
+        str, typer.Argument(metavar="ID", help="Activity id, or a fuel of the heating values.")
+    ],
     factors: FactorsOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """Show one activity: its factors, uncertainty, and full source attribution."""
+    """Show one activity: its factors, uncertainty, and full source attribution; or a
+    fuel's heating values (an exchange's `heating_value` may name it)."""
+    from isbenefit.cli.factors import show_fuel
     from isbenefit.scoring.factorset import load_factor_set
 
     with guarded():
         factor_set = load_factor_set(factors)
+    if activity_id not in factor_set.activities.index and activity_id in factor_set.heating_values:
+        show_fuel(console, factor_set, activity_id, as_json)
+        return
     if activity_id not in factor_set.activities.index:
         fail(
             f"{factor_set.path / 'activities.csv'}: no activity {activity_id!r}. "

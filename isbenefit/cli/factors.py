@@ -116,6 +116,33 @@ def show(
         "activity with its factors and source.",
         markup=False,
     )
+    if factor_set.heating_values:
+        console.print(
+            "Heating values (an exchange's heating_value; `isbenefit factors show FUEL`): "
+            + ", ".join(sorted(factor_set.heating_values))
+            + ".",
+            markup=False,
+        )
+
+
+def show_fuel(console: Console, factor_set: FactorSet, fuel: str, as_json: bool) -> None:
+    """Print a fuel's heating values, per unit, with their sources."""
+    from dataclasses import asdict
+
+    values = factor_set.heating_values[fuel]
+    if as_json:
+        rows = [{**asdict(v), "source": factor_set.sources.get(v.source, {})} for v in values]
+        typer.echo(json.dumps({"fuel": fuel, "heating_values": rows}, ensure_ascii=False, indent=1))
+        return
+    for value in values:
+        gross = f", gross {value.gcv_kwh:g} kWh/{value.unit}" if value.gcv_kwh else ""
+        title = factor_set.sources.get(value.source, {}).get("title", value.source)
+        console.print(
+            Text(
+                f"{fuel}: net {value.ncv_kwh:g} kWh/{value.unit}{gross}\n"
+                f"  source: {title} ({value.year}), {value.source_ref}"
+            )
+        )
 
 
 def register(factors_app: typer.Typer, console: Console) -> None:

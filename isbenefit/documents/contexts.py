@@ -249,8 +249,11 @@ def activity_name(factors: Mapping[str, Factor], activity: str) -> str:
 
 
 def line_activity_name(factors: Mapping[str, Factor], line: Line) -> str:
-    """A line's activity name; for a regional variant, with its country and why."""
+    """A line's activity name; for a regional variant, with its country and why; for a
+    fuel delivered in mass or volume, with the energy it gives."""
     name = activity_name(factors, line.activity)
+    if line.conversion:
+        name = f"{name} ({line.conversion})"
     if not line.variant:
         return name
     factor = factors.get(line.activity)

@@ -15,6 +15,7 @@ import pandas as pd
 
 from isbenefit import units
 from isbenefit.engine import core
+from isbenefit.ledger import fuels
 from isbenefit.ledger.checks import SheetChecker
 from isbenefit.ledger.contract import BASELINES, LEFT_OUT, NUMBER
 from isbenefit.ledger.periods import main_years
@@ -244,11 +245,14 @@ def exchange_arrays(
     factor_set: FactorSet,
     years: np.ndarray | None = None,
     organisations: pd.DataFrame | None = None,
+    own_rows: bool = True,
 ) -> core.ExchangeArrays:
     """The core's per-exchange arrays; flags unknown activities, units and missing masses.
 
     ``years`` (:func:`main_years`, computed here when not given) chooses vintages, the
-    parties' countries (``organisations``) regional variants."""
+    parties' countries (``organisations``) regional variants. ``own_rows``: ``check``
+    is of the exchanges sheet (not of alternatives built from its rows), so the fuel
+    columns' problems are reported on it."""
     ids = exchanges["id"].to_numpy(dtype=object)
     unit = exchanges["unit"].to_numpy(dtype=object)
     check_units(check, unit)
@@ -275,6 +279,9 @@ def exchange_arrays(
     supply = position["baseline_supply"]
     supply_units = np.where(supply >= 0, activity_units[np.maximum(supply, 0)], "")
     supply_to_tonnes = units.factors_for(supply_units, np.full(len(ids), "t"))[0]
+    supply_from, per_unit = _delivered_energy(
+        check if own_rows else None, exchanges, factor_set, supply_units
+    )
     arrays = core.ExchangeArrays(
         quantity=exchanges["quantity"].to_numpy(dtype=float),
         to_tonnes=units.factors_for(unit, np.full(len(ids), "t"))[0],
@@ -285,7 +292,8 @@ def exchange_arrays(
             check, ids, unit, position["baseline_disposal"], "baseline_disposal", factor_set
         ),
         supply=supply,
-        to_supply_unit=unit_factors(check, ids, unit, supply, "baseline_supply", factor_set)
+        to_supply_unit=unit_factors(check, ids, supply_from, supply, "baseline_supply", factor_set)
+        * per_unit
         * _efficiency_scale(check, exchanges, supply, factor_set),
         supply_unit_to_tonnes=supply_to_tonnes,
         transport=position["transport_mode"],
@@ -297,6 +305,44 @@ def exchange_arrays(
     )
     _check_masses(check, arrays, unit, factor_set)
     return arrays
+
+
+def _delivered_energy(
+    check: SheetChecker | None,
+    exchanges: pd.DataFrame,
+    factor_set: FactorSet,
+    supply_units: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """(unit, multiplier) taking each exchange's quantity towards its baseline supply: kWh
+    of useful energy and its kWh per unit of the quantity where a heating value or a
+    conversion efficiency applies (ledger/fuels.py), else the quantity's own unit and 1."""
+    energy = fuels.delivered(check, exchanges, factor_set)
+    converted = ~np.isnan(energy.kwh_per_unit)
+    to_energy = np.array(
+        [_dimension_or_none(str(u)) == units.ENERGY for u in supply_units], dtype=bool
+    )
+    if check is not None:
+        check.flag(
+            converted & ~to_energy,
+            "heating_value" if "heating_value" in exchanges.columns else "conversion_efficiency",
+            "the quantity is converted into energy, and there is no baseline_supply per unit "
+            "of energy to displace",
+            "name a baseline_supply per kWh or MWh (heat, a fuel's energy), or clear the "
+            "heating_value and conversion_efficiency",
+        )
+    converts = converted & to_energy
+    unit = exchanges["unit"].to_numpy(dtype=object)
+    return (
+        np.where(converts, fuels.KWH, unit),
+        np.where(converts, energy.kwh_per_unit, 1.0),
+    )
+
+
+def _dimension_or_none(unit: str) -> str | None:
+    try:
+        return units.dimension(unit)
+    except units.UnitError:
+        return None
 
 
 def _efficiency_scale(
@@ -406,7 +452,7 @@ def alternative_arrays(
     frame["transport_km"] = np.nan
     rows = np.flatnonzero(known)
     return parent[known], exchange_arrays(
-        _RowsOf(check, rows), frame, factor_set, organisations=sheets.organisations
+        _RowsOf(check, rows), frame, factor_set, organisations=sheets.organisations, own_rows=False
     )
 
 

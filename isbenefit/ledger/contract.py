@@ -291,6 +291,15 @@ EXCHANGES = Sheet(
         Column("recovery_operation", ENUM, "recovery (R1-R13) or disposal (D1-D15) "
                "operation of the Waste Framework Directive", example="R5",
                choices="recovery_operation", extra=True),
+        # Fuels as delivered (ledger/fuels.py): text, since a heating value has its units
+        # and both are read there, a decimal comma included.
+        _text("heating_value", "a fuel delivered in mass or volume: a fuel of the factor "
+              "set's heating values (isbenefit factors show FUEL) or a number with its units; "
+              "the quantity becomes energy for baseline_supply", "wood_chips or 3.6 MWh/t",
+              extra=True),
+        _text("conversion_efficiency", "useful energy out per energy in at the receiver, in "
+              "(0, 1]; with heating_value, or a quantity in energy units; default 1", "0.85",
+              extra=True),
     ),
     template_position=0,
     required=True,

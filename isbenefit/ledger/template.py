@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 LANGUAGES = ("en",)
 ROWS = 1000  # rows 2..ROWS+1 carry the drop-downs and formats
 ACTIVITIES_SHEET = "Activities"
+HEATING_VALUES_SHEET = "Heating values"
 LISTS_SHEET = "Lists"
 INSTRUCTIONS_SHEET = "Instructions"
 DATE_FORMAT = "yyyy-mm-dd"
@@ -114,6 +115,8 @@ def template_bytes(factor_set: FactorSet, lang: str = "en") -> bytes:
         sheet = workbook.create_sheet(name)
         _write_header(sheet, columns, ranges, len(activities))
     _write_activities(workbook.create_sheet(ACTIVITIES_SHEET), activities)
+    if factor_set.heating_values:  # what an exchange's heating_value may name
+        _write_heating_values(workbook.create_sheet(HEATING_VALUES_SHEET), factor_set)
     workbook[LISTS_SHEET].sheet_state = "hidden"
     workbook.move_sheet(LISTS_SHEET, len(workbook.sheetnames) - 2)  # last
     workbook.active = workbook.sheetnames.index("exchanges")
@@ -143,6 +146,23 @@ def _write_activities(sheet: Worksheet, rows: list[list[str]]) -> None:
     for row in rows:
         sheet.append([neutralised(value) for value in row])
     for letter, width in zip("ABCDEFG", (34, 60, 13, 7, 8, 14, 6), strict=True):
+        sheet.column_dimensions[letter].width = width
+    sheet.freeze_panes = "A2"
+
+
+def _write_heating_values(sheet: Worksheet, factor_set: FactorSet) -> None:
+    from openpyxl.styles import Font
+
+    sheet.append(["fuel", "unit", "ncv_kwh", "gcv_kwh", "source", "source_ref", "year"])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for fuel in sorted(factor_set.heating_values):
+        for value in factor_set.heating_values[fuel]:
+            sheet.append(
+                [fuel, value.unit, value.ncv_kwh, value.gcv_kwh]
+                + [neutralised(text) for text in (value.source, value.source_ref, value.year)]
+            )
+    for letter, width in zip("ABCDEFG", (18, 6, 10, 10, 12, 60, 6), strict=True):
         sheet.column_dimensions[letter].width = width
     sheet.freeze_panes = "A2"
 

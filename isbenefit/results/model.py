@@ -45,6 +45,8 @@ class Line:
         variant: the regional variant of the ledger's baseline activity the line is
             scored with (``""``: none).
         variant_reason: why that variant (``""``: none).
+        conversion: for a fuel delivered in mass or volume, quantity x heating value x
+            efficiency in words (``""``: none).
     """
 
     role: str
@@ -56,6 +58,7 @@ class Line:
     source: str
     variant: str = ""
     variant_reason: str = ""
+    conversion: str = ""
 
     @property
     def is_baseline(self) -> bool:
@@ -74,6 +77,7 @@ class Line:
             source=_text(record.get("source")),
             variant=_text(record.get("variant")),
             variant_reason=_text(record.get("variant_reason")),
+            conversion=_text(record.get("conversion")),
         )
 
 

@@ -260,19 +260,15 @@ def _grouped_lines(lines: pd.DataFrame, bounds: np.ndarray) -> list[bytes]:
     for position, name in enumerate(LINE_FIELDS):
         parts.append((b"{" if not position else b",") + key(name))
         parts.append(values(rows[name].tolist()))
-    if VARIANT_FIELDS[0] in rows.columns:
-        parts.append(_variant_keys(rows))
+    parts.extend(_optional_keys(rows, name) for name in OPTIONAL_LINE_FIELDS if name in rows)
     parts.append(b"}")
     return grouped(records(parts), bounds - bounds[0])
 
 
-def _variant_keys(rows: pd.DataFrame) -> list[bytes]:
-    """`,"variant":...,"variant_reason":...` for each line scored with a regional variant,
-    b"" for the others (they carry neither key)."""
-    return [
-        b"," + orjson.dumps(dict(zip(VARIANT_FIELDS, pair, strict=True)))[1:-1] if pair[1] else b""
-        for pair in zip(*(rows[name].tolist() for name in VARIANT_FIELDS), strict=True)
-    ]
+def _optional_keys(rows: pd.DataFrame, name: str) -> list[bytes]:
+    """`,"name":value` for each line where ``name`` is given, b"" for the others."""
+    label = b"," + key(name)
+    return [label + orjson.dumps(value) if value else b"" for value in rows[name].tolist()]
 
 
 def _grouped_years(table: pd.DataFrame, bounds: np.ndarray) -> tuple[list[bytes], list[bytes]]:
@@ -356,21 +352,21 @@ def _bounds(sorted_positions: np.ndarray, count: int) -> list[int]:
 
 
 LINE_FIELDS = ("role", "activity", "amount", "unit", "co2e_kg", "water_m3", "source")
-# Only on the lines scored with a regional variant (results/tables.py lines_table).
-VARIANT_FIELDS = ("variant", "variant_reason")
+# Only on the lines they concern (results/tables.py lines_table): the regional variant
+# scored and why; a fuel's quantity x heating value x efficiency.
+OPTIONAL_LINE_FIELDS = ("variant", "variant_reason", "conversion")
 
 
 def _lines(tables: Tables) -> list[dict[str, Any]]:
     """The audit lines; `source` (an extension) says where each line's factor comes from,
-    `variant` and `variant_reason` which regional variant was used and why."""
+    the optional fields what a line's activity and amount rest on."""
     lines = tables.lines
     objects = _objects(LINE_FIELDS, [lines[name].tolist() for name in LINE_FIELDS])
-    if VARIANT_FIELDS[0] in lines.columns:
-        for line, variant, reason in zip(
-            objects, lines["variant"].tolist(), lines["variant_reason"].tolist(), strict=True
-        ):
-            if reason:
-                line.update(variant=variant, variant_reason=reason)
+    for name in OPTIONAL_LINE_FIELDS:
+        if name in lines.columns:
+            for line, value in zip(objects, lines[name].tolist(), strict=True):
+                if value:
+                    line[name] = value
     return objects
 
 

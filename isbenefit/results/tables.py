@@ -22,6 +22,7 @@ from isbenefit.engine.core import (
     credit_share,
 )
 from isbenefit.errors import ComputationError
+from isbenefit.ledger.fuels import delivered
 from isbenefit.ledger.rules import EXCHANGE_COLUMNS
 from isbenefit.ledger.rules import MONEY_COLUMNS as LEDGER_MONEY_COLUMNS
 from isbenefit.scoring.factorset import INDICATORS, ORIGIN, FactorSet
@@ -59,7 +60,11 @@ def build_tables(
     ids = exchanges["id"].to_numpy(dtype=object)
     per_exchange = _exchange_table(exchanges, extra_columns, result)
     lines = lines_table(
-        ids, result.lines, factor_set, chosen_baselines(exchanges, organisations, factor_set)
+        ids,
+        result.lines,
+        factor_set,
+        chosen_baselines(exchanges, organisations, factor_set),
+        delivered(None, exchanges, factor_set).steps,
     )
     _require_finite(per_exchange)
     exchange_years = _exchange_years(ids, split, result)
@@ -113,13 +118,16 @@ def lines_table(
     lines: Lines,
     factor_set: FactorSet,
     chosen: dict[str, tuple[np.ndarray, np.ndarray]] | None = None,
+    conversions: np.ndarray | None = None,
 ) -> pd.DataFrame:
     """The audit trail with ids, role names, units and score origins instead of positions;
     ``ids`` names what each line's ``exchange`` position refers to.
 
     With ``chosen`` (scoring/regional.py: per baseline column, the activity of each
     exchange and why), and when a regional variant is used anywhere, two more columns:
-    `variant` (the variant's id) and `variant_reason` ("" on the other lines).
+    `variant` (the variant's id) and `variant_reason` ("" on the other lines). With
+    ``conversions`` (ledger/fuels.py: per exchange, quantity x heating value x efficiency
+    in words), and when one is given anywhere, `conversion` on the baseline supply lines.
     """
     activity = factor_set.activities
     table = pd.DataFrame(
@@ -133,6 +141,9 @@ def lines_table(
             **{name: lines.impacts[name] for name in INDICATORS},
         }
     )
+    if conversions is not None and (conversions != "").any():
+        supply = lines.role == ROLES.index("baseline_supply")
+        table["conversion"] = np.where(supply, conversions[lines.exchange], "")
     if chosen is None:
         return table
     variant = np.full(len(table), "", dtype=object)

@@ -30,6 +30,12 @@ from isbenefit import units
 from isbenefit.errors import FactorSetError, Problem
 from isbenefit.paths import default_factor_set
 from isbenefit.scoring.bounds import MAX_EFFICIENCY
+from isbenefit.scoring.fuels import (
+    HEATING_VALUE_COLUMNS,
+    HEATING_VALUES_FILE,
+    HeatingValues,
+    checked_heating_values,
+)
 from isbenefit.scoring.variants import VARIANT_COLUMNS, VARIANTS_FILE, Variants, checked_variants
 
 KINDS = ("production", "landfill", "incineration", "treatment", "energy", "water", "transport")
@@ -105,6 +111,8 @@ class FactorSet:
     vintages: dict[str, tuple[int, ...]] = field(default_factory=dict)
     # Generic activity id -> country (or EU) -> variant id (variants.csv).
     variants: Variants = field(default_factory=dict)
+    # Fuel id -> its heating values per physical unit (heating_values.csv).
+    heating_values: HeatingValues = field(default_factory=dict)
 
     @property
     def id(self) -> str:
@@ -150,6 +158,14 @@ def load_factor_set(path: Path | str | None = None) -> FactorSet:
         variants = checked_variants(
             variant_path, _read_table(variant_path, VARIANT_COLUMNS), activities
         )
+    heating_values: HeatingValues = {}
+    fuel_path = folder / HEATING_VALUES_FILE
+    if fuel_path.is_file():
+        # Part of the hash since exchanges in tonnes of a fuel are scored with them.
+        parts.append(fuel_path.read_bytes())
+        heating_values = checked_heating_values(
+            fuel_path, _read_table(fuel_path, HEATING_VALUE_COLUMNS), sources
+        )
     if vintage_path.is_file():
         parts.append(vintage_path.read_bytes())
         activities, vintages = _with_vintages(vintage_path, activities, sources)
@@ -158,7 +174,15 @@ def load_factor_set(path: Path | str | None = None) -> FactorSet:
     for part in parts:
         digest.update(hashlib.sha256(part).digest())
     return FactorSet(
-        folder, meta, activities, digest.hexdigest(), sources, aliases, vintages, variants
+        folder,
+        meta,
+        activities,
+        digest.hexdigest(),
+        sources,
+        aliases,
+        vintages,
+        variants,
+        heating_values,
     )
 
 
