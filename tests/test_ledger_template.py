@@ -178,6 +178,8 @@ def test_a_filled_template_is_a_ledger(tmp_path: Path) -> None:
         "ewc_code": "10 01 05",
         "legal_status": "by-product",
         "recovery_operation": "R5",
+        "heating_value": "",  # the template's fuel columns, left blank
+        "conversion_efficiency": "",
     }
     assert record["period_start"] == "2024-01-01"
 
