@@ -50,6 +50,7 @@ def test_the_guide_has_its_examples() -> None:
         "coolwater-2024",
         "chips-2024",
         "biogas-2024",
+        "steam-2024",
     }
 
 
@@ -89,3 +90,11 @@ def test_water_example(tmp_path: Path) -> None:
         volume * (factor("treatment.wastewater") + factor("water.mains"))
     )
     assert saved["water_m3"] == pytest.approx(volume)
+
+
+def test_steam_example(tmp_path: Path) -> None:
+    """120,000 t x (2828 - 335) kJ/kg / 3.6 = 692.5 kWh/t of gas-boiler heat."""
+    assert (2828 - 335) / 3.6 == pytest.approx(692.5, abs=0.05)
+    saved = saved_by("steam-2024", tmp_path)
+    heat_kwh = 120_000 * 692.5
+    assert saved["co2e_kg"] == pytest.approx(heat_kwh * factor("energy.heat_natural_gas_boiler"))
