@@ -149,6 +149,22 @@ class RegisterPages(TestCase):
         assert text.index("REVOKED") < text.index("<h1")
         assert "meter misread" in text and "Do not rely on its figures." in text
 
+    def test_restating_with_a_loose_key_closes_nothing(self) -> None:
+        path = keys.private_path(self.cluster)
+        path.chmod(0o644)
+        try:
+            response = client_for(self.users["facilitator"]).post(
+                "/years/2024/", {"reason": "late meter reading"}
+            )
+        finally:
+            path.chmod(0o600)
+        text = response.content.decode()
+        assert response.status_code == 200 and "Nothing was closed" in text
+        assert "chmod 600" in text
+        assert years.latest(self.cluster, 2024).number == 1
+        self.kalvo.refresh_from_db()
+        assert self.kalvo.status == "valid"
+
 
 def fetch(url: str) -> bytes:
     with urllib.request.urlopen(url, timeout=60) as answer:
