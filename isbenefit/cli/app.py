@@ -13,6 +13,7 @@ from rich.table import Table
 from rich.text import Text
 
 from isbenefit.cli.common import (
+    MONTE_CARLO_OPTIONS,
     PLACED,
     SOURCE_OPTIONS,
     BrightwayDirOption,
@@ -20,16 +21,13 @@ from isbenefit.cli.common import (
     CurrencyOption,
     DataDirOption,
     FactorsOption,
-    IterationsOption,
     LedgerArgument,
-    PercentileOption,
+    MonteCarloOptions,
     Placed,
-    SeedOption,
     SourceOptions,
     TrustStoreOption,
     fail,
     guarded,
-    monte_carlo_settings,
     show_warnings,
     with_options,
 )
@@ -109,9 +107,7 @@ def assess(
         typer.Option("--xlsx", help="Write the tables as one .xlsx workbook here.", dir_okay=False),
     ] = None,
     data_dir: Placed = PLACED,
-    iterations: IterationsOption = 0,
-    seed: SeedOption = 1,
-    conservative_percentile: PercentileOption = 5.0,
+    monte_carlo: MonteCarloOptions = MONTE_CARLO_OPTIONS,
     quantity_gsd: Annotated[
         list[str] | None,
         typer.Option(
@@ -136,9 +132,7 @@ def assess(
     from isbenefit.writing import write_atomic
 
     with guarded():
-        settings = monte_carlo_settings(
-            iterations, seed, conservative_percentile, quantity_gsd or []
-        )
+        settings = monte_carlo.settings(quantity_gsd or [])
         assessment = run_assessment(
             ledger,
             factors=options.source(),

@@ -274,3 +274,21 @@ def monte_carlo_settings(
             )
         gsd[quality] = number
     return MonteCarloSettings(iterations, seed, percentile, gsd)
+
+
+@dataclass(frozen=True)
+class MonteCarloOptions:
+    """The Monte Carlo options of `assess` and the document verbs (`with_options`)."""
+
+    iterations: IterationsOption = 0
+    seed: SeedOption = 1
+    conservative_percentile: PercentileOption = 5.0
+
+    def settings(self, quantity_gsd: Sequence[str] = ()) -> MonteCarloSettings | None:
+        """The run's settings (`monte_carlo_settings`); None when --iterations is 0."""
+        return monte_carlo_settings(
+            self.iterations, self.seed, self.conservative_percentile, quantity_gsd
+        )
+
+
+MONTE_CARLO_OPTIONS = MonteCarloOptions()  # the default of a verb's Monte Carlo parameter

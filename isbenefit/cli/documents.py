@@ -21,18 +21,16 @@ from rich.console import Console
 
 from isbenefit.cli.common import (
     EXIT_FAILURE,
+    MONTE_CARLO_OPTIONS,
     PLACED,
     SOURCE_OPTIONS,
     CurrencyOption,
-    IterationsOption,
     LedgerArgument,
-    PercentileOption,
+    MonteCarloOptions,
     Placed,
-    SeedOption,
     SourceOptions,
     fail,
     guarded,
-    monte_carlo_settings,
     show_warnings,
     with_options,
 )
@@ -101,6 +99,16 @@ CertificateIterationsOption = Annotated[
         "the central estimate printed beside it.",
     ),
 ]
+
+
+@dataclass(frozen=True)
+class CertificateMonteCarloOptions(MonteCarloOptions):
+    """The Monte Carlo options of `certificate` and `certificates`: 1000 iterations."""
+
+    iterations: CertificateIterationsOption = 1000
+
+
+CERTIFICATE_MONTE_CARLO_OPTIONS = CertificateMonteCarloOptions()
 JobsOption = Annotated[
     int | None, typer.Option("--jobs", "-j", min=1, help="Worker processes (default: all cores).")
 ]
@@ -165,9 +173,7 @@ def statement(
     options: SourceOptions = SOURCE_OPTIONS,
     currency: CurrencyOption = "EUR",
     data_dir: Placed = PLACED,  # of `options`, after --currency as --help lists it
-    iterations: IterationsOption = 0,
-    seed: SeedOption = 1,
-    conservative_percentile: PercentileOption = 5.0,
+    monte_carlo: MonteCarloOptions = MONTE_CARLO_OPTIONS,
 ) -> None:
     """Write the benefit statement of one organisation for one year (PDF)."""
     from isbenefit.documents import statement_pdf
@@ -176,7 +182,7 @@ def statement(
     _check_target(output)
     with guarded():
         source = options.source()
-        settings = monte_carlo_settings(iterations, seed, conservative_percentile)
+        settings = monte_carlo.settings()
         results = _assess(ledger, source, currency, settings).results
         write_atomic(output, statement_pdf(results, org, str(year)))
     console.print(f"statement written to {output}", markup=False)
@@ -191,9 +197,7 @@ def certificate(
     options: SourceOptions = SOURCE_OPTIONS,
     currency: CurrencyOption = "EUR",
     data_dir: Placed = PLACED,  # of `options`, after --currency as --help lists it
-    iterations: CertificateIterationsOption = 1000,
-    seed: SeedOption = 1,
-    conservative_percentile: PercentileOption = 5.0,
+    monte_carlo: CertificateMonteCarloOptions = CERTIFICATE_MONTE_CARLO_OPTIONS,
 ) -> None:
     """Write the one-page certificate of one organisation for one year, its claim attached.
 
@@ -208,7 +212,7 @@ def certificate(
     issuer = issuing.issuing()
     with guarded():
         source = options.source()
-        settings = monte_carlo_settings(iterations, seed, conservative_percentile)
+        settings = monte_carlo.settings()
         results, rows = certificate_results(ledger, org, str(year), source, currency, settings)
         show_warnings(results.source.get("warnings", ()))
         write_atomic(output, certificate_pdf(results, org, str(year), rows, issuer))
@@ -223,9 +227,7 @@ def report(
     options: SourceOptions = SOURCE_OPTIONS,
     currency: CurrencyOption = "EUR",
     data_dir: Placed = PLACED,  # of `options`, after --currency as --help lists it
-    iterations: IterationsOption = 0,
-    seed: SeedOption = 1,
-    conservative_percentile: PercentileOption = 5.0,
+    monte_carlo: MonteCarloOptions = MONTE_CARLO_OPTIONS,
 ) -> None:
     """Write the cluster's annual report for one year (PDF)."""
     from isbenefit.documents import report_pdf
@@ -234,7 +236,7 @@ def report(
     _check_target(output)
     with guarded():
         source = options.source()
-        settings = monte_carlo_settings(iterations, seed, conservative_percentile)
+        settings = monte_carlo.settings()
         results = _assess(ledger, source, currency, settings).results
         write_atomic(output, report_pdf(results, str(year), cluster))
     console.print(f"report written to {output}", markup=False)
@@ -248,14 +250,12 @@ def statements(
     currency: CurrencyOption = "EUR",
     data_dir: Placed = PLACED,  # of `options`, after --currency as --help lists it
     jobs: JobsOption = None,
-    iterations: IterationsOption = 0,
-    seed: SeedOption = 1,
-    conservative_percentile: PercentileOption = 5.0,
+    monte_carlo: MonteCarloOptions = MONTE_CARLO_OPTIONS,
 ) -> None:
     """Write one statement per organisation with exchanges in the year, on all cores."""
     with guarded():
         source = options.source()
-    settings = monte_carlo_settings(iterations, seed, conservative_percentile)
+    settings = monte_carlo.settings()
     from isbenefit.batch import DocumentKind
 
     _batch(
@@ -279,9 +279,7 @@ def certificates(
     currency: CurrencyOption = "EUR",
     data_dir: Placed = PLACED,  # of `options`, after --currency as --help lists it
     jobs: JobsOption = None,
-    iterations: CertificateIterationsOption = 1000,
-    seed: SeedOption = 1,
-    conservative_percentile: PercentileOption = 5.0,
+    monte_carlo: CertificateMonteCarloOptions = CERTIFICATE_MONTE_CARLO_OPTIONS,
 ) -> None:
     """Write one certificate per organisation with exchanges in the year, on all cores.
 
@@ -301,7 +299,7 @@ def certificates(
         currency,
         jobs,
         issuer,
-        monte_carlo=monte_carlo_settings(iterations, seed, conservative_percentile),
+        monte_carlo=monte_carlo.settings(),
     )
 
 
