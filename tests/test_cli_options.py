@@ -131,3 +131,11 @@ def test_the_source_options_are_declared_in_one_module() -> None:
             # `factors export` names a mapping and a Brightway directory of its own.
             allowed = 1 if path.name == "app.py" and declared == "BrightwayDirOption" else 0
             assert uses == allowed, (path.name, declared)
+
+
+def test_an_option_declared_twice_is_refused() -> None:
+    def run(fallback: bool = False, options: SourceOptions = SOURCE_OPTIONS) -> None:
+        del fallback, options
+
+    with pytest.raises(TypeError, match="declared twice"):
+        with_options(run)

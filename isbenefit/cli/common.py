@@ -181,10 +181,25 @@ PLACED = Placed()
 Command = TypeVar("Command", bound=Callable[..., None])
 
 
+def _options_of(group: type[Any]) -> list[inspect.Parameter]:
+    """The fields of an options dataclass as keyword parameters, their Typer options
+    (the `Annotated` types) and defaults as declared."""
+    hints = get_type_hints(group, include_extras=True)
+    return [
+        inspect.Parameter(
+            field.name,
+            inspect.Parameter.KEYWORD_ONLY,
+            default=field.default,
+            annotation=hints[field.name],
+        )
+        for field in fields(group)
+    ]
+
+
 def with_options(command: Command) -> Command:
-    """``command`` with each parameter typed as an options dataclass (`SourceOptions`)
-    spread into the options its fields declare, for Typer to read, and gathered back
-    into the dataclass when the command runs.
+    """``command`` with each parameter typed as an options dataclass (`SourceOptions`,
+    `MonteCarloOptions`, ...) spread into the options its fields declare, for Typer to
+    read, and gathered back into the dataclass when the command runs.
 
     The fields take the place of that parameter, in field order, except those the
     command names as a parameter of type `Placed`: they take that place instead.
@@ -196,14 +211,10 @@ def with_options(command: Command) -> Command:
         if isinstance(parameter.annotation, type) and is_dataclass(parameter.annotation)
     }
     placed = {n for n, p in signature.parameters.items() if p.annotation is Placed}
-    declared: dict[str, inspect.Parameter] = {}
-    for group in groups.values():
-        hints = get_type_hints(group, include_extras=True)
-        for field in fields(group):
-            declared[field.name] = inspect.Parameter(
-                field.name, inspect.Parameter.KEYWORD_ONLY, default=field.default,
-                annotation=hints[field.name],
-            )  # fmt: skip
+    options = [parameter for group in groups.values() for parameter in _options_of(group)]
+    declared = {parameter.name: parameter for parameter in options}
+    if len(declared) < len(options) or declared.keys() & signature.parameters.keys() - placed:
+        raise TypeError(f"{command.__name__}: an option is declared twice")
     unknown = placed - declared.keys()
     if unknown:
         raise TypeError(f"{command.__name__}: {sorted(unknown)} are no fields of its options")
