@@ -92,6 +92,7 @@ TEXT_BUILDERS = (
     "certify/stated.py",
     "ledger/template.py",
     "service/views.py",
+    "service/record_views.py",
     "service/entries.py",
     "service/access.py",
     "service/forms.py",

@@ -46,6 +46,14 @@ def membership(user: Any) -> Membership | None:
     return found
 
 
+def member(user: Any) -> Membership:
+    """The user's membership; PermissionDenied for an account of no cluster."""
+    found = membership(user)
+    if found is None:
+        raise PermissionDenied(say(msg.NO_CLUSTER))
+    return found
+
+
 def require(user: Any, *roles: str) -> Membership:
     """The user's membership when its role is one of ``roles``; PermissionDenied else."""
     found = membership(user)

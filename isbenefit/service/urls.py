@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from isbenefit.service import public, register_views, views
+from isbenefit.service import public, record_views, register_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -33,14 +33,14 @@ urlpatterns = [
     path("organisations/", views.organisation_list, name="organisations"),
     path("organisations/<str:org_id>/", views.organisation_detail, name="organisation"),
     path("users/", views.user_list, name="users"),
-    path("years/", views.year_list, name="years"),
-    path("years/<int:year>/", views.year_detail, name="year"),
+    path("years/", record_views.year_list, name="years"),
+    path("years/<int:year>/", record_views.year_detail, name="year"),
     path("years/<int:year>/reissue/", register_views.reissue, name="year_reissue"),
-    path("documents/", views.document_list, name="documents"),
-    path("documents/<str:pk>/pdf", views.document_download, name="document_download"),
-    path("documents/<str:pk>/revoke/", views.document_revoke, name="document_revoke"),
-    path("jobs/<str:pk>/", views.job_detail, name="job"),
-    path("changes/", views.change_list, name="changes"),
+    path("documents/", record_views.document_list, name="documents"),
+    path("documents/<str:pk>/pdf", record_views.document_download, name="document_download"),
+    path("documents/<str:pk>/revoke/", record_views.document_revoke, name="document_revoke"),
+    path("jobs/<str:pk>/", record_views.job_detail, name="job"),
+    path("changes/", record_views.change_list, name="changes"),
     # Public, no login.
     path("c/<str:certificate_id>", public.certificate_page, name="certificate"),
     path("c/<str:certificate_id>/pdf", public.certificate_download, name="certificate_pdf"),

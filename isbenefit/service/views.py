@@ -1,6 +1,7 @@
-"""The pages behind the login: exchanges, uploads, confirmations, organisations, users,
-years and documents. Each view asks :mod:`.access` what the user may see and change and
-calls :mod:`.store`, :mod:`.years` or :mod:`.issuing` to change anything."""
+"""The pages behind the login: exchanges, uploads, confirmations, organisations and users
+(years, documents and the history: :mod:`.record_views`). Each view asks :mod:`.access`
+what the user may see and calls the use cases (:mod:`.entries`, :mod:`.accounts`) or
+:mod:`.store` to change anything."""
 
 from __future__ import annotations
 
@@ -14,35 +15,25 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from isbenefit import messages as msg
 from isbenefit.errors import Problem
-from isbenefit.messages import say, say_n
-from isbenefit.reported import ID_PREFIX
+from isbenefit.messages import say
 from isbenefit.service import (
     access,
     accounts,
-    certificates,
     entries,
     forms,
-    issuing,
-    keys,
     ledgers,
-    restating,
     security,
     store,
-    years,
 )
 from isbenefit.service.models import (
-    CERTIFICATE,
     FACILITATOR,
-    FUNDER,
     MEMBER,
-    Document,
-    Job,
     Membership,
     Organisation,
     YearVersion,
@@ -56,16 +47,9 @@ def membership_context(request: HttpRequest) -> dict[str, Any]:
     return {"membership": access.membership(getattr(request, "user", None))}
 
 
-def _member(request: HttpRequest) -> Membership:
-    found = access.membership(request.user)
-    if found is None:
-        raise PermissionDenied(say(msg.NO_CLUSTER))
-    return found
-
-
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    found = _member(request)
+    found = access.member(request.user)
     exchanges = access.visible_exchanges(request.user)
     closed = YearVersion.objects.filter(cluster=found.cluster).order_by("-year", "-number")
     return render(
@@ -85,7 +69,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def exchange_list(request: HttpRequest) -> HttpResponse:
-    _member(request)
+    access.member(request.user)
     exchanges = list(
         access.visible_exchanges(request.user).prefetch_related("current__confirmations")
     )
@@ -109,7 +93,7 @@ def exchange_detail(request: HttpRequest, pk: str) -> HttpResponse:
     exchange = access.exchange_for(request.user, pk)
     versions = list(exchange.versions.order_by("-number").prefetch_related("confirmations"))
     current = entries.current_of(exchange)
-    found = _member(request)
+    found = access.member(request.user)
     return render(
         request,
         "service/exchange.html",
@@ -129,7 +113,7 @@ def exchange_detail(request: HttpRequest, pk: str) -> HttpResponse:
 
 
 def _form_kwargs(request: HttpRequest) -> dict[str, Any]:
-    found = _member(request)
+    found = access.member(request.user)
     cluster = found.cluster
     organisations = list(cluster.organisations.all())
     return {
@@ -160,7 +144,7 @@ def _put_on_form(form: forms.ExchangeForm, problems: list[Problem]) -> None:
 def exchange_new(request: HttpRequest) -> HttpResponse:
     if not access.can_enter(request.user):
         raise PermissionDenied(say(msg.ROLE_MAY_NOT_ENTER))
-    found = _member(request)
+    found = access.member(request.user)
     initial = {}
     if found.role == MEMBER and found.organisation:
         initial["supplier"] = found.organisation.org_id
@@ -264,7 +248,7 @@ def _safe_name(name: str) -> str:
 def upload(request: HttpRequest) -> HttpResponse:
     if not access.can_enter(request.user):
         raise PermissionDenied(say(msg.ROLE_MAY_NOT_ENTER))
-    found = _member(request)
+    found = access.member(request.user)
     form = forms.UploadForm(request.POST or None, request.FILES or None)
     problems: list[Problem] = []
     if request.method == "POST" and form.is_valid():
@@ -362,175 +346,3 @@ def user_list(request: HttpRequest) -> HttpResponse:
         "service/users.html",
         {"form": form, "members": members, "invitation": invitation},
     )
-
-
-# --- years ---------------------------------------------------------------------------------
-
-
-@login_required
-def year_list(request: HttpRequest) -> HttpResponse:
-    found = _member(request)
-    closed = YearVersion.objects.filter(cluster=found.cluster).order_by("-year", "-number")
-    open_years: set[int] = set()
-    if found.role != FUNDER:
-        for version in store.current_versions(found.cluster):
-            open_years.update(version.years())
-    years_shown = sorted(open_years | {v.year for v in closed}, reverse=True)
-    return render(
-        request,
-        "service/years.html",
-        {"years": years_shown, "closed": {v.year: v for v in closed}},
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def year_detail(request: HttpRequest, year: int) -> HttpResponse:
-    found = _member(request)
-    if not years.YEARS[0] <= year <= years.YEARS[1]:
-        raise Http404(say(msg.NO_SUCH_YEAR))
-    versions = list(
-        YearVersion.objects.filter(cluster=found.cluster, year=year).order_by("-number")
-    )
-    if found.role == FUNDER and not versions:
-        raise Http404(say(msg.YEAR_NOT_PUBLISHED))
-    form = forms.YearForm(request.POST or None)
-    if request.method == "POST":
-        access.require(request.user, FACILITATOR)
-        made = None
-        if form.is_valid():
-            try:
-                made = years.close(
-                    found.cluster,
-                    year,
-                    request.user,
-                    form.cleaned_data["reason"],
-                    form.cleaned_data["factors"] or None,
-                )
-            except keys.KeyPermissionError as error:  # superseding needs the cluster's key
-                form.add_error(None, say(msg.NOTHING_CLOSED, error=error))
-        if made is not None:
-            messages.success(request, say(msg.YEAR_CLOSED, year=year, version=made.number))
-            stale = restating.to_reissue(made)
-            if stale:
-                messages.warning(
-                    request,
-                    say_n(
-                        msg.SUPERSEDED_TO_REISSUE_ONE, msg.SUPERSEDED_TO_REISSUE_MANY, len(stale)
-                    ),
-                )
-            return redirect("year", year=year)
-    differences = [
-        {"version": new, "rows": years.difference(old, new)}
-        for new, old in zip(versions, [*versions[1:], None][: len(versions)], strict=True)
-    ]
-    to_reissue = restating.to_reissue(versions[0]) if versions and found.role == FACILITATOR else []
-    return render(
-        request,
-        "service/year.html",
-        {
-            "year": year,
-            "versions": versions,
-            "differences": differences,
-            "form": form,
-            "to_reissue": to_reissue,
-        },
-    )
-
-
-# --- documents -----------------------------------------------------------------------------
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def document_list(request: HttpRequest) -> HttpResponse:
-    found = _member(request)
-    form = forms.JobForm(request.POST or None)
-    if request.method == "POST":
-        access.require(request.user, FACILITATOR)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                job = issuing.request(
-                    found.cluster,
-                    data["kind"],
-                    data["year"],
-                    data["organisation"],
-                    request.user,
-                    security.base_url(request),
-                )
-            except issuing.UnknownOrganisationError as error:
-                form.add_error("organisation", str(error))
-            except issuing.YearNotClosedError as error:
-                form.add_error("year", str(error))
-            else:
-                return redirect("job", pk=job.pk)
-    jobs = Job.objects.filter(cluster=found.cluster) if found.role == FACILITATOR else []
-    return render(
-        request,
-        "service/documents.html",
-        {
-            "documents": access.visible_documents(request.user),
-            "form": form if found.role == FACILITATOR else None,
-            "jobs": jobs[:20] if jobs else [],
-        },
-    )
-
-
-@login_required
-def job_detail(request: HttpRequest, pk: str) -> HttpResponse:
-    found = access.require(request.user, FACILITATOR)
-    try:
-        job = Job.objects.get(pk=pk, cluster=found.cluster)
-    except (Job.DoesNotExist, ValueError, Exception) as error:
-        raise Http404(say(msg.NO_SUCH_JOB)) from error
-    return render(
-        request,
-        "service/job.html",
-        {"job": job, "documents": job.documents.select_related("organisation")},
-    )
-
-
-@login_required
-def document_download(request: HttpRequest, pk: str) -> FileResponse:
-    try:
-        document = access.visible_documents(request.user).get(pk=pk)
-    except (Document.DoesNotExist, ValueError, Exception) as error:
-        raise Http404(say(msg.NO_SUCH_DOCUMENT)) from error
-    return security.pdf_response(issuing.stored_file(document), document.download_name)
-
-
-@login_required
-@require_POST
-def document_revoke(request: HttpRequest, pk: str) -> HttpResponse:
-    found = access.require(request.user, FACILITATOR)
-    try:
-        # Only certificates have a status: a statement or report is no such thing here.
-        document = Document.objects.get(
-            pk=pk, cluster=found.cluster, kind=CERTIFICATE, certificate_id__startswith=ID_PREFIX
-        )
-    except (Document.DoesNotExist, ValueError, Exception) as error:
-        raise Http404(say(msg.NO_SUCH_CERTIFICATE)) from error
-    form = forms.RevokeForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise certificates.RevokeRefusedError(say(msg.NO_REASON))
-        data = form.cleaned_data
-        certificates.revoke(document, request.user, data["reason"], data["superseded_by"] or "")
-    except certificates.RevokeRefusedError:
-        messages.error(request, say(msg.GIVE_REVOKE_REASON))
-    else:
-        messages.success(
-            request,
-            say(
-                msg.CERTIFICATE_STATUS, certificate=document.certificate_id, status=document.status
-            ),
-        )
-    return redirect("certificate", certificate_id=document.certificate_id)
-
-
-@login_required
-def change_list(request: HttpRequest) -> HttpResponse:
-    found = access.require(request.user, FACILITATOR)
-    changes = found.cluster.changes.select_related("user")[:500]
-    return render(request, "service/changes.html", {"changes": changes})

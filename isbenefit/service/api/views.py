@@ -27,7 +27,6 @@ from isbenefit.service.models import (
     Document,
     Exchange,
     Job,
-    Membership,
     YearVersion,
 )
 
@@ -39,13 +38,6 @@ INVALID = OpenApiResponse(
     "rows, located (`problems`).",
 )
 UNAUTHENTICATED = OpenApiResponse(s.Detail, description="No token, or an unknown one.")
-
-
-def _member(request: Request) -> Membership:
-    found = access.membership(request.user)
-    if found is None:
-        raise PermissionDenied(say(msg.NO_CLUSTER))
-    return found
 
 
 def _problem(problem: Problem) -> dict[str, Any]:
@@ -124,7 +116,7 @@ class ExchangeList(APIView):
         responses={401: UNAUTHENTICATED, 200: s.Exchange(many=True), 403: REFUSED},
     )
     def get(self, request: Request) -> Response:
-        _member(request)
+        access.member(request.user)
         exchanges = access.visible_exchanges(request.user).prefetch_related(
             "current__confirmations"
         )
@@ -146,7 +138,7 @@ class ExchangeList(APIView):
     def post(self, request: Request) -> Response:
         if not access.can_enter(request.user):
             raise PermissionDenied(say(msg.ROLE_MAY_NOT_ENTER))
-        found = _member(request)
+        found = access.member(request.user)
         body = s.ExchangeWrite(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
@@ -271,7 +263,7 @@ class YearList(APIView):
         responses={401: UNAUTHENTICATED, 200: s.YearSummary(many=True), 403: REFUSED},
     )
     def get(self, request: Request) -> Response:
-        found = _member(request)
+        found = access.member(request.user)
         closed = YearVersion.objects.filter(cluster=found.cluster).order_by("-year", "-number")
         latest: dict[int, YearVersion] = {}
         for version in closed:
@@ -291,7 +283,7 @@ class YearDetail(APIView):
         responses={401: UNAUTHENTICATED, 200: s.YearResults, 403: REFUSED, 404: NOT_FOUND},
     )
     def get(self, request: Request, year: int) -> Response:
-        found = _member(request)
+        found = access.member(request.user)
         if not years.YEARS[0] <= year <= years.YEARS[1]:
             raise Http404(say(msg.NO_SUCH_YEAR))
         version = years.latest(found.cluster, year)
@@ -339,7 +331,7 @@ class DocumentList(APIView):
         responses={401: UNAUTHENTICATED, 200: s.Document(many=True), 403: REFUSED},
     )
     def get(self, request: Request) -> Response:
-        _member(request)
+        access.member(request.user)
         documents = access.visible_documents(request.user)
         return Response(s.Document([document_json(d) for d in documents], many=True).data)
 
