@@ -104,7 +104,7 @@ def test_every_variant_is_a_row_of_its_country_with_the_generic_unit() -> None:
 
 def test_a_derived_gross_cv_variant_is_its_net_value_times_the_desnz_ratio() -> None:
     ratio = co2e("energy.natural_gas_kwh") / co2e("energy.natural_gas_kwh_net")
-    for country in ("no", "de"):
+    for country in ("no", "de", "glo"):
         gross, net = f"energy.natural_gas_kwh.{country}", f"energy.natural_gas_kwh_net.{country}"
         assert co2e(gross) == pytest.approx(co2e(net) * ratio, rel=5e-6)
 

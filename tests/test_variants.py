@@ -139,7 +139,7 @@ def copy_with(tmp_path: Path, variants: list[dict[str, str]]) -> Path:
         ({"activity": "heat.gas_boiler", "country": "DK", "variant": "heat.nope"},
          "variant", "no activity of activities.csv has this id"),
         ({"activity": "heat.gas_boiler", "country": "Denmark", "variant": "heat.gas_boiler.dk"},
-         "country", "not an ISO 3166-1 alpha-2 country code or EU"),
+         "country", "not an ISO 3166-1 alpha-2 country code, EU or GLO"),
         ({"activity": "heat.gas_boiler", "country": "SE", "variant": "heat.gas_boiler.dk"},
          "variant", "the variant's location in activities.csv is 'DK', not SE"),
         ({"activity": "heat.gas_boiler", "country": "PL", "variant": "landfill.inert.pl"},

@@ -1,13 +1,15 @@
 """Regional variants of an activity (`variants.csv` of a factor set, docs/formats.md
-section 2): the country (or `EU`) figures of a generic activity, each a full row of
-activities.csv.
+section 2): the country (or `EU`, or global `GLO`) figures of a generic activity, each a
+full row of activities.csv.
 
 A ledger naming the generic activity is scored with the variant of the party the
 baseline stands for (the receiver for `baseline_supply`, the supplier for
 `baseline_disposal`, as the `region` flag): its country's variant, else, when the generic
 row is not of that country, the `EU` variant for a party in the European Economic Area,
-else the generic row (the `region` flag then says it is a proxy). This module reads and
-checks the file and makes that choice; it never touches a figure.
+else the `GLO` variant (a global default such as an IPCC Tier 1 fuel factor: a property of
+the fuel, not another country's figure), else the generic row (the `region` flag then says
+it is a proxy). This module reads and checks the file and makes that choice; it never
+touches a figure.
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ from isbenefit.errors import FactorSetError, Problem
 VARIANTS_FILE = "variants.csv"
 VARIANT_COLUMNS = ("activity", "country", "variant", "notes")
 REGION = "EU"
+# A global default, chosen where neither the country nor (in the EEA) the EU has a variant.
+GLOBAL = "GLO"
 # EU member states (ISO 3166-1 alpha-2), where an `EU` factor fits.
 EU_MEMBERS = frozenset(
     {
@@ -36,8 +40,8 @@ EU_MEMBERS = frozenset(
 # whose energy and waste law is the EU's (the `region` flag still calls it a proxy outside
 # the EU).
 EEA = EU_MEMBERS | {"IS", "LI", "NO"}
-_COUNTRY = re.compile(r"^[A-Z]{2}$")
-# Generic activity id -> country (or EU) -> variant id.
+_COUNTRY = re.compile(r"^([A-Z]{2}|GLO)$")
+# Generic activity id -> country (or EU, GLO) -> variant id.
 Variants = dict[str, dict[str, str]]
 
 
@@ -86,8 +90,8 @@ def _row_problems(
         found.append(("activity", "this activity is itself a variant",
                       "give variants of the generic activity only"))  # fmt: skip
     if not (_COUNTRY.match(country)):
-        found.append(("country", "not an ISO 3166-1 alpha-2 country code or EU",
-                      "write two capital letters, e.g. DK, or EU"))  # fmt: skip
+        found.append(("country", "not an ISO 3166-1 alpha-2 country code, EU or GLO",
+                      "write two capital letters, e.g. DK, or EU, or GLO"))  # fmt: skip
     if variant not in activities.index:
         found.append(("variant", "no activity of activities.csv has this id",
                       "add the variant's row to activities.csv, or correct the id"))  # fmt: skip
@@ -148,9 +152,16 @@ def choose(
         if country in by_country:
             chosen[rows] = by_country[country]
             reasons[rows] = f"the {party}'s country is {country}"
-        elif REGION in by_country and country in EEA and locations.get(generic) != country:
+        elif locations.get(generic) == country:
+            continue  # the generic row is the country's own figure
+        elif REGION in by_country and country in EEA:
             chosen[rows] = by_country[REGION]
             reasons[rows] = (
                 f"the {party}'s country {country} has no variant of {generic}: the EU one"
+            )
+        elif GLOBAL in by_country:
+            chosen[rows] = by_country[GLOBAL]
+            reasons[rows] = (
+                f"the {party}'s country {country} has no variant of {generic}: the global one"
             )
     return chosen, reasons
