@@ -322,7 +322,16 @@ def django_settings(options: ServiceOptions) -> dict[str, Any]:
             "version": 1,
             "disable_existing_loggers": False,
             "handlers": {"console": {"class": "logging.StreamHandler"}},
-            "loggers": {"django": {"handlers": ["console"], "level": "WARNING"}},
+            "loggers": {
+                "django": {"handlers": ["console"], "level": "WARNING"},
+                # The service's own (a document job that failed, with its traceback): for
+                # the operator, whatever the command line does with other logs (cli/logs).
+                "isbenefit.service": {
+                    "handlers": ["console"],
+                    "level": "WARNING",
+                    "propagate": False,
+                },
+            },
         },
         "REST_FRAMEWORK": API_SETTINGS,
         "SPECTACULAR_SETTINGS": OPENAPI_SETTINGS,
