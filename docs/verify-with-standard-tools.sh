@@ -35,10 +35,13 @@ fail() {
     exit 1
 }
 
-# 1. The attachments: claim.json (canonical JSON, RFC 8785), signature.json, ledger CSVs.
-pdfdetach -saveall "$pdf" >/dev/null || fail "the attachments cannot be read (no PDF?)"
-[ -f claim.json ] || fail "no claim.json attached"
-[ -f signature.json ] || fail "no signature.json attached: the certificate is not signed"
+# 1. The attachments: claim.json (canonical JSON, RFC 8785), signature.json, ledger CSVs;
+#    in a folder of their own, apart from this script's files.
+mkdir attached
+(cd attached && pdfdetach -saveall "$pdf" >/dev/null) || fail "the attachments cannot be read"
+[ -f attached/claim.json ] || fail "no claim.json attached"
+[ -f attached/signature.json ] || fail "no signature.json attached: the certificate is not signed"
+cp attached/claim.json attached/signature.json .
 # The claim's SHA-256 is printed as "Claim SHA-256", the id is ISB- and its first 16 hex
 # digits in upper case; both may wrap across lines on the page.
 sha=$(sha256sum claim.json | cut -d' ' -f1)
