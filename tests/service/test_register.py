@@ -139,6 +139,7 @@ class RegisterPages(TestCase):
         assert f"<tr><th>Issued on</th><td>{mine['issued_on']}</td></tr>" in text
         assert "version 1 of the closed year" in text
         assert keys.issuer(self.cluster)["fingerprint"] in text
+        assert keys.issuer(self.cluster)["public_key"] in text
         for figure in mine["figures"]:
             assert f"{figure['stated']} {figure['unit']}" in text
         assert "status-alert" not in text  # valid: no banner
