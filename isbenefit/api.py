@@ -22,7 +22,7 @@ from isbenefit.engine import core
 from isbenefit.engine.uncertainty import MonteCarloSettings
 from isbenefit.errors import InputError, Problem
 from isbenefit.ledger import arrays as prepare
-from isbenefit.ledger import periods
+from isbenefit.ledger import own_factors, periods
 from isbenefit.ledger.checks import SheetChecker
 from isbenefit.ledger.frames import frames_sha256, is_frames, read_frames
 from isbenefit.ledger.rates import Rates, shipped_rates
@@ -148,6 +148,8 @@ class Assessment:
                 picked[sheet] = _records(raw.table.loc[raw.table[column].isin(keys)])
         if "rates" in self.raw.sheets:
             picked["rates"] = _records(self.raw.sheets["rates"].table)
+        if own_factors.SHEET in self.raw.sheets:  # the figures a claim rests on travel with it
+            picked[own_factors.SHEET] = _records(self.raw.sheets[own_factors.SHEET].table)
         return picked
 
 
@@ -232,8 +234,8 @@ def assess(
         scoring = pool.submit(source.scores)
         raw = read_frames(ledger) if is_frames(ledger) else read_ledger(ledger)  # type: ignore[arg-type]
         report_currency = currency.strip().upper()
-        sheets, rates, arrays, warnings = _checked(raw, factor_set, report_currency)
-        scores = scoring.result()
+        sheets, rates, arrays, warnings, factor_set = _checked(raw, factor_set, report_currency)
+        scores = own_factors.with_own_scores(scoring.result(), factor_set)
     exchanges, inputs, split, alternative_input = arrays
     activities = prepare.activity_flags(factor_set, scores)
     result = core.compute(
@@ -265,7 +267,9 @@ def assess(
         return assessment
     from isbenefit.results import monte_carlo as monte_carlo_ranges
 
-    draws = source.score_draws(monte_carlo.iterations, monte_carlo.seed)
+    draws = own_factors.with_own_draws(
+        source.score_draws(monte_carlo.iterations, monte_carlo.seed), factor_set, monte_carlo.seed
+    )
     conservative = (
         (
             core.with_chosen_baselines(result.lines, alternatives),
@@ -308,18 +312,21 @@ def _checked(
         tuple[np.ndarray, core.ExchangeArrays] | None,
     ],
     tuple[Problem, ...],
+    FactorSet,
 ]:
-    """The checked sheets, rates and engine arrays of a ledger, and its warnings in reading
-    order; InputError listing every problem, in reading order."""
+    """The checked sheets, rates and engine arrays of a ledger, its warnings in reading
+    order, and the factor set with the ledger's own factors; InputError listing every
+    problem, in reading order."""
     problems: list[Problem] = []
     warnings: list[Problem] = []
     sheets = check_sheets(raw, problems, currency)
+    factor_set = own_factors.with_own_factors(factor_set, sheets, raw, problems)
     rates = shipped_rates().overridden(sheets.rates, origin=f"{raw.path.name}, rates sheet")
     problems.extend(periods.check_report_currency(rates, currency, "--currency"))
     arrays = _prepare(sheets, factor_set, rates, currency, problems, warnings)
     if problems:
         raise InputError(sorted(problems, key=_reading_order))
-    return sheets, rates, arrays, tuple(sorted(warnings, key=_reading_order))
+    return sheets, rates, arrays, tuple(sorted(warnings, key=_reading_order)), factor_set
 
 
 def _prepare(

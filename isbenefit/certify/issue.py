@@ -29,6 +29,7 @@ from isbenefit.documents.contexts import (
     make_meta,
     organisation,
     provenance,
+    supplied_figures,
 )
 from isbenefit.documents.render import AttachedFile, render_pdf
 from isbenefit.documents.shares import credits, find_organisation, require_year
@@ -204,6 +205,9 @@ def certificate(
         issued_on=issued_on.isoformat(),
         provenance=replace(provenance(results), rounding=say(messages.STATED_ROUNDING_NOTE)),
         data_specificity=data_specificity(claim),
+        supplied=supplied_figures(
+            results, (credit.exchange for credit in credits(results, org_id, year))
+        ),
     )
     return Certificate(context, tuple(files))
 

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 from isbenefit.certify.checks import Check, CheckName, Status
 from isbenefit.engine.uncertainty import MonteCarloSettings
 from isbenefit.errors import InputError
+from isbenefit.ledger.own_factors import SOURCE_PREFIX as OWN_SOURCE
 
 if TYPE_CHECKING:
     from isbenefit.scoring.source import FactorSource
@@ -85,6 +86,8 @@ def factor_differences(claim: Mapping[str, Any], activities: Any) -> list[str]:
     differences = []
     for factor in claim.get("factors", []):
         activity = str(factor["id"])
+        if str(factor.get("source", "")).startswith(OWN_SOURCE):
+            continue  # the ledger's own factor: its row travels with the claim
         if activity not in activities.index:
             differences.append(f"{activity} is not in it")
             continue

@@ -43,6 +43,8 @@ class CertificateContext:
             code carries it), or empty.
         data_specificity: shares of the credited CO2e resting on measured, calculated and
             estimated quantities, or empty.
+        supplied: the figures supplied with the ledger (its `factors` sheet) the credited
+            exchanges use, with their sources, or empty.
     """
 
     meta: Meta
@@ -62,6 +64,7 @@ class CertificateContext:
     provenance: Provenance
     verify_address: str = ""
     data_specificity: str = ""
+    supplied: str = ""
 
 
 @dataclass(frozen=True)

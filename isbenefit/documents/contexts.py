@@ -24,6 +24,8 @@ from isbenefit.results import model
 from isbenefit.results.model import Exchange, Factor, Line, Results, Source
 
 IMAGE_SCHEME = "isbenefit-image"
+# The publisher the results give a figure of the ledger's own `factors` sheet.
+SUPPLIED_WITH_LEDGER = "supplied with the ledger"
 FLOW_LABELS = {flow.name: flow.label for flow in FLOW_KINDS}
 
 
@@ -354,3 +356,21 @@ def images(context: object) -> Iterator[Image]:
 def template_names(context: object) -> dict[str, Any]:
     """The context's fields as the template's top-level names."""
     return {field.name: getattr(context, field.name) for field in fields(context)}  # type: ignore[arg-type]
+
+
+def supplied_figures(results: Results, exchanges: Iterable[Exchange]) -> str:
+    """The figures of the ledger's own `factors` sheet the exchanges' lines use, each with
+    its value and source, in one sentence ("" when none): they are marked wherever shown."""
+    sources = {source.key: source for source in results.sources}
+    parts = []
+    for activity in used_activities(exchanges):
+        factor = results.factors.get(activity)
+        source = sources.get(factor.source) if factor is not None else None
+        if factor is None or source is None or source.publisher != SUPPLIED_WITH_LEDGER:
+            continue
+        link = f", {source.url}" if source.url else ""
+        parts.append(
+            f"{factor.name} ({factor.id}): {numbers.factor(factor.co2e_kg)} kg CO2e/"
+            f"{factor.unit}, {source.title} ({factor.year}{link})"
+        )
+    return "; ".join(parts)

@@ -76,6 +76,16 @@ ENUMS: dict[str, tuple[str, ...]] = {
     "yes_no": YES_NO_VALUES,
     "legal_status": LEGAL_STATUSES,
     "recovery_operation": RECOVERY_OPERATIONS,
+    # Kinds of an activity (docs/formats.md section 2), for the ledger's own factors.
+    "factor_kind": (
+        "production",
+        "landfill",
+        "incineration",
+        "treatment",
+        "energy",
+        "water",
+        "transport",
+    ),
 }
 # Open lists, filled from data at run time: what a column is checked against.
 OPEN_LISTS = {
@@ -372,9 +382,41 @@ RATES = Sheet(
     template_position=4,
 )  # fmt: skip
 
+# The cluster's own factors (ledger/own_factors.py): a published local figure used where
+# an activity id is, supplied with the ledger and marked so wherever it is shown.
+FACTORS = Sheet(
+    "factors",
+    (
+        _text("id", "id of the factor, used like an activity id; not one of the factor "
+              "set's ids", "dh.vilnius_2024", required=True),
+        _text("name", "what the factor stands for", "district heat, Vilnius network 2024",
+              required=True),
+        Column("unit", ENUM, "unit the factor is per (as a ledger quantity, or tkm)",
+               example="kWh", required=True, choices="input_unit"),
+        _number("co2e_kg", "kg CO2e per unit", "kg CO2e per unit", "0.095", required=True,
+                minimum=0.0),
+        _number("water_m3", "freshwater consumed per unit; blank 0", "m3 per unit", "0",
+                default=0.0, minimum=0.0),
+        _number("gsd", "geometric standard deviation of the factor; blank: 1.2", "", "1.2",
+                default=1.2, minimum=1.0),
+        _text("location", "ISO 3166-1 alpha-2 country of the figure", "LT"),
+        _text("source", "who publishes the figure and where (title, publisher)",
+              "Vilniaus silumos tinklai, heat supply declaration 2024", required=True),
+        _text("source_ref", "table, row or page within the source", "table 2, row 1"),
+        _number("year", "data year", "", "2024", required=True, minimum=FIRST_YEAR,
+                maximum=LAST_YEAR),
+        _text("evidence", "where a reviewer finds the source (link, file, document no.)",
+              "https://example.lt/declaration-2024.pdf", required=True),
+        Column("kind", ENUM, "production, landfill, incineration, treatment, energy, water or "
+               "transport; blank: transport for tkm, energy for energy units, else "
+               "production", example="energy", choices="factor_kind", default=""),
+    ),
+    template_position=5,
+)  # fmt: skip
+
 # The order sheets are read in (and named in messages).
 SHEETS: dict[str, Sheet] = {
-    sheet.name: sheet for sheet in (ORGANISATIONS, EXCHANGES, INPUTS, RATES, BASELINES)
+    sheet.name: sheet for sheet in (ORGANISATIONS, EXCHANGES, INPUTS, RATES, BASELINES, FACTORS)
 }
 SHEET_NAMES = tuple(SHEETS)
 
