@@ -10,7 +10,7 @@ temperature, which a ledger does not give, so the two are never mixed.
 
 The accepted units are a closed list, so every dimension and every factor a run can ask
 for is pint's, computed ahead: `isbenefit/data/unit_conversions.csv` (written by
-`scripts/unit_conversions.py`, checked against pint bit for bit by tests/test_units.py).
+`scripts/unit_conversions.py`, checked against pint bit for bit by tests/engine/test_units.py).
 A run reads that file and never imports pint nor builds its registry (0.3 s).
 """
 

@@ -1,6 +1,6 @@
 """Write isbenefit/data/unit_conversions.csv: pint's dimension and conversion factor for
 every pair of accepted ledger units of one dimension (isbenefit/units.py reads it instead
-of building pint's registry; tests/test_units.py checks it against pint bit for bit).
+of building pint's registry; tests/engine/test_units.py checks it against pint bit for bit).
 
 Usage: .venv/bin/python scripts/unit_conversions.py
 """

@@ -40,6 +40,40 @@ BASE_EXCHANGE = {
 }
 
 
+# Modules that build Brightway databases, render many PDFs, run hypothesis or Monte Carlo
+# at length, start servers or browsers, or run ruff and mypy: `pytest -m "not slow"` leaves
+# them out for a quick run while working (README, "Tests"); CI runs everything.
+SLOW = {
+    "certify/test_claim_robustness.py",
+    "certify/test_verify_certificates.py",
+    "cli/test_documents_batch.py",
+    "cli/test_documents_cli.py",
+    "cli/test_faults.py",
+    "documents/test_documents_ranges.py",
+    "documents/test_documents_statement.py",
+    "engine/test_properties.py",
+    "engine/test_uncertainty.py",
+    "ledger/test_ledger_fuzz.py",
+    "reporting/test_vsme.py",
+    "scoring/test_byo_database.py",
+    "scoring/test_byo_ecoinvent_style.py",
+    "scoring/test_factor_sources.py",
+    "service/test_api.py",
+    "service/test_browser.py",
+    "service/test_documents.py",
+    "service/test_postgresql.py",
+    "test_code_quality.py",
+    "test_wheel.py",
+}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    tests = Path(__file__).resolve().parent
+    for item in items:
+        if item.path.relative_to(tests).as_posix() in SLOW:
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def isolated_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterable[Path]:
     """One data directory for the whole run, never the user's own."""

@@ -1,4 +1,4 @@
-"""Faults of the file system, injected for the tests of tests/test_faults.py.
+"""Faults of the file system, injected for the tests of tests/cli/test_faults.py.
 
 A fault concerns the files and folders under one folder and is injected by patching `os`:
 in the test's own process with `inject` (undone by the monkeypatch), or in a subprocess

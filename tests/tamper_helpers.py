@@ -1,7 +1,7 @@
 """The tampered copies of a signed certificate that the tamper tests make, in one place:
-`verify` (tests/test_pdf_signatures.py), the standard-tools recipe
-(tests/test_standard_tools.py) and the quiet-verdict test (tests/test_verify_quiet.py) all
-run on the same files."""
+`verify` (tests/certify/test_pdf_signatures.py), the standard-tools recipe
+(tests/certify/test_standard_tools.py) and the quiet-verdict test
+(tests/certify/test_verify_quiet.py) all run on the same files."""
 
 from __future__ import annotations
 

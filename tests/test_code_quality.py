@@ -44,7 +44,7 @@ def test_test_files_do_not_import_each_other() -> None:
     """Shared helpers live in conftest.py or a helper module, never in a test_*.py file."""
     offenders = [
         f"{path.relative_to(REPO)} imports {name}"
-        for path in sorted((REPO / "tests").glob("*.py"))
+        for path in sorted((REPO / "tests").rglob("*.py"))
         for name in imported_modules(path)
         if name.rsplit(".", 1)[-1].startswith("test_")
     ]
@@ -64,3 +64,9 @@ def test_no_print_in_library_code() -> None:
         if bare_print.search(path.read_text(encoding="utf-8"))
     ]
     assert offenders == []
+
+
+def test_the_slow_list_names_test_files_that_exist() -> None:
+    from tests.conftest import SLOW
+
+    assert sorted(name for name in SLOW if not (REPO / "tests" / name).is_file()) == []

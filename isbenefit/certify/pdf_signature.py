@@ -373,7 +373,7 @@ def _validation_only() -> None:
     about half a second, and a deprecation warning, that checking a signature never uses.
     The package is registered unexecuted instead, and what its ``__init__`` exports is
     loaded from ``signers`` on first use, so signing in the same process works as ever.
-    tests/test_verify_imports.py checks that `verify` loads no signers and no HTTP client.
+    tests/certify/test_verify_imports.py checks that `verify` loads no signers and no HTTP client.
     """
     if "pyhanko.sign" in sys.modules:
         return

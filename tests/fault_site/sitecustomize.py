@@ -1,4 +1,4 @@
-"""Loaded by a subprocess of tests/test_faults.py: injects the fault ISBENEFIT_TEST_FAULT
+"""Loaded by a subprocess of tests/cli/test_faults.py: injects the fault ISBENEFIT_TEST_FAULT
 names (tests/faults_helpers.py). Never on the path of isbenefit itself."""
 
 import sys

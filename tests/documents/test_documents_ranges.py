@@ -9,7 +9,7 @@ the P5 and a mix-up between them shows.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -24,11 +24,9 @@ from isbenefit.engine.uncertainty import QUANTITY_GSD, MonteCarloSettings
 from isbenefit.results.model import Results
 from tests.conftest import TINY_FACTORS, exchange, write_ledger
 from tests.documents_helpers import (
-    EPOCH,
     documents_app,
     flat,
     fmt,
-    no_weasyprint_warnings,
     pdf_text,
     section,
     tonnes_kg,
@@ -43,13 +41,6 @@ FORMAT: dict[str, tuple[Callable[[float], str], str]] = {
     "landfill_diverted_t": (lambda v: fmt(v, 2), "t"),
 }
 NO_ANALYSIS = "no uncertainty analysis was run"
-
-
-@pytest.fixture(autouse=True)
-def _strict_rendering(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
-    with no_weasyprint_warnings():
-        yield
 
 
 @pytest.fixture(scope="module")

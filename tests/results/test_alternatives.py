@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 from isbenefit import assess
 from isbenefit.cli.app import app
 from isbenefit.engine.uncertainty import MonteCarloSettings
-from tests.conftest import TINY_FACTORS, F, exchange, write_ledger
+from tests.conftest import REPO, TINY_FACTORS, F, exchange, write_ledger
 
 runner = CliRunner()
 EXACT = {"measured": 1.0, "calculated": 1.0, "estimated": 1.0}
@@ -108,7 +108,7 @@ def test_an_alternative_for_another_supply_does_not_take_the_rows_efficiency(
     gas = [{"exchange": "E1", "name": "gas", "reason": "r",
             "baseline_supply": "energy.heat_natural_gas_boiler"}]  # fmt: skip
     (only,) = assess(write_ledger(tmp_path / "l", [row], baselines=gas)).results["exchanges"]
-    with (Path(__file__).parent.parent / "factors/isbenefit-open/activities.csv").open() as f:
+    with (REPO / "factors/isbenefit-open/activities.csv").open() as f:
         factors = {r["id"]: float(r["co2e_kg"]) for r in csv.DictReader(f)}
     (alternative,) = only["alternatives"]
     assert alternative["saved"]["co2e_kg"] == pytest.approx(

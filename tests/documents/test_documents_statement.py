@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +21,6 @@ from tests.documents_helpers import (
     assess_ledger,
     flat,
     fmt,
-    no_weasyprint_warnings,
     pdf_text,
     percent,
     row_figures,
@@ -31,13 +29,6 @@ from tests.documents_helpers import (
     unicode_ledger,
 )
 from tests.sample_results import sample_results
-
-
-@pytest.fixture(autouse=True)
-def _strict_rendering(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
-    with no_weasyprint_warnings():
-        yield
 
 
 @pytest.fixture(scope="module")

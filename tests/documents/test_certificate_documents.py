@@ -21,12 +21,10 @@ from isbenefit.certify.claim import claim_exchange_ids, read_attachments
 from isbenefit.certify.issue import Issuing, certificate, certificate_pdf
 from isbenefit.documents.certificate import QR_MASK
 from tests.documents_helpers import (
-    EPOCH,
     UNICODE_NAMES,
     assess_ledger,
     flat,
     fmt,
-    no_weasyprint_warnings,
     pdf_text,
     stated,
     unicode_ledger,
@@ -37,13 +35,6 @@ ROWS = {
     "exchanges": [{"id": "X0002", "quantity": "408.6", "_row": 3}],
     "organisations": [{"id": "org002", "name": "Äänekoski Sellu Oy"}],
 }
-
-
-@pytest.fixture(autouse=True)
-def _strict_rendering(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
-    with no_weasyprint_warnings():
-        yield
 
 
 @pytest.fixture(scope="module")

@@ -14,9 +14,9 @@ import pytest
 from isbenefit import assess
 from isbenefit.errors import FactorSetError
 from isbenefit.scoring.factorset import load_factor_set
-from tests.conftest import TINY_FACTORS, exchange, write_csv, write_ledger
+from tests.conftest import REPO, TINY_FACTORS, exchange, write_csv, write_ledger
 
-REGIONAL = Path(__file__).resolve().parent / "fixtures" / "factors-regional"
+REGIONAL = REPO / "tests" / "fixtures" / "factors-regional"
 HEAT = {"flow": "energy", "resource": "waste heat", "quantity": "100", "unit": "MWh",
         "baseline_supply": "heat.gas_boiler"}  # fmt: skip
 

@@ -14,7 +14,7 @@ import pytest
 from isbenefit import assess
 from tests.conftest import REPO, exchange, write_ledger
 
-REGIONAL = Path(__file__).resolve().parent / "fixtures" / "factors-regional"
+REGIONAL = REPO / "tests" / "fixtures" / "factors-regional"
 DEFAULT = REPO / "factors" / "isbenefit-open"
 GAS = {"flow": "energy", "resource": "biogas", "quantity": "1000", "unit": "m3",
        "baseline_supply": "natural_gas.m3"}  # fmt: skip

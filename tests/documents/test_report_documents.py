@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -15,12 +14,10 @@ from isbenefit.documents.report import report_context
 from isbenefit.errors import InputError
 from isbenefit.results.model import Results
 from tests.documents_helpers import (
-    EPOCH,
     UNICODE_NAMES,
     assess_ledger,
     flat,
     fmt,
-    no_weasyprint_warnings,
     pdf_text,
     row_figures,
     section,
@@ -30,13 +27,6 @@ from tests.documents_helpers import (
 from tests.sample_results import sample_results
 
 KEYS = ("co2e_kg", "water_m3", "virgin_material_t", "landfill_diverted_t", "hazardous_diverted_t")
-
-
-@pytest.fixture(autouse=True)
-def _strict_rendering(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
-    with no_weasyprint_warnings():
-        yield
 
 
 @pytest.fixture(scope="module")

@@ -11,9 +11,9 @@ import pytest
 
 from isbenefit import assess
 from isbenefit.errors import InputError
-from tests.conftest import exchange, write_ledger
+from tests.conftest import REPO, exchange, write_ledger
 
-REGIONAL = Path(__file__).resolve().parent / "fixtures" / "factors-regional"
+REGIONAL = REPO / "tests" / "fixtures" / "factors-regional"
 CHIPS = {"flow": "energy", "resource": "wood chips", "quantity": "300", "unit": "t",
          "baseline_supply": "heat.gas_boiler", "heating_value": "wood_chips",
          "conversion_efficiency": "0.85"}  # fmt: skip
