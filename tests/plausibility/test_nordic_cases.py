@@ -12,7 +12,7 @@ import pytest
 from isbenefit import assess
 from isbenefit.scoring.factorset import load_factor_set
 from tests.conftest import exchange, write_ledger
-from tests.plausibility.test_published_cases import assert_in_band
+from tests.plausibility.bands import assert_in_band
 
 KG_PER_T = 1000.0
 

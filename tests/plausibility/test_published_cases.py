@@ -21,6 +21,7 @@ import pytest
 
 from isbenefit import assess
 from tests.conftest import REPO, exchange, write_ledger
+from tests.plausibility.bands import assert_in_band
 
 HEATING_VALUES = REPO / "factors" / "isbenefit-open" / "heating_values.csv"
 KG_PER_T = 1000.0
@@ -30,12 +31,6 @@ def only_exchange(folder: Path) -> dict[str, Any]:
     """The results entry of the ledger's single exchange, assessed with the default set."""
     (only,) = assess(folder).results["exchanges"]
     return only
-
-
-def assert_in_band(value: float, low: float, high: float, what: str) -> None:
-    assert low <= value <= high, (
-        f"{what} = {value:,.0f}, outside the band [{low:,.0f}, {high:,.0f}]"
-    )
 
 
 def natural_gas_gross_kwh_per_m3() -> float:
