@@ -33,9 +33,6 @@ LISTS_SHEET = "Lists"
 INSTRUCTIONS_SHEET = "Instructions"
 DATE_FORMAT = "yyyy-mm-dd"
 ACTIVITY_LIST_COLUMNS = ("id", "name", "kind", "unit", "region", "source", "year")
-# Lists the template offers in a drop-down: the contract's closed ones and these open ones
-# (activity ids come from the Activities sheet; organisation ids are the user's own).
-OPEN_LISTS = ("unit", "input_unit", "currency", "ewc_code")
 
 
 def _sorted(values: tuple[str, ...]) -> list[str]:
