@@ -102,3 +102,14 @@ def test_documents_mark_the_figure_and_verify_recomputes_with_it(tmp_path: Path)
     checked = runner.invoke(app, ["verify", str(pdf), "--factors", str(TINY_FACTORS)])
     assert checked.exit_code == 3, checked.output  # unsigned; every other check passes
     assert "pass  recomputation" in checked.output
+
+
+def test_the_statement_cites_the_figure_as_supplied_with_the_ledger(tmp_path: Path) -> None:
+    from isbenefit.documents.files import write_statement
+    from tests.documents_helpers import flat, pdf_text
+
+    assessment = assess(ledger(tmp_path), TINY_FACTORS)
+    pdf = write_statement(assessment.results, "REC", 2024, tmp_path / "statement.pdf")
+    text = flat(pdf_text(pdf))
+    assert flat(f"{OWN['source']}, supplied with the ledger, 2024") in text
+    assert "dh.local_2024" in text
