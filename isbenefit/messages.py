@@ -276,6 +276,12 @@ GIVE_WITHDRAW_REASON = N_("Give a reason to withdraw the exchange.")
 WITHDRAWN = N_("Exchange {exchange} withdrawn (its history stays).")
 UPLOAD_KIND = N_("upload an .xlsx workbook or an exchanges .csv file")
 UPLOAD_TOO_LARGE = N_("the file has {size} bytes; the limit is {limit}")
+UPLOAD_UNPACKS_TOO_LARGE = N_(
+    "the workbook unzips to {size} bytes, more than this service takes from the web ({limit})"
+)
+UPLOAD_UNPACKS_TOO_LARGE_FIX = N_(
+    "split the ledger, or ask the facilitator to import it with `isbenefit store import`"
+)
 UPLOADED = N_("{file}: {created} new, {changed} changed, {unchanged} unchanged exchanges.")
 ORGANISATION_SAVED = N_("Organisation {organisation} saved.")
 YEAR_CLOSED = N_("Year {year}: version {version} closed.")
@@ -312,6 +318,14 @@ TOO_MANY_CHECKS = N_("too many checks from your address; wait a minute")
 ATTACH_PDF = N_("attach the certificate PDF as the field 'pdf'")
 PDF_TOO_LARGE = N_("the file is larger than {limit} bytes")
 NOT_A_PDF = N_("the file is not a PDF")
+BAD_REQUEST = N_("Bad request")
+FORBIDDEN = N_("Not allowed")
+NOT_FOUND = N_("Not found")
+SERVER_ERROR = N_("Something went wrong on the server")
+UNREADABLE_PDF = N_("not a readable PDF")
+UNREADABLE_PDF_FIX = N_(
+    "the file is damaged or not a PDF; give the certificate as `isbenefit certificate` wrote it"
+)
 REQUEST_TOO_LARGE = N_("the request has {size} bytes; the limit here is {limit}")
 NO_SUCH_ORGANISATION_IN_CLUSTER = N_("no such organisation in the cluster")
 CLOSED_YEAR_BASIS = N_("closed year {year}, version {version}")
@@ -326,7 +340,8 @@ EXCHANGE_ID_LABEL = N_("Exchange id")
 REASON_HELP = N_("Why this change (kept in the history).")
 LEDGER_FILE_HELP = N_(".xlsx workbook or exchanges .csv")
 CERTIFICATE_PDF_LABEL = N_("Certificate (PDF)")
-FACTORS_HELP = N_("Factor-set folder (blank: the cluster's).")
+FACTORS_HELP = N_("The factor set to close the year with (those this server offers).")
+CLUSTERS_FACTOR_SET = N_("the cluster's factor set")
 # The documents a job makes, by reported.DocumentKind.
 JOB_KINDS = {
     "statement": N_("statements"),

@@ -69,6 +69,24 @@ def serve(
             "-For and -Host are believed, nobody else's (default: $ISBENEFIT_TRUSTED_PROXY).",
         ),
     ] = None,
+    factors_dir: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--factors-dir",
+            metavar="DIR",
+            help="A factor-set folder a year may be closed with, besides the shipped set "
+            "(repeatable; also $ISBENEFIT_FACTOR_SETS).",
+        ),
+    ] = None,
+    email_url: Annotated[
+        str | None,
+        typer.Option(
+            "--email-url",
+            metavar="URL",
+            help="Where mail goes: smtp://USER:PASSWORD@HOST:PORT or smtp+tls://... "
+            "(default: $ISBENEFIT_EMAIL_URL, else printed on the console).",
+        ),
+    ] = None,
     data_dir: DataDirOption = None,
 ) -> None:
     """Run the shared-ledger service (migrates the database first)."""
@@ -77,7 +95,17 @@ def serve(
 
     console.print(f"serving on http://{host}:{port}/ (Ctrl-C stops)", markup=False)
     with guarded():
-        run(db, data_dir, host, port, threads, public_url, trusted_proxy)
+        run(
+            db,
+            data_dir,
+            host,
+            port,
+            threads,
+            public_url,
+            trusted_proxy,
+            tuple(str(folder) for folder in factors_dir or ()),
+            email_url,
+        )
 
 
 @db_app.command("upgrade")

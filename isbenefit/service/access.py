@@ -145,6 +145,22 @@ def visible_organisations(user: Any) -> QuerySet[Organisation]:
     return Organisation.objects.none()
 
 
+def unconfirmed_seen(user: Any, unconfirmed: list[dict[str, str]]) -> tuple[list[str], int]:
+    """The ids of a closed year's unconfirmed exchanges the user may read (the
+    facilitator's: all; a member's: its organisation's; a funder's: none) and how many
+    others there are, which are counted, not named."""
+    found = member(user)
+    if found.role == FACILITATOR:
+        return [item["id"] for item in unconfirmed], 0
+    own = own_org_id(found)
+    listed = [
+        item["id"]
+        for item in unconfirmed
+        if own is not None and own in (item.get("supplier"), item.get("receiver"))
+    ]
+    return listed, len(unconfirmed) - len(listed)
+
+
 def visible_documents(user: Any) -> QuerySet[Document]:
     found = membership(user)
     if found is None:

@@ -27,7 +27,7 @@ from django.db import transaction
 from isbenefit import messages as msg
 from isbenefit.errors import InputError, Problem
 from isbenefit.messages import say
-from isbenefit.service import access, ledgers, store
+from isbenefit.service import access, ledgers, notify, store, uploads
 from isbenefit.service.ledgers import LedgerData, Row
 from isbenefit.service.models import (
     Cluster,
@@ -116,6 +116,7 @@ def enter(
     _checked(user, cluster, row, inputs, baselines)
     with transaction.atomic():
         version, _ = store.save_exchange(cluster, row, inputs, baselines, user, reason)
+        notify.exchange_saved(version, user, set())
     return version
 
 
@@ -141,10 +142,14 @@ def change(
     inputs = current.inputs if inputs is None else inputs
     baselines = current.baselines if baselines is None else baselines
     _checked(user, exchange.cluster, row, inputs, baselines)
+    confirmed_before = {c.party for c in current.confirmations.all()}
     try:
-        made, _ = store.save_exchange(
-            exchange.cluster, row, inputs, baselines, user, reason, expected=version
-        )
+        with transaction.atomic():
+            made, changed = store.save_exchange(
+                exchange.cluster, row, inputs, baselines, user, reason, expected=version
+            )
+            if changed:
+                notify.exchange_saved(made, user, confirmed_before)
     except store.StaleVersionError as error:
         raise StaleError(say(msg.CHANGED_MEANWHILE)) from error
     return made
@@ -159,7 +164,9 @@ def confirm(user: Any, exchange: Exchange, party: str, version: str) -> Confirma
     if str(version) != str(current.pk):
         raise StaleError(say(msg.CHANGED_MEANWHILE))
     with transaction.atomic():
-        return store.confirm(current, party, user, on_behalf=allowed[party])
+        made = store.confirm(current, party, user, on_behalf=allowed[party])
+        notify.exchange_confirmed(current, party, user)
+    return made
 
 
 def withdraw(user: Any, exchange: Exchange, reason: str) -> ExchangeVersion:
@@ -174,7 +181,8 @@ def upload(user: Any, cluster: Cluster, path: Path, reason: str) -> store.Saved:
     what the user may not store; every problem, and nothing stored, or all of it."""
     if not access.can_enter(user):
         raise PermissionDenied(say(msg.ROLE_MAY_NOT_ENTER))
-    problems = check_file(path, cluster)
+    # The web's own unpacked-size limit first; no problem names the temporary path.
+    problems = uploads.unpacked_refusal(path) or uploads.as_sent(check_file(path, cluster), path)
     if problems:
         raise InvalidError(problems)
     data = ledgers.read(path)

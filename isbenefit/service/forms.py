@@ -127,22 +127,21 @@ class OrganisationForm(forms.Form):
 
 class YearForm(forms.Form):
     reason = forms.CharField(max_length=1000, required=False)
-    factors = forms.CharField(max_length=1000, required=False, help_text=say(msg.FACTORS_HELP))
+    # Chosen among the sets the server is configured with (factor_sets.py), never a path.
+    factors = forms.ChoiceField(required=False, help_text=say(msg.FACTORS_HELP))
 
-    def clean_factors(self) -> str:
-        """A folder that reads as a factor set, or blank: a year is never closed (nor a
-        500 shown) on a path that holds none."""
-        from isbenefit.errors import IsbenefitError
-        from isbenefit.scoring.source import FactorSetFolder
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from isbenefit.service import factor_sets
 
-        given = str(self.cleaned_data.get("factors") or "").strip()
-        if not given:
-            return ""
-        try:
-            FactorSetFolder(given).factor_set()
-        except (IsbenefitError, OSError, ValueError) as error:
-            raise forms.ValidationError(say(msg.NOT_A_FACTOR_SET, error=error)) from None
-        return given
+        super().__init__(*args, **kwargs)
+        own = (factor_sets.CLUSTERS_OWN, say(msg.CLUSTERS_FACTOR_SET))
+        self.fields["factors"].choices = [own, *factor_sets.choices()]
+
+    def clean_factors(self) -> str | None:
+        """The folder of the chosen set ("" the shipped one), None for the cluster's."""
+        from isbenefit.service import factor_sets
+
+        return factor_sets.folder_of(str(self.cleaned_data.get("factors") or ""))
 
 
 class JobForm(forms.Form):

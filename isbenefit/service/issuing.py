@@ -192,11 +192,18 @@ def run(job_id: uuid.UUID) -> None:
         _make(job)
     except Exception as error:  # any failure ends the job with its reason, never silently
         logger.exception("document job %s failed", job.id)
-        job.state, job.message = FAILED, f"{type(error).__name__}: {error}"
+        # The page and the API show the reason; the log above keeps the server's paths.
+        from isbenefit.service.failures import without_paths
+
+        job.state, job.message = FAILED, without_paths(f"{type(error).__name__}: {error}")
     else:
         job.state = DONE
     job.finished_at = timezone.now()
     job.save(update_fields=["state", "message", "finished_at"])
+    if job.state == DONE:
+        from isbenefit.service import notify
+
+        notify.documents_ready(job)
 
 
 def _make(job: Job) -> None:

@@ -85,6 +85,12 @@ class Membership(models.Model):
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="members"
     )
+    # Which mail the user wants (the settings page; notify.py). Invitations and password
+    # resets are always sent.
+    mail_confirmations = models.BooleanField(default=True)
+    mail_changes = models.BooleanField(default=True)
+    mail_years = models.BooleanField(default=True)
+    mail_documents = models.BooleanField(default=True)
 
     def __str__(self) -> str:
         return f"{self.user} ({self.role})"

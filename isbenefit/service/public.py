@@ -109,12 +109,25 @@ def verify_page(request: HttpRequest) -> HttpResponse:
     if uploaded.size > limit:
         return _refuse(request, as_json, 413, say(msg.PDF_TOO_LARGE, limit=f"{limit:,}"))
     data = b"".join(uploaded.chunks())
+    name = Path(uploaded.name or "upload.pdf").name
     if not data.startswith(verifying.PDF_MAGIC):
-        return _refuse(request, as_json, 415, say(msg.NOT_A_PDF))
-    report = verifying.verify_bytes(data, Path(uploaded.name or "upload.pdf").name)
+        return _unreadable(request, as_json, 415, name)
+    try:
+        report = verifying.verify_bytes(data, name)
+    except verifying.UnreadablePdfError:
+        return _unreadable(request, as_json, 422, name)
     if as_json:
         return JsonResponse(report, json_dumps_params={"ensure_ascii": False, "indent": 1})
     return render(request, "service/verify.html", {"form": forms.VerifyForm(), "report": report})
+
+
+def _unreadable(request: HttpRequest, as_json: bool, status: int, name: str) -> HttpResponse:
+    """The verdict "not a readable PDF" (exit code 2), as a 4xx answer."""
+    report = verifying.unreadable_report(name)
+    if as_json:
+        return JsonResponse(report, status=status, json_dumps_params={"ensure_ascii": False})
+    context = {"form": forms.VerifyForm(), "report": report, "error": report["error"]}
+    return render(request, "service/verify.html", context, status=status)
 
 
 def _refuse(request: HttpRequest, as_json: bool, status: int, message: str) -> HttpResponse:

@@ -5,6 +5,8 @@ its documents (issuing, downloading, revoking) and the history of changes. Each 
 
 from __future__ import annotations
 
+import logging
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -17,6 +19,7 @@ from isbenefit.reported import ID_PREFIX
 from isbenefit.service import (
     access,
     certificates,
+    failures,
     forms,
     issuing,
     keys,
@@ -26,6 +29,8 @@ from isbenefit.service import (
     years,
 )
 from isbenefit.service.models import CERTIFICATE, FACILITATOR, FUNDER, Document, Job, YearVersion
+
+logger = logging.getLogger(__name__)
 
 # --- years ---------------------------------------------------------------------------------
 
@@ -68,10 +73,12 @@ def year_detail(request: HttpRequest, year: int) -> HttpResponse:
                     year,
                     request.user,
                     form.cleaned_data["reason"],
-                    form.cleaned_data["factors"] or None,
+                    form.cleaned_data["factors"],
                 )
             except keys.KeyPermissionError as error:  # superseding needs the cluster's key
-                form.add_error(None, say(msg.NOTHING_CLOSED, error=error))
+                logger.error("closing %s of %s: %s", year, found.cluster.name, error)
+                text = failures.without_paths(str(error))
+                form.add_error(None, say(msg.NOTHING_CLOSED, error=text))
         if made is not None:
             messages.success(request, say(msg.YEAR_CLOSED, year=year, version=made.number))
             stale = restating.to_reissue(made)
@@ -84,7 +91,11 @@ def year_detail(request: HttpRequest, year: int) -> HttpResponse:
                 )
             return redirect("year", year=year)
     differences = [
-        {"version": new, "rows": years.difference(old, new)}
+        {
+            "version": new,
+            "rows": years.difference(old, new),
+            "unconfirmed": access.unconfirmed_seen(request.user, list(new.unconfirmed)),
+        }
         for new, old in zip(versions, [*versions[1:], None][: len(versions)], strict=True)
     ]
     to_reissue = restating.to_reissue(versions[0]) if versions and found.role == FACILITATOR else []

@@ -18,6 +18,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 
 from isbenefit import messages as msg
 from isbenefit.messages import say
+from isbenefit.service.settings import HSTS_SECONDS
 
 CSP = (
     "default-src 'none'; script-src 'none'; style-src 'self'; img-src 'self' data:; "
@@ -39,6 +40,11 @@ class SecurityHeadersMiddleware:
         response.headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
         if request.user.is_authenticated if hasattr(request, "user") else False:
             response.headers.setdefault("Cache-Control", "no-store")
+        if str(getattr(settings, "ISBENEFIT_PUBLIC_URL", "")).startswith("https:"):
+            # Users reach the service by https even when the request reaching us is plain
+            # HTTP from a proxy that is not declared (Django's own header needs is_secure);
+            # a browser ignores the header on a plain-HTTP answer, so sending it is safe.
+            response.headers.setdefault("Strict-Transport-Security", f"max-age={HSTS_SECONDS}")
         return response
 
 

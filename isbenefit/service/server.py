@@ -35,6 +35,8 @@ def serve(
     threads: int = 8,
     public_url: str | None = None,
     trusted_proxy: str | None = None,
+    factor_sets: tuple[str, ...] = (),
+    email_url: str | None = None,
 ) -> None:
     """Migrate, then serve with waitress (threads) until interrupted."""
     import waitress
@@ -46,6 +48,8 @@ def serve(
         extra_hosts=(host,),
         public_url=public_url,
         trusted_proxy=trusted_proxy,
+        factor_sets=factor_sets,
+        email_url=email_url,
     )
     migrate()
     waitress.serve(wsgi_application(), **waitress_options(host, port, threads))

@@ -19,6 +19,9 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from isbenefit.errors import IsbenefitError
 from isbenefit.paths import data_dir
+from isbenefit.service.email_url import email_settings
+from isbenefit.service.factor_sets import configured as configured_factor_sets
+from isbenefit.service.login_rules import axes_settings
 
 SERVICE_DIR = "service"
 SECRET_FILE = "secret_key"
@@ -28,6 +31,7 @@ DB_ENV = "ISBENEFIT_DB"
 HOSTS_ENV = "ISBENEFIT_ALLOWED_HOSTS"
 VERIFY_MB_ENV = "ISBENEFIT_VERIFY_MAX_MB"
 UPLOAD_MB_ENV = "ISBENEFIT_UPLOAD_MAX_MB"
+UNPACKED_MB_ENV = "ISBENEFIT_UPLOAD_UNPACKED_MAX_MB"
 VERIFY_RATE_ENV = "ISBENEFIT_VERIFY_PER_MINUTE"
 PUBLIC_URL_ENV = "ISBENEFIT_PUBLIC_URL"
 TRUSTED_PROXY_ENV = "ISBENEFIT_TRUSTED_PROXY"
@@ -58,6 +62,11 @@ class ServiceOptions:
     # The proxy's address (waitress's trusted_proxy): only then is X-Forwarded-Proto
     # believed (SECURE_PROXY_SSL_HEADER). None: $ISBENEFIT_TRUSTED_PROXY, else none.
     trusted_proxy: str | None = None
+    # Factor-set folders a year may be closed with, besides the shipped one (with
+    # $ISBENEFIT_FACTOR_SETS; factor_sets.py).
+    factor_sets: tuple[str, ...] = ()
+    # Where mail goes (email_url.py); None: $ISBENEFIT_EMAIL_URL, else the console.
+    email_url: str | None = None
 
 
 def service_dir(data: Path | str | None = None) -> Path:
@@ -235,6 +244,8 @@ def django_settings(options: ServiceOptions) -> dict[str, Any]:
     return {
         **behind_proxy,
         **strict,
+        **email_settings(options.email_url),
+        **axes_settings(),
         "CSRF_TRUSTED_ORIGINS": [public] if public else [],
         "ISBENEFIT_PUBLIC_URL": public,
         "ISBENEFIT_TRUSTED_PROXY": proxy,
@@ -251,7 +262,16 @@ def django_settings(options: ServiceOptions) -> dict[str, Any]:
             "rest_framework",
             "rest_framework.authtoken",
             "drf_spectacular",
+            # Login throttling (login_rules.py) and the second factor (second_factor.py).
+            "axes",
+            "django_otp",
+            "django_otp.plugins.otp_totp",
+            "django_otp.plugins.otp_static",
             "isbenefit.service.apps.ServiceConfig",
+        ],
+        "AUTHENTICATION_BACKENDS": [
+            "axes.backends.AxesStandaloneBackend",
+            "django.contrib.auth.backends.ModelBackend",
         ],
         "MIDDLEWARE": [
             "django.middleware.security.SecurityMiddleware",
@@ -262,8 +282,13 @@ def django_settings(options: ServiceOptions) -> dict[str, Any]:
             "django.middleware.common.CommonMiddleware",
             "django.middleware.csrf.CsrfViewMiddleware",
             "django.contrib.auth.middleware.AuthenticationMiddleware",
+            "django_otp.middleware.OTPMiddleware",
             "django.contrib.messages.middleware.MessageMiddleware",
+            # A session without its second factor reaches only the open pages.
+            "isbenefit.service.second_factor.SecondFactorMiddleware",
             "django.middleware.clickjacking.XFrameOptionsMiddleware",
+            # Last, as django-axes asks: turns a locked-out login into its answer.
+            "axes.middleware.AxesMiddleware",
         ],
         "ROOT_URLCONF": "isbenefit.service.urls",
         "TEMPLATES": [
@@ -287,6 +312,7 @@ def django_settings(options: ServiceOptions) -> dict[str, Any]:
         "TIME_ZONE": "UTC",
         "USE_I18N": False,
         "LOGIN_URL": "/login/",
+        "OTP_TOTP_ISSUER": "isbenefit",
         "LOGIN_REDIRECT_URL": "/",
         "LOGOUT_REDIRECT_URL": "/login/",
         # The framework's hasher (PBKDF2-SHA256) and validators; nothing hand-written.
@@ -331,6 +357,12 @@ def django_settings(options: ServiceOptions) -> dict[str, Any]:
                     "level": "WARNING",
                     "propagate": False,
                 },
+                # Every login, failed or not (logins.py).
+                "isbenefit.service.logins": {
+                    "handlers": ["console"],
+                    "level": "INFO",
+                    "propagate": False,
+                },
             },
         },
         "REST_FRAMEWORK": API_SETTINGS,
@@ -338,8 +370,12 @@ def django_settings(options: ServiceOptions) -> dict[str, Any]:
         "ISBENEFIT_DATA": str(data_dir(options.data)),
         "ISBENEFIT_SERVICE_DIR": str(folder),
         "ISBENEFIT_JOBS": options.jobs,
+        "ISBENEFIT_FACTOR_SETS": configured_factor_sets(options.factor_sets),
         "ISBENEFIT_VERIFY_MAX_BYTES": _megabytes(VERIFY_MB_ENV, 10),
         "ISBENEFIT_UPLOAD_MAX_BYTES": _megabytes(UPLOAD_MB_ENV, 50),
+        # A web upload's workbook unzipped (the command line takes 1,000 MB): a member's
+        # upload may not hold the server's memory and CPU for seconds.
+        "ISBENEFIT_UPLOAD_UNPACKED_MAX_BYTES": _megabytes(UNPACKED_MB_ENV, 100),
         "ISBENEFIT_VERIFY_PER_MINUTE": int(os.environ.get(VERIFY_RATE_ENV, "30")),
     }
 

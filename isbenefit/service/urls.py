@@ -5,8 +5,16 @@ from __future__ import annotations
 
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.views.generic import TemplateView
 
-from isbenefit.service import public, record_views, register_views, views
+from isbenefit.service import (
+    account_views,
+    otp_views,
+    public,
+    record_views,
+    register_views,
+    views,
+)
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -22,6 +30,22 @@ urlpatterns = [
             template_name="service/invite.html", success_url="/login/"
         ),
         name="invite",
+    ),
+    path("settings/", account_views.account_settings, name="settings"),
+    path("account/second-factor/", otp_views.verify, name="second_factor"),
+    path("account/second-factor/setup/", otp_views.setup, name="second_factor_setup"),
+    path("password-reset/", account_views.PasswordReset.as_view(), name="password_reset"),
+    path(
+        "password-reset/sent/",
+        TemplateView.as_view(template_name="service/password_reset_done.html"),
+        name="password_reset_done",
+    ),
+    path(
+        "reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(
+            template_name="service/invite.html", success_url="/login/"
+        ),
+        name="password_reset_confirm",
     ),
     path("exchanges/", views.exchange_list, name="exchanges"),
     path("exchanges/new/", views.exchange_new, name="exchange_new"),
@@ -54,3 +78,9 @@ urlpatterns = [
     # The JSON API (token authentication; OpenAPI at /api/openapi.json).
     path("api/", include("isbenefit.service.api.urls")),
 ]
+
+# Our own error pages (and JSON under /api/, whatever the address).
+handler400 = "isbenefit.service.failures.bad_request"
+handler403 = "isbenefit.service.failures.forbidden"
+handler404 = "isbenefit.service.failures.not_found"
+handler500 = "isbenefit.service.failures.server_error"

@@ -9,6 +9,9 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from isbenefit import messages as msg
+from isbenefit.certify.checks import EXIT_UNREADABLE
+from isbenefit.messages import say
 from isbenefit.service import keys, store
 from isbenefit.service.models import Document
 
@@ -26,20 +29,46 @@ def signer_fingerprint(pdf: Path) -> str | None:
         return None
 
 
+class UnreadablePdfError(ValueError):
+    """The upload is no PDF the checks can read (the command line's exit code 2)."""
+
+
+def unreadable_report(name: str) -> dict[str, Any]:
+    """The report of a file no check could read, in the form of `verify --json`."""
+    return {
+        "file": name,
+        "verdict": say(msg.UNREADABLE_PDF),
+        "exit_code": EXIT_UNREADABLE,
+        "certificate_id": None,
+        "checks": [],
+        "error": say(msg.UNREADABLE_PDF_FIX),
+    }
+
+
 def verify_bytes(data: bytes, name: str = "upload.pdf") -> dict[str, Any]:
-    """The verification report as `isbenefit verify --json` prints it."""
-    from isbenefit.certify.verification import verify
+    """The verification report as `isbenefit verify --json` prints it; UnreadablePdfError
+    when the file is no PDF pypdf can read (its message names no server path)."""
+    from isbenefit.certify.verification import read_certificate, verify
+    from isbenefit.errors import InputError
 
     with tempfile.TemporaryDirectory(prefix="isbenefit-verify-") as folder:
         path = Path(folder) / "certificate.pdf"
         path.write_bytes(data)
+        try:
+            # pypdf may raise more than the errors read_certificate expects on garbage.
+            read_certificate(path)
+        except Exception as error:
+            raise UnreadablePdfError(name) from error
         fingerprint = signer_fingerprint(path)
         status_list = keys.status_path(fingerprint) if fingerprint else None
         if status_list is not None and not status_list.exists():
             status_list = None
         document = _document(path)
         source = store.factor_source(document.cluster.factors if document else "")
-        report = verify(path, None, source, keys.trusted(), status_list)
+        try:
+            report = verify(path, None, source, keys.trusted(), status_list)
+        except InputError as error:
+            raise UnreadablePdfError(name) from error
         result = report.as_dict()
     result["file"] = name
     return result

@@ -28,6 +28,7 @@ from isbenefit.service import (
     entries,
     forms,
     ledgers,
+    notify,
     security,
     store,
 )
@@ -337,7 +338,9 @@ def user_list(request: HttpRequest) -> HttpResponse:
         except accounts.AccountExistsError as error:
             form.add_error("email", str(error))
         else:
-            invitation = security.base_url(request) + accounts.invitation_path(user)
+            path = accounts.invitation_path(user)
+            invitation = security.base_url(request) + path
+            notify.invitation(user, path, security.base_url(request))
     members = Membership.objects.filter(cluster=found.cluster).select_related(
         "user", "organisation"
     )

@@ -94,6 +94,9 @@ def close(
 
         # Certificates follow their year: those of earlier versions are superseded.
         restating.supersede_earlier(made, user)
+        from isbenefit.service import notify
+
+        notify.year_closed(made, user)
     return made
 
 

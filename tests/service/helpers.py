@@ -42,5 +42,24 @@ def users(cluster: Cluster) -> dict[str, Any]:
 
 def client_for(user: Any, **kwargs: Any) -> Client:
     client = Client(**kwargs)
-    client.force_login(user)
+    log_in(client, user)
     return client
+
+
+def log_in(client: Client, user: Any) -> None:
+    """Log the client in as ``user``; a role needing a second factor gets a confirmed
+    authenticator device and a session verified by it (as after giving its code)."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from isbenefit.service import second_factor
+
+    client.force_login(user)
+    if not second_factor.required(user):
+        return
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="test app", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()

@@ -23,7 +23,7 @@ from rest_framework.authtoken.models import Token
 from isbenefit.service import store, years
 from isbenefit.service.api import urls as api_urls
 from isbenefit.service.models import Confirmation, Exchange
-from tests.service.helpers import KALVO, example_cluster, users
+from tests.service.helpers import KALVO, example_cluster, log_in, users
 
 
 def api(user: Any) -> Client:
@@ -74,7 +74,7 @@ class ApiRoles(TestCase):
             assert post(client, f"/api/exchanges/{pk}/confirm/", confirm).status_code == 401
         # A session cookie is no API credential either.
         session = Client()
-        session.force_login(self.users["facilitator"])
+        log_in(session, self.users["facilitator"])
         assert session.get("/api/exchanges/").status_code == 401
         assert not Confirmation.objects.exists()
 
@@ -222,7 +222,7 @@ class ApiYearsAndDocuments(TestCase):
         huge = "9" * 30
         assert funder.get(f"/api/years/{huge}/").status_code == 404
         page = Client()
-        page.force_login(self.users["facilitator"])
+        log_in(page, self.users["facilitator"])
         assert page.get(f"/years/{huge}/").status_code == 404
 
     def test_documents_request_list_download(self) -> None:

@@ -13,7 +13,7 @@ from django.test import Client, TestCase, override_settings
 from isbenefit.service import settings as service_settings
 from isbenefit.service.models import Job, Organisation
 from isbenefit.service.settings import ServiceOptions, django_settings
-from tests.service.helpers import KALVO, example_cluster, users
+from tests.service.helpers import KALVO, example_cluster, log_in, users
 
 
 def _derived(tmp: Path, **options: Any) -> dict[str, Any]:
@@ -85,7 +85,7 @@ class BehindProxy(TestCase):
 
     def _post_organisation(self, **headers: str) -> int:
         client = Client(enforce_csrf_checks=True)
-        client.force_login(self.users["facilitator"])
+        log_in(client, self.users["facilitator"])
         page = client.get("/organisations/", **headers)
         token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page.content)
         assert token is not None
@@ -117,7 +117,7 @@ class BehindProxy(TestCase):
 
     def test_links_and_qr_codes_use_the_public_url(self) -> None:
         client = Client()
-        client.force_login(self.users["facilitator"])
+        log_in(client, self.users["facilitator"])
         with override_settings(**PUBLIC):
             answer = client.post(
                 "/documents/", {"kind": "statement", "year": "2024", "organisation": KALVO}
@@ -209,7 +209,7 @@ class BodyLimits(TestCase):
         assert answer.status_code == 413 and "limit" in answer.json()["error"]
         assert self._post(Client(), "/verify", huge).status_code == 413
         facilitator = Client()
-        facilitator.force_login(self.users["facilitator"])
+        log_in(facilitator, self.users["facilitator"])
         assert self._post(facilitator, "/upload/", huge).status_code == 413
 
     def test_verify_takes_no_more_than_its_own_limit(self) -> None:

@@ -11,7 +11,7 @@ from django.test import Client, TestCase, override_settings
 
 from isbenefit.service import store
 from isbenefit.service.models import Exchange, ExchangeVersion
-from tests.service.helpers import KALVO, PASSWORD, client_for, example_cluster, users
+from tests.service.helpers import KALVO, PASSWORD, client_for, example_cluster, log_in, users
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "isbenefit" / "service" / "templates"
 GOOD = {
@@ -105,7 +105,7 @@ class Security(TestCase):
     def test_every_form_needs_its_csrf_token(self) -> None:
         own = Exchange.objects.filter(current__supplier=KALVO).first()
         client = Client(enforce_csrf_checks=True)
-        client.force_login(self.users["facilitator"])
+        log_in(client, self.users["facilitator"])
         urls = [
             "/exchanges/new/",
             f"/exchanges/{own.pk}/edit/",

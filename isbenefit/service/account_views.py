@@ -1,0 +1,60 @@
+"""The pages of one's own account: which mail to receive (``/settings/``)."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from isbenefit.messages import say
+from isbenefit.service import access, second_factor, wording
+from isbenefit.service.models import Membership
+
+
+class MailForm(forms.ModelForm):
+    class Meta:
+        model = Membership
+        fields = ("mail_confirmations", "mail_changes", "mail_years", "mail_documents")
+        labels: ClassVar[dict[str, str]] = {
+            "mail_confirmations": say(wording.MAIL_CONFIRMATIONS),
+            "mail_changes": say(wording.MAIL_CHANGES),
+            "mail_years": say(wording.MAIL_YEARS),
+            "mail_documents": say(wording.MAIL_DOCUMENTS),
+        }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account_settings(request: HttpRequest) -> HttpResponse:
+    found = access.member(request.user)
+    form = MailForm(request.POST or None, instance=found)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, say(wording.MAIL_SAVED))
+        return redirect("settings")
+    context = {
+        "form": form,
+        "has_device": second_factor.has_device(request.user),
+        "required": second_factor.required(request.user),
+    }
+    return render(request, "service/settings.html", context)
+
+
+class PasswordReset(auth_views.PasswordResetView):
+    """Django's reset by mail; its link is built on the public URL when one is set."""
+
+    template_name = "service/password_reset.html"
+    email_template_name = "service/email/password_reset.txt"
+    subject_template_name = "service/email/password_reset_subject.txt"
+    success_url = "/password-reset/sent/"
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        self.extra_email_context = {"base": str(settings.ISBENEFIT_PUBLIC_URL or "")}
+        return super().form_valid(form)

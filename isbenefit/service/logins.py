@@ -1,0 +1,67 @@
+"""Logins: every success and failure logged (account and address, never a password), the
+lockout page of django-axes' throttle (login_rules.py) and its growing lock."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.signals import user_logged_in, user_login_failed
+from django.dispatch import receiver
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from isbenefit.messages import say
+from isbenefit.service import wording
+from isbenefit.service.login_rules import cooloff_for
+from isbenefit.service.security import client_address
+
+logger = logging.getLogger("isbenefit.service.logins")
+LOCKED = 429
+
+
+@receiver(user_logged_in)
+def _logged_in(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
+    address = client_address(request) if request is not None else "-"
+    logger.info("login succeeded: %s from %s", user.get_username(), address)
+
+
+@receiver(user_login_failed)
+def _login_failed(
+    sender: Any, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any
+) -> None:
+    address = client_address(request) if request is not None else "-"
+    # The username as typed (shortened), never the password the credentials hold.
+    name = str(credentials.get("username", ""))[:100]
+    logger.warning("login failed: %r from %s", name, address)
+
+
+def _lockouts_today(request: HttpRequest) -> int:
+    from axes.models import AccessFailureLog
+
+    since = timezone.now() - timedelta(days=1)
+    failures = AccessFailureLog.objects.filter(
+        locked_out=True, attempt_time__gte=since, ip_address=client_address(request)
+    )
+    return int(failures.count())
+
+
+def cooloff(request: HttpRequest) -> timedelta:
+    """django-axes' AXES_COOLOFF_TIME: the lock grows with each lockout of the day."""
+    minutes = float(settings.ISBENEFIT_LOGIN_LOCKOUT_MINUTES)
+    return cooloff_for(_lockouts_today(request), minutes)
+
+
+def locked_out(
+    request: HttpRequest, original_response: Any = None, credentials: Any = None
+) -> HttpResponse:
+    """The answer to a locked-out account or address (429, the login page's look)."""
+    minutes = int(cooloff(request).total_seconds() // 60)
+    message = say(wording.LOCKED_OUT, minutes=minutes)
+    logger.warning("login locked out: from %s", client_address(request))
+    if "application/json" in request.headers.get("Accept", ""):
+        return JsonResponse({"detail": message}, status=LOCKED)
+    return render(request, "service/locked.html", {"message": message}, status=LOCKED)
