@@ -29,7 +29,7 @@ def axes_settings() -> dict[str, Any]:
         "AXES_COOLOFF_TIME": "isbenefit.service.logins.cooloff",
         "AXES_RESET_ON_SUCCESS": True,
         "AXES_LOCKOUT_CALLABLE": "isbenefit.service.logins.locked_out",
-        "AXES_CLIENT_IP_CALLABLE": "isbenefit.service.security.client_address",
+        "AXES_CLIENT_IP_CALLABLE": "isbenefit.service.logins.axes_address",
         "AXES_ENABLE_ACCESS_FAILURE_LOG": True,
         "AXES_VERBOSE": False,  # our own log lines (logins.py), without passwords
     }
