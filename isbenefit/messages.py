@@ -127,6 +127,43 @@ CERTIFICATE_SHARE_RULE = N_(
     "Savings of each exchange are computed once and split between supplier and receiver by "
     "the exchange's supplier share; the figures are this organisation's credited shares."
 )
+# The certificate's table of exchanges (certify.exchanges_stated).
+EXCHANGES_HEADING = N_("Exchanges behind these figures, largest credited CO\u2082e first")
+EXCHANGE_COLUMNS = (
+    N_("Exchange"),
+    N_("What replaced what"),
+    N_("Baseline scored (location)"),
+    N_("Share credited"),
+    N_("Flags"),
+)
+EXCHANGE_REPLACES = N_("{resource} replaces {activity}")
+EXCHANGE_AVOIDS = N_("{resource} kept from {activity}")
+EXCHANGE_BOTH = N_("{resource} replaces {supply}, kept from {disposal}")
+EXCHANGE_STREAM = N_("{resource}")
+BASELINE_SCORED = N_("{activity} ({location})")
+BASELINE_VARIANT = N_("{activity} ({location}; variant of {generic})")
+EXCHANGES_MORE = N_("and {count} more exchange, {co2e} t CO\u2082e credited")
+EXCHANGES_MORE_MANY = N_("and {count} more exchanges, {co2e} t CO\u2082e credited")
+# Short marks of results.flags codes, and what each means (the certificate's legend).
+FLAG_MARKS = {
+    "eu_ets": N_("ETS"),
+    "region": N_("PROXY"),
+    "supply_limited": N_("LEAK"),
+}
+FLAG_LEGEND = {
+    "eu_ets": N_(
+        "{mark}: a party is an EU ETS installation; the saving may be counted again under "
+        "the ETS cap"
+    ),
+    "region": N_(
+        "{mark}: a baseline factor of another region stands in for the party's country (proxy)"
+    ),
+    "supply_limited": N_(
+        "{mark}: the baseline is mostly replaced by supply-limited by-products; the saving may "
+        "move rather than arise (leakage)"
+    ),
+}
+FLAG_LEGEND_OTHER = N_("{mark}: see the flag {code} in the attached claim")
 SPECIFICITY = N_("{share} {quality}")  # one part of the data specificity, e.g. 62 % measured
 UNSIGNED = N_("{issuer} (unsigned)")
 SIGNATURE_REASON = N_("Issued statement {certificate}")

@@ -35,10 +35,12 @@ if TYPE_CHECKING:
     from isbenefit.engine.uncertainty import MonteCarloSettings
     from isbenefit.scoring.source import FactorSource
 
-# /2: pages state figures (no "certified" wording, a hazardous-waste card); /1 pages are
-# still checked against what they printed (certify.issue).
-CLAIM_SCHEMA = "isbenefit.claim/2"
+# /2: pages state figures (no "certified" wording, a hazardous-waste card); /3: pages also
+# name the exchanges with their baselines, shares and flags (certify.exchanges_stated).
+# Pages of earlier schemas are still checked against what they printed (certify.issue).
+CLAIM_SCHEMA = "isbenefit.claim/3"
 LEGACY_SCHEMA = "isbenefit.claim/1"
+EARLIER_SCHEMAS = frozenset({LEGACY_SCHEMA, "isbenefit.claim/2"})
 # How the page rounds the stated figures (documents.numbers.supported_decimals). Claims
 # made before it carry no "rounding" and print fixed decimals.
 ROUNDING_BY_UNCERTAINTY = "uncertainty/1"

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from isbenefit import messages
 from isbenefit.certify import claim as claims
 from isbenefit.certify.claim import SIGNATURE_FILE
+from isbenefit.certify.exchanges_stated import stated_exchanges
 from isbenefit.certify.signing import KeyFileError, Signature, Signer, load_signer, sign
 from isbenefit.certify.stated import certification_note, certified_figures
 from isbenefit.documents import numbers
@@ -208,6 +209,7 @@ def certificate(
         supplied=supplied_figures(
             results, (credit.exchange for credit in credits(results, org_id, year))
         ),
+        exchanges=stated_exchanges(claim),
     )
     return Certificate(context, tuple(files))
 

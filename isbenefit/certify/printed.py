@@ -72,6 +72,7 @@ def printed_check(claim: Mapping[str, Any], flat: str) -> Check:
         problems += _card_problems(item, segment)
     if " ".join(note.split()) not in flat:
         problems.append(f"the page does not say which figures are certified ({note!r})")
+    problems += _exchanges_problems(claim, flat)
     first_card = flat.find(labels[0] + " ") if labels else -1
     problems += _identity_problems(claim, flat[: first_card if first_card >= 0 else len(flat)])
     if problems:
@@ -85,6 +86,27 @@ def printed_check(claim: Mapping[str, Any], flat: str) -> Check:
         Status.PASS,
         f"all {len(expected)} stated figures printed as in claim.json ({expected[0].certified})",
     )
+
+
+def _exchanges_problems(claim: Mapping[str, Any], flat: str) -> list[str]:
+    """The table of exchanges (claims from isbenefit.claim/3 on): each row's cells in
+    order, the rows in order, then how many more and the flags' legend."""
+    from isbenefit.certify.exchanges_stated import stated_exchanges
+
+    table = stated_exchanges(claim)
+    if table is None:
+        return []
+    compact = "".join(flat.split())  # cut cells may wrap anywhere
+    cursor: int | None = 0
+    for row in table.rows:
+        cells = [row.id, row.replaced, row.baseline, row.share, row.marks]
+        cursor = in_order(compact, ["".join(cell.split()) for cell in cells if cell], cursor or 0)
+        if cursor is None:
+            return [f"the page does not name exchange {row.id} as claim.json states it"]
+    for text in (table.more, *table.legend):
+        if text and "".join(text.split()) not in compact:
+            return [f"the page does not print {text!r}"]
+    return []
 
 
 def _identity_problems(claim: Mapping[str, Any], head: str) -> list[str]:

@@ -45,6 +45,8 @@ class CertificateContext:
             estimated quantities, or empty.
         supplied: the figures supplied with the ledger (its `factors` sheet) the credited
             exchanges use, with their sources, or empty.
+        exchanges: the exchanges behind the figures with their baselines, shares and
+            flags (claims from isbenefit.claim/3 on), or None.
     """
 
     meta: Meta
@@ -65,6 +67,45 @@ class CertificateContext:
     verify_address: str = ""
     data_specificity: str = ""
     supplied: str = ""
+    exchanges: ExchangeTable | None = None
+
+
+@dataclass(frozen=True)
+class ExchangeRow:
+    """One exchange behind the figures, as the page prints it.
+
+    Attributes:
+        id: the exchange id.
+        replaced: what the exchange's stream replaced or avoided (resource and baselines).
+        baseline: the baseline activities scored, each with its location (variant noted).
+        share: the share of the exchange's saving credited to the organisation.
+        marks: the short marks of the exchange's flags, e.g. ``ETS PROXY``.
+    """
+
+    id: str
+    replaced: str
+    baseline: str
+    share: str
+    marks: str
+
+
+@dataclass(frozen=True)
+class ExchangeTable:
+    """The exchanges a certificate names: the largest ones, how many more, the legend.
+
+    Attributes:
+        heading: the table's caption.
+        columns: the column headings, in the rows' order.
+        rows: the exchanges printed, largest credited CO2e first.
+        more: ``and N more exchanges`` when not all fit, else empty.
+        legend: each flag mark used with its meaning, or empty.
+    """
+
+    heading: str
+    columns: tuple[str, ...]
+    rows: tuple[ExchangeRow, ...]
+    more: str
+    legend: tuple[str, ...]
 
 
 @dataclass(frozen=True)

@@ -102,7 +102,7 @@ def test_a_malformed_claim_is_attachment_altered(
 
 
 def test_load_claim_refuses_each_kind_of_non_claim(certificate: Path) -> None:
-    assert load_claim(attached_claim(certificate))["schema"] == "isbenefit.claim/2"
+    assert load_claim(attached_claim(certificate))["schema"] == "isbenefit.claim/3"
     for raw in (b'{"a": Infinity}', b"[" * 40 + b"]" * 40, b"\xff", b'{"schema": 2}'):
         with pytest.raises(ClaimError):
             load_claim(raw)
