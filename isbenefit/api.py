@@ -28,6 +28,7 @@ from isbenefit.ledger.frames import frames_sha256, is_frames, read_frames
 from isbenefit.ledger.rates import Rates, shipped_rates
 from isbenefit.ledger.reading import ROW_COLUMN, RawLedger, read_ledger
 from isbenefit.ledger.rules import CheckedSheets, check_sheets
+from isbenefit.messages import NO_EXCHANGES, NO_EXCHANGES_FIX
 from isbenefit.results.alternatives import alternative_records
 from isbenefit.results.results_json import ResultsSource, results_chunks, results_dict
 from isbenefit.results.tables import Tables, build_tables
@@ -324,6 +325,10 @@ def _checked(
     rates = shipped_rates().overridden(sheets.rates, origin=f"{raw.path.name}, rates sheet")
     problems.extend(periods.check_report_currency(rates, currency, "--currency"))
     arrays = _prepare(sheets, factor_set, rates, currency, problems, warnings)
+    if not problems and sheets.exchanges_sheet is not None and not len(sheets.exchanges):
+        # A blank template or a header alone: "no problems" would read as a clean ledger.
+        sheet = sheets.exchanges_sheet
+        problems.append(Problem(sheet.file, NO_EXCHANGES, NO_EXCHANGES_FIX, sheet=sheet.name))
     if problems:
         raise InputError(sorted(problems, key=_reading_order))
     return sheets, rates, arrays, tuple(sorted(warnings, key=_reading_order)), factor_set

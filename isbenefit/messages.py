@@ -416,3 +416,16 @@ FLAG_REGION = {  # by the baseline column, whose party it stands for
         "is in {country}: a proxy there; check that it fits, or use a factor of that country"
     ),
 }
+
+# First-hour errors of a ledger (isbenefit/ledger): whole problem sentences and fixes.
+NO_EXCHANGES = N_("the ledger has no exchanges")
+NO_EXCHANGES_FIX = N_(
+    "fill in one exchange per row of the exchanges sheet, below its header row "
+    "(docs/formats.md lists the columns)"
+)
+CLOSE_MATCH_FIX = N_("write {match!r} if that is what you meant; otherwise {fix}")
+FORMULA_WITHOUT_VALUE = N_("cell {cell} holds a formula with no stored value")
+FORMULA_WITHOUT_VALUE_FIX = N_("open and save it in a spreadsheet program, or type the value")
+FORMULA_MORE = N_("{count} more cells hold a formula with no stored value")
+DATE_WITH_ZONE = N_("a date-time with a time zone, whose calendar date depends on the zone")
+DATE_WITH_ZONE_FIX = N_("write the date as YYYY-MM-DD, e.g. 2024-01-31")

@@ -21,6 +21,7 @@ from isbenefit.ledger.contract import BASELINES, LEFT_OUT, NUMBER
 from isbenefit.ledger.periods import main_years
 from isbenefit.ledger.reading import RawSheet
 from isbenefit.ledger.rules import ALTERNATIVE_ACTIVITIES, CheckedSheets
+from isbenefit.ledger.suggest import with_suggestion
 from isbenefit.scoring import regional
 from isbenefit.scoring.factorset import EFFICIENCY, FactorSet, vintage_id
 
@@ -199,7 +200,7 @@ def check_units(check: SheetChecker, unit_column: np.ndarray) -> None:
                 unit_column == unit,
                 "unit",
                 "unknown unit, or not a unit of mass, energy or volume",
-                units.unit_fix(str(unit)) or UNIT_FIX,
+                units.unit_fix(str(unit)) or with_suggestion(str(unit), units.UNITS, UNIT_FIX),
             )
 
 

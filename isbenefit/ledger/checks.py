@@ -15,8 +15,16 @@ import pandas as pd
 
 from isbenefit.errors import Problem
 from isbenefit.ledger.reading import ROW_COLUMN, RawSheet
+from isbenefit.ledger.suggest import with_suggestion
+from isbenefit.messages import DATE_WITH_ZONE, DATE_WITH_ZONE_FIX
 
 ROWS_LISTED_PER_RULE = 20
+REQUIRED_COLUMN_MISSING = "required column missing"
+# A date with a time of day (T or space, then hh:mm[:ss[.fff]]), and its zone if any.
+_DATE_TIME = (
+    r"^(\d{4}-\d{2}-\d{2})[T ](?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d+)?)?"
+    r"(Z|[+-]\d{2}:?\d{2})?$"
+)
 # The largest number (in absolute value) a ledger cell may hold: far above any real
 # quantity, price or distance, and low enough that no product or sum of them overflows.
 MAX_NUMBER = 1e15
@@ -115,7 +123,7 @@ class SheetChecker:
     def require_columns(self, columns: Iterable[str]) -> bool:
         missing = [c for c in columns if c not in self.table.columns]
         for column in missing:
-            self.sheet_problem("required column missing", f"add a column headed {column!r}", column)
+            self.sheet_problem(REQUIRED_COLUMN_MISSING, f"add a column headed {column!r}", column)
         return not missing
 
     def require_values(self, columns: Iterable[str]) -> None:
@@ -173,14 +181,28 @@ class SheetChecker:
         """A lower-cased choice column; blank gives ``default``."""
         text = self.text(column).str.lower()
         bad = (text != "") & ~text.isin(choices)
-        self.flag(bad, column, "not an allowed value", f"use one of: {', '.join(choices)}")
+        plain = f"use one of: {', '.join(choices)}"
+        fixes = {v: with_suggestion(v, choices, plain) for v in pd.unique(text[bad])}
+        suggested = np.array([fixes.get(v, plain) != plain for v in text], dtype=bool)
+        self.flag(bad.to_numpy() & ~suggested, column, "not an allowed value", plain)
+        for value, fix in fixes.items():
+            if fix != plain:
+                self.flag(text == value, column, "not an allowed value", fix)
         return np.where(text == "", default, text.to_numpy())
 
     def date(self, column: str) -> np.ndarray:
-        """ISO dates as int days since 1970-01-01; bad or blank give -1 (flagged if bad)."""
+        """ISO dates as int days since 1970-01-01; bad or blank give -1 (flagged if bad).
+
+        A date-time without a time zone (a workbook's 2024-12-31 23:59) is read as its
+        calendar date, whatever the time; with a zone its date depends on where it is read,
+        so it is refused."""
         text = self.text(column)
+        parts = text.str.extract(_DATE_TIME)
+        zoned = parts[1].notna().to_numpy()
+        self.flag(zoned, column, DATE_WITH_ZONE, DATE_WITH_ZONE_FIX)
+        text = parts[0].where(parts[0].notna() & ~zoned, text)
         parsed = pd.to_datetime(text, format="%Y-%m-%d", errors="coerce")
-        bad = (text != "") & parsed.isna()
+        bad = (text != "") & parsed.isna() & ~zoned
         self.flag(
             bad,
             column,

@@ -65,8 +65,10 @@ def _within(short: str, long: str) -> bool:
 
 def check_headers(
     raw: RawLedger, known: Mapping[str, Iterable[str]], problems: list[Problem]
-) -> None:
-    """A problem for every header of a sheet in ``known`` that looks like a known column."""
+) -> set[tuple[str, str]]:
+    """A problem for every header of a sheet in ``known`` that looks like a known column;
+    returns the (sheet, column) each such header was taken for."""
+    taken_for: set[tuple[str, str]] = set()
     for name, columns in known.items():
         sheet = raw.sheets.get(name)
         if sheet is None:
@@ -80,6 +82,7 @@ def check_headers(
             if match is not None and _own_column(str(header), match, present):
                 continue
             if match is not None:
+                taken_for.add((sheet.name, match))
                 problems.append(
                     Problem(
                         file=sheet.file,
@@ -92,3 +95,4 @@ def check_headers(
                         "know must not look like one it knows)",
                     )
                 )
+    return taken_for

@@ -8,6 +8,8 @@ rate held (this year's, not out yet) takes the latest one, with a warning.
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 
@@ -16,6 +18,9 @@ from isbenefit.errors import Problem
 from isbenefit.ledger.checks import SheetChecker
 from isbenefit.ledger.rates import Rates
 from isbenefit.ledger.rules import MONEY_COLUMNS
+from isbenefit.ledger.suggest import with_suggestion
+
+_ISO_CODE = re.compile(r"^[A-Z]{3}$")  # as the rules check the currency column
 
 
 def _period_split(exchanges: pd.DataFrame) -> tuple[np.ndarray, ...]:
@@ -53,7 +58,7 @@ def year_split(
     for key, group in pairs.groupby(["currency", "year"], sort=True):
         code, when = str(key[0]), int(str(key[1]))
         rows = group.index.to_numpy()
-        if code == report_currency:
+        if code == report_currency or _reported_elsewhere(code, report_currency, rates):
             continue
         needs = np.zeros(len(exchanges), dtype=bool)
         needs[position[rows]] = True
@@ -73,6 +78,12 @@ def year_split(
         )
     keep = valid[position]
     return core.YearSplit(position[keep], year[keep], fraction[keep], factor[keep])
+
+
+def _reported_elsewhere(code: str, report_currency: str, rates: Rates) -> bool:
+    """Whether a missing rate follows from a problem reported once already: a code that is
+    no ISO 4217 code (rules), or a report currency with no rates at all (--currency)."""
+    return not _ISO_CODE.match(code) or bool(check_report_currency(rates, report_currency, ""))
 
 
 def _warn_carried_rates(
@@ -101,8 +112,12 @@ def check_report_currency(rates: Rates, report_currency: str, file: str) -> list
             column="--currency",
             value=report_currency,
             message="report currency has no exchange rates",
-            fix=f"use one of {', '.join(rates.currencies())}, or add its rates to the "
-            "ledger's rates sheet",
+            fix=with_suggestion(
+                report_currency,
+                rates.currencies(),
+                f"use one of {', '.join(rates.currencies())}, or add its rates to the "
+                "ledger's rates sheet",
+            ),
         )
     ]
 

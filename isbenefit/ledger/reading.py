@@ -25,6 +25,7 @@ import pandas as pd
 
 from isbenefit.errors import InputError, Problem
 from isbenefit.ledger.contract import SHEET_NAMES, decimal_comma_columns
+from isbenefit.ledger.formulas import formula_problems, formulas_without_value
 from isbenefit.ledger.limits import Limits, current_limits, variable_of
 
 SHEETS = SHEET_NAMES
@@ -318,9 +319,22 @@ def _read_workbook(path: Path, limits: Limits) -> dict[str, RawSheet]:
                         "otherwise",
                     )
                 sheets[sheet] = _sheet_from_worksheet(worksheet, sheet, path, limits)
+                _refuse_formulas_without_value(worksheet, sheets[sheet], path)
     finally:
         workbook.close()
     return sheets
+
+
+def _refuse_formulas_without_value(worksheet: Any, sheet: RawSheet, path: Path) -> None:
+    """An error for every formula cell with no stored value (read as blank otherwise)."""
+    cells = formulas_without_value(worksheet)
+    if cells:
+        rows = worksheet.iter_rows(min_row=1, max_row=1, values_only=True)
+        try:
+            header = [_cell_text(cell).strip().lower() for cell in next(rows, ())]
+        finally:
+            rows.close()  # the generator holds the sheet's part open
+        raise InputError(formula_problems(cells, header, path.name, sheet.name))
 
 
 def _damaged(path: Path, error: BaseException) -> InputError:

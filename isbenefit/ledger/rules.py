@@ -15,7 +15,7 @@ import pandas as pd
 
 from isbenefit.errors import Problem
 from isbenefit.ledger import contract
-from isbenefit.ledger.checks import SheetChecker
+from isbenefit.ledger.checks import REQUIRED_COLUMN_MISSING, SheetChecker
 from isbenefit.ledger.contract import (
     BASELINES,
     EXCHANGES,
@@ -25,7 +25,9 @@ from isbenefit.ledger.contract import (
     RATES,
 )
 from isbenefit.ledger.headers import check_headers
+from isbenefit.ledger.rates import shipped_rates
 from isbenefit.ledger.reading import ROW_COLUMN, RawLedger, RawSheet
+from isbenefit.ledger.suggest import with_suggestion
 from isbenefit.ledger.typed import check_sheet, typed_column, typed_rest
 from isbenefit.ledger.waste import check_waste
 
@@ -92,9 +94,10 @@ def check_sheets(raw: RawLedger, problems: list[Problem], report_currency: str) 
         for column in extras if typed else ():
             if column not in exchanges.columns:  # waste columns come back checked
                 exchanges[column] = exchanges_sheet.table[column].to_numpy()
+    read = exchanges if _was_read(exchanges, exchanges_sheet) else None
     inputs_sheet = raw.sheets.get("inputs")
     inputs = (
-        _check_inputs(SheetChecker(inputs_sheet, problems), exchanges)
+        _check_inputs(SheetChecker(inputs_sheet, problems), read)
         if inputs_sheet is not None
         else pd.DataFrame(columns=[*INPUT_COLUMNS, ROW_COLUMN])
     )
@@ -102,7 +105,7 @@ def check_sheets(raw: RawLedger, problems: list[Problem], report_currency: str) 
     rates = _check_rates(raw.sheets.get("rates"), problems)
     alternatives_sheet = raw.sheets.get("baselines")
     alternatives = (
-        _check_alternatives(SheetChecker(alternatives_sheet, problems), exchanges)
+        _check_alternatives(SheetChecker(alternatives_sheet, problems), read)
         if alternatives_sheet is not None
         else pd.DataFrame(columns=[*ALTERNATIVE_COLUMNS, ROW_COLUMN])
     )
@@ -112,7 +115,7 @@ def check_sheets(raw: RawLedger, problems: list[Problem], report_currency: str) 
         **{name: sheet.names for name, sheet in contract.SHEETS.items()},
         "exchanges": (*EXCHANGE_COLUMNS, *checked_columns, *EXCHANGES.names),
     }
-    check_headers(raw, known_columns, problems)
+    _one_problem_per_misspelled_column(check_headers(raw, known_columns, problems), problems)
     exchanges, exchanges_sheet = _canonical(exchanges, exchanges_sheet, ["id"])
     inputs, inputs_sheet = _canonical(
         inputs, inputs_sheet, ["exchange", "activity", "unit", "quantity", "note"]
@@ -139,6 +142,23 @@ def check_sheets(raw: RawLedger, problems: list[Problem], report_currency: str) 
     )
 
 
+def _was_read(exchanges: pd.DataFrame, sheet: RawSheet | None) -> bool:
+    """Whether the exchanges sheet was read (it exists and has its required columns)."""
+    return sheet is not None and len(exchanges) == len(sheet.table)
+
+
+def _one_problem_per_misspelled_column(
+    misspelled: set[tuple[str, str]], problems: list[Problem]
+) -> None:
+    """Drop "required column missing" for a column whose misspelling was found: the
+    misspelled header's problem names it, with the fix (rename the header)."""
+    problems[:] = [
+        p
+        for p in problems
+        if not (p.message == REQUIRED_COLUMN_MISSING and (p.sheet, p.column) in misspelled)
+    ]
+
+
 def _canonical(
     table: pd.DataFrame, sheet: RawSheet | None, keys: list[str]
 ) -> tuple[pd.DataFrame, RawSheet | None]:
@@ -152,6 +172,20 @@ def _canonical(
     if sheet is not None and len(sheet.table) == len(table):
         sheet = RawSheet(sheet.name, sheet.file, sheet.table.iloc[order].reset_index(drop=True))
     return table, sheet
+
+
+def _flag_currency_codes(check: SheetChecker, currency: pd.Series) -> None:
+    """Codes that are no ISO 4217 code, with the shipped rates' close code if any
+    (`EURO` -> `EUR`)."""
+    bad = (currency != "") & ~currency.str.match(_CURRENCY)
+    known = shipped_rates().currencies()
+    plain = "write a three-letter code such as EUR, DKK, SEK"
+    fixes = {code: with_suggestion(code, known, plain) for code in pd.unique(currency[bad])}
+    suggested = np.array([fixes.get(code, plain) != plain for code in currency], dtype=bool)
+    check.flag(bad.to_numpy() & ~suggested, "currency", "not an ISO 4217 currency code", plain)
+    for code, fix in fixes.items():
+        if fix != plain:
+            check.flag(currency == code, "currency", "not an ISO 4217 currency code", fix)
 
 
 def _check_exchanges(check: SheetChecker, report_currency: str) -> pd.DataFrame:
@@ -174,12 +208,7 @@ def _check_exchanges(check: SheetChecker, report_currency: str) -> pd.DataFrame:
     start, end = check.date("period_start"), check.date("period_end")
     _check_relations(check, text, start, end)
     currency = check.text("currency").str.upper()
-    check.flag(
-        (currency != "") & ~currency.str.match(_CURRENCY),
-        "currency",
-        "not an ISO 4217 currency code",
-        "write a three-letter code such as EUR, DKK, SEK",
-    )
+    _flag_currency_codes(check, currency)
     money = {c: typed_column(check, EXCHANGES, c) for c in MONEY_COLUMNS}
     typed = {
         **text,
@@ -262,9 +291,12 @@ def _check_transport_pairs(check: SheetChecker, text: dict[str, np.ndarray]) -> 
     )
 
 
-def _exchange_ids(check: SheetChecker, exchanges: pd.DataFrame) -> pd.Series:
-    """The sheet's `exchange` column, each id that names no exchange flagged."""
+def _exchange_ids(check: SheetChecker, exchanges: pd.DataFrame | None) -> pd.Series:
+    """The sheet's `exchange` column, each id that names no exchange flagged; none when
+    the exchanges could not be read (their missing sheet or column is the one problem)."""
     exchange = check.text("exchange")
+    if exchanges is None:
+        return exchange
     check.flag(
         (exchange != "") & ~exchange.isin(exchanges["id"]),
         "exchange",
@@ -274,7 +306,7 @@ def _exchange_ids(check: SheetChecker, exchanges: pd.DataFrame) -> pd.Series:
     return exchange
 
 
-def _check_inputs(check: SheetChecker, exchanges: pd.DataFrame) -> pd.DataFrame:
+def _check_inputs(check: SheetChecker, exchanges: pd.DataFrame | None) -> pd.DataFrame:
     if not check.require_columns(INPUTS.required_names):
         return pd.DataFrame(columns=[*INPUT_COLUMNS, ROW_COLUMN])
     check.require_values(INPUTS.required_names)
@@ -288,7 +320,7 @@ def _check_inputs(check: SheetChecker, exchanges: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def _check_alternatives(check: SheetChecker, exchanges: pd.DataFrame) -> pd.DataFrame:
+def _check_alternatives(check: SheetChecker, exchanges: pd.DataFrame | None) -> pd.DataFrame:
     """The `baselines` sheet: other plausible baselines of an exchange, each with a reason."""
     required = BASELINES.required_names
     if not check.require_columns(required):
