@@ -4,7 +4,9 @@ the PDF overlap, none leaves the page, and the page stays one."""
 
 from __future__ import annotations
 
+import copy
 import io
+import json
 import shutil
 import subprocess
 from pathlib import Path
@@ -16,11 +18,13 @@ from pypdf import PdfReader
 
 from isbenefit import assess
 from isbenefit.certify.checks import CheckName, Status
-from isbenefit.certify.claim import claim_exchange_ids, read_attachments
+from isbenefit.certify.claim import build_claim, claim_exchange_ids, read_attachments
+from isbenefit.certify.exchanges_stated import stated_exchanges
 from isbenefit.certify.issue import Issuing, certificate_pdf
-from isbenefit.certify.verification import verify
+from isbenefit.certify.printed import printed_check
+from isbenefit.certify.verification import read_certificate, verify
 from isbenefit.engine.uncertainty import MonteCarloSettings
-from tests.conftest import exchange, write_ledger
+from tests.conftest import REPO, exchange, write_ledger
 from tests.documents_helpers import flat, pdf_text
 
 LONG = "Ørsted Ženklų Gamykla ir Партнёры Łódź Kraftvarmeværk Aktieselskab "
@@ -160,3 +164,37 @@ def test_verify_reads_the_table_from_the_claim(tmp_path: Path) -> None:
     assert b'"schema":"isbenefit.claim/3"' in read_attachments(path)["claim.json"]
     report = verify(path)
     assert report.status(CheckName.PRINTED) == Status.PASS, report.as_dict()
+
+
+def test_verify_finds_an_exchange_the_page_misstates(tmp_path: Path) -> None:
+    """The table is read against the claim: another baseline in the claim than on the page
+    fails the printed-figures check; a claim of schema /2 printed no table."""
+    pdf, _ = render(tmp_path, 4, False)
+    path = tmp_path / "c.pdf"
+    path.write_bytes(pdf)
+    claim = json.loads(read_attachments(path)["claim.json"])
+    page = read_certificate(path).flat
+    assert printed_check(claim, page).status == Status.PASS
+    changed = copy.deepcopy(claim)
+    changed["exchanges"][0]["baseline_supply"] = "prod.aggregates"
+    check = printed_check(changed, page)
+    assert check.status == Status.FAIL
+    assert f"does not name exchange {claim['exchanges'][0]['id']}" in check.message
+    earlier = {**changed, "schema": "isbenefit.claim/2"}
+    assert printed_check(earlier, page).status == Status.PASS
+
+
+def test_a_regional_variant_is_named_with_its_location(tmp_path: Path) -> None:
+    """A Polish supplier's inert landfill is scored with the PL variant of the fixture set
+    (landfill.inert.pl, location PL): the row names the variant and the generic row."""
+    row = exchange(baseline_disposal="landfill.inert", quantity="10", unit="t")
+    organisations = [{"id": "SUP", "country": "PL"}, {"id": "REC", "country": "DK"}]
+    folder = write_ledger(tmp_path / "ledger", [row], organisations=organisations)
+    assessment = assess(folder, REPO / "tests" / "fixtures" / "factors-regional")
+    claim = build_claim(assessment.results, "SUP", "2024", assessment.source_rows(["E1"]))
+    table = stated_exchanges(claim)
+    assert table is not None
+    (only,) = table.rows
+    assert only.replaced == "FGD gypsum kept from landfill.inert"
+    assert only.baseline == "landfill.inert.pl (PL; variant of landfill.inert)"
+    assert (only.share, only.marks, table.more, table.legend) == ("50\u00a0%", "", "", ())
