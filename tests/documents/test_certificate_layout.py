@@ -24,6 +24,7 @@ from isbenefit.certify.issue import Issuing, certificate_pdf
 from isbenefit.certify.printed import printed_check
 from isbenefit.certify.verification import read_certificate, verify
 from isbenefit.engine.uncertainty import MonteCarloSettings
+from tests.certificate_helpers import new_test_key
 from tests.conftest import REPO, exchange, write_ledger
 from tests.documents_helpers import flat, pdf_text
 
@@ -104,24 +105,32 @@ def overlaps(boxes: list[Box]) -> list[tuple[str, str]]:
 
 
 def render(
-    tmp_path: Path, count: int, long_names: bool, iterations: int = 0
+    tmp_path: Path, count: int, long_names: bool, iterations: int = 0, signed: bool = False
 ) -> tuple[bytes, dict[str, Any]]:
-    """The certificate of SUP for 2024; with ``iterations`` a Monte Carlo run, whose
-    longer notes made the footer print over the last rows before the page reflowed."""
+    """The certificate of SUP for 2024; with ``iterations`` a Monte Carlo run, ``signed``
+    by a key with a verification address: their longer notes made the footer print over
+    the last rows of the example certificates with a net increase, before the page
+    reflowed."""
     settings = MonteCarloSettings(iterations=iterations) if iterations else None
     assessment = assess(ledger(tmp_path / "ledger", count, long_names), monte_carlo=settings)
     rows = assessment.source_rows(claim_exchange_ids(assessment.results, "SUP", "2024"))
-    pdf = certificate_pdf(assessment.results, "SUP", "2024", rows, Issuing("Ė" * 60))
+    issuing = Issuing("Ė" * 60)
+    if signed:
+        key = tmp_path / "issuer.key"
+        new_test_key(key, tmp_path / "issuer.pub", "Ė" * 60)
+        issuing = Issuing(key_file=key, verify_url="https://symbiosis.example.org/c/")
+    pdf = certificate_pdf(assessment.results, "SUP", "2024", rows, issuing)
     return pdf, assessment.results
 
 
 @pytest.mark.parametrize(
-    ("count", "long_names", "iterations"), [(3, False, 0), (20, True, 100), (27, True, 0)]
+    ("count", "long_names", "iterations", "signed"),
+    [(3, False, 0, False), (3, False, 100, True), (20, True, 100, True), (27, True, 0, False)],
 )
 def test_the_page_reflows_and_never_overprints(
-    tmp_path: Path, count: int, long_names: bool, iterations: int
+    tmp_path: Path, count: int, long_names: bool, iterations: int, signed: bool
 ) -> None:
-    pdf, results = render(tmp_path, count, long_names, iterations)
+    pdf, results = render(tmp_path, count, long_names, iterations, signed)
     reader = PdfReader(io.BytesIO(pdf))
     assert len(reader.pages) == 1
     boxes, (width, height) = text_boxes(pdf)
