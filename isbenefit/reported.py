@@ -133,3 +133,8 @@ class DocumentKind(StrEnum):
     STATEMENT = "statement"
     CERTIFICATE = "certificate"
     REPORT = "report"
+
+
+# The publisher the results give a figure of the ledger's own `factors` sheet: written
+# into the results by ledger/own_factors.py and recognised by the documents.
+SUPPLIED_WITH_LEDGER = "supplied with the ledger"

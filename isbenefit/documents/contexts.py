@@ -19,13 +19,11 @@ from isbenefit.documents import numbers
 from isbenefit.documents.shares import display_name
 from isbenefit.ledger.contract import FLOW_KINDS
 from isbenefit.messages import say
-from isbenefit.reported import HEADLINE_KEYS, QUANTITY, SAVED_KEYS
+from isbenefit.reported import HEADLINE_KEYS, QUANTITY, SAVED_KEYS, SUPPLIED_WITH_LEDGER
 from isbenefit.results import model
 from isbenefit.results.model import Exchange, Factor, Line, Results, Source
 
 IMAGE_SCHEME = "isbenefit-image"
-# The publisher the results give a figure of the ledger's own `factors` sheet.
-SUPPLIED_WITH_LEDGER = "supplied with the ledger"
 FLOW_LABELS = {flow.name: flow.label for flow in FLOW_KINDS}
 
 

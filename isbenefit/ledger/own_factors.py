@@ -22,10 +22,11 @@ from isbenefit.errors import Problem
 from isbenefit.ledger.checks import SheetChecker
 from isbenefit.ledger.reading import RawLedger
 from isbenefit.ledger.rules import CheckedSheets
+from isbenefit.reported import SUPPLIED_WITH_LEDGER
 from isbenefit.scoring.factorset import EFFICIENCY, ORIGIN, FactorSet
 
 SHEET = "factors"
-SUPPLIED = "supplied with the ledger"
+SUPPLIED = SUPPLIED_WITH_LEDGER
 SOURCE_PREFIX = "ledger:"  # key of each own factor's source in the results' `sources`
 _ID = re.compile(r"^[a-z0-9_.-]+$")
 # Seed offset of the own factors' draws, apart from the factor set's.
