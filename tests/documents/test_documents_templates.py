@@ -147,6 +147,7 @@ def test_fetcher_refuses_paths_escaping_the_templates() -> None:
     assert fetcher.refused == [escaping]
 
 
+@pytest.mark.weasyprint_logs
 def test_a_document_asking_for_a_refused_url_fails() -> None:
     fetcher = AssetFetcher(templates_root())
     with pytest.raises(RenderError, match="etc/passwd"):
