@@ -150,6 +150,9 @@ FLAG_MARKS = {
     "region": N_("PROXY"),
     "supply_limited": N_("LEAK"),
 }
+# A flag's note in the statement and the report: its mark (as on the certificate), then
+# the note.
+FLAG_NOTE = N_("{mark}: {note}")
 FLAG_LEGEND = {
     "eu_ets": N_(
         "{mark}: a party is an EU ETS installation; the saving may be counted again under "

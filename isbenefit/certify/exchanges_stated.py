@@ -17,6 +17,7 @@ from isbenefit.certify import claim as claims
 from isbenefit.documents import numbers
 from isbenefit.documents.certificate import ExchangeRow, ExchangeTable
 from isbenefit.messages import say, say_n
+from isbenefit.results.flags import flag_mark
 
 # All exchanges of a certificate fit on its page up to this many; beyond, the largest.
 MAX_ROWS = 20
@@ -77,7 +78,7 @@ def _credited_co2e(exchange: Mapping[str, Any], org: str, year: str) -> float:
 
 
 def _row(exchange: Mapping[str, Any], org: str, locations: Mapping[str, str]) -> ExchangeRow:
-    marks = dict.fromkeys(_mark(str(flag.get("code"))) for flag in exchange.get("flags") or ())
+    marks = dict.fromkeys(flag_mark(str(flag.get("code"))) for flag in exchange.get("flags") or ())
     return ExchangeRow(
         id=clip(str(exchange["id"]), ID_CHARS),
         replaced=clip(_replaced(exchange), REPLACED_CHARS),
@@ -121,14 +122,10 @@ def _baselines(exchange: Mapping[str, Any], locations: Mapping[str, str]) -> lis
     return found
 
 
-def _mark(code: str) -> str:
-    return say(messages.FLAG_MARKS[code]) if code in messages.FLAG_MARKS else code.upper()
-
-
 def _legend(code: str) -> str:
     if code in messages.FLAG_LEGEND:
-        return say(messages.FLAG_LEGEND[code], mark=_mark(code))
-    return say(messages.FLAG_LEGEND_OTHER, mark=_mark(code), code=code)
+        return say(messages.FLAG_LEGEND[code], mark=flag_mark(code))
+    return say(messages.FLAG_LEGEND_OTHER, mark=flag_mark(code), code=code)
 
 
 def clip(text: str, most: int) -> str:

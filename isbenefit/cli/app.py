@@ -128,6 +128,7 @@ def assess(
     from isbenefit.api import assess as run_assessment
     from isbenefit.cli.summary import print_summary
     from isbenefit.results.files import write_csvs
+    from isbenefit.results.flags import with_flag_marks
     from isbenefit.results.monte_carlo import uncertainty_table
     from isbenefit.writing import write_atomic
 
@@ -148,7 +149,7 @@ def assess(
         if csv_dir is not None:
             write_csvs(
                 csv_dir,
-                assessment.tables,
+                with_flag_marks(assessment.tables, assessment.factor_set),
                 uncertainty_table(assessment.uncertainty) if assessment.uncertainty else None,
             )
             console.print(f"CSV tables written to {csv_dir}", markup=False)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from isbenefit.api import Assessment
 from isbenefit.documents.workbook import results_workbook_bytes
+from isbenefit.results.flags import with_flag_marks
 from isbenefit.results.monte_carlo import uncertainty_table
 from isbenefit.writing import write_atomic
 
@@ -19,5 +20,10 @@ def write_results_workbook(path: Path, assessment: Assessment) -> None:
         "factor set": f"{factor_set.id} {factor_set.version} (sha256 {factor_set.sha256})",
     }
     uncertainty = uncertainty_table(assessment.uncertainty) if assessment.uncertainty else None
-    data = results_workbook_bytes(assessment.tables, assessment.currency, uncertainty, about)
+    data = results_workbook_bytes(
+        with_flag_marks(assessment.tables, assessment.factor_set),
+        assessment.currency,
+        uncertainty,
+        about,
+    )
     write_atomic(path, data)

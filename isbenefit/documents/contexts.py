@@ -21,6 +21,7 @@ from isbenefit.ledger.contract import FLOW_KINDS
 from isbenefit.messages import say
 from isbenefit.reported import HEADLINE_KEYS, QUANTITY, SAVED_KEYS, SUPPLIED_WITH_LEDGER
 from isbenefit.results import model
+from isbenefit.results.flags import flag_mark
 from isbenefit.results.model import Exchange, Factor, Line, Results, Source
 
 IMAGE_SCHEME = "isbenefit-image"
@@ -372,3 +373,10 @@ def supplied_figures(results: Results, exchanges: Iterable[Exchange]) -> str:
             f"{factor.unit}, {source.title} ({factor.year}{link})"
         )
     return "; ".join(parts)
+
+
+def flag_notes(flags: tuple[model.Flag, ...]) -> tuple[str, ...]:
+    """Each flag of an exchange as "MARK: note", the marks the certificate's legend uses."""
+    return tuple(
+        say(messages.FLAG_NOTE, mark=flag_mark(flag.code), note=flag.message) for flag in flags
+    )

@@ -17,6 +17,7 @@ from isbenefit.documents.contexts import (
     Provenance,
     annex,
     credited,
+    flag_notes,
     headline,
     make_meta,
     names_by_id,
@@ -310,7 +311,7 @@ def _exchange_row(exchange: Exchange, year: str, names: Mapping[str, str]) -> Re
         unit=exchange.unit,
         year_fraction=numbers.percent(exchange.years[year]),
         figures=credited(saved, money),
-        flags=tuple(flag.message for flag in exchange.flags),
+        flags=flag_notes(exchange.flags),
     )
 
 

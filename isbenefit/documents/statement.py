@@ -19,6 +19,7 @@ from isbenefit.documents.contexts import (
     annex,
     baseline_words,
     credited,
+    flag_notes,
     headline,
     line_activity_name,
     make_meta,
@@ -231,7 +232,7 @@ def statement_exchange(
         credited=credited(part.saved, part.money),
         period_range=period_range,
         co2e_range=co2e_range,
-        flags=tuple(flag.message for flag in e.flags),
+        flags=flag_notes(e.flags),
         alternatives=tuple(_alternative(a) for a in e.alternatives),
         conservative_baseline=(
             say(messages.LEDGER_BASELINE)

@@ -15,12 +15,15 @@ Flags never change a figure; they say what a reader should weigh.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 
 from isbenefit import messages
 from isbenefit.engine.core import Party
 from isbenefit.messages import say
+from isbenefit.results.tables import Tables
 from isbenefit.scoring.factorset import SUPPLY_LIMITED, FactorSet
 from isbenefit.scoring.regional import chosen_baselines
 from isbenefit.scoring.variants import EU_MEMBERS
@@ -52,6 +55,30 @@ def exchange_flags(
     for row, flag in _region_flags(scored, orgs, factor_set.activities):
         flags[row].append(flag)
     return flags
+
+
+def flag_mark(code: str) -> str:
+    """The short mark of a flag code (ETS, PROXY, LEAK): the certificate's exchange table,
+    the statement, the report and the `flag_marks` column of the CSVs and workbook."""
+    return say(messages.FLAG_MARKS[code]) if code in messages.FLAG_MARKS else code.upper()
+
+
+# The exchanges table's column of flag marks in the CSVs and the results workbook.
+MARKS_COLUMN = "flag_marks"
+
+
+def with_flag_marks(tables: Tables, factor_set: FactorSet) -> Tables:
+    """``tables`` whose exchanges end with a column of each exchange's flag marks
+    ("ETS PROXY"; blank for none): what the CSVs and the results workbook hold. A ledger
+    column of that name, the user's own, is kept as it is."""
+    exchanges = tables.exchanges
+    if MARKS_COLUMN in exchanges.columns:
+        return tables
+    marks = [
+        " ".join(flag_mark(flag["code"]) for flag in flags)
+        for flags in exchange_flags(exchanges, tables.organisations, factor_set)
+    ]
+    return replace(tables, exchanges=exchanges.assign(**{MARKS_COLUMN: marks}))
 
 
 def _org_column(orgs: pd.DataFrame, ids: pd.Series, column: str) -> np.ndarray:

@@ -71,7 +71,7 @@ def test_assess_prints_summary_and_writes_json_and_csv(tmp_path: Path) -> None:
         ]
     )
     header = (tmp_path / "csv" / "exchanges.csv").read_text(encoding="utf-8").splitlines()[0]
-    assert header.endswith("contract_ref")
+    assert header.endswith("contract_ref,flag_marks")  # the user's column, then the marks
 
 
 def test_same_input_gives_the_same_bytes(tmp_path: Path) -> None:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
+from openpyxl import load_workbook
 from pypdf import PdfReader
 from typer.testing import CliRunner
 
@@ -107,8 +109,33 @@ def test_statement_prints_the_notes_for_a_reviewer(tmp_path: Path) -> None:
         " ".join(page.extract_text() for page in PdfReader(_pdf(tmp_path, results)).pages).split()
     )
     assert "For a reviewer:" in text
-    assert "the supplier SUP is an EU ETS installation" in text
-    assert "supply-limited by-products" in text
+    assert "ETS: the supplier SUP is an EU ETS installation" in text
+    assert "LEAK: " in text and "supply-limited by-products" in text
+
+
+def test_the_csvs_and_the_workbook_carry_the_flag_marks(tmp_path: Path) -> None:
+    """SUP is an EU ETS installation (ETS) and natural gypsum is replaced by supply-limited
+    by-products (LEAK); REC and SUP are in DK while the gypsum and landfill factors are GB's
+    (PROXY)."""
+    ledger = write_ledger(
+        tmp_path / "ledger",
+        [
+            exchange(baseline_supply="prod.gypsum_natural"),
+            exchange(id="E2", baseline_disposal="landfill.inert"),
+        ],
+        organisations=[org("SUP", "DK", eu_ets="yes"), org("REC", "DK")],
+    )
+    out = tmp_path / "csv"
+    workbook = tmp_path / "results.xlsx"
+    result = runner.invoke(app, ["assess", str(ledger), "-q", "--csv", str(out),
+                                 "--xlsx", str(workbook)])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader((out / "exchanges.csv").open(encoding="utf-8")))
+    assert [row["flag_marks"] for row in rows] == ["ETS LEAK PROXY", "ETS PROXY"]
+    sheet = load_workbook(workbook)["exchanges"]
+    header = [cell.value for cell in sheet[1]]
+    column = header.index("flag_marks")
+    assert [sheet.cell(row, column + 1).value for row in (2, 3)] == ["ETS LEAK PROXY", "ETS PROXY"]
 
 
 def _pdf(tmp_path: Path, results: dict) -> Path:
