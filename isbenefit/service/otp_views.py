@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods
 
@@ -75,6 +75,10 @@ def setup(request: HttpRequest) -> HttpResponse:
 
     from django_otp import login as otp_login
 
+    # A session that has not given the code of a device it already has may not add one:
+    # a password alone would otherwise enrol an attacker's app.
+    if second_factor.has_device(request.user) and not request.user.is_verified():
+        return redirect(f"{second_factor.VERIFY_PATH}?{urlencode({'next': _next(request)})}")
     device = _pending_device(request.user)
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -78,6 +78,13 @@ class SecondFactor(TestCase):
         client.post("/account/second-factor/setup/", {"code": _code(device)})
         later = _password_login("m@otp.org")
         assert later.get("/exchanges/")["Location"].startswith("/account/second-factor/")
+        # A password alone cannot enrol another app for a user who has one.
+        refused = later.get("/account/second-factor/setup/")
+        assert refused.status_code == 302
+        assert refused["Location"].startswith("/account/second-factor/?next=")
+        later.post("/account/second-factor/setup/", {"code": "123456"})
+        assert TOTPDevice.objects.filter(user=self.users["member"]).count() == 1
+        assert later.get("/exchanges/")["Location"].startswith("/account/second-factor/")
 
     def test_the_public_pages_stay_open_and_next_stays_on_the_site(self) -> None:
         client = _password_login("f@otp.org")
