@@ -132,6 +132,14 @@ def dimension(unit: str) -> str:
     return kind if kind is not None else pint_dimension(unit)
 
 
+def dimension_or_none(unit: str) -> str | None:
+    """The dimension of a ledger unit, or None for a unit isbenefit does not accept."""
+    try:
+        return dimension(unit)
+    except UnitError:
+        return None
+
+
 def pint_dimension(unit: str) -> str:
     """:func:`dimension` as pint gives it."""
     import pint

@@ -320,7 +320,7 @@ def _delivered_energy(
     energy = fuels.delivered(check, exchanges, factor_set)
     converted = ~np.isnan(energy.kwh_per_unit)
     to_energy = np.array(
-        [_dimension_or_none(str(u)) == units.ENERGY for u in supply_units], dtype=bool
+        [units.dimension_or_none(str(u)) == units.ENERGY for u in supply_units], dtype=bool
     )
     if check is not None:
         check.flag(
@@ -337,13 +337,6 @@ def _delivered_energy(
         np.where(converts, fuels.KWH, unit),
         np.where(converts, energy.kwh_per_unit, 1.0),
     )
-
-
-def _dimension_or_none(unit: str) -> str | None:
-    try:
-        return units.dimension(unit)
-    except units.UnitError:
-        return None
 
 
 def _efficiency_scale(

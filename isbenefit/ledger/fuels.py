@@ -72,7 +72,7 @@ def delivered(
             f"{_num(q)} {from_unit} x {label} x efficiency {_num(e)} = {_num(q * per_unit * e)} kWh"
             for q, e in zip(quantity[rows], efficiency[rows], strict=True)
         ]
-    energy = np.array([_dimension(str(u)) == units.ENERGY for u in unit], dtype=bool)
+    energy = np.array([units.dimension_or_none(str(u)) == units.ENERGY for u in unit], dtype=bool)
     useful = (given == "") & energy & (efficiency != 1.0)
     kwh_in = units.factors_for(unit, np.full(count, KWH))[0]
     kwh[useful] = kwh_in[useful] * efficiency[useful]
@@ -121,7 +121,7 @@ def _efficiency(check: SheetChecker | None, text: np.ndarray) -> np.ndarray:
 
 def _per_unit(text: str, from_unit: str, factor_set: FactorSet) -> tuple[float, str, str | None]:
     """(kWh per ``from_unit``, the heating value in words, problem or None)."""
-    dimension = _dimension(from_unit)
+    dimension = units.dimension_or_none(from_unit)
     if dimension not in PHYSICAL:
         return _refused(
             f"a heating value converts a mass or volume into energy; {from_unit!r} is neither"
@@ -129,7 +129,10 @@ def _per_unit(text: str, from_unit: str, factor_set: FactorSet) -> tuple[float, 
     match = _NUMBER_PER_UNIT.match(text)
     if match is not None:
         energy, per = match["energy"], match["per"]
-        if _dimension(energy) != units.ENERGY or _dimension(per) != dimension:
+        if (
+            units.dimension_or_none(energy) != units.ENERGY
+            or units.dimension_or_none(per) != dimension
+        ):
             return _refused(
                 f"{text!r}: the heating value must be energy per {dimension}, like the "
                 f"quantity's unit {from_unit}"
@@ -144,7 +147,7 @@ def _per_unit(text: str, from_unit: str, factor_set: FactorSet) -> tuple[float, 
             "its units"
         )
     for held in values:
-        if _dimension(held.unit) == dimension:
+        if units.dimension_or_none(held.unit) == dimension:
             per_unit = held.ncv_kwh * units.conversion_factor(from_unit, held.unit)
             label = f"{_num(held.ncv_kwh)} kWh/{held.unit} ({text}, net, {held.source} {held.year})"
             return per_unit, label, None
@@ -159,10 +162,3 @@ def _num(value: float) -> str:
 
 def _refused(problem: str) -> tuple[float, str, str | None]:
     return np.nan, "", problem
-
-
-def _dimension(unit: str) -> str | None:
-    try:
-        return units.dimension(unit)
-    except units.UnitError:
-        return None

@@ -426,19 +426,12 @@ def _efficiency_problem(record: dict[Any, Any]) -> tuple[str, str] | None:
             f"not an efficiency in (0, {MAX_EFFICIENCY}]",
             "give the heat delivered per unit of fuel energy, e.g. 0.9",
         )
-    if record["kind"] != "energy" or _dimension_or_none(record["unit"]) != units.ENERGY:
+    if record["kind"] != "energy" or units.dimension_or_none(record["unit"]) != units.ENERGY:
         return (
             "only heat delivered per unit of energy has a boiler efficiency",
             "clear the efficiency, or make the row kind energy with a unit such as kWh",
         )
     return None
-
-
-def _dimension_or_none(unit: str) -> str | None:
-    try:
-        return units.dimension(unit)
-    except units.UnitError:
-        return None
 
 
 def _number_problems(record: dict[Any, Any]) -> list[tuple[str, str, str]]:

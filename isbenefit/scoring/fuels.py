@@ -85,7 +85,7 @@ def _row_problems(record: dict[Any, Any], sources: dict[str, Any]) -> list[tuple
     found = []
     if not _FUEL.match(record["fuel"]):
         found.append(("fuel", "fuel id must match [a-z0-9_.-]+", "use lower case, e.g. wood_chips"))
-    if _dimension(record["unit"]) not in PHYSICAL:
+    if units.dimension_or_none(record["unit"]) not in PHYSICAL:
         found.append(("unit", "not a unit of mass or volume", "use t, kg, m3, Nm3 or l"))
     for column, blank_ok in (("ncv_kwh", False), ("gcv_kwh", True)):
         if blank_ok and not record[column]:
@@ -101,10 +101,3 @@ def _row_problems(record: dict[Any, Any], sources: dict[str, Any]) -> list[tuple
         if not record[column]
     ]
     return found
-
-
-def _dimension(unit: str) -> str | None:
-    try:
-        return units.dimension(unit)
-    except units.UnitError:
-        return None

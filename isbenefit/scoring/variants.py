@@ -103,9 +103,10 @@ def _row_problems(
                       "give the variant row the location of its country"))  # fmt: skip
     if generic in activities.index and generic != variant:
         base = activities.loc[generic]
-        if row["kind"] != base["kind"] or _dimension(str(row["unit"])) != _dimension(
+        same_quantity = units.dimension_or_none(str(row["unit"])) == units.dimension_or_none(
             str(base["unit"])
-        ):
+        )
+        if row["kind"] != base["kind"] or not same_quantity:
             found.append(("variant", f"the variant is {row['kind']} per {row['unit']}, the "
                           f"activity {base['kind']} per {base['unit']}",
                           "a variant has its activity's kind and a unit of the same "
@@ -114,13 +115,6 @@ def _row_problems(
         found.append(("variant", "an activity cannot be its own variant",
                       "name the variant's own row of activities.csv"))  # fmt: skip
     return found
-
-
-def _dimension(unit: str) -> str | None:
-    try:
-        return units.dimension(unit)
-    except units.UnitError:
-        return None
 
 
 def choose(
