@@ -26,6 +26,7 @@ import os
 import re
 import signal
 import sys
+import threading
 import time
 import unicodedata
 from collections import Counter
@@ -265,3 +266,9 @@ def _stop_now(pool: ProcessPoolExecutor, jobs: Sequence[Job]) -> None:
         for job in jobs:
             for temporary in temporaries_of(job.path):
                 temporary.unlink(missing_ok=True)
+    # The pool's manager thread closes its wake-up pipe once it sees the workers gone; the
+    # interpreter's exit hook writes to that pipe without a lock, so an exit racing the close
+    # prints an EBADF traceback. Waiting for the thread here makes the two sequential.
+    manager: threading.Thread | None = getattr(pool, "_executor_manager_thread", None)
+    if manager is not None:
+        manager.join(STOP_GRACE)
