@@ -58,15 +58,54 @@ PERIOD = N_("{start} \u2013 {end}")
 BASIS_CREDITED = N_("annual {year}, credited share")
 BASIS_CLUSTER = N_("annual {year}, each exchange counted once")
 
-# The no-symbiosis alternative of an exchange (statement).
-BASELINE_BOTH = N_("The supplier would send it to {disposal}; the receiver would use {supply}.")
-BASELINE_BOTH_RATIO = N_(
-    "The supplier would send it to {disposal}; the receiver would use {supply} "
-    "({ratio} per unit received)."
-)
-BASELINE_DISPOSAL = N_("The supplier would send it to {disposal}.")
-BASELINE_SUPPLY = N_("The receiver would use {supply}.")
-BASELINE_SUPPLY_RATIO = N_("The receiver would use {supply} ({ratio} per unit received).")
+# The no-symbiosis alternative of an exchange (statement): one whole sentence per flow kind
+# and side, so that an activity's catalogue name ("Food and drink waste to landfill") is
+# only ever quoted as the name it is, never made part of the sentence's grammar. An
+# exchange with both sides gives the disposal sentence, then the supply sentence.
+BASELINE_SENTENCES = {
+    "material": {
+        "disposal": N_(
+            "Without the exchange, the supplier would have disposed of the material "
+            "(scored as: {disposal})."
+        ),
+        "supply": N_(
+            "Without the exchange, the receiver would have used other material instead "
+            "(scored as: {supply})."
+        ),
+        "supply_ratio": N_(
+            "Without the exchange, the receiver would have used other material instead, "
+            "{ratio} units per unit received (scored as: {supply})."
+        ),
+    },
+    "energy": {
+        "disposal": N_(
+            "Without the exchange, the supplier would have got rid of this energy unused "
+            "(scored as: {disposal})."
+        ),
+        "supply": N_(
+            "Without the exchange, the receiver would have produced or bought this energy "
+            "elsewhere (scored as: {supply})."
+        ),
+        "supply_ratio": N_(
+            "Without the exchange, the receiver would have produced or bought this energy "
+            "elsewhere, {ratio} units per unit received (scored as: {supply})."
+        ),
+    },
+    "water": {
+        "disposal": N_(
+            "Without the exchange, the supplier would have discharged this water "
+            "(scored as: {disposal})."
+        ),
+        "supply": N_(
+            "Without the exchange, the receiver would have drawn this water from another "
+            "source (scored as: {supply})."
+        ),
+        "supply_ratio": N_(
+            "Without the exchange, the receiver would have drawn this water from another "
+            "source, {ratio} units per unit received (scored as: {supply})."
+        ),
+    },
+}
 BASELINE_NONE = N_("No baseline given.")
 ALTERNATIVE = N_("{name}: {reason}; saved over the period {co2e} t CO\u2082e")
 LEDGER_BASELINE = N_("the ledger's own baseline (above)")

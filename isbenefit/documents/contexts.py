@@ -271,25 +271,24 @@ def _baseline_name(exchange: Exchange, factors: Mapping[str, Factor], role: str)
 
 
 def baseline_words(exchange: Exchange, factors: Mapping[str, Factor]) -> str:
-    """The no-symbiosis alternative of an exchange, in a sentence."""
+    """The no-symbiosis alternative of an exchange: the whole sentences of its flow kind
+    (messages.BASELINE_SENTENCES), the disposal side first."""
     disposal, supply = exchange.baseline_disposal, exchange.baseline_supply
-    ratio = exchange.substitution_ratio
-    sentences = {  # (disposal given, supply given, ratio printed) -> sentence
-        (True, True, False): messages.BASELINE_BOTH,
-        (True, True, True): messages.BASELINE_BOTH_RATIO,
-        (True, False, False): messages.BASELINE_DISPOSAL,
-        (False, True, False): messages.BASELINE_SUPPLY,
-        (False, True, True): messages.BASELINE_SUPPLY_RATIO,
-    }
-    sentence = sentences.get(
-        (bool(disposal), bool(supply), bool(supply) and ratio != 1), messages.BASELINE_NONE
+    if not (disposal or supply):
+        return say(messages.BASELINE_NONE)
+    sentences = messages.BASELINE_SENTENCES.get(
+        exchange.flow, messages.BASELINE_SENTENCES["material"]
     )
-    return say(
-        sentence,
-        disposal=_baseline_name(exchange, factors, "baseline_disposal") if disposal else "",
-        supply=_baseline_name(exchange, factors, "baseline_supply") if supply else "",
-        ratio=numbers.factor(ratio),
-    )
+    said = []
+    if disposal:
+        name = _baseline_name(exchange, factors, "baseline_disposal")
+        said.append(say(sentences["disposal"], disposal=name))
+    if supply:
+        ratio = exchange.substitution_ratio
+        name = _baseline_name(exchange, factors, "baseline_supply")
+        key = "supply" if ratio == 1 else "supply_ratio"
+        said.append(say(sentences[key], supply=name, ratio=numbers.factor(ratio)))
+    return " ".join(said)
 
 
 def used_activities(exchanges: Iterable[Exchange]) -> list[str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +11,7 @@ import pytest
 from pypdf import PdfReader
 
 from isbenefit.documents import statement_pdf
+from isbenefit.documents.contexts import baseline_words
 from isbenefit.documents.render import AssetFetcher, render_pdf, templates_root
 from isbenefit.documents.statement import statement_context
 from isbenefit.errors import InputError
@@ -170,3 +172,39 @@ def test_year_without_exchanges_is_an_input_error(real_results: dict[str, Any]) 
     with pytest.raises(InputError) as caught:
         statement_pdf(real_results, "SUP", "2023")
     assert "SUP" in str(caught.value) and "2024" in caught.value.problems[0].fix
+
+
+def test_baseline_sentences_are_written_per_flow_kind() -> None:
+    """The no-symbiosis sentence is a whole sentence of the exchange's flow kind; an
+    activity's catalogue name is quoted after "scored as:", never glued into the grammar
+    ("send it to Food and drink waste to landfill")."""
+    results = Results.from_results(sample_results())
+    said = {}
+    for exchange in results.exchanges:
+        text = baseline_words(exchange, results.factors)
+        assert "send it to" not in text and "would use" not in text
+        said.setdefault(exchange.flow, (exchange, text))
+    material, text = said["material"]
+    disposal = results.factors[material.baseline_disposal].name
+    assert text.startswith(
+        "Without the exchange, the supplier would have disposed of the material "
+        f"(scored as: {disposal})."
+    )
+    energy, text = said["energy"]
+    assert "the receiver would have produced or bought this energy elsewhere" in text
+    assert f"(scored as: {results.factors[energy.baseline_supply].name})." in text
+    _, text = said["water"]
+    assert "this water" in text and "(scored as: " in text
+    food = replace(material, baseline_disposal="landfill.food", baseline_supply="", lines=())
+    factors = {"landfill.food": replace(results.factors[disposal_id(results)], name=FOOD)}
+    assert baseline_words(food, factors) == (
+        "Without the exchange, the supplier would have disposed of the material "
+        f"(scored as: {FOOD})."
+    )
+
+
+FOOD = "Food and drink waste to landfill"
+
+
+def disposal_id(results: Results) -> str:
+    return next(e.baseline_disposal for e in results.exchanges if e.baseline_disposal)
