@@ -16,9 +16,11 @@ from isbenefit.errors import InputError, Problem
 
 def collect(folder: Path) -> tuple[list[Credit], list[str]]:
     """Credits from every certificate, ledger and register export below ``folder``, and
-    files (or register entries) skipped, with why."""
+    files (or register entries) skipped, with why. Certificates that an issuer's status
+    list below ``folder`` revokes or supersedes claim nothing (:func:`_withdrawn`)."""
     credits: list[Credit] = []
     skipped: list[str] = []
+    withdrawn: dict[str, str] = {}
     for path in [folder, *sorted(folder.rglob("*"))]:
         name = str(path.relative_to(folder)) if path != folder else folder.name
         if path.is_file() and path.suffix.lower() == ".pdf":
@@ -26,6 +28,11 @@ def collect(folder: Path) -> tuple[list[Credit], list[str]]:
             if reason:
                 skipped.append(f"{name}: {reason}")
             credits.extend(found)
+        elif path.is_file() and path.suffix.lower() == ".json" and _is_status_list(path):
+            listed, reason = _withdrawn(path, name)
+            if reason:
+                skipped.append(f"{name}: {reason}")
+            withdrawn.update(listed)
         elif path.is_file() and path.suffix.lower() == ".json":
             found, reasons = _register_credits(path, name)
             skipped.extend(f"{name}: {reason}" for reason in reasons)
@@ -35,7 +42,46 @@ def collect(folder: Path) -> tuple[list[Credit], list[str]]:
                 credits.extend(_ledger_credits(path, name))
             except InputError as error:
                 skipped.append(f"{name}: not a readable ledger ({error.problems[0]})")
-    return credits, skipped
+    kept = [credit for credit in credits if credit.certificate not in withdrawn]
+    for document in sorted({c.document for c in credits if c.certificate in withdrawn}):
+        certificate = next(c.certificate for c in credits if c.document == document)
+        skipped.append(f"{document}: {withdrawn[certificate]}, not counted")
+    return kept, skipped
+
+
+def _is_status_list(path: Path) -> bool:
+    from isbenefit.certify import status
+
+    try:
+        return bool(json.loads(path.read_bytes()).get("schema") == status.SCHEMA)
+    except (OSError, ValueError, AttributeError):
+        return False
+
+
+def _withdrawn(path: Path, name: str) -> tuple[dict[str, str], str]:
+    """The certificates (id and signer fingerprint, as credits name them) an issuer's
+    status list revokes or supersedes, each with what the list says; none, and why, when
+    the list is broken. Only the issuer's key can sign its list, so a list cannot withdraw
+    another issuer's certificate: its entries name certificates of its own key."""
+    from isbenefit.certify import signing, status
+
+    try:
+        public_key, entries = status.load(path)
+        broken = status.problems(public_key, entries)
+        key = signing.public_key_of(signing.Signature(signing.ALGORITHM, public_key, "", ""))
+    except (InputError, ValueError, TypeError) as error:
+        return {}, f"not a usable status list ({error})"
+    if broken:
+        return {}, f"status list not used: {broken[0]}"
+    fingerprint = signing.fingerprint(key)
+    listed: dict[str, str] = {}
+    for entry in entries:
+        replaced = f" by {entry.superseded_by}" if entry.superseded_by else ""
+        listed[f"{entry.certificate_id} {fingerprint}"] = (
+            f"{entry.certificate_id} is {entry.status}{replaced} in the issuer's status "
+            f"list {name} (entry {entry.seq}: {entry.reason})"
+        )
+    return listed, ""
 
 
 def _certificate_credits(path: Path, name: str) -> tuple[list[Credit], str]:

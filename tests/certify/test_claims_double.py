@@ -320,3 +320,70 @@ def test_a_certificate_of_an_earlier_version_of_the_ledger_is_another_claim(
     assert code == 9
     (finding,) = report["findings"]
     assert finding["total_share"] == pytest.approx(1.0 + 0.7)
+
+
+@pytest.fixture(scope="module")
+def restated(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """SUP's signed certificate for 2024, and the one issued after the ledger was
+    restated (100 t -> 120 t): two claims of SUP's 70 % on the same days."""
+    from tests.certificate_helpers import make_certificate, new_test_key
+
+    folder = tmp_path_factory.mktemp("restated")
+    new_test_key(folder / "issuer.key", folder / "issuer.pub")
+    new_test_key(folder / "other.key", folder / "other.pub")
+    row = exchange(baseline_supply="prod.gypsum", supplier_share="0.7")
+    docs = folder / "docs"
+    docs.mkdir()
+    key = ("--iterations", "0", "--key", str(folder / "issuer.key"))
+    make_certificate(write_ledger(folder / "first", [row]), docs / "sup-2024.pdf", *key)
+    second = write_ledger(folder / "second", [{**row, "quantity": "120"}])
+    make_certificate(second, docs / "sup-2024-restated.pdf", *key)
+    return {"docs": docs, "key": folder / "issuer.key", "other": folder / "other.key"}
+
+
+def _withdraw(key: Path, status: Path, pdf: Path, *extra: str) -> str:
+    from tests.certify.test_status_list import certificate_id
+
+    serial = certificate_id(pdf)
+    result = runner.invoke(app, ["revoke", serial, "--key", str(key), "--status", str(status),
+                                 "--reason", "restated", *extra])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    return serial
+
+
+def test_a_certificate_its_issuer_superseded_claims_nothing(
+    restated: dict[str, Path], tmp_path: Path
+) -> None:
+    docs = tmp_path / "docs"
+    shutil.copytree(restated["docs"], docs)
+    code, report = claims_report(docs)  # both count: 70 % + 70 %
+    assert code == 9
+    assert report["findings"][0]["total_share"] == pytest.approx(0.7 + 0.7)
+
+    new_id = _withdraw(restated["key"], tmp_path / "none.json", docs / "sup-2024-restated.pdf")
+    old_id = _withdraw(restated["key"], docs / "status.json", docs / "sup-2024.pdf",
+                       "--superseded-by", new_id)  # fmt: skip
+    code, report = claims_report(docs)
+    assert code == 0, report
+    assert report["findings"] == []
+    (skip,) = [s for s in report["skipped"] if s.startswith("sup-2024.pdf:")]
+    assert f"{old_id} is superseded by {new_id} in the issuer's status list status.json" in skip
+
+
+def test_a_broken_or_foreign_status_list_withdraws_nothing(
+    restated: dict[str, Path], tmp_path: Path
+) -> None:
+    docs = tmp_path / "docs"
+    shutil.copytree(restated["docs"], docs)
+    _withdraw(restated["other"], docs / "foreign.json", docs / "sup-2024.pdf")
+    code, report = claims_report(docs)
+    assert code == 9  # another key cannot withdraw the issuer's certificate
+
+    (docs / "foreign.json").unlink()
+    _withdraw(restated["key"], docs / "status.json", docs / "sup-2024.pdf")
+    data = json.loads((docs / "status.json").read_text(encoding="utf-8"))
+    data["entries"][0]["reason"] = "edited after signing"
+    (docs / "status.json").write_text(json.dumps(data), encoding="utf-8")
+    code, report = claims_report(docs)
+    assert code == 9
+    assert any("status list not used" in s and "edited" in s for s in report["skipped"])
