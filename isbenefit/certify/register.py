@@ -217,11 +217,18 @@ def describe_event(event: Mapping[str, Any]) -> str:
 
 
 def as_csv(entries: Sequence[Mapping[str, Any]]) -> bytes:
-    """The CSV export (UTF-8, a header row, figures as the pages print them)."""
+    """The CSV export (UTF-8, a header row, figures as the pages print them). Text a
+    spreadsheet would run as a formula (an organisation named ``=HYPERLINK(...)``) gets a
+    leading `'`, as in every isbenefit CSV and workbook; plain numbers are left alone."""
+    from isbenefit.workbooks import neutralised
+
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\n")
     writer.writeheader()
-    writer.writerows(csv_row(item) for item in entries)
+    writer.writerows(
+        {key: neutralised(value) if isinstance(value, str) else value for key, value in row.items()}
+        for row in map(csv_row, entries)
+    )
     return buffer.getvalue().encode("utf-8")
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import io
 import json
 import shutil
 from collections.abc import Iterator
@@ -14,6 +15,7 @@ import pytest
 from typer.testing import CliRunner
 
 from isbenefit.certify import claim as claims
+from isbenefit.certify import register as register_module
 from isbenefit.certify.signing import fingerprint, load_public_key
 from isbenefit.cli.app import app
 from tests.certificate_helpers import EPOCH, attached_claim, new_test_key
@@ -100,6 +102,19 @@ def test_the_csv_lists_every_certificate_with_its_status_and_history(
     assert sup["issuer"] == "Cluster A office" and sup["issuer_fingerprint"] == cluster["key"]
     assert rec["pdf"] == "nested/rec.pdf" and sup["exchanges"] == "E1"
     assert sup["basis"] == "deterministic figure (no Monte Carlo run)"
+
+
+def test_the_csv_neutralises_text_a_spreadsheet_would_run(cluster: dict, tmp_path: Path) -> None:
+    """An organisation named like a formula gets a leading quote; figures stay numbers."""
+    code, output = export(cluster["docs"], tmp_path / "register.json", cluster["status"])
+    assert code == 0, output
+    entries = json.loads((tmp_path / "register.json").read_text(encoding="utf-8"))["certificates"]
+    entries[0]["organisation"] = {"id": "@SUM(A1)", "name": '=HYPERLINK("http://x","y")'}
+    entries[0]["figures"][0]["stated"] = "\u22121,234.5"
+    (row,) = csv.DictReader(io.StringIO(register_module.as_csv(entries[:1]).decode("utf-8")))
+    assert row["organisation"] == '\'=HYPERLINK("http://x","y")'
+    assert row["organisation_id"] == "'@SUM(A1)"
+    assert row[register_module.FIGURE_COLUMNS[entries[0]["figures"][0]["quantity"]]] == "-1234.5"
 
 
 def test_the_json_carries_figures_with_units_and_the_exchanges(
