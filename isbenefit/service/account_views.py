@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any, ClassVar
 
 from django import forms
@@ -16,6 +17,15 @@ from django.views.decorators.http import require_http_methods
 from isbenefit.messages import say
 from isbenefit.service import access, second_factor, wording
 from isbenefit.service.models import Membership
+from isbenefit.service.security import client_address, within
+
+logger = logging.getLogger("isbenefit.service.logins")
+# Password resets asked per hour: from one address (then 429), and for one mail address
+# (then the same answer without a mail, so nobody can flood another's inbox or learn
+# whether an account exists).
+RESETS_PER_ADDRESS = 10
+RESETS_PER_MAIL = 3
+HOUR = 3600
 
 
 class MailForm(forms.ModelForm):
@@ -55,6 +65,17 @@ class PasswordReset(auth_views.PasswordResetView):
     subject_template_name = "service/email/password_reset_subject.txt"
     success_url = "/password-reset/sent/"
 
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not within("reset-address", client_address(request), RESETS_PER_ADDRESS, HOUR):
+            logger.warning("password resets throttled: from %s", client_address(request))
+            message = say(wording.TOO_MANY_RESETS)
+            return render(request, "service/throttled.html", {"message": message}, status=429)
+        return super().post(request, *args, **kwargs)
+
     def form_valid(self, form: Any) -> HttpResponse:
+        mail = str(form.cleaned_data["email"]).strip().lower()
+        if not within("reset-mail", mail, RESETS_PER_MAIL, HOUR):
+            logger.warning("password reset mail withheld: too many asked for one address")
+            return redirect(self.success_url)
         self.extra_email_context = {"base": str(settings.ISBENEFIT_PUBLIC_URL or "")}
         return super().form_valid(form)

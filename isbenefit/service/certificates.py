@@ -77,6 +77,7 @@ def certificate_pdf(
     )
     raw = claims.read_attachments(io.BytesIO(pdf))[claims.CLAIM_FILE]
     claim = json.loads(raw)
+    issuer = keys.issuer(job.cluster) or {}
     summary = {
         "certificate_id": claims.certificate_id(hashlib.sha256(raw).hexdigest()),
         "organisation": claim["organisation"],
@@ -85,7 +86,9 @@ def certificate_pdf(
         "factor_set": claim["factor_set"],
         "credited": claims.certified_saved(claim),
         "exchanges": [str(e["id"]) for e in claim["exchanges"]],
-        "fingerprint": (keys.issuer(job.cluster) or {}).get("fingerprint", ""),
+        "fingerprint": issuer.get("fingerprint", ""),
+        # The signer's name as it was: a later key of the cluster may carry another.
+        "issuer": issuer.get("name", ""),
         "issued_on": document_time().date().isoformat(),
         # What the public register lists, kept so that it need not open every PDF.
         "claim": register_claim(claim),

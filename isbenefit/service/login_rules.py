@@ -5,7 +5,7 @@ The rule: after ``ISBENEFIT_LOGIN_FAILURES`` (5) failed logins for one account, 
 one address, that account (from anywhere) and that address (for any account) are locked
 out; the lock lasts ``ISBENEFIT_LOGIN_LOCKOUT_MINUTES`` (15) times the number of lockouts
 the account or address had in the last day, so it grows with each new run of guesses
-(``cooloff``). A successful login forgets the failures of that account from that address.
+(``logins.cooloff``). A successful login forgets the failures of that account from that address.
 The address is the connection's (``REMOTE_ADDR``; behind the declared proxy, waitress puts
 the forwarded one there), never a header a client could set.
 """

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_login_failed
+from django.db.models import Q
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -56,10 +57,14 @@ def axes_address(request: HttpRequest) -> str | None:
 def _lockouts_today(request: HttpRequest) -> int:
     from axes.models import AccessFailureLog
 
+    # The account's lockouts (from any address) and the address's (for any account): a run
+    # of guesses spread over many addresses still makes the account's lock grow.
     since = timezone.now() - timedelta(days=1)
-    failures = AccessFailureLog.objects.filter(
-        locked_out=True, attempt_time__gte=since, ip_address=axes_address(request)
-    )
+    whose = Q(ip_address=axes_address(request))
+    username = str(request.POST.get("username", "") if request.method == "POST" else "")
+    if username:
+        whose |= Q(username=username)
+    failures = AccessFailureLog.objects.filter(whose, locked_out=True, attempt_time__gte=since)
     return int(failures.count())
 
 

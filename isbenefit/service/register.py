@@ -46,6 +46,26 @@ def listed(cluster: Cluster) -> list[Listed]:
     return sorted(found, key=lambda item: (item.issued_on, item.document.certificate_id))
 
 
+def version(cluster: Cluster) -> str:
+    """What the cluster's register is made of, hashed: its certificates with their
+    statuses, the issuer record, and the size of each status list. A new certificate, a
+    revocation or a new key changes it; reading it costs one query and a few stats."""
+    import hashlib
+
+    rows = list(
+        Document.objects.filter(cluster=cluster, kind=CERTIFICATE)
+        .exclude(certificate_id="")
+        .order_by("pk")
+        .values_list("pk", "status", "key_fingerprint")
+    )
+    lists = []
+    for fingerprint in sorted({row[2] for row in rows if row[2]}):
+        path = keys.status_path(fingerprint)
+        lists.append((fingerprint, path.stat().st_size if path.is_file() else 0))
+    made = json.dumps([rows, lists, keys.issuer(cluster), cluster.title], default=str)
+    return hashlib.sha256(made.encode()).hexdigest()
+
+
 def issued_on(copies: list[Document]) -> str:
     """The first copy's issue date (the signing date recorded with it, else its creation)."""
     first = min(copies, key=lambda d: d.created_at)
@@ -55,23 +75,45 @@ def issued_on(copies: list[Document]) -> str:
 def entries(items: list[Listed], base_url: str) -> list[dict[str, Any]]:
     """The register entries of ``items``; links are made absolute on ``base_url``."""
     lists: dict[str, list[Any]] = {}
+    issuers: dict[int, dict[str, Any]] = {}
     found = []
     for item in items:
         fingerprint = item.document.key_fingerprint
         if fingerprint not in lists:
             lists[fingerprint] = statuses.entries_of(fingerprint)
-        found.append(entry(item, lists[fingerprint], base_url))
+        cluster = item.document.cluster
+        if cluster.pk not in issuers:
+            issuers[cluster.pk] = keys.issuer(cluster) or {}
+        found.append(entry(item, lists[fingerprint], base_url, issuers[cluster.pk]))
     return found
 
 
-def entry(item: Listed, status_entries: list[Any], base_url: str = "") -> dict[str, Any]:
+def signer_name(document: Document, current: dict[str, Any]) -> str:
+    """Who signed the certificate: the name recorded when it was issued; for certificates
+    issued before names were recorded, the cluster's issuer when its key is the one that
+    signed, else the cluster's title (a key since replaced may have carried another name)."""
+    recorded = document.claim_summary.get("issuer")
+    if recorded:
+        return str(recorded)
+    if current.get("name") and current.get("fingerprint") == document.key_fingerprint:
+        return str(current["name"])
+    return str(document.cluster.title or document.cluster.name)
+
+
+def entry(
+    item: Listed,
+    status_entries: list[Any],
+    base_url: str = "",
+    current_issuer: dict[str, Any] | None = None,
+) -> dict[str, Any]:
     document = item.document
     serial = document.certificate_id
-    issuer = keys.issuer(document.cluster) or {}
+    if current_issuer is None:
+        current_issuer = keys.issuer(document.cluster) or {}
     issued = register.Issued(
         serial,
         item.issued_on,
-        str(issuer.get("name") or document.cluster.title or document.cluster.name),
+        signer_name(document, current_issuer),
         document.key_fingerprint,
         page=f"{base_url}/c/{serial}",
         pdf=f"{base_url}/c/{serial}/pdf",

@@ -3,8 +3,10 @@ and the facilitator's reissue of certificates a restatement superseded."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -14,10 +16,11 @@ from django.views.decorators.http import require_POST
 from isbenefit import messages as msg
 from isbenefit.certify import register as exports
 from isbenefit.messages import say
-from isbenefit.service import access, issuing, register, restating, security, years
+from isbenefit.service import access, issuing, register, restating, security, wording, years
 from isbenefit.service.models import CERTIFICATE, FACILITATOR, Cluster
 
 PAGE_SIZE = 50
+EXPORT_KEPT_SECONDS = 3600  # an unchanged register's export, kept in the cache
 
 
 class ClusterNotNamedError(Exception):
@@ -60,7 +63,16 @@ def register_page(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _export(request: HttpRequest) -> tuple[Cluster, list[dict[str, object]]] | HttpResponse:
+def _export(request: HttpRequest, kind: str) -> HttpResponse:
+    """The register of the cluster the address names as ``kind`` ("json" or "csv").
+
+    Anyone may fetch it, so each address may ask ISBENEFIT_REGISTER_PER_MINUTE times a
+    minute, and
+    the bytes are kept in the cache until the register changes (register.version): many
+    clients cost the server one export per change, not one per request.
+    """
+    if not security.allowed(request, "register", settings.ISBENEFIT_REGISTER_PER_MINUTE):
+        return JsonResponse({"error": say(wording.TOO_MANY_REQUESTS)}, status=429)
     try:
         cluster = _cluster(request)
     except ClusterNotNamedError:
@@ -69,28 +81,32 @@ def _export(request: HttpRequest) -> tuple[Cluster, list[dict[str, object]]] | H
             {"error": say(msg.NAME_A_CLUSTER), "clusters": names},
             status=400,
         )  # fmt: skip
-    return cluster, register.entries(register.listed(cluster), security.base_url(request))
+    base = security.base_url(request)
+    key = f"register:{cluster.pk}:{kind}:{register.version(cluster)}:{base}"
+    body = cache.get(key)
+    if body is None:
+        entries = register.entries(register.listed(cluster), base)
+        if kind == "json":
+            body = exports.as_json(entries, str(register.issuer_of(cluster).get("name", "")))
+        else:
+            body = exports.as_csv(entries)
+        cache.set(key, body, timeout=EXPORT_KEPT_SECONDS)
+    if kind == "json":
+        response = HttpResponse(body, content_type="application/json")
+        response.headers["Content-Disposition"] = f'inline; filename="register-{cluster.name}.json"'
+    else:
+        response = HttpResponse(body, content_type="text/csv; charset=utf-8")
+        disposition = f'attachment; filename="register-{cluster.name}.csv"'
+        response.headers["Content-Disposition"] = disposition
+    return response
 
 
 def register_json(request: HttpRequest) -> HttpResponse:
-    made = _export(request)
-    if isinstance(made, HttpResponse):
-        return made
-    cluster, entries = made
-    issuer = str(register.issuer_of(cluster).get("name", ""))
-    response = HttpResponse(exports.as_json(entries, issuer), content_type="application/json")
-    response.headers["Content-Disposition"] = f'inline; filename="register-{cluster.name}.json"'
-    return response
+    return _export(request, "json")
 
 
 def register_csv(request: HttpRequest) -> HttpResponse:
-    made = _export(request)
-    if isinstance(made, HttpResponse):
-        return made
-    cluster, entries = made
-    response = HttpResponse(exports.as_csv(entries), content_type="text/csv; charset=utf-8")
-    response.headers["Content-Disposition"] = f'attachment; filename="register-{cluster.name}.csv"'
-    return response
+    return _export(request, "csv")
 
 
 @login_required

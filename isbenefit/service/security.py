@@ -8,6 +8,7 @@ pages refresh themselves with a meta tag), no inline style, no framing
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -55,14 +56,22 @@ def client_address(request: HttpRequest) -> str:
 def allowed(request: HttpRequest, bucket: str, per_minute: int | None = None) -> bool:
     """Whether this client may make one more request of ``bucket`` in this minute."""
     limit = per_minute if per_minute is not None else settings.ISBENEFIT_VERIFY_PER_MINUTE
-    key = f"rate:{bucket}:{client_address(request)}:{int(time.time() // 60)}"
-    if cache.add(key, 1, timeout=120):
-        return True
+    return within(bucket, client_address(request), limit, 60)
+
+
+def within(bucket: str, client: str, limit: int, seconds: int) -> bool:
+    """Count one request of ``client`` (an address, a mail address) in ``bucket``; whether
+    it is within ``limit`` for the current window of ``seconds``. The cache is the
+    service's: process-local by default, so limits are per server process."""
+    digest = hashlib.sha256(client.encode()).hexdigest()[:32]
+    key = f"rate:{bucket}:{digest}:{int(time.time() // seconds)}"
+    if cache.add(key, 1, timeout=2 * seconds):
+        return limit >= 1
     try:
         count = cache.incr(key)
     except ValueError:  # expired between add and incr
-        cache.add(key, 1, timeout=120)
-        return True
+        cache.add(key, 1, timeout=2 * seconds)
+        return limit >= 1
     return bool(count <= limit)
 
 

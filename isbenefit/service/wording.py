@@ -14,6 +14,10 @@ LOCKED_OUT = N_(
     "Too many failed logins for this account or from your address: wait {minutes} minutes "
     "and try again, or reset your password."
 )
+TOO_MANY_RESETS = N_(
+    "Too many password resets asked from your address: wait an hour and try again."
+)
+TOO_MANY_REQUESTS = N_("Too many requests from your address: wait a minute and try again.")
 OTP_REQUIRED = N_("Your role needs a second factor: set up an authenticator app first.")
 OTP_WRONG = N_("That code is not right (or was used already); try the next one.")
 OTP_ENROLLED = N_("Your authenticator app is set up; logins now ask for its code.")

@@ -342,9 +342,10 @@ def restated(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 
 def _withdraw(key: Path, status: Path, pdf: Path, *extra: str) -> str:
-    from tests.certify.test_status_list import certificate_id
+    from isbenefit.certify import claim as claims
+    from tests.certificate_helpers import attached_claim
 
-    serial = certificate_id(pdf)
+    serial = claims.certificate_id(claims.claim_sha256(json.loads(attached_claim(pdf))))
     result = runner.invoke(app, ["revoke", serial, "--key", str(key), "--status", str(status),
                                  "--reason", "restated", *extra])  # fmt: skip
     assert result.exit_code == 0, result.output

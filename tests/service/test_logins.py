@@ -81,6 +81,24 @@ class Throttle(TestCase):
         second = re.search(r"wait (\d+) minutes", page.content.decode())
         assert second is not None and int(second.group(1)) > int(first.group(1))
 
+    def test_the_accounts_lock_grows_whichever_addresses_guess(self) -> None:
+        """Guesses at one account spread over new addresses each time: the second lock of
+        the day is still longer than the first (the account's lockouts count)."""
+        from axes.utils import reset
+
+        waits = []
+        for run in range(2):
+            for n in range(5):
+                _login(f"10.8.{run}.{n}", "guessed@nowhere.org", WRONG)
+            page = Client(REMOTE_ADDR=f"10.8.{run}.9").post(
+                "/login/", {"username": "guessed@nowhere.org", "password": WRONG}
+            )
+            found = re.search(r"wait (\d+) minutes", page.content.decode())
+            assert found is not None
+            waits.append(int(found.group(1)))
+            reset(username="guessed@nowhere.org")
+        assert waits[1] > waits[0]
+
 
 class PasswordReset(TestCase):
     @classmethod
@@ -107,3 +125,27 @@ class PasswordReset(TestCase):
         mail.outbox.clear()
         assert Client().post("/password-reset/", {"email": "who@nowhere.org"}).status_code == 302
         assert not mail.outbox
+
+    def test_resets_are_throttled_per_address_and_per_mail(self) -> None:
+        from django.core.cache import cache
+
+        from isbenefit.service.account_views import RESETS_PER_ADDRESS, RESETS_PER_MAIL
+
+        cache.clear()
+        # One mail address asked for from many addresses: the first few get their mail,
+        # then the same answer without one (nobody floods another's inbox).
+        for n in range(RESETS_PER_MAIL + 2):
+            answer = Client(REMOTE_ADDR=f"10.6.0.{n}").post(
+                "/password-reset/", {"email": "m@resets.org"}
+            )
+            assert answer.status_code == 302
+        assert len(mail.outbox) == RESETS_PER_MAIL
+        # One address asking for many: refused with 429 beyond its limit.
+        codes = [
+            Client(REMOTE_ADDR="10.6.1.1")
+            .post("/password-reset/", {"email": f"x{n}@nowhere.org"})
+            .status_code
+            for n in range(RESETS_PER_ADDRESS + 1)
+        ]
+        assert codes == [302] * RESETS_PER_ADDRESS + [429]
+        cache.clear()

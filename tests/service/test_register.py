@@ -150,6 +150,28 @@ class RegisterPages(TestCase):
         assert text.index("REVOKED") < text.index("<h1")
         assert "meter misread" in text and "Do not rely on its figures." in text
 
+    def test_exports_are_kept_until_the_register_changes_and_throttled(self) -> None:
+        from django.core.cache import cache
+        from django.test import override_settings
+
+        cache.clear()
+        first = Client().get("/register.json").content
+        with mock.patch.object(register_views.register, "entries", side_effect=AssertionError):
+            assert Client().get("/register.json").content == first  # from the cache
+        self.revoke_other()  # the register changed: made again, with the revocation
+        statuses = {
+            e["serial"]: e["status"]
+            for e in json.loads(Client().get("/register.json").content)["certificates"]
+        }
+        assert statuses[self.other.certificate_id] == "revoked"
+        with override_settings(ISBENEFIT_REGISTER_PER_MINUTE=2):
+            cache.clear()
+            codes = [Client(REMOTE_ADDR="10.9.9.9").get("/register.csv").status_code
+                     for _ in range(3)]  # fmt: skip
+            assert codes == [200, 200, 429]
+            assert Client(REMOTE_ADDR="10.9.9.8").get("/register.csv").status_code == 200
+        cache.clear()
+
     def test_restating_with_a_loose_key_closes_nothing(self) -> None:
         path = keys.private_path(self.cluster)
         path.chmod(0o644)
