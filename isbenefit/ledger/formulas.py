@@ -12,10 +12,6 @@ from __future__ import annotations
 import re
 from typing import IO, Any
 
-from openpyxl.utils.cell import coordinate_to_tuple
-from openpyxl.xml.constants import SHEET_MAIN_NS
-from openpyxl.xml.functions import iterparse
-
 from isbenefit.errors import Problem
 from isbenefit.messages import (
     FORMULA_MORE,
@@ -24,6 +20,9 @@ from isbenefit.messages import (
     say,
 )
 
+# openpyxl is imported where a workbook is read, not with this module: `verify` reads no
+# workbook and starts faster without it. The namespace is openpyxl's SHEET_MAIN_NS.
+SHEET_MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _CELL = f"{{{SHEET_MAIN_NS}}}c"
 _FORMULA = f"{{{SHEET_MAIN_NS}}}f"
 _VALUE = f"{{{SHEET_MAIN_NS}}}v"
@@ -33,6 +32,8 @@ LISTED = 20  # cells listed one by one, as the rows of any other rule
 
 def formulas_without_value(worksheet: Any) -> list[str]:
     """The coordinates (``C5``) of the worksheet's formula cells with no stored value."""
+    from openpyxl.xml.functions import iterparse
+
     get_source = getattr(worksheet, "_get_source", None)
     if get_source is None:  # not openpyxl's read-only sheet: nothing to scan
         return []
@@ -63,6 +64,8 @@ def _has_formula(source: IO[bytes], chunk: int = 1 << 20) -> bool:
 
 def formula_problems(cells: list[str], header: list[str], file: str, sheet: str) -> list[Problem]:
     """One problem per cell (up to the listing limit), naming its row and column."""
+    from openpyxl.utils.cell import coordinate_to_tuple
+
     problems = []
     for cell in cells[:LISTED]:
         row, column = coordinate_to_tuple(cell)

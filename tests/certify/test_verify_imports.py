@@ -1,7 +1,8 @@
 """`isbenefit verify` starts fast: checking a signed certificate loads no renderer
-(weasyprint), no plotting (matplotlib) and none of pyHanko's signing machinery or network
-clients (its time-stamping client pulls in aiohttp). Not timed: bench/bench_verify.py
-measures; this test keeps the import graph that makes the figures."""
+(weasyprint), no plotting (matplotlib), no workbook reader (openpyxl) and none of
+pyHanko's signing machinery or network clients (its time-stamping client pulls in
+aiohttp). Not timed: bench/bench_verify.py measures; this test keeps the import graph that
+makes the figures."""
 
 from __future__ import annotations
 
@@ -15,8 +16,16 @@ import pytest
 from tests.certificate_helpers import EPOCH, make_certificate, new_test_key
 from tests.conftest import TINY_FACTORS, exchange, write_ledger
 
-# Loaded by `verify` in a fresh process, they would cost it seconds and say nothing.
-NEVER = ("weasyprint", "matplotlib", "pyhanko.sign.timestamps", "pyhanko.sign.signers", "aiohttp")
+# Loaded by `verify` in a fresh process, they would cost it seconds and say nothing (a
+# certificate carries its exchanges: no workbook is read, so no openpyxl).
+NEVER = (
+    "weasyprint",
+    "matplotlib",
+    "pyhanko.sign.timestamps",
+    "pyhanko.sign.signers",
+    "aiohttp",
+    "openpyxl",
+)
 LOADED = """
 import json, sys
 from isbenefit.cli.app import app
