@@ -24,6 +24,7 @@ from isbenefit.errors import InputError, Problem
 from isbenefit.ledger import arrays as prepare
 from isbenefit.ledger import own_factors, periods
 from isbenefit.ledger.checks import SheetChecker
+from isbenefit.ledger.declared import DeclaredFigures, declared_figures
 from isbenefit.ledger.frames import frames_sha256, is_frames, read_frames
 from isbenefit.ledger.rates import Rates, shipped_rates
 from isbenefit.ledger.reading import ROW_COLUMN, RawLedger, read_ledger
@@ -64,6 +65,8 @@ class Assessment:
     warnings: tuple[Problem, ...] = ()
     # Other plausible baselines (the ledger's `baselines` sheet), None when it has none.
     alternatives: core.AlternativeResult | None = field(default=None, repr=False)
+    # Declared jobs and money (the ledger's `declared` sheet), None when it has none.
+    declared: DeclaredFigures | None = field(default=None, repr=False)
 
     @property
     def ledger_name(self) -> str:
@@ -127,6 +130,7 @@ class Assessment:
             )
             if self.alternatives is not None
             else None,
+            self.declared,
         )
 
     def source_rows(self, exchange_ids: Iterable[str]) -> dict[str, list[dict[str, str]]]:
@@ -235,7 +239,9 @@ def assess(
         scoring = pool.submit(source.scores)
         raw = read_frames(ledger) if is_frames(ledger) else read_ledger(ledger)  # type: ignore[arg-type]
         report_currency = currency.strip().upper()
-        sheets, rates, arrays, warnings, factor_set = _checked(raw, factor_set, report_currency)
+        sheets, rates, arrays, warnings, factor_set, declared = _checked(
+            raw, factor_set, report_currency
+        )
         scores = own_factors.with_own_scores(scoring.result(), factor_set)
     exchanges, inputs, split, alternative_input = arrays
     activities = prepare.activity_flags(factor_set, scores)
@@ -263,6 +269,7 @@ def assess(
         result,
         warnings=warnings,
         alternatives=alternatives,
+        declared=declared,
     )
     if monte_carlo is None:
         return assessment
@@ -314,10 +321,11 @@ def _checked(
     ],
     tuple[Problem, ...],
     FactorSet,
+    DeclaredFigures | None,
 ]:
     """The checked sheets, rates and engine arrays of a ledger, its warnings in reading
-    order, and the factor set with the ledger's own factors; InputError listing every
-    problem, in reading order."""
+    order, the factor set with the ledger's own factors and the declared figures;
+    InputError listing every problem, in reading order."""
     problems: list[Problem] = []
     warnings: list[Problem] = []
     sheets = check_sheets(raw, problems, currency)
@@ -325,13 +333,15 @@ def _checked(
     rates = shipped_rates().overridden(sheets.rates, origin=f"{raw.path.name}, rates sheet")
     problems.extend(periods.check_report_currency(rates, currency, "--currency"))
     arrays = _prepare(sheets, factor_set, rates, currency, problems, warnings)
+    declared = declared_figures(sheets, raw, rates, currency, problems)
     if not problems and sheets.exchanges_sheet is not None and not len(sheets.exchanges):
         # A blank template or a header alone: "no problems" would read as a clean ledger.
         sheet = sheets.exchanges_sheet
         problems.append(Problem(sheet.file, NO_EXCHANGES, NO_EXCHANGES_FIX, sheet=sheet.name))
     if problems:
         raise InputError(sorted(problems, key=_reading_order))
-    return sheets, rates, arrays, tuple(sorted(warnings, key=_reading_order)), factor_set
+    warned = tuple(sorted(warnings, key=_reading_order))
+    return sheets, rates, arrays, warned, factor_set, declared
 
 
 def _prepare(

@@ -270,6 +270,20 @@ NO_CUMULATIVE_RANGE = N_(
 PERCENTILE = N_("P{percentile}")
 
 
+# Declared jobs and money (documents/declared.py): how a row's part follows from it.
+DECLARED_LABELLED = N_("{figure}: {label}")
+DECLARED_ORGANISATION_YEAR = N_("the organisation's own figure for {year}")
+DECLARED_SHARE = N_("{share} of exchange {exchange} (its supplier share rule)")
+DECLARED_SHARE_SPLIT = N_(
+    "{share} of exchange {exchange} (its supplier share rule); {fraction} of its days fall "
+    "in {year}"
+)
+DECLARED_PARTY = N_("exchange {exchange}, credited wholly to this party as declared")
+DECLARED_PARTY_SPLIT = N_(
+    "exchange {exchange}, credited wholly to this party as declared; {fraction} of its days "
+    "fall in {year}"
+)
+
 # The blank ledger workbook (ledger.template): its Instructions sheet, header comments and
 # drop-down refusals. What each column means belongs to the ledger contract.
 TEMPLATE_TITLE = N_("isbenefit ledger")
@@ -282,7 +296,8 @@ TEMPLATE_REQUIRED = N_(
     "baseline_supply."
 )
 TEMPLATE_OPTIONAL_SHEETS = N_(
-    "The sheets 'inputs', 'organisations', 'baselines' and 'rates' are optional; leave them "
+    "The sheets 'inputs', 'organisations', 'baselines', 'rates', 'factors' and 'declared' "
+    "(jobs and money an organisation or a verifier declares) are optional; leave them "
     "empty when you do not need them."
 )
 TEMPLATE_COMMENTS = N_(

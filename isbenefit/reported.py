@@ -91,6 +91,38 @@ SAVED_KEYS = tuple(quantity.key for quantity in QUANTITIES)
 HEADLINE_KEYS = tuple(quantity.key for quantity in QUANTITIES if quantity.headline)
 CO2E = SAVED_KEYS[0]
 
+
+@dataclass(frozen=True)
+class DeclaredFigure:
+    """A social or economic figure an organisation or a verifier declares (the ledger's
+    sheet `declared`): never computed, never part of a saved quantity, always labelled as
+    declared.
+
+    Attributes:
+        key: its value of the sheet's `figure` column and its key in the results.
+        label: what it counts, as documents print it.
+        money: an amount of money (reported in the report currency); else full-time
+            equivalents.
+        decimals: decimals documents print it with.
+    """
+
+    key: str
+    label: str
+    money: bool
+    decimals: int
+
+
+FTE = "FTE"  # the unit of a declared job figure: full-time equivalents
+FTE_DECIMALS = 1
+DECLARED_FIGURES = (
+    DeclaredFigure("jobs_created", N_("Jobs created (declared)"), False, FTE_DECIMALS),
+    DeclaredFigure("jobs_safeguarded", N_("Jobs safeguarded (declared)"), False, FTE_DECIMALS),
+    DeclaredFigure("private_investment", N_("Private investment (declared)"), True, MONEY_DECIMALS),
+    DeclaredFigure("other_money", N_("Other money (declared)"), True, MONEY_DECIMALS),
+)
+DECLARED = {figure.key: figure for figure in DECLARED_FIGURES}
+DECLARED_KEYS = tuple(DECLARED)
+
 # The certificate id: this prefix and the first 16 hex digits (upper case) of the
 # SHA-256 of the canonical claim (certify.claim).
 ID_PREFIX = "ISB-"

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from isbenefit.api import Assessment
 from isbenefit.documents.workbook import results_workbook_bytes
+from isbenefit.results.declared import declared_tables
 from isbenefit.results.flags import with_flag_marks
 from isbenefit.results.monte_carlo import uncertainty_table
 from isbenefit.writing import write_atomic
@@ -25,5 +26,6 @@ def write_results_workbook(path: Path, assessment: Assessment) -> None:
         assessment.currency,
         uncertainty,
         about,
+        declared_tables(assessment.declared) if assessment.declared is not None else None,
     )
     write_atomic(path, data)

@@ -24,6 +24,7 @@ from isbenefit.documents.contexts import (
     provenance,
     used_activities,
 )
+from isbenefit.documents.declared import DeclaredSection, report_declared
 from isbenefit.documents.network import Condensed, Edge, condense, network_diagram
 from isbenefit.documents.ranges import (
     MonteCarloNote,
@@ -139,6 +140,8 @@ class ReportContext:
         sources: the sources those factors cite.
         provenance: versions, hashes and rounding.
         monte_carlo: what the methodology says about uncertainty.
+        declared: the declared jobs and money of the year (each row once), cumulative,
+            and by organisation (empty without any).
     """
 
     meta: Meta
@@ -163,6 +166,7 @@ class ReportContext:
     sources: tuple[Source, ...]
     provenance: Provenance
     monte_carlo: MonteCarloNote
+    declared: DeclaredSection
 
 
 def _in_year(exchange: Exchange, year: str) -> tuple[dict[str, float], float]:
@@ -387,4 +391,5 @@ def report_context(results: Results, year: str, cluster: str = DEFAULT_CLUSTER) 
         sources=source_rows,
         provenance=provenance(results),
         monte_carlo=monte_carlo_note(extension),
+        declared=report_declared(results, year, names, organisations_in_year(results, year)),
     )

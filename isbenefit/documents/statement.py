@@ -28,6 +28,7 @@ from isbenefit.documents.contexts import (
     provenance,
     used_activities,
 )
+from isbenefit.documents.declared import DeclaredSection, statement_declared
 from isbenefit.documents.ranges import (
     MonteCarloNote,
     Range,
@@ -151,6 +152,8 @@ class StatementContext:
         sources: the sources those factors cite.
         provenance: versions, hashes and rounding.
         monte_carlo: what the methodology says about uncertainty.
+        declared: the organisation's declared jobs and money in the year, with the rows
+            behind them (empty without any).
     """
 
     meta: Meta
@@ -168,6 +171,7 @@ class StatementContext:
     sources: tuple[Source, ...]
     provenance: Provenance
     monte_carlo: MonteCarloNote
+    declared: DeclaredSection
 
 
 def _calc_lines(
@@ -326,4 +330,5 @@ def statement_context(results: Results, org_id: str, year: str) -> StatementCont
         sources=source_rows,
         provenance=provenance(results),
         monte_carlo=monte_carlo_note(extension),
+        declared=statement_declared(results, org_id, year),
     )

@@ -25,6 +25,8 @@ from isbenefit.messages import say
 from isbenefit.reported import (
     AMOUNT_DECIMALS,
     FRACTION_DECIMALS,
+    FTE,
+    FTE_DECIMALS,
     MONEY_DECIMALS,
     QUANTITIES,
     TONNE_DECIMALS,
@@ -96,8 +98,10 @@ def results_workbook_bytes(
     currency: str,
     uncertainty: pd.DataFrame | None = None,
     about: dict[str, str] | None = None,
+    declared: dict[str, pd.DataFrame] | None = None,
 ) -> bytes:
-    """The results workbook as .xlsx bytes: an "about" sheet, then one sheet per table."""
+    """The results workbook as .xlsx bytes: an "about" sheet, then one sheet per table;
+    the declared jobs and money (results/declared.py `declared_tables`) last, when given."""
     from openpyxl import Workbook
 
     workbook = Workbook()
@@ -109,6 +113,8 @@ def results_workbook_bytes(
         _write_table(workbook.create_sheet(name), name, getattr(tables, name), currency)
     if uncertainty is not None:
         _write_uncertainty(workbook.create_sheet("uncertainty"), uncertainty, currency)
+    for name, table in (declared or {}).items():
+        _write_declared(workbook.create_sheet(name), table)
     return workbook_bytes(workbook)
 
 
@@ -156,6 +162,18 @@ def _write_uncertainty(sheet: Worksheet, table: pd.DataFrame, currency: str) -> 
                 for c in columns
             ]
         )
+    _format(sheet, columns)
+
+
+def _write_declared(sheet: Worksheet, table: pd.DataFrame) -> None:
+    """Declared figures: each amount rounded by its unit (FTE to 0.1, money to whole
+    units), shares and year fractions as fractions are."""
+    columns = [str(c) for c in table.columns]
+    sheet.append([neutralised(c) for c in columns])
+    for record in table.to_dict("records"):
+        amount = FTE_DECIMALS if record["unit"] == FTE else MONEY_DECIMALS
+        places = {"amount": amount, "share": FRACTION_DECIMALS, "year_fraction": FRACTION_DECIMALS}
+        sheet.append([_cell(record[c], places.get(c), False, c not in places) for c in columns])
     _format(sheet, columns)
 
 

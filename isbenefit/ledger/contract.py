@@ -22,6 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from isbenefit.reported import DECLARED_KEYS
 from isbenefit.scoring.bounds import MAX_EFFICIENCY
 from isbenefit.units import FREIGHT_UNIT, UNITS
 
@@ -76,6 +77,8 @@ ENUMS: dict[str, tuple[str, ...]] = {
     "yes_no": YES_NO_VALUES,
     "legal_status": LEGAL_STATUSES,
     "recovery_operation": RECOVERY_OPERATIONS,
+    # Social and economic figures of the sheet `declared` (reported.DECLARED_FIGURES).
+    "declared_figure": DECLARED_KEYS,
     # Kinds of an activity (docs/formats.md section 2), for the ledger's own factors.
     "factor_kind": (
         "production",
@@ -91,6 +94,7 @@ ENUMS: dict[str, tuple[str, ...]] = {
 OPEN_LISTS = {
     "activity": "the factor set's activity ids",
     "organisation": "the ids of the organisations sheet",
+    "exchange": "the ids of the exchanges sheet",
     "unit": "LEDGER_UNITS",
     "input_unit": "INPUT_UNITS",
     "currency": "ISO 4217 codes; those with shipped rates offered",
@@ -414,9 +418,39 @@ FACTORS = Sheet(
     template_position=5,
 )  # fmt: skip
 
+# Declared social and economic figures (ledger/declared.py): jobs and money the programme
+# tracks, per exchange or per organisation-year, each declared by someone with evidence.
+DECLARED = Sheet(
+    "declared",
+    (
+        Column("figure", ENUM, f"what is declared: {_either(DECLARED_KEYS)}",
+               example="jobs_created", required=True, choices="declared_figure", default=""),
+        _number("amount", "how much: full-time equivalents for jobs, money in the row's "
+                "currency for the others", "FTE, or the currency column", "2.5",
+                required=True, minimum=0.0),
+        _text("exchange", "id of the exchange the figure arises from; blank: a figure of the "
+              "organisation in the year", "E2024-01", choices="exchange"),
+        _text("organisation", "with an exchange: the party credited with all of it (blank: "
+              "both, by the exchange's supplier share); without: whose figure it is",
+              "BOARDMILL", choices="organisation"),
+        _number("year", "calendar year; required without an exchange; with one: the year "
+                "all of it falls in (blank: split as the exchange's days)", "", "2024",
+                minimum=FIRST_YEAR, maximum=LAST_YEAR),
+        Column("currency", ENUM, "ISO 4217 code of a money figure; default: the report "
+               "currency; blank for jobs", example="EUR", choices="currency", suggested=True),
+        _text("label", "what other_money is (required for it)", "public grant"),
+        _text("declared_by", "who declares it: the organisation's id, or a named verifier",
+              "BOARDMILL", required=True),
+        _text("evidence", "where a reviewer finds it (payroll record, contract, link)",
+              "HR record 2024-17", required=True),
+    ),
+    template_position=6,
+)  # fmt: skip
+
 # The order sheets are read in (and named in messages).
 SHEETS: dict[str, Sheet] = {
-    sheet.name: sheet for sheet in (ORGANISATIONS, EXCHANGES, INPUTS, RATES, BASELINES, FACTORS)
+    sheet.name: sheet
+    for sheet in (ORGANISATIONS, EXCHANGES, INPUTS, RATES, BASELINES, FACTORS, DECLARED)
 }
 SHEET_NAMES = tuple(SHEETS)
 

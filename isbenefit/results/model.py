@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from isbenefit.engine.core import SAVED, Party
+from isbenefit.results.declared import Declared
 
 # Saved quantities (the keys of engine.core.SAVED) -> value.
 Saved = Mapping[str, float]
@@ -549,6 +550,7 @@ class Results:
         uncertainty: the Monte Carlo ranges, or None when no Monte Carlo was run.
         source: the results dict this was parsed from (JSON output such as a
             certificate's claim is built from it, not from these values).
+        declared: the declared jobs and money, or None when the ledger declares none.
     """
 
     currency: str
@@ -564,6 +566,7 @@ class Results:
     sources: tuple[Source, ...]
     uncertainty: Uncertainty | None
     source: Mapping[str, Any] = field(repr=False, compare=False)
+    declared: Declared | None = None
 
     @classmethod
     def from_results(cls, results: Mapping[str, Any]) -> Results:
@@ -588,6 +591,7 @@ class Results:
             sources=tuple(Source.from_record(record) for record in results["sources"]),
             uncertainty=Uncertainty.from_record(uncertainty) if uncertainty else None,
             source=results,
+            declared=Declared.from_record(results["declared"]) if "declared" in results else None,
         )
 
 

@@ -21,6 +21,8 @@ import pandas as pd
 from isbenefit.engine.core import MONEY, SAVED
 from isbenefit.errors import Problem
 from isbenefit.ledger.contract import EXCHANGES, NUMBER, TEXT
+from isbenefit.ledger.declared import DeclaredFigures
+from isbenefit.results.declared import declared_json
 from isbenefit.results.flags import exchange_flags
 from isbenefit.results.json_columns import grouped, key, records, values
 from isbenefit.results.tables import DESCRIBED_COLUMNS, Tables
@@ -55,6 +57,8 @@ class ResultsSource:
     warnings: tuple[Problem, ...] = ()
     # Per exchange id: `alternatives` and `conservative_baseline` (results/alternatives.py).
     alternatives: dict[str, dict[str, Any]] | None = None
+    # The ledger's declared jobs and money (ledger/declared.py), None without them.
+    declared: DeclaredFigures | None = None
 
 
 def results_dict(source: ResultsSource) -> dict[str, Any]:
@@ -96,6 +100,8 @@ def _results_dict(source: ResultsSource, exchanges: Any) -> dict[str, Any]:
             "saved": _saved(tables.totals.iloc[0]),
             "money": _network_money(tables.totals.iloc[0]),
         },
+        # Declared jobs and money, apart from every computed figure (results/declared.py).
+        **({"declared": declared_json(source.declared)} if source.declared is not None else {}),
         **_factors(tables, source.factor_set, source.scores),
         # The Monte Carlo extension; every field above keeps its meaning without it.
         **({"uncertainty": source.uncertainty} if source.uncertainty is not None else {}),

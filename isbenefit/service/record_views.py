@@ -95,6 +95,7 @@ def year_detail(request: HttpRequest, year: int) -> HttpResponse:
             "version": new,
             "rows": years.difference(old, new),
             "unconfirmed": access.unconfirmed_seen(request.user, list(new.unconfirmed)),
+            "declared": years.declared_rows(new),
         }
         for new, old in zip(versions, [*versions[1:], None][: len(versions)], strict=True)
     ]

@@ -19,7 +19,8 @@ from typing import Any
 from django.db import transaction
 
 from isbenefit.ledger import contract
-from isbenefit.reported import SAVED_KEYS
+from isbenefit.messages import DECLARED_LABELLED, say
+from isbenefit.reported import DECLARED, SAVED_KEYS
 from isbenefit.service import ledgers, store
 from isbenefit.service.models import Cluster, YearVersion
 
@@ -79,7 +80,7 @@ def close(
                 if v.exchange.exchange_id not in confirmations
             ],
             results=results,
-            totals=parsed.get("years", {}).get(str(year), {}),
+            totals=_year_totals(parsed, year),
             closed_by=user if user is not None and user.is_authenticated else None,
         )
         store.log(
@@ -120,3 +121,33 @@ def difference(old: YearVersion | None, new: YearVersion) -> list[dict[str, Any]
                 }
             )
     return rows
+
+
+def _year_totals(parsed: dict[str, Any], year: int) -> dict[str, Any]:
+    """The year's cluster figures; with the ledger's declared jobs and money (each row
+    once) under `declared`, apart from the computed ones."""
+    totals = dict(parsed.get("years", {}).get(str(year), {}))
+    declared = parsed.get("declared", {}).get("years", {}).get(str(year))
+    if declared:
+        totals["declared"] = declared
+    return totals
+
+
+def declared_rows(version: YearVersion) -> list[dict[str, Any]]:
+    """A version's declared figures as the year page lists them: label, amount, unit."""
+    return [
+        {
+            "label": _label(d),
+            "amount": d["amount"],
+            "unit": d["unit"],
+        }
+        for d in version.totals.get("declared", [])
+        if d.get("figure") in DECLARED
+    ]
+
+
+def _label(declared: dict[str, Any]) -> str:
+    name = say(DECLARED[declared["figure"]].label)
+    if not declared.get("label"):
+        return name
+    return say(DECLARED_LABELLED, figure=name, label=declared["label"])
