@@ -77,6 +77,7 @@ class Job:
         path: where the PDF goes.
         ledger_rows: the ledger rows of the claim (certificates only).
         issuing: who issues certificates (and signs them), where they are verified.
+        lang: the language of the document.
     """
 
     kind: DocumentKind
@@ -85,6 +86,7 @@ class Job:
     path: Path
     ledger_rows: LedgerRows | None = None
     issuing: Issuing = UNSIGNED
+    lang: str = "en"
 
 
 @dataclass(frozen=True)
@@ -109,8 +111,10 @@ _results: Results | None = None
 def render_job(results: Results, job: Job) -> bytes:
     """The default renderer: the job's document as PDF bytes."""
     if job.kind is DocumentKind.CERTIFICATE:
-        return certificate_pdf(results, job.org_id, job.year, job.ledger_rows or {}, job.issuing)
-    return statement_pdf(results, job.org_id, job.year)
+        return certificate_pdf(
+            results, job.org_id, job.year, job.ledger_rows or {}, job.issuing, lang=job.lang
+        )
+    return statement_pdf(results, job.org_id, job.year, job.lang)
 
 
 def ascii_letters(text: str) -> str:
@@ -154,8 +158,10 @@ def plan(
     out_dir: Path,
     rows_by_org: Mapping[str, LedgerRows] | None = None,
     issuing: Issuing = UNSIGNED,
+    languages: Mapping[str, str] | None = None,
 ) -> list[Job]:
-    """One job per organisation, writing into ``out_dir``."""
+    """One job per organisation, writing into ``out_dir``, each in its language of
+    ``languages`` (default English)."""
     if kind not in tuple(DocumentKind):
         raise ValueError(f"unknown document kind {kind!r}; expected one of {list(DocumentKind)}")
     kind = DocumentKind(kind)
@@ -168,9 +174,25 @@ def plan(
             out_dir / names[org],
             (rows_by_org or {}).get(org),
             issuing,
+            (languages or {}).get(org) or "en",
         )
         for org in org_ids
     ]
+
+
+def organisation_languages(assessment: Any) -> dict[str, str]:
+    """The `language` the ledger's organisations sheet gives each organisation (an optional
+    column the ledger's check has checked: one of messages.LANGUAGES)."""
+    from isbenefit.messages import checked_language
+
+    sheet = assessment.raw.sheets.get("organisations")
+    if sheet is None or "language" not in sheet.table.columns or "id" not in sheet.table.columns:
+        return {}
+    return {
+        str(org).strip(): checked_language(lang)
+        for org, lang in zip(sheet.table["id"], sheet.table["language"], strict=True)
+        if isinstance(lang, str) and lang.strip()
+    }
 
 
 def _init_worker(results: Results | Mapping[str, Any]) -> None:

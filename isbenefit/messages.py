@@ -1,15 +1,46 @@
-"""Every sentence isbenefit's documents, ledger template and web service show, in one place.
+"""Every sentence isbenefit's documents, ledger template and web service show, in one place,
+and the language they are shown in.
 
 A message is a constant with named placeholders (``{year}``), filled by :func:`say`;
 no sentence is assembled from fragments, because word order differs between languages.
-:func:`N_` only marks a text for extraction (``pybabel extract -k N_``); :func:`say` is
-the one place a catalog lookup goes when isbenefit is translated. Pages of the
-documents and the service keep their own text in their jinja templates.
+:func:`N_` (and :func:`N_n` for a singular and plural pair) only marks a text for
+extraction into the translation catalog (``scripts/catalogs.py``, Babel); :func:`say`
+looks it up in the catalog of the current language, which :func:`language` sets for a
+block of code (documents are rendered inside one; the service sets it per request).
+Pages of the documents and the service keep their own text in their jinja templates,
+translated from the same catalog. English is the source language: it has no catalog,
+so English text is exactly the text written here.
 """
 
 from __future__ import annotations
 
+import gettext
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from functools import cache
+from pathlib import Path
 from typing import Any
+
+SOURCE_LANGUAGE = "en"
+# The languages of the documents, the ledger template and the service (docs/translations.md).
+LANGUAGES = ("en", "da", "sv", "fi", "nb", "de", "pl", "lt", "lv", "et")
+# One catalog per language, isbenefit/locale/LANG/LC_MESSAGES/django.po (.mo compiled from
+# it); named for Django's domain so that the service reads the same catalog.
+DOMAIN = "django"
+LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+_CURRENT: ContextVar[str] = ContextVar("isbenefit_language", default=SOURCE_LANGUAGE)
+
+
+class UnknownLanguageError(ValueError):
+    """A language isbenefit has no catalog for."""
+
+    def __init__(self, lang: str) -> None:
+        super().__init__(lang)
+        self.lang = lang
+
+    def __str__(self) -> str:
+        return f"language {self.lang!r} is not available; use one of {', '.join(LANGUAGES)}"
 
 
 def N_(message: str) -> str:  # noqa: N802 (gettext's name for a marker)
@@ -17,15 +48,65 @@ def N_(message: str) -> str:  # noqa: N802 (gettext's name for a marker)
     return message
 
 
+def N_n(one: str, many: str) -> tuple[str, str]:  # noqa: N802 (as N_)
+    """Mark a singular and plural pair for extraction as one plural message (ngettext)."""
+    return one, many
+
+
+def checked_language(lang: str) -> str:
+    """``lang`` (case and region ignored: ``pl-PL`` is ``pl``) when isbenefit has it."""
+    code = lang.strip().lower().replace("_", "-").split("-")[0]
+    if code == "no":  # Norwegian without a written standard: Bokmal
+        code = "nb"
+    if code not in LANGUAGES:
+        raise UnknownLanguageError(lang)
+    return code
+
+
+@cache
+def catalog(lang: str) -> gettext.NullTranslations:
+    """The compiled catalog of ``lang``; the source language has none (text unchanged)."""
+    if lang == SOURCE_LANGUAGE:
+        return gettext.NullTranslations()
+    return gettext.translation(DOMAIN, str(LOCALE_DIR), languages=[checked_language(lang)])
+
+
+def current_language() -> str:
+    """The language :func:`say` and the documents use here (``en`` unless set)."""
+    return _CURRENT.get()
+
+
+@contextmanager
+def language(lang: str) -> Iterator[str]:
+    """Use ``lang`` for every message said and document rendered in this block."""
+    token = _CURRENT.set(checked_language(lang))
+    try:
+        yield _CURRENT.get()
+    finally:
+        _CURRENT.reset(token)
+
+
+def translate(message: str) -> str:
+    """``message`` in the current language (unchanged in English or when empty)."""
+    return catalog(current_language()).gettext(message) if message else message
+
+
+def translate_n(one: str, many: str, count: int) -> str:
+    """The singular or plural form of a message for ``count`` in the current language."""
+    return catalog(current_language()).ngettext(one, many, count)
+
+
 def say(message: str, **values: Any) -> str:
-    """``message`` with its named placeholders filled (no translation yet)."""
-    return message.format(**values) if values else message
+    """``message`` in the current language, with its named placeholders filled."""
+    text = translate(message)
+    return text.format(**values) if values else text
 
 
 def say_n(one: str, many: str, count: int, **values: Any) -> str:
-    """``one`` or ``many`` by ``count`` (gettext's ngettext), filled with ``count`` and
-    ``values``."""
-    return say(one if count == 1 else many, count=count, **values)
+    """``one`` or ``many`` by ``count`` (gettext's ngettext: a language may have more
+    forms), filled with ``count`` and ``values``."""
+    text = translate_n(one, many, count)
+    return text.format(count=count, **values)
 
 
 # Figures of the statement, certificate and report.
@@ -57,6 +138,32 @@ WORKBOOK_UNITS = N_(
 PERIOD = N_("{start} \u2013 {end}")
 BASIS_CREDITED = N_("annual {year}, credited share")
 BASIS_CLUSTER = N_("annual {year}, each exchange counted once")
+
+# An organisation's role in an exchange, and what it is credited (statement).
+ROLE_NAMES = {"supplier": N_("supplier"), "receiver": N_("receiver")}
+ROLE_CREDITED = {
+    "supplier": N_("you are supplier, credited {share}"),
+    "receiver": N_("you are receiver, credited {share}"),
+}
+SHARE_LINE = {
+    "supplier": N_(
+        "\u00d7 share credited to you as supplier ({share}) = credited CO\u2082e, {year}"
+    ),
+    "receiver": N_(
+        "\u00d7 share credited to you as receiver ({share}) = credited CO\u2082e, {year}"
+    ),
+}
+DATA_QUALITY_WORDS = {
+    "measured": N_("measured"),
+    "calculated": N_("calculated"),
+    "estimated": N_("estimated"),
+    "not stated": N_("not stated"),
+}
+# Where the documents are in a language other than English.
+UNREVIEWED_TRANSLATION = N_(
+    "This translation was made by machine by the isbenefit project and has not been "
+    "reviewed by a native speaker; the English document is the reference."
+)
 
 # The no-symbiosis alternative of an exchange (statement): one whole sentence per flow kind
 # and side, so that an activity's catalogue name ("Food and drink waste to landfill") is
@@ -181,8 +288,10 @@ EXCHANGE_BOTH = N_("{resource} replaces {supply}, kept from {disposal}")
 EXCHANGE_STREAM = N_("{resource}")
 BASELINE_SCORED = N_("{activity} ({location})")
 BASELINE_VARIANT = N_("{activity} ({location}; variant of {generic})")
-EXCHANGES_MORE = N_("and {count} more exchange, {co2e} t CO\u2082e credited")
-EXCHANGES_MORE_MANY = N_("and {count} more exchanges, {co2e} t CO\u2082e credited")
+EXCHANGES_MORE, EXCHANGES_MORE_MANY = N_n(
+    "and {count} more exchange, {co2e} t CO\u2082e credited",
+    "and {count} more exchanges, {co2e} t CO\u2082e credited",
+)
 # Short marks of results.flags codes, and what each means (the certificate's legend).
 FLAG_MARKS = {
     "eu_ets": N_("ETS"),
@@ -235,8 +344,10 @@ CUMULATIVE = N_("cumulative {first}\u2013{last} ({count} years)")
 TOTAL_ANNUAL = N_("Total, annual {year}")
 COUNTED_ONCE = N_("each exchange counted once")
 ALL_YEARS = N_("all years of the ledger")
-EXCHANGES_ONE = N_("{count} exchange")
-EXCHANGES_MANY = N_("{count} exchanges")
+EXCHANGES_ONE, EXCHANGES_MANY = N_n(
+    "{count} exchange",
+    "{count} exchanges",
+)
 NETWORK_CHART = N_("Network of exchanges, {year}")
 NETWORK_WEIGHT = N_("Line width: t CO\u2082e saved in {year}")
 NEGATIVE_SAVING = N_("negative saving")
@@ -255,8 +366,10 @@ NETWORK_GROUPED = N_(
 NETWORK_ARROWS_MERGED = N_(
     "Arrows of one flow kind between the same two circles are merged into one."
 )
-NETWORK_HIDDEN_ONE = N_("{count} exchange between grouped organisations are not drawn.")
-NETWORK_HIDDEN_MANY = N_("{count} exchanges between grouped organisations are not drawn.")
+NETWORK_HIDDEN_ONE, NETWORK_HIDDEN_MANY = N_n(
+    "{count} exchange between grouped organisations are not drawn.",
+    "{count} exchanges between grouped organisations are not drawn.",
+)
 NETWORK_EVERY_LISTED = N_("The list of exchanges gives every exchange.")
 FLOWS_CHART = N_("CO\u2082e saved by flow kind, {year}")
 FLOWS_CAPTION = N_("Each exchange counted once, t CO\u2082e.")
@@ -380,13 +493,11 @@ UPLOADED = N_("{file}: {created} new, {changed} changed, {unchanged} unchanged e
 ORGANISATION_SAVED = N_("Organisation {organisation} saved.")
 YEAR_CLOSED = N_("Year {year}: version {version} closed.")
 NOTHING_CLOSED = N_("Nothing was closed: {error}")
-SUPERSEDED_TO_REISSUE_ONE = N_(
+SUPERSEDED_TO_REISSUE_ONE, SUPERSEDED_TO_REISSUE_MANY = N_n(
     "{count} certificate of an earlier version is now superseded by this restatement: "
-    "reissue it below."
-)
-SUPERSEDED_TO_REISSUE_MANY = N_(
+    "reissue it below.",
     "{count} certificates of earlier versions are now superseded by this restatement: "
-    "reissue them below."
+    "reissue them below.",
 )
 NOTHING_TO_REISSUE = N_("{year}: no superseded certificate left to reissue.")
 NOT_CLOSED_FOR_CERTIFICATES = N_(

@@ -184,6 +184,8 @@ class Report:
     not_a_certificate: bool = False
     # What the issuer's status list says (revoked, superseded, list invalid), if anything.
     status_verdict: Verdict | None = None
+    # The language the claim says the page is printed in (None: no readable claim).
+    language: str | None = None
 
     def status(self, name: CheckName) -> Status | None:
         return next((check.status for check in self.checks if check.name == name), None)
@@ -217,6 +219,7 @@ class Report:
             "verdict": str(self.verdict),
             "exit_code": self.exit_code,
             "certificate_id": self.certificate_id,
+            "language": self.language,
             "checks": [
                 {
                     key: str(value) if key != "message" else value

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 import rfc8785
 
 from isbenefit import reported
+from isbenefit.messages import SOURCE_LANGUAGE
 
 if TYPE_CHECKING:
     from isbenefit.api import Assessment
@@ -221,11 +222,14 @@ def build_claim(
     year: str,
     ledger_rows: LedgerRows,
     year_version: int | None = None,
+    lang: str = SOURCE_LANGUAGE,
 ) -> dict[str, Any]:
     """The claim of ``org_id`` for ``year`` (see the module docstring).
 
     ``year_version``: the version of the closed year the claim rests on (the service's
     certificates), so that a restated year's certificates are other claims with other ids.
+    ``lang``: the language the page is printed in; a claim names it unless it is English,
+    so that `verify` reads the page in its language and the language is part of the id.
     """
     org = _organisation(results, org_id)
     exchanges = _claimed_exchanges(results, org_id, year)
@@ -249,6 +253,7 @@ def build_claim(
         "rounding": ROUNDING_BY_UNCERTAINTY,
         **_uncertainty_part(results, org_id, year),
         **({"year_version": year_version} if year_version is not None else {}),
+        **({"language": lang} if lang != SOURCE_LANGUAGE else {}),
     }
 
 

@@ -34,7 +34,7 @@ from isbenefit.documents.contexts import (
 )
 from isbenefit.documents.render import AttachedFile, render_pdf
 from isbenefit.documents.shares import credits, find_organisation, require_year
-from isbenefit.messages import say
+from isbenefit.messages import SOURCE_LANGUAGE, language, say
 from isbenefit.results.model import Results, as_results, with_uncertainty
 
 DEFAULT_ISSUER = "isbenefit"
@@ -148,6 +148,7 @@ def certificate(
     signer: Signer | None = None,
     verify_url: str | None = None,
     year_version: int | None = None,
+    lang: str = SOURCE_LANGUAGE,
 ) -> Certificate:
     """The certificate of ``org_id`` for ``year``, signed when a ``signer`` is given (then
     its issuer record names the issuer, else ``issuer`` does, marked unsigned).
@@ -157,12 +158,30 @@ def certificate(
     and the claim hash.
 
     InputError for an unknown organisation or a year without its exchanges. The claim is
-    built from the results dict (``results.source`` when parsed results are given).
+    built from the results dict (``results.source`` when parsed results are given). The
+    page is in ``lang``, which a claim names unless it is English.
     """
-    results = as_results(results)
+    with language(lang) as code:
+        return _certificate(
+            as_results(results), org_id, year, ledger_rows, issuer, signer, verify_url,
+            year_version, code,
+        )  # fmt: skip
+
+
+def _certificate(
+    results: Results,
+    org_id: str,
+    year: str,
+    ledger_rows: claims.LedgerRows,
+    issuer: str,
+    signer: Signer | None,
+    verify_url: str | None,
+    year_version: int | None,
+    lang: str,
+) -> Certificate:
     record = find_organisation(results, org_id)
     require_year(results, year, org_id)
-    claim = claims.build_claim(results.source, org_id, year, ledger_rows, year_version)
+    claim = claims.build_claim(results.source, org_id, year, ledger_rows, year_version, lang)
     sha = claims.claim_sha256(claim)
     cert_id = claims.certificate_id(sha)
     signature = sign(signer.key, claims.canonical_json(claim)) if signer else None
@@ -221,8 +240,10 @@ def certificate_pdf(
     ledger_rows: claims.LedgerRows,
     issuing: Issuing = UNSIGNED,
     year_version: int | None = None,
+    lang: str = SOURCE_LANGUAGE,
 ) -> bytes:
-    """The one-page certificate of ``org_id`` for ``year``, its claim data attached.
+    """The one-page certificate of ``org_id`` for ``year``, its claim data attached, in
+    ``lang``.
 
     With the ``issuing`` key file the claim and the PDF are signed; with its
     ``verify_url`` the QR code and the page carry the verification address; with
@@ -238,8 +259,11 @@ def certificate_pdf(
         signer,
         issuing.verify_url,
         year_version=year_version,
+        lang=lang,
     )
-    pdf = render_pdf("certificate.html", made.context, made.attachments)
+    with language(lang):
+        pdf = render_pdf("certificate.html", made.context, made.attachments)
+        reason = say(messages.SIGNATURE_REASON, certificate=made.context.certificate_id)
     if signer is None:
         return pdf
     from isbenefit.certify.pdf_signature import ISSUER_FIELD, sign_pdf
@@ -252,7 +276,7 @@ def certificate_pdf(
         signer.issuer,
         document_time(),
         ISSUER_FIELD,
-        reason=say(messages.SIGNATURE_REASON, certificate=made.context.certificate_id),
+        reason=reason,
     )
 
 

@@ -149,13 +149,16 @@ def _card_problems(item: Any, segment: str | None) -> list[str]:
     wanted = f"{figure.value} {figure.unit}"
     if segment is None:
         return [f"{figure.label}: not printed"]
-    printed = re.match(re.escape(figure.label) + r" (\S+) " + re.escape(figure.unit), segment)
+    # A value may hold spaces (1 660,50: a locale's thousands separator).
+    printed = re.match(
+        re.escape(figure.label) + r" (\S+(?: \S+)*?) " + re.escape(figure.unit), segment
+    )
     problems = []
-    if printed is None or printed.group(1) != figure.value:
+    if printed is None or printed.group(1) != " ".join(figure.value.split()):
         shown = f"{printed.group(1)} {figure.unit}" if printed else "no figure"
         problems.append(f"{figure.label}: printed {shown}, claim.json certifies {wanted}")
-    if item.certified not in segment:
+    if " ".join(item.certified.split()) not in segment:
         problems.append(f"{figure.label}: not labelled {item.certified!r}")
-    if item.central and item.central not in segment:
+    if item.central and " ".join(item.central.split()) not in segment:
         problems.append(f"{figure.label}: the page does not print {item.central!r}")
     return problems

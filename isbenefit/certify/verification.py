@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 from isbenefit.certify.checks import Check, CheckName, Report, Status, Verdict
 from isbenefit.certify.printed import in_order, printed_check, printed_ids, says_signed
 from isbenefit.errors import InputError
+from isbenefit.messages import SOURCE_LANGUAGE, UnknownLanguageError, language
 
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
@@ -157,7 +158,8 @@ def _run_checks(
         )
         report.checks.append(check)
     try:
-        report.checks.append(printed_check(claim, document.flat))
+        report.language = str(claim.get("language", SOURCE_LANGUAGE))
+        report.checks.append(printed_in_language(claim, document.flat, report.language))
         with _timed("the recomputation"):
             report.checks.extend(recomputation_checks(claim, source))
     except (KeyError, TypeError, ValueError, AttributeError, IndexError) as error:
@@ -170,6 +172,15 @@ def _run_checks(
             Status.FAIL,
             f"claim.json is malformed ({type(error).__name__}: {error})",
         )
+
+
+def printed_in_language(claim: Mapping[str, Any], flat: str, lang: str) -> Check:
+    """The printed-figures check, with the page's text rebuilt in the claim's language."""
+    try:
+        with language(lang):
+            return printed_check(claim, flat)
+    except UnknownLanguageError as error:
+        return Check(CheckName.PRINTED, Status.FAIL, f"claim.json names {error}")
 
 
 @contextmanager

@@ -96,6 +96,29 @@ def guarded() -> Iterator[None]:
         raise typer.Exit(EXIT_FAILURE) from None
 
 
+def _language(value: str | None) -> str | None:
+    """A --lang value as its language code; stops on a language isbenefit does not have."""
+    from isbenefit.messages import UnknownLanguageError, checked_language
+
+    if value is None:
+        return None
+    try:
+        return checked_language(value)
+    except UnknownLanguageError as error:
+        raise typer.BadParameter(f"{error}") from None
+
+
+LangOption = Annotated[
+    str | None,
+    typer.Option(
+        "--lang",
+        callback=_language,
+        help="Language of the document: en, da, sv, fi, nb, de, pl, lt, lv or et "
+        "(docs/translations.md; default en).",
+    ),
+]
+
+
 def fail(message: str, code: int = EXIT_INPUT_ERROR) -> NoReturn:
     """Stop a command with a message on stderr."""
     err_console.print(plain(message), markup=False)

@@ -25,6 +25,7 @@ from isbenefit.cli.common import (
     PLACED,
     SOURCE_OPTIONS,
     CurrencyOption,
+    LangOption,
     LedgerArgument,
     MonteCarloOptions,
     Placed,
@@ -174,6 +175,7 @@ def statement(
     currency: CurrencyOption = "EUR",
     data_dir: Placed = PLACED,  # of `options`, after --currency as --help lists it
     monte_carlo: MonteCarloOptions = MONTE_CARLO_OPTIONS,
+    lang: LangOption = None,
 ) -> None:
     """Write the benefit statement of one organisation for one year (PDF)."""
     from isbenefit.documents import statement_pdf
@@ -184,7 +186,7 @@ def statement(
         source = options.source()
         settings = monte_carlo.settings()
         results = _assess(ledger, source, currency, settings).results
-        write_atomic(output, statement_pdf(results, org, str(year)))
+        write_atomic(output, statement_pdf(results, org, str(year), lang or "en"))
     console.print(f"statement written to {output}", markup=False)
 
 
@@ -198,6 +200,7 @@ def certificate(
     currency: CurrencyOption = "EUR",
     data_dir: Placed = PLACED,  # of `options`, after --currency as --help lists it
     monte_carlo: CertificateMonteCarloOptions = CERTIFICATE_MONTE_CARLO_OPTIONS,
+    lang: LangOption = None,
 ) -> None:
     """Write the one-page certificate of one organisation for one year, its claim attached.
 
@@ -215,7 +218,8 @@ def certificate(
         settings = monte_carlo.settings()
         results, rows = certificate_results(ledger, org, str(year), source, currency, settings)
         show_warnings(results.source.get("warnings", ()))
-        write_atomic(output, certificate_pdf(results, org, str(year), rows, issuer))
+        pdf = certificate_pdf(results, org, str(year), rows, issuer, lang=lang or "en")
+        write_atomic(output, pdf)
     console.print(f"certificate written to {output}", markup=False)
 
 
@@ -228,6 +232,7 @@ def report(
     currency: CurrencyOption = "EUR",
     data_dir: Placed = PLACED,  # of `options`, after --currency as --help lists it
     monte_carlo: MonteCarloOptions = MONTE_CARLO_OPTIONS,
+    lang: LangOption = None,
 ) -> None:
     """Write the cluster's annual report for one year (PDF)."""
     from isbenefit.documents import report_pdf
@@ -238,7 +243,7 @@ def report(
         source = options.source()
         settings = monte_carlo.settings()
         results = _assess(ledger, source, currency, settings).results
-        write_atomic(output, report_pdf(results, str(year), cluster))
+        write_atomic(output, report_pdf(results, str(year), cluster, lang or "en"))
     console.print(f"report written to {output}", markup=False)
 
 
@@ -251,8 +256,12 @@ def statements(
     data_dir: Placed = PLACED,  # of `options`, after --currency as --help lists it
     jobs: JobsOption = None,
     monte_carlo: MonteCarloOptions = MONTE_CARLO_OPTIONS,
+    lang: LangOption = None,
 ) -> None:
-    """Write one statement per organisation with exchanges in the year, on all cores."""
+    """Write one statement per organisation with exchanges in the year, on all cores.
+
+    Each in --lang, else in its organisation's `language` (organisations sheet), else English.
+    """
     with guarded():
         source = options.source()
     settings = monte_carlo.settings()
@@ -267,6 +276,7 @@ def statements(
         currency,
         jobs,
         monte_carlo=settings,
+        lang=lang,
     )
 
 
@@ -280,10 +290,12 @@ def certificates(
     data_dir: Placed = PLACED,  # of `options`, after --currency as --help lists it
     jobs: JobsOption = None,
     monte_carlo: CertificateMonteCarloOptions = CERTIFICATE_MONTE_CARLO_OPTIONS,
+    lang: LangOption = None,
 ) -> None:
     """Write one certificate per organisation with exchanges in the year, on all cores.
 
-    Monte Carlo and signing as for `certificate` (default 1000 iterations).
+    Monte Carlo and signing as for `certificate` (default 1000 iterations); languages as
+    for `statements`.
     """
     issuer = issuing.issuing()
     with guarded():
@@ -300,6 +312,7 @@ def certificates(
         jobs,
         issuer,
         monte_carlo=monte_carlo.settings(),
+        lang=lang,
     )
 
 
@@ -313,8 +326,9 @@ def _batch(
     jobs: int | None,
     issuing: Issuing | None = None,
     monte_carlo: MonteCarloSettings | None = None,
+    lang: str | None = None,
 ) -> None:
-    from isbenefit.batch import DocumentKind, plan
+    from isbenefit.batch import DocumentKind, organisation_languages, plan
     from isbenefit.certify.claim import claim_exchange_ids
     from isbenefit.certify.issue import UNSIGNED
     from isbenefit.documents.shares import organisations_in_year, require_year
@@ -339,7 +353,15 @@ def _batch(
         # Workers get the results dict (smaller to send than the parsed model), parse it once.
         outcomes = _run_with_progress(
             results.source,
-            plan(kind, orgs, str(year), output, rows, issuing or UNSIGNED),
+            plan(
+                kind,
+                orgs,
+                str(year),
+                output,
+                rows,
+                issuing or UNSIGNED,
+                dict.fromkeys(orgs, lang) if lang else organisation_languages(assessment),
+            ),
             jobs,
             f"{kind}s {year}",
         )

@@ -102,7 +102,10 @@ def verify(
     else:
         headline = Text(plain(f"{pdf}: "))
         headline.append(report.verdict, style="bold")
-        headline.append(f" ({report.certificate_id or 'no id'}), exit code {report.exit_code}")
+        language = f", language {report.language}" if report.language else ""
+        headline.append(
+            f" ({report.certificate_id or 'no id'}{language}), exit code {report.exit_code}"
+        )
         console.print(headline)
         for check in report.checks:
             console.print(

@@ -18,7 +18,7 @@ from isbenefit import messages
 from isbenefit.documents import numbers
 from isbenefit.documents.shares import display_name
 from isbenefit.ledger.contract import FLOW_KINDS
-from isbenefit.messages import say
+from isbenefit.messages import current_language, say
 from isbenefit.reported import HEADLINE_KEYS, QUANTITY, SAVED_KEYS, SUPPLIED_WITH_LEDGER
 from isbenefit.results import model
 from isbenefit.results.flags import flag_mark
@@ -212,7 +212,7 @@ def document_time() -> datetime:
 def make_meta(results: Results, title: str, author: str, subject: str, keywords: str) -> Meta:
     created = document_time().strftime("%Y-%m-%dT%H:%M:%SZ")
     generator = f"isbenefit {results.isbenefit_version}"
-    return Meta(title, author, subject, keywords, created, generator)
+    return Meta(title, author, subject, keywords, created, generator, current_language())
 
 
 def headline(

@@ -27,23 +27,30 @@ def _results(results: Any) -> Results | Mapping[str, Any]:
     return results.results
 
 
-def write_statement(results: Any, org: str, year: int | str, path: Path | str) -> Path:
-    """The benefit statement of ``org`` for ``year`` as a PDF at ``path``."""
+def write_statement(
+    results: Any, org: str, year: int | str, path: Path | str, lang: str = "en"
+) -> Path:
+    """The benefit statement of ``org`` for ``year`` as a PDF at ``path``, in ``lang``."""
     from isbenefit.documents.build import statement_pdf  # weasyprint: loaded on first use
 
     target = Path(path)
-    write_atomic(target, statement_pdf(_results(results), org, str(year)))
+    write_atomic(target, statement_pdf(_results(results), org, str(year), lang))
     return target
 
 
 def write_report(
-    results: Any, year: int | str, path: Path | str, cluster: str | None = None
+    results: Any,
+    year: int | str,
+    path: Path | str,
+    cluster: str | None = None,
+    lang: str = "en",
 ) -> Path:
     """The cluster's annual report for ``year`` as a PDF at ``path`` (``cluster``: the
-    name on the report, default "Industrial symbiosis cluster")."""
+    name on the report, default "Industrial symbiosis cluster" in ``lang``)."""
     from isbenefit.documents.build import report_pdf
     from isbenefit.documents.report import DEFAULT_CLUSTER
 
     target = Path(path)
-    write_atomic(target, report_pdf(_results(results), str(year), cluster or DEFAULT_CLUSTER))
+    report = report_pdf(_results(results), str(year), cluster or DEFAULT_CLUSTER, lang)
+    write_atomic(target, report)
     return target

@@ -36,6 +36,7 @@ from isbenefit.documents.contexts import (
     template_names,
 )
 from isbenefit.errors import IsbenefitError
+from isbenefit.messages import UNREVIEWED_TRANSLATION, translate, translate_n
 from isbenefit.paths import templates_dir
 
 PDF_VARIANT = "pdf/a-3b"
@@ -101,15 +102,24 @@ class AttachedFile:
 
 @cache
 def environment() -> jinja2.Environment:
-    """The jinja environment: autoescape on, StrictUndefined, templates from the package."""
-    return jinja2.Environment(
+    """The jinja environment: autoescape on, StrictUndefined, templates from the package,
+    and jinja's i18n extension: ``_()`` and ``{% trans %}`` (trimmed) translate from the
+    catalog of the current language (:func:`isbenefit.messages.language`)."""
+    env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates_root())),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         auto_reload=False,
+        extensions=["jinja2.ext.i18n"],
     )
+    env.policies["ext.i18n.trimmed"] = True
+    env.globals["UNREVIEWED_TRANSLATION"] = UNREVIEWED_TRANSLATION
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=translate, ngettext=translate_n, newstyle=True
+    )
+    return env
 
 
 @cache

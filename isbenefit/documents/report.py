@@ -309,7 +309,7 @@ def _exchange_row(exchange: Exchange, year: str, names: Mapping[str, str]) -> Re
         id=exchange.id,
         supplier=names.get(exchange.supplier, exchange.supplier),
         receiver=names.get(exchange.receiver, exchange.receiver),
-        flow=FLOW_LABELS.get(exchange.flow, exchange.flow),
+        flow=say(FLOW_LABELS.get(exchange.flow, exchange.flow)),
         resource=exchange.resource,
         quantity=numbers.amount(exchange.quantity),
         unit=exchange.unit,
@@ -324,7 +324,7 @@ def _flow_rows(
 ) -> tuple[BreakdownRow, ...]:
     return tuple(
         BreakdownRow(
-            FLOW_LABELS.get(flow, flow),
+            say(FLOW_LABELS.get(flow, flow)),
             say_n(messages.EXCHANGES_ONE, messages.EXCHANGES_MANY, count),
             credited(saved, money),
         )
@@ -347,6 +347,8 @@ def _org_rows(results: Results, year: str) -> tuple[BreakdownRow, ...]:
 
 def report_context(results: Results, year: str, cluster: str = DEFAULT_CLUSTER) -> ReportContext:
     """The cluster report for ``year``; InputError when the year has no exchange."""
+    if cluster == DEFAULT_CLUSTER:  # the default name, in the language of the report
+        cluster = say(messages.DEFAULT_CLUSTER)
     require_year(results, year)
     exchanges = exchanges_in_year(results, year)
     currency = results.currency

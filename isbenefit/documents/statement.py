@@ -101,6 +101,8 @@ class StatementExchange:
             would save over the period, as sentences.
         conservative_baseline: the baseline the conservative figure rests on, in words
             (empty without alternatives).
+        role_credited: the organisation's role and credited share, in words.
+        share_line: the calculation's last line (share credited = credited CO2e), in words.
     """
 
     id: str
@@ -129,6 +131,8 @@ class StatementExchange:
     flags: tuple[str, ...] = ()
     alternatives: tuple[str, ...] = ()
     conservative_baseline: str = ""
+    role_credited: str = ""
+    share_line: str = ""
 
 
 @dataclass(frozen=True)
@@ -216,13 +220,15 @@ def statement_exchange(
         id=e.id,
         partner=names.get(part.partner, part.partner),
         partner_id=part.partner,
-        role=part.role,
-        flow=FLOW_LABELS.get(e.flow, e.flow),
+        role=say(messages.ROLE_NAMES.get(part.role, part.role)),
+        flow=say(FLOW_LABELS.get(e.flow, e.flow)),
         resource=e.resource,
         quantity=numbers.amount(e.quantity),
         unit=e.unit,
-        period=say(messages.PERIOD, start=e.period_start, end=e.period_end),
-        data_quality=e.data_quality,
+        period=say(
+            messages.PERIOD, start=numbers.date(e.period_start), end=numbers.date(e.period_end)
+        ),
+        data_quality=say(messages.DATA_QUALITY_WORDS.get(e.data_quality, e.data_quality)),
         evidence=e.evidence,
         baseline=baseline_words(e, factors),
         baseline_lines=_calc_lines(e.lines, True, factors),
@@ -243,6 +249,15 @@ def statement_exchange(
             if e.conservative_baseline == LEDGER_BASELINE
             else e.conservative_baseline
         ),
+        role_credited=say(
+            messages.ROLE_CREDITED.get(part.role, part.role),
+            share=numbers.percent(part.credit_share),
+        ),
+        share_line=say(
+            messages.SHARE_LINE.get(part.role, part.role),
+            share=numbers.percent(part.credit_share),
+            year=year,
+        ),
     )
 
 
@@ -258,7 +273,7 @@ def share_rule(org_name: str, year: str, parts: Sequence[Credit]) -> str:
         say(
             messages.SHARE,
             exchange=part.exchange.id,
-            role=part.role,
+            role=say(messages.ROLE_NAMES.get(part.role, part.role)),
             share=numbers.percent(part.credit_share),
         )
         for part in parts

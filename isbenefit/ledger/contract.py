@@ -22,6 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from isbenefit.messages import LANGUAGES, N_
 from isbenefit.reported import DECLARED_KEYS
 from isbenefit.scoring.bounds import MAX_EFFICIENCY
 from isbenefit.units import FREIGHT_UNIT, UNITS
@@ -50,10 +51,10 @@ class Flow:
     colour: str
 
 
-FLOW_KINDS = (
-    Flow("material", "Material", "#0f766e"),
-    Flow("energy", "Energy", "#c2610c"),
-    Flow("water", "Water", "#2563eb"),
+FLOW_KINDS = (  # labels are translated where printed (isbenefit.messages.say)
+    Flow("material", N_("Material"), "#0f766e"),
+    Flow("energy", N_("Energy"), "#c2610c"),
+    Flow("water", N_("Water"), "#2563eb"),
 )
 FLOWS = tuple(flow.name for flow in FLOW_KINDS)
 DATA_QUALITY = ("measured", "calculated", "estimated")
@@ -79,6 +80,8 @@ ENUMS: dict[str, tuple[str, ...]] = {
     "recovery_operation": RECOVERY_OPERATIONS,
     # Social and economic figures of the sheet `declared` (reported.DECLARED_FIGURES).
     "declared_figure": DECLARED_KEYS,
+    # The languages of isbenefit's documents (docs/translations.md).
+    "language": LANGUAGES,
     # Kinds of an activity (docs/formats.md section 2), for the ledger's own factors.
     "factor_kind": (
         "production",
@@ -344,6 +347,9 @@ ORGANISATIONS = Sheet(
         _yes_no("sme", "yes if the organisation is a small or medium-sized enterprise", "no"),
         _yes_no("eu_ets", "yes if it runs an installation under the EU Emissions Trading "
                 "System", "yes"),
+        Column("language", ENUM, "language of its statements and certificates made by "
+               "`statements` and `certificates` (--lang overrides it); blank: English",
+               example="pl", choices="language", extra=True),
     ),
     template_position=2,
 )  # fmt: skip

@@ -40,7 +40,7 @@ INPUT_COLUMNS = INPUTS.names
 # Alternative baselines of an exchange: blank = as in the exchange row, `none` = left out.
 ALTERNATIVE_COLUMNS = BASELINES.names
 ALTERNATIVE_ACTIVITIES = BASELINES.listing("activity")
-ORGANISATION_COLUMNS = ORGANISATIONS.names
+ORGANISATION_COLUMNS = ORGANISATIONS.fixed  # `language` is read by the batch verbs only
 RATE_COLUMNS = RATES.names
 # The sheets with rules of their own here; any other sheet of the contract is typed alone.
 CHECKED_HERE = ("exchanges", "inputs", "organisations", "rates", "baselines")

@@ -16,11 +16,11 @@ from typer.testing import CliRunner
 
 from isbenefit import assess
 from isbenefit.cli.app import app
+from isbenefit.ledger.contract import ORGANISATIONS
 from isbenefit.ledger.rules import (
     ALTERNATIVE_COLUMNS,
     EXCHANGE_COLUMNS,
     INPUT_COLUMNS,
-    ORGANISATION_COLUMNS,
     RATE_COLUMNS,
 )
 from isbenefit.ledger.template import template_bytes
@@ -93,7 +93,7 @@ def test_the_template_holds_every_sheet_and_column_with_help_and_drop_downs(
     expected = {
         "exchanges": (*EXCHANGE_COLUMNS, *WASTE_COLUMNS),
         "inputs": INPUT_COLUMNS,
-        "organisations": ORGANISATION_COLUMNS,
+        "organisations": ORGANISATIONS.names,  # the optional language column too
         "baselines": ALTERNATIVE_COLUMNS,
         "rates": RATE_COLUMNS,
     }

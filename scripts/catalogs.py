@@ -1,0 +1,100 @@
+"""The translation catalogs: extract, update, compile and check them (Babel).
+
+    python scripts/catalogs.py extract   templates and messages -> isbenefit/locale/django.pot
+    python scripts/catalogs.py update    merge the .pot into every language's django.po
+    python scripts/catalogs.py compile   every django.po -> django.mo (what isbenefit reads)
+    python scripts/catalogs.py check     exit 1 when a .mo differs from a fresh compile
+
+One catalog per language, isbenefit/locale/LANG/LC_MESSAGES/django.po: the documents, the
+ledger template and the web service read the same one (Django reads the domain `django`).
+The compiled .mo files are committed, so that an installed isbenefit never compiles at
+run time; tests/test_translations.py fails when one is not the compile of its .po.
+"""
+
+from __future__ import annotations
+
+import io
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+LOCALE = REPO / "isbenefit" / "locale"
+POT = LOCALE / "django.pot"
+KEYWORDS = ("N_", "N_n:1,2", "_", "gettext", "ngettext:1,2")
+
+
+def po_path(lang: str) -> Path:
+    return LOCALE / lang / "LC_MESSAGES" / "django.po"
+
+
+def compiled(po: Path) -> bytes:
+    """The .mo bytes of ``po`` (fuzzy entries left out, as gettext does)."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    with po.open("rb") as handle:
+        catalog = read_po(handle)
+    out = io.BytesIO()
+    write_mo(out, catalog)
+    return out.getvalue()
+
+
+def extract() -> None:
+    from babel.messages.frontend import CommandLineInterface
+
+    args = ["pybabel", "-q", "extract", "-F", str(REPO / "babel.cfg"), "--no-location",
+            "--omit-header", "--sort-output", "-o", str(POT)]  # fmt: skip
+    for keyword in KEYWORDS:
+        args += ["-k", keyword]
+    sys.path.insert(0, str(REPO))
+    CommandLineInterface().run([*args, str(REPO)])
+
+
+def update() -> None:
+    from babel.messages.frontend import CommandLineInterface
+
+    from isbenefit.messages import LANGUAGES, SOURCE_LANGUAGE
+
+    for lang in LANGUAGES:
+        if lang == SOURCE_LANGUAGE:
+            continue
+        po = po_path(lang)
+        command = "update" if po.exists() else "init"
+        po.parent.mkdir(parents=True, exist_ok=True)
+        CommandLineInterface().run(["pybabel", "-q", command, "-i", str(POT), "-l", lang,
+                                    "-o", str(po), "--no-wrap",
+                                    *(["--omit-header", "--no-fuzzy-matching"]
+                                      if command == "update" else [])])  # fmt: skip
+
+
+def compile_all() -> None:
+    for po in sorted(LOCALE.glob("*/LC_MESSAGES/django.po")):
+        po.with_suffix(".mo").write_bytes(compiled(po))
+
+
+def check() -> int:
+    stale = [
+        str(po.relative_to(REPO))
+        for po in sorted(LOCALE.glob("*/LC_MESSAGES/django.po"))
+        if not po.with_suffix(".mo").is_file() or po.with_suffix(".mo").read_bytes() != compiled(po)
+    ]
+    for name in stale:
+        sys.stderr.write(f"{name}: its .mo is not its compile; run scripts/catalogs.py compile\n")
+    return 1 if stale else 0
+
+
+def main() -> int:
+    sys.path.insert(0, str(REPO))
+    steps = {"extract": extract, "update": update, "compile": compile_all}
+    command = sys.argv[1] if len(sys.argv) > 1 else ""
+    if command == "check":
+        return check()
+    if command not in steps:
+        sys.stderr.write(__doc__ or "")
+        return 2
+    steps[command]()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
