@@ -481,6 +481,46 @@ CHANGED_THROUGH_FORM = N_("changed through the form")
 CONFIRMED_AS = N_("Confirmed as {party}.")
 GIVE_WITHDRAW_REASON = N_("Give a reason to withdraw the exchange.")
 WITHDRAWN = N_("Exchange {exchange} withdrawn (its history stays).")
+# Counterparties: proposals every organisation concerned accepts, confirmed versions kept.
+NO_SUCH_PROPOSAL = N_("no such proposal")
+MAY_NOT_ANSWER = N_("you may not answer this proposal for this organisation")
+PROPOSAL_CLOSED = N_("this proposal is no longer open: it was {state}")
+PROPOSAL_REASON = N_("accepted by every organisation concerned")
+PROPOSED_PARTIES = N_(
+    "Exchange {exchange}: the new supplier or receiver is proposed. It waits for "
+    "{organisations} to accept; until then the exchange stays as it is."
+)
+PROPOSED_WITHDRAWAL = N_(
+    "Exchange {exchange}: both parties confirmed it, so its withdrawal is proposed. It "
+    "waits for {organisations} to accept; until then the exchange stays as it is."
+)
+ANSWER_ACCEPTED = N_("Accepted for {organisation}.")
+ANSWER_DECLINED = N_("Declined for {organisation}: the exchange stays as it was.")
+PROPOSAL_DONE = N_("Every organisation accepted: exchange {exchange} is now version {version}.")
+STALE_ANSWER = N_("This proposal is no longer open (accepted, declined, or the exchange changed).")
+REPLACES_CONFIRMED = N_(
+    "this row replaces version {version} of exchange {exchange}, which both parties confirmed"
+)
+REPLACES_CONFIRMED_FIX_CLI = N_(
+    "leave the row out, or give --replace-confirmed to replace it (both parties then "
+    "confirm the new version again)"
+)
+REPLACES_CONFIRMED_FIX_WEB = N_(
+    'leave the row out, or tick "Replace versions both parties confirmed" (both parties '
+    "then confirm the new version again)"
+)
+REPLACE_CONFIRMED_LABEL = N_("Replace versions both parties confirmed")
+REPLACE_CONFIRMED_HELP = N_(
+    "Without it, a row that would replace a version both parties confirmed refuses the "
+    "upload, listing each; with it, such a row makes a new version both confirm again."
+)
+PARTIES_BY_PROPOSAL = N_(
+    "this row gives exchange {exchange} another supplier or receiver: that is a proposal "
+    "both parties and the new one accept"
+)
+PARTIES_BY_PROPOSAL_FIX = N_(
+    "leave the row out, and change the supplier or receiver on the exchange's page"
+)
 UPLOAD_KIND = N_("upload an .xlsx workbook or an exchanges .csv file")
 UPLOAD_TOO_LARGE = N_("the file has {size} bytes; the limit is {limit}")
 UPLOAD_UNPACKS_TOO_LARGE = N_(

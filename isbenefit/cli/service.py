@@ -187,6 +187,14 @@ def store_import(
         Path | None, typer.Option("--factors", help="Factor-set folder of the cluster.")
     ] = None,
     currency: Annotated[str, typer.Option("--currency", help="Report currency.")] = "EUR",
+    replace_confirmed: Annotated[
+        bool,
+        typer.Option(
+            "--replace-confirmed",
+            help="Replace versions both parties confirmed (each then needs confirming "
+            "again); without it, such rows refuse the import, each listed.",
+        ),
+    ] = False,
     db: DbOption = None,
     data_dir: DataDirOption = None,
 ) -> None:
@@ -195,11 +203,19 @@ def store_import(
     from isbenefit.service.server import import_ledger
 
     with guarded():
-        created, changed, unchanged = import_ledger(
-            db, data_dir, ledger, cluster, title, factors, currency
+        saved = import_ledger(
+            db, data_dir, ledger, cluster, title, factors, currency, replace_confirmed
+        )
+    for replaced in saved.replaced:
+        console.print(
+            f"{ledger.name}, sheet exchanges, row {replaced.row}: replaced version "
+            f"{replaced.version} of {replaced.exchange_id}, which both parties confirmed",
+            markup=False,
+            soft_wrap=True,
         )
     console.print(
-        f"{cluster}: {created} new, {changed} changed, {unchanged} unchanged exchanges",
+        f"{cluster}: {saved.created} new, {saved.changed} changed, {saved.unchanged} "
+        "unchanged exchanges",
         markup=False,
     )
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from isbenefit import messages as msg
@@ -28,11 +28,13 @@ from isbenefit.service.models import (
     RECEIVER,
     REPORT,
     SUPPLIER,
+    Confirmation,
     Document,
     Exchange,
     ExchangeVersion,
     Membership,
     Organisation,
+    Proposal,
 )
 
 
@@ -92,6 +94,105 @@ def exchange_for(user: Any, pk: Any) -> Exchange:
         raise Http404(say(msg.NO_SUCH_EXCHANGE)) from error
     except Exception as error:  # a malformed UUID is a ValidationError
         raise Http404(say(msg.NO_SUCH_EXCHANGE)) from error
+
+
+def readable_exchanges(user: Any) -> QuerySet[Exchange]:
+    """The exchanges the user may read: the visible ones and, for a member, every exchange
+    its organisation ever confirmed, also once it is no longer a party (read only, and
+    only the versions it was party to: :func:`readable_versions`)."""
+    found = membership(user)
+    org_id = own_org_id(found) if found is not None else None
+    if found is None or found.role != MEMBER or not org_id:
+        return visible_exchanges(user)
+    confirmed = Confirmation.objects.filter(version__exchange=OuterRef("pk")).filter(
+        Q(party=SUPPLIER, version__supplier=org_id) | Q(party=RECEIVER, version__receiver=org_id)
+    )
+    return Exchange.objects.filter(cluster=found.cluster).filter(
+        Q(current__supplier=org_id) | Q(current__receiver=org_id) | Exists(confirmed)
+    )
+
+
+def readable_exchange(user: Any, pk: Any) -> Exchange:
+    """The exchange ``pk`` when the user may read it; 404 otherwise (also for a bad id)."""
+    try:
+        return readable_exchanges(user).get(pk=pk)
+    except Exception as error:  # not there, not readable, or a malformed UUID
+        raise Http404(say(msg.NO_SUCH_EXCHANGE)) from error
+
+
+def readable_versions(user: Any, exchange: Exchange) -> QuerySet[ExchangeVersion]:
+    """The versions of the exchange the user may read, newest first: the facilitator all,
+    a member those its organisation is party to (not another pair's rows and prices)."""
+    versions = exchange.versions.order_by("-number")
+    found = membership(user)
+    if found is not None and found.role == FACILITATOR:
+        return versions
+    org_id = own_org_id(found) if found is not None else None
+    if not org_id:
+        return versions.none()
+    return versions.filter(Q(supplier=org_id) | Q(receiver=org_id))
+
+
+def acts_for(user: Any) -> dict[str, bool]:
+    """The organisations the user answers for (org id -> on behalf): a member its own;
+    the facilitator each organisation of its cluster without an account, on its behalf."""
+    found = membership(user)
+    if found is None:
+        return {}
+    if found.role == MEMBER and found.organisation is not None:
+        return {found.organisation.org_id: False}
+    if found.role != FACILITATOR:
+        return {}
+    with_accounts = set(
+        Membership.objects.filter(
+            cluster=found.cluster, user__is_active=True, organisation__isnull=False
+        ).values_list("organisation__org_id", flat=True)
+    )
+    org_ids = found.cluster.organisations.values_list("org_id", flat=True)
+    return {org_id: True for org_id in org_ids if org_id not in with_accounts}
+
+
+def visible_proposals(user: Any) -> QuerySet[Proposal]:
+    """The proposals the user may read: the facilitator all of its cluster's, a member
+    those naming its organisation (as a current or a proposed party)."""
+    found = membership(user)
+    if found is None:
+        return Proposal.objects.none()
+    proposals = Proposal.objects.filter(exchange__cluster=found.cluster).select_related(
+        "exchange", "base"
+    )
+    if found.role == FACILITATOR:
+        return proposals
+    org_id = own_org_id(found)
+    if found.role != MEMBER or not org_id:
+        return Proposal.objects.none()
+    return proposals.filter(
+        Q(base__supplier=org_id)
+        | Q(base__receiver=org_id)
+        | Q(fields__supplier=org_id)
+        | Q(fields__receiver=org_id)
+    )
+
+
+def proposal_for(user: Any, pk: Any) -> Proposal:
+    """The proposal ``pk`` when the user may read it; 404 otherwise (also for a bad id)."""
+    try:
+        return visible_proposals(user).get(pk=pk)
+    except Exception as error:  # not there, not readable, or a malformed UUID
+        raise Http404(say(msg.NO_SUCH_PROPOSAL)) from error
+
+
+def answerable(user: Any, proposal: Proposal) -> list[tuple[str, bool]]:
+    """(organisation, on behalf) the user may answer the open proposal for."""
+    if proposal.state != "open":
+        return []
+    answered = {a.organisation for a in proposal.answers.all()}
+    acting = acts_for(user)
+    return [
+        (org_id, acting[org_id])
+        for org_id in proposal.organisations
+        if org_id in acting and org_id not in answered
+    ]
 
 
 def can_enter(user: Any) -> bool:

@@ -1,4 +1,6 @@
 """The exchanges' use cases, each written once: enter, change, withdraw, confirm, upload.
+A new supplier or receiver, and a member's withdrawal of an exchange both parties
+confirmed, are proposals the organisations concerned accept (:mod:`.proposals`).
 
 The pages (:mod:`.views`) and the JSON API (:mod:`.api.views`) both call these and only
 turn the outcome into their own answer: a use case asks :mod:`.access` what the user may
@@ -27,13 +29,18 @@ from django.db import transaction
 from isbenefit import messages as msg
 from isbenefit.errors import InputError, Problem
 from isbenefit.messages import say
-from isbenefit.service import access, ledgers, notify, store, uploads
+from isbenefit.service import access, importing, ledgers, notify, proposals, store, uploads
 from isbenefit.service.ledgers import LedgerData, Row
 from isbenefit.service.models import (
+    NEW_PARTIES,
+    RECEIVER,
+    SUPPLIER,
+    WITHDRAWAL,
     Cluster,
     Confirmation,
     Exchange,
     ExchangeVersion,
+    Proposal,
 )
 
 TAKEN = msg.ID_TAKEN
@@ -128,13 +135,16 @@ def change(
     reason: str,
     inputs: Sequence[Row] | None = None,
     baselines: Sequence[Row] | None = None,
-) -> ExchangeVersion:
+) -> ExchangeVersion | Proposal:
     """A new version of the exchange (it needs confirming again), made on ``version``:
     the id of the version the user read. ``row`` is the whole exchanges row (its id stays
-    the exchange's); inputs and baselines rows stay as they are unless given."""
+    the exchange's); inputs and baselines rows stay as they are unless given. A new
+    supplier or receiver is a proposal instead, which the exchange waits for."""
     current = changeable(user, exchange)
     row = {**row, "id": exchange.exchange_id}
-    refusal = access.may_save(user, row.get("supplier", ""), row.get("receiver", ""))
+    moved = proposals.parties_changed(current, row)
+    # A current party may propose to hand its side over; every party named accepts.
+    refusal = None if moved else access.may_save(user, row.get(SUPPLIER, ""), row.get(RECEIVER, ""))
     if refusal:
         raise RefusedError(refusal)
     if str(version) != str(current.pk):
@@ -144,6 +154,9 @@ def change(
     _checked(user, exchange.cluster, row, inputs, baselines)
     confirmed_before = {c.party for c in current.confirmations.all()}
     try:
+        if moved:
+            content = {"fields": row, "inputs": list(inputs), "baselines": list(baselines)}
+            return proposals.propose(user, exchange, current, NEW_PARTIES, reason, content)
         with transaction.atomic():
             made, changed = store.save_exchange(
                 exchange.cluster, row, inputs, baselines, user, reason, expected=version
@@ -169,16 +182,34 @@ def confirm(user: Any, exchange: Exchange, party: str, version: str) -> Confirma
     return made
 
 
-def withdraw(user: Any, exchange: Exchange, reason: str) -> ExchangeVersion:
-    """Withdraw the exchange: a version marked withdrawn; its history stays."""
-    changeable(user, exchange, "withdraw")
-    with transaction.atomic():
-        return store.withdraw(exchange, user, reason)
+def withdraw(user: Any, exchange: Exchange, reason: str) -> ExchangeVersion | Proposal:
+    """Withdraw the exchange: a version marked withdrawn; its history stays. Once both
+    parties confirmed it (any version), a member's withdrawal is a proposal the other
+    party accepts; the facilitator withdraws alone."""
+    current = changeable(user, exchange, "withdraw")
+    try:
+        if not access.is_facilitator(user) and proposals.needs_agreement(exchange):
+            return proposals.propose(user, exchange, current, WITHDRAWAL, reason)
+        with transaction.atomic():
+            return store.withdraw(exchange, user, reason)
+    except store.StaleVersionError as error:
+        raise StaleError(say(msg.CHANGED_MEANWHILE)) from error
 
 
-def upload(user: Any, cluster: Cluster, path: Path, reason: str) -> store.Saved:
+def answer(user: Any, proposal: Proposal, organisation: str, accept: bool) -> Proposal:
+    """The user accepts or declines the proposal for ``organisation``."""
+    try:
+        return proposals.answer(user, proposal, organisation, accept)
+    except proposals.ProposalClosedError as error:
+        raise StaleError(str(error)) from error
+
+
+def upload(
+    user: Any, cluster: Cluster, path: Path, reason: str, replace_confirmed: bool = False
+) -> importing.Saved:
     """Store a ledger file the user uploaded: checked whole as `assess` checks it, then
-    what the user may not store; every problem, and nothing stored, or all of it."""
+    what the user may not store; every problem, and nothing stored, or all of it. A row
+    replacing a version both parties confirmed is a problem unless ``replace_confirmed``."""
     if not access.can_enter(user):
         raise PermissionDenied(say(msg.ROLE_MAY_NOT_ENTER))
     # The web's own unpacked-size limit first; no problem names the temporary path.
@@ -189,7 +220,12 @@ def upload(user: Any, cluster: Cluster, path: Path, reason: str) -> store.Saved:
     problems = upload_refusals(user, cluster, path.name, data)
     if problems:
         raise InvalidError(problems)
-    return store.import_data(cluster, data, user, reason or say(msg.UPLOAD_REASON, file=path.name))
+    reason = reason or say(msg.UPLOAD_REASON, file=path.name)
+    try:
+        return importing.import_data(cluster, data, user, reason, replace_confirmed)
+    except importing.ConfirmedReplacedError as error:
+        fix = say(msg.REPLACES_CONFIRMED_FIX_WEB)
+        raise InvalidError(replaced_problems(path.name, error.replaced, fix)) from error
 
 
 def upload_refusals(user: Any, cluster: Cluster, file: str, data: LedgerData) -> list[Problem]:
@@ -198,15 +234,27 @@ def upload_refusals(user: Any, cluster: Cluster, file: str, data: LedgerData) ->
     facilitator may give."""
     problems = []
     visible = set(access.visible_exchanges(user).values_list("exchange_id", flat=True))
-    taken = set(cluster.exchanges.values_list("exchange_id", flat=True))
-    for number, row in enumerate(data.sheets.get("exchanges", []), start=2):
+    parties = {
+        e: (s, r)
+        for e, s, r in cluster.exchanges.values_list(
+            "exchange_id", "current__supplier", "current__receiver"
+        )
+    }
+    for index, row in enumerate(data.sheets.get("exchanges", [])):
+        number = data.row_number("exchanges", index)
         refusal = access.may_save(user, row["supplier"], row["receiver"])
-        if refusal is None and row["id"] in taken and row["id"] not in visible:
+        if refusal is None and row["id"] in parties and row["id"] not in visible:
             refusal = say(msg.ID_TAKEN_IN_LEDGER)
         if refusal:
             column = "supplier" if refusal == say(msg.NOT_A_PARTY) else "id"
             fix = say(msg.LEAVE_ROW_OUT)
             problems.append(Problem(file, refusal, fix, "exchanges", number, column, row["id"]))
+        elif row["id"] in parties and parties[row["id"]] != (row["supplier"], row["receiver"]):
+            # A new supplier or receiver is a proposal every party accepts, not an upload.
+            column = "supplier" if parties[row["id"]][0] != row["supplier"] else "receiver"
+            moved = say(msg.PARTIES_BY_PROPOSAL, exchange=row["id"])
+            fix = say(msg.PARTIES_BY_PROPOSAL_FIX)
+            problems.append(Problem(file, moved, fix, "exchanges", number, column, row[column]))
     problems.extend(access.entry_refusals(user, cluster, data.sheets, file))
     if not access.is_facilitator(user):
         for sheet, message in (
@@ -219,15 +267,37 @@ def upload_refusals(user: Any, cluster: Cluster, file: str, data: LedgerData) ->
     return problems
 
 
-def import_file(cluster: Cluster, path: Path, user: Any = None) -> store.Saved:
+def import_file(
+    cluster: Cluster, path: Path, user: Any = None, replace_confirmed: bool = False
+) -> importing.Saved:
     """Check a ledger file as `assess` does and store it; InputError listing every problem
-    when it breaks a rule, and then nothing is stored."""
+    when it breaks a rule (or would replace a version both parties confirmed, unless
+    ``replace_confirmed``), and then nothing is stored."""
     problems = check_file(path, cluster)
     if problems:
         raise InputError(problems)
-    return store.import_data(
-        cluster, ledgers.read(path), user, say(msg.IMPORT_REASON, file=path.name)
-    )
+    reason = say(msg.IMPORT_REASON, file=path.name)
+    try:
+        return importing.import_data(cluster, ledgers.read(path), user, reason, replace_confirmed)
+    except importing.ConfirmedReplacedError as error:
+        fix = say(msg.REPLACES_CONFIRMED_FIX_CLI)
+        raise InputError(replaced_problems(path.name, error.replaced, fix)) from error
+
+
+def replaced_problems(file: str, replaced: Sequence[importing.Replaced], fix: str) -> list[Problem]:
+    """Each row that would replace a version both parties confirmed, located."""
+    return [
+        Problem(
+            file,
+            say(msg.REPLACES_CONFIRMED, version=r.version, exchange=r.exchange_id),
+            fix,
+            "exchanges",
+            r.row,
+            "id",
+            r.exchange_id,
+        )
+        for r in replaced
+    ]
 
 
 # --- checking, as `assess` checks -------------------------------------------------------

@@ -92,6 +92,11 @@ class ExchangeForm(forms.Form):
 class UploadForm(forms.Form):
     ledger = forms.FileField(help_text=say(msg.LEDGER_FILE_HELP))
     reason = forms.CharField(max_length=500, required=False)
+    replace_confirmed = forms.BooleanField(
+        required=False,
+        label=say(msg.REPLACE_CONFIRMED_LABEL),
+        help_text=say(msg.REPLACE_CONFIRMED_HELP),
+    )
 
 
 class VerifyForm(forms.Form):

@@ -30,6 +30,13 @@ class LedgerData:
 
     headers: dict[str, list[str]] = field(default_factory=dict)
     sheets: dict[str, list[Row]] = field(default_factory=dict)
+    # Each row's number in the file read (the header is row 1), for messages; not stored.
+    numbers: dict[str, list[int]] = field(default_factory=dict)
+
+    def row_number(self, sheet: str, index: int) -> int:
+        """The file's row number of the sheet's ``index``-th row (0-based)."""
+        numbers = self.numbers.get(sheet, [])
+        return numbers[index] if index < len(numbers) else index + 2
 
     def as_json(self) -> dict[str, Any]:
         return {"headers": self.headers, "sheets": self.sheets}
@@ -65,6 +72,8 @@ def from_raw(raw: RawLedger) -> LedgerData:
             {column: str(row[column]) for column in columns}
             for row in sheet.table.to_dict("records")
         ]
+        if ROW_COLUMN in sheet.table.columns:
+            data.numbers[name] = [int(n) for n in sheet.table[ROW_COLUMN]]
     return data
 
 

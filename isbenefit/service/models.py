@@ -10,11 +10,15 @@ cluster's header order per sheet, so a ledger exported again reads as the import
 - a version counts towards documents when both parties confirmed *that* version
   (:class:`Confirmation`; the facilitator may confirm for an organisation without an
   account, ``on_behalf``);
+- a new supplier or receiver, or the withdrawal of an exchange both parties confirmed, is
+  a :class:`Proposal` every organisation it names must accept (:class:`Answer`); until
+  then the exchange stays as it is;
 - :class:`Change` keeps who changed what, when, with the old and the new values;
 - a closed year is a :class:`YearVersion`: the ledger rows and results it was closed
   with; a restatement adds the next version, the old one stays;
 - :class:`Job` makes documents in the background (progress ``done``/``total``);
-  :class:`Document` is one PDF, stored under a random name.
+  :class:`Document` is one PDF, stored under a random name; :class:`Download` records
+  who downloaded it (the inbox lists documents not yet read).
 """
 
 from __future__ import annotations
@@ -181,6 +185,69 @@ class Confirmation(models.Model):
         return f"confirmed {who} on {self.at:%Y-%m-%d}"
 
 
+OPEN, ACCEPTED, DECLINED, LAPSED = "open", "accepted", "declined", "lapsed"
+PROPOSAL_STATES = tuple((state, state) for state in (OPEN, ACCEPTED, DECLINED, LAPSED))
+NEW_PARTIES, WITHDRAWAL = "parties", "withdrawal"
+PROPOSAL_KINDS = ((NEW_PARTIES, "change of supplier or receiver"), (WITHDRAWAL, "withdrawal"))
+
+
+class Proposal(models.Model):
+    """A change of an exchange its author alone may not make: a new supplier or receiver
+    (both current parties and the new one accept) or the withdrawal of an exchange both
+    parties confirmed (both accept). It applies to the version it was made on (``base``)
+    once every organisation of ``organisations`` accepted; a change of the exchange
+    meanwhile makes it lapse, and one organisation declining ends it."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    exchange = models.ForeignKey(Exchange, on_delete=models.PROTECT, related_name="proposals")
+    base = models.ForeignKey(ExchangeVersion, on_delete=models.PROTECT, related_name="proposals")
+    kind = models.CharField(max_length=20, choices=PROPOSAL_KINDS)
+    # The proposed exchanges row and its inputs and baselines rows (a change of parties).
+    fields = models.JSONField(default=dict)
+    inputs = models.JSONField(default=list)
+    baselines = models.JSONField(default=list)
+    reason = models.TextField(blank=True, default="")
+    organisations = models.JSONField(default=list)  # the org ids that must accept
+    state = models.CharField(max_length=10, choices=PROPOSAL_STATES, default=OPEN, db_index=True)
+    made = models.ForeignKey(
+        ExchangeVersion, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} of {self.exchange.exchange_id} ({self.state})"
+
+
+class Answer(models.Model):
+    """One organisation's answer to a proposal (the facilitator's for an organisation
+    without an account is ``on_behalf``)."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.PROTECT, related_name="answers")
+    organisation = models.CharField(max_length=200)
+    accepted = models.BooleanField()
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    on_behalf = models.BooleanField(default=False)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["proposal", "organisation"], name="one_answer_per_organisation"
+            )
+        ]
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.organisation}: {'accepted' if self.accepted else 'declined'}"
+
+
 class Change(models.Model):
     """One change of the store: who, when, what, the old and the new values."""
 
@@ -318,3 +385,11 @@ class Document(models.Model):
             "certificate_id": self.certificate_id or None,
             "status": self.status,
         }
+
+
+class Download(models.Model):
+    """A user downloaded a document (the inbox lists the ones not yet downloaded)."""
+
+    document = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="downloads")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)

@@ -1,6 +1,8 @@
 """The service's mail, through Django's email framework (the backend email_url.py chose):
 invitations, an exchange waiting for your confirmation, a counterparty's change of an
-exchange you confirmed, a year closed or restated, documents ready.
+exchange you confirmed, a proposal waiting for your answer (or a counterparty's proposal
+to change an exchange you confirmed) and its outcome, a year closed or restated,
+documents ready.
 
 Each message's subject and text are templates (``service/email/<kind>_subject.txt`` and
 ``<kind>.txt``), where a translator finds them. Every message goes to one address (no
@@ -29,6 +31,7 @@ from isbenefit.service.models import (
     ExchangeVersion,
     Job,
     Membership,
+    Proposal,
     YearVersion,
 )
 
@@ -107,6 +110,46 @@ def exchange_confirmed(version: ExchangeVersion, party: str, author: Any) -> Non
         if other != party and other not in done:
             recipients = _members(exchange.cluster, org_id, CONFIRMATIONS, author)
             send(recipients, "exchange_waiting", context)
+
+
+def proposal_made(proposal: Proposal, author: Any, changes: list[tuple[str, str, str]]) -> None:
+    """Each organisation that has not answered: a party that had confirmed the version
+    is told its counterparty proposes to change it (the kind "changes"); the others, the
+    new party among them, that a proposal waits for their answer ("confirmations")."""
+    base = proposal.base
+    confirmed = {
+        base.supplier if c.party == SUPPLIER else base.receiver for c in base.confirmations.all()
+    }
+    answered = set(proposal.answers.values_list("organisation", flat=True))
+    context = {
+        "proposal": proposal,
+        "exchange": proposal.exchange,
+        "version": base,
+        "changes": changes,
+        "link": link(f"/proposals/{proposal.pk}/"),
+    }
+    for org_id in proposal.organisations:
+        if org_id in answered:
+            continue
+        kind = "proposal_changed" if org_id in confirmed else "proposal_waiting"
+        field = CHANGES if org_id in confirmed else CONFIRMATIONS
+        send(_members(proposal.exchange.cluster, org_id, field, author), kind, context)
+
+
+def proposal_decided(proposal: Proposal, author: Any) -> None:
+    """Every organisation the proposal named: it was accepted (and made), declined or
+    lapsed (the kind "changes")."""
+    context = {
+        "proposal": proposal,
+        "exchange": proposal.exchange,
+        "link": link(f"/proposals/{proposal.pk}/"),
+    }
+    for org_id in proposal.organisations:
+        send(
+            _members(proposal.exchange.cluster, org_id, CHANGES, author),
+            "proposal_decided",
+            context,
+        )
 
 
 def year_closed(made: YearVersion, author: Any) -> None:

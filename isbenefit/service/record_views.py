@@ -21,6 +21,7 @@ from isbenefit.service import (
     certificates,
     failures,
     forms,
+    inbox,
     issuing,
     keys,
     restating,
@@ -172,6 +173,7 @@ def document_download(request: HttpRequest, pk: str) -> FileResponse:
         document = access.visible_documents(request.user).get(pk=pk)
     except (Document.DoesNotExist, ValueError, Exception) as error:
         raise Http404(say(msg.NO_SUCH_DOCUMENT)) from error
+    inbox.downloaded(document, request.user)
     return security.pdf_response(issuing.stored_file(document), document.download_name)
 
 

@@ -125,7 +125,9 @@ def import_ledger(
     title: str | None,
     factors: Path | None = None,
     currency: str = "EUR",
-) -> tuple[int, int, int]:
+    replace_confirmed: bool = False,
+) -> Any:
+    """Import a ledger file into a cluster (made when new): the importing.Saved counts."""
     setup(db_url, data)
     migrate()
     from isbenefit.service import entries, store
@@ -134,8 +136,7 @@ def import_ledger(
     if factors is not None and made.factors != str(factors.resolve()):
         made.factors = str(factors.resolve())
         made.save(update_fields=["factors"])
-    saved = entries.import_file(made, ledger)
-    return saved.created, saved.changed, saved.unchanged
+    return entries.import_file(made, ledger, replace_confirmed=replace_confirmed)
 
 
 def export_ledger(

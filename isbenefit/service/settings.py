@@ -303,6 +303,7 @@ def django_settings(options: ServiceOptions) -> dict[str, Any]:
                         "django.contrib.auth.context_processors.auth",
                         "django.contrib.messages.context_processors.messages",
                         "isbenefit.service.views.membership_context",
+                        "isbenefit.service.home_views.inbox_context",
                     ],
                 },
             }

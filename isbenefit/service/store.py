@@ -9,8 +9,7 @@ the JSON API all call these functions; none writes the models itself.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +24,8 @@ from isbenefit.scoring.source import FactorSetFolder
 from isbenefit.service import ledgers
 from isbenefit.service.ledgers import LedgerData, Row
 from isbenefit.service.models import (
+    LAPSED,
+    OPEN,
     RECEIVER,
     SUPPLIER,
     Change,
@@ -33,6 +34,7 @@ from isbenefit.service.models import (
     Exchange,
     ExchangeVersion,
     Organisation,
+    Proposal,
 )
 
 _sources: dict[tuple[str, Path], FactorSetFolder] = {}
@@ -182,13 +184,6 @@ class StaleVersionError(Exception):
         self.current = current
 
 
-@dataclass(frozen=True)
-class Saved:
-    created: int = 0
-    changed: int = 0
-    unchanged: int = 0
-
-
 def save_exchange(
     cluster: Cluster,
     fields: Row,
@@ -230,7 +225,7 @@ def _save_exchange(
     if expected is not None and (current is None or str(current.pk) != str(expected)):
         raise StaleVersionError(current)
     content = {"fields": dict(fields), "inputs": list(inputs), "baselines": list(baselines)}
-    unchanged = current is not None and _content(current) == content
+    unchanged = current is not None and content_of(current) == content
     if current is not None and unchanged and not withdrawn and not current.withdrawn:
         return current, False
     for org_id in (fields["supplier"], fields["receiver"]):
@@ -239,6 +234,7 @@ def _save_exchange(
     if current is not None:
         current.superseded_at = now
         current.save(update_fields=["superseded_at"])
+        _lapse_proposals(current, user, now)
     version = ExchangeVersion.objects.create(
         exchange=exchange,
         number=(current.number + 1) if current else 1,
@@ -261,13 +257,23 @@ def _save_exchange(
         user,
         f"exchange {action}",
         f"exchange {exchange.exchange_id} v{version.number}",
-        _content(current) if current else None,
+        content_of(current) if current else None,
         content,
     )
     return version, True
 
 
-def _content(version: ExchangeVersion) -> dict[str, Any]:
+def _lapse_proposals(superseded: ExchangeVersion, user: Any, now: Any) -> None:
+    """Open proposals made on a version no longer current lapse (proposals.py): an
+    answer given to a proposal should never apply to rows its author did not read."""
+    for proposal in Proposal.objects.filter(base=superseded, state=OPEN):
+        proposal.state, proposal.decided_at = LAPSED, now
+        proposal.save(update_fields=["state", "decided_at"])
+        target = f"exchange {superseded.exchange.exchange_id} v{superseded.number} proposal"
+        log(superseded.exchange.cluster, user, "proposal lapsed", target)
+
+
+def content_of(version: ExchangeVersion) -> dict[str, Any]:
     return {"fields": version.fields, "inputs": version.inputs, "baselines": version.baselines}
 
 
@@ -303,52 +309,6 @@ def confirm(version: ExchangeVersion, party: str, user: Any, on_behalf: bool) ->
             {"party": party, "organisation": org_id, "on_behalf": on_behalf},
         )
     return found
-
-
-def import_data(
-    cluster: Cluster, data: LedgerData, user: Any = None, reason: str = "import"
-) -> Saved:
-    """Store a checked ledger: organisations, rates, exchanges with their inputs and
-    baselines rows (an exchange already stored gets a new version when it changed)."""
-    with transaction.atomic():
-        given, cluster = cluster, Cluster.objects.select_for_update().get(pk=cluster.pk)
-        headers = dict(cluster.headers)
-        for sheet, columns in data.headers.items():
-            known = list(headers.get(sheet, []))
-            headers[sheet] = known + [c for c in columns if c not in known]
-        if headers != cluster.headers:
-            log(cluster, user, "headers", "ledger headers", cluster.headers, headers)
-            cluster.headers = headers
-        rates = data.sheets.get("rates")
-        if rates is not None and rates != cluster.rates:
-            log(cluster, user, "rates", "rates sheet", cluster.rates, rates)
-            cluster.rates = rates
-        cluster.save()
-        given.headers, given.rates = cluster.headers, cluster.rates
-        for row in data.sheets.get("organisations", []):
-            save_organisation(cluster, row, user)
-        inputs = _by_exchange(data.sheets.get("inputs", []))
-        baselines = _by_exchange(data.sheets.get("baselines", []))
-        counts = {"created": 0, "changed": 0, "unchanged": 0}
-        for row in data.sheets.get("exchanges", []):
-            existed = Exchange.objects.filter(cluster=cluster, exchange_id=row["id"]).exists()
-            _, new = save_exchange(
-                cluster,
-                row,
-                inputs.get(row["id"], []),
-                baselines.get(row["id"], []),
-                user,
-                reason,
-            )
-            counts["unchanged" if not new else "changed" if existed else "created"] += 1
-        return Saved(**counts)
-
-
-def _by_exchange(rows: Iterable[Row]) -> dict[str, list[Row]]:
-    grouped: dict[str, list[Row]] = {}
-    for row in rows:
-        grouped.setdefault(row.get("exchange", ""), []).append(row)
-    return grouped
 
 
 def versions_of_party(cluster: Cluster, org_id: str) -> QuerySet[Exchange]:

@@ -9,6 +9,7 @@ from django.views.generic import TemplateView
 
 from isbenefit.service import (
     account_views,
+    home_views,
     otp_views,
     public,
     record_views,
@@ -17,7 +18,7 @@ from isbenefit.service import (
 )
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", home_views.home, name="home"),
     path(
         "login/",
         auth_views.LoginView.as_view(template_name="service/login.html"),
@@ -53,6 +54,8 @@ urlpatterns = [
     path("exchanges/<str:pk>/edit/", views.exchange_edit, name="exchange_edit"),
     path("exchanges/<str:pk>/confirm/", views.exchange_confirm, name="exchange_confirm"),
     path("exchanges/<str:pk>/withdraw/", views.exchange_withdraw, name="exchange_withdraw"),
+    path("proposals/<str:pk>/", home_views.proposal_detail, name="proposal"),
+    path("proposals/<str:pk>/answer/", home_views.proposal_answer, name="proposal_answer"),
     path("upload/", views.upload, name="upload"),
     path("organisations/", views.organisation_list, name="organisations"),
     path("organisations/<str:org_id>/", views.organisation_detail, name="organisation"),

@@ -27,8 +27,10 @@ from isbenefit.service import (
     accounts,
     entries,
     forms,
+    home_views,
     ledgers,
     notify,
+    proposals,
     security,
     store,
 )
@@ -37,7 +39,7 @@ from isbenefit.service.models import (
     MEMBER,
     Membership,
     Organisation,
-    YearVersion,
+    Proposal,
 )
 
 LEDGER_SUFFIXES = (".xlsx", ".csv")
@@ -46,23 +48,6 @@ LEDGER_SUFFIXES = (".xlsx", ".csv")
 def membership_context(request: HttpRequest) -> dict[str, Any]:
     """Template context: the user's membership (role, cluster, organisation)."""
     return {"membership": access.membership(getattr(request, "user", None))}
-
-
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    found = access.member(request.user)
-    exchanges = access.visible_exchanges(request.user)
-    closed = YearVersion.objects.filter(cluster=found.cluster).order_by("-year", "-number")
-    return render(
-        request,
-        "service/home.html",
-        {
-            "cluster": found.cluster,
-            "exchange_count": exchanges.count(),
-            "closed": closed[:10],
-            "documents": access.visible_documents(request.user)[:10],
-        },
-    )
 
 
 # --- exchanges -------------------------------------------------------------------------------
@@ -91,10 +76,17 @@ def exchange_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def exchange_detail(request: HttpRequest, pk: str) -> HttpResponse:
-    exchange = access.exchange_for(request.user, pk)
-    versions = list(exchange.versions.order_by("-number").prefetch_related("confirmations"))
+    exchange = access.readable_exchange(request.user, pk)
+    versions = list(
+        access.readable_versions(request.user, exchange).prefetch_related("confirmations")
+    )
     current = entries.current_of(exchange)
     found = access.member(request.user)
+    if not access.visible_exchanges(request.user).filter(pk=exchange.pk).exists():
+        # A former party: the history of the versions it was party to, nothing after.
+        return render(
+            request, "service/exchange_former.html", {"exchange": exchange, "versions": versions}
+        )
     return render(
         request,
         "service/exchange.html",
@@ -106,6 +98,9 @@ def exchange_detail(request: HttpRequest, pk: str) -> HttpResponse:
             "confirmations": {c.party: c for c in current.confirmations.all()},
             "confirmable": access.confirmable_parties(request.user, current),
             "can_edit": entries.may_change(request.user, current),
+            "withdraw_needs_agreement": not access.is_facilitator(request.user)
+            and proposals.needs_agreement(exchange),
+            "proposals": access.visible_proposals(request.user).filter(exchange=exchange)[:20],
             "columns": ledgers.LedgerData(headers=found.cluster.headers).header(
                 "exchanges", [current.fields]
             ),
@@ -183,7 +178,7 @@ def exchange_edit(request: HttpRequest, pk: str) -> HttpResponse:
     stale = say(msg.STALE_CHANGE)
     if request.method == "POST" and form.is_valid():
         try:
-            entries.change(
+            made = entries.change(
                 request.user,
                 exchange,
                 form.row(extra=current.fields),
@@ -197,6 +192,8 @@ def exchange_edit(request: HttpRequest, pk: str) -> HttpResponse:
         except entries.InvalidError as invalid:
             _put_on_form(form, invalid.problems)
         else:
+            if isinstance(made, Proposal):
+                return home_views.proposal_made(request, made)
             messages.success(request, say(msg.NEW_VERSION_SAVED, exchange=exchange.exchange_id))
             return redirect("exchange", pk=exchange.pk)
     status = 409 if stale in form.non_field_errors() else 200
@@ -231,7 +228,13 @@ def exchange_withdraw(request: HttpRequest, pk: str) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, say(msg.GIVE_WITHDRAW_REASON))
         return redirect("exchange", pk=exchange.pk)
-    entries.withdraw(request.user, exchange, form.cleaned_data["reason"])
+    try:
+        made = entries.withdraw(request.user, exchange, form.cleaned_data["reason"])
+    except entries.StaleError:
+        messages.error(request, say(msg.STALE_CHANGE))
+        return redirect("exchange", pk=exchange.pk)
+    if isinstance(made, Proposal):
+        return home_views.proposal_made(request, made)
     messages.success(request, say(msg.WITHDRAWN, exchange=exchange.exchange_id))
     return redirect("exchange", pk=exchange.pk)
 
@@ -269,7 +272,11 @@ def upload(request: HttpRequest) -> HttpResponse:
                         stream.write(chunk)
                 try:
                     saved = entries.upload(
-                        request.user, found.cluster, path, form.cleaned_data["reason"]
+                        request.user,
+                        found.cluster,
+                        path,
+                        form.cleaned_data["reason"],
+                        form.cleaned_data["replace_confirmed"],
                     )
                 except entries.InvalidError as invalid:
                     problems = invalid.problems

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.urls import path
 from drf_spectacular.views import SpectacularJSONAPIView
 
-from isbenefit.service.api import views
+from isbenefit.service.api import proposals, views
 
 urlpatterns = [
     path("openapi.json", SpectacularJSONAPIView.as_view(), name="api_openapi"),
@@ -19,6 +19,12 @@ urlpatterns = [
         "exchanges/<str:pk>/withdraw/",
         views.ExchangeWithdraw.as_view(),
         name="api_exchange_withdraw",
+    ),
+    path("proposals/", proposals.ProposalList.as_view(), name="api_proposals"),
+    path(
+        "proposals/<str:pk>/answer/",
+        proposals.ProposalAnswer.as_view(),
+        name="api_proposal_answer",
     ),
     path("years/", views.YearList.as_view(), name="api_years"),
     path("years/<int:year>/", views.YearDetail.as_view(), name="api_year"),

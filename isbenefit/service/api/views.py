@@ -19,14 +19,16 @@ from rest_framework.views import APIView
 from isbenefit import messages as msg
 from isbenefit.errors import Problem
 from isbenefit.messages import say
-from isbenefit.service import access, entries, issuing, security, store, years
+from isbenefit.service import access, entries, inbox, issuing, security, store, years
 from isbenefit.service.api import serializers as s
+from isbenefit.service.api.proposals import PROPOSED, proposal_response
 from isbenefit.service.models import (
     FACILITATOR,
     SUPPLIER,
     Document,
     Exchange,
     Job,
+    Proposal,
     YearVersion,
 )
 
@@ -167,11 +169,13 @@ class ExchangeDetail(APIView):
 
     @extend_schema(
         operation_id="exchanges_change",
-        summary="Change an exchange: a new version, which needs confirming again",
+        summary="Change an exchange: a new version, which needs confirming again (a new "
+        "supplier or receiver: a proposal, 202)",
         request=s.ExchangeChange,
         responses={
             401: UNAUTHENTICATED,
             200: s.Exchange,
+            202: PROPOSED,
             400: INVALID,
             403: REFUSED,
             404: NOT_FOUND,
@@ -185,7 +189,7 @@ class ExchangeDetail(APIView):
         body.is_valid(raise_exception=True)
         data = body.validated_data
         try:
-            entries.change(
+            made = entries.change(
                 request.user,
                 exchange,
                 {**current.fields, **data.get("row", {})},
@@ -196,6 +200,8 @@ class ExchangeDetail(APIView):
             )
         except entries.EntryError as error:
             return _refusal(error)
+        if isinstance(made, Proposal):
+            return proposal_response(made, request.user, status.HTTP_202_ACCEPTED)
         return _exchange(exchange, request.user)
 
 
@@ -230,16 +236,29 @@ class ExchangeConfirm(APIView):
 class ExchangeWithdraw(APIView):
     @extend_schema(
         operation_id="exchanges_withdraw",
-        summary="Withdraw an exchange (a version marked withdrawn; its history stays)",
+        summary="Withdraw an exchange (a version marked withdrawn; its history stays); "
+        "once both parties confirmed it, a member's withdrawal is a proposal (202)",
         request=s.WithdrawRequest,
-        responses={401: UNAUTHENTICATED, 200: s.Exchange, 403: REFUSED, 404: NOT_FOUND},
+        responses={
+            401: UNAUTHENTICATED,
+            200: s.Exchange,
+            202: PROPOSED,
+            403: REFUSED,
+            404: NOT_FOUND,
+            409: OpenApiResponse(s.Detail, description="The exchange changed meanwhile."),
+        },
     )
     def post(self, request: Request, pk: str) -> Response:
         exchange = access.exchange_for(request.user, pk)
         entries.changeable(request.user, exchange, "withdraw")
         body = s.WithdrawRequest(data=request.data)
         body.is_valid(raise_exception=True)
-        entries.withdraw(request.user, exchange, body.validated_data["reason"])
+        try:
+            made = entries.withdraw(request.user, exchange, body.validated_data["reason"])
+        except entries.EntryError as error:
+            return _refusal(error)
+        if isinstance(made, Proposal):
+            return proposal_response(made, request.user, status.HTTP_202_ACCEPTED)
         return _exchange(exchange, request.user)
 
 
@@ -395,4 +414,5 @@ class DocumentDownload(APIView):
             document = access.visible_documents(request.user).get(pk=pk)
         except Exception as error:  # not visible, no such document, or not an id
             raise Http404(say(msg.NO_SUCH_DOCUMENT)) from error
+        inbox.downloaded(document, request.user)
         return security.pdf_response(issuing.stored_file(document), document.download_name)
