@@ -373,8 +373,13 @@ NETWORK_HIDDEN_ONE, NETWORK_HIDDEN_MANY = N_n(
 NETWORK_EVERY_LISTED = N_("The list of exchanges gives every exchange.")
 FLOWS_CHART = N_("CO\u2082e saved by flow kind, {year}")
 FLOWS_CAPTION = N_("Each exchange counted once, t CO\u2082e.")
-YEARS_CHART = N_("CO\u2082e saved per year")
-YEARS_CAPTION = N_("Annual totals, each exchange counted once, t CO\u2082e.")
+TREND_CHART = N_("CO\u2082e saved per year and cumulative since {first}")
+TREND_CAPTION = N_(
+    "Bars: each year's total, each exchange counted once; line: the running total since "
+    "{first}, the ledger's first year; t CO\u2082e."
+)
+ANNUAL_BARS = N_("Annual")
+CUMULATIVE_LINE = N_("Cumulative since {first}")
 NO_CUMULATIVE_RANGE = N_(
     "No range is given for the cumulative figure: the Monte Carlo total covers the "
     "ledger's whole period {first}\u2013{last}, not {first}\u2013{year}, and ranges of "

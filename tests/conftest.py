@@ -58,6 +58,7 @@ SLOW = {
     "documents/test_documents_ranges.py",
     "documents/test_documents_statement.py",
     "documents/test_report_documents.py",
+    "documents/test_report_layout.py",
     "engine/test_engine.py",
     "engine/test_properties.py",
     "engine/test_uncertainty.py",

@@ -140,18 +140,25 @@ def bars_by_flow(flows: Sequence[str], values: Sequence[float], unit: str) -> by
         return to_svg(figure)
 
 
-def totals_by_year(years: Sequence[str], values: Sequence[float], unit: str) -> bytes:
-    """Vertical bars of a total per year."""
+def trend_by_year(
+    years: Sequence[str], annual: Sequence[float], unit: str, bars: str, line: str
+) -> bytes:
+    """Vertical bars of the total of each year and a line of their running sum."""
+    from itertools import accumulate
+
+    from matplotlib.ticker import FuncFormatter
+
     with chart_style():
         figure = new_figure((_WIDTH_IN, 2.2))
         axes = figure.add_subplot()
-        axes.bar(list(years), values, width=0.55, color=SYMBIOSIS)
+        axes.bar(list(years), annual, width=0.55, color=SYMBIOSIS, label=bars)
+        axes.plot(list(years), list(accumulate(annual)), color=INK, marker="o",
+                  markersize=3.5, linewidth=1.2, label=line)  # fmt: skip
         axes.set_ylabel(unit, color=MUTED)
-        from matplotlib.ticker import FuncFormatter
-
         axes.yaxis.set_major_formatter(FuncFormatter(_thousands))
         axes.grid(axis="y", color=GRID, linewidth=0.6)
         axes.set_axisbelow(True)
         for side in ("top", "right", "left"):
             axes.spines[side].set_visible(False)
+        axes.legend(loc="upper left", ncols=2)
         return to_svg(figure)

@@ -184,8 +184,12 @@ def _draw_nodes(
     xs = [where[node][0] for node, _ in nodes]
     ys = [where[node][1] for node, _ in nodes]
     axes.scatter(xs, ys, s=_NODE_SIZE, color="white", edgecolors=INK, linewidths=1.2, zorder=2)
+    radial = len(nodes) > _LEVEL_LABELS
     for node, label in nodes:
         x, y = where[node]
+        if radial:  # beside each other, level labels near the top and bottom would collide
+            _radial_label(axes, x, y, shorten(label, 26), size)
+            continue
         align = "center" if abs(x) < 0.15 else ("left" if x > 0 else "right")
         axes.text(
             x * 1.13,
@@ -197,6 +201,28 @@ def _draw_nodes(
             color=INK,
             zorder=3,
         )
+
+
+# Up to this many circles, labels are written level beside them; more are written along
+# their radius, outwards, so that neighbours' labels cannot overprint.
+_LEVEL_LABELS = 20
+
+
+def _radial_label(axes: Axes, x: float, y: float, text: str, size: float) -> None:
+    angle = math.degrees(math.atan2(y, x))
+    right = x >= 0
+    axes.text(
+        x * 1.1,
+        y * 1.1,
+        text,
+        ha="left" if right else "right",
+        va="center",
+        rotation=angle if right else angle - 180,
+        rotation_mode="anchor",
+        fontsize=size,
+        color=INK,
+        zorder=3,
+    )
 
 
 def network_diagram(
@@ -228,13 +254,16 @@ def network_diagram(
         ]
         negative = say(messages.NEGATIVE_SAVING)
         handles.append(Line2D([0], [0], color=MUTED, linewidth=1.2, linestyle="--", label=negative))
-        axes.legend(
-            handles=handles,
-            loc="lower left",
-            bbox_to_anchor=(0.0, -0.06),
-            ncols=len(handles),
-            fontsize=7,
-            title=weight_label,
-            title_fontsize=7,
-        )
+        options = {
+            "handles": handles,
+            "ncols": len(handles),
+            "fontsize": 7,
+            "title": weight_label,
+            "title_fontsize": 7,
+        }
+        if len(nodes) > _LEVEL_LABELS:
+            # Radial labels reach below the ring: the legend goes below them, under the figure.
+            figure.legend(loc="upper center", bbox_to_anchor=(0.5, -0.09), **options)
+        else:
+            axes.legend(loc="lower left", bbox_to_anchor=(0.0, -0.06), **options)
         return to_svg(figure)

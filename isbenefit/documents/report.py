@@ -36,6 +36,13 @@ from isbenefit.documents.ranges import (
     organisation_rows,
     quantity_range,
 )
+from isbenefit.documents.report_parts import (
+    FlagCount,
+    TrendRow,
+    flag_counts,
+    trend,
+    trend_chart,
+)
 from isbenefit.documents.shares import (
     display_name,
     exchanges_in_year,
@@ -134,8 +141,11 @@ class ReportContext:
             years, of the cumulative total.
         exchanges: the exchanges of the year.
         network: diagram of the flows between organisations.
-        charts: other charts (by flow kind; by year when there are earlier years).
-        history: one row per year up to the reporting year (year-on-year comparison).
+        charts: other charts (CO2e by flow kind).
+        history: one row per year from the ledger's first up to the reporting year, annual
+            and cumulative (empty in the ledger's first year).
+        trend_chart: annual bars and the cumulative line of ``history`` (None without it).
+        flags: each kind of flag of the year's exchanges, with how many carry it.
         factors: annex of every factor used in the year.
         sources: the sources those factors cite.
         provenance: versions, hashes and rounding.
@@ -161,7 +171,9 @@ class ReportContext:
     exchanges: tuple[ReportExchange, ...]
     network: Image
     charts: tuple[Image, ...]
-    history: tuple[BreakdownRow, ...]
+    history: tuple[TrendRow, ...]
+    trend_chart: Image | None
+    flags: tuple[FlagCount, ...]
     factors: tuple[FactorRow, ...]
     sources: tuple[Source, ...]
     provenance: Provenance
@@ -189,23 +201,6 @@ def flow_totals(
             before[2] + 1,
         )
     return dict(sorted(totals.items()))
-
-
-def _history(results: Results, year: str) -> tuple[BreakdownRow, ...]:
-    rows, previous = [], None
-    for each in sorted(y for y in results.years if y <= year):
-        figures = results.years[each]
-        co2e = figures.saved["co2e_kg"]
-        if previous is None:
-            change = say(messages.FIRST_YEAR)
-        elif previous == 0:
-            change = say(messages.NO_CHANGE_RATIO)
-        else:
-            ratio = (co2e - previous) / abs(previous)
-            change = say(messages.CHANGE, change=numbers.signed_percent(ratio))
-        rows.append(BreakdownRow(each, change, credited(figures.saved, figures.money)))
-        previous = co2e
-    return tuple(rows)
 
 
 def _cumulative(
@@ -271,36 +266,14 @@ def _network_caption(drawn: Condensed, organisations: int, year: str) -> str:
     return " ".join(sentences)
 
 
-def _charts(
-    flows: Mapping[str, tuple[dict[str, float], float, int]],
-    history: Sequence[BreakdownRow],
-    results: Results,
-    year: str,
-) -> tuple[Image, ...]:
+def _flows_chart(flows: Mapping[str, tuple[dict[str, float], float, int]], year: str) -> Image:
     unit = say(messages.CHART_UNIT)
-    made = [
-        Image(
-            "flows",
-            say(messages.FLOWS_CHART, year=year),
-            say(messages.FLOWS_CAPTION),
-            charts.bars_by_flow(
-                list(flows), [v[0]["co2e_kg"] / 1000 for v in flows.values()], unit
-            ),
-        )
-    ]
-    if len(history) > 1:
-        years = [row.label for row in history]
-        made.append(
-            Image(
-                "years",
-                say(messages.YEARS_CHART),
-                say(messages.YEARS_CAPTION),
-                charts.totals_by_year(
-                    years, [results.years[y].saved["co2e_kg"] / 1000 for y in years], unit
-                ),
-            )
-        )
-    return tuple(made)
+    return Image(
+        "flows",
+        say(messages.FLOWS_CHART, year=year),
+        say(messages.FLOWS_CAPTION),
+        charts.bars_by_flow(list(flows), [v[0]["co2e_kg"] / 1000 for v in flows.values()], unit),
+    )
 
 
 def _exchange_row(exchange: Exchange, year: str, names: Mapping[str, str]) -> ReportExchange:
@@ -354,7 +327,7 @@ def report_context(results: Results, year: str, cluster: str = DEFAULT_CLUSTER) 
     currency = results.currency
     totals = results.years[year]
     flows = flow_totals(exchanges, year)
-    history = _history(results, year)
+    history = trend(results, year)
     factor_rows, source_rows = annex(results, used_activities(exchanges))
     names = names_by_id(results)
     extension = results.uncertainty
@@ -387,8 +360,10 @@ def report_context(results: Results, year: str, cluster: str = DEFAULT_CLUSTER) 
         range_totals=_range_totals(year, cumulative, extension),
         exchanges=tuple(_exchange_row(e, year, names) for e in exchanges),
         network=_network(results, year, exchanges),
-        charts=_charts(flows, history, results, year),
+        charts=(_flows_chart(flows, year),),
         history=history if len(history) > 1 else (),
+        trend_chart=trend_chart(results, history) if len(history) > 1 else None,
+        flags=flag_counts(exchanges),
         factors=factor_rows,
         sources=source_rows,
         provenance=provenance(results),

@@ -90,14 +90,19 @@ def test_flow_rows_exchange_rows_and_history(results: dict[str, Any], report_tex
         assert row_figures(saved, money) in flows
     table = section(report_text, "Exchanges in 2024", "Each exchange's savings")
     for index, exchange in enumerate(inside):
-        following = inside[index + 1]["id"] if index + 1 < len(inside) else "Total, annual"
+        following = inside[index + 1]["id"] if index + 1 < len(inside) else None
         row = flat(section(table, exchange["id"], following))
         saved = {k: v * exchange["years"]["2024"] for k, v in exchange["saved"].items()}
         assert row_figures(saved, exchange["money_by_year"]["2024"]["network"]) in row
     history = flat(section(report_text, "Year on year", "Exchanges in 2024"))
-    for year, figures in results["years"].items():
+    running = 0.0
+    for year, figures in sorted(results["years"].items()):
+        running += figures["saved"]["co2e_kg"]
+        cells = row_figures(figures["saved"], figures["money"]["network"])
         assert f"{year} " in history
-        assert row_figures(figures["saved"], figures["money"]["network"]) in history
+        # The year's figures, then the running total of CO2e since the ledger's first year.
+        assert f"{cells} {tonnes_kg(running)}" in history
+    assert "CO₂e saved per year and cumulative since 2023" in history
     for name in UNICODE_NAMES:
         assert name in report_text
 
