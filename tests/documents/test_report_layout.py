@@ -58,7 +58,7 @@ def overlaps(boxes: list[Box]) -> list[tuple[str, str]]:
 def fill(boxes: list[Box], height: float) -> float:
     """How far down the page's body its last word reaches, as a part of the body's height
     (the running title and foot, in the margins, left out)."""
-    body = [b for b in boxes if TOP <= b[1] and b[3] <= height - BOTTOM]
+    body = [b for b in boxes if b[1] >= TOP and b[3] <= height - BOTTOM]
     lowest = max((b[3] for b in body), default=TOP)
     return (lowest - TOP) / (height - TOP - BOTTOM)
 
