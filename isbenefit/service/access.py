@@ -112,6 +112,16 @@ def readable_exchanges(user: Any) -> QuerySet[Exchange]:
     )
 
 
+def former_exchanges(user: Any) -> QuerySet[Exchange]:
+    """The exchanges a member's organisation confirmed and is no longer party to."""
+    found = membership(user)
+    org_id = own_org_id(found) if found is not None else None
+    if found is None or found.role != MEMBER or not org_id:
+        return Exchange.objects.none()
+    current = Q(current__supplier=org_id) | Q(current__receiver=org_id)
+    return readable_exchanges(user).exclude(current)
+
+
 def readable_exchange(user: Any, pk: Any) -> Exchange:
     """The exchange ``pk`` when the user may read it; 404 otherwise (also for a bad id)."""
     try:

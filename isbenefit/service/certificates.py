@@ -15,10 +15,11 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.db import transaction
 
 from isbenefit import messages as msg
 from isbenefit.messages import say
-from isbenefit.service import keys, store
+from isbenefit.service import keys, statuses
 from isbenefit.service.models import CERTIFICATE, VALID, Document, Job
 
 if TYPE_CHECKING:
@@ -102,8 +103,9 @@ class RevokeRefusedError(ValueError):
 
 def revoke(document: Document, user: Any, reason: str, superseded_by: str = "") -> Document:
     """Revoke a valid certificate (or mark it superseded by another certificate of its
-    cluster) in the key's signed status list; every stored copy takes the status."""
-    from isbenefit.certify import signing, status
+    cluster) in the key's signed status list, as `isbenefit revoke` does; every stored
+    copy takes the status (:func:`isbenefit.service.statuses.record`)."""
+    from isbenefit.certify import status
 
     if document.kind != CERTIFICATE or not document.certificate_id:
         raise RevokeRefusedError(say(msg.ONLY_CERTIFICATES_REVOKED))
@@ -115,25 +117,10 @@ def revoke(document: Document, user: Any, reason: str, superseded_by: str = "") 
     )
     if document.status != VALID or not replacement_known:
         raise RevokeRefusedError(say(msg.REVOKE_REFUSED))
-    key = signing.load_private_key(keys.checked_key(document.cluster))
-    fingerprint = signing.fingerprint(key.public_key())
-    entry = status.revoke(
-        keys.status_path(fingerprint), key, document.certificate_id, reason, superseded_by
-    )
-    old = document.as_summary()
-    document.status = entry.status
-    document.status_reason = entry.reason
-    document.superseded_by = superseded_by
-    # Every stored copy of the certificate (issued again, same id) carries the status.
-    Document.objects.filter(kind=CERTIFICATE, certificate_id=document.certificate_id).update(
-        status=entry.status, status_reason=entry.reason, superseded_by=superseded_by
-    )
-    store.log(
-        document.cluster,
-        user,
-        entry.status,
-        f"certificate {document.certificate_id}",
-        old,
-        document.as_summary(),
-    )
+    name = status.SUPERSEDED if superseded_by else status.REVOKED
+    with transaction.atomic():
+        listed = statuses.record(
+            document.cluster, document.certificate_id, name, reason, user, superseded_by
+        )
+    document.status, document.status_reason, document.superseded_by = name, listed, superseded_by
     return document

@@ -67,10 +67,12 @@ def exchange_list(request: HttpRequest) -> HttpResponse:
         }
         for e in exchanges
     ]
+    # Exchanges its organisation confirmed and is no longer party to (read only).
+    former = access.readable_exchanges(request.user).exclude(pk__in=[e.pk for e in exchanges])
     return render(
         request,
         "service/exchanges.html",
-        {"rows": rows, "can_enter": access.can_enter(request.user)},
+        {"rows": rows, "can_enter": access.can_enter(request.user), "former": former},
     )
 
 

@@ -6,7 +6,10 @@ test database. A facilitator uploads the example ledger; a member logs in and co
 its side of an exchange; the facilitator confirms the other side (it has no account),
 closes the year and issues the member's certificate; an anonymous funder opens /c/<id>,
 downloads the PDF, uploads it to /verify and reads "valid"; the same PDF with one byte
-changed is "PDF signature invalid". In CI (CI set) a missing browser fails; locally it skips.
+changed is "PDF signature invalid". A second run goes through the inbox: two parties
+confirm an exchange from their home pages, the supplier proposes a new receiver, the old
+and the new receiver accept it there, and the old one keeps reading what it confirmed.
+In CI (CI set) a missing browser fails; locally it skips.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from django.db import connection
 from django.test import TransactionTestCase, override_settings
 from filelock import FileLock
 
-from isbenefit.service import store
+from isbenefit.service import entries, store
 from isbenefit.service.accounts import add_user
 from isbenefit.service.models import Document, Exchange
 from tests.service.conftest import EXAMPLE
@@ -258,6 +261,61 @@ class Browser(TransactionTestCase):
         self.open("/verify")
         self.driver.find_element("name", "pdf").send_keys(str(junk))
         assert "not a PDF" in self.submit("Verify")
+
+    def test_inbox_confirmations_and_a_new_party_in_chromium(self) -> None:
+        """Each person's inbox leads to what waits: the two parties confirm an exchange
+        from their home pages, the supplier proposes a new receiver, the old and the new
+        receiver accept it from theirs, and the old one keeps reading what it confirmed."""
+        cluster = store.cluster_named("e2e-inbox", "Nordic cluster")
+        entries.import_file(cluster, EXAMPLE)
+        add_user("e2e-inbox", "supplier@e2e.org", "member", KALVO, PASSWORD)
+        add_user("e2e-inbox", "receiver@e2e.org", "member", "dk-naestved-gips", PASSWORD)
+        add_user("e2e-inbox", "newcomer@e2e.org", "member", "dk-rorby-svin", PASSWORD)
+        exchange = Exchange.objects.get(cluster=cluster, exchange_id="kal-gypsum-2024")
+        with live_server() as base:
+            self.base = base
+            # dk-kalvo-chp is party to six exchanges of the example, none confirmed.
+            self.log_in("supplier@e2e.org")
+            assert "Inbox 6" in self.open("/")
+            self.driver.find_element("link text", "kal-gypsum-2024").click()
+            text = self.submit("Confirm as supplier")
+            assert "Confirmed as supplier." in text and "Inbox 5" in text
+
+            self.log_in("receiver@e2e.org")
+            self.open("/")
+            self.driver.find_element("link text", "kal-gypsum-2024").click()
+            text = self.submit("Confirm as receiver")
+            assert "confirmed by both parties" in text, text
+
+            # The supplier moves the exchange to another receiver: a proposal.
+            self.log_in("supplier@e2e.org")
+            self.open(f"/exchanges/{exchange.pk}/edit/")
+            from selenium.webdriver.support.select import Select
+
+            Select(self.driver.find_element("name", "receiver")).select_by_value("dk-rorby-svin")
+            text = self.submit("Save")
+            assert "waits for dk-naestved-gips, dk-rorby-svin to accept" in text, text
+            exchange.refresh_from_db()
+            assert exchange.current is not None and exchange.current.number == 1
+
+            self.log_in("receiver@e2e.org")
+            text = self.open("/")
+            assert "Proposals to answer (1)" in text, text
+            self.driver.find_element("link text", "change of supplier or receiver").click()
+            assert "Accepted for dk-naestved-gips." in self.submit("Accept for dk-naestved-gips")
+
+            self.log_in("newcomer@e2e.org")
+            assert "Proposals to answer (1)" in self.open("/")
+            self.driver.find_element("link text", "change of supplier or receiver").click()
+            text = self.submit("Accept for dk-rorby-svin")
+            assert "exchange kal-gypsum-2024 is now version 2" in text, text
+            text = self.open(f"/exchanges/{exchange.pk}/")
+            assert "confirmed by both parties" in text and "dk-rorby-svin" in text
+
+            # The former receiver reads the version it confirmed, nothing after it.
+            self.log_in("receiver@e2e.org")
+            text = self.open(f"/exchanges/{exchange.pk}/")
+            assert "no longer a party" in text and "dk-rorby-svin" not in text
 
 
 def _second_factor(user: Any) -> list[str]:

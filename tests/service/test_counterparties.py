@@ -118,6 +118,8 @@ class Counterparties(TestCase):
         assert [v.number for v in former.context["versions"]] == [before.number]
         text = former.content.decode()
         assert "no longer a party" in text and NEW not in text
+        listed = client_for(self.counterparty).get("/exchanges/").content.decode()
+        assert "no longer party to" in listed and f"/exchanges/{self.own.pk}/" in listed
         assert (
             client_for(self.counterparty).get(f"/exchanges/{self.own.pk}/edit/").status_code == 404
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 from unittest import mock
@@ -91,9 +92,11 @@ class Documents(TestCase):
         assert (report["verdict"], report["exit_code"]) == ("valid", 0), report
         assert "valid" in self._verify(pdf, as_json=False)
         # Revoked: the page says so with the reason, /verify answers as the CLI would.
-        client_for(self.users["facilitator"]).post(
-            f"/documents/{document.pk}/revoke/", {"reason": "wrong meter reading"}
-        )
+        # The signed entry is listed once the revocation commits.
+        with self.captureOnCommitCallbacks(execute=True):
+            client_for(self.users["facilitator"]).post(
+                f"/documents/{document.pk}/revoke/", {"reason": "wrong meter reading"}
+            )
         page = public.get(f"/c/{document.certificate_id}").content.decode()
         assert "revoked" in page and "wrong meter reading" in page
         assert self._verify(pdf)["exit_code"] == 13
@@ -135,6 +138,35 @@ class Documents(TestCase):
         finally:
             path.chmod(0o600)
 
+    def test_a_restatement_rolled_back_lists_nothing_and_listing_is_idempotent(self) -> None:
+        from isbenefit.service import statuses
+
+        certificate = self._issue("certificate").documents.get()
+        fingerprint = keys.issuer(self.cluster)["fingerprint"]
+        before = statuses.entries_of(fingerprint)
+        # The status list is a file, not rolled back with the test: as it was after.
+        path = keys.status_path(fingerprint)
+        kept = path.read_bytes() if path.is_file() else None
+        self.addCleanup(lambda: path.write_bytes(kept) if kept else path.unlink(missing_ok=True))
+        failing = mock.patch(
+            "isbenefit.service.notify.year_closed", side_effect=RuntimeError("mail down")
+        )
+        with (
+            self.captureOnCommitCallbacks(execute=True),
+            failing,
+            contextlib.suppress(RuntimeError),
+        ):
+            years.close(self.cluster, 2024, self.users["facilitator"], "restated")
+        assert statuses.entries_of(fingerprint) == before  # nothing listed publicly
+        certificate.refresh_from_db()
+        assert certificate.status == "valid" and years.latest(self.cluster, 2024).number == 1
+        with self.captureOnCommitCallbacks(execute=True) as listed:
+            years.close(self.cluster, 2024, self.users["facilitator"], "restated")
+        after = statuses.entries_of(fingerprint)
+        assert [e.certificate_id for e in after[len(before) :]] == [certificate.certificate_id]
+        listed[0]()  # the same entry once more: already listed, not added again
+        assert statuses.entries_of(fingerprint) == after
+
     def test_close_and_restate_a_year(self) -> None:
         facilitator = client_for(self.users["facilitator"])
         facilitator.post("/years/2024/", {"reason": "annual close"})
@@ -155,7 +187,8 @@ class Documents(TestCase):
         version = Exchange.objects.get(cluster=self.cluster, exchange_id="kal-gypsum-2024").current
         for party in ("supplier", "receiver"):
             store.confirm(version, party, self.users["facilitator"], on_behalf=True)
-        facilitator.post("/years/2024/", {"reason": "gypsum counted"})
+        with self.captureOnCommitCallbacks(execute=True):
+            facilitator.post("/years/2024/", {"reason": "gypsum counted"})
         second = years.latest(self.cluster, 2024)
         assert second.number == 2
         rows = {r["quantity"]: r for r in years.difference(first, second)}
