@@ -134,6 +134,8 @@ def answer(user: Any, proposal: Proposal, organisation: str, accept: bool) -> Pr
         proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
         if proposal.state != OPEN:
             raise ProposalClosedError(proposal)
+        if organisation not in dict(access.answerable(user, proposal)):  # answered meanwhile
+            raise PermissionDenied(say(msg.MAY_NOT_ANSWER))
         _record(proposal, organisation, accept, user, allowed[organisation])
         if not accept:
             _decide(proposal, DECLINED, user)
