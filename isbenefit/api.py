@@ -201,6 +201,7 @@ def assess(
     brightway_project: str | None = None,
     brightway_dir: Path | str | None = None,
     fallback: bool = False,
+    client: Any = None,
 ) -> Assessment:
     """Check a ledger, compute every exchange against its baseline, and aggregate.
 
@@ -219,7 +220,9 @@ def assess(
     the data directory it was built with: ``data_dir`` may only repeat it).
 
     With ``monte_carlo`` settings, percentile ranges of every saved quantity are added
-    (`Assessment.uncertainty`, the results' `uncertainty` extension).
+    (`Assessment.uncertainty`, the results' `uncertainty` extension). With a
+    ``client`` (a `dask.distributed.Client`) the Monte Carlo run is shared out over its
+    workers, with the same result byte for byte (docs/scale.md).
 
     Raises :class:`isbenefit.errors.InputError` listing every problem when the
     ledger (or the factor set) breaks a rule; nothing is computed then.
@@ -276,7 +279,10 @@ def assess(
     from isbenefit.results import monte_carlo as monte_carlo_ranges
 
     draws = own_factors.with_own_draws(
-        source.score_draws(monte_carlo.iterations, monte_carlo.seed), factor_set, monte_carlo.seed
+        monte_carlo_ranges.factor_draws(source, monte_carlo),
+        factor_set,
+        monte_carlo.seed,
+        monte_carlo.draw_scheme,
     )
     conservative = (
         (
@@ -287,9 +293,19 @@ def assess(
         else None
     )
     extension = monte_carlo_ranges.run(
-        tables, result.lines, sheets.exchanges, monte_carlo, draws, conservative
-    )
+        tables, result.lines, sheets.exchanges, monte_carlo, draws, conservative,
+        **_on_cluster(client),
+    )  # fmt: skip
     return replace(assessment, uncertainty=extension)
+
+
+def _on_cluster(client: Any) -> dict[str, Any]:
+    """The Monte Carlo's mapper and partitions on a Dask client (none: this process)."""
+    if client is None:
+        return {}
+    from isbenefit import cluster
+
+    return {"mapper": cluster.mapper(client), "partitions": 2 * cluster.workers_of(client)}
 
 
 def check(

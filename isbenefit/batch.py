@@ -29,6 +29,7 @@ import sys
 import threading
 import time
 import unicodedata
+import uuid
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
@@ -268,6 +269,55 @@ def run_batch(
         raise
     pool.shutdown()
     return [outcomes[str(job.path)] for job in jobs]
+
+
+def run_on_cluster(
+    client: Any,
+    results: Results | Mapping[str, Any],
+    jobs: Sequence[Job],
+    *,
+    renderer: Renderer = render_job,
+    on_done: Callable[[Outcome], Any] | None = None,
+) -> list[Outcome]:
+    """Run ``jobs`` on a Dask cluster (`isbenefit.cluster`): the workers render, this
+    process writes each PDF as it comes back, so no folder needs sharing. Outcomes in job
+    order; the bytes are those `run_batch` writes (SOURCE_DATE_EPOCH is handed on)."""
+    from isbenefit import cluster
+
+    # The token tells a worker's parsed copy of these results from an earlier batch's.
+    shared = (uuid.uuid4().hex, results, os.environ.get("SOURCE_DATE_EPOCH"), renderer)
+    outcomes: dict[str, Outcome] = {}
+    for index, (pdf, error) in cluster.as_done(client, render_remote, shared, jobs):
+        job = jobs[index]
+        if pdf is None:
+            outcome = Outcome(job.org_id, None, error)
+        else:
+            write_atomic(job.path, pdf, "choose another --output folder")
+            outcome = Outcome(job.org_id, job.path)
+        outcomes[str(job.path)] = outcome
+        if on_done is not None:
+            on_done(outcome)
+    return [outcomes[str(job.path)] for job in jobs]
+
+
+_parsed: tuple[str, Results] | None = None
+
+
+def render_remote(
+    shared: tuple[str, Results | Mapping[str, Any], str | None, Renderer], job: Job
+) -> tuple[bytes | None, str | None]:
+    """On a worker: one job's PDF, or the error that kept it from being made. The results
+    are parsed once per worker (the shared object stays in its memory)."""
+    global _parsed  # noqa: PLW0603 (one parsed copy per worker process)
+    token, results, epoch, renderer = shared
+    if epoch is not None:
+        os.environ["SOURCE_DATE_EPOCH"] = epoch
+    if _parsed is None or _parsed[0] != token:
+        _parsed = (token, as_results(results))
+    try:
+        return renderer(_parsed[1], job), None
+    except Exception as error:  # one organisation's failure must not stop the rest
+        return None, f"{type(error).__name__}: {error}"
 
 
 def _stop_now(pool: ProcessPoolExecutor, jobs: Sequence[Job]) -> None:

@@ -18,6 +18,9 @@ from __future__ import annotations
 
 import csv
 import re
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -40,6 +43,25 @@ CONVERSIONS_FILE = Path(__file__).resolve().parent / "data" / "unit_conversions.
 CONVERSIONS_COLUMNS = ("from_unit", "to_unit", "dimension", "factor")
 
 
+@contextmanager
+def pint_without_dask() -> Iterator[None]:
+    """Hide Dask while pint is imported (here, or by bw2parameters under bw2data).
+
+    pint.compat imports dask at its own import when dask is installed, for dask arrays
+    isbenefit never hands it: 0.2 s on every run, and Dask is to be imported only for
+    --scheduler. A dask imported before is left alone, and hiding ends with the block.
+    """
+    if "pint" in sys.modules or "dask" in sys.modules:
+        yield
+        return
+    sys.modules["dask"] = None  # type: ignore[assignment]  # find_spec("dask") is None
+    try:
+        yield
+    finally:
+        if "dask" in sys.modules and sys.modules["dask"] is None:
+            del sys.modules["dask"]
+
+
 @cache
 def _registry() -> tuple[pint.UnitRegistry, dict[Any, str]]:
     """pint's registry with the ledger's extra units, and the dimensions isbenefit accepts.
@@ -47,7 +69,8 @@ def _registry() -> tuple[pint.UnitRegistry, dict[Any, str]]:
     Built once per process, and only for a unit `CONVERSIONS_FILE` does not keep: never
     for an accepted one.
     """
-    import pint
+    with pint_without_dask():
+        import pint
 
     registry: pint.UnitRegistry = pint.UnitRegistry(on_redefinition="raise")
     registry.define("m3 = meter ** 3")
@@ -142,7 +165,8 @@ def dimension_or_none(unit: str) -> str | None:
 
 def pint_dimension(unit: str) -> str:
     """:func:`dimension` as pint gives it."""
-    import pint
+    with pint_without_dask():
+        import pint
 
     registry, dimensions = _registry()
     try:

@@ -60,6 +60,8 @@ SLOW = {
     "documents/test_report_documents.py",
     "documents/test_report_layout.py",
     "engine/test_engine.py",
+    "engine/test_cluster.py",
+    "engine/test_draw_scheme.py",
     "engine/test_properties.py",
     "engine/test_uncertainty.py",
     "ledger/test_ledger_fuzz.py",

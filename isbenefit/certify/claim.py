@@ -267,9 +267,12 @@ def _uncertainty_part(results: Results, org_id: str, year: str) -> dict[str, Any
     if not uncertainty:
         return {}
     settings = ("method", "iterations", "seed", "conservative_percentile", "quantity_gsd")
+    # Scheme 1 wrote no draw_scheme: its claims keep the bytes they were made with.
+    scheme = uncertainty.get("draw_scheme", 1)
     return {
         "uncertainty": {
             **{key: uncertainty[key] for key in settings},
+            **({"draw_scheme": scheme} if scheme != 1 else {}),
             "credited": uncertainty["organisation_years"][f"{org_id}/{year}"],
         }
     }

@@ -13,6 +13,8 @@ The Monte Carlo figures reproduce: factor draws cover the whole factor set whate
 the ledger, and each exchange draws its quantity multipliers from a stream seeded by
 the run's seed and its own id (docs/uncertainty.md), so the subset ledger gets the
 same draws as the full one; only the order of summation can differ, in the last bit.
+The claim's draw scheme is used (none named: the first), so certificates made before
+the second scheme still recompute.
 
 The claim's stored ledger rows carry their original row numbers, which the rewritten
 CSVs do not, so figures are compared, not whole claims.
@@ -156,7 +158,8 @@ def _reassess(claim: Mapping[str, Any], source: FactorSource) -> dict[str, Any]:
 
 
 def settings_of(claim: Mapping[str, Any]) -> MonteCarloSettings | None:
-    """The Monte Carlo settings a claim was made with, or None."""
+    """The Monte Carlo settings a claim was made with, or None; a claim that names no
+    draw scheme was made with the first (engine/uncertainty.py)."""
     run = claim.get("uncertainty")
     if not run:
         return None
@@ -165,6 +168,7 @@ def settings_of(claim: Mapping[str, Any]) -> MonteCarloSettings | None:
         int(run["seed"]),
         float(run["conservative_percentile"]),
         {key: float(value) for key, value in run["quantity_gsd"].items()},
+        int(run.get("draw_scheme", 1)),
     )
 
 

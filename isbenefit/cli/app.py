@@ -24,10 +24,12 @@ from isbenefit.cli.common import (
     LedgerArgument,
     MonteCarloOptions,
     Placed,
+    SchedulerOption,
     SourceOptions,
     TrustStoreOption,
     fail,
     guarded,
+    scheduler_client,
     show_warnings,
     with_options,
 )
@@ -118,6 +120,7 @@ def assess(
         ),
     ] = None,
     options: SourceOptions = SOURCE_OPTIONS,  # --mapping, --brightway, ... --fallback
+    scheduler: SchedulerOption = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary.")] = False,
     show_all: Annotated[
         bool,
@@ -132,13 +135,14 @@ def assess(
     from isbenefit.results.monte_carlo import uncertainty_table
     from isbenefit.writing import write_atomic
 
-    with guarded():
+    with guarded(), scheduler_client(scheduler) as client:
         settings = monte_carlo.settings(quantity_gsd or [])
         assessment = run_assessment(
             ledger,
             factors=options.source(),
             currency=currency,
             monte_carlo=settings,
+            client=client,
         )
         show_warnings(assessment.warnings)
         if not quiet:

@@ -126,6 +126,38 @@ def fail(message: str, code: int = EXIT_INPUT_ERROR) -> NoReturn:
     raise typer.Exit(code)
 
 
+SchedulerOption = Annotated[
+    str | None,
+    typer.Option(
+        "--scheduler",
+        metavar="local[:N]|tcp://HOST:PORT",
+        help="Run on Dask: local[:N] starts N worker processes here (default one per core), "
+        "tcp://HOST:PORT uses a running Dask scheduler. Same results, byte for byte. Needs "
+        "pip install 'isbenefit[scale]'. See docs/scale.md.",
+        show_default=False,
+    ),
+]
+
+
+@contextmanager
+def scheduler_client(spec: str | None) -> Iterator[Any]:
+    """A Dask client for --scheduler (None without one: Dask is not imported); a bad
+    address or Dask missing stops the command with the fix (exit 2)."""
+    if spec is None:
+        yield None
+        return
+    from isbenefit import cluster
+    from isbenefit.errors import SettingsError
+
+    try:
+        cluster.check_scheduler(spec)
+        cluster.distributed_module()
+    except SettingsError as error:
+        fail(str(error))
+    with guarded(), cluster.client_for(spec) as client:  # no scheduler there: exit 1
+        yield client
+
+
 MappingOption = Annotated[
     Path | None,
     typer.Option(

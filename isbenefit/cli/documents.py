@@ -29,9 +29,11 @@ from isbenefit.cli.common import (
     LedgerArgument,
     MonteCarloOptions,
     Placed,
+    SchedulerOption,
     SourceOptions,
     fail,
     guarded,
+    scheduler_client,
     show_warnings,
     with_options,
 )
@@ -120,10 +122,13 @@ def _assess(
     source: FactorSource,
     currency: str,
     monte_carlo: MonteCarloSettings | None = None,
+    client: Any = None,
 ) -> Assessment:
     from isbenefit.api import assess
 
-    assessment = assess(ledger, factors=source, currency=currency, monte_carlo=monte_carlo)
+    assessment = assess(
+        ledger, factors=source, currency=currency, monte_carlo=monte_carlo, client=client
+    )
     show_warnings(assessment.warnings)
     return assessment
 
@@ -233,16 +238,17 @@ def report(
     data_dir: Placed = PLACED,  # of `options`, after --currency as --help lists it
     monte_carlo: MonteCarloOptions = MONTE_CARLO_OPTIONS,
     lang: LangOption = None,
+    scheduler: SchedulerOption = None,
 ) -> None:
     """Write the cluster's annual report for one year (PDF)."""
     from isbenefit.documents import report_pdf
     from isbenefit.writing import write_atomic
 
     _check_target(output)
-    with guarded():
+    with guarded(), scheduler_client(scheduler) as client:
         source = options.source()
         settings = monte_carlo.settings()
-        results = _assess(ledger, source, currency, settings).results
+        results = _assess(ledger, source, currency, settings, client).results
         write_atomic(output, report_pdf(results, str(year), cluster, lang or "en"))
     console.print(f"report written to {output}", markup=False)
 
@@ -257,8 +263,10 @@ def statements(
     jobs: JobsOption = None,
     monte_carlo: MonteCarloOptions = MONTE_CARLO_OPTIONS,
     lang: LangOption = None,
+    scheduler: SchedulerOption = None,
 ) -> None:
-    """Write one statement per organisation with exchanges in the year, on all cores.
+    """Write one statement per organisation with exchanges in the year, on all cores
+    (or on a Dask cluster with --scheduler).
 
     Each in --lang, else in its organisation's `language` (organisations sheet), else English.
     """
@@ -267,17 +275,19 @@ def statements(
     settings = monte_carlo.settings()
     from isbenefit.batch import DocumentKind
 
-    _batch(
-        DocumentKind.STATEMENT,
-        ledger,
-        year,
-        output,
-        source,
-        currency,
-        jobs,
-        monte_carlo=settings,
-        lang=lang,
-    )
+    with scheduler_client(scheduler) as client:
+        _batch(
+            DocumentKind.STATEMENT,
+            ledger,
+            year,
+            output,
+            source,
+            currency,
+            jobs,
+            monte_carlo=settings,
+            lang=lang,
+            client=client,
+        )
 
 
 def certificates(
@@ -291,8 +301,10 @@ def certificates(
     jobs: JobsOption = None,
     monte_carlo: CertificateMonteCarloOptions = CERTIFICATE_MONTE_CARLO_OPTIONS,
     lang: LangOption = None,
+    scheduler: SchedulerOption = None,
 ) -> None:
-    """Write one certificate per organisation with exchanges in the year, on all cores.
+    """Write one certificate per organisation with exchanges in the year, on all cores
+    (or on a Dask cluster with --scheduler).
 
     Monte Carlo and signing as for `certificate` (default 1000 iterations); languages as
     for `statements`.
@@ -302,18 +314,20 @@ def certificates(
         source = options.source()
     from isbenefit.batch import DocumentKind
 
-    _batch(
-        DocumentKind.CERTIFICATE,
-        ledger,
-        year,
-        output,
-        source,
-        currency,
-        jobs,
-        issuer,
-        monte_carlo=monte_carlo.settings(),
-        lang=lang,
-    )
+    with scheduler_client(scheduler) as client:
+        _batch(
+            DocumentKind.CERTIFICATE,
+            ledger,
+            year,
+            output,
+            source,
+            currency,
+            jobs,
+            issuer,
+            monte_carlo=monte_carlo.settings(),
+            lang=lang,
+            client=client,
+        )
 
 
 def _batch(
@@ -327,6 +341,7 @@ def _batch(
     issuing: Issuing | None = None,
     monte_carlo: MonteCarloSettings | None = None,
     lang: str | None = None,
+    client: Any = None,
 ) -> None:
     from isbenefit.batch import DocumentKind, organisation_languages, plan
     from isbenefit.certify.claim import claim_exchange_ids
@@ -336,7 +351,7 @@ def _batch(
     from isbenefit.writing import make_folder
 
     with guarded():
-        assessment = _assess(ledger, source, currency, monte_carlo)
+        assessment = _assess(ledger, source, currency, monte_carlo, client)
         results = Results.from_results(assessment.results)
         require_year(results, str(year))
         orgs = organisations_in_year(results, str(year))
@@ -364,6 +379,7 @@ def _batch(
             ),
             jobs,
             f"{kind}s {year}",
+            client,
         )
     failed = [outcome for outcome in outcomes if outcome.error]
     console.print(
@@ -378,11 +394,11 @@ def _batch(
 
 
 def _run_with_progress(
-    results: Any, jobs_list: list[Any], workers: int | None, label: str
+    results: Any, jobs_list: list[Any], workers: int | None, label: str, client: Any = None
 ) -> list[Outcome]:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
-    from isbenefit.batch import run_batch
+    from isbenefit.batch import run_batch, run_on_cluster
 
     with Progress(
         "[progress.description]{task.description}",
@@ -393,6 +409,10 @@ def _run_with_progress(
         transient=False,
     ) as progress:
         task = progress.add_task(label, total=len(jobs_list))
+        if client is not None:
+            return run_on_cluster(
+                client, results, jobs_list, on_done=lambda _outcome: progress.advance(task)
+            )
         return run_batch(
             results, jobs_list, workers=workers, on_done=lambda _outcome: progress.advance(task)
         )

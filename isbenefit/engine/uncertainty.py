@@ -8,9 +8,14 @@ with a geometric standard deviation set by the exchange's `data_quality`;
 it scales every line derived from the exchanged quantity (baseline disposal,
 baseline supply and its haulage, transport). `inputs` rows are taken as given.
 
-Exchanges are processed in slices so memory stays bounded; organisation, year
-and total figures are summed per iteration before percentiles are taken, so
-their ranges reflect the correlation between exchanges.
+Organisation, year and total figures are summed per iteration before percentiles are
+taken, so their ranges reflect the correlation between exchanges.
+
+Two draw schemes, recorded in the results and in claims (`draw_scheme`): 2, the
+default, draws every exchange and own factor from a stream keyed by its id, in
+iteration blocks, and propagates group by group (`propagation`, `draws`); 1, the first
+scheme, kept here so certificates made with it still recompute, draws each exchange's
+multipliers from a PCG64 stream of its id and sums dense group arrays slice by slice.
 """
 
 from __future__ import annotations
@@ -26,6 +31,8 @@ from isbenefit.engine.core import BASELINE_ROLES, QUANTITY_ROLES, SAVED, Lines, 
 from isbenefit.errors import SettingsError
 
 QUANTITY_GSD = {"measured": 1.05, "calculated": 1.15, "estimated": 1.5}
+DRAW_SCHEMES = (1, 2)
+DRAW_SCHEME = 2  # the scheme of new runs; a claim without one was made with scheme 1
 SLICE_CELLS = 4_000_000  # iterations x exchanges per slice (32 MB per float array)
 
 if TYPE_CHECKING:  # scipy is imported by a run only (0.07 s a run without one never pays)
@@ -40,6 +47,7 @@ class MonteCarloSettings:
     seed: int = 1
     conservative_percentile: float = 5.0
     quantity_gsd: dict[str, float] = field(default_factory=lambda: dict(QUANTITY_GSD))
+    draw_scheme: int = DRAW_SCHEME
 
     def __post_init__(self) -> None:
         """Refuse what the command line refuses, so the API cannot run a meaningless analysis."""
@@ -66,6 +74,11 @@ class MonteCarloSettings:
             for quality, gsd in self.quantity_gsd.items()
             if not (isinstance(gsd, int | float) and math.isfinite(gsd) and gsd >= 1.0)
         ]
+        if self.draw_scheme not in DRAW_SCHEMES or isinstance(self.draw_scheme, bool):
+            problems.append(
+                f"draw_scheme must be one of {', '.join(map(str, DRAW_SCHEMES))}, "
+                f"not {self.draw_scheme!r}"
+            )
         if problems:
             raise SettingsError("Monte Carlo settings: " + "; ".join(problems))
 
@@ -91,7 +104,8 @@ class Summary:
 def quantity_multipliers(
     exchange_ids: list[str], data_quality: np.ndarray, settings: MonteCarloSettings
 ) -> np.ndarray:
-    """Lognormal multipliers (iterations x exchanges), median 1, gsd by data quality.
+    """Draw scheme 1: lognormal multipliers (iterations x exchanges), median 1, gsd by
+    data quality.
 
     Each exchange draws from its own stream, seeded by the run's seed and a hash of
     the exchange id, so an exchange gets the same draws whichever other exchanges
@@ -134,7 +148,8 @@ def propagate(
     aggregations: dict[str, Aggregation],
     settings: MonteCarloSettings,
 ) -> tuple[dict[str, Summary], dict[str, dict[str, Summary]]]:
-    """Percentile summaries of every saved quantity, per exchange and per aggregation."""
+    """Draw scheme 1: percentile summaries of every saved quantity, per exchange and per
+    aggregation (dense groups x iterations sums, slice by slice)."""
     iterations, count = multipliers.shape
     activities = next(iter(score_draws.values())).shape[1]
     quantity_weights, input_weights = line_weights(lines, count, activities)

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from isbenefit import units
+from isbenefit.engine import draws as keyed
 from isbenefit.errors import Problem
 from isbenefit.ledger.checks import SheetChecker
 from isbenefit.ledger.reading import RawLedger
@@ -131,17 +132,24 @@ def with_own_scores(scores: dict[str, np.ndarray], factor_set: FactorSet) -> dic
 
 
 def with_own_draws(
-    draws: dict[str, np.ndarray], factor_set: FactorSet, seed: int
+    draws: dict[str, np.ndarray], factor_set: FactorSet, seed: int, draw_scheme: int = 1
 ) -> dict[str, np.ndarray]:
     """Score draws (iterations x activities) extended by lognormal draws of the own
-    factors: median the value, geometric standard deviation the row's `gsd`."""
+    factors: median the value, geometric standard deviation the row's `gsd`. Under draw
+    scheme 2 each own factor draws from a stream keyed by its id (engine/draws.py), so
+    its draws do not depend on the other own factors of the ledger."""
     first = next(iter(draws.values()))
     iterations, count = first.shape
     own = factor_set.activities.iloc[count:]
     if not len(own):
         return draws
-    normal = np.random.default_rng(seed + _SEED_OFFSET).standard_normal((iterations, len(own)))
-    spread = np.exp(normal * np.log(own["gsd"].to_numpy(dtype=float)))
+    sigma = np.log(own["gsd"].to_numpy(dtype=float))
+    if draw_scheme == 1:
+        normal = np.random.default_rng(seed + _SEED_OFFSET).standard_normal((iterations, len(own)))
+        spread = np.exp(normal * sigma)
+    else:
+        ids = [str(i) for i in own["id"]]
+        spread = keyed.lognormal_multipliers(seed, keyed.FACTOR, ids, sigma, 0, iterations).T
     return {
         name: np.concatenate([values, spread * own[name].to_numpy(dtype=float)], axis=1)
         if name in own.columns

@@ -489,6 +489,7 @@ class Uncertainty:
         organisation_years: ``org/year`` -> ranges of its credited shares in the year.
         years: year -> ranges of the year's totals (each exchange once).
         totals: ``all`` -> ranges of the cluster totals.
+        draw_scheme: how the draws were made (engine/uncertainty.py); 1 when not recorded.
     """
 
     method: str
@@ -501,6 +502,7 @@ class Uncertainty:
     organisation_years: Mapping[str, Ranges]
     years: Mapping[str, Ranges]
     totals: Mapping[str, Ranges]
+    draw_scheme: int = 1
 
     def level(self, name: str) -> Mapping[str, Ranges]:
         """The entries of level ``name`` (``exchanges``, ``organisation_years``, ...)."""
@@ -528,6 +530,7 @@ class Uncertainty:
             organisation_years=_level(record, "organisation_years"),
             years=_level(record, "years"),
             totals=_level(record, "totals"),
+            draw_scheme=int(record.get("draw_scheme", 1)),
         )
 
 

@@ -9,13 +9,15 @@ The same seed gives the same draws and so the same bytes.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 from scipy import sparse
 
+from isbenefit.engine import draws as keyed
 from isbenefit.engine.core import SAVED, Lines, Party, credit_share
+from isbenefit.engine.propagation import Level, Mapper, Quantities, propagate_keyed
 from isbenefit.engine.uncertainty import (
     Aggregation,
     MonteCarloSettings,
@@ -24,6 +26,9 @@ from isbenefit.engine.uncertainty import (
     quantity_multipliers,
 )
 from isbenefit.results.tables import Tables
+
+if TYPE_CHECKING:
+    from isbenefit.scoring.source import FactorSource
 
 STATISTICS = ("p5", "p50", "p95", "conservative")
 
@@ -35,6 +40,8 @@ def run(
     settings: MonteCarloSettings,
     draws: dict[str, np.ndarray],
     conservative: tuple[Lines, dict[str, np.ndarray]] | None = None,
+    mapper: Mapper | None = None,
+    partitions: int = 1,
 ) -> dict[str, Any]:
     """The `uncertainty` extension of the results JSON.
 
@@ -47,20 +54,30 @@ def run(
     the ledger's. The same draws are propagated through them, and the conservative
     statistic of every exchange and group comes from that run (baseline choice x factor
     spread x quantity spread); P5, P50 and P95 stay those of the ledger's baselines.
+
+    ``mapper`` runs draw scheme 2's units elsewhere (on a cluster), cut into
+    ``partitions`` parts; the bytes depend on neither.
     """
-    quality = exchanges["data_quality"].to_numpy(dtype=object)
-    multipliers = quantity_multipliers(tables.exchanges["id"].tolist(), quality, settings)
     aggregations = _aggregations(tables, exchanges)
     deterministic = {
         name: tables.exchanges[f"saved_{name}"].to_numpy(dtype=float) for name in SAVED
     }
-    per_exchange, levels = propagate(
-        lines, deterministic, draws, multipliers, aggregations, settings
-    )
+    runs = [(lines, deterministic)] + ([conservative] if conservative is not None else [])
+    if settings.draw_scheme == 1:
+        quality = exchanges["data_quality"].to_numpy(dtype=object)
+        multipliers = quantity_multipliers(tables.exchanges["id"].tolist(), quality, settings)
+        done = [
+            propagate(run_lines, figures, draws, multipliers, aggregations, settings)
+            for run_lines, figures in runs
+        ]
+    else:
+        done = [
+            _keyed(tables, exchanges, aggregations, settings, draws, run, mapper, partitions)
+            for run in runs
+        ]
+    per_exchange, levels = done[0]
     if conservative is not None:
-        low_exchange, low_levels = propagate(
-            conservative[0], conservative[1], draws, multipliers, aggregations, settings
-        )
+        low_exchange, low_levels = done[1]
         per_exchange = _with_conservative(per_exchange, low_exchange)
         levels = {level: _with_conservative(levels[level], low_levels[level]) for level in levels}
     return {
@@ -69,6 +86,7 @@ def run(
         "by data_quality",
         "iterations": settings.iterations,
         "seed": settings.seed,
+        "draw_scheme": settings.draw_scheme,
         "conservative_percentile": settings.conservative_percentile,
         "quantity_gsd": dict(settings.quantity_gsd),
         "exchanges": _by_label(tables.exchanges["id"].tolist(), deterministic, per_exchange),
@@ -81,6 +99,64 @@ def run(
             for level in aggregations
         },
     }
+
+
+def factor_draws(source: FactorSource, settings: MonteCarloSettings) -> dict[str, np.ndarray]:
+    """Per-unit score draws (iterations x activities) of a factor source.
+
+    Draw scheme 2 asks for them in blocks of `draws.ITERATION_BLOCK` iterations, each
+    seeded by `draws.block_seed`, so a block can be drawn on its own (on a worker); up to
+    one block, the draws are those of scheme 1, which asks for all iterations at once.
+    """
+    if settings.draw_scheme == 1:
+        return source.score_draws(settings.iterations, settings.seed)
+    blocks = [
+        source.score_draws(
+            min(settings.iterations, start + keyed.ITERATION_BLOCK) - start,
+            keyed.block_seed(settings.seed, start // keyed.ITERATION_BLOCK),
+        )
+        for start in range(0, settings.iterations, keyed.ITERATION_BLOCK)
+    ]
+    return {name: np.concatenate([b[name] for b in blocks]) for name in blocks[0]}
+
+
+def _keyed(
+    tables: Tables,
+    exchanges: pd.DataFrame,
+    aggregations: dict[str, Aggregation],
+    settings: MonteCarloSettings,
+    draws: dict[str, np.ndarray],
+    run: tuple[Lines, dict[str, np.ndarray]],
+    mapper: Mapper | None,
+    partitions: int,
+) -> tuple[dict[str, Summary], dict[str, dict[str, Summary]]]:
+    """Draw scheme 2 (engine/propagation.py): organisations own their groups and years."""
+    position = {org: i for i, org in enumerate(tables.organisations["id"].tolist())}
+    owners = {
+        "organisations": np.arange(len(position)),
+        "organisation_years": np.array(
+            [position[label[0]] for label in aggregations["organisation_years"].labels],
+            dtype=int,
+        ),
+    }
+    levels = {level: Level(agg.weights, owners.get(level)) for level, agg in aggregations.items()}
+    quality = exchanges["data_quality"].to_numpy(dtype=object)
+    quantities = Quantities(
+        tables.exchanges["id"].tolist(),
+        np.log(np.array([settings.quantity_gsd[q] for q in quality], dtype=float)),
+        settings.seed,
+        settings.iterations,
+    )
+    per_exchange, per_level = propagate_keyed(
+        run[0], run[1], draws, quantities, levels, settings, mapper, partitions
+    )
+    return (
+        {name: Summary(*figures) for name, figures in per_exchange.items()},
+        {
+            level: {name: Summary(*figures) for name, figures in by_name.items()}
+            for level, by_name in per_level.items()
+        },
+    )
 
 
 def _with_conservative(

@@ -74,6 +74,7 @@ from isbenefit.errors import BrightwayError, WriteError
 from isbenefit.paths import DATA_DIR_ENV
 from isbenefit.paths import data_dir as resolve_data_dir
 from isbenefit.scoring.factorset import INDICATORS, FactorSet
+from isbenefit.units import pint_without_dask
 from isbenefit.writing import make_folder, write_atomic
 
 if TYPE_CHECKING:  # imported when a project is opened: a run on kept scores never is
@@ -145,7 +146,7 @@ def _import_bw2data(base: Path) -> ModuleType:
         os.environ["BRIGHTWAY2_DIR"] = str(base)
         os.environ["BRIGHTWAY_NO_STRUCTLOG"] = "1"
     try:
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), pint_without_dask():
             warnings.simplefilter("ignore")
             import bw2calc  # noqa: F401 - imported here, once, for its import-time warning
             import bw2data

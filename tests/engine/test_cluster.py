@@ -1,0 +1,71 @@
+"""A Dask LocalCluster of two worker processes gives the bytes of one process: the Monte
+Carlo shared out by organisation blocks, and a batch of documents by document."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bench.synthetic import write_synthetic_ledger
+from isbenefit import assess
+from isbenefit.batch import DocumentKind, plan, run_batch, run_on_cluster
+from isbenefit.engine import propagation
+from isbenefit.engine.uncertainty import MonteCarloSettings
+from isbenefit.results.model import Results
+from tests.conftest import TINY_FACTORS, exchange, write_ledger
+
+distributed = pytest.importorskip("distributed")
+
+
+@pytest.fixture(scope="module")
+def client() -> Iterator[Any]:
+    with (
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster,
+        distributed.Client(cluster) as connected,
+    ):
+        yield connected
+
+
+def test_monte_carlo_on_two_workers_gives_the_same_bytes(
+    client: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ledger = write_synthetic_ledger(tmp_path / "ledger", 400, organisations=30)
+    monkeypatch.setattr(propagation, "UNIT_CELLS", 5 * 100)  # six or more units to share
+    settings = MonteCarloSettings(iterations=100, seed=6)
+    alone = assess(ledger, monte_carlo=settings)
+    shared = assess(ledger, monte_carlo=settings, client=client)
+    assert json.dumps(shared.uncertainty).encode() == json.dumps(alone.uncertainty).encode()
+    assert b"".join(shared.results_json_chunks()) == b"".join(alone.results_json_chunks())
+    workers = {w["id"] for w in client.scheduler_info()["workers"].values()}
+    assert len(workers) == 2
+
+
+def test_statements_on_two_workers_are_the_same_files(
+    client: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1735689600")
+    rows = [
+        exchange(baseline_supply="prod.gypsum"),
+        exchange(id="E2", supplier="REC", receiver="THIRD", baseline_disposal="landfill.inert"),
+    ]
+    assessment = assess(write_ledger(tmp_path / "ledger", rows), TINY_FACTORS)
+    results = Results.from_results(assessment.results)
+    made = {}
+    for name in ("pool", "dask"):
+        jobs = plan(DocumentKind.STATEMENT, ["SUP", "REC", "THIRD"], "2024", tmp_path / name)
+        (tmp_path / name).mkdir()
+        outcomes = (
+            run_batch(results.source, jobs, workers=1)
+            if name == "pool"
+            else run_on_cluster(client, results.source, jobs)
+        )
+        assert [o.error for o in outcomes] == [None, None, None]
+        made[name] = {p.name: p.read_bytes() for p in sorted((tmp_path / name).iterdir())}
+    assert len(made["dask"]) == 3
+    assert made["dask"] == made["pool"]
