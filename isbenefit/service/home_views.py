@@ -40,7 +40,8 @@ def home(request: HttpRequest) -> HttpResponse:
         context["by_organisation"] = inbox.closed_by_organisation(found.cluster)
         return render(request, "service/home_funder.html", context)
     context["exchange_count"] = access.visible_exchanges(request.user).count()
-    context["inbox"] = inbox.inbox(request.user)
+    context["inbox"] = waiting = inbox.inbox(request.user)
+    context["inbox_count"] = waiting.count  # the navigation's, counted once
     return render(request, "service/home.html", context)
 
 

@@ -21,7 +21,7 @@ from django.utils import timezone
 from isbenefit import messages as msg
 from isbenefit.messages import say
 from isbenefit.scoring.source import FactorSetFolder
-from isbenefit.service import ledgers
+from isbenefit.service import ledgers, notify
 from isbenefit.service.ledgers import LedgerData, Row
 from isbenefit.service.models import (
     LAPSED,
@@ -271,6 +271,7 @@ def _lapse_proposals(superseded: ExchangeVersion, user: Any, now: Any) -> None:
         proposal.save(update_fields=["state", "decided_at"])
         target = f"exchange {superseded.exchange.exchange_id} v{superseded.number} proposal"
         log(superseded.exchange.cluster, user, "proposal lapsed", target)
+        notify.proposal_decided(proposal, user)
 
 
 def content_of(version: ExchangeVersion) -> dict[str, Any]:

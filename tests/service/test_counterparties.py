@@ -145,9 +145,13 @@ class Counterparties(TestCase):
     def test_a_change_meanwhile_makes_the_proposal_lapse(self) -> None:
         self._edit(self.users["member"], receiver=NEW)
         proposal = Proposal.objects.get(exchange=self.own)
-        assert self._edit(self.users["member"], quantity="4321").status_code == 302
+        mail.outbox.clear()
+        with self.captureOnCommitCallbacks(execute=True):
+            assert self._edit(self.users["member"], quantity="4321").status_code == 302
         proposal.refresh_from_db()
         assert proposal.state == "lapsed"
+        lapsed = [m for m in mail.outbox if m.to == ["n@parties.org"]]
+        assert [m.subject for m in lapsed] == ["Proposal for exchange kal-gypsum-2024 lapsed"]
         self._answer(self.counterparty, proposal, RECEIVER, "accept")
         assert self._current().receiver == RECEIVER
         assert not Answer.objects.filter(proposal=proposal, organisation=RECEIVER).exists()
