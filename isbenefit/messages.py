@@ -159,6 +159,8 @@ DATA_QUALITY_WORDS = {
     "estimated": N_("estimated"),
     "not stated": N_("not stated"),
 }
+# The page numbers of a document's footer (style.css in English).
+PAGE_OF_PAGES = N_("Page {page} of {pages}")
 # Where the documents are in a language other than English.
 UNREVIEWED_TRANSLATION = N_(
     "This translation was made by machine by the isbenefit project and has not been "

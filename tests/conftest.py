@@ -53,6 +53,7 @@ SLOW = {
     "cli/test_documents_batch.py",
     "cli/test_documents_cli.py",
     "cli/test_faults.py",
+    "i18n/test_documents_languages.py",
     "documents/test_certificate_documents.py",
     "documents/test_certificate_layout.py",
     "documents/test_documents_ranges.py",

@@ -20,7 +20,12 @@ def register(app: typer.Typer, console: Console) -> None:
         ],
         factors: FactorsOption = None,
         lang: Annotated[
-            str, typer.Option("--lang", help="Language of the help texts (en).")
+            str,
+            typer.Option(
+                "--lang",
+                help="Language of the instructions, comments and drop-down help: en, da, sv, "
+                "fi, nb, de, pl, lt, lv or et (sheet names and headers stay the English ids).",
+            ),
         ] = "en",
     ) -> None:
         """Write a blank ledger workbook: every sheet and column, with help and drop-downs.

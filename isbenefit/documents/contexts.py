@@ -16,6 +16,7 @@ from typing import Any
 
 from isbenefit import messages
 from isbenefit.documents import numbers
+from isbenefit.documents.flag_text import flag_message
 from isbenefit.documents.shares import display_name
 from isbenefit.ledger.contract import FLOW_KINDS
 from isbenefit.messages import current_language, say
@@ -377,5 +378,6 @@ def supplied_figures(results: Results, exchanges: Iterable[Exchange]) -> str:
 def flag_notes(flags: tuple[model.Flag, ...]) -> tuple[str, ...]:
     """Each flag of an exchange as "MARK: note", the marks the certificate's legend uses."""
     return tuple(
-        say(messages.FLAG_NOTE, mark=flag_mark(flag.code), note=flag.message) for flag in flags
+        say(messages.FLAG_NOTE, mark=flag_mark(flag.code), note=flag_message(flag))
+        for flag in flags
     )

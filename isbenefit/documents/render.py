@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import mimetypes
 import os
+import string
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -25,6 +26,7 @@ from urllib.request import url2pathname
 
 import jinja2
 import weasyprint
+from markupsafe import Markup
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
@@ -36,7 +38,12 @@ from isbenefit.documents.contexts import (
     template_names,
 )
 from isbenefit.errors import IsbenefitError
-from isbenefit.messages import UNREVIEWED_TRANSLATION, translate, translate_n
+from isbenefit.messages import (
+    PAGE_OF_PAGES,
+    UNREVIEWED_TRANSLATION,
+    translate,
+    translate_n,
+)
 from isbenefit.paths import templates_dir
 
 PDF_VARIANT = "pdf/a-3b"
@@ -116,10 +123,23 @@ def environment() -> jinja2.Environment:
     )
     env.policies["ext.i18n.trimmed"] = True
     env.globals["UNREVIEWED_TRANSLATION"] = UNREVIEWED_TRANSLATION
+    env.globals["page_of_pages"] = page_of_pages
     env.install_gettext_callables(  # type: ignore[attr-defined]
         gettext=translate, ngettext=translate_n, newstyle=True
     )
     return env
+
+
+def page_of_pages() -> Markup:
+    """The footer's page numbers in the current language, as a CSS content value: the
+    sentence's text quoted, its {page} and {pages} as the page counters."""
+    parts = []
+    for text, name, _, _ in string.Formatter().parse(translate(PAGE_OF_PAGES)):
+        if text:
+            parts.append('"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"')
+        if name:
+            parts.append(f"counter({'pages' if name == 'pages' else 'page'})")
+    return Markup(" ".join(parts))
 
 
 @cache

@@ -17,7 +17,7 @@ from isbenefit.ledger import contract
 from isbenefit.ledger.contract import EXCHANGES, INPUT_UNITS, LEDGER_UNITS
 from isbenefit.ledger.rates import shipped_rates
 from isbenefit.ledger.waste import ewc_codes
-from isbenefit.messages import say
+from isbenefit.messages import language, say
 from isbenefit.scoring.factorset import VINTAGE_MARK, FactorSet
 from isbenefit.workbooks import neutralised, workbook_bytes
 
@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from openpyxl.worksheet.datavalidation import DataValidation
     from openpyxl.worksheet.worksheet import Worksheet
 
-LANGUAGES = ("en",)
+LANGUAGES = messages.LANGUAGES  # the Instructions sheet, comments and drop-down help
 ROWS = 1000  # rows 2..ROWS+1 carry the drop-downs and formats
 ACTIVITIES_SHEET = "Activities"
 HEATING_VALUES_SHEET = "Heating values"
@@ -91,12 +91,20 @@ def _instructions(factor_set: FactorSet) -> list[str]:
 
 
 def template_bytes(factor_set: FactorSet, lang: str = "en") -> bytes:
-    """The blank ledger workbook as .xlsx bytes; the same factor set gives the same bytes."""
+    """The blank ledger workbook as .xlsx bytes; the same factor set gives the same bytes.
+
+    Sheet names and column headers are the contract's ids in every language; the
+    instructions, header comments and drop-down messages are in ``lang``."""
+    if lang not in LANGUAGES:
+        raise ValueError(f"language {lang!r} not available; available: {', '.join(LANGUAGES)}")
+    with language(lang):
+        return _template_bytes(factor_set)
+
+
+def _template_bytes(factor_set: FactorSet) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
-    if lang not in LANGUAGES:
-        raise ValueError(f"language {lang!r} not available; available: {', '.join(LANGUAGES)}")
     workbook = Workbook()
     instructions = workbook.active
     assert instructions is not None
