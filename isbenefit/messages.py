@@ -25,6 +25,19 @@ from typing import Any
 SOURCE_LANGUAGE = "en"
 # The languages of the documents, the ledger template and the service (docs/translations.md).
 LANGUAGES = ("en", "da", "sv", "fi", "nb", "de", "pl", "lt", "lv", "et")
+# Each language by its own name (the service's language switch).
+LANGUAGE_NAMES = {
+    "en": "English",
+    "da": "Dansk",
+    "sv": "Svenska",
+    "fi": "Suomi",
+    "nb": "Norsk bokmål",
+    "de": "Deutsch",
+    "pl": "Polski",
+    "lt": "Lietuvių",
+    "lv": "Latviešu",
+    "et": "Eesti",
+}
 # One catalog per language, isbenefit/locale/LANG/LC_MESSAGES/django.po (.mo compiled from
 # it); named for Django's domain so that the service reads the same catalog.
 DOMAIN = "django"

@@ -74,6 +74,7 @@ SLOW = {
     "scoring/test_kept_scores.py",
     "service/test_api.py",
     "service/test_browser.py",
+    "service/test_browser_language.py",
     "service/test_documents.py",
     "service/test_logins.py",
     "service/test_postgresql.py",

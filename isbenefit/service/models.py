@@ -95,6 +95,9 @@ class Membership(models.Model):
     mail_changes = models.BooleanField(default=True)
     mail_years = models.BooleanField(default=True)
     mail_documents = models.BooleanField(default=True)
+    # The language the user chose with the language switch (languages.py); blank: the
+    # browser's.
+    language = models.CharField(max_length=8, blank=True, default="")
 
     def __str__(self) -> str:
         return f"{self.user} ({self.role})"

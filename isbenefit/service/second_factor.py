@@ -30,6 +30,7 @@ VERIFY_PATH = "/account/second-factor/"
 OPEN_PREFIXES = (
     "/account/second-factor/",
     "/logout/",
+    "/language/",
     "/login/",
     "/static/",
     "/verify",

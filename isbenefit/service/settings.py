@@ -18,6 +18,7 @@ from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from isbenefit.errors import IsbenefitError
+from isbenefit.messages import LANGUAGE_NAMES, LANGUAGES, LOCALE_DIR
 from isbenefit.paths import data_dir
 from isbenefit.service.email_url import email_settings
 from isbenefit.service.factor_sets import configured as configured_factor_sets
@@ -280,10 +281,13 @@ def django_settings(options: ServiceOptions) -> dict[str, Any]:
             # Before anything reads a body: the declared length against the limit.
             "isbenefit.service.security.BodyLimitMiddleware",
             "django.contrib.sessions.middleware.SessionMiddleware",
+            # The language: cookie, else Accept-Language (languages.py adds the account's).
+            "django.middleware.locale.LocaleMiddleware",
             "django.middleware.common.CommonMiddleware",
             "django.middleware.csrf.CsrfViewMiddleware",
             "django.contrib.auth.middleware.AuthenticationMiddleware",
             "django_otp.middleware.OTPMiddleware",
+            "isbenefit.service.languages.LanguageMiddleware",
             "django.contrib.messages.middleware.MessageMiddleware",
             # A session without its second factor reaches only the open pages.
             "isbenefit.service.second_factor.SecondFactorMiddleware",
@@ -312,7 +316,14 @@ def django_settings(options: ServiceOptions) -> dict[str, Any]:
         "DEFAULT_AUTO_FIELD": "django.db.models.BigAutoField",
         "USE_TZ": True,
         "TIME_ZONE": "UTC",
-        "USE_I18N": False,
+        # Pages and messages in the ten languages of docs/translations.md, from the one
+        # catalog the documents use (isbenefit/locale, Django's domain).
+        "USE_I18N": True,
+        "LANGUAGE_CODE": "en",
+        "LANGUAGES": [(code, LANGUAGE_NAMES[code]) for code in LANGUAGES],
+        "LOCALE_PATHS": [str(LOCALE_DIR)],
+        "LANGUAGE_COOKIE_HTTPONLY": True,
+        "LANGUAGE_COOKIE_SAMESITE": "Lax",
         "LOGIN_URL": "/login/",
         "OTP_TOTP_ISSUER": "isbenefit",
         "LOGIN_REDIRECT_URL": "/",

@@ -10,6 +10,7 @@ from django.views.generic import TemplateView
 from isbenefit.service import (
     account_views,
     home_views,
+    languages,
     otp_views,
     public,
     record_views,
@@ -33,6 +34,7 @@ urlpatterns = [
         name="invite",
     ),
     path("settings/", account_views.account_settings, name="settings"),
+    path("language/", languages.switch, name="language"),
     path("account/second-factor/", otp_views.verify, name="second_factor"),
     path("account/second-factor/setup/", otp_views.setup, name="second_factor_setup"),
     path("password-reset/", account_views.PasswordReset.as_view(), name="password_reset"),
