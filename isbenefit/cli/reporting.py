@@ -17,6 +17,7 @@ from isbenefit.cli.common import (
     PLACED,
     SOURCE_OPTIONS,
     CurrencyOption,
+    LangOption,
     LedgerArgument,
     Placed,
     SourceOptions,
@@ -102,6 +103,7 @@ def register(app: typer.Typer, console: Console) -> None:
         options: SourceOptions = SOURCE_OPTIONS,
         currency: CurrencyOption = "EUR",
         data_dir: Placed = PLACED,  # of `options`, after --currency as --help lists it
+        lang: LangOption = None,
     ) -> None:
         """Print the ESRS E5 datapoints the ledger supports for one organisation and year
         (E5-4 §31(c) secondary materials, E5-5 §37(b)-(c) waste by recovery type and
@@ -122,7 +124,7 @@ def register(app: typer.Typer, console: Console) -> None:
                 currency=currency,
             )
             show_warnings(assessment.warnings)
-            report = esrs_report(assessment, org, year, materials_used_t)
+            report = esrs_report(assessment, org, year, materials_used_t, lang or "en")
             if json_file is not None:
                 text = json.dumps(report.as_dict(), ensure_ascii=False, indent=1) + "\n"
                 write_atomic(json_file, text.encode("utf-8"))

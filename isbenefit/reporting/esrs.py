@@ -20,6 +20,8 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
+from isbenefit import messages
+from isbenefit.messages import SOURCE_LANGUAGE, language, say
 from isbenefit.reporting.flows import (
     DISPOSAL,
     INCINERATION,
@@ -78,25 +80,32 @@ def _sum(flows: Iterable[Flow]) -> tuple[float, tuple[str, ...]]:
 
 
 def esrs_report(
-    assessment: Assessment, org: str, year: int, materials_used_t: float | None = None
+    assessment: Assessment,
+    org: str,
+    year: int,
+    materials_used_t: float | None = None,
+    lang: str = SOURCE_LANGUAGE,
 ) -> EsrsReport:
     """The E5 datapoints of ``org`` in ``year``; ``materials_used_t`` is its overall
-    material inflow (E5-4 §31(a)), for the share of secondary materials."""
+    material inflow (E5-4 §31(a)), for the share of secondary materials. Labels, notes and
+    the method are in ``lang``; keys, paragraphs and breakdowns stay as ESRS writes them."""
     flows = organisation_year(assessment, org, year)
-    points = [*_inflows(flows, materials_used_t), *_outflows(flows)]
-    return EsrsReport(org, flows.name, year, tuple(points), method_text(flows))
+    with language(lang):
+        points = [*_inflows(flows, materials_used_t), *_outflows(flows)]
+        return EsrsReport(org, flows.name, year, tuple(points), method_text(flows))
 
 
 def _inflows(flows: OrganisationYear, materials_used_t: float | None) -> list[Datapoint]:
     weight, ids = _sum(flows.received)
-    label = "Secondary materials used (received through industrial symbiosis exchanges)"
+    label = say(messages.ESRS_SECONDARY)
     points = [Datapoint("E5-4 §31(c)", label, "total", weight, "t", ids)]
     if materials_used_t is not None and materials_used_t > 0:
         share: float | None = round(100.0 * weight / materials_used_t, 6)
-        note = f"of the overall material inflow given, {materials_used_t:g} t (§31(a))"
+        note = say(messages.ESRS_SHARE_OF, tonnes=f"{materials_used_t:g}")
     else:
-        share, note = None, "needs the overall material inflow of §31(a) (--materials-used-t)"
-    points.append(Datapoint("E5-4 §31(c)", f"{label}, share", "total", share, "%", ids, note))
+        share, note = None, say(messages.ESRS_SHARE_NEEDS)
+    share_label = say(messages.ESRS_SECONDARY_SHARE)
+    points.append(Datapoint("E5-4 §31(c)", share_label, "total", share, "%", ids, note))
     for resource in sorted({f.resource for f in flows.received}):
         weight, ids = _sum(f for f in flows.received if f.resource == resource)
         points.append(Datapoint("E5-4 §31(c)", label, resource, weight, "t", ids))
@@ -110,45 +119,44 @@ def _outflows(flows: OrganisationYear) -> list[Datapoint]:
     for split, hazardous in HAZARD_SPLITS:
         weight, ids = _sum(f for f in diverted if f.hazardous == hazardous)
         points.append(
-            Datapoint("E5-5 §37(b)", "Waste diverted from disposal", split, weight, "t", ids)
+            Datapoint("E5-5 §37(b)", say(messages.ESRS_DIVERTED), split, weight, "t", ids)
         )
     for split, _ in HAZARD_SPLITS:
         points.append(
             Datapoint(
                 "E5-5 §37(b)(i)",
-                "Waste diverted from disposal: preparation for reuse",
+                say(messages.ESRS_REUSE),
                 split,
                 None,
                 "t",
                 (),
-                "not derivable: preparing for reuse has no operation code of its own; any "
-                "such tonnes are counted under recycling",
+                say(messages.ESRS_REUSE_NOTE),
             )
         )
     for paragraph, kind, label in (
-        ("E5-5 §37(b)(ii)", RECYCLING, "Waste diverted from disposal: recycling"),
-        ("E5-5 §37(b)(iii)", OTHER_RECOVERY, "Waste diverted from disposal: other recovery"),
-        ("E5-5 §37(c)(i)", INCINERATION, "Waste directed to disposal: incineration"),
-        ("E5-5 §37(c)(ii)", LANDFILL, "Waste directed to disposal: landfill"),
-        ("E5-5 §37(c)(iii)", OTHER_DISPOSAL, "Waste directed to disposal: other disposal"),
+        ("E5-5 §37(b)(ii)", RECYCLING, messages.ESRS_RECYCLING),
+        ("E5-5 §37(b)(iii)", OTHER_RECOVERY, messages.ESRS_OTHER_RECOVERY),
+        ("E5-5 §37(c)(i)", INCINERATION, messages.ESRS_INCINERATION),
+        ("E5-5 §37(c)(ii)", LANDFILL, messages.ESRS_LANDFILL),
+        ("E5-5 §37(c)(iii)", OTHER_DISPOSAL, messages.ESRS_OTHER_DISPOSAL),
     ):
         for split, hazardous in HAZARD_SPLITS:
             weight, ids = _sum(f for f in waste if f.treatment == kind and f.hazardous == hazardous)
-            points.append(Datapoint(paragraph, label, split, weight, "t", ids))
+            points.append(Datapoint(paragraph, say(label), split, weight, "t", ids))
     disposal, ids = _sum(f for f in waste if f.treatment in DISPOSAL)
     points.append(
-        Datapoint("E5-5 §37(c)", "Waste directed to disposal", "total", disposal, "t", ids)
+        Datapoint("E5-5 §37(c)", say(messages.ESRS_DISPOSAL), "total", disposal, "t", ids)
     )
     streams = sorted({f.ewc_code for f in waste if f.ewc_code})
     points.append(
         Datapoint(
             "E5-5 §38(a)",
-            "Waste streams (European List of Waste entries)",
+            say(messages.ESRS_STREAMS),
             "total",
             ", ".join(streams) if streams else None,
             "",
             tuple(f.exchange for f in waste if f.ewc_code),
-            "" if streams else "no ewc_code in the ledger",
+            "" if streams else say(messages.ESRS_NO_EWC),
         )
     )
     not_waste = [f for f in flows.supplied if not f.is_waste]
@@ -156,12 +164,12 @@ def _outflows(flows: OrganisationYear) -> list[Datapoint]:
     points.append(
         Datapoint(
             "E5-5 §35",
-            "Residues supplied as by-products or end-of-waste materials (not waste)",
+            say(messages.ESRS_NOT_WASTE),
             "total",
             weight,
             "t",
             ids,
-            "outside §37: not waste under the Waste Framework Directive, art. 5 and 6",
+            say(messages.ESRS_NOT_WASTE_NOTE),
         )
     )
     return points
@@ -175,36 +183,23 @@ def method_text(flows: OrganisationYear) -> str:
         if c not in flows.waste_columns
     ]
     assumed = (
-        f" The ledger has no {', '.join(absent)} column: "
-        + "; ".join(
-            {
-                "ewc_code": "waste streams are not named",
-                "legal_status": "every residue supplied is taken as waste",
-                "recovery_operation": "every residue supplied is taken as recycled",
-            }[c]
-            for c in absent
+        " "
+        + say(
+            messages.ESRS_ABSENT,
+            columns=", ".join(absent),
+            consequences="; ".join(say(messages.ESRS_ABSENT_CONSEQUENCES[c]) for c in absent),
         )
-        + "."
         if absent
         else ""
     )
-    return (
-        f"Figures cover the material exchanges of {flows.name} recorded in an industrial "
-        f"symbiosis ledger for the calendar year {flows.year}, computed by isbenefit "
-        f"{flows.isbenefit_version} (factor set {flows.factor_set}). They are parts of the "
-        "undertaking's inflows and outflows, not its totals: waste not leaving through a "
-        "recorded exchange and materials not received through one are not included. "
-        "Masses are the quantities recorded in the ledger (measured, calculated or estimated "
-        "as each exchange's data_quality says), converted into tonnes, or the exchange's "
-        "mass_t; an exchange spanning years is split by days. Recovery types follow the "
-        "recovery_operation column (Waste Framework Directive 2008/98/EC, Annexes I and II): "
-        "R2-R11 recycling; R1, R12, R13 other recovery; D10 incineration; D1, D5, D12 "
-        "landfill; other D operations other disposal. A residue without recovery_operation "
-        "is taken as recycled, since it replaced another firm's input. Hazardousness follows "
-        "the hazardous column, checked against the List of Waste entry when ewc_code is "
-        "given. Residues marked by-product or end-of-waste in legal_status are not counted "
-        "as waste. Exchanges without a mass (no mass_t for a non-mass unit) are left out." + assumed
+    method = say(
+        messages.ESRS_METHOD,
+        name=flows.name,
+        year=flows.year,
+        version=flows.isbenefit_version,
+        factor_set=flows.factor_set,
     )
+    return method + assumed
 
 
 def datapoint_rows(report: EsrsReport) -> list[dict[str, Any]]:
