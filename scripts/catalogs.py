@@ -49,6 +49,21 @@ def extract_django(fileobj, keywords, comment_tags, options):  # type: ignore[no
     return extract_python(io.BytesIO(code.encode("utf-8")), keywords, comment_tags, options)
 
 
+def extract_contract(fileobj, keywords, comment_tags, options):  # type: ignore[no-untyped-def]
+    """Babel extractor for the ledger contract: its N_ texts, and each column's meaning and
+    unit (the ledger template's header comments), read from the contract's tables."""
+    from babel.messages.extract import extract_python
+
+    from isbenefit.ledger.contract import SHEETS
+
+    yield from extract_python(fileobj, keywords, comment_tags, options)
+    for sheet in SHEETS.values():
+        for column in sheet.columns:
+            for text in (column.meaning, column.unit):
+                if text and any(letter.isalpha() for letter in text) and len(text) > 1:
+                    yield 0, None, text, [f"ledger column {sheet.name}.{column.name}"]
+
+
 def extract() -> None:
     from babel.messages.frontend import CommandLineInterface
 

@@ -215,9 +215,9 @@ def _write_header(
 
 def _comment(column: contract.Column, required: bool) -> str:
     """A header's comment: what the column means, its unit, an example, whether required."""
-    lines = [column.meaning]
+    lines = [say(column.meaning)]
     if column.unit:
-        lines.append(say(messages.COMMENT_UNIT, unit=column.unit))
+        lines.append(say(messages.COMMENT_UNIT, unit=say(column.unit)))
     lines.append(say(messages.COMMENT_EXAMPLE, example=column.example))
     if required:
         lines.append(say(messages.COMMENT_REQUIRED))
@@ -247,6 +247,6 @@ def _validation(
         errorTitle=column.name,
         error=say(messages.CHOOSE_FROM_LIST, column=column.name),
         promptTitle=column.name,
-        prompt=column.meaning[:255],
+        prompt=say(column.meaning)[:255],
         showInputMessage=False,
     )
