@@ -12,6 +12,7 @@ side: seconds, the ratio to the floor, peak memory, and the slope of log(time) a
 log(exchanges) between consecutive sizes (1.0: linear).
 
     python bench/bench_montecarlo.py [--sizes 10000,100000] [--iterations 1000]
+                                     [--scheduler local:2]  (also on Dask workers, wall time)
 """
 
 from __future__ import annotations
@@ -56,32 +57,56 @@ def numpy_floor(exchanges: int, activities: int, lines: int, iterations: int) ->
     return time.process_time() - start
 
 
-def one_size(exchanges: int, iterations: int, data: Path) -> dict[str, float]:
+def one_size(exchanges: int, iterations: int, data: Path, scheduler: str | None) -> dict:
     """Time one size in this process; returns the figures as a dict."""
     from isbenefit import assess
     from isbenefit.engine.uncertainty import MonteCarloSettings
 
+    settings = MonteCarloSettings(iterations=iterations, seed=1)
     with tempfile.TemporaryDirectory() as folder:
         ledger = write_synthetic_ledger(Path(folder) / "ledger", exchanges)
-        start = time.process_time()
+        wall, cpu = time.perf_counter(), time.process_time()
         deterministic = assess(ledger, data_dir=data)
-        without = time.process_time() - start
-        settings = MonteCarloSettings(iterations=iterations, seed=1)
-        start = time.process_time()
+        without = (time.perf_counter() - wall, time.process_time() - cpu)
+        wall, cpu = time.perf_counter(), time.process_time()
         assess(ledger, data_dir=data, monte_carlo=settings)
-        with_mc = time.process_time() - start
-        floor = numpy_floor(
+        with_mc = (time.perf_counter() - wall, time.process_time() - cpu)
+        figures = {
+            "exchanges": exchanges,
+            "deterministic_s": without[1],
+            "monte_carlo_s": with_mc[1] - without[1],
+            "monte_carlo_wall_s": with_mc[0] - without[0],
+        }
+        if scheduler is not None:
+            figures.update(on_cluster(ledger, data, settings, scheduler, without[0]))
+        figures["floor_s"] = numpy_floor(
             exchanges,
             len(deterministic.factor_set.activities),
             len(deterministic.lines),
             iterations,
         )
+    figures["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return figures
+
+
+def on_cluster(
+    ledger: Path, data: Path, settings: object, scheduler: str, deterministic_wall: float
+) -> dict[str, float]:
+    """Wall seconds of the Monte Carlo run on the scheduler's workers (started beforehand)."""
+    from isbenefit import assess, cluster
+
+    start = time.perf_counter()
+    with cluster.client_for(scheduler) as client:
+        started = time.perf_counter() - start
+        assess(ledger, data_dir=data, monte_carlo=settings, client=client)  # workers warm up
+        start = time.perf_counter()
+        assess(ledger, data_dir=data, monte_carlo=settings, client=client)
+        wall = time.perf_counter() - start
+        workers = cluster.workers_of(client)
     return {
-        "exchanges": exchanges,
-        "deterministic_s": without,
-        "monte_carlo_s": with_mc - without,
-        "floor_s": floor,
-        "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "cluster_start_s": started,
+        "cluster_wall_s": wall - deterministic_wall,
+        "workers": workers,
     }
 
 
@@ -90,18 +115,20 @@ def main() -> None:
     parser.add_argument("--sizes", default="10000,100000")
     parser.add_argument("--iterations", type=int, default=1_000)
     parser.add_argument("--data", type=Path, default=None, help="data directory to reuse")
+    parser.add_argument("--scheduler", default=None, help="also run on Dask, e.g. local:2")
     parser.add_argument("--one", type=int, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
     data = args.data or Path(tempfile.mkdtemp(prefix="isbenefit-bench-"))
     if args.one is not None:
-        print(json.dumps(one_size(args.one, args.iterations, data)))
+        print(json.dumps(one_size(args.one, args.iterations, data, args.scheduler)))
         return
-    one_size(50, args.iterations, data)  # the factor draws, once, outside the timings
+    one_size(50, args.iterations, data, None)  # the factor draws, once, outside the timings
     rows = []
     for size in (int(s) for s in args.sizes.split(",")):
         done = subprocess.run(
             [sys.executable, __file__, "--one", str(size), "--iterations",
-             str(args.iterations), "--data", str(data)],
+             str(args.iterations), "--data", str(data)]
+            + (["--scheduler", args.scheduler] if args.scheduler else []),
             check=True, capture_output=True, text=True,
         )  # fmt: skip
         rows.append(json.loads(done.stdout.strip().splitlines()[-1]))
@@ -124,6 +151,11 @@ def report(rows: list[dict[str, float]], iterations: int) -> None:
               f"{row['monte_carlo_s']:>8.2f} {row['floor_s']:>7.2f} "
               f"{row['monte_carlo_s'] / row['floor_s']:>6.2f} {row['peak_mb']:>8,.0f} "
               f"{slope:>6}")  # fmt: skip
+    for row in rows:
+        if "cluster_wall_s" in row:
+            print(f"{row['exchanges']:>10,}: Monte Carlo wall {row['monte_carlo_wall_s']:.2f} s "
+                  f"in this process, {row['cluster_wall_s']:.2f} s on {row['workers']:.0f} Dask "
+                  f"workers (cluster started in {row['cluster_start_s']:.1f} s)")  # fmt: skip
     sys.stdout.flush()
 
 

@@ -278,8 +278,9 @@ def assess(
         return assessment
     from isbenefit.results import monte_carlo as monte_carlo_ranges
 
+    on_cluster = _on_cluster(client)
     draws = own_factors.with_own_draws(
-        monte_carlo_ranges.factor_draws(source, monte_carlo),
+        monte_carlo_ranges.factor_draws(source, monte_carlo, on_cluster.get("mapper")),
         factor_set,
         monte_carlo.seed,
         monte_carlo.draw_scheme,
@@ -293,9 +294,8 @@ def assess(
         else None
     )
     extension = monte_carlo_ranges.run(
-        tables, result.lines, sheets.exchanges, monte_carlo, draws, conservative,
-        **_on_cluster(client),
-    )  # fmt: skip
+        tables, result.lines, sheets.exchanges, monte_carlo, draws, conservative, **on_cluster
+    )
     return replace(assessment, uncertainty=extension)
 
 

@@ -156,20 +156,10 @@ def unit_work(problem: Problem, unit: Unit) -> tuple[UnitResult, Partials]:
     """Draw the unit's exchanges block by block; sum into the unit's wide groups."""
     iterations = problem.quantities.iterations
     wide = unit.groups
-    wide_weights = {  # groups x rows, so a block is a column slice
-        level: problem.levels[level].weights[unit.rows][:, groups].T.tocsc()
-        for level, groups in wide.items()
-    }
     home_rows = unit.rows[unit.home]
-    narrow_weights = {
-        level: problem.levels[level].weights[home_rows].T.tocsc()
-        for level, data in problem.levels.items()
-        if data.owner is None
-    }
+    wide_weights, narrow_weights = _unit_weights(problem, unit)
     sums = {
-        (level, name): np.zeros((len(groups), iterations))
-        for level, groups in wide.items()
-        for name in SAVED
+        (level, name): np.zeros((len(g), iterations)) for level, g in wide.items() for name in SAVED
     }
     narrow: Partials = {
         (level, name): np.zeros((w.shape[0], iterations))
@@ -205,6 +195,23 @@ def unit_work(problem: Problem, unit: Unit) -> tuple[UnitResult, Partials]:
         },
     )
     return result, narrow
+
+
+def _unit_weights(
+    problem: Problem, unit: Unit
+) -> tuple[dict[str, sparse.csc_matrix], dict[str, sparse.csc_matrix]]:
+    """Weights (groups x rows, so a block is a column slice) of the unit's wide groups from
+    all its rows, and of the narrow levels from its home rows."""
+    wide = {
+        level: problem.levels[level].weights[unit.rows][:, groups].T.tocsc()
+        for level, groups in unit.groups.items()
+    }
+    narrow = {
+        level: problem.levels[level].weights[unit.rows[unit.home]].T.tocsc()
+        for level, data in problem.levels.items()
+        if data.owner is None
+    }
+    return wide, narrow
 
 
 def plan_units(levels: dict[str, Level], count: int, iterations: int) -> list[Unit]:

@@ -101,23 +101,36 @@ def run(
     }
 
 
-def factor_draws(source: FactorSource, settings: MonteCarloSettings) -> dict[str, np.ndarray]:
+def factor_draws(
+    source: FactorSource, settings: MonteCarloSettings, mapper: Mapper | None = None
+) -> dict[str, np.ndarray]:
     """Per-unit score draws (iterations x activities) of a factor source.
 
     Draw scheme 2 asks for them in blocks of `draws.ITERATION_BLOCK` iterations, each
-    seeded by `draws.block_seed`, so a block can be drawn on its own (on a worker); up to
-    one block, the draws are those of scheme 1, which asks for all iterations at once.
+    seeded by `draws.block_seed`, so a block can be drawn on its own: with ``mapper``,
+    the blocks are drawn on a cluster's workers, each opening the factor set or the
+    user's Brightway project itself (the source pickles as its settings). Up to one
+    block, the draws are those of scheme 1, which asks for all iterations at once.
     """
     if settings.draw_scheme == 1:
         return source.score_draws(settings.iterations, settings.seed)
     blocks = [
-        source.score_draws(
+        (
             min(settings.iterations, start + keyed.ITERATION_BLOCK) - start,
             keyed.block_seed(settings.seed, start // keyed.ITERATION_BLOCK),
         )
         for start in range(0, settings.iterations, keyed.ITERATION_BLOCK)
     ]
-    return {name: np.concatenate([b[name] for b in blocks]) for name in blocks[0]}
+    if mapper is not None and len(blocks) > 1:
+        drawn = mapper(draw_block, source, blocks)
+    else:
+        drawn = [draw_block(source, block) for block in blocks]
+    return {name: np.concatenate([b[name] for b in drawn]) for name in drawn[0]}
+
+
+def draw_block(source: FactorSource, block: tuple[int, int]) -> dict[str, np.ndarray]:
+    """One block of factor draws: (iterations, seed) of `factor_draws`."""
+    return source.score_draws(*block)
 
 
 def _keyed(

@@ -33,7 +33,7 @@ import os
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
@@ -87,6 +87,13 @@ class FactorSetFolder:
     def __repr__(self) -> str:
         return f"FactorSetFolder({self.path!r}, data_dir={self.data_dir!r})"
 
+    def __getstate__(self) -> dict[str, Any]:
+        """What a worker process needs to build the same source (no lock, no cache)."""
+        return {"path": self.path, "data_dir": self.data_dir}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__init__(state["path"], state["data_dir"])  # type: ignore[misc]
+
     @property
     def description(self) -> str:
         return f"factor-set folder {self.path}" if self.path else "the shipped factor set"
@@ -136,6 +143,18 @@ class MappedDatabase:
             f"MappedDatabase({self.mapping_path!r}, project={self.project!r}, "
             f"brightway_dir={self.brightway_dir!r}, data_dir={self.data_dir!r})"
         )
+
+    def __getstate__(self) -> dict[str, Any]:
+        """What a worker process needs to open the same database (no lock, no cache)."""
+        return {
+            "mapping": self.mapping_path,
+            "project": self.project,
+            "brightway_dir": self.brightway_dir,
+            "data_dir": self.data_dir,
+        }
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__init__(**state)  # type: ignore[misc]
 
     @property
     def description(self) -> str:
@@ -191,6 +210,12 @@ class WithFallback:
 
     def __repr__(self) -> str:
         return f"WithFallback({self.primary!r}, {self.fallback!r})"
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"primary": self.primary, "fallback": self.fallback}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__init__(state["primary"], state["fallback"])  # type: ignore[misc]
 
     @property
     def description(self) -> str:

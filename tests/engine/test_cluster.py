@@ -1,5 +1,6 @@
 """A Dask LocalCluster of two worker processes gives the bytes of one process: the Monte
-Carlo shared out by organisation blocks, and a batch of documents by document."""
+Carlo shared out by organisation blocks, its factor draws by iteration block, and a batch
+of documents by document."""
 
 from __future__ import annotations
 
@@ -8,14 +9,17 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 
 from bench.synthetic import write_synthetic_ledger
-from isbenefit import assess
+from isbenefit import assess, cluster
 from isbenefit.batch import DocumentKind, plan, run_batch, run_on_cluster
 from isbenefit.engine import propagation
 from isbenefit.engine.uncertainty import MonteCarloSettings
+from isbenefit.results import monte_carlo
 from isbenefit.results.model import Results
+from isbenefit.scoring.source import FactorSetFolder
 from tests.conftest import TINY_FACTORS, exchange, write_ledger
 
 distributed = pytest.importorskip("distributed")
@@ -69,3 +73,26 @@ def test_statements_on_two_workers_are_the_same_files(
         made[name] = {p.name: p.read_bytes() for p in sorted((tmp_path / name).iterdir())}
     assert len(made["dask"]) == 3
     assert made["dask"] == made["pool"]
+
+
+def test_factor_draws_by_iteration_block_on_two_workers(client: Any, tmp_path: Path) -> None:
+    """With more than one block of iterations the workers draw the factor blocks, each
+    opening the factor set's Brightway project itself; the draws are those of one process."""
+    settings = MonteCarloSettings(iterations=1_100, seed=2)
+    parts: list[int] = []
+    run = cluster.mapper(client)
+
+    def counted(function: Any, shared: Any, items: Any) -> list[Any]:
+        parts.append(len(items))
+        return run(function, shared, items)
+
+    on_workers = monte_carlo.factor_draws(
+        FactorSetFolder(TINY_FACTORS, tmp_path / "workers"), settings, counted
+    )
+    here = monte_carlo.factor_draws(FactorSetFolder(TINY_FACTORS, tmp_path / "here"), settings)
+    assert parts == [2]
+    assert on_workers.keys() == here.keys()
+    for name, values in here.items():
+        assert values.shape == (1_100, len(FactorSetFolder(TINY_FACTORS).factor_set().activities))
+        assert np.array_equal(on_workers[name], values)
+    assert (tmp_path / "workers").is_dir()

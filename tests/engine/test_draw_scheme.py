@@ -166,3 +166,18 @@ def test_the_tree_reduction_gives_the_same_bits_for_any_partition(
     whole = tree_reduce(subtree_nodes(values, 0, count, add), count, add)
     assert np.array_equal(tree_reduce(nodes, count, add), whole)
     assert whole == pytest.approx(np.sum(values, axis=0), rel=1e-9, abs=1e-3)
+
+
+def test_a_factor_source_pickles_as_its_settings(tmp_path: Path) -> None:
+    """A worker rebuilds the source from its settings (no lock, no cached scores)."""
+    import pickle
+
+    from isbenefit.scoring.source import MappedDatabase, WithFallback
+
+    folder = FactorSetFolder(TINY_FACTORS, tmp_path)
+    folder.factor_set()
+    again = pickle.loads(pickle.dumps(folder))
+    assert (again.path, again.data_dir, again._factor_set) == (TINY_FACTORS, tmp_path, None)
+    mapped = MappedDatabase(tmp_path / "m.toml", "proj", tmp_path / "bw", tmp_path / "d")
+    both = pickle.loads(pickle.dumps(WithFallback(mapped, folder)))
+    assert repr(both) == repr(WithFallback(mapped, folder))
