@@ -181,3 +181,24 @@ def test_a_factor_source_pickles_as_its_settings(tmp_path: Path) -> None:
     mapped = MappedDatabase(tmp_path / "m.toml", "proj", tmp_path / "bw", tmp_path / "d")
     both = pickle.loads(pickle.dumps(WithFallback(mapped, folder)))
     assert repr(both) == repr(WithFallback(mapped, folder))
+
+
+def test_percentiles_from_one_sort_are_numpys() -> None:
+    rng = np.random.default_rng(3)
+    for samples in (
+        rng.lognormal(size=(50, 1000)),
+        rng.integers(0, 4, size=(20, 37)).astype(float),  # ties
+        rng.normal(size=(5, 1)),
+    ):
+        wanted = (5.0, 50.0, 95.0, 2.5, 97.5)
+        expected = np.percentile(samples, wanted, axis=1)
+        assert np.array_equal(propagation.percentiles(samples, wanted), expected)
+
+
+def test_a_negative_figure_takes_the_multipliers_percentiles_the_other_way_round() -> None:
+    multipliers = np.random.default_rng(4).lognormal(0.0, 0.3, size=(2, 2001))
+    spread = propagation.percentiles(multipliers, (5.0, 50.0, 95.0, 10.0, 90.0))
+    figures = np.array([3.0, -2.0])
+    scaled = propagation._scaled(spread, figures)
+    direct = propagation.percentiles(multipliers * figures[:, None], (5.0, 50.0, 95.0, 10.0))
+    assert scaled == pytest.approx(direct, rel=1e-12)
