@@ -99,13 +99,16 @@ def on_cluster(
     with cluster.client_for(scheduler) as client:
         started = time.perf_counter() - start
         assess(ledger, data_dir=data, monte_carlo=settings, client=client)  # workers warm up
+        before = sum(client.run(time.process_time).values()) - time.process_time()
         start = time.perf_counter()
         assess(ledger, data_dir=data, monte_carlo=settings, client=client)
         wall = time.perf_counter() - start
+        cpu = sum(client.run(time.process_time).values()) + time.process_time() - before
         workers = cluster.workers_of(client)
     return {
         "cluster_start_s": started,
         "cluster_wall_s": wall - deterministic_wall,
+        "cluster_cpu_s": cpu,
         "workers": workers,
     }
 
@@ -155,7 +158,10 @@ def report(rows: list[dict[str, float]], iterations: int) -> None:
         if "cluster_wall_s" in row:
             print(f"{row['exchanges']:>10,}: Monte Carlo wall {row['monte_carlo_wall_s']:.2f} s "
                   f"in this process, {row['cluster_wall_s']:.2f} s on {row['workers']:.0f} Dask "
-                  f"workers (cluster started in {row['cluster_start_s']:.1f} s)")  # fmt: skip
+                  f"workers (cluster started in {row['cluster_start_s']:.1f} s); CPU "
+                  f"{row['monte_carlo_s'] + row['deterministic_s']:.2f} s in this process, "
+                  f"{row['cluster_cpu_s']:.2f} s with the workers' "
+                  "(deterministic assessment included)")  # fmt: skip
     sys.stdout.flush()
 
 
