@@ -60,7 +60,9 @@ def database(kind: str, data: Path) -> Iterator[str]:
     from tests.service.postgres import throwaway_server
 
     with throwaway_server("isbenefit") as url:
-        admin = url.rsplit("/", 1)[0] + "/postgres"
+        # postgresql://postgres@/isbenefit?host=SOCKET_FOLDER: the same server's own database
+        base, _, query = url.partition("?")
+        admin = f"{base.rsplit('/', 1)[0]}/postgres?{query}"
         with psycopg.connect(admin, autocommit=True) as connection:
             connection.execute("CREATE DATABASE isbenefit")
         yield url
@@ -226,9 +228,16 @@ def wait_for(port: int, process: subprocess.Popen[bytes]) -> None:
     raise RuntimeError("isbenefit serve did not answer")
 
 
-def bench_store(kind: str, args: argparse.Namespace, ledger: Path) -> None:
-    from tests.service.postgres import free_port
+def free_port() -> int:
+    """A port free now on the loopback address (the server binds it a moment later)."""
+    import socket
 
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def bench_store(kind: str, args: argparse.Namespace, ledger: Path) -> None:
     with tempfile.TemporaryDirectory(prefix=f"isbenefit-bench-{kind}-") as folder:
         data = Path(folder)
         env = {**os.environ, "ISBENEFIT_VERIFY_PER_MINUTE": "1000000"}

@@ -707,3 +707,12 @@ ESRS_METHOD = N_(
     "legal_status are not counted as waste. Exchanges without a mass (no mass_t for a "
     "non-mass unit) are left out."
 )
+
+# The durable job queue (service/jobqueue.py, service/closing.py).
+JOB_WORKER_LOST_RETRY = N_(
+    "the worker {worker} stopped while running this job (attempt {tries}); it is queued again"
+)
+JOB_WORKER_LOST_FAILED = N_(
+    "failed: the worker {worker} stopped while running this job (attempts: {tries}); "
+    "whatever it made was kept whole or not at all; request it again"
+)

@@ -78,7 +78,9 @@ SLOW = {
     "service/test_documents.py",
     "service/test_logins.py",
     "service/test_postgresql.py",
+    "service/test_queue.py",
     "service/test_register.py",
+    "service/test_worker.py",
     "test_code_quality.py",
     "test_wheel.py",
 }

@@ -1,4 +1,4 @@
-"""Service verbs: `serve`, `db upgrade`, `users add`, `users token`, `store import`,
+"""Service verbs: `serve`, `worker`, `db upgrade`, `users add`, `users token`, `store import`,
 `store export`.
 
 Django is imported inside each verb (through :mod:`isbenefit.service.server`), never at
@@ -87,6 +87,14 @@ def serve(
             "(default: $ISBENEFIT_EMAIL_URL, else printed on the console).",
         ),
     ] = None,
+    with_worker: Annotated[
+        bool,
+        typer.Option(
+            "--with-worker/--no-worker",
+            help="Also run a worker for the job queue in this process (documents, closing "
+            "years); --no-worker when `isbenefit worker` processes run them.",
+        ),
+    ] = True,
     data_dir: DataDirOption = None,
 ) -> None:
     """Run the shared-ledger service (migrates the database first)."""
@@ -105,6 +113,49 @@ def serve(
             trusted_proxy,
             tuple(str(folder) for folder in factors_dir or ()),
             email_url,
+            with_worker,
+        )
+
+
+def worker(
+    db: DbOption = None,
+    public_url: Annotated[
+        str | None,
+        typer.Option(
+            "--public-url",
+            metavar="URL",
+            help="The service's public address, for links in mail (as `serve`'s).",
+        ),
+    ] = None,
+    factors_dir: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--factors-dir",
+            metavar="DIR",
+            help="A factor-set folder a year may be closed with (as `serve`'s; repeatable).",
+        ),
+    ] = None,
+    email_url: Annotated[
+        str | None,
+        typer.Option("--email-url", metavar="URL", help="Where mail goes (as `serve`'s)."),
+    ] = None,
+    batch: Annotated[bool, typer.Option("--batch", help="Run the queued jobs, then stop.")] = False,
+    data_dir: DataDirOption = None,
+) -> None:
+    """Run jobs off the service's queue (documents, batches, closing years) until stopped;
+    start as many as you like, here or on machines sharing the database."""
+    _needs_django()
+    from isbenefit.service.server import work
+
+    console.print("worker waiting for jobs (Ctrl-C stops after the current job)", markup=False)
+    with guarded():
+        work(
+            db,
+            data_dir,
+            public_url,
+            tuple(str(folder) for folder in factors_dir or ()),
+            email_url,
+            batch,
         )
 
 
@@ -248,6 +299,7 @@ def store_export(
 
 def register(app: typer.Typer) -> None:
     app.command()(serve)
+    app.command()(worker)
     app.add_typer(db_app, name="db")
     app.add_typer(users_app, name="users")
     app.add_typer(store_app, name="store")

@@ -2,12 +2,15 @@
 
 A :class:`~isbenefit.service.models.Job` names a kind (statement, certificate, report),
 a year and the organisations (none: every organisation with exchanges in the year, a
-batch). It runs on a small thread pool (``ISBENEFIT_JOBS = "thread"``) or at once
-(``"inline"``, tests and the CLI); ``done``/``total`` is its progress, which the job's page
-shows. A closed year's documents are made from its latest version; an open year's from
-the store's confirmed exchanges. Statements print the confirmation of each exchange;
-certificates only ever rest on confirmed exchanges, are signed with the cluster's key
-(checked before each signature) and carry ``/c/<id>`` of the service in their QR code.
+batch). It goes through the durable queue (jobqueue.py; run by ``isbenefit worker``) or
+runs at once (``ISBENEFIT_JOBS = "inline"``, tests and the CLI); ``done``/``total`` is its
+progress, which the job's page shows. A job run again after its worker died resumes: the
+documents it made are kept (each PDF is written under a temporary name and renamed whole,
+then recorded), the others are made. A closed year's documents are made from its latest
+version; an open year's from the store's confirmed exchanges. Statements print the
+confirmation of each exchange; certificates only ever rest on confirmed exchanges, are
+signed with the cluster's key (checked before each signature) and carry ``/c/<id>`` of
+the service in their QR code.
 """
 
 from __future__ import annotations
@@ -16,20 +19,18 @@ import hashlib
 import logging
 import os
 import tempfile
-import threading
 import uuid
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.db import close_old_connections, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from isbenefit import messages as msg
 from isbenefit.messages import say
-from isbenefit.service import certificates, ledgers, store, years
+from isbenefit.service import certificates, jobqueue, ledgers, store, years
 from isbenefit.service.models import (
     CERTIFICATE,
     DONE,
@@ -51,8 +52,6 @@ if TYPE_CHECKING:
     from isbenefit.results.model import Results
 
 logger = logging.getLogger(__name__)
-_executor: ThreadPoolExecutor | None = None
-_executor_lock = threading.Lock()
 
 
 def documents_dir() -> Path:
@@ -80,7 +79,7 @@ def start(
     user: Any,
     base_url: str = "",
 ) -> Job:
-    """Queue a job; it starts when the transaction that made it commits. Certificates
+    """Queue a job (a worker sees it once the caller's transaction commits). Certificates
     rest on the year's latest closed version: YearNotClosedError for an open year."""
     version = years.latest(cluster, year)
     if kind == CERTIFICATE and version is None:
@@ -95,11 +94,7 @@ def start(
         created_by=user if user is not None and user.is_authenticated else None,
     )
     store.log(cluster, user, f"{kind} job", f"job {job.id}", None, {"year": year, "orgs": org_ids})
-    if settings.ISBENEFIT_JOBS == "inline":
-        run(job.id)  # at once, in the caller's transaction (tests, the CLI)
-        job.refresh_from_db()
-    else:
-        transaction.on_commit(lambda: submit(job.id))
+    jobqueue.enqueue(job)
     return job
 
 
@@ -119,25 +114,6 @@ def request(
         return start(
             cluster, kind, year, [org_id] if org_id and kind != REPORT else [], user, base_url
         )
-
-
-def submit(job_id: uuid.UUID) -> None:
-    global _executor  # noqa: PLW0603 - one pool per process, made on first use
-    if settings.ISBENEFIT_JOBS == "inline":
-        run(job_id)
-        return
-    with _executor_lock:
-        if _executor is None:
-            _executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="isbenefit-docs")
-    _executor.submit(_in_thread, job_id)
-
-
-def _in_thread(job_id: uuid.UUID) -> None:
-    close_old_connections()
-    try:
-        run(job_id)
-    finally:
-        close_old_connections()
 
 
 @dataclass
@@ -183,6 +159,7 @@ def source_of(job: Job) -> Source:
     )
 
 
+@jobqueue.runs(STATEMENT, CERTIFICATE, REPORT)
 def run(job_id: uuid.UUID) -> None:
     """Make a job's documents, saving progress after each; a failure is kept as its message."""
     job = Job.objects.select_related("cluster", "year_version").get(pk=job_id)
@@ -228,12 +205,15 @@ def _make(job: Job) -> None:
         job.save(update_fields=["total"])
         from isbenefit.documents import report_pdf
 
-        _keep(job, None, report_pdf(results, year, job.cluster.title))
+        if not job.documents.exists():
+            _keep(job, None, report_pdf(results, year, job.cluster.title))
         return
     org_ids = job.org_ids or sorted(organisations_in_year(results, year))
     job.total = len(org_ids)
     job.save(update_fields=["total"])
-    for org_id in org_ids:
+    # A job run again (its worker died) keeps the documents made before.
+    made = set(job.documents.values_list("organisation__org_id", flat=True))
+    for org_id in (o for o in org_ids if o not in made):
         if job.kind == STATEMENT:
             _keep(job, org_id, statement_pdf(results, org_id, year, source))
         else:
@@ -274,11 +254,17 @@ def statement_pdf(results: Results, org_id: str, year: str, source: Source) -> b
 
 def write_private(pdf: bytes) -> Path:
     """Store a PDF under a new random name, mode 600 from the start (never readable by
-    others, not even between writing and a chmod)."""
-    path = documents_dir() / f"{uuid.uuid4().hex}.pdf"
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    others, not even between writing and a chmod), whole or not at all: written and
+    synced under a temporary name, then renamed (a worker killed midway leaves no
+    truncated PDF under a document's name)."""
+    name = uuid.uuid4().hex
+    path, partial = documents_dir() / f"{name}.pdf", documents_dir() / f".{name}.part"
+    descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(descriptor, "wb") as handle:
         handle.write(pdf)
+        handle.flush()
+        os.fsync(handle.fileno())
+    partial.replace(path)
     return path
 
 

@@ -16,7 +16,8 @@ cluster's header order per sheet, so a ledger exported again reads as the import
 - :class:`Change` keeps who changed what, when, with the old and the new values;
 - a closed year is a :class:`YearVersion`: the ledger rows and results it was closed
   with; a restatement adds the next version, the old one stays;
-- :class:`Job` makes documents in the background (progress ``done``/``total``);
+- :class:`Job` makes documents or closes a year off the durable queue (progress
+  ``done``/``total``); :class:`QueueWorker` is a worker's heartbeat;
   :class:`Document` is one PDF, stored under a random name; :class:`Download` records
   who downloaded it (the inbox lists documents not yet read).
 """
@@ -306,16 +307,21 @@ QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
 JOB_STATES = ((QUEUED, QUEUED), (RUNNING, RUNNING), (DONE, DONE), (FAILED, FAILED))
 STATEMENT, CERTIFICATE, REPORT = (str(kind) for kind in DocumentKind)
 DOCUMENT_KINDS = tuple((str(kind), str(kind)) for kind in DocumentKind)
+# A job closes a year (or restates it) or makes documents.
+CLOSE = "close"
+JOB_KINDS = (*DOCUMENT_KINDS, (CLOSE, CLOSE))
 VALID, REVOKED, SUPERSEDED = (str(status) for status in Status)
 DOCUMENT_STATES = tuple((str(status), str(status)) for status in Status)
 
 
 class Job(models.Model):
-    """Documents made in the background: one job, one or many PDFs."""
+    """Work done by a worker off the durable queue (queue.py): documents (one job, one or
+    many PDFs) or the close of a year (``kind`` close; ``year_version`` is then the
+    version it made)."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     cluster = models.ForeignKey(Cluster, on_delete=models.PROTECT, related_name="jobs")
-    kind = models.CharField(max_length=20, choices=DOCUMENT_KINDS)
+    kind = models.CharField(max_length=20, choices=JOB_KINDS)
     year = models.IntegerField()
     # Empty: every organisation with exchanges in the year (a batch); the report has none.
     org_ids = models.JSONField(default=list)
@@ -330,6 +336,10 @@ class Job(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # What a close takes: {"reason": ..., "factors": ...}.
+    params = models.JSONField(default=dict)
+    # Its entry in the queue (django-tasks-db's DBTaskResult); None when run inline.
+    task_id = models.UUIDField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -396,3 +406,17 @@ class Download(models.Model):
     document = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="downloads")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(auto_now_add=True)
+
+
+class QueueWorker(models.Model):
+    """A running `isbenefit worker` (or `serve`'s own): it beats every few seconds, so a
+    job whose worker stopped beating is known to be orphaned (jobqueue.recover)."""
+
+    worker_id = models.CharField(max_length=64, primary_key=True)
+    host = models.CharField(max_length=255)
+    pid = models.IntegerField()
+    started_at = models.DateTimeField(auto_now_add=True)
+    beat_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.host}:{self.pid}"

@@ -5,8 +5,6 @@ its documents (issuing, downloading, revoking) and the history of changes. Each 
 
 from __future__ import annotations
 
-import logging
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -19,19 +17,26 @@ from isbenefit.reported import ID_PREFIX
 from isbenefit.service import (
     access,
     certificates,
-    failures,
+    closing,
     forms,
     inbox,
     issuing,
-    keys,
+    jobqueue,
     restating,
     security,
     store,
     years,
 )
-from isbenefit.service.models import CERTIFICATE, FACILITATOR, FUNDER, Document, Job, YearVersion
-
-logger = logging.getLogger(__name__)
+from isbenefit.service.models import (
+    CERTIFICATE,
+    DONE,
+    FACILITATOR,
+    FAILED,
+    FUNDER,
+    Document,
+    Job,
+    YearVersion,
+)
 
 # --- years ---------------------------------------------------------------------------------
 
@@ -66,31 +71,15 @@ def year_detail(request: HttpRequest, year: int) -> HttpResponse:
     form = forms.YearForm(request.POST or None)
     if request.method == "POST":
         access.require(request.user, FACILITATOR)
-        made = None
         if form.is_valid():
-            try:
-                made = years.close(
-                    found.cluster,
-                    year,
-                    request.user,
-                    form.cleaned_data["reason"],
-                    form.cleaned_data["factors"],
-                )
-            except keys.KeyPermissionError as error:  # superseding needs the cluster's key
-                logger.error("closing %s of %s: %s", year, found.cluster.name, error)
-                text = failures.without_paths(str(error))
-                form.add_error(None, say(msg.NOTHING_CLOSED, error=text))
-        if made is not None:
-            messages.success(request, say(msg.YEAR_CLOSED, year=year, version=made.number))
-            stale = restating.to_reissue(made)
-            if stale:
-                messages.warning(
-                    request,
-                    say_n(
-                        msg.SUPERSEDED_TO_REISSUE_ONE, msg.SUPERSEDED_TO_REISSUE_MANY, len(stale)
-                    ),
-                )
-            return redirect("year", year=year)
+            data = form.cleaned_data
+            job = closing.request(
+                found.cluster, year, request.user, data["reason"], data["factors"]
+            )
+            if job.state == FAILED:  # ran at once and closed nothing
+                form.add_error(None, job.message)
+            else:
+                return _closed_or_queued(request, job)
     differences = [
         {
             "version": new,
@@ -112,6 +101,21 @@ def year_detail(request: HttpRequest, year: int) -> HttpResponse:
             "to_reissue": to_reissue,
         },
     )
+
+
+def _closed_or_queued(request: HttpRequest, job: Job) -> HttpResponse:
+    """The year page once its close has run; the job's progress page while it waits."""
+    made = job.year_version
+    if job.state != DONE or made is None:
+        return redirect("job", pk=job.pk)
+    messages.success(request, say(msg.YEAR_CLOSED, year=job.year, version=made.number))
+    stale = restating.to_reissue(made)
+    if stale:
+        messages.warning(
+            request,
+            say_n(msg.SUPERSEDED_TO_REISSUE_ONE, msg.SUPERSEDED_TO_REISSUE_MANY, len(stale)),
+        )
+    return redirect("year", year=job.year)
 
 
 # --- documents -----------------------------------------------------------------------------
@@ -163,7 +167,11 @@ def job_detail(request: HttpRequest, pk: str) -> HttpResponse:
     return render(
         request,
         "service/job.html",
-        {"job": job, "documents": job.documents.select_related("organisation")},
+        {
+            "job": job,
+            "documents": job.documents.select_related("organisation"),
+            "queue": jobqueue.queue_state(job),
+        },
     )
 
 

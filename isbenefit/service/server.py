@@ -37,8 +37,10 @@ def serve(
     trusted_proxy: str | None = None,
     factor_sets: tuple[str, ...] = (),
     email_url: str | None = None,
+    with_worker: bool = True,
 ) -> None:
-    """Migrate, then serve with waitress (threads) until interrupted."""
+    """Migrate, then serve with waitress (threads) until interrupted; with a worker of
+    the job queue in a thread of its own unless ``with_worker`` is false."""
     import waitress
 
     setup(
@@ -52,7 +54,28 @@ def serve(
         email_url=email_url,
     )
     migrate()
-    waitress.serve(wsgi_application(), **waitress_options(host, port, threads))
+    application = wsgi_application()
+    if with_worker:
+        from isbenefit.service import workers
+
+        workers.start_in_thread()
+    waitress.serve(application, **waitress_options(host, port, threads))
+
+
+def work(
+    db_url: str | None,
+    data: Path | None,
+    public_url: str | None = None,
+    factor_sets: tuple[str, ...] = (),
+    email_url: str | None = None,
+    batch: bool = False,
+) -> None:
+    """Migrate, then run jobs off the queue until stopped (``batch``: until it is empty)."""
+    setup(db_url, data, public_url=public_url, factor_sets=factor_sets, email_url=email_url)
+    migrate()
+    from isbenefit.service import workers
+
+    workers.work(batch=batch)
 
 
 def waitress_options(host: str, port: int, threads: int) -> dict[str, Any]:

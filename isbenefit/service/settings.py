@@ -53,8 +53,9 @@ class ServiceOptions:
     data: Path | None = None
     # Secure cookies (HTTPS only): on unless the server listens on a loopback address.
     secure_cookies: bool = True
-    # "thread": documents are made on a thread pool; "inline": at once (tests, CLI).
-    jobs: str = "thread"
+    # "queue": jobs (documents, closing a year) go through the durable queue in the
+    # database, run by `isbenefit worker` (queue.py); "inline": at once (tests, CLI).
+    jobs: str = "queue"
     extra_hosts: tuple[str, ...] = ()
     debug: bool = False
     # The address users reach the service at (``https://example.org``): its host is
@@ -269,6 +270,9 @@ def django_settings(options: ServiceOptions) -> dict[str, Any]:
             "django_otp",
             "django_otp.plugins.otp_totp",
             "django_otp.plugins.otp_static",
+            # The durable job queue (queue.py): django-tasks' API, its database backend.
+            "django_tasks",
+            "django_tasks_db",
             "isbenefit.service.apps.ServiceConfig",
         ],
         "AUTHENTICATION_BACKENDS": [
@@ -378,6 +382,7 @@ def django_settings(options: ServiceOptions) -> dict[str, Any]:
                 },
             },
         },
+        "TASKS": {"default": {"BACKEND": "django_tasks_db.backend.DatabaseBackend"}},
         "REST_FRAMEWORK": API_SETTINGS,
         "SPECTACULAR_SETTINGS": OPENAPI_SETTINGS,
         "ISBENEFIT_DATA": str(data_dir(options.data)),

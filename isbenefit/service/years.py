@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -47,10 +48,16 @@ def assess_data(data: ledgers.LedgerData, cluster: Cluster, factors: str = "") -
 
 
 def close(
-    cluster: Cluster, year: int, user: Any, reason: str = "", factors: str | None = None
+    cluster: Cluster,
+    year: int,
+    user: Any,
+    reason: str = "",
+    factors: str | None = None,
+    on_made: Callable[[YearVersion], None] | None = None,
 ) -> YearVersion:
     """Close ``year`` (or restate it when closed): a new version from the store's confirmed
-    exchanges, assessed with ``factors`` (None: the cluster's factor set)."""
+    exchanges, assessed with ``factors`` (None: the cluster's factor set). ``on_made``
+    runs in the transaction that makes the version (a job records its end there)."""
     chosen = cluster.factors if factors is None else factors
     versions = store.current_versions(cluster, year, confirmed_only=True)
     everything = store.current_versions(cluster, year)
@@ -98,6 +105,8 @@ def close(
         from isbenefit.service import notify
 
         notify.year_closed(made, user)
+        if on_made is not None:
+            on_made(made)
     return made
 
 

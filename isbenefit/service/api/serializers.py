@@ -160,9 +160,22 @@ class Document(serializers.Serializer):
     download = serializers.CharField(help_text="The PDF's address under /api/.")
 
 
+class QueueState(serializers.Serializer):
+    """The job's entry in the durable queue (docs/service.md, "Jobs")."""
+
+    queued = serializers.BooleanField(help_text="False when the job ran inline.")
+    status = serializers.CharField(help_text="ready, running, successful or failed.")
+    attempt = serializers.IntegerField(help_text="How many workers took it so far.")
+    attempts = serializers.IntegerField(help_text="How many may, before it fails.")
+    worker = serializers.CharField(help_text="HOST:PID of the worker running it.")
+    ahead = serializers.IntegerField(help_text="Jobs ahead of it in the queue.")
+    workers = serializers.IntegerField(help_text="Workers alive (beating) now.")
+    waiting_for_worker = serializers.BooleanField()
+
+
 class Job(serializers.Serializer):
     id = serializers.UUIDField()
-    kind = serializers.CharField()
+    kind = serializers.CharField(help_text="statement, certificate, report, or close (a year).")
     year = serializers.IntegerField()
     organisations = serializers.ListField(child=serializers.CharField())
     state = serializers.CharField()
@@ -170,3 +183,4 @@ class Job(serializers.Serializer):
     total = serializers.IntegerField()
     message = serializers.CharField()
     documents = Document(many=True)
+    queue = QueueState()

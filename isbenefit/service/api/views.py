@@ -19,7 +19,7 @@ from rest_framework.views import APIView
 from isbenefit import messages as msg
 from isbenefit.errors import Problem
 from isbenefit.messages import say
-from isbenefit.service import access, entries, inbox, issuing, security, store, years
+from isbenefit.service import access, entries, inbox, issuing, jobqueue, security, store, years
 from isbenefit.service.api import serializers as s
 from isbenefit.service.api.proposals import PROPOSED, proposal_response
 from isbenefit.service.models import (
@@ -339,6 +339,7 @@ def job_json(job: Job) -> dict[str, Any]:
         "total": job.total,
         "message": job.message,
         "documents": [document_json(d) for d in job.documents.select_related("organisation")],
+        "queue": jobqueue.queue_state(job),
     }
 
 
