@@ -716,3 +716,11 @@ JOB_WORKER_LOST_FAILED = N_(
     "failed: the worker {worker} stopped while running this job (attempts: {tries}); "
     "whatever it made was kept whole or not at all; request it again"
 )
+CLOSE_IN_PROGRESS = N_(
+    "a close of {year} is queued or running already (job {job}): wait for it to end"
+)
+ORGANISATION_LISTED = N_(
+    "the cluster lists {organisation} already: change it with "
+    "PATCH /api/organisations/{organisation}/"
+)
+ORGANISATION_NEEDS_NAME = N_("an organisation needs a name")

@@ -17,17 +17,42 @@ from django.utils import timezone
 from isbenefit import messages as msg
 from isbenefit.messages import say
 from isbenefit.service import jobqueue, keys, store, years
-from isbenefit.service.models import CLOSE, DONE, FAILED, RUNNING, Cluster, Job, YearVersion
+from isbenefit.service.models import (
+    CLOSE,
+    DONE,
+    FAILED,
+    QUEUED,
+    RUNNING,
+    Cluster,
+    Job,
+    YearVersion,
+)
 
 logger = logging.getLogger(__name__)
+
+
+class CloseInProgressError(ValueError):
+    """A close of the year is queued or running already: one at a time, so a restatement
+    cannot be asked twice by a double click."""
+
+    def __init__(self, job: Job) -> None:
+        super().__init__(say(msg.CLOSE_IN_PROGRESS, year=job.year, job=job.pk))
+        self.job = job
 
 
 def request(
     cluster: Cluster, year: int, user: Any, reason: str = "", factors: str | None = None
 ) -> Job:
     """Queue the close of ``year`` (``factors``: a configured set's folder, "" the shipped
-    one, None the cluster's own); inline, it has run when this returns."""
+    one, None the cluster's own); inline, it has run when this returns.
+    CloseInProgressError when a close of the year waits or runs."""
     with transaction.atomic():
+        Cluster.objects.select_for_update().get(pk=cluster.pk)  # one request at a time
+        waiting = Job.objects.filter(
+            cluster=cluster, kind=CLOSE, year=year, state__in=(QUEUED, RUNNING)
+        ).first()
+        if waiting is not None:
+            raise CloseInProgressError(waiting)
         job = Job.objects.create(
             cluster=cluster,
             kind=CLOSE,

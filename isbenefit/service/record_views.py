@@ -73,13 +73,16 @@ def year_detail(request: HttpRequest, year: int) -> HttpResponse:
         access.require(request.user, FACILITATOR)
         if form.is_valid():
             data = form.cleaned_data
-            job = closing.request(
-                found.cluster, year, request.user, data["reason"], data["factors"]
-            )
-            if job.state == FAILED:  # ran at once and closed nothing
-                form.add_error(None, job.message)
+            try:
+                job = closing.request(
+                    found.cluster, year, request.user, data["reason"], data["factors"]
+                )
+            except closing.CloseInProgressError as error:
+                form.add_error(None, str(error))
             else:
-                return _closed_or_queued(request, job)
+                if job.state != FAILED:
+                    return _closed_or_queued(request, job)
+                form.add_error(None, job.message)  # ran at once and closed nothing
     differences = [
         {
             "version": new,

@@ -87,8 +87,11 @@ BODY_OVERHEAD = 1024 * 1024
 
 
 def body_limit(path: str) -> int:
-    """The largest request body an address takes: a certificate at /verify, a ledger
-    anywhere else (the upload page; the API's JSON is bounded by Django's own limit)."""
+    """The largest request body an address takes: a certificate at /verify, JSON under
+    /api/ (Django's in-memory limit, DATA_UPLOAD_MAX_MEMORY_SIZE), a ledger anywhere else
+    (the upload page)."""
+    if path.startswith("/api/"):
+        return int(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
     largest = settings.ISBENEFIT_UPLOAD_MAX_BYTES
     if path.rstrip("/") == "/verify":
         largest = settings.ISBENEFIT_VERIFY_MAX_BYTES
@@ -110,6 +113,8 @@ class BodyLimitMiddleware:
         limit = body_limit(request.path_info)
         if length > limit:
             message = say(msg.REQUEST_TOO_LARGE, size=f"{length:,}", limit=f"{limit:,}")
+            if request.path_info.startswith("/api/"):  # the API's answers: {"detail": ...}
+                return JsonResponse({"detail": message}, status=413)
             if "application/json" in request.headers.get("Accept", ""):
                 return JsonResponse({"error": message}, status=413)
             return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")

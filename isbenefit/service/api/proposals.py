@@ -14,8 +14,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from isbenefit.service import access, entries, proposals
+from isbenefit.service.api import lists
+from isbenefit.service.api.answers import BODY, INVALID, LISTED
 from isbenefit.service.api.serializers import Detail
-from isbenefit.service.models import OPEN, PROPOSAL_KINDS, PROPOSAL_STATES, Proposal
+from isbenefit.service.models import PROPOSAL_KINDS, PROPOSAL_STATES, Proposal
 
 NOT_FOUND = OpenApiResponse(Detail, description="Not there, or not for this user.")
 UNAUTHENTICATED = OpenApiResponse(Detail, description="No token, or an unknown one.")
@@ -96,20 +98,30 @@ PROPOSED = OpenApiResponse(
 )
 
 
+PROPOSAL_FILTERS = (
+    lists.Filter(
+        "state",
+        "The proposal's state (open: waiting for answers).",
+        "choice",
+        tuple(k for k, _ in PROPOSAL_STATES),
+    ),
+)
+
+
 class ProposalList(APIView):
     @extend_schema(
         operation_id="proposals_list",
         summary="The proposals the user may read (facilitator: the cluster's; member: those "
-        "naming its organisation); `?state=open` for the open ones",
-        responses={401: UNAUTHENTICATED, 200: ProposalJSON(many=True)},
+        "naming its organisation), newest first; `?state=open` for the open ones",
+        parameters=lists.parameters(PROPOSAL_FILTERS),
+        responses={401: UNAUTHENTICATED, 200: ProposalJSON(many=True), **LISTED},
     )
     def get(self, request: Request) -> Response:
         access.member(request.user)
-        found = access.visible_proposals(request.user).prefetch_related("answers")
-        if request.query_params.get("state") == OPEN:
-            found = found.filter(state=OPEN)
-        rows = [proposal_json(p, request.user) for p in found]
-        return Response(ProposalJSON(rows, many=True).data)
+        given = lists.filters_of(request, PROPOSAL_FILTERS)
+        found = access.visible_proposals(request.user).filter(**given)
+        ordered = found.prefetch_related("answers").order_by("-created_at", "pk")
+        return lists.paged(request, ordered, lambda p: proposal_json(p, request.user), ProposalJSON)
 
 
 class ProposalAnswer(APIView):
@@ -121,9 +133,11 @@ class ProposalAnswer(APIView):
         responses={
             401: UNAUTHENTICATED,
             200: ProposalJSON,
+            400: INVALID,
             403: OpenApiResponse(Detail, description="Not this user's to answer."),
             404: NOT_FOUND,
             409: OpenApiResponse(Detail, description="The proposal is no longer open."),
+            **BODY,
         },
     )
     def post(self, request: Request, pk: str) -> Response:

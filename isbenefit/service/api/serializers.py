@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from isbenefit.ledger.contract import EXCHANGES, FIRST_YEAR, LAST_YEAR
-from isbenefit.service.models import DOCUMENT_KINDS, PARTIES
+from isbenefit.ledger.contract import EXCHANGES, FIRST_YEAR, LAST_YEAR, YES_NO_VALUES
+from isbenefit.reported import CERTIFICATE_ID_PATTERN
+from isbenefit.service.models import DOCUMENT_KINDS, PARTIES, ROLES
 
 
 def _rows(help_text: str) -> serializers.ListField:
@@ -182,5 +183,87 @@ class Job(serializers.Serializer):
     done = serializers.IntegerField()
     total = serializers.IntegerField()
     message = serializers.CharField()
+    year_version = serializers.IntegerField(
+        allow_null=True,
+        help_text="The year version documents are made from, or the one a close made.",
+    )
     documents = Document(many=True)
     queue = QueueState()
+
+
+class CloseRequest(serializers.Serializer):
+    reason = serializers.CharField(allow_blank=True, required=False, max_length=1000)
+    factors = serializers.CharField(
+        allow_blank=True,
+        required=False,
+        max_length=200,
+        help_text="A factor set the server is configured with, by id and version as the "
+        "year page offers it (`ID VERSION`; a 400 answer lists them); blank: the "
+        "cluster's own.",
+    )
+
+
+class RevokeRequest(serializers.Serializer):
+    reason = serializers.CharField(max_length=1000)
+    superseded_by = serializers.RegexField(
+        regex=f"^{CERTIFICATE_ID_PATTERN}$",
+        required=False,
+        allow_blank=True,
+        help_text="The certificate of the cluster that replaces this one (marks it "
+        "superseded instead of revoked).",
+    )
+
+
+def _yes_no() -> serializers.ChoiceField:
+    return serializers.ChoiceField(choices=["", *YES_NO_VALUES], required=False)
+
+
+class OrganisationWrite(serializers.Serializer):
+    """An organisations-sheet row, as the organisations page takes it (docs/formats.md)."""
+
+    id = serializers.SlugField(max_length=200, allow_unicode=True)
+    name = serializers.CharField(max_length=300)
+    country = serializers.CharField(max_length=2, required=False, allow_blank=True)
+    nace = serializers.CharField(max_length=20, required=False, allow_blank=True)
+    sme = _yes_no()
+    eu_ets = _yes_no()
+
+
+class OrganisationChange(OrganisationWrite):
+    """The cells to change; the id stays."""
+
+    id = serializers.SlugField(max_length=200, allow_unicode=True, required=False)
+    name = serializers.CharField(max_length=300, required=False)
+
+
+class Organisation(serializers.Serializer):
+    id = serializers.CharField(help_text="The organisation's id in the ledger.")
+    name = serializers.CharField()
+    listed = serializers.BooleanField(help_text="It has a row in the organisations sheet.")
+    fields = serializers.DictField(
+        child=serializers.CharField(allow_blank=True), help_text="Its organisations-sheet row."
+    )
+
+
+class UserWrite(serializers.Serializer):
+    email = serializers.EmailField()
+    role = serializers.ChoiceField(choices=ROLES)
+    organisation = serializers.CharField(
+        max_length=200,
+        required=False,
+        allow_blank=True,
+        help_text="The member's organisation (id); a member needs one.",
+    )
+
+
+class User(serializers.Serializer):
+    email = serializers.EmailField()
+    role = serializers.CharField()
+    organisation = serializers.CharField(allow_null=True)
+    active = serializers.BooleanField()
+    second_factor = serializers.BooleanField(help_text="It has a confirmed authenticator.")
+    invitation = serializers.CharField(
+        required=False,
+        help_text="The one-time link setting the password (only when the user was added; "
+        "also mailed to the user).",
+    )

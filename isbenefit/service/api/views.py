@@ -4,12 +4,10 @@ the document jobs as the pages do. A thing the user may not see answers 404."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
-from drf_spectacular.types import OpenApiTypes
+from django.db.models import Exists, OuterRef, Q
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.request import Request
@@ -17,48 +15,36 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from isbenefit import messages as msg
-from isbenefit.errors import Problem
 from isbenefit.messages import say
-from isbenefit.service import access, entries, inbox, issuing, jobqueue, security, store, years
+from isbenefit.service import access, entries, store
+from isbenefit.service.api import answers, lists
 from isbenefit.service.api import serializers as s
+from isbenefit.service.api.answers import (
+    BODY,
+    INVALID,
+    LISTED,
+    NOT_FOUND,
+    REFUSED,
+    UNAUTHENTICATED,
+)
 from isbenefit.service.api.proposals import PROPOSED, proposal_response
 from isbenefit.service.models import (
-    FACILITATOR,
+    RECEIVER,
     SUPPLIER,
-    Document,
+    Confirmation,
     Exchange,
-    Job,
     Proposal,
-    YearVersion,
 )
-
-NOT_FOUND = OpenApiResponse(s.Detail, description="Not there, or not for this user.")
-REFUSED = OpenApiResponse(s.Detail, description="The user's role may not do this.")
-INVALID = OpenApiResponse(
-    s.Problems,
-    description="A body that is not valid: field errors, or every problem of the "
-    "rows, located (`problems`).",
-)
-UNAUTHENTICATED = OpenApiResponse(s.Detail, description="No token, or an unknown one.")
-
-
-def _problem(problem: Problem) -> dict[str, Any]:
-    return {
-        "file": problem.file,
-        "sheet": problem.sheet,
-        "row": problem.row,
-        "column": problem.column,
-        "value": None if problem.value is None else str(problem.value),
-        "message": problem.message,
-        "fix": problem.fix,
-    }
 
 
 def _refusal(error: entries.EntryError) -> Response:
     """A use case's refusal as the API answers it: every problem located (400), a
     refusal of the user's role (403), an id taken or a version superseded (409)."""
     if isinstance(error, entries.InvalidError):
-        body = {"detail": error.message, "problems": [_problem(p) for p in error.problems]}
+        body = {
+            "detail": error.message,
+            "problems": [answers.problem_json(p) for p in error.problems],
+        }
         return Response(body, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(error, entries.RefusedError):
         return Response({"detail": error.message}, status=status.HTTP_403_FORBIDDEN)
@@ -110,20 +96,51 @@ def _exchange(exchange: Exchange, user: Any, code: int = status.HTTP_200_OK) -> 
 # --- exchanges -------------------------------------------------------------------------------
 
 
+EXCHANGE_FILTERS = (
+    lists.Filter("year", "Exchanges whose period overlaps this year.", "int"),
+    lists.Filter("organisation", "Exchanges this organisation (id) supplies or receives."),
+    lists.Filter("confirmed", "Whether both parties confirmed the current version.", "bool"),
+    lists.Filter("withdrawn", "Whether the current version is a withdrawal.", "bool"),
+)
+
+
+def _confirmed_by_both() -> Q:
+    both = Q()
+    for party in (SUPPLIER, RECEIVER):
+        both &= Q(Exists(Confirmation.objects.filter(version=OuterRef("current"), party=party)))
+    return both
+
+
 class ExchangeList(APIView):
     @extend_schema(
         operation_id="exchanges_list",
         summary="The exchanges the user may see (facilitator: all of the cluster; member: "
-        "its organisation's; funder: none)",
-        responses={401: UNAUTHENTICATED, 200: s.Exchange(many=True), 403: REFUSED},
+        "its organisation's; funder: none), in ledger order, a page at a time",
+        parameters=lists.parameters(EXCHANGE_FILTERS),
+        responses={401: UNAUTHENTICATED, 200: s.Exchange(many=True), 403: REFUSED, **LISTED},
     )
     def get(self, request: Request) -> Response:
         access.member(request.user)
-        exchanges = access.visible_exchanges(request.user).prefetch_related(
-            "current__confirmations"
+        given = lists.filters_of(request, EXCHANGE_FILTERS)
+        exchanges = access.visible_exchanges(request.user)
+        if "year" in given:
+            year = given["year"]
+            exchanges = exchanges.filter(
+                current__period_start__lt=f"{year + 1}-01-01",
+                current__period_end__gte=f"{year}-01-01",
+            )
+        if "organisation" in given:
+            org = given["organisation"]
+            exchanges = exchanges.filter(Q(current__supplier=org) | Q(current__receiver=org))
+        if "withdrawn" in given:
+            exchanges = exchanges.filter(current__withdrawn=given["withdrawn"])
+        if "confirmed" in given:
+            both = _confirmed_by_both()
+            exchanges = exchanges.filter(both if given["confirmed"] else ~both)
+        ordered = exchanges.prefetch_related("current__confirmations").order_by(
+            "position", "exchange_id", "pk"
         )
-        rows = [exchange_json(e, request.user) for e in exchanges.order_by("position")]
-        return Response(s.Exchange(rows, many=True).data)
+        return lists.paged(request, ordered, lambda e: exchange_json(e, request.user), s.Exchange)
 
     @extend_schema(
         operation_id="exchanges_create",
@@ -135,6 +152,7 @@ class ExchangeList(APIView):
             400: INVALID,
             403: REFUSED,
             409: OpenApiResponse(s.Detail, description="The id is taken."),
+            **BODY,
         },
     )
     def post(self, request: Request) -> Response:
@@ -180,6 +198,7 @@ class ExchangeDetail(APIView):
             403: REFUSED,
             404: NOT_FOUND,
             409: OpenApiResponse(s.Detail, description="The exchange changed meanwhile."),
+            **BODY,
         },
     )
     def patch(self, request: Request, pk: str) -> Response:
@@ -213,9 +232,11 @@ class ExchangeConfirm(APIView):
         responses={
             401: UNAUTHENTICATED,
             200: s.Exchange,
+            400: INVALID,
             403: REFUSED,
             404: NOT_FOUND,
             409: OpenApiResponse(s.Detail, description="The exchange changed meanwhile."),
+            **BODY,
         },
     )
     def post(self, request: Request, pk: str) -> Response:
@@ -243,9 +264,11 @@ class ExchangeWithdraw(APIView):
             401: UNAUTHENTICATED,
             200: s.Exchange,
             202: PROPOSED,
+            400: INVALID,
             403: REFUSED,
             404: NOT_FOUND,
             409: OpenApiResponse(s.Detail, description="The exchange changed meanwhile."),
+            **BODY,
         },
     )
     def post(self, request: Request, pk: str) -> Response:
@@ -260,160 +283,3 @@ class ExchangeWithdraw(APIView):
         if isinstance(made, Proposal):
             return proposal_response(made, request.user, status.HTTP_202_ACCEPTED)
         return _exchange(exchange, request.user)
-
-
-# --- years ---------------------------------------------------------------------------------
-
-
-def _year_summary(version: YearVersion) -> dict[str, Any]:
-    return {
-        "year": version.year,
-        "version": version.number,
-        "reason": version.reason,
-        "closed_at": version.closed_at,
-        "totals": version.totals,
-    }
-
-
-class YearList(APIView):
-    @extend_schema(
-        operation_id="years_list",
-        summary="The cluster's closed years, latest version of each",
-        responses={401: UNAUTHENTICATED, 200: s.YearSummary(many=True), 403: REFUSED},
-    )
-    def get(self, request: Request) -> Response:
-        found = access.member(request.user)
-        closed = YearVersion.objects.filter(cluster=found.cluster).order_by("-year", "-number")
-        latest: dict[int, YearVersion] = {}
-        for version in closed:
-            latest.setdefault(version.year, version)
-        rows = [_year_summary(v) for v in latest.values()]
-        return Response(s.YearSummary(rows, many=True).data)
-
-
-class YearDetail(APIView):
-    @extend_schema(
-        operation_id="years_results",
-        summary=(
-            "A closed year's results (its latest version): totals, factor set and the "
-            "results JSON (whole for the facilitator; a member's own exchanges only; "
-            "none for a funder)"
-        ),
-        responses={401: UNAUTHENTICATED, 200: s.YearResults, 403: REFUSED, 404: NOT_FOUND},
-    )
-    def get(self, request: Request, year: int) -> Response:
-        found = access.member(request.user)
-        if not years.YEARS[0] <= year <= years.YEARS[1]:
-            raise Http404(say(msg.NO_SUCH_YEAR))
-        version = years.latest(found.cluster, year)
-        if version is None:
-            raise Http404(say(msg.YEAR_NOT_CLOSED))
-        row: dict[str, Any] = {**_year_summary(version), "factor_set": version.factor_set}
-        results = access.visible_results(request.user, json.loads(bytes(version.results) or b"{}"))
-        if results is not None:
-            row["results"] = results
-        return Response(s.YearResults(row).data)
-
-
-# --- documents -----------------------------------------------------------------------------
-
-
-def document_json(document: Document) -> dict[str, Any]:
-    return {
-        **document.as_summary(),
-        "sha256": document.sha256,
-        "size": document.size,
-        "created_at": document.created_at,
-        "download": f"/api/documents/{document.pk}/pdf",
-    }
-
-
-def job_json(job: Job) -> dict[str, Any]:
-    return {
-        "id": str(job.pk),
-        "kind": job.kind,
-        "year": job.year,
-        "organisations": list(job.org_ids),
-        "state": job.state,
-        "done": job.done,
-        "total": job.total,
-        "message": job.message,
-        "documents": [document_json(d) for d in job.documents.select_related("organisation")],
-        "queue": jobqueue.queue_state(job),
-    }
-
-
-class DocumentList(APIView):
-    @extend_schema(
-        operation_id="documents_list",
-        summary="The documents the user may see (facilitator: all; member: its "
-        "organisation's and the published ones; funder: reports and certificates)",
-        responses={401: UNAUTHENTICATED, 200: s.Document(many=True), 403: REFUSED},
-    )
-    def get(self, request: Request) -> Response:
-        access.member(request.user)
-        documents = access.visible_documents(request.user)
-        return Response(s.Document([document_json(d) for d in documents], many=True).data)
-
-    @extend_schema(
-        operation_id="documents_request",
-        summary="Request documents (facilitator): a job made in the background",
-        request=s.DocumentRequest,
-        responses={
-            401: UNAUTHENTICATED,
-            202: s.Job,
-            400: OpenApiResponse(s.Detail, description="No such organisation."),
-            403: REFUSED,
-        },
-    )
-    def post(self, request: Request) -> Response:
-        found = access.require(request.user, FACILITATOR)
-        body = s.DocumentRequest(data=request.data)
-        body.is_valid(raise_exception=True)
-        data = body.validated_data
-        try:
-            job = issuing.request(
-                found.cluster,
-                data["kind"],
-                data["year"],
-                data.get("organisation", ""),
-                request.user,
-                security.base_url(request),
-            )
-        except (issuing.UnknownOrganisationError, issuing.YearNotClosedError) as error:
-            return Response({"detail": str(error)}, status=status.HTTP_400_BAD_REQUEST)
-        return Response(s.Job(job_json(job)).data, status=status.HTTP_202_ACCEPTED)
-
-
-class JobDetail(APIView):
-    @extend_schema(
-        operation_id="jobs_read",
-        summary="A document job's progress and documents (facilitator)",
-        responses={401: UNAUTHENTICATED, 200: s.Job, 403: REFUSED, 404: NOT_FOUND},
-    )
-    def get(self, request: Request, pk: str) -> Response:
-        found = access.require(request.user, FACILITATOR)
-        try:
-            job = Job.objects.get(pk=pk, cluster=found.cluster)
-        except Exception as error:  # no such job, or not an id at all
-            raise Http404(say(msg.NO_SUCH_JOB)) from error
-        return Response(s.Job(job_json(job)).data)
-
-
-class DocumentDownload(APIView):
-    @extend_schema(
-        operation_id="documents_download",
-        summary="A document's PDF",
-        responses={
-            401: UNAUTHENTICATED,
-            (200, "application/pdf"): OpenApiTypes.BINARY,
-            404: NOT_FOUND,
-        },
-    )
-    def get(self, request: Request, pk: str) -> FileResponse:
-        try:
-            document = access.visible_documents(request.user).get(pk=pk)
-        except Exception as error:  # not visible, no such document, or not an id
-            raise Http404(say(msg.NO_SUCH_DOCUMENT)) from error
-        inbox.downloaded(document, request.user)
-        return security.pdf_response(issuing.stored_file(document), document.download_name)
