@@ -27,7 +27,8 @@ def run_queue() -> None:
         mock.patch(f"django_tasks_db.management.commands.db_worker.{keep}"),
         mock.patch(f"isbenefit.service.workers.{keep}"),
     ):
-        workers.Worker(interval=0, batch=True).run()
+        # No heartbeat thread: its own connection would wait on the test's transaction.
+        workers.Worker(interval=0, batch=True, beating=False).run()
 
 
 @override_settings(ISBENEFIT_JOBS="queue")
