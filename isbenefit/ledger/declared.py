@@ -130,6 +130,12 @@ def _check_rows(check: SheetChecker, table: pd.DataFrame, sheets: CheckedSheets)
         "a figure of no exchange needs the year it belongs to",
         "give the calendar year, e.g. 2024",
     )
+    check.flag(
+        np.isfinite(year) & (year != np.round(year)),
+        "year",
+        "not a whole year",
+        "write the calendar year, e.g. 2024",
+    )
     organisations = set(sheets.organisations["id"])
     check.flag(
         ~given & (organisation != "") & ~np.isin(organisation, list(organisations)),
@@ -154,16 +160,10 @@ def _check_rows(check: SheetChecker, table: pd.DataFrame, sheets: CheckedSheets)
     )
     bad = money & (currency != "") & ~np.array([bool(_ISO_CODE.match(c)) for c in currency])
     check.flag(bad, "currency", "not an ISO 4217 currency code", "use a code such as EUR")
-    keys = pd.Series(
-        [
-            f"{f}/{lab}/{e}/{o}/{'' if np.isnan(y) else int(y)}"
-            for f, lab, e, o, y in zip(
-                figure, table["label"], exchange, organisation, year, strict=True
-            )
-        ]
-    )
     check.flag(
-        keys.duplicated(keep="first").to_numpy(),
+        _declared_again(
+            figure, table["label"].to_numpy(dtype=object), exchange, organisation, year
+        ),
         "figure",
         "this figure is declared twice for the same exchange or organisation and year",
         "keep one row per figure, exchange (or organisation) and year, with the whole amount: "
@@ -171,11 +171,37 @@ def _check_rows(check: SheetChecker, table: pd.DataFrame, sheets: CheckedSheets)
     )
 
 
+def _declared_again(
+    figure: np.ndarray,
+    label: np.ndarray,
+    exchange: np.ndarray,
+    organisation: np.ndarray,
+    year: np.ndarray,
+) -> np.ndarray:
+    """Rows that cover a party and year an earlier row of the same figure and label covers
+    already: the same organisation-year, or, for an exchange, an overlapping party (a
+    blank organisation is both) and year (a blank year is every year of the exchange)."""
+    again = np.zeros(len(figure), dtype=bool)
+    seen: dict[tuple[str, str, str], list[tuple[str, float]]] = {}
+    for at, (f, lab, e, o, y) in enumerate(
+        zip(figure, label, exchange, organisation, year, strict=True)
+    ):
+        earlier = seen.setdefault((str(f), str(lab), str(e)), [])
+        again[at] = any(
+            (o == other_o or (e != "" and "" in (o, other_o)))
+            and (y == other_y or (e != "" and (np.isnan(y) or np.isnan(other_y))))
+            for other_o, other_y in earlier
+        )
+        earlier.append((str(o), float(y)))
+    return again
+
+
 def _check_parties(
     check: SheetChecker, table: pd.DataFrame, exchanges: pd.DataFrame, known: set[str]
 ) -> None:
     """An exchange row's organisation is one of its parties; its year one of its period."""
-    by_id = exchanges.set_index("id")
+    # An id given twice is the exchanges sheet's problem; here its first row stands.
+    by_id = exchanges.drop_duplicates("id").set_index("id")
     years = _exchange_years(exchanges)
     not_party, outside = [], []
     for exchange, organisation, year in zip(

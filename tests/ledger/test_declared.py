@@ -186,3 +186,59 @@ def test_statement_and_report_print_them_labelled_as_declared(tmp_path: Path) ->
     assert f"Jobs created (declared) {4 * IN_2024:.1f} FTE" in section
     assert "Cumulative 2023–2024 (2 years)" in section
     assert "Jobs created (declared) 4.0 FTE" in section
+
+
+OVERLAPS = [
+    # All of E1's years by its share, then 2024 again: 2024's jobs would count twice.
+    [row(figure="jobs_created", amount="4", exchange="E1", declared_by="SUP", evidence="x"),
+     row(figure="jobs_created", amount="2", exchange="E1", year="2024", declared_by="SUP",
+         evidence="y")],
+    # Both parties by the share, then the supplier alone: the supplier's part twice.
+    [row(figure="jobs_created", amount="4", exchange="E1", year="2024", declared_by="SUP",
+         evidence="x"),
+     row(figure="jobs_created", amount="1", exchange="E1", organisation="SUP", year="2024",
+         declared_by="SUP", evidence="y")],
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("rows", OVERLAPS)
+def test_a_row_covering_what_an_earlier_row_covers_is_refused(
+    tmp_path: Path, rows: list[dict[str, str]]
+) -> None:
+    with pytest.raises(InputError) as raised:
+        assessed(tmp_path / "ledger", rows)
+    (problem,) = raised.value.problems
+    assert (problem.sheet, problem.row, problem.column) == ("declared", 3, "figure")
+    assert "declared twice" in problem.message
+
+
+def test_rows_of_other_years_or_other_parties_of_an_exchange_are_kept(tmp_path: Path) -> None:
+    rows = [
+        row(figure="jobs_created", amount="1", exchange="E1", organisation="SUP", year="2023",
+            declared_by="SUP", evidence="x"),
+        row(figure="jobs_created", amount="2", exchange="E1", organisation="SUP", year="2024",
+            declared_by="SUP", evidence="y"),
+        row(figure="jobs_created", amount="3", exchange="E1", organisation="REC",
+            declared_by="REC", evidence="z"),
+    ]  # fmt: skip
+    declared = assessed(tmp_path / "ledger", rows).results["declared"]
+    assert amounts(declared["totals"]) == pytest.approx({("jobs_created", None): 6.0})
+
+
+def test_a_year_that_is_not_whole_is_refused(tmp_path: Path) -> None:
+    bad = row(figure="jobs_created", amount="1", organisation="SUP", year="2024.5",
+              declared_by="SUP", evidence="x")  # fmt: skip
+    with pytest.raises(InputError) as raised:
+        assessed(tmp_path / "ledger", [bad])
+    (problem,) = raised.value.problems
+    assert (problem.sheet, problem.row, problem.column) == ("declared", 2, "year")
+    assert "not a whole year" in problem.message
+
+
+def test_an_exchange_id_given_twice_is_a_problem_not_a_crash(tmp_path: Path) -> None:
+    rows = [row(figure="jobs_created", amount="1", exchange="E1", organisation="SUP",
+                declared_by="SUP", evidence="x")]  # fmt: skip
+    ledger = write_ledger(tmp_path / "ledger", [SPLIT, SPLIT], rates=RATES, declared=rows)
+    with pytest.raises(InputError) as raised:
+        assess(ledger, TINY_FACTORS)
+    assert [(p.sheet, p.column) for p in raised.value.problems] == [("exchanges", "id")]
