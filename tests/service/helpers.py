@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.test import Client
+from rest_framework.authtoken.models import Token
 
 from isbenefit.service import entries, store
 from isbenefit.service.accounts import add_user
@@ -63,3 +65,17 @@ def log_in(client: Client, user: Any) -> None:
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()
+
+
+def api(user: Any) -> Client:
+    """A client of the JSON API with the user's token."""
+    token, _ = Token.objects.get_or_create(user=user)
+    return Client(HTTP_AUTHORIZATION=f"Token {token.key}")
+
+
+def post(client: Client, url: str, body: dict[str, Any]) -> Any:
+    return client.post(url, json.dumps(body), content_type="application/json")
+
+
+def patch(client: Client, url: str, body: dict[str, Any]) -> Any:
+    return client.patch(url, json.dumps(body), content_type="application/json")

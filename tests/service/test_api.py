@@ -13,30 +13,15 @@ import subprocess
 import sys
 import uuid
 from pathlib import Path
-from typing import Any
 
 from django.test import Client, TestCase
 from django.urls import URLPattern, get_resolver
 from drf_spectacular.validation import validate_schema
-from rest_framework.authtoken.models import Token
 
 from isbenefit.service import store, years
 from isbenefit.service.api import urls as api_urls
 from isbenefit.service.models import Confirmation, Exchange
-from tests.service.helpers import KALVO, example_cluster, log_in, users
-
-
-def api(user: Any) -> Client:
-    token, _ = Token.objects.get_or_create(user=user)
-    return Client(HTTP_AUTHORIZATION=f"Token {token.key}")
-
-
-def post(client: Client, url: str, body: dict[str, Any]) -> Any:
-    return client.post(url, json.dumps(body), content_type="application/json")
-
-
-def patch(client: Client, url: str, body: dict[str, Any]) -> Any:
-    return client.patch(url, json.dumps(body), content_type="application/json")
+from tests.service.helpers import KALVO, api, example_cluster, log_in, patch, post, users
 
 
 class ApiRoles(TestCase):

@@ -17,8 +17,7 @@ from django.utils.http import urlencode
 from isbenefit.service import issuing, store, years
 from isbenefit.service.accounts import add_user
 from isbenefit.service.models import Exchange, Job
-from tests.service.helpers import KALVO, example_cluster, users
-from tests.service.test_api import api, patch, post
+from tests.service.helpers import KALVO, api, example_cluster, patch, post, users
 
 Answer = Any
 # The refusals whose documentation is checked against the views' answers.
