@@ -74,6 +74,8 @@ class Work(TestCase):
             "page=0",
             "page_size=1001",
             "page=x",
+            "page=\u00b2",  # a digit to str.isdigit(), not to int()
+            "year=\u00b2\u2070\u00b2\u2074",
             "yeer=2024",
             "year=99",
             "confirmed=maybe",

@@ -10,6 +10,7 @@ read, answers 400 naming the parameter.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -27,6 +28,8 @@ from isbenefit.ledger.contract import FIRST_YEAR, LAST_YEAR
 PAGE_SIZE = 100
 MAX_PAGE_SIZE = 1000
 TRUE, FALSE = ("true", "1", "yes"), ("false", "0", "no")
+# ASCII digits only: str.isdigit() also takes "²", which int() refuses.
+_DIGITS = re.compile(r"[0-9]{1,12}")
 
 
 @dataclass(frozen=True)
@@ -49,7 +52,7 @@ class Filter:
 
     def read(self, text: str) -> Any:
         if self.kind == "int":
-            if not text.strip().isdigit() or not FIRST_YEAR <= int(text) <= LAST_YEAR:
+            if not _DIGITS.fullmatch(text.strip()) or not FIRST_YEAR <= int(text) <= LAST_YEAR:
                 raise ParseError(
                     f"query parameter {self.name}: {text!r} is not a year "
                     f"({FIRST_YEAR} to {LAST_YEAR})"
@@ -113,7 +116,7 @@ def filters_of(request: Request, filters: Sequence[Filter]) -> dict[str, Any]:
 
 def _number(request: Request, name: str, default: int, most: int) -> int:
     text = request.query_params.get(name, str(default))
-    if not text.isdigit() or not 1 <= int(text) <= most:
+    if not _DIGITS.fullmatch(text) or not 1 <= int(text) <= most:
         raise ParseError(f"query parameter {name}: {text!r} is not a number from 1 to {most}")
     return int(text)
 
