@@ -3,6 +3,7 @@ register exports (JSON) below a folder. See certify.double_claims."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -91,6 +92,7 @@ def _certificate_credits(path: Path, name: str) -> tuple[list[Credit], str]:
     from isbenefit.certify.claim import (
         CLAIM_FILE,
         certificate_id,
+        claim_sha256,
         load_claim,
         read_attachments,
     )
@@ -105,7 +107,12 @@ def _certificate_credits(path: Path, name: str) -> tuple[list[Credit], str]:
     serial = _issued(certificate_id(hashlib.sha256(raw).hexdigest()), files.get("signature.json"))
     try:
         claim = load_claim(raw)
-        return [claim_credit(name, claim, e, serial) for e in claim["exchanges"]], ""
+        found = [claim_credit(name, claim, e, serial) for e in claim["exchanges"]]
+        if "language" in claim:  # a translation: the same claim as its English page
+            english = {key: value for key, value in claim.items() if key != "language"}
+            issued = _issued(certificate_id(claim_sha256(english)), files.get("signature.json"))
+            found = [dataclasses.replace(credit, translation_of=issued) for credit in found]
+        return found, ""
     except (ValueError, KeyError, TypeError) as error:  # ClaimError is a ValueError
         return [], f"claim.json unreadable ({error})"
 

@@ -35,6 +35,9 @@ class Credit:
     # The certificate id and its signer's fingerprint of a certificate's credit: copies of
     # one certificate (its PDF, its entry in a register) are one claim. Empty for a ledger.
     certificate: str = ""
+    # A translated certificate's (its claim names a language): the id and signer the claim
+    # has in English. The same claim in two languages is one claim, not two.
+    translation_of: str = ""
     # The file the credit comes from (a register holds many certificates): exchanges are
     # matched across files by what they are, not only by their ids.
     source: str = ""

@@ -9,7 +9,8 @@ Exchanges are the same when their id, supplier and receiver are the same, or, ac
 files (two clusters' registers, a register and a ledger), when both parties, the period,
 the resource and the quantity are (:func:`identity`): clusters name their exchanges
 differently. Copies of one certificate (two PDFs, a PDF and its register entry: the same
-id signed by the same key) count once.
+id signed by the same key) count once, and so do its translations (a claim naming a
+language is the English claim's, printed in that language).
 
 Two findings are reported:
 - **over-credited**: on some day, the shares credited for an exchange across all
@@ -162,10 +163,15 @@ def _distinct(credits: list[Credit]) -> list[Credit]:
     seen: set[tuple[object, ...]] = set()
     kept = []
     for credit in sorted(credits, key=lambda c: c.document):
-        mark = (credit.certificate, _key(credit), credit.party, credit.start, credit.end)
-        if credit.certificate and mark in seen:
+        # A certificate is known by its id and, translated, by its English claim's too.
+        marks = {
+            (certificate, _key(credit), credit.party, credit.start, credit.end)
+            for certificate in (credit.certificate, credit.translation_of)
+            if certificate
+        }
+        if marks & seen:
             continue
-        seen.add(mark)
+        seen |= marks
         kept.append(credit)
     return kept
 

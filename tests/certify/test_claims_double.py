@@ -388,3 +388,38 @@ def test_a_broken_or_foreign_status_list_withdraws_nothing(
     code, report = claims_report(docs)
     assert code == 9
     assert any("status list not used" in s and "edited" in s for s in report["skipped"])
+
+
+def test_a_certificate_and_its_translations_are_one_claim(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1735689600")
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    ledger = write_ledger(
+        tmp_path / "a", [exchange(baseline_supply="prod.gypsum", supplier_share="0.7")]
+    )
+    certify(ledger, "SUP", "2024", docs / "sup-en.pdf")
+    for lang in ("pl", "de"):
+        result = runner.invoke(
+            app,
+            ["certificate", str(ledger), "--factors", str(TINY_FACTORS), "--org", "SUP",
+             "--year", "2024", "--iterations", "0", "--lang", lang,
+             "-o", str(docs / f"sup-{lang}.pdf")],
+        )  # fmt: skip
+        assert result.exit_code == 0, result.output
+    code, report = claims_report(docs)
+    assert [f for f in report["findings"] if f["kind"] == "over-credited"] == [], report
+    # Another programme's claim, translated, is still another claim: 70 % + 60 %.
+    other = write_ledger(
+        tmp_path / "b", [exchange(baseline_supply="prod.gypsum", supplier_share="0.6")]
+    )
+    result = runner.invoke(
+        app,
+        ["certificate", str(other), "--factors", str(TINY_FACTORS), "--org", "SUP", "--year",
+         "2024", "--iterations", "0", "--lang", "pl", "-o", str(docs / "b-pl.pdf")],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    code, report = claims_report(docs)
+    (finding,) = [f for f in report["findings"] if f["kind"] == "over-credited"]
+    assert code == 9 and finding["total_share"] == pytest.approx(0.7 + 0.6)
