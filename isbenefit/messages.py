@@ -133,10 +133,12 @@ ROLE_WORDS = {
     "input": N_("Input needed to make the exchange work"),
 }
 ROUNDING_NOTE = N_(
-    "Rounding: CO\u2082e and masses in tonnes to 2 decimals, water in m\u00b3 to 1 decimal, "
-    "money to whole units of the report currency. Calculation lines: amounts to 2 decimals, "
+    "Rounding: each figure to the second significant digit of its uncertainty (half its "
+    "P5-P95 range) when it was analysed, otherwise to three significant digits, never "
+    "finer than 2 decimals of a tonne or 1 of a m\u00b3, its range to the same digit; money "
+    "to whole units of the report currency. Calculation lines: amounts to 2 decimals, "
     "CO\u2082e to 3 decimals of a tonne; factors to 6 significant digits. Figures are rounded "
-    "after summing, so rounded parts may differ from the rounded total in the last digit."
+    "after summing, so rounded parts need not add up to the rounded total."
 )
 STATED_ROUNDING_NOTE = N_(
     "Rounding: each stated figure to the second significant digit of its uncertainty "
@@ -144,9 +146,10 @@ STATED_ROUNDING_NOTE = N_(
     "finer than 2 decimals of a tonne or 1 of a m\u00b3; money to whole units."
 )
 WORKBOOK_UNITS = N_(
-    "Columns ending in co2e_kg are kg CO2e (rounded to 10 kg; calculation lines to "
-    "1 kg), _t tonnes, water_m3 cubic metres. Money columns are in the report "
-    "currency; ledger_currency is the currency the ledger row's money was given in."
+    "Columns ending in co2e_kg are kg CO2e (saved figures rounded as the rounding says, "
+    "baseline and symbiosis to 10 kg, calculation lines to 1 kg), _t tonnes, water_m3 "
+    "cubic metres. Money columns are in the report currency; ledger_currency is the "
+    "currency the ledger row's money was given in."
 )
 PERIOD = N_("{start} \u2013 {end}")
 BASIS_CREDITED = N_("annual {year}, credited share")

@@ -9,26 +9,43 @@ a changed rule is one edit. Labels are marked for translation (see `messages`).
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from enum import StrEnum
 
 from isbenefit.messages import N_
 
-# Rounding of document figures (formats.md; documents.numbers prints with them).
-TONNE_DECIMALS = 2  # CO2e and masses in tonnes
-WATER_DECIMALS = 1  # water in m3
-LINE_DECIMALS = 3  # CO2e of one calculation line, in tonnes
+# The one rounding rule of reported figures (docs/reporting.md, "Rounding"). Every output
+# (terminal, statement, certificate, report, results workbook, service) prints a saved
+# quantity with `figure_decimals`: its last digit is the second significant digit of its
+# uncertainty, half the P5-P95 width of its Monte Carlo range (JCGM 100:2008, 7.2.6),
+# without a range the third significant digit of the figure itself (ISO 14064-2:2019,
+# 5.13: no over-precision); never finer than the quantity's `decimals`. The bounds of a
+# range print to the same place as their figure. Money is not varied: whole units.
+UNCERTAINTY_DIGITS = 2
+PLAIN_DIGITS = 3
+TONNE_DECIMALS = 2  # finest place of CO2e and masses in tonnes
+WATER_DECIMALS = 1  # finest place of water in m3
 MONEY_DECIMALS = 0  # whole units of the report currency
+# Working figures of a calculation line (statement, results workbook `lines`), printed so
+# that a reader can redo the arithmetic: these are not reported figures.
+LINE_DECIMALS = 3  # CO2e of one calculation line, in tonnes
 AMOUNT_DECIMALS = 2  # amounts of calculation lines and quantities
 FACTOR_DIGITS = 6  # significant digits of a per-unit factor
 FRACTION_DECIMALS = 6  # year fractions in the results workbook
-SUMMARY_DECIMALS = 1  # every figure of the terminal summary
-# A stated figure (statement, certificate) ends at the second significant digit of its
-# uncertainty, half the P5-P95 width of its Monte Carlo run; without a run at the third
-# significant digit of the figure; never finer than the quantity's fixed decimals.
-UNCERTAINTY_DIGITS = 2
-PLAIN_DIGITS = 3
+
+
+def supported_decimals(value: float, half_width: float | None, most: int) -> int:
+    """Decimals (negative: tens, hundreds...) that ``half_width``, else the magnitude of
+    ``value`` itself, supports; at most ``most``. Both in the printed unit."""
+    if half_width is not None and math.isfinite(half_width) and half_width > 0:
+        decimals = UNCERTAINTY_DIGITS - 1 - math.floor(math.log10(half_width))
+    elif math.isfinite(value) and value != 0:
+        decimals = PLAIN_DIGITS - 1 - math.floor(math.log10(abs(value)))
+    else:
+        decimals = most
+    return min(decimals, most)
 
 
 @dataclass(frozen=True)
@@ -56,6 +73,20 @@ class Quantity:
     heading: str
     printed_key: str
     headline: bool = True
+
+    def figure_decimals(
+        self, value: float, half_width: float | None = None, most: int | None = None
+    ) -> int:
+        """Decimals of a figure of this quantity under the rounding rule; ``value`` and
+        ``half_width`` (half its P5-P95 width, None without a range) in results units;
+        ``most`` the finest place (default ``decimals``)."""
+        half = None if half_width is None else half_width / self.scale
+        finest = self.decimals if most is None else most
+        return supported_decimals(value / self.scale, half, finest)
+
+    def rounded(self, value: float, half_width: float | None = None) -> float:
+        """A figure (results unit) rounded by the rule, in the printed unit."""
+        return round(value / self.scale, self.figure_decimals(value, half_width)) + 0.0
 
     @property
     def scale_digits(self) -> int:

@@ -50,29 +50,36 @@ def fmt(value: float, decimals: int) -> str:
 
 
 def stated(value: float, half_width: float | None, finest: int) -> str:
-    """A statement's stated figure rounded by hand: its last digit is the second
-    significant digit of ``half_width`` (half its P5-P95 range), else the third
+    """A figure rounded by hand by the rule of reported figures: its last digit is the
+    second significant digit of ``half_width`` (half its P5-P95 range), else the third
     significant digit of the value; never finer than ``finest`` decimals."""
     if half_width:
         decimals = 1 - math.floor(math.log10(half_width))
-    else:
+    elif value:
         decimals = 2 - math.floor(math.log10(abs(value)))
+    else:
+        decimals = finest
     decimals = min(decimals, finest)
     return fmt(round(value, decimals), max(decimals, 0))
 
 
-def tonnes_kg(kg: float) -> str:
-    return fmt(kg / 1000, 2)
+def tonnes_kg(kg: float, half_kg: float | None = None) -> str:
+    """CO2e kilograms as documents print the tonnes (``half_kg``: half the P5-P95 width)."""
+    return stated(kg / 1000, None if half_kg is None else half_kg / 1000, 2)
 
 
-def row_figures(saved: dict[str, float], money: float) -> str:
-    """CO2e t, water m3, virgin t, landfill t and money as a table row prints them."""
+def row_figures(
+    saved: dict[str, float], money: float, halves: dict[str, float] | None = None
+) -> str:
+    """CO2e t, water m3, virgin t, landfill t and money as a table row prints them, each
+    rounded by the rule (``halves``: half the P5-P95 width per quantity, results units)."""
+    halves = halves or {}
     return " ".join(
         (
-            tonnes_kg(saved["co2e_kg"]),
-            fmt(saved["water_m3"], 1),
-            fmt(saved["virgin_material_t"], 2),
-            fmt(saved["landfill_diverted_t"], 2),
+            tonnes_kg(saved["co2e_kg"], halves.get("co2e_kg")),
+            stated(saved["water_m3"], halves.get("water_m3"), 1),
+            stated(saved["virgin_material_t"], halves.get("virgin_material_t"), 2),
+            stated(saved["landfill_diverted_t"], halves.get("landfill_diverted_t"), 2),
             fmt(money, 0),
         )
     )

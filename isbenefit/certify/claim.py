@@ -42,7 +42,8 @@ if TYPE_CHECKING:
 CLAIM_SCHEMA = "isbenefit.claim/3"
 LEGACY_SCHEMA = "isbenefit.claim/1"
 EARLIER_SCHEMAS = frozenset({LEGACY_SCHEMA, "isbenefit.claim/2"})
-# How the page rounds the stated figures (documents.numbers.supported_decimals). Claims
+# How the page rounds the stated figures (reported.supported_decimals, the rule of every
+# reported figure). Claims
 # made before it carry no "rounding" and print fixed decimals.
 ROUNDING_BY_UNCERTAINTY = "uncertainty/1"
 CLAIM_FILE = "claim.json"

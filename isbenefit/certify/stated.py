@@ -15,10 +15,10 @@ from isbenefit import messages
 from isbenefit.certify import claim as claims
 from isbenefit.documents import numbers
 from isbenefit.documents.certificate import CertifiedFigure
-from isbenefit.documents.contexts import Figure, headline, quantity_figure
+from isbenefit.documents.contexts import Figure
 from isbenefit.ledger.rules import LEDGER_BASELINE
 from isbenefit.messages import say
-from isbenefit.reported import QUANTITIES, SAVED_KEYS
+from isbenefit.reported import HEADLINE_KEYS, QUANTITIES, QUANTITY, SAVED_KEYS
 
 # No figure is called "certified" or "verified": nobody independent has checked it
 # (docs/claims.md). The labels say what kind of figure is stated.
@@ -40,7 +40,7 @@ def certified_figures(claim: Mapping[str, Any]) -> tuple[CertifiedFigure, ...]:
     basis = say(messages.BASIS_CREDITED, year=year)
     money = float(claim["credited"]["money"])
     legacy = claim.get("schema") == claims.LEGACY_SCHEMA
-    figures = headline if legacy else _figures
+    figures = _legacy_headline if legacy else _figures
     if claim.get("rounding") == claims.ROUNDING_BY_UNCERTAINTY:
         figures = partial(_rounded_figures, decimals=stated_decimals(claim))
     central = figures(claim["credited"]["saved"], money, currency, basis)
@@ -68,27 +68,40 @@ def certified_figures(claim: Mapping[str, Any]) -> tuple[CertifiedFigure, ...]:
 def _figures(
     saved: Mapping[str, float], money: float, currency: str, basis: str
 ) -> tuple[Figure, ...]:
-    """Every saved quantity (hazardous waste diverted too, unlike a statement's headline),
-    then the money effect."""
+    """Every saved quantity (hazardous waste diverted too, unlike a statement's headline)
+    to its fixed decimals, then the money effect: pages of claims without ``rounding``."""
     return (
-        *(quantity_figure(key, float(saved[key]), basis) for key in SAVED_KEYS),
+        *(_fixed_figure(key, float(saved[key]), basis) for key in SAVED_KEYS),
         Figure(say(messages.MONEY_EFFECT), numbers.money(money), currency, basis),
     )
 
 
+def _legacy_headline(
+    saved: Mapping[str, float], money: float, currency: str, basis: str
+) -> tuple[Figure, ...]:
+    """The headline quantities to their fixed decimals: pages of isbenefit.claim/1."""
+    return (
+        *(_fixed_figure(key, float(saved[key]), basis) for key in HEADLINE_KEYS),
+        Figure(say(messages.MONEY_EFFECT), numbers.money(money), currency, basis),
+    )
+
+
+def _fixed_figure(key: str, value: float, basis: str) -> Figure:
+    reported = QUANTITY[key]
+    return Figure(say(reported.label), numbers.fixed_quantity(key, value), reported.unit, basis)
+
+
 def stated_decimals(claim: Mapping[str, Any]) -> dict[str, int]:
-    """The decimals each stated figure prints with under the claim's rounding rule:
-    what its Monte Carlo range supports, else three significant digits of the central
-    value (numbers.supported_decimals)."""
+    """The decimals each stated figure prints with under the claim's rounding rule, the
+    rule of every reported figure: what its Monte Carlo range supports, else three
+    significant digits of the central value (reported.Quantity.figure_decimals)."""
     ranges = (claim.get("uncertainty") or {}).get("credited", {})
     saved = claim["credited"]["saved"]
     decimals = {}
-    for quantity in QUANTITIES:  # the finest rounding is the quantity's fixed decimals
-        key, scale = quantity.key, quantity.scale
-        spread = ranges.get(key)
-        half = (float(spread["p95"]) - float(spread["p5"])) / 2 / scale if spread else None
-        value = float(saved[key]) / scale
-        decimals[key] = numbers.supported_decimals(value, half, quantity.decimals)
+    for quantity in QUANTITIES:
+        spread = ranges.get(quantity.key)
+        half = (float(spread["p95"]) - float(spread["p5"])) / 2 if spread else None
+        decimals[quantity.key] = quantity.figure_decimals(float(saved[quantity.key]), half)
     return decimals
 
 

@@ -7,25 +7,39 @@ The organisation table is bounded: the `TOP` organisations with the largest CO2e
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.table import Table
 
 from isbenefit.cli.text import escaped
-from isbenefit.reported import QUANTITIES, SUMMARY_DECIMALS
+from isbenefit.documents import numbers
+from isbenefit.documents.ranges import all_spreads
+from isbenefit.reported import QUANTITIES
+from isbenefit.results.model import Uncertainty
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from isbenefit.api import Assessment
 
-# (table column, heading, multiplier to the printed unit) per saved quantity.
-HEADINGS = tuple((f"saved_{q.key}", q.heading, 1 / q.scale) for q in QUANTITIES)
+# (table column, heading, quantity key) per saved quantity.
+HEADINGS = tuple((f"saved_{q.key}", q.heading, q.key) for q in QUANTITIES)
 
 
-def _figures(row: Any) -> list[str]:
-    return [f"{row[column] * scale:,.{SUMMARY_DECIMALS}f}" for column, _, scale in HEADINGS]
+def _figures(row: Any, spreads: Mapping[str, float] | None = None) -> list[str]:
+    """The row's saved figures rounded by the rule of reported figures, as documents print
+    them (with the row's Monte Carlo spread after a run), a plain minus for the terminal."""
+    spreads = spreads or {}
+    return [
+        numbers.quantity(key, float(row[column]), spreads.get(key)).replace(numbers.MINUS, "-")
+        for column, _, key in HEADINGS
+    ]
+
+
+def _money(value: float) -> str:
+    return numbers.money(value).replace(numbers.MINUS, "-")
 
 
 def _table(title: str, first: str, money: str) -> Table:
@@ -43,6 +57,7 @@ TOP = 20  # organisations printed without --all
 def print_summary(assessment: Assessment, console: Console, show_all: bool = False) -> None:
     tables, currency = assessment.tables, assessment.currency
     factor_set = assessment.factor_set
+    run = Uncertainty.from_record(assessment.uncertainty) if assessment.uncertainty else None
     console.print(
         f"[bold]isbenefit[/bold]: {len(tables.exchanges):,} exchanges from "
         f"{escaped(assessment.ledger_name)}, factor set {escaped(factor_set.id)} "
@@ -50,12 +65,15 @@ def print_summary(assessment: Assessment, console: Console, show_all: bool = Fal
         f"money in {currency}"
     )
     totals = _table("Cluster totals (each exchange counted once)", "", f"Network ({currency})")
+    whole = all_spreads(run, "totals").get("all")
     for row in tables.totals.to_dict("records"):
-        totals.add_row("all years", *_figures(row), f"{row['money_network']:,.0f}")
+        totals.add_row("all years", *_figures(row, whole), _money(row["money_network"]))
     console.print(totals)
     years = _table("Per year (annual; periods split by days)", "Year", f"Network ({currency})")
+    per_year = all_spreads(run, "years")
     for row in tables.years.to_dict("records"):
-        years.add_row(str(row["year"]), *_figures(row), f"{row['money_network']:,.0f}")
+        spread = per_year.get(str(row["year"]))
+        years.add_row(str(row["year"]), *_figures(row, spread), _money(row["money_network"]))
     console.print(years)
     everyone = tables.organisations
     listed = everyone if show_all else _top(everyone)
@@ -67,9 +85,11 @@ def print_summary(assessment: Assessment, console: Console, show_all: bool = Fal
         "Organisation",
         f"Money delta ({currency})",
     )
+    per_organisation = all_spreads(run, "organisations")
     for row in listed.to_dict("records"):
         label = escaped(f"{row['name']} ({row['id']})" if row["name"] else row["id"])
-        organisations.add_row(label, *_figures(row), f"{row['money']:,.0f}")
+        spread = per_organisation.get(str(row["id"]))
+        organisations.add_row(label, *_figures(row, spread), _money(row["money"]))
     console.print(organisations)
     if len(listed) < len(everyone):
         console.print(

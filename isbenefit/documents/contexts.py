@@ -189,9 +189,16 @@ class Credited:
     money: str
 
 
-def credited(saved: Mapping[str, float], money: float) -> Credited:
-    """Format a saved dict (results keys) and a money figure."""
-    printed = {key: numbers.quantity(key, saved[key]) for key in SAVED_KEYS}
+# Half the P5-P95 width of each saved quantity of a figure (results keys and units); a
+# figure without a Monte Carlo range gets an empty mapping (documents.ranges.spreads).
+Spreads = Mapping[str, float]
+
+
+def credited(saved: Mapping[str, float], money: float, spreads: Spreads | None = None) -> Credited:
+    """Format a saved dict (results keys) and a money figure, each quantity rounded by the
+    rule of reported figures with its spread when it has one."""
+    spreads = spreads or {}
+    printed = {key: numbers.quantity(key, saved[key], spreads.get(key)) for key in SAVED_KEYS}
     return Credited(
         co2e_t=printed["co2e_kg"],
         water_m3=printed["water_m3"],
@@ -221,18 +228,21 @@ def headline(
     money: float,
     currency: str,
     basis: str,
+    spreads: Spreads | None = None,
 ) -> tuple[Figure, ...]:
     """The headline quantities (reported.HEADLINE_KEYS), then the money delta."""
+    spreads = spreads or {}
     return (
-        *(quantity_figure(key, saved[key], basis) for key in HEADLINE_KEYS),
+        *(quantity_figure(key, saved[key], basis, spreads.get(key)) for key in HEADLINE_KEYS),
         Figure(say(messages.MONEY_EFFECT), numbers.money(money), currency, basis),
     )
 
 
-def quantity_figure(key: str, value: float, basis: str) -> Figure:
+def quantity_figure(key: str, value: float, basis: str, half_width: float | None = None) -> Figure:
     """A saved quantity (results unit) as a figure, with its label and printed unit."""
     reported = QUANTITY[key]
-    return Figure(say(reported.label), numbers.quantity(key, value), reported.unit, basis)
+    printed = numbers.quantity(key, value, half_width)
+    return Figure(say(reported.label), printed, reported.unit, basis)
 
 
 def organisation(record: model.Organisation) -> Organisation:

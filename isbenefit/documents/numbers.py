@@ -21,16 +21,15 @@ from isbenefit.reported import (
     FACTOR_DIGITS,
     LINE_DECIMALS,
     MONEY_DECIMALS,
-    PLAIN_DIGITS,
     QUANTITY,
     TONNE_DECIMALS,
-    UNCERTAINTY_DIGITS,
     WATER_DECIMALS,
 )
 
 MINUS = "\u2212"
 
-# The rounding as documents state it: messages.ROUNDING_NOTE and STATED_ROUNDING_NOTE.
+# The rounding as documents state it: messages.ROUNDING_NOTE and STATED_ROUNDING_NOTE;
+# the rule itself is reported.supported_decimals.
 
 
 def fixed(value: float, decimals: int) -> str:
@@ -58,24 +57,6 @@ def localised(text: str) -> str:
     return sign + format_decimal(Decimal(digits), format=pattern, locale=lang)
 
 
-# Stated figures of a statement (certificate): reported.UNCERTAINTY_DIGITS and
-# PLAIN_DIGITS (docs/claims.md, item 10).
-
-
-def supported_decimals(value: float, half_width: float | None, most: int) -> int:
-    """Decimals (negative: tens, hundreds...) that ``half_width``, else the value's own
-    magnitude, supports; at most ``most``."""
-    import math
-
-    if half_width is not None and math.isfinite(half_width) and half_width > 0:
-        decimals = UNCERTAINTY_DIGITS - 1 - math.floor(math.log10(half_width))
-    elif math.isfinite(value) and value != 0:
-        decimals = PLAIN_DIGITS - 1 - math.floor(math.log10(abs(value)))
-    else:
-        decimals = most
-    return min(decimals, most)
-
-
 def rounded(value: float, decimals: int) -> str:
     """``value`` to ``decimals`` decimals; negative decimals round to tens, hundreds..."""
     if decimals >= 0:
@@ -83,8 +64,17 @@ def rounded(value: float, decimals: int) -> str:
     return fixed(round(value, decimals), 0)
 
 
-def quantity(key: str, value: float) -> str:
-    """A saved quantity (results key and unit) as documents print it (reported.QUANTITY)."""
+def quantity(key: str, value: float, half_width: float | None = None) -> str:
+    """A saved quantity (results key and unit) rounded by the rule of reported figures:
+    to what ``half_width`` (half its P5-P95 width, results unit) supports, else to three
+    significant digits, never finer than the quantity's decimals (reported.Quantity)."""
+    reported = QUANTITY[key]
+    return rounded(value / reported.scale, reported.figure_decimals(value, half_width))
+
+
+def fixed_quantity(key: str, value: float) -> str:
+    """A saved quantity to the quantity's fixed decimals, as pages of claims made before
+    the rounding rule printed it (`isbenefit verify` reprints them so)."""
     reported = QUANTITY[key]
     return fixed(value / reported.scale, reported.decimals)
 

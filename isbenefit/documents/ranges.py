@@ -5,7 +5,9 @@ exchange, organisation and year, year and the cluster total, the deterministic
 value, P5, P50, P95 and the conservative figure. Aggregates were summed per
 iteration before their percentiles were taken, so a document takes each
 aggregate's range from its own entry and never adds up the ranges of its parts.
-A range is printed with the same rounding as the figure it belongs to.
+A range is printed to the same place as the figure it belongs to: the place its own
+spread supports (reported.supported_decimals), so the figure, its bounds and its
+conservative value end at the same digit.
 
 Without the extension (no Monte Carlo run) every function here returns "no
 range" (an empty tuple or None) and the documents print exactly what they
@@ -14,22 +16,18 @@ printed before.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import partial
 
 from isbenefit import messages
 from isbenefit.documents import numbers
 from isbenefit.documents.shares import display_name, organisations_in_year
 from isbenefit.messages import say
-from isbenefit.reported import CO2E, HEADLINE_KEYS, SAVED_KEYS
+from isbenefit.reported import CO2E, HEADLINE_KEYS, QUANTITY
 from isbenefit.results.model import MonteCarloRange, Results, Uncertainty
 
 # Headline figures in the order of contexts.headline(); money (last) is not varied.
 HEADLINE_QUANTITIES = HEADLINE_KEYS
-FORMATTERS: dict[str, Callable[[float], str]] = {
-    key: partial(numbers.quantity, key) for key in SAVED_KEYS
-}
 
 
 @dataclass(frozen=True)
@@ -92,25 +90,58 @@ def percentile_label(extension: Uncertainty) -> str:
     return say(messages.PERCENTILE, percentile=f"{extension.conservative_percentile:g}")
 
 
+def half_width(figures: MonteCarloRange, scale: float = 1.0) -> float:
+    """Half the P5-P95 width of ``figures`` times ``scale``: the spread the rule rounds by."""
+    return (figures.p95 - figures.p5) / 2 * scale
+
+
 def figure_range(
     figures: MonteCarloRange,
-    formatter: Callable[[float], str],
+    key: str,
     percentile: str,
     scale: float = 1.0,
+    most: int | None = None,
 ) -> Range:
-    """``figures`` times ``scale``, each statistic printed with ``formatter``.
+    """``figures`` of quantity ``key`` times ``scale``, each statistic printed to the place
+    the deterministic figure's spread supports (finest ``most``, default the quantity's).
 
     Percentiles commute with multiplying every draw by the same non-negative number,
     so a scaled range is exactly the range of the scaled quantity.
     """
+    quantity = QUANTITY[key]
+    decimals = quantity.figure_decimals(
+        figures.deterministic * scale, half_width(figures, scale), most
+    )
+
+    def printed(value: float) -> str:
+        return numbers.rounded(value * scale / quantity.scale, decimals)
+
     return Range(
-        deterministic=formatter(figures.deterministic * scale),
-        p5=formatter(figures.p5 * scale),
-        p50=formatter(figures.p50 * scale),
-        p95=formatter(figures.p95 * scale),
-        conservative=formatter(figures.conservative * scale),
+        deterministic=printed(figures.deterministic),
+        p5=printed(figures.p5),
+        p50=printed(figures.p50),
+        p95=printed(figures.p95),
+        conservative=printed(figures.conservative),
         percentile=percentile,
     )
+
+
+def spreads(
+    extension: Uncertainty | None, level: str, key: str, scale: float = 1.0
+) -> dict[str, float]:
+    """Half the P5-P95 width of each saved quantity of ``level[key]`` times ``scale``
+    (results units), for rounding the figure by the rule; empty without a range."""
+    entry = None if extension is None else extension.level(level).get(key)
+    if entry is None:
+        return {}
+    return {quantity: half_width(figures, scale) for quantity, figures in entry.items()}
+
+
+def all_spreads(extension: Uncertainty | None, level: str) -> Mapping[str, Mapping[str, float]]:
+    """:func:`spreads` of every entry of ``level``; empty without a Monte Carlo run."""
+    if extension is None:
+        return {}
+    return {key: spreads(extension, level, key) for key in extension.level(level)}
 
 
 def quantity_range(
@@ -122,7 +153,7 @@ def quantity_range(
     entry = extension.level(level).get(key)
     if entry is None:
         return None
-    return figure_range(entry[quantity], FORMATTERS[quantity], percentile_label(extension), scale)
+    return figure_range(entry[quantity], quantity, percentile_label(extension), scale)
 
 
 def headline_ranges(
@@ -154,8 +185,8 @@ def exchange_ranges(
     figures = extension.exchanges[exchange_id][CO2E]
     label = percentile_label(extension)
     return (
-        figure_range(figures, numbers.line_tonnes_from_kg, label),
-        figure_range(figures, numbers.tonnes_from_kg, label, fraction * share),
+        figure_range(figures, CO2E, label, most=QUANTITY[CO2E].line_decimals),
+        figure_range(figures, CO2E, label, fraction * share),
     )
 
 

@@ -35,6 +35,7 @@ from isbenefit.documents.ranges import (
     monte_carlo_note,
     organisation_rows,
     quantity_range,
+    spreads,
 )
 from isbenefit.documents.report_parts import (
     FlagCount,
@@ -213,7 +214,9 @@ def _cumulative(
     saved = {key: sum(results.years[y].saved[key] for y in years) for key in SAVED}
     money = sum(results.years[y].money for y in years)
     ranges, note = cumulative_ranges(results, year, extension)
-    return Cumulative(label, headline(saved, money, currency, label), ranges, note)
+    # The extension's total is the cumulative figure's only when it covers every year.
+    spread = spreads(extension, "totals", "all") if ranges else {}
+    return Cumulative(label, headline(saved, money, currency, label, spread), ranges, note)
 
 
 def _range_totals(
@@ -276,8 +279,11 @@ def _flows_chart(flows: Mapping[str, tuple[dict[str, float], float, int]], year:
     )
 
 
-def _exchange_row(exchange: Exchange, year: str, names: Mapping[str, str]) -> ReportExchange:
+def _exchange_row(
+    exchange: Exchange, year: str, names: Mapping[str, str], extension: Uncertainty | None
+) -> ReportExchange:
     saved, money = _in_year(exchange, year)
+    spread = spreads(extension, "exchanges", exchange.id, exchange.years[year])
     return ReportExchange(
         id=exchange.id,
         supplier=names.get(exchange.supplier, exchange.supplier),
@@ -287,7 +293,7 @@ def _exchange_row(exchange: Exchange, year: str, names: Mapping[str, str]) -> Re
         quantity=numbers.amount(exchange.quantity),
         unit=exchange.unit,
         year_fraction=numbers.percent(exchange.years[year]),
-        figures=credited(saved, money),
+        figures=credited(saved, money, spread),
         flags=flag_notes(exchange.flags),
     )
 
@@ -305,13 +311,19 @@ def _flow_rows(
     )
 
 
-def _org_rows(results: Results, year: str) -> tuple[BreakdownRow, ...]:
+def _org_rows(
+    results: Results, year: str, extension: Uncertainty | None
+) -> tuple[BreakdownRow, ...]:
     active = set(organisations_in_year(results, year))
     return tuple(
         BreakdownRow(
             display_name(org),
             " \u00b7 ".join(part for part in (org.id, org.country) if part),
-            credited(org.years[year].saved, org.years[year].money),
+            credited(
+                org.years[year].saved,
+                org.years[year].money,
+                spreads(extension, "organisation_years", f"{org.id}/{year}"),
+            ),
         )
         for org in results.organisations
         if org.id in active
@@ -327,10 +339,11 @@ def report_context(results: Results, year: str, cluster: str = DEFAULT_CLUSTER) 
     currency = results.currency
     totals = results.years[year]
     flows = flow_totals(exchanges, year)
-    history = trend(results, year)
+    extension = results.uncertainty
+    history = trend(results, year, extension)
     factor_rows, source_rows = annex(results, used_activities(exchanges))
     names = names_by_id(results)
-    extension = results.uncertainty
+    spread = spreads(extension, "years", year)
     cumulative = _cumulative(results, year, currency, extension)
     return ReportContext(
         meta=make_meta(
@@ -350,15 +363,16 @@ def report_context(results: Results, year: str, cluster: str = DEFAULT_CLUSTER) 
             totals.money,
             currency,
             say(messages.BASIS_CLUSTER, year=year),
+            spread,
         ),
         headline_ranges=headline_ranges(extension, "years", year),
-        total=credited(totals.saved, totals.money),
+        total=credited(totals.saved, totals.money, spread),
         cumulative=cumulative,
         by_flow=_flow_rows(flows),
-        by_org=_org_rows(results, year),
+        by_org=_org_rows(results, year, extension),
         range_rows=organisation_rows(results, year, extension),
         range_totals=_range_totals(year, cumulative, extension),
-        exchanges=tuple(_exchange_row(e, year, names) for e in exchanges),
+        exchanges=tuple(_exchange_row(e, year, names, extension) for e in exchanges),
         network=_network(results, year, exchanges),
         charts=(_flows_chart(flows, year),),
         history=history if len(history) > 1 else (),

@@ -10,9 +10,11 @@ from dataclasses import dataclass
 from isbenefit import messages
 from isbenefit.documents import charts, numbers
 from isbenefit.documents.contexts import Credited, Image, credited
+from isbenefit.documents.ranges import spreads
 from isbenefit.messages import say
+from isbenefit.reported import CO2E
 from isbenefit.results.flags import flag_mark
-from isbenefit.results.model import Exchange, Results
+from isbenefit.results.model import Exchange, Results, Uncertainty
 
 
 @dataclass(frozen=True)
@@ -41,9 +43,14 @@ class FlagCount:
     count: str
 
 
-def trend(results: Results, year: str) -> tuple[TrendRow, ...]:
-    """Every year of the ledger up to ``year``, with its change and the cumulative CO2e."""
+def trend(
+    results: Results, year: str, extension: Uncertainty | None = None
+) -> tuple[TrendRow, ...]:
+    """Every year of the ledger up to ``year``, with its change and the cumulative CO2e;
+    each figure rounded by the rule with its own range (a cumulative figure has one only
+    when it covers every year of the ledger: the extension's total)."""
     rows, previous, running = [], None, 0.0
+    last = max(results.years)
     for each in sorted(y for y in results.years if y <= year):
         figures = results.years[each]
         co2e = figures.saved["co2e_kg"]
@@ -60,8 +67,12 @@ def trend(results: Results, year: str) -> tuple[TrendRow, ...]:
             TrendRow(
                 each,
                 change,
-                credited(figures.saved, figures.money),
-                numbers.tonnes_from_kg(running),
+                credited(figures.saved, figures.money, spreads(extension, "years", each)),
+                numbers.quantity(
+                    CO2E,
+                    running,
+                    spreads(extension, "totals", "all").get(CO2E) if each == last else None,
+                ),
             )
         )
         previous = co2e

@@ -36,6 +36,7 @@ from isbenefit.documents.ranges import (
     headline_ranges,
     monte_carlo_note,
     quantity_range,
+    spreads,
 )
 from isbenefit.documents.shares import Credit, credits, find_organisation, require_year
 from isbenefit.messages import say
@@ -239,7 +240,12 @@ def statement_exchange(
         year_fraction=numbers.percent(part.year_fraction),
         saved_year_t=numbers.line_tonnes_from_kg(saved_kg * part.year_fraction),
         credit_share=numbers.percent(part.credit_share),
-        credited=credited(part.saved, part.money),
+        # The exchange's spread scaled as its credited figure is (ranges.exchange_ranges).
+        credited=credited(
+            part.saved,
+            part.money,
+            spreads(extension, "exchanges", e.id, part.year_fraction * part.credit_share),
+        ),
         period_range=period_range,
         co2e_range=co2e_range,
         flags=flag_notes(e.flags),
@@ -316,6 +322,7 @@ def statement_context(results: Results, org_id: str, year: str) -> StatementCont
     factor_rows, source_rows = annex(results, used_activities(p.exchange for p in parts))
     extension = results.uncertainty
     org_year = f"{org_id}/{year}"
+    spread = spreads(extension, "organisation_years", org_year)
     return StatementContext(
         meta=make_meta(
             results,
@@ -332,13 +339,14 @@ def statement_context(results: Results, org_id: str, year: str) -> StatementCont
             year_figures.money,
             results.currency,
             say(messages.BASIS_CREDITED, year=year),
+            spread,
         ),
         # The organisation's own entry: its draws were summed over its exchanges before
         # the percentiles were taken, so they are not the sum of the exchanges' ranges.
         headline_ranges=headline_ranges(extension, "organisation_years", org_year),
         share_rule=share_rule(org.name, year, parts),
         exchanges=tuple(statement_exchange(p, year, names, factors, extension) for p in parts),
-        total=credited(year_figures.saved, year_figures.money),
+        total=credited(year_figures.saved, year_figures.money, spread),
         total_range=quantity_range(extension, "organisation_years", org_year),
         charts=_statement_charts(parts, year),
         factors=factor_rows,

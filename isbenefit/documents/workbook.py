@@ -1,9 +1,12 @@
 """The results as one .xlsx workbook (`isbenefit assess LEDGER --xlsx FILE`).
 
 The same tables as the CSVs (results/files.py), one sheet each, plus an "about" sheet.
-Numbers are numbers, rounded as the documents round them (documents/numbers.py), in the
-unit of their column: CO2e in kg to 10 kg (0.01 t), on calculation lines to 1 kg
-(0.001 t); masses in tonnes to 0.01 t; water to 0.1 m3; money to whole units; line
+Numbers are numbers, rounded as the documents round them, in the unit of their column:
+the saved figures (`saved_*`) and the Monte Carlo ranges by the rule of reported figures
+(reported.supported_decimals: what the row's own range supports, else three significant
+digits; never finer than 0.01 t or 0.1 m3), each cell's number format showing exactly
+its rounded digits; the working figures (baseline and symbiosis of an exchange) to the
+finest place, on calculation lines CO2e to 1 kg (0.001 t); money to whole units; line
 amounts to 2 decimals; year fractions to 6 decimals. Money columns carry the report
 currency in their header (`money_network (EUR)`); the ledger's `currency` column, the
 currency the row's money was given in before conversion, is headed `ledger_currency`.
@@ -15,6 +18,8 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -29,6 +34,7 @@ from isbenefit.reported import (
     FTE_DECIMALS,
     MONEY_DECIMALS,
     QUANTITIES,
+    QUANTITY,
     TONNE_DECIMALS,
 )
 from isbenefit.results.files import CSV_FILES
@@ -51,6 +57,20 @@ AS_GIVEN = (
     "year",
 )
 UNCERTAINTY_FIGURES = ("deterministic", "p5", "p50", "p95", "conservative")
+SAVED_PREFIX = "saved_"
+# Where each table's rows find their Monte Carlo range (level of the `uncertainty`
+# extension, row -> id); tables not named have no range of their own.
+RANGE_LEVELS: dict[str, tuple[str, Callable[[Mapping[str, Any]], str]]] = {
+    "exchanges": ("exchanges", lambda row: str(row["id"])),
+    "organisations": ("organisations", lambda row: str(row["id"])),
+    "organisation_years": (
+        "organisation_years",
+        lambda row: f"{row['organisation']}/{row['year']}",
+    ),
+    "years": ("years", lambda row: str(row["year"])),
+    "totals": ("totals", lambda _row: "all"),
+}
+Spreads = Mapping[tuple[str, str], Mapping[str, float]]
 
 
 def is_money(column: str) -> bool:
@@ -87,6 +107,29 @@ def rounded(value: float, places: int | None) -> float | int:
     return result + 0.0 if result != 0 else 0.0
 
 
+def number_format(places: int) -> str:
+    """The format showing a number rounded to ``places`` with exactly its digits."""
+    return "#,##0" if places <= 0 else "#,##0." + "0" * places
+
+
+def figure_places(key: str, value: float, half_width: float | None) -> int:
+    """Decimals of a saved figure in its results unit under the rule of reported figures
+    (-1 for a CO2e figure printed to 0.01 t: 10 kg)."""
+    quantity = QUANTITY[key]
+    return quantity.figure_decimals(value, half_width) - quantity.scale_digits
+
+
+def spreads_of(uncertainty: pd.DataFrame | None) -> Spreads:
+    """Half the P5-P95 width of each (level, id) and quantity of the Monte Carlo table."""
+    if uncertainty is None:
+        return {}
+    found: dict[tuple[str, str], dict[str, float]] = {}
+    for row in uncertainty.to_dict("records"):
+        half = (float(row["p95"]) - float(row["p5"])) / 2
+        found.setdefault((str(row["level"]), str(row["id"])), {})[str(row["quantity"])] = half
+    return found
+
+
 def heading(column: str, currency: str) -> str:
     if column == "currency":
         return LEDGER_CURRENCY
@@ -109,8 +152,9 @@ def results_workbook_bytes(
     assert sheet is not None
     sheet.title = "about"
     _write_about(sheet, currency, about or {})
+    spreads = spreads_of(uncertainty)
     for name in CSV_FILES:
-        _write_table(workbook.create_sheet(name), name, getattr(tables, name), currency)
+        _write_table(workbook.create_sheet(name), name, getattr(tables, name), currency, spreads)
     if uncertainty is not None:
         _write_uncertainty(workbook.create_sheet("uncertainty"), uncertainty, currency)
     for name, table in (declared or {}).items():
@@ -131,37 +175,53 @@ def _write_about(sheet: Worksheet, currency: str, about: dict[str, str]) -> None
     sheet.column_dimensions["B"].width = 110
 
 
-def _write_table(sheet: Worksheet, name: str, table: pd.DataFrame, currency: str) -> None:
+def _write_table(
+    sheet: Worksheet, name: str, table: pd.DataFrame, currency: str, spreads: Spreads
+) -> None:
     columns = [str(c) for c in table.columns]
     sheet.append([neutralised(heading(c, currency)) for c in columns])
     places = [decimals(c, name) for c in columns]
     dates = [c in DATE_COLUMNS for c in columns]
-    for values in table.itertuples(index=False, name=None):
-        sheet.append(
-            [
-                _cell(value, places[i], dates[i], columns[i] in AS_GIVEN)
-                for i, value in enumerate(values)
-            ]
-        )
+    saved = {
+        i: c.removeprefix(SAVED_PREFIX)
+        for i, c in enumerate(columns)
+        if c.removeprefix(SAVED_PREFIX) in QUANTITY and name != "lines"
+    }
+    level, row_id = RANGE_LEVELS.get(name, ("", lambda _row: ""))
+    for record in table.to_dict("records"):
+        row_spreads = spreads.get((level, row_id(record)), {}) if level else {}
+        cells = []
+        for i, value in enumerate(record.values()):
+            if i in saved and isinstance(value, int | float) and not math.isnan(value):
+                key = saved[i]
+                cells.append(_figure(float(value), figure_places(key, value, row_spreads.get(key))))
+            else:
+                cells.append(_cell(value, places[i], dates[i], columns[i] in AS_GIVEN))
+        sheet.append(_values(cells))
+        _apply_formats(sheet, cells)
     _format(sheet, columns)
 
 
 def _write_uncertainty(sheet: Worksheet, table: pd.DataFrame, currency: str) -> None:
-    """The Monte Carlo ranges; each row rounded as its quantity is."""
+    """The Monte Carlo ranges; each row rounded to the place its own spread supports."""
     columns = [str(c) for c in table.columns]
     sheet.append([neutralised(c) for c in columns])
     for record in table.to_dict("records"):
         quantity = str(record["quantity"])
-        places = decimals(quantity, "uncertainty")
         label = f"{quantity} ({currency})" if is_money(quantity) else quantity
-        sheet.append(
-            [
-                _cell(record[c], places, False, False)
-                if c in UNCERTAINTY_FIGURES
-                else _cell(label if c == "quantity" else record[c], None, False, False)
-                for c in columns
-            ]
-        )
+        if quantity in QUANTITY:
+            half = (float(record["p95"]) - float(record["p5"])) / 2
+            places = figure_places(quantity, float(record["deterministic"]), half)
+        else:
+            places = MONEY_DECIMALS
+        cells = [
+            _figure(float(record[c]), places)
+            if c in UNCERTAINTY_FIGURES
+            else _cell(label if c == "quantity" else record[c], None, False, False)
+            for c in columns
+        ]
+        sheet.append(_values(cells))
+        _apply_formats(sheet, cells)
     _format(sheet, columns)
 
 
@@ -175,6 +235,29 @@ def _write_declared(sheet: Worksheet, table: pd.DataFrame) -> None:
         places = {"amount": amount, "share": FRACTION_DECIMALS, "year_fraction": FRACTION_DECIMALS}
         sheet.append([_cell(record[c], places.get(c), False, c not in places) for c in columns])
     _format(sheet, columns)
+
+
+@dataclass(frozen=True, slots=True)
+class _Figure:
+    """A rounded figure and the number format that shows its digits."""
+
+    value: float | int
+    format: str
+
+
+def _figure(value: float, places: int) -> _Figure:
+    return _Figure(rounded(value, places), number_format(places))
+
+
+def _values(cells: list[Any]) -> list[Any]:
+    return [cell.value if isinstance(cell, _Figure) else cell for cell in cells]
+
+
+def _apply_formats(sheet: Worksheet, cells: list[Any]) -> None:
+    row = sheet.max_row
+    for column, cell in enumerate(cells, start=1):
+        if isinstance(cell, _Figure):
+            sheet.cell(row=row, column=column).number_format = cell.format
 
 
 def _cell(value: Any, places: int | None, date: bool, as_given: bool) -> Any:

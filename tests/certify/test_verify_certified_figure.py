@@ -251,6 +251,7 @@ def test_stated_figures_are_rounded_to_what_their_uncertainty_supports(
     value: float, half_width: float | None, finest: int, printed: str
 ) -> None:
     from isbenefit.documents import numbers
+    from isbenefit.reported import supported_decimals
 
-    decimals = numbers.supported_decimals(value, half_width, finest)
+    decimals = supported_decimals(value, half_width, finest)
     assert numbers.rounded(value, decimals) == printed

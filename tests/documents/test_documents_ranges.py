@@ -26,19 +26,20 @@ from tests.conftest import TINY_FACTORS, exchange, write_ledger
 from tests.documents_helpers import (
     documents_app,
     flat,
-    fmt,
     pdf_text,
     section,
+    stated,
     tonnes_kg,
     unicode_ledger,
 )
 
 SETTINGS = MonteCarloSettings(iterations=200, seed=7, conservative_percentile=10.0)
-FORMAT: dict[str, tuple[Callable[[float], str], str]] = {
-    "co2e_kg": (tonnes_kg, "t CO₂e"),
-    "water_m3": (lambda v: fmt(v, 1), "m³"),
-    "virgin_material_t": (lambda v: fmt(v, 2), "t"),
-    "landfill_diverted_t": (lambda v: fmt(v, 2), "t"),
+# Per quantity: results units per printed unit, finest decimals, printed unit.
+FORMAT: dict[str, tuple[float, int, str]] = {
+    "co2e_kg": (1000.0, 2, "t CO₂e"),
+    "water_m3": (1.0, 1, "m³"),
+    "virgin_material_t": (1.0, 2, "t"),
+    "landfill_diverted_t": (1.0, 2, "t"),
 }
 NO_ANALYSIS = "no uncertainty analysis was run"
 
@@ -74,9 +75,25 @@ def dehyphenate(text: str) -> str:
     return text.replace("\u2010 ", "")
 
 
+def half(figures: dict[str, float], scale: float = 1.0) -> float:
+    return (figures["p95"] - figures["p5"]) / 2 * scale
+
+
+def by_rule(
+    quantity: str, figures: dict[str, float], scale: float = 1.0, finest: int | None = None
+) -> Callable[[float], str]:
+    """Prints a value (results unit) of ``figures`` x ``scale`` to the place the range's
+    half width supports (tests.documents_helpers.stated: the rule by hand)."""
+    per_unit, fixed, _unit = FORMAT[quantity]
+    width = half(figures, scale) / per_unit
+    return lambda value: stated(
+        value * scale / per_unit, width, fixed if finest is None else finest
+    )
+
+
 def card_text(value: float, quantity: str, basis: str, figures: dict[str, float]) -> str:
     """A headline card with its range, as the PDF text reads it."""
-    formatter, unit = FORMAT[quantity]
+    formatter, unit = by_rule(quantity, figures), FORMAT[quantity][2]
     return (
         f"{formatter(value)} {unit} {basis} Range P5–P95 {formatter(figures['p5'])} – "
         f"{formatter(figures['p95'])} Conservative (P10) {formatter(figures['conservative'])}"
@@ -125,19 +142,22 @@ def test_statement_exchange_rows_scale_the_exchange_range(
     assert len(parts) == 2
     for exchange_id, scale in parts:
         co2e = exchanges[exchange_id]["co2e_kg"]
-        low, high = tonnes_kg(co2e["p5"] * scale), tonnes_kg(co2e["p95"] * scale)
+        credited = by_rule("co2e_kg", co2e, scale)
+        low, high = credited(co2e["p5"]), credited(co2e["p95"])
         assert f"Credited CO₂e P5–P95: {low} – {high} t" in table
-        period = f"{fmt(co2e['p5'] / 1000, 3)} – {fmt(co2e['p95'] / 1000, 3)} t"
+        whole = by_rule("co2e_kg", co2e, finest=3)  # a calculation line's finest place
+        period = f"{whole(co2e['p5'])} – {whole(co2e['p95'])} t"
         assert (
             f"saved over the period P5–P95 {period}" in calculations
             and f"credited CO₂e P5–P95 {low} – {high} t, conservative (P10) "
-            f"{tonnes_kg(co2e['conservative'] * scale)} t"
+            f"{credited(co2e['conservative'])} t"
             in calculations
         )
     total = results["uncertainty"]["organisation_years"]["THIRD/2024"]["co2e_kg"]
+    printed = by_rule("co2e_kg", total)
     assert (
-        f"Total credited, annual 2024 CO₂e P5–P95: {tonnes_kg(total['p5'])} – "
-        f"{tonnes_kg(total['p95'])} t · conservative (P10) {tonnes_kg(total['conservative'])} t"
+        f"Total credited, annual 2024 CO₂e P5–P95: {printed(total['p5'])} – "
+        f"{printed(total['p95'])} t · conservative (P10) {printed(total['conservative'])} t"
     ) in table
 
 
@@ -170,13 +190,15 @@ def test_report_headline_and_organisation_ranges(results: dict[str, Any], report
     active = [o for o in results["organisations"] if "2024" in o["years"]]
     for org in active:
         figures = uncertainty["organisation_years"][f"{org['id']}/2024"]["co2e_kg"]
+        printed = by_rule("co2e_kg", figures)
         cells = " ".join(
-            tonnes_kg(figures[s]) for s in ("deterministic", "p5", "p50", "p95", "conservative")
+            printed(figures[s]) for s in ("deterministic", "p5", "p50", "p95", "conservative")
         )
         assert f"{org['name']} {org['id']} {cells}" in table
     annual = uncertainty["years"]["2024"]["co2e_kg"]
+    printed = by_rule("co2e_kg", annual)
     cells = " ".join(
-        tonnes_kg(annual[s]) for s in ("deterministic", "p5", "p50", "p95", "conservative")
+        printed(annual[s]) for s in ("deterministic", "p5", "p50", "p95", "conservative")
     )
     assert f"Total, annual 2024 each exchange counted once {cells}" in table
 
@@ -191,9 +213,9 @@ def test_report_cumulative_range_is_the_ledger_total(
         basis = "cumulative 2023–2024 (2 years)"
         assert card_text(cumulative[quantity], quantity, basis, total[quantity]) in cards
     table = section(report_text, "Uncertainty ranges of CO₂e", "Year on year")
+    printed = by_rule("co2e_kg", total["co2e_kg"])
     cells = " ".join(
-        tonnes_kg(total["co2e_kg"][s])
-        for s in ("deterministic", "p5", "p50", "p95", "conservative")
+        printed(total["co2e_kg"][s]) for s in ("deterministic", "p5", "p50", "p95", "conservative")
     )
     assert f"Cumulative 2023–2024 (2 years) all years of the ledger {cells}" in table
 

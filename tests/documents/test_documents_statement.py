@@ -27,6 +27,7 @@ from tests.documents_helpers import (
     percent,
     row_figures,
     section,
+    stated,
     tonnes_kg,
     unicode_ledger,
 )
@@ -58,9 +59,9 @@ def check_statement(results: dict[str, Any], org_id: str, year: str) -> str:
     saved = credited["saved"]
     for expected in (
         f"{tonnes_kg(saved['co2e_kg'])} t CO₂e",
-        f"{fmt(saved['water_m3'], 1)} m³",
-        f"{fmt(saved['virgin_material_t'], 2)} t",
-        f"{fmt(saved['landfill_diverted_t'], 2)} t",
+        f"{stated(saved['water_m3'], None, 1)} m³",
+        f"{stated(saved['virgin_material_t'], None, 2)} t",
+        f"{stated(saved['landfill_diverted_t'], None, 2)} t",
         f"{fmt(credited['money'], 0)} {results['currency']}",
     ):
         assert expected in head

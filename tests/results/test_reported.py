@@ -23,18 +23,25 @@ def test_the_engine_saves_the_reported_quantities_in_their_order() -> None:
 
 
 @pytest.mark.parametrize(
-    ("key", "value", "printed", "line"),
+    ("key", "value", "half_width", "printed", "line"),
     [
-        ("co2e_kg", 12340.0, "12.34", "12.340"),  # kg printed as tonnes
-        ("water_m3", 1234.56, "1,234.6", "1,234.6"),
-        ("virgin_material_t", -3.5, "\u22123.50", "\u22123.50"),
-        ("hazardous_diverted_t", 0.001, "0.00", "0.00"),
+        # No range: three significant digits of the figure in its printed unit.
+        ("co2e_kg", 12340.0, None, "12.3", "12.340"),  # kg printed as tonnes
+        ("water_m3", 1234.56, None, "1,230", "1,234.6"),
+        # Never finer than 2 decimals of a tonne; a negative figure keeps its sign.
+        ("virgin_material_t", -3.5, None, "\u22123.50", "\u22123.50"),
+        ("hazardous_diverted_t", 0.001, None, "0.00", "0.00"),
+        # With a range: the second significant digit of half its P5-P95 width.
+        ("co2e_kg", 741854.12, 50000.0, "742", "741.854"),  # +-50 t: whole tonnes
+        ("co2e_kg", 741854.12, 380000.0, "740", "741.854"),  # +-380 t: tens
+        ("co2e_kg", 741854.12, 40.0, "741.85", "741.854"),  # +-0.04 t: the finest, 0.01 t
+        ("water_m3", 1234.56, 0.5, "1,234.6", "1,234.6"),  # finest for water: 0.1 m3
     ],
 )
-def test_documents_print_a_quantity_with_its_unit_and_decimals(
-    key: str, value: float, printed: str, line: str
+def test_documents_print_a_quantity_by_the_rule_of_reported_figures(
+    key: str, value: float, half_width: float | None, printed: str, line: str
 ) -> None:
-    assert numbers.quantity(key, value) == printed
+    assert numbers.quantity(key, value, half_width) == printed
     assert numbers.line_quantity(key, value) == line
 
 
