@@ -12,10 +12,12 @@ from typing import Any
 from django import forms
 
 from isbenefit import messages as msg
+from isbenefit import units
 from isbenefit.ledger import contract
 from isbenefit.ledger.contract import EXCHANGES, FIRST_YEAR, LAST_YEAR, LEDGER_UNITS, YES_NO_VALUES
 from isbenefit.messages import say
 from isbenefit.reported import CERTIFICATE_ID_PATTERN, DocumentKind
+from isbenefit.service import wording
 from isbenefit.service.ledgers import Row
 from isbenefit.service.models import ROLES, Cluster, Organisation
 
@@ -24,6 +26,50 @@ MAX_LENGTH = {"id": 200, "resource": 500}
 TEXT_LENGTH = 2000
 NUMBER_LENGTH = 40
 LABELS = {"id": say(msg.EXCHANGE_ID_LABEL)}
+# The exchange form's fieldsets: (legend, columns), in the order of the page. A contract
+# column not named here lands in the last one, so a new column is never lost.
+FIELDSETS = (
+    (wording.FIELDSET_PARTIES, ("id", "period_start", "period_end", "supplier", "receiver",
+                                "supplier_share")),
+    (wording.FIELDSET_FLOW, ("flow", "resource", "quantity", "unit", "data_quality", "mass_t",
+                             "hazardous", "ewc_code", "legal_status", "recovery_operation",
+                             "heating_value", "conversion_efficiency")),
+    (wording.FIELDSET_BASELINE, ("baseline_disposal", "baseline_supply", "substitution_ratio",
+                                 "baseline_efficiency")),
+    (wording.FIELDSET_TRANSPORT, ("transport_mode", "transport_km", "baseline_transport_mode",
+                                  "baseline_transport_km")),
+    (wording.FIELDSET_MONEY, ("currency", "price", "supplier_avoided_cost",
+                              "supplier_extra_cost", "receiver_avoided_cost",
+                              "receiver_extra_cost")),
+    (wording.FIELDSET_EVIDENCE, ("evidence", "reason")),
+)  # fmt: skip
+# The id of the page's one list of the factor set's activities (a <datalist>).
+ACTIVITY_LIST = "activities"
+# Activity columns whose unit the quantity's unit must convert into (a supply with a
+# heating value or a conversion efficiency is converted through them: the rules check it).
+UNIT_COLUMNS = ("baseline_disposal", "baseline_supply")
+THROUGH_ENERGY = ("heating_value", "conversion_efficiency")
+
+
+def fitting_units(activity_unit: str) -> tuple[str, ...]:
+    """The ledger units a quantity may be given in for an activity counted in
+    ``activity_unit`` (those convertible into it)."""
+    fitting = []
+    for unit in LEDGER_UNITS:
+        try:
+            units.conversion_factor(unit, activity_unit)
+        except units.UnitError:
+            continue
+        fitting.append(unit)
+    return tuple(fitting)
+
+
+class ActivityInput(forms.TextInput):
+    """A text input searching the page's list of activities by name or id (a native
+    <datalist>: no script); the field still accepts only the factor set's ids."""
+
+    def __init__(self) -> None:
+        super().__init__(attrs={"list": ACTIVITY_LIST, "autocomplete": "off"})
 
 
 def _choices(values: tuple[str, ...], blank: bool = False) -> list[tuple[str, str]]:
@@ -38,8 +84,12 @@ def exchange_field(column: contract.Column) -> forms.Field:
     label = LABELS.get(column.name)
     if column.kind == contract.DATE:
         return forms.DateField(input_formats=["%Y-%m-%d"], help_text="YYYY-MM-DD", label=label)
-    if column.choices in ("organisation", "activity"):
-        return forms.ChoiceField(required=required, label=label)
+    if column.choices == "organisation":
+        return forms.ChoiceField(required=required, label=label, help_text=column.meaning)
+    if column.choices == "activity":
+        return forms.ChoiceField(
+            required=required, label=label, widget=ActivityInput(), help_text=column.meaning
+        )
     values = LEDGER_UNITS if column.choices == "unit" else column.values
     if values:
         return forms.ChoiceField(
@@ -69,6 +119,8 @@ class ExchangeForm(forms.Form):
             self.fields[column.name] = exchange_field(column)
         parties = [(o.org_id, f"{o.name} ({o.org_id})") for o in organisations]
         named = [("", "—")] + [(a, f"{name} [{unit}]") for a, name, unit in activities]
+        self.activities = activities
+        self.activity_units = {a: unit for a, _name, unit in activities}
         for column in EXCHANGES.columns:
             field = self.fields[column.name]
             if column.choices == "organisation":
@@ -77,6 +129,44 @@ class ExchangeForm(forms.Form):
                 field.choices = named
         self.order_fields([*EXCHANGES.names, "reason"])
         self.cluster = cluster
+
+    def fieldsets(self) -> list[tuple[str, list[forms.BoundField]]]:
+        """The bound fields grouped for the page (FIELDSETS), every field exactly once."""
+        named = {name for _legend, names in FIELDSETS for name in names}
+        groups = [
+            (say(legend), [self[name] for name in names if name in self.fields])
+            for legend, names in FIELDSETS
+        ]
+        rest = [self[name] for name in self.fields if name not in named]
+        if rest:
+            groups.append((say(wording.FIELDSET_OTHER), rest))
+        return [(legend, fields) for legend, fields in groups if fields]
+
+    def clean(self) -> dict[str, Any]:
+        """Refuse a unit the chosen activity cannot take, naming the units that fit, and
+        offer only those when the page comes back."""
+        data = super().clean() or {}
+        unit = data.get("unit")
+        for column in UNIT_COLUMNS:
+            activity = data.get(column)
+            if not unit or not activity or activity not in self.activity_units:
+                continue
+            if column == "baseline_supply" and any(data.get(c) for c in THROUGH_ENERGY):
+                continue
+            fitting = fitting_units(self.activity_units[activity])
+            if fitting and unit not in fitting:
+                text = say(
+                    wording.UNIT_DOES_NOT_FIT,
+                    unit=unit,
+                    column=column,
+                    activity=activity,
+                    activity_unit=self.activity_units[activity],
+                    units=", ".join(fitting),
+                )
+                self.add_error("unit", text)
+                self.fields["unit"].choices = _choices(fitting)
+                break
+        return data
 
     def row(self, extra: Row | None = None) -> Row:
         """The exchanges row as text (the user's extra columns kept from ``extra``)."""

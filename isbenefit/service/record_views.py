@@ -5,6 +5,8 @@ its documents (issuing, downloading, revoking) and the history of changes. Each 
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -18,6 +20,7 @@ from isbenefit.service import (
     access,
     certificates,
     closing,
+    confirming,
     forms,
     inbox,
     issuing,
@@ -25,6 +28,7 @@ from isbenefit.service import (
     restating,
     security,
     store,
+    wording,
     years,
 )
 from isbenefit.service.models import (
@@ -204,6 +208,8 @@ def document_revoke(request: HttpRequest, pk: str) -> HttpResponse:
         if not form.is_valid():
             raise certificates.RevokeRefusedError(say(msg.NO_REASON))
         data = form.cleaned_data
+        if not confirming.confirmed(request):
+            return _ask_to_revoke(request, document, data)
         certificates.revoke(document, request.user, data["reason"], data["superseded_by"] or "")
     except certificates.RevokeRefusedError:
         messages.error(request, say(msg.GIVE_REVOKE_REASON))
@@ -215,6 +221,18 @@ def document_revoke(request: HttpRequest, pk: str) -> HttpResponse:
             ),
         )
     return redirect("certificate", certificate_id=document.certificate_id)
+
+
+def _ask_to_revoke(request: HttpRequest, document: Document, data: dict[str, Any]) -> HttpResponse:
+    status = "superseded" if data["superseded_by"] else "revoked"
+    return confirming.ask(
+        request,
+        title=say(wording.CONFIRM_REVOKE_TITLE, certificate=document.certificate_id, status=status),
+        consequence=say(wording.CONFIRM_REVOKE),
+        button=say(wording.CONFIRM_REVOKE_BUTTON),
+        back=f"/c/{document.certificate_id}",
+        fields={"reason": data["reason"], "superseded_by": data["superseded_by"] or ""},
+    )
 
 
 @login_required

@@ -25,6 +25,7 @@ from isbenefit.messages import say
 from isbenefit.service import (
     access,
     accounts,
+    confirming,
     entries,
     forms,
     home_views,
@@ -33,6 +34,7 @@ from isbenefit.service import (
     proposals,
     security,
     store,
+    wording,
 )
 from isbenefit.service.models import (
     FACILITATOR,
@@ -59,11 +61,14 @@ def exchange_list(request: HttpRequest) -> HttpResponse:
     exchanges = list(
         access.visible_exchanges(request.user).prefetch_related("current__confirmations")
     )
+    names = organisation_names(access.member(request.user).cluster)
     rows = [
         {
             "exchange": e,
             "version": e.current,
             "confirmed": e.current is not None and store.is_confirmed(e.current),
+            "supplier": names.get(e.current.supplier, e.current.supplier) if e.current else "",
+            "receiver": names.get(e.current.receiver, e.current.receiver) if e.current else "",
         }
         for e in exchanges
     ]
@@ -74,6 +79,20 @@ def exchange_list(request: HttpRequest) -> HttpResponse:
         "service/exchanges.html",
         {"rows": rows, "can_enter": access.can_enter(request.user), "former": former},
     )
+
+
+def organisation_names(cluster: Any) -> dict[str, str]:
+    """The name of each organisation of the cluster by its id (pages print names, the id on
+    hover)."""
+    return {o.org_id: o.name for o in cluster.organisations.all()}
+
+
+def _party_names(cluster: Any, version: Any) -> dict[str, str]:
+    names = organisation_names(cluster)
+    return {
+        "supplier": names.get(version.supplier, version.supplier),
+        "receiver": names.get(version.receiver, version.receiver),
+    }
 
 
 @login_required
@@ -99,6 +118,7 @@ def exchange_detail(request: HttpRequest, pk: str) -> HttpResponse:
             "confirmed": store.is_confirmed(current),
             "confirmations": {c.party: c for c in current.confirmations.all()},
             "confirmable": access.confirmable_parties(request.user, current),
+            "parties": _party_names(found.cluster, current),
             "can_edit": entries.may_change(request.user, current),
             "withdraw_needs_agreement": not access.is_facilitator(request.user)
             and proposals.needs_agreement(exchange),
@@ -230,6 +250,22 @@ def exchange_withdraw(request: HttpRequest, pk: str) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, say(msg.GIVE_WITHDRAW_REASON))
         return redirect("exchange", pk=exchange.pk)
+    if not confirming.confirmed(request):
+        proposal = not access.is_facilitator(request.user) and proposals.needs_agreement(exchange)
+        return confirming.ask(
+            request,
+            title=say(wording.CONFIRM_WITHDRAW_TITLE, exchange=exchange.exchange_id),
+            consequence=say(
+                wording.CONFIRM_PROPOSE_WITHDRAW if proposal else wording.CONFIRM_WITHDRAW
+            ),
+            button=say(
+                wording.CONFIRM_PROPOSE_WITHDRAW_BUTTON
+                if proposal
+                else wording.CONFIRM_WITHDRAW_BUTTON
+            ),
+            back=f"/exchanges/{exchange.pk}/",
+            fields={"reason": form.cleaned_data["reason"]},
+        )
     try:
         made = entries.withdraw(request.user, exchange, form.cleaned_data["reason"])
     except entries.StaleError:

@@ -22,3 +22,37 @@ OTP_REQUIRED = N_("Your role needs a second factor: set up an authenticator app 
 OTP_WRONG = N_("That code is not right (or was used already); try the next one.")
 OTP_ENROLLED = N_("Your authenticator app is set up; logins now ask for its code.")
 OTP_LABEL = N_("Code from your authenticator app (or a backup code)")
+# Money of a closed year's totals, as the year page labels it.
+MONEY_NETWORK = N_("Money effect, all parties together")
+ADDITIONAL_SALES = N_("Additional sales")
+# The confirmation step of a destructive action (service/confirm.html).
+CONFIRM_WITHDRAW_TITLE = N_("Withdraw exchange {exchange}?")
+CONFIRM_WITHDRAW = N_(
+    "The exchange stops counting towards documents from its next closed year; its history "
+    "stays. A withdrawn exchange cannot be confirmed again (enter it anew under a new id)."
+)
+CONFIRM_PROPOSE_WITHDRAW = N_(
+    "Both parties confirmed this exchange: withdrawing it is a proposal the other party "
+    "must accept. Until then it counts as before."
+)
+CONFIRM_WITHDRAW_BUTTON = N_("Yes, withdraw")
+CONFIRM_PROPOSE_WITHDRAW_BUTTON = N_("Yes, propose to withdraw")
+CONFIRM_REVOKE_TITLE = N_("Record certificate {certificate} as {status}?")
+CONFIRM_REVOKE = N_(
+    "The issuer's signed status list will say so: anyone verifying this certificate is told "
+    "not to rely on its figures. This cannot be undone."
+)
+CONFIRM_REVOKE_BUTTON = N_("Yes, record it in the status list")
+# The exchange form: its fieldsets, in the order of the form.
+FIELDSET_PARTIES = N_("Parties and period")
+FIELDSET_FLOW = N_("What flows")
+FIELDSET_BASELINE = N_("Baseline: what would have happened without the exchange")
+FIELDSET_TRANSPORT = N_("Transport")
+FIELDSET_MONEY = N_("Money")
+FIELDSET_EVIDENCE = N_("Evidence and reason")
+FIELDSET_OTHER = N_("Other columns")
+ACTIVITY_HINT = N_("Type part of the activity's name or id and pick it from the list.")
+UNIT_DOES_NOT_FIT = N_(
+    "{unit} does not fit {column} {activity}, which is counted in {activity_unit}: "
+    "choose one of {units}"
+)

@@ -21,8 +21,8 @@ from django.db import transaction
 
 from isbenefit.ledger import contract
 from isbenefit.messages import DECLARED_LABELLED, say
-from isbenefit.reported import DECLARED, SAVED_KEYS
-from isbenefit.service import ledgers, store
+from isbenefit.reported import DECLARED
+from isbenefit.service import figures, ledgers, store
 from isbenefit.service.models import Cluster, YearVersion
 
 # The years a ledger may hold (docs/formats.md); an address naming another is 404.
@@ -114,22 +114,11 @@ def ledgers_of(cluster: Cluster, versions: list[Any]) -> ledgers.LedgerData:
     return store.ledger_data(cluster, versions, whole=False)
 
 
-def difference(old: YearVersion | None, new: YearVersion) -> list[dict[str, Any]]:
-    """Each saved quantity and the network money of two versions, and their difference."""
-    rows = []
-    for group, keys in (("saved", SAVED_KEYS), ("money", ("network", "additional_sales"))):
-        for key in keys:
-            after = float(new.totals.get(group, {}).get(key, 0.0))
-            before = float(old.totals.get(group, {}).get(key, 0.0)) if old else None
-            rows.append(
-                {
-                    "quantity": f"{group}.{key}",
-                    "before": before,
-                    "after": after,
-                    "difference": None if before is None else after - before,
-                }
-            )
-    return rows
+def difference(old: YearVersion | None, new: YearVersion) -> list[figures.Row]:
+    """Each saved quantity and the money of two versions and their difference, labelled
+    and rounded as the documents print them (service.figures)."""
+    before = old.totals if old else None
+    return figures.year_rows(new.totals, before, new.cluster.currency)
 
 
 def _year_totals(parsed: dict[str, Any], year: int) -> dict[str, Any]:

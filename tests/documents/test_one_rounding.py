@@ -76,8 +76,7 @@ def workbook_cell(ledger: Path, out: Path, sheet: str, row: int, *extra: str) ->
     """The saved_co2e_kg cell of ``row`` (2: first data row) of ``sheet``."""
     done = CliRunner().invoke(
         app,
-        ["assess", str(ledger), "--factors", str(TINY_FACTORS), "-q", "--xlsx", str(out)]
-        + list(extra),
+        ["assess", str(ledger), "--factors", str(TINY_FACTORS), "-q", "--xlsx", str(out), *extra],
     )
     assert done.exit_code == 0, done.output
     table = load_workbook(out)[sheet]

@@ -180,7 +180,9 @@ class Counterparties(TestCase):
     # --- withdrawing ---------------------------------------------------------------------------
 
     def _withdraw(self, user: Any) -> Any:
-        return client_for(user).post(f"/exchanges/{self.own.pk}/withdraw/", {"reason": "double"})
+        return client_for(user).post(
+            f"/exchanges/{self.own.pk}/withdraw/", {"reason": "double", "confirmed": "yes"}
+        )
 
     def test_an_exchange_both_confirmed_is_withdrawn_only_with_both(self) -> None:
         self._confirm_both()

@@ -95,7 +95,8 @@ class Documents(TestCase):
         # The signed entry is listed once the revocation commits.
         with self.captureOnCommitCallbacks(execute=True):
             client_for(self.users["facilitator"]).post(
-                f"/documents/{document.pk}/revoke/", {"reason": "wrong meter reading"}
+                f"/documents/{document.pk}/revoke/",
+                {"reason": "wrong meter reading", "confirmed": "yes"},
             )
         page = public.get(f"/c/{document.certificate_id}").content.decode()
         assert "revoked" in page and "wrong meter reading" in page
@@ -191,8 +192,9 @@ class Documents(TestCase):
             facilitator.post("/years/2024/", {"reason": "gypsum counted"})
         second = years.latest(self.cluster, 2024)
         assert second.number == 2
-        rows = {r["quantity"]: r for r in years.difference(first, second)}
-        assert rows["saved.co2e_kg"]["difference"] != 0
+        rows = {r.key: r for r in years.difference(first, second)}
+        co2e = rows["saved.co2e_kg"]
+        assert co2e.difference not in ("", "0.00") and co2e.unit == "t CO\u2082e"
         assert "gypsum counted" in facilitator.get("/years/2024/").content.decode()
         first.refresh_from_db()
         assert first.totals != second.totals  # the old version is kept as it was
@@ -285,7 +287,7 @@ class IssuedAgain(TestCase):
     def test_a_revoked_certificate_issued_again_stays_revoked(self) -> None:
         first = self._issue()
         client_for(self.users["facilitator"]).post(
-            f"/documents/{first.pk}/revoke/", {"reason": "wrong meter reading"}
+            f"/documents/{first.pk}/revoke/", {"reason": "wrong meter reading", "confirmed": "yes"}
         )
         again = self._issue()
         assert again.certificate_id == first.certificate_id
@@ -305,7 +307,7 @@ class IssuedAgain(TestCase):
         first = self._issue()
         second = self._issue()
         client_for(self.users["facilitator"]).post(
-            f"/documents/{second.pk}/revoke/", {"reason": "double counted"}
+            f"/documents/{second.pk}/revoke/", {"reason": "double counted", "confirmed": "yes"}
         )
         assert set(
             Document.objects.filter(pk__in=[first.pk, second.pk]).values_list("status", flat=True)
@@ -328,7 +330,7 @@ class IssuedAgain(TestCase):
         first = self._issue()
         answer = client_for(self.users["facilitator"]).post(
             f"/documents/{first.pk}/revoke/",
-            {"reason": "replaced", "superseded_by": "ISB-0000000000000000"},
+            {"reason": "replaced", "superseded_by": "ISB-0000000000000000", "confirmed": "yes"},
         )
         assert answer.status_code == 302
         first.refresh_from_db()

@@ -37,7 +37,8 @@ class MemberEntries(TestCase):
 
     def test_an_upload_does_not_reopen_a_withdrawn_exchange(self) -> None:
         client_for(self.users["facilitator"]).post(
-            f"/exchanges/{self.own.pk}/withdraw/", {"reason": "facilitator says no"}
+            f"/exchanges/{self.own.pk}/withdraw/",
+            {"reason": "facilitator says no", "confirmed": "yes"},
         )
         self.own.refresh_from_db()
         assert self.own.current.withdrawn

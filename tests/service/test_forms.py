@@ -53,3 +53,29 @@ class YearsFollowTheContract(SimpleTestCase):
             form = forms.JobForm({"kind": "report", "year": str(year)})
             request = serializers.DocumentRequest(data={"kind": "report", "year": year})
             assert form.is_valid() == valid == request.is_valid(), year
+
+
+class ExchangeFormLayout(SimpleTestCase):
+    def test_fieldsets_hold_every_field_once_in_the_parts_of_an_exchange(self) -> None:
+        groups = exchange_form().fieldsets()
+        names = [field.name for _legend, fields in groups for field in fields]
+        assert sorted(names) == sorted([*contract.EXCHANGES.names, "reason"])
+        assert len(names) == len(set(names))
+        legends = [legend for legend, _fields in groups]
+        assert legends[0] == "Parties and period" and legends[-1] == "Evidence and reason"
+
+    def test_activities_are_typed_from_a_list_but_only_the_factor_sets_are_taken(self) -> None:
+        html = str(exchange_form()["baseline_disposal"])
+        assert 'list="activities"' in html and "<select" not in html
+        form = forms.ExchangeForm(
+            {"baseline_disposal": "no.such.activity"},
+            cluster=Cluster(name="c"),
+            organisations=[],
+            activities=[("landfill.inert", "Inert waste to landfill", "t")],
+        )
+        assert not form.is_valid() and "baseline_disposal" in form.errors
+
+    def test_the_units_that_fit_an_activity_are_those_convertible_into_its_unit(self) -> None:
+        fit = forms.fitting_units("t")
+        assert {"t", "kg"} <= set(fit) and "MWh" not in fit and "m3" not in fit
+        assert "MWh" in forms.fitting_units("kWh")

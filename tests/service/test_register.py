@@ -69,7 +69,8 @@ class RegisterPages(TestCase):
         # The signed entry is listed once the revocation commits.
         with self.captureOnCommitCallbacks(execute=True):
             response = client_for(self.users["facilitator"]).post(
-                f"/documents/{self.other.pk}/revoke/", {"reason": "meter misread"}
+                f"/documents/{self.other.pk}/revoke/",
+                {"reason": "meter misread", "confirmed": "yes"},
             )
         assert response.status_code == 302
 
