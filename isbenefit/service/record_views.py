@@ -224,10 +224,15 @@ def document_revoke(request: HttpRequest, pk: str) -> HttpResponse:
 
 
 def _ask_to_revoke(request: HttpRequest, document: Document, data: dict[str, Any]) -> HttpResponse:
-    status = "superseded" if data["superseded_by"] else "revoked"
+    replacement = data["superseded_by"] or ""
+    title = (
+        say(wording.CONFIRM_SUPERSEDE, certificate=document.certificate_id, replacement=replacement)
+        if replacement
+        else say(wording.CONFIRM_REVOKE_TITLE, certificate=document.certificate_id)
+    )
     return confirming.ask(
         request,
-        title=say(wording.CONFIRM_REVOKE_TITLE, certificate=document.certificate_id, status=status),
+        title=title,
         consequence=say(wording.CONFIRM_REVOKE),
         button=say(wording.CONFIRM_REVOKE_BUTTON),
         back=f"/c/{document.certificate_id}",

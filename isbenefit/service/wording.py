@@ -37,7 +37,8 @@ CONFIRM_PROPOSE_WITHDRAW = N_(
 )
 CONFIRM_WITHDRAW_BUTTON = N_("Yes, withdraw")
 CONFIRM_PROPOSE_WITHDRAW_BUTTON = N_("Yes, propose to withdraw")
-CONFIRM_REVOKE_TITLE = N_("Record certificate {certificate} as {status}?")
+CONFIRM_REVOKE_TITLE = N_("Revoke certificate {certificate}?")
+CONFIRM_SUPERSEDE = N_("Mark certificate {certificate} as superseded by {replacement}?")
 CONFIRM_REVOKE = N_(
     "The issuer's signed status list will say so: anyone verifying this certificate is told "
     "not to rely on its figures. This cannot be undone."
@@ -51,7 +52,6 @@ FIELDSET_TRANSPORT = N_("Transport")
 FIELDSET_MONEY = N_("Money")
 FIELDSET_EVIDENCE = N_("Evidence and reason")
 FIELDSET_OTHER = N_("Other columns")
-ACTIVITY_HINT = N_("Type part of the activity's name or id and pick it from the list.")
 UNIT_DOES_NOT_FIT = N_(
     "{unit} does not fit {column} {activity}, which is counted in {activity_unit}: "
     "choose one of {units}"
