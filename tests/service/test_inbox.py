@@ -135,6 +135,7 @@ class FunderHome(TestCase):
         funder = client_for(self.users["funder"])
         page = funder.get("/").content.decode()
         assert "No year is closed yet" in page and 'class="inbox-link"' not in page
+        assert 'href="/exchanges/"' not in page  # a funder reads no exchanges
         closed = client_for(self.users["facilitator"]).post("/years/2024/", {"reason": "year"})
         assert closed.status_code == 302
         # A certificate of the year, as an issued one is recorded.
