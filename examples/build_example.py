@@ -3,7 +3,7 @@
 The data live here once, as one list of rows per sheet, and are written twice:
 
 - ``examples/nordic-cluster.xlsx``: one workbook with the sheets organisations,
-  exchanges, inputs and rates (header in row 1, dates as ISO text);
+  exchanges, inputs, rates and declared (header in row 1, dates as ISO text);
 - ``examples/nordic-cluster/``: the same sheets as UTF-8 CSV files.
 
 The firms are invented; each exchange is modelled on a published Nordic case
@@ -70,6 +70,17 @@ COLUMNS: dict[str, list[str]] = {
     ],
     "inputs": ["exchange", "activity", "quantity", "unit", "note"],
     "rates": ["currency", "year", "per_eur"],
+    "declared": [
+        "figure",
+        "amount",
+        "exchange",
+        "organisation",
+        "year",
+        "currency",
+        "label",
+        "declared_by",
+        "evidence",
+    ],
 }
 
 ORGANISATIONS: list[Row] = [
@@ -841,11 +852,54 @@ RATES: list[Row] = [
     {"currency": "DKK", "year": 2024, "per_eur": 7.4589},
 ]
 
+# Jobs and money the organisations (or a named verifier) declare; isbenefit computes none
+# of them. Invented, like every figure here: they show the three ways a row is credited.
+DECLARED: list[Row] = [
+    # Split by the exchange's supplier share (0.5) and by its days in 2023 and 2024.
+    {
+        "figure": "jobs_created",
+        "amount": 2,
+        "exchange": "kal-biogas-2023-24",
+        "declared_by": "dk-bostrup-biogas",
+        "evidence": "Payroll records: two operators hired for the upgrading plant, July 2023",
+    },
+    # Credited wholly to the supplier, as declared, in the year it was spent.
+    {
+        "figure": "private_investment",
+        "amount": 4_500_000,
+        "exchange": "kal-biogas-2023-24",
+        "organisation": "dk-bostrup-biogas",
+        "year": 2023,
+        "currency": "DKK",
+        "declared_by": "Verifier: Nordisk Symbiose Revision ApS (invented)",
+        "evidence": "Invoices for the biomethane pipeline and compressor, audited 2024-03",
+    },
+    {
+        "figure": "jobs_safeguarded",
+        "amount": 3,
+        "exchange": "hbg-heat-2024",
+        "declared_by": "se-palsjo-kemi",
+        "evidence": "Works council minutes 2024-02 on the heat-recovery unit",
+    },
+    # An organisation's own figure for a year, of no single exchange.
+    {
+        "figure": "other_money",
+        "amount": 150_000,
+        "organisation": "fi-kymijoen-kuitu",
+        "year": 2024,
+        "currency": "EUR",
+        "label": "public grant",
+        "declared_by": "fi-kymijoen-kuitu",
+        "evidence": "Grant decision 2024-117 (regional energy-efficiency aid)",
+    },
+]
+
 SHEETS: dict[str, list[Row]] = {
     "organisations": ORGANISATIONS,
     "exchanges": EXCHANGES,
     "inputs": INPUTS,
     "rates": RATES,
+    "declared": DECLARED,
 }
 
 

@@ -349,7 +349,7 @@ def _checked(
     rates = shipped_rates().overridden(sheets.rates, origin=f"{raw.path.name}, rates sheet")
     problems.extend(periods.check_report_currency(rates, currency, "--currency"))
     arrays = _prepare(sheets, factor_set, rates, currency, problems, warnings)
-    declared = declared_figures(sheets, raw, rates, currency, problems)
+    declared = declared_figures(sheets, raw, rates, currency, problems, warnings)
     if not problems and sheets.exchanges_sheet is not None and not len(sheets.exchanges):
         # A blank template or a header alone: "no problems" would read as a clean ledger.
         sheet = sheets.exchanges_sheet

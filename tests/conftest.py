@@ -75,6 +75,7 @@ SLOW = {
     "service/test_api.py",
     "service/test_browser.py",
     "service/test_browser_language.py",
+    "service/test_declared_service.py",
     "service/test_documents.py",
     "service/test_logins.py",
     "service/test_postgresql.py",

@@ -74,16 +74,18 @@ def declared_figures(
     rates: Rates,
     currency: str,
     problems: list[Problem],
+    warnings: list[Problem] | None = None,
 ) -> DeclaredFigures | None:
     """The ledger's declared figures, attributed; None without the sheet (or with no row,
-    or when a problem was found: they are in ``problems``)."""
+    or when a problem was found: they are in ``problems``). An organisation-year row that
+    may repeat what exchange rows credit the same organisation goes to ``warnings``."""
     table = sheets.others.get(SHEET)
     raw_sheet = raw.sheets.get(SHEET)
     if table is None or raw_sheet is None or not len(table):
         return None
     if any(problem.sheet == SHEET for problem in problems):  # the contract's own checks
         return None
-    check = SheetChecker(raw_sheet, problems)
+    check = SheetChecker(raw_sheet, problems, warnings)
     table = table.assign(currency=check.text("currency").str.upper().to_numpy(dtype=object))
     _check_rows(check, table, sheets)
     if problems:  # attributed only against a ledger that passed every check
@@ -99,8 +101,35 @@ def declared_figures(
     _convert(check, table, frame, rates, currency)
     if problems:
         return None
+    _warn_overlaps(check, table, frame)
     unit = [currency if DECLARED[f].money else FTE for f in table["figure"]]
     return DeclaredFigures(table.assign(unit=unit), frame)
+
+
+def _warn_overlaps(check: SheetChecker, table: pd.DataFrame, parts: pd.DataFrame) -> None:
+    """An organisation-year row of a figure the same organisation is also credited with,
+    in the same year, through exchange rows: both may count the same jobs or money."""
+    through = parts[parts["exchange"] != ""]
+    credited = set(
+        zip(through["figure"], through["label"], through["organisation"], through["year"],
+            strict=True)
+    )  # fmt: skip
+    own = table["exchange"].to_numpy(dtype=object) == ""
+    keys = zip(table["figure"], table["label"], table["organisation"], table["year"], strict=True)
+    both = np.array(
+        [
+            mine and (f, lab, o, int(y)) in credited
+            for mine, (f, lab, o, y) in zip(own, keys, strict=True)
+        ],
+        dtype=bool,
+    )
+    check.warn(
+        both,
+        "organisation",
+        "this organisation is also credited with this figure in this year through exchange "
+        "rows: if both count the same jobs or money, the total counts them twice",
+        "keep each figure once: on the exchange rows, or on the organisation's row alone",
+    )
 
 
 def _check_rows(check: SheetChecker, table: pd.DataFrame, sheets: CheckedSheets) -> None:

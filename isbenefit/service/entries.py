@@ -260,6 +260,7 @@ def upload_refusals(user: Any, cluster: Cluster, file: str, data: LedgerData) ->
         for sheet, message in (
             ("organisations", msg.ONLY_FACILITATOR_ORGANISATIONS),
             ("rates", msg.ONLY_FACILITATOR_RATES),
+            ("declared", msg.ONLY_FACILITATOR_DECLARED),
         ):
             if data.sheets.get(sheet):
                 fix = say(msg.REMOVE_SHEET, sheet=sheet)

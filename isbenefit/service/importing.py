@@ -103,6 +103,10 @@ def import_data(
         if rates is not None and rates != cluster.rates:
             store.log(cluster, user, "rates", "rates sheet", cluster.rates, rates)
             cluster.rates = rates
+        declared = data.sheets.get("declared")
+        if declared is not None and declared != cluster.declared:
+            store.log(cluster, user, "declared", "declared sheet", cluster.declared, declared)
+            cluster.declared = declared
         cluster.save()
         given.headers, given.rates = cluster.headers, cluster.rates
         for row in data.sheets.get("organisations", []):

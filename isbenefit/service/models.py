@@ -51,6 +51,8 @@ class Cluster(models.Model):
     headers = models.JSONField(default=dict)
     # The `rates` sheet rows (text cells).
     rates = models.JSONField(default=list)
+    # The `declared` sheet rows (text cells): declared jobs and money, set by the facilitator.
+    declared = models.JSONField(default=list)
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:

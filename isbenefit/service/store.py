@@ -115,7 +115,7 @@ def is_confirmed(version: ExchangeVersion) -> bool:
 def ledger_data(cluster: Cluster, versions: Sequence[ExchangeVersion], whole: bool) -> LedgerData:
     """The ledger of ``versions``: their rows, their organisations (every listed one when
     ``whole``) and the cluster's rates, in the imported header order."""
-    cluster.refresh_from_db(fields=["headers", "rates", "factors", "currency"])
+    cluster.refresh_from_db(fields=["headers", "rates", "factors", "currency", "declared"])
     headers = {k: list(v) for k, v in cluster.headers.items()}
     data = LedgerData(headers=headers)
     used = {v.supplier for v in versions} | {v.receiver for v in versions}
@@ -133,9 +133,23 @@ def ledger_data(cluster: Cluster, versions: Sequence[ExchangeVersion], whole: bo
         data.sheets["baselines"] = baselines
     if cluster.rates or "rates" in headers:
         data.sheets["rates"] = [dict(r) for r in cluster.rates]
+    declared = _declared_rows(cluster.declared, {v.exchange.exchange_id for v in versions}, used)
+    if declared or "declared" in headers:
+        data.sheets["declared"] = declared
     for sheet, rows in data.sheets.items():
         data.headers[sheet] = data.header(sheet, rows) or list(ledgers.CONTRACT_COLUMNS[sheet])
     return data
+
+
+def _declared_rows(rows: Sequence[Row], exchanges: set[str], organisations: set[str]) -> list[Row]:
+    """The declared rows of these exchanges, and of organisations of them when a row names
+    no exchange: a row of an exchange left out (unconfirmed, another year) is left out too."""
+    return [
+        dict(row)
+        for row in rows
+        if (row.get("exchange") and row["exchange"] in exchanges)
+        or (not row.get("exchange") and row.get("organisation") in organisations)
+    ]
 
 
 def export_xlsx(cluster: Cluster, year: int | None = None, confirmed_only: bool = False) -> bytes:

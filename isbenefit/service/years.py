@@ -138,6 +138,8 @@ def declared_rows(version: YearVersion) -> list[dict[str, Any]]:
             "label": _label(d),
             "amount": d["amount"],
             "unit": d["unit"],
+            # Django's floatformat: decimals as documents print the figure, thousands grouped.
+            "format": f"{DECLARED[d['figure']].decimals}g",
         }
         for d in version.totals.get("declared", [])
         if d.get("figure") in DECLARED

@@ -242,3 +242,17 @@ def test_an_exchange_id_given_twice_is_a_problem_not_a_crash(tmp_path: Path) -> 
     with pytest.raises(InputError) as raised:
         assess(ledger, TINY_FACTORS)
     assert [(p.sheet, p.column) for p in raised.value.problems] == [("exchanges", "id")]
+
+
+def test_an_organisation_row_beside_exchange_rows_of_the_same_figure_is_warned(
+    tmp_path: Path,
+) -> None:
+    # SUP is credited with jobs_created in 2024 through E1 (row 2); row 3 declares SUP's
+    # own jobs_created for 2024: perhaps the same jobs, so a warning names row 3.
+    own = row(figure="jobs_created", amount="1", organisation="SUP", year="2024",
+              declared_by="SUP", evidence="HR")  # fmt: skip
+    results = assessed(tmp_path / "ledger", [ROWS[0], own]).results
+    (warning,) = results["warnings"]
+    assert (warning["sheet"], warning["row"], warning["column"]) == ("declared", 3, "organisation")
+    assert "counts them twice" in warning["message"]
+    assert amounts(results["declared"]["totals"]) == pytest.approx({("jobs_created", None): 5.0})
