@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("isbenefit_service", "0003_proposals_downloads"),
+        ("isbenefit_service", "0005_job_queue"),
     ]
 
     operations = [
