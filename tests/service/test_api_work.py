@@ -141,6 +141,24 @@ class Work(TestCase):
         assert again.status_code == 409 and first.json()["id"] in again.json()["detail"]
         assert Job.objects.filter(cluster=self.cluster, kind="close").count() == 1
 
+    def test_another_clusters_facilitator_finds_nothing_of_this_one(self) -> None:
+        stranger = api(self.stranger)
+        job = self.certificate.job_id
+        assert stranger.get(f"/api/jobs/{job}/").status_code == 404
+        assert stranger.get("/api/jobs/").json() == []
+        assert stranger.get("/api/documents/").json() == []
+        assert stranger.get(f"/api/documents/{self.certificate.pk}/pdf").status_code == 404
+        assert stranger.get("/api/years/").json() == []
+        mine = {u["email"] for u in stranger.get("/api/users/").json()}
+        assert mine == {self.stranger.email}
+        own = {e["id"] for e in stranger.get("/api/exchanges/?page_size=1000").json()}
+        assert not own & {str(e.pk) for e in self.cluster.exchanges.all()}
+        # Closing "2024" closes the stranger's own cluster's year, never this one's.
+        answer = post(stranger, "/api/years/2024/close/", {"reason": "theirs"})
+        assert answer.status_code == 202
+        assert years.latest(self.cluster, 2024).number == 1
+        assert years.latest(self.other_cluster, 2024).reason == "theirs"
+
     # --- revoking -----------------------------------------------------------------------
 
     def test_revoking_a_certificate(self) -> None:

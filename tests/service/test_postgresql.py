@@ -43,7 +43,7 @@ def test_the_service_suite_passes_on_postgresql(tmp_path: Path) -> None:
             env={**os.environ, TEST_DB_ENV: url},
             capture_output=True,
             text=True,
-            timeout=1200,
+            timeout=2400,  # the whole service suite, workers and a browser included
             check=False,
         )
     assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-3000:]
