@@ -317,7 +317,7 @@ DOCUMENT_STATES = tuple((str(status), str(status)) for status in Status)
 
 
 class Job(models.Model):
-    """Work done by a worker off the durable queue (queue.py): documents (one job, one or
+    """Work done by a worker off the durable queue (jobqueue.py): documents (one job, one or
     many PDFs) or the close of a year (``kind`` close; ``year_version`` is then the
     version it made)."""
 

@@ -54,7 +54,7 @@ class ServiceOptions:
     # Secure cookies (HTTPS only): on unless the server listens on a loopback address.
     secure_cookies: bool = True
     # "queue": jobs (documents, closing a year) go through the durable queue in the
-    # database, run by `isbenefit worker` (queue.py); "inline": at once (tests, CLI).
+    # database, run by `isbenefit worker` (jobqueue.py); "inline": at once (tests, CLI).
     jobs: str = "queue"
     extra_hosts: tuple[str, ...] = ()
     debug: bool = False
@@ -270,7 +270,7 @@ def django_settings(options: ServiceOptions) -> dict[str, Any]:
             "django_otp",
             "django_otp.plugins.otp_totp",
             "django_otp.plugins.otp_static",
-            # The durable job queue (queue.py): django-tasks' API, its database backend.
+            # The durable job queue (jobqueue.py): django-tasks' API, its database backend.
             "django_tasks",
             "django_tasks_db",
             "isbenefit.service.apps.ServiceConfig",
