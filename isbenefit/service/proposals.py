@@ -131,6 +131,9 @@ def answer(user: Any, proposal: Proposal, organisation: str, accept: bool) -> Pr
             raise ProposalClosedError(proposal)
         raise PermissionDenied(say(msg.MAY_NOT_ANSWER))
     with transaction.atomic():
+        # The exchange first, then the proposal: the order a change of the exchange takes
+        # (store saves the exchange, then lapses its proposals), so the two cannot deadlock.
+        Exchange.objects.select_for_update().get(pk=proposal.exchange_id)
         proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
         if proposal.state != OPEN:
             raise ProposalClosedError(proposal)

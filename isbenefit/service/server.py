@@ -54,6 +54,7 @@ def serve(
         email_url=email_url,
     )
     migrate()
+    _publish_missed_statuses()
     application = wsgi_application()
     if with_worker:
         from isbenefit.service import workers
@@ -73,9 +74,18 @@ def work(
     """Migrate, then run jobs off the queue until stopped (``batch``: until it is empty)."""
     setup(db_url, data, public_url=public_url, factor_sets=factor_sets, email_url=email_url)
     migrate()
+    _publish_missed_statuses()
     from isbenefit.service import workers
 
     workers.work(batch=batch)
+
+
+def _publish_missed_statuses() -> None:
+    """Revocations recorded in the store whose signed entry never reached the status list
+    (statuses.publish_pending) are listed before anything else is served or run."""
+    from isbenefit.service import statuses
+
+    statuses.publish_all_pending()
 
 
 def waitress_options(host: str, port: int, threads: int) -> dict[str, Any]:

@@ -7,10 +7,17 @@ appended once that transaction commits (``transaction.on_commit``), so a change 
 back (a restatement that failed midway) lists nothing publicly. Appending is idempotent:
 an entry already listed for the certificate with the same status, reason and replacement
 is not added again, and a lock file keeps two appends from interleaving.
+
+An append that fails after the commit (a full disk, a key file gone) would leave a
+certificate revoked in the store but valid in the public list. So every append lists
+all the cluster's revoked and superseded certificates the list lacks
+(:func:`publish_pending`), and so do `isbenefit serve` and `isbenefit worker` when they
+start: the next revocation, or the next start, publishes what was missed.
 """
 
 from __future__ import annotations
 
+import logging
 from functools import partial
 from typing import Any
 
@@ -18,7 +25,9 @@ from django.db import transaction
 
 from isbenefit.certify import status
 from isbenefit.service import keys, store
-from isbenefit.service.models import CERTIFICATE, Cluster, Document
+from isbenefit.service.models import CERTIFICATE, VALID, Cluster, Document
+
+logger = logging.getLogger("isbenefit.service")
 
 
 def record(
@@ -46,14 +55,49 @@ def record(
         old,
         {**(old or {}), "status": name, "reason": listed},
     )
-    append = partial(_append_once, cluster, certificate_id, name, listed, superseded_by)
-    transaction.on_commit(append)
+    transaction.on_commit(partial(publish_pending, cluster))
     return listed
+
+
+def publish_pending(cluster: Cluster) -> int:
+    """List every revoked or superseded certificate of ``cluster`` the status list lacks
+    (in the order their copies were stored); how many entries were added."""
+    pending: dict[str, tuple[str, str, str]] = {}
+    documents = (
+        Document.objects.filter(cluster=cluster, kind=CERTIFICATE)
+        .exclude(certificate_id="")
+        .exclude(status=VALID)
+        .order_by("pk")
+    )
+    for document in documents:
+        pending.setdefault(
+            document.certificate_id,
+            (document.status, document.status_reason, document.superseded_by or ""),
+        )
+    added = 0
+    for certificate_id, (name, reason, superseded_by) in pending.items():
+        added += _append_once(cluster, certificate_id, name, reason, superseded_by)
+    return added
+
+
+def publish_all_pending() -> int:
+    """:func:`publish_pending` for every cluster with a key (at start-up); entries added.
+    A cluster whose list cannot be written is logged for the operator and the others go
+    on: the service starts, and the next start or revocation tries again."""
+    added = 0
+    for cluster in Cluster.objects.order_by("pk"):
+        if keys.issuer(cluster) is None:
+            continue
+        try:
+            added += publish_pending(cluster)
+        except Exception:  # the operator's to fix (disk, key file); never a reason not to start
+            logger.exception("status list of cluster %s not brought up to date", cluster.name)
+    return added
 
 
 def _append_once(
     cluster: Cluster, certificate_id: str, name: str, reason: str, superseded_by: str
-) -> None:
+) -> int:
     from filelock import FileLock
 
     from isbenefit.certify import signing
@@ -68,7 +112,7 @@ def _append_once(
             == (certificate_id, name, reason, superseded_by)
             for e in listed
         ):
-            return
+            return 0
         status.append(
             path,
             key,
@@ -78,6 +122,7 @@ def _append_once(
             document_time().date().isoformat(),
             superseded_by or None,
         )
+    return 1
 
 
 def entries_of(fingerprint: str) -> list[status.Entry]:

@@ -168,6 +168,32 @@ class Documents(TestCase):
         listed[0]()  # the same entry once more: already listed, not added again
         assert statuses.entries_of(fingerprint) == after
 
+    def test_a_revocation_whose_listing_failed_is_listed_at_the_next_start(self) -> None:
+        from isbenefit.certify import status
+        from isbenefit.service import certificates, statuses
+
+        certificate = self._issue("certificate").documents.get()
+        fingerprint = keys.issuer(self.cluster)["fingerprint"]
+        path = keys.status_path(fingerprint)
+        kept = path.read_bytes() if path.is_file() else None
+        self.addCleanup(lambda: path.write_bytes(kept) if kept else path.unlink(missing_ok=True))
+        before = statuses.entries_of(fingerprint)
+        disk_full = mock.patch.object(status, "append", side_effect=OSError(28, "disk full"))
+        # The append fails when the transaction commits (callbacks run as the capture ends).
+        with contextlib.suppress(OSError), disk_full, self.captureOnCommitCallbacks(execute=True):
+            certificates.revoke(certificate, self.users["facilitator"], "meter misread")
+        certificate.refresh_from_db()
+        assert certificate.status == "revoked"  # in the store, not yet in the public list
+        assert statuses.entries_of(fingerprint) == before
+        assert statuses.publish_all_pending() == 1  # what `serve` and `worker` do at start
+        (entry,) = statuses.entries_of(fingerprint)[len(before) :]
+        assert (entry.certificate_id, entry.status, entry.reason) == (
+            certificate.certificate_id,
+            "revoked",
+            "meter misread",
+        )
+        assert statuses.publish_all_pending() == 0  # listed once
+
     def test_close_and_restate_a_year(self) -> None:
         facilitator = client_for(self.users["facilitator"])
         facilitator.post("/years/2024/", {"reason": "annual close"})
