@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from isbenefit import messages
+from isbenefit.documents import numbers
 from isbenefit.ledger.contract import FLOW_KINDS
 from isbenefit.messages import say
 
@@ -73,9 +74,19 @@ def to_svg(figure: Figure) -> bytes:
 
 
 def _thousands(value: float, _position: object) -> str:
+    """An axis figure, in the separators of the document's language."""
     if value == 0:
         return "0"
-    return f"{value:,.0f}" if abs(value) >= 10 else f"{value:,.1f}"
+    text = f"{value:,.0f}" if abs(value) >= 10 else f"{value:,.1f}"
+    if messages.current_language() == messages.SOURCE_LANGUAGE:
+        return text
+    return numbers.localised(text.replace("-", numbers.MINUS, 1))
+
+
+def flow_label(flow: str) -> str:
+    """A flow kind's label in the document's language (ledger.contract.FLOW_KINDS)."""
+    labels = {kind.name: kind.label for kind in FLOW_KINDS}
+    return say(labels.get(flow, flow.capitalize()))
 
 
 def _tidy(axes: Axes, xlabel: str) -> None:
@@ -135,7 +146,7 @@ def bars_by_flow(flows: Sequence[str], values: Sequence[float], unit: str) -> by
         positions = list(range(len(flows)))[::-1]
         colours = [FLOW_COLOURS.get(flow, OTHER_COLOUR) for flow in flows]
         axes.barh(positions, values, height=0.55, color=colours)
-        axes.set_yticks(positions, labels=[flow.capitalize() for flow in flows])
+        axes.set_yticks(positions, labels=[flow_label(flow) for flow in flows])
         _tidy(axes, unit)
         return to_svg(figure)
 
