@@ -23,8 +23,13 @@ def live_server(threads: int = 4) -> Iterator[str]:
     try:
         yield f"http://127.0.0.1:{server.effective_port}"  # type: ignore[union-attr]
     finally:
-        server.close()
-        for channel in list(server._map.values()):  # kept-alive browser connections
-            channel.close()
-        server.task_dispatcher.shutdown(cancel_pending=True, timeout=5)
+        # Closed in the server's own thread (its trigger runs the call there): a socket
+        # closed from here while that thread polls it makes waitress log EBADF. With the
+        # listener, the kept-alive browser connections and the trigger closed, its loop ends.
+        def close_all() -> None:
+            for channel in list(server._map.values()):
+                channel.close()
+
+        server.trigger.pull_trigger(close_all)
         thread.join(timeout=10)
+        server.task_dispatcher.shutdown(cancel_pending=True, timeout=5)
