@@ -91,7 +91,11 @@ def test_every_marked_text_is_in_every_catalog(tmp_path: Path) -> None:
         pot.write_bytes(before)
     for lang in TRANSLATED:
         have = {m.id if isinstance(m.id, str) else m.id[0] for m in catalog(lang) if m.id}
-        assert wanted - have == set(), lang
+        assert wanted - have == set(), (
+            f"{lang}: not in the catalog; run scripts/catalogs.py extract and update, translate "
+            "the new entries of every isbenefit/locale/*/LC_MESSAGES/django.po (the glossary of "
+            "docs/translations.md), then scripts/catalogs.py compile"
+        )
 
 
 @pytest.mark.parametrize("lang", messages.LANGUAGES)
