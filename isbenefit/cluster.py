@@ -67,7 +67,12 @@ def client_for(spec: str) -> Iterator[Any]:
             yield client
         return
     workers = int(found.group(1) or len(os.sched_getaffinity(0)))
+    import dask
+
     with (
+        # A worker's statistical profiler samples the running task's stack every 10 ms:
+        # measurable on numpy-bound tasks, and nobody reads it here.
+        dask.config.set({"distributed.worker.profile.enabled": False}),
         distributed.LocalCluster(
             n_workers=workers,
             threads_per_worker=1,

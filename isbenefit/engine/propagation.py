@@ -175,16 +175,18 @@ def unit_work(problem: Problem, unit: Unit) -> tuple[UnitResult, Partials]:
         h0, h1 = homes[start], homes[stop]
         multipliers = problem.quantities.multipliers(rows)
         spread = _multiplier_percentiles(multipliers[home], problem.percentile)
+        wide_block = {level: _rows(w[:, start:stop]) for level, w in wide_weights.items()}
+        narrow_block = {level: _rows(w[:, h0:h1]) for level, w in narrow_weights.items()}
         for name in SAVED:
             samples = _samples(problem, name, rows, multipliers)
             if name in problem.draws:
                 exchanges[name].append(_percentiles(samples[home], problem.percentile))
             else:
                 exchanges[name].append(_scaled(spread, problem.deterministic[name][rows[home]]))
-            for level, weights in wide_weights.items():
-                add_product(sums[(level, name)], weights[:, start:stop], samples)
-            for level, weights in narrow_weights.items():
-                add_product(narrow[(level, name)], weights[:, h0:h1], samples[home])
+            for level, weights in wide_block.items():
+                add_product(sums[(level, name)], weights, samples)
+            for level, weights in narrow_block.items():
+                add_product(narrow[(level, name)], weights, samples[home])
     result = UnitResult(
         unit.index,
         home_rows,
@@ -278,16 +280,21 @@ def _assemble(
     return exchanges, levels
 
 
-def add_product(total: np.ndarray, weights: sparse.csc_matrix, samples: np.ndarray) -> None:
-    """total += weights @ samples, in place (groups x iterations).
+def _rows(weights: sparse.csc_matrix) -> sparse.csr_matrix:
+    """A block's weights by group, each group's exchanges in ledger order."""
+    rows = weights.tocsr()
+    rows.sort_indices()
+    return rows
+
+
+def add_product(total: np.ndarray, rows: sparse.csr_matrix, samples: np.ndarray) -> None:
+    """total += rows @ samples, in place (groups x iterations; ``rows`` as `_rows` makes).
 
     Each group's sum runs over its exchanges in their order, one product at a time, from
     the total so far: the bits do not depend on how the exchanges are cut into blocks, and
     no groups x iterations array is made per block (scipy's own product makes one)."""
     from scipy.sparse import _sparsetools
 
-    rows = weights.tocsr()
-    rows.sort_indices()
     if not rows.nnz:
         return
     _sparsetools.csr_matvecs(
