@@ -66,7 +66,8 @@ def client_for(spec: str) -> Iterator[Any]:
         with client:
             yield client
         return
-    workers = int(found.group(1) or len(os.sched_getaffinity(0)))
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    workers = int(found.group(1) or cores or 1)
     import dask
 
     with (
