@@ -14,7 +14,8 @@ from django.views.decorators.http import require_POST
 
 from isbenefit import messages as msg
 from isbenefit.messages import say
-from isbenefit.service import access, entries, inbox, proposals
+from isbenefit.reported import QUANTITY
+from isbenefit.service import access, entries, figures, inbox, proposals
 from isbenefit.service.models import ACCEPTED, FUNDER, LAPSED, WITHDRAWAL, Proposal, YearVersion
 
 
@@ -27,13 +28,18 @@ def inbox_context(request: HttpRequest) -> dict[str, Any]:
     return {"inbox_count": SimpleLazyObject(lambda: inbox.count(user))}
 
 
+CO2E = "co2e_kg"
+
+
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     found = access.member(request.user)
     closed = YearVersion.objects.filter(cluster=found.cluster).order_by("-year", "-number")
     context: dict[str, Any] = {
         "cluster": found.cluster,
-        "closed": closed[:10],
+        # Each closed version with its CO2e as the documents print it (service/figures.py).
+        "closed": [(version, _co2e(version)) for version in closed[:10]],
+        "co2e_label": say(QUANTITY[CO2E].label),
         "documents": access.visible_documents(request.user)[:10],
     }
     if found.role == FUNDER:
@@ -43,6 +49,11 @@ def home(request: HttpRequest) -> HttpResponse:
     context["inbox"] = waiting = inbox.inbox(request.user)
     context["inbox_count"] = waiting.count  # the navigation's, counted once
     return render(request, "service/home.html", context)
+
+
+def _co2e(version: YearVersion) -> str:
+    saved = (version.totals or {}).get("saved") or {}
+    return figures.quantity(CO2E, float(saved[CO2E])) if CO2E in saved else ""
 
 
 def proposal_made(request: HttpRequest, proposal: Proposal) -> HttpResponse:

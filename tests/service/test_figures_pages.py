@@ -77,6 +77,10 @@ class FiguresOnPages(TestCase):
         # Money with its currency: 10 EUR/t paid and received nets to 0 for the network.
         assert re.search(r"Money effect, all parties together</span></td><td>EUR</td>", page)
         assert "saved.co2e_kg</td>" not in page  # the key is on hover only, never the label
+        # The home page's closed years print the same figure with its unit.
+        home = client_for(self.facilitator).get("/").content.decode()
+        assert '<th class="num">CO\u2082e avoided</th>' in home
+        assert '<td class="num">1,490\u00a0t CO\u2082e</td>' in home
 
     def test_exchange_pages_name_the_organisations_with_the_id_on_hover(self) -> None:
         client = client_for(self.facilitator)
