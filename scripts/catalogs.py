@@ -3,12 +3,12 @@
     python scripts/catalogs.py extract   templates and messages -> isbenefit/locale/django.pot
     python scripts/catalogs.py update    merge the .pot into every language's django.po
     python scripts/catalogs.py compile   every django.po -> django.mo (what isbenefit reads)
-    python scripts/catalogs.py check     exit 1 when a .mo differs from a fresh compile
+    python scripts/catalogs.py check     exit 1 when a .mo translates otherwise than its .po
 
 One catalog per language, isbenefit/locale/LANG/LC_MESSAGES/django.po: the documents, the
 ledger template and the web service read the same one (Django reads the domain `django`).
 The compiled .mo files are committed, so that an installed isbenefit never compiles at
-run time; tests/test_translations.py fails when one is not the compile of its .po.
+run time; tests/i18n/test_catalogs.py fails when one translates otherwise than its .po.
 """
 
 from __future__ import annotations
@@ -97,11 +97,24 @@ def compile_all() -> None:
         po.with_suffix(".mo").write_bytes(compiled(po))
 
 
+def translations(mo: bytes) -> dict[tuple[object, object], object]:
+    """What a .mo file translates: (message, context) -> translation. The header entry is
+    left out: it names the Babel version that compiled it, which says nothing of the
+    translations, and another Babel release compiles the same catalog to other bytes."""
+    from babel.messages.mofile import read_mo
+
+    def key(message_id: object) -> object:  # a plural message's id is a list of forms
+        return tuple(message_id) if isinstance(message_id, list | tuple) else message_id
+
+    return {(key(m.id), m.context): m.string for m in read_mo(io.BytesIO(mo)) if m.id}
+
+
 def check() -> int:
     stale = [
         str(po.relative_to(REPO))
         for po in sorted(LOCALE.glob("*/LC_MESSAGES/django.po"))
-        if not po.with_suffix(".mo").is_file() or po.with_suffix(".mo").read_bytes() != compiled(po)
+        if not po.with_suffix(".mo").is_file()
+        or translations(po.with_suffix(".mo").read_bytes()) != translations(compiled(po))
     ]
     for name in stale:
         sys.stderr.write(f"{name}: its .mo is not its compile; run scripts/catalogs.py compile\n")
