@@ -74,10 +74,7 @@ def publish_pending(cluster: Cluster) -> int:
             document.certificate_id,
             (document.status, document.status_reason, document.superseded_by or ""),
         )
-    added = 0
-    for certificate_id, (name, reason, superseded_by) in pending.items():
-        added += _append_once(cluster, certificate_id, name, reason, superseded_by)
-    return added
+    return _append_missing(cluster, pending) if pending else 0
 
 
 def publish_all_pending() -> int:
@@ -95,9 +92,9 @@ def publish_all_pending() -> int:
     return added
 
 
-def _append_once(
-    cluster: Cluster, certificate_id: str, name: str, reason: str, superseded_by: str
-) -> int:
+def _append_missing(cluster: Cluster, pending: dict[str, tuple[str, str, str]]) -> int:
+    """Append the entries of ``pending`` (certificate id -> status, reason, replacement)
+    that the cluster key's list does not hold yet, the list read once under its lock."""
     from filelock import FileLock
 
     from isbenefit.certify import signing
@@ -106,23 +103,15 @@ def _append_once(
     key = signing.load_private_key(keys.checked_key(cluster))
     path = keys.status_path(signing.fingerprint(key.public_key()))
     with FileLock(str(path) + ".lock"):
-        listed = status.load(path)[1] if path.is_file() else []
-        if any(
+        listed = {
             (e.certificate_id, e.status, e.reason, e.superseded_by or "")
-            == (certificate_id, name, reason, superseded_by)
-            for e in listed
-        ):
-            return 0
-        status.append(
-            path,
-            key,
-            certificate_id,
-            name,
-            reason,
-            document_time().date().isoformat(),
-            superseded_by or None,
-        )
-    return 1
+            for e in (status.load(path)[1] if path.is_file() else [])
+        }
+        missing = [(c, *entry) for c, entry in pending.items() if (c, *entry) not in listed]
+        today = document_time().date().isoformat()
+        for certificate_id, name, reason, superseded_by in missing:
+            status.append(path, key, certificate_id, name, reason, today, superseded_by or None)
+    return len(missing)
 
 
 def entries_of(fingerprint: str) -> list[status.Entry]:
