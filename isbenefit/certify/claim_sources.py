@@ -10,6 +10,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from isbenefit.certify import status
 from isbenefit.certify.credits import Credit, claim_credit, record_of
 from isbenefit.engine.core import Party, credit_share
 from isbenefit.errors import InputError, Problem
@@ -29,15 +30,17 @@ def collect(folder: Path) -> tuple[list[Credit], list[str]]:
             if reason:
                 skipped.append(f"{name}: {reason}")
             credits.extend(found)
-        elif path.is_file() and path.suffix.lower() == ".json" and _is_status_list(path):
-            listed, reason = _withdrawn(path, name)
-            if reason:
-                skipped.append(f"{name}: {reason}")
-            withdrawn.update(listed)
         elif path.is_file() and path.suffix.lower() == ".json":
-            found, reasons = _register_credits(path, name)
-            skipped.extend(f"{name}: {reason}" for reason in reasons)
-            credits.extend(found)
+            data = _json(path)
+            if isinstance(data, dict) and data.get("schema") == status.SCHEMA:
+                listed, reason = _withdrawn(path, name)
+                if reason:
+                    skipped.append(f"{name}: {reason}")
+                withdrawn.update(listed)
+            else:
+                found, reasons = _register_credits(data, name)
+                skipped.extend(f"{name}: {reason}" for reason in reasons)
+                credits.extend(found)
         elif _is_ledger(path):
             try:
                 credits.extend(_ledger_credits(path, name))
@@ -50,13 +53,13 @@ def collect(folder: Path) -> tuple[list[Credit], list[str]]:
     return kept, skipped
 
 
-def _is_status_list(path: Path) -> bool:
-    from isbenefit.certify import status
-
+def _json(path: Path) -> Any:
+    """The file's JSON, or the error that kept it from being read (a register export or a
+    status list; :func:`_register_credits` reports the error)."""
     try:
-        return bool(json.loads(path.read_bytes()).get("schema") == status.SCHEMA)
-    except (OSError, ValueError, AttributeError):
-        return False
+        return json.loads(path.read_bytes())
+    except (OSError, ValueError) as error:
+        return error
 
 
 def _withdrawn(path: Path, name: str) -> tuple[dict[str, str], str]:
@@ -64,7 +67,7 @@ def _withdrawn(path: Path, name: str) -> tuple[dict[str, str], str]:
     status list revokes or supersedes, each with what the list says; none, and why, when
     the list is broken. Only the issuer's key can sign its list, so a list cannot withdraw
     another issuer's certificate: its entries name certificates of its own key."""
-    from isbenefit.certify import signing, status
+    from isbenefit.certify import signing
 
     try:
         public_key, entries = status.load(path)
@@ -127,15 +130,14 @@ def _issued(serial: str, signature: bytes | None) -> str:
     return f"{serial} {fingerprint}".strip()
 
 
-def _register_credits(path: Path, name: str) -> tuple[list[Credit], list[str]]:
-    """The credits of the certificates a register export lists as valid (a revoked or
-    superseded certificate claims nothing any more), and what was left out, with why."""
+def _register_credits(data: Any, name: str) -> tuple[list[Credit], list[str]]:
+    """The credits of the certificates a register export (``data``, its parsed JSON or
+    the error reading it) lists as valid (a revoked or superseded certificate claims
+    nothing any more), and what was left out, with why."""
     from isbenefit.certify import register
 
-    try:
-        data = json.loads(path.read_bytes())
-    except (OSError, ValueError) as error:
-        return [], [f"not a register export (not JSON: {error})"]
+    if isinstance(data, OSError | ValueError):
+        return [], [f"not a register export (not JSON: {data})"]
     wrong = register.problem(data)
     if wrong:
         return [], [wrong]
