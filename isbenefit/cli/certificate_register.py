@@ -32,9 +32,10 @@ def register_command(
         ),
     ] = None,
 ) -> None:
-    """Export the register of issued certificates: serial (certificate id), organisation,
-    year, year version, stated figures with units, issue date, status and its history,
-    issuer key fingerprint.
+    """Export the public register of issued certificates (CSV or JSON).
+
+    One row per certificate: serial (certificate id), organisation, year, year version,
+    stated figures with units, issue date, status and its history, issuer key fingerprint.
 
     The JSON export also lists each certificate's exchanges (both parties, period,
     resource, quantity), which `isbenefit verify --claims` compares with other registers,

@@ -265,10 +265,10 @@ def statements(
     lang: LangOption = None,
     scheduler: SchedulerOption = None,
 ) -> None:
-    """Write one statement per organisation with exchanges in the year, on all cores
-    (or on a Dask cluster with --scheduler).
+    """Write one statement per organisation with exchanges in the year (all cores).
 
-    Each in --lang, else in its organisation's `language` (organisations sheet), else English.
+    On a Dask cluster with --scheduler. Each in --lang, else in its organisation's
+    `language` (organisations sheet), else English.
     """
     with guarded():
         source = options.source()
@@ -303,11 +303,10 @@ def certificates(
     lang: LangOption = None,
     scheduler: SchedulerOption = None,
 ) -> None:
-    """Write one certificate per organisation with exchanges in the year, on all cores
-    (or on a Dask cluster with --scheduler).
+    """Write one certificate per organisation with exchanges in the year (all cores).
 
-    Monte Carlo and signing as for `certificate` (default 1000 iterations); languages as
-    for `statements`.
+    On a Dask cluster with --scheduler. Monte Carlo and signing as for `certificate`
+    (default 1000 iterations); languages as for `statements`.
     """
     issuer = issuing.issuing()
     with guarded():

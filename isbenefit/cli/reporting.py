@@ -50,8 +50,9 @@ def register(app: typer.Typer, console: Console) -> None:
         currency: CurrencyOption = "EUR",
         data_dir: Placed = PLACED,  # of `options`, after --currency as --help lists it
     ) -> None:
-        """Fill EFRAG's VSME Digital Template (1.3.0) with what the ledger knows for one
-        organisation and year: B7 waste diverted, secondary materials used, the circular
+        """Fill EFRAG's VSME Digital Template (1.3.0) for one organisation and year.
+
+        What the ledger knows: B7 waste diverted, secondary materials used, the circular
         economy description and the avoided emissions (never in B3). Every other cell is
         left for the SME."""
         from isbenefit.api import assess
@@ -105,9 +106,10 @@ def register(app: typer.Typer, console: Console) -> None:
         data_dir: Placed = PLACED,  # of `options`, after --currency as --help lists it
         lang: LangOption = None,
     ) -> None:
-        """Print the ESRS E5 datapoints the ledger supports for one organisation and year
-        (E5-4 §31(c) secondary materials, E5-5 §37(b)-(c) waste by recovery type and
-        hazardousness), each with its paragraph, and the method disclosure."""
+        """Print the ESRS E5 datapoints the ledger supports for one organisation and year.
+
+        E5-4 §31(c) secondary materials, E5-5 §37(b)-(c) waste by recovery type and
+        hazardousness, each with its paragraph, and the method disclosure."""
         from isbenefit.api import assess
         from isbenefit.reporting.esrs import datapoint_rows, esrs_report, esrs_workbook_bytes
         from isbenefit.writing import write_atomic

@@ -142,8 +142,10 @@ def worker(
     batch: Annotated[bool, typer.Option("--batch", help="Run the queued jobs, then stop.")] = False,
     data_dir: DataDirOption = None,
 ) -> None:
-    """Run jobs off the service's queue (documents, batches, closing years) until stopped;
-    start as many as you like, here or on machines sharing the database."""
+    """Run jobs off the service's queue (documents, batches, closing years).
+
+    Runs until stopped; start as many as you like, here or on machines sharing the
+    database."""
     _needs_django()
     from isbenefit.service.server import work
 
