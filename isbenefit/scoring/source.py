@@ -88,8 +88,9 @@ class FactorSetFolder:
         return f"FactorSetFolder({self.path!r}, data_dir={self.data_dir!r})"
 
     def __getstate__(self) -> dict[str, Any]:
-        """What a worker process needs to build the same source (no lock, no cache)."""
-        return {"path": self.path, "data_dir": self.data_dir}
+        """What a worker process needs to build the same source (no lock, no cache); the
+        folder by its absolute path, wherever the worker runs."""
+        return {"path": self.path.resolve() if self.path else None, "data_dir": self.data_dir}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__init__(state["path"], state["data_dir"])  # type: ignore[misc]
@@ -145,16 +146,22 @@ class MappedDatabase:
         )
 
     def __getstate__(self) -> dict[str, Any]:
-        """What a worker process needs to open the same database (no lock, no cache)."""
+        """What a worker process needs to open the same database (no lock, no cache): the
+        mapping as read here and the Brightway directory as found here, so a worker on
+        another machine, in another folder or environment, needs only the project at the
+        same path."""
         return {
             "mapping": self.mapping_path,
+            "read": self.mapping(),
             "project": self.project,
-            "brightway_dir": self.brightway_dir,
+            "brightway_dir": user_database.user_brightway_dir(self.brightway_dir),
             "data_dir": self.data_dir,
         }
 
     def __setstate__(self, state: dict[str, Any]) -> None:
+        read = state.pop("read", None)
         self.__init__(**state)  # type: ignore[misc]
+        self._mapping = read
 
     @property
     def description(self) -> str:

@@ -23,7 +23,7 @@ from isbenefit.engine.uncertainty import MonteCarloSettings
 from isbenefit.errors import SettingsError
 from isbenefit.results import monte_carlo
 from isbenefit.scoring.source import FactorSetFolder
-from tests.conftest import TINY_FACTORS, exchange, write_ledger
+from tests.conftest import TINY_FACTORS, exchange, write_ledger, write_mapping
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
@@ -178,9 +178,18 @@ def test_a_factor_source_pickles_as_its_settings(tmp_path: Path) -> None:
     folder.factor_set()
     again = pickle.loads(pickle.dumps(folder))
     assert (again.path, again.data_dir, again._factor_set) == (TINY_FACTORS, tmp_path, None)
-    mapped = MappedDatabase(tmp_path / "m.toml", "proj", tmp_path / "bw", tmp_path / "d")
+    mapping = write_mapping(
+        tmp_path,
+        'project = "proj"\n[methods]\nco2e_kg = ["m", "gwp"]\n'
+        '[[activities]]\nid = "prod.gypsum"\nkind = "production"\nunit = "t"\n'
+        'database = "tech"\ncode = "gypsum"\n',
+    )
+    mapped = MappedDatabase(mapping, "proj", tmp_path / "bw", tmp_path / "d")
     both = pickle.loads(pickle.dumps(WithFallback(mapped, folder)))
     assert repr(both) == repr(WithFallback(mapped, folder))
+    # A worker elsewhere gets the mapping as read here, without the file.
+    mapping.unlink()
+    assert both.primary.mapping().methods["co2e_kg"] == ("m", "gwp")
 
 
 def test_percentiles_from_one_sort_are_numpys() -> None:

@@ -8,7 +8,10 @@ inverse below and bw2calc see the very same numbers.
 
 from __future__ import annotations
 
+import json
+import os
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -341,3 +344,63 @@ def test_iterative_solver_for_large_databases_agrees(
     results = assess(ledger, mapping=mapping, brightway_dir=user_dir).results
     expected = 100 * 1000 * numpy_scores()["gypsum"]["co2e"]
     assert results["exchanges"][0]["baseline"]["co2e_kg"] == pytest.approx(expected, rel=1e-9)
+
+
+def test_monte_carlo_on_a_cluster_draws_the_database_on_the_workers(
+    tmp_path: Path, user_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """More than one block of iterations: each worker opens the user's project and draws
+    its block; the results are the bytes of one process. The command finds the project
+    through BRIGHTWAY2_DIR and a mapping named relative to where it runs; a worker that
+    runs elsewhere, without BRIGHTWAY2_DIR (another machine), needs only the project at
+    the same path."""
+    distributed = pytest.importorskip("distributed")
+    from typer.testing import CliRunner
+
+    from isbenefit.cli.app import app
+    from isbenefit.results import monte_carlo
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1735689600")
+    monkeypatch.setenv("BRIGHTWAY2_DIR", str(user_dir))
+    monkeypatch.chdir(tmp_path)
+    write_mapping(tmp_path, MAPPING)
+    rows = [
+        exchange(baseline_supply="prod.gypsum"),
+        exchange(id="E2", supplier="REC", receiver="SUP", baseline_disposal="landfill.gypsum"),
+    ]
+    write_ledger(tmp_path / "ledger", rows)
+    on_workers: list[bool] = []
+    draws = monte_carlo.factor_draws
+
+    def spied(source: Any, settings: Any, mapper: Any = None) -> Any:
+        on_workers.append(mapper is not None)
+        return draws(source, settings, mapper)
+
+    monkeypatch.setattr(monte_carlo, "factor_draws", spied)
+
+    def run(name: str, *extra: str) -> bytes:
+        command = ["assess", "ledger", "--mapping", "mapping.toml", "--iterations", "1100"]
+        result = CliRunner().invoke(app, [*command, "--json", f"{name}.json", "-q", *extra])
+        assert result.exit_code == 0, result.output
+        return (tmp_path / f"{name}.json").read_bytes()
+
+    alone = run("alone")
+    assert run("local", "--scheduler", "local:2") == alone
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+
+    def move(folder: str) -> None:
+        os.environ.pop("BRIGHTWAY2_DIR", None)
+        os.chdir(folder)
+
+    with (
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        client.run(move, str(elsewhere))
+        assert run("remote", "--scheduler", cluster.scheduler_address) == alone
+    assert on_workers == [False, True, True]
+    figures = json.loads(alone)["uncertainty"]["exchanges"]["E1"]["co2e_kg"]
+    assert figures["p5"] < figures["p95"]  # the database's steel CO2 is drawn
