@@ -1,5 +1,5 @@
 """`python -m isbenefit` runs the command line."""
 
-from isbenefit.cli.app import app
+from isbenefit.cli import main
 
-app()
+main()

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
@@ -35,16 +33,9 @@ from isbenefit.cli.common import (
 )
 from isbenefit.cli.factors import JsonOption, KindOption, RegionOption
 from isbenefit.cli.factors import show as show_activities
-from isbenefit.version import __version__
+from isbenefit.cli.root import console, new_app
 
-app = typer.Typer(
-    name="isbenefit",
-    help="Benefit accounting for industrial symbiosis: CO2e, water, materials, landfill "
-    "diversion and money, exchange by exchange, traceable to every factor.",
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    add_completion=False,
-)
+app = new_app()
 factors_app = typer.Typer(
     help="List and inspect a factor set's activities and sources.", no_args_is_help=True
 )
@@ -55,40 +46,6 @@ keys_app = typer.Typer(
     no_args_is_help=True,
 )
 app.add_typer(keys_app, name="keys")
-# Piped output (files, CI logs) gets a wide fixed width so that names are not cut.
-console = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
-
-
-def _version(value: bool) -> None:
-    if value:
-        console.print(f"isbenefit {__version__}")
-        raise typer.Exit()
-
-
-@app.callback()
-def main(
-    context: typer.Context,
-    version: Annotated[
-        bool,
-        typer.Option(
-            "--version", callback=_version, is_eager=True, help="Print the version and exit."
-        ),
-    ] = False,
-    verbose: Annotated[
-        bool,
-        typer.Option(
-            "--verbose",
-            help="Log on stderr what isbenefit does (from debug level) and its libraries' "
-            "warnings; without it no library warning or log reaches the terminal.",
-        ),
-    ] = False,
-) -> None:
-    """isbenefit: audited savings of industrial symbiosis exchanges."""
-    from isbenefit.cli.logs import configure
-    from isbenefit.cli.signals import install
-
-    install(context)  # SIGINT and SIGTERM stop cleanly, exit 130 and 143 (cli/signals.py)
-    context.call_on_close(configure(verbose))
 
 
 @app.command()

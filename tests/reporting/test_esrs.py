@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from isbenefit.api import Assessment, assess
-from isbenefit.cli import app
+from isbenefit.cli.app import app
 from isbenefit.reporting.esrs import esrs_report
 from isbenefit.reporting.flows import treatment
 from tests.conftest import TINY_FACTORS, exchange, write_ledger

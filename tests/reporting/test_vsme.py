@@ -13,7 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from isbenefit.api import Assessment, assess
-from isbenefit.cli import app
+from isbenefit.cli.app import app
 from isbenefit.ledger.waste import ewc_codes
 from isbenefit.reporting import vsme
 from tests.conftest import TINY_FACTORS

@@ -9,7 +9,7 @@ from pathlib import Path
 import openpyxl
 from typer.testing import CliRunner
 
-from isbenefit.cli import app
+from isbenefit.cli.app import app
 from tests.conftest import TINY_FACTORS, F
 from tests.reporting_helpers import cell_of, label, load
 

@@ -1,0 +1,84 @@
+"""`isbenefit verify ...` starts on an app holding `verify` alone (cli/start.py): the
+same help, errors and exit codes as the whole app, without the other verbs' imports."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from typer.testing import CliRunner
+
+from isbenefit.cli.app import app
+from isbenefit.cli.start import verb_of, verify_app
+
+runner = CliRunner()
+
+
+@pytest.mark.parametrize(
+    ("args", "verb"),
+    [
+        (["verify", "c.pdf"], "verify"),
+        (["--verbose", "verify", "--help"], "verify"),
+        (["--help"], None),
+        (["--version", "verify"], None),
+        ([], None),
+        (["certificate", "verify"], "certificate"),
+        (["--verbose"], None),
+    ],
+)
+def test_the_verb_is_the_first_word_past_the_root_flags(args: list[str], verb: str) -> None:
+    assert verb_of(args) == verb
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["verify", "--help"],
+        ["--verbose", "verify", "--help"],
+        ["verify"],  # no PDF: the usage error of `verify`
+        ["verify", "--no-such-option"],
+        ["verify", "--claims", "/no/such/folder"],
+    ],
+)
+def test_the_verify_app_answers_as_the_whole_app(args: list[str]) -> None:
+    whole = runner.invoke(app, args, prog_name="isbenefit")
+    alone = runner.invoke(verify_app(), args, prog_name="isbenefit")
+    assert (alone.exit_code, alone.output) == (whole.exit_code, whole.output)
+    assert whole.exit_code != 1 or "Traceback" not in whole.output
+
+
+START = """
+import json, sys
+sys.argv = ["isbenefit", *sys.argv[1:]]
+from isbenefit.cli import main
+try:
+    main()
+except SystemExit as stop:
+    code = stop.code
+print(json.dumps({"code": code, "modules": sorted(sys.modules)}))
+"""
+
+
+def started(*args: str) -> tuple[int, list[str], str]:
+    done = subprocess.run(
+        [sys.executable, "-c", START, *args], capture_output=True, text=True, check=False
+    )
+    report = json.loads(done.stdout.splitlines()[-1])
+    return report["code"], report["modules"], done.stdout
+
+
+def test_verify_starts_without_the_other_verbs() -> None:
+    code, modules, output = started("verify", "--help")
+    assert code == 0 and "Verify a certificate" in output
+    assert "isbenefit.cli.verify" in modules
+    assert not {"isbenefit.cli.app", "isbenefit.cli.documents", "isbenefit.cli.service"} & {
+        *modules
+    }
+
+
+def test_any_other_verb_gets_the_whole_app() -> None:
+    code, modules, output = started("--help")
+    assert code == 0 and "verify" in output and "certificate" in output
+    assert "isbenefit.cli.app" in modules
