@@ -16,19 +16,21 @@ from isbenefit.engine.core import Party, credit_share
 from isbenefit.errors import InputError, Problem
 
 
-def collect(folder: Path) -> tuple[list[Credit], list[str]]:
-    """Credits from every certificate, ledger and register export below ``folder``, and
-    files (or register entries) skipped, with why. Certificates that an issuer's status
-    list below ``folder`` revokes or supersedes claim nothing (:func:`_withdrawn`)."""
+def collect(folder: Path) -> tuple[list[Credit], list[str], list[str]]:
+    """Credits from every certificate, ledger and register export below ``folder``; files
+    (or register entries) skipped, with why; and certificates whose claim signature does
+    not verify, with why (:func:`_certificate_credits`). Certificates that an issuer's
+    status list below ``folder`` revokes or supersedes claim nothing (:func:`_withdrawn`)."""
     credits: list[Credit] = []
     skipped: list[str] = []
+    unverified: list[str] = []
     withdrawn: dict[str, str] = {}
     for path in [folder, *sorted(folder.rglob("*"))]:
         name = str(path.relative_to(folder)) if path != folder else folder.name
         if path.is_file() and path.suffix.lower() == ".pdf":
             found, reason = _certificate_credits(path, name)
             if reason:
-                skipped.append(f"{name}: {reason}")
+                (unverified if found else skipped).append(f"{name}: {reason}")
             credits.extend(found)
         elif path.is_file() and path.suffix.lower() == ".json":
             data = _json(path)
@@ -50,7 +52,7 @@ def collect(folder: Path) -> tuple[list[Credit], list[str]]:
     for document in sorted({c.document for c in credits if c.certificate in withdrawn}):
         certificate = next(c.certificate for c in credits if c.document == document)
         skipped.append(f"{document}: {withdrawn[certificate]}, not counted")
-    return kept, skipped
+    return kept, skipped, unverified
 
 
 def _json(path: Path) -> Any:
@@ -89,11 +91,20 @@ def _withdrawn(path: Path, name: str) -> tuple[dict[str, str], str]:
 
 
 def _certificate_credits(path: Path, name: str) -> tuple[list[Credit], str]:
-    """The credits a PDF's claim.json gives, or none and why."""
+    """The credits a PDF's claim.json gives, or none and why.
+
+    Copies of one certificate are one claim: the same id signed by the same key, the key
+    being the one whose signature verifies over claim.json, never the fingerprint
+    signature.json merely records. A certificate whose signature does not verify counts
+    as a claim of its own (it is no copy of any other, so it can hide no double claim),
+    and why is returned beside its credits.
+    """
     from pypdf.errors import PyPdfError
 
+    from isbenefit.certify import signing
     from isbenefit.certify.claim import (
         CLAIM_FILE,
+        SIGNATURE_FILE,
         certificate_id,
         claim_sha256,
         load_claim,
@@ -107,27 +118,28 @@ def _certificate_credits(path: Path, name: str) -> tuple[list[Credit], str]:
     raw = files.get(CLAIM_FILE)
     if raw is None:
         return [], "no claim attached (statements and reports carry none)"
-    serial = _issued(certificate_id(hashlib.sha256(raw).hexdigest()), files.get("signature.json"))
+    serial = certificate_id(hashlib.sha256(raw).hexdigest())
+    signed = signing.verified_signer(files.get(SIGNATURE_FILE), raw)
+    signer = f"unverified signature of {name}" if signed is None else signed["fingerprint"]
     try:
         claim = load_claim(raw)
-        found = [claim_credit(name, claim, e, serial) for e in claim["exchanges"]]
+        found = [
+            claim_credit(name, claim, e, f"{serial} {signer}".strip()) for e in claim["exchanges"]
+        ]
         if "language" in claim:  # a translation: the same claim as its English page
             english = {key: value for key, value in claim.items() if key != "language"}
-            issued = _issued(certificate_id(claim_sha256(english)), files.get("signature.json"))
+            issued = f"{certificate_id(claim_sha256(english))} {signer}".strip()
             found = [dataclasses.replace(credit, translation_of=issued) for credit in found]
-        return found, ""
     except (ValueError, KeyError, TypeError) as error:  # ClaimError is a ValueError
         return [], f"claim.json unreadable ({error})"
-
-
-def _issued(serial: str, signature: bytes | None) -> str:
-    """A certificate as issued: its id and its signer's fingerprint. The same claim signed
-    by two issuers (two clusters) is two claims; copies of one issue are one."""
-    try:
-        fingerprint = str(json.loads(signature)["fingerprint"]) if signature else ""
-    except (ValueError, KeyError, TypeError):
-        fingerprint = ""
-    return f"{serial} {fingerprint}".strip()
+    if signed is None:
+        return found, (
+            f"{serial}: the claim signature does not verify (the claim was altered, or "
+            "signature.json is not its signature, its key or fingerprint changed): counted "
+            "as a claim of its own, not as a copy of any other certificate. Fix: check it "
+            f"with `isbenefit verify {name}`"
+        )
+    return found, ""
 
 
 def _register_credits(data: Any, name: str) -> tuple[list[Credit], list[str]]:

@@ -12,7 +12,6 @@ signatures), else nothing is written.
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -82,6 +81,7 @@ def _certificate(path: Path, name: str) -> tuple[dict[str, Any], register.Issued
     when unsigned); or why the file is no certificate."""
     from pypdf.errors import PyPdfError
 
+    from isbenefit.certify import signing
     from isbenefit.certify.claim import CLAIM_FILE, certificate_id, load_claim, read_attachments
     from isbenefit.certify.issue import SIGNATURE_FILE
 
@@ -98,7 +98,7 @@ def _certificate(path: Path, name: str) -> tuple[dict[str, Any], register.Issued
     except ValueError as error:
         raise InputError.one(file=str(path), message=str(error), fix=fix) from None
     serial = certificate_id(hashlib.sha256(raw).hexdigest())
-    signed = _signature(files.get(SIGNATURE_FILE), raw)
+    signed = signing.verified_signer(files.get(SIGNATURE_FILE), raw)
     if signed is None:
         raise InputError.one(
             file=str(path),
@@ -106,42 +106,14 @@ def _certificate(path: Path, name: str) -> tuple[dict[str, Any], register.Issued
             "or signature.json is not its signature)",
             fix=fix,
         )
-    issuer, fingerprint, public_key, signed_on = signed
     issued = register.Issued(
-        serial, signed_on or _creation_date(path), issuer, fingerprint, pdf=name
+        serial,
+        signed["signed_on"] or _creation_date(path),
+        signed["issuer"],
+        signed["fingerprint"],
+        pdf=name,
     )
-    return claim, issued, public_key
-
-
-def _signature(raw: bytes | None, claim: bytes) -> tuple[str, str, str, str] | None:
-    """(issuer name, fingerprint, public key, signing date) of a valid claim signature;
-    ("unsigned", "", "", "") without one; None when it does not verify."""
-    from isbenefit.certify import signing
-
-    if raw is None:
-        return "unsigned", "", "", ""
-    try:
-        data = json.loads(raw)
-        signature = signing.Signature(
-            str(data["algorithm"]),
-            str(data["public_key"]),
-            str(data["fingerprint"]),
-            str(data["signature"]),
-        )
-        key = signing.public_key_of(signature)
-    except (ValueError, KeyError, TypeError):
-        return None
-    if not signing.is_valid(signature, claim, key) or signing.fingerprint(key) != (
-        signature.fingerprint
-    ):
-        return None
-    issuer = data.get("issuer") if isinstance(data.get("issuer"), dict) else {}
-    return (
-        str(issuer.get("name") or "unnamed issuer"),
-        signature.fingerprint,
-        signature.public_key,
-        str(data.get("signed_on") or ""),
-    )
+    return claim, issued, signed["public_key"]
 
 
 def _creation_date(path: Path) -> str:

@@ -266,3 +266,35 @@ def is_valid(signature: Signature, message: bytes, key: Ed25519PublicKey | None 
     except (InvalidSignature, ValueError):
         return False
     return True
+
+
+def verified_signer(raw: bytes | None, claim: bytes) -> dict[str, str] | None:
+    """Who signed ``claim`` as signature.json (``raw``) says, once the signature verifies
+    over it with its embedded key and the recorded fingerprint is that key's: ``issuer``
+    (the issuer record's name), ``fingerprint`` (the verified key's), ``public_key`` and
+    ``signed_on``. All empty, and ``issuer`` "unsigned", without a signature.json; None
+    when it does not verify (a fingerprint alone is never taken on trust)."""
+    if raw is None:
+        return {"issuer": "unsigned", "fingerprint": "", "public_key": "", "signed_on": ""}
+    try:
+        data = json.loads(raw)
+        signature = Signature(
+            str(data["algorithm"]),
+            str(data["public_key"]),
+            str(data["fingerprint"]),
+            str(data["signature"]),
+        )
+        key = public_key_of(signature)
+    except (ValueError, KeyError, TypeError):
+        return None
+    if signature.algorithm != ALGORITHM or not is_valid(signature, claim, key):
+        return None
+    if fingerprint(key) != signature.fingerprint:
+        return None
+    issuer = data.get("issuer") if isinstance(data.get("issuer"), dict) else {}
+    return {
+        "issuer": str(issuer.get("name") or "unnamed issuer"),
+        "fingerprint": fingerprint(key),
+        "public_key": signature.public_key,
+        "signed_on": str(data.get("signed_on") or ""),
+    }

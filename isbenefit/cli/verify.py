@@ -117,15 +117,17 @@ def verify(
 def _double_claims(folder: Path, as_json: bool) -> None:
     from isbenefit.certify.double_claims import collect, find
 
-    credits, skipped = collect(folder)
+    credits, skipped, unverified = collect(folder)
     findings = find(credits)
     documents = sorted({c.document for c in credits})
     if as_json:
-        typer.echo(
-            json.dumps(_claims_json(documents, skipped, findings), ensure_ascii=False, indent=1)
-        )
+        report = _claims_json(documents, skipped, findings)
+        report["unverified"] = unverified
+        typer.echo(json.dumps(report, ensure_ascii=False, indent=1))
     else:
         _print_claims_table(folder, documents, skipped, findings)
+        for line in unverified:
+            console.print(plain(f"unverified {line}"), markup=False)
     if findings:
         raise typer.Exit(EXIT_DOUBLE_CLAIMS)
 

@@ -122,7 +122,12 @@ def test_a_certificate_credits_only_the_days_of_its_year(
     certify(second, "SUP", "2024", docs / "b-2024.pdf")
     assert claims_report(docs) == (
         0,
-        {"documents": ["a-2023.pdf", "b-2024.pdf"], "skipped": [], "findings": []},
+        {
+            "documents": ["a-2023.pdf", "b-2024.pdf"],
+            "skipped": [],
+            "findings": [],
+            "unverified": [],
+        },
     )
     certify(first, "SUP", "2024", docs / "a-2024.pdf")
     code, report = claims_report(docs)
@@ -275,7 +280,12 @@ def test_two_certificates_of_one_share_beside_their_ledger_are_a_double_claim(
     certify(ledger, "REC", "2024", docs / "rec.pdf")
     assert claims_report(docs) == (
         0,
-        {"documents": ["ledger", "rec.pdf", "sup.pdf"], "skipped": [], "findings": []},
+        {
+            "documents": ["ledger", "rec.pdf", "sup.pdf"],
+            "skipped": [],
+            "findings": [],
+            "unverified": [],
+        },
     )
     result = runner.invoke(
         app,
