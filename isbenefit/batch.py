@@ -287,7 +287,9 @@ def run_on_cluster(
     # The token tells a worker's parsed copy of these results from an earlier batch's.
     shared = (uuid.uuid4().hex, results, os.environ.get("SOURCE_DATE_EPOCH"), renderer)
     outcomes: dict[str, Outcome] = {}
-    for index, (pdf, error) in cluster.as_done(client, render_remote, shared, jobs):
+    for index, (pdf, error) in cluster.as_done(
+        client, render_remote, shared, jobs, lost=lambda message: (None, message)
+    ):
         job = jobs[index]
         if pdf is None:
             outcome = Outcome(job.org_id, None, error)

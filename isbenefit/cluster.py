@@ -15,11 +15,24 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
-from isbenefit.errors import SettingsError
+from isbenefit.errors import ClusterError, SettingsError
 
 INSTALL = "pip install 'isbenefit[scale]'"
 _LOCAL = re.compile(r"^local(?::(\d+))?$")
 _ADDRESS = re.compile(r"^(tcp|tls|ucx|inproc)://\S+$")
+# What the functions sent to workers do, as a user knows it (by the function's name).
+_PARTS = {
+    "draw_block": "the factor draws, block {n} of {total} (1,000 iterations each)",
+    "part_work": "the Monte Carlo run, part {n} of {total} of the organisation blocks",
+    "render_remote": "document {n} of {total}",
+}
+WORKER_LOST = "the Dask worker making it died (killed, or out of memory)"
+WORKER_LOST_FIX = (
+    "Fix: give each worker more memory (local:N with a smaller N gives each worker a "
+    "larger share of this machine; on a cluster, dask worker --memory-limit or fewer "
+    "--nworkers per machine, whose logs say why a worker stopped), run fewer --iterations, "
+    "or run without --scheduler"
+)
 
 
 def check_scheduler(spec: str) -> str:
@@ -102,17 +115,56 @@ def mapper(client: Any) -> Callable[[Callable[[Any, Any], Any], Any, Sequence[An
         futures = client.map(function, [handle] * len(parts), list(parts), pure=False)
         try:
             return list(client.gather(futures))
+        except _lost() as error:
+            part = _part(function, _lost_index(error, futures), len(parts))
+            raise ClusterError(
+                f"a Dask worker died (killed, or out of memory) while running {part}. "
+                f"{WORKER_LOST_FIX}"
+            ) from None
         finally:
             client.cancel([*futures, handle])
 
     return run
 
 
+def _lost() -> tuple[type[BaseException], ...]:
+    """What Dask raises for a task whose worker died: `KilledWorker` once the scheduler
+    gives up retrying it elsewhere, or a cancelled future when the data sent to every
+    worker died with them."""
+    import concurrent.futures
+
+    return (distributed_module().KilledWorker, concurrent.futures.CancelledError)
+
+
+def _lost_index(error: BaseException, futures: Sequence[Any]) -> int | None:
+    """The part whose worker died; None when the cluster cancelled the parts left after
+    losing the data they share (any of them may be named then)."""
+    key = (
+        getattr(error, "task", None)
+        if isinstance(error, distributed_module().KilledWorker)
+        else None
+    )
+    return next((i for i, future in enumerate(futures) if future.key == key), None)
+
+
+def _part(function: Callable[..., Any], index: int | None, total: int) -> str:
+    name = getattr(function, "__name__", "a task")
+    template = _PARTS.get(name, f"{name}, part {{n}} of {{total}}")
+    if index is None:  # the cluster did not say which: name the work, not a number
+        return template.split(",")[0]
+    return template.format(n=index + 1, total=total)
+
+
 def as_done(
-    client: Any, function: Callable[[Any, Any], Any], shared: Any, items: Sequence[Any]
+    client: Any,
+    function: Callable[[Any, Any], Any],
+    shared: Any,
+    items: Sequence[Any],
+    lost: Callable[[str], Any],
 ) -> Iterator[tuple[int, Any]]:
-    """(index, ``function(shared, item)``) for every item, as each finishes on the cluster;
-    what is left is cancelled when the caller stops early."""
+    """(index, ``function(shared, item)``) for every item, as each finishes on the cluster,
+    or (index, ``lost(WORKER_LOST)``) for an item whose worker died (`WORKER_LOST_FIX` says
+    what to do); what is left is cancelled when the caller stops early."""
     if not items:
         return
     distributed = distributed_module()
@@ -121,6 +173,10 @@ def as_done(
     index = {future.key: i for i, future in enumerate(futures)}
     try:
         for future in distributed.as_completed(futures):
-            yield index[future.key], future.result()
+            try:
+                done = future.result()
+            except _lost():
+                done = lost(WORKER_LOST)
+            yield index[future.key], done
     finally:
         client.cancel([*futures, handle])

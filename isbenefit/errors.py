@@ -87,6 +87,11 @@ class BrightwayError(RuntimeError, IsbenefitError):
     """Brightway could not build or compute the factor scores."""
 
 
+class ClusterError(RuntimeError, IsbenefitError):
+    """A Dask worker died while running part of the work (killed, out of memory), or the
+    cluster lost that part; the message names the part and what to change."""
+
+
 class ComputationError(ArithmeticError, IsbenefitError):
     """A computed figure is not finite: a factor or an input the checks did not catch."""
 

@@ -50,6 +50,7 @@ SLOW = {
     "certify/test_verify_certificates.py",
     "certify/test_verify_certified_figure.py",
     "certify/test_verify_quiet.py",
+    "cli/test_cluster_failures.py",
     "cli/test_documents_batch.py",
     "cli/test_documents_cli.py",
     "cli/test_faults.py",

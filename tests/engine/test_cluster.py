@@ -96,3 +96,14 @@ def test_factor_draws_by_iteration_block_on_two_workers(client: Any, tmp_path: P
         assert values.shape == (1_100, len(FactorSetFolder(TINY_FACTORS).factor_set().activities))
         assert np.array_equal(on_workers[name], values)
     assert (tmp_path / "workers").is_dir()
+
+
+def test_a_lost_part_is_named_as_a_user_knows_it() -> None:
+    def draw_block() -> None: ...
+
+    def part_work() -> None: ...
+
+    assert cluster._part(draw_block, 1, 3) == (
+        "the factor draws, block 2 of 3 (1,000 iterations each)"
+    )
+    assert cluster._part(part_work, None, 4) == "the Monte Carlo run"
