@@ -41,17 +41,26 @@ def standard_normals(
     bits = np.random.Philox(key=np.zeros(2, dtype=np.uint64))
     generator = np.random.Generator(bits)
     state = bits.state
-    first, last = start // ITERATION_BLOCK, (stop - 1) // ITERATION_BLOCK
+    inner = state["state"]
+    blocks = [
+        (
+            np.array([0, 0, 0, block], dtype=np.uint64),
+            block * ITERATION_BLOCK,
+            max(start, block * ITERATION_BLOCK),
+            min(stop, (block + 1) * ITERATION_BLOCK),
+        )
+        for block in range(start // ITERATION_BLOCK, (stop - 1) // ITERATION_BLOCK + 1)
+    ]
     for row, item in enumerate(items):
-        state["state"]["key"] = item_key(seed, kind, item)
-        for block in range(first, last + 1):
-            low, high = block * ITERATION_BLOCK, (block + 1) * ITERATION_BLOCK
-            state["state"]["counter"] = np.array([0, 0, 0, block], dtype=np.uint64)
+        inner["key"] = item_key(seed, kind, item)
+        for counter, low, lo, hi in blocks:
+            inner["counter"] = counter
             state["buffer_pos"], state["has_uint32"] = 4, 0  # nothing buffered: as fresh
             bits.state = state
-            draws = generator.standard_normal(min(stop, high) - low)
-            lo, hi = max(start, low), min(stop, high)
-            out[row, lo - start : hi - start] = draws[lo - low : hi - low]
+            if lo == low:  # from the block's first draw: straight into the output
+                generator.standard_normal(out=out[row, lo - start : hi - start])
+            else:
+                out[row, lo - start : hi - start] = generator.standard_normal(hi - low)[lo - low :]
     return out
 
 

@@ -27,6 +27,7 @@ import numpy as np
 
 from isbenefit.engine import draws as keyed
 from isbenefit.engine.core import BASELINE_ROLES, QUANTITY_ROLES, SAVED, Lines, Role
+from isbenefit.engine.percentiles import scaled, spread, statistics
 from isbenefit.engine.reduction import subtree_nodes, tree_reduce
 
 if TYPE_CHECKING:
@@ -84,6 +85,8 @@ class Problem:
     quantities: Quantities
     levels: dict[str, Level]
     percentile: float
+    # Per saved quantity, per exchange: False where every draw is exactly zero.
+    active: dict[str, np.ndarray]
 
 
 @dataclass(frozen=True)
@@ -129,6 +132,7 @@ def propagate_keyed(
         quantities,
         levels,
         settings.conservative_percentile,
+        _active(deterministic, score_draws, quantity_weights, input_weights, quantities.sigma),
     )
     units = plan_units(levels, count, quantities.iterations)
     cuts = np.linspace(0, len(units), min(partitions, len(units)) + 1).round().astype(int)
@@ -153,67 +157,121 @@ def part_work(
 
 
 def unit_work(problem: Problem, unit: Unit) -> tuple[UnitResult, Partials]:
-    """Draw the unit's exchanges block by block; sum into the unit's wide groups."""
+    """Draw the unit's exchanges block by block; sum into the unit's wide groups.
+
+    A quantity whose draws are all zero for an exchange (`Problem.active`) is neither
+    computed nor summed for it: adding zeros leaves every sum's bits as they were, and
+    its percentiles are zero."""
     iterations = problem.quantities.iterations
-    wide = unit.groups
-    home_rows = unit.rows[unit.home]
-    wide_weights, narrow_weights = _unit_weights(problem, unit)
+    shares = {name: _Share.of(problem, unit, name) for name in SAVED}
     sums = {
-        (level, name): np.zeros((len(g), iterations)) for level, g in wide.items() for name in SAVED
+        (level, name): np.zeros((weights.shape[0], iterations))
+        for name, share in shares.items()
+        for level, weights in share.wide.items()
     }
     narrow: Partials = {
-        (level, name): np.zeros((w.shape[0], iterations))
-        for level, w in narrow_weights.items()
-        for name in SAVED
-    }
-    exchanges: dict[str, list[np.ndarray]] = {name: [] for name in SAVED}
-    step = max(1, SLICE_CELLS // iterations)
-    homes = np.concatenate([[0], np.cumsum(unit.home)])
-    for start in range(0, len(unit.rows), step):
-        stop = min(len(unit.rows), start + step)
-        rows, home = unit.rows[start:stop], unit.home[start:stop]
-        h0, h1 = homes[start], homes[stop]
-        multipliers = problem.quantities.multipliers(rows)
-        spread = _multiplier_percentiles(multipliers[home], problem.percentile)
-        wide_block = {level: _rows(w[:, start:stop]) for level, w in wide_weights.items()}
-        narrow_block = {level: _rows(w[:, h0:h1]) for level, w in narrow_weights.items()}
-        for name in SAVED:
-            samples = _samples(problem, name, rows, multipliers)
-            if name in problem.draws:
-                exchanges[name].append(_percentiles(samples[home], problem.percentile))
-            else:
-                exchanges[name].append(_scaled(spread, problem.deterministic[name][rows[home]]))
-            for level, weights in wide_block.items():
-                add_product(sums[(level, name)], weights, samples)
-            for level, weights in narrow_block.items():
-                add_product(narrow[(level, name)], weights, samples[home])
-    result = UnitResult(
-        unit.index,
-        home_rows,
-        {name: np.concatenate(parts, axis=1) for name, parts in exchanges.items()},
-        {
-            level: {name: _percentiles(sums[(level, name)], problem.percentile) for name in SAVED}
-            for level in wide
-        },
-    )
-    return result, narrow
-
-
-def _unit_weights(
-    problem: Problem, unit: Unit
-) -> tuple[dict[str, sparse.csc_matrix], dict[str, sparse.csc_matrix]]:
-    """Weights (groups x rows, so a block is a column slice) of the unit's wide groups from
-    all its rows, and of the narrow levels from its home rows."""
-    wide = {
-        level: problem.levels[level].weights[unit.rows][:, groups].T.tocsc()
-        for level, groups in unit.groups.items()
-    }
-    narrow = {
-        level: problem.levels[level].weights[unit.rows[unit.home]].T.tocsc()
+        (level, name): np.zeros((data.weights.shape[1], iterations))
         for level, data in problem.levels.items()
         if data.owner is None
+        for name in SAVED
     }
-    return wide, narrow
+    spread_rows = np.logical_or.reduce(
+        [shares[name].active for name in SAVED if name not in problem.draws]
+        + [np.zeros(len(unit.rows), dtype=bool)]
+    )
+    exchanges: dict[str, list[np.ndarray]] = {name: [] for name in SAVED}
+    step = max(1, SLICE_CELLS // iterations)
+    for start in range(0, len(unit.rows), step):
+        block = slice(start, min(len(unit.rows), start + step))
+        rows, home = unit.rows[block], unit.home[block]
+        multipliers = problem.quantities.multipliers(rows)
+        # The multipliers' percentiles, where a quantity figure has to be scaled by them.
+        spreads = np.ones((5, int(home.sum())))
+        spreads[:, spread_rows[block][home]] = spread(
+            multipliers[home & spread_rows[block]], problem.percentile, overwrite=True
+        )
+        for name, share in shares.items():
+            exchanges[name].append(
+                _block_work(
+                    problem, name, share, (block, rows, home), multipliers, spreads, sums, narrow
+                )
+            )
+    wide: dict[str, dict[str, np.ndarray]] = {level: {} for level in unit.groups}
+    for level, groups in unit.groups.items():
+        for name, share in shares.items():
+            figures = wide[level][name] = np.zeros((4, len(groups)))
+            if level in share.wide:
+                figures[:, share.touched[level]] = statistics(
+                    sums.pop((level, name)), problem.percentile, overwrite=True
+                )
+    exchange_figures = {name: np.concatenate(parts, axis=1) for name, parts in exchanges.items()}
+    return UnitResult(unit.index, unit.rows[unit.home], exchange_figures, wide), narrow
+
+
+@dataclass(frozen=True)
+class _Share:
+    """A unit's exchanges for one saved quantity: those whose draws are not all zero
+    (``active``, per unit row), and the weights of the groups they touch."""
+
+    active: np.ndarray
+    before: np.ndarray  # active rows before each unit row (cumulative, len(rows) + 1)
+    home_before: np.ndarray  # active home rows before each unit row
+    wide: dict[str, sparse.csc_matrix]  # touched groups x active rows
+    touched: dict[str, np.ndarray]  # wide level -> positions (in the unit) of those groups
+    narrow: dict[str, sparse.csc_matrix]  # groups x active home rows
+
+    @classmethod
+    def of(cls, problem: Problem, unit: Unit, name: str) -> _Share:
+        active = problem.active[name][unit.rows]
+        rows = unit.rows[active]
+        wide, touched = {}, {}
+        for level, groups in unit.groups.items():
+            weights = problem.levels[level].weights[rows][:, groups].T.tocsr()
+            hit = np.flatnonzero(np.diff(weights.indptr))
+            if len(hit):
+                wide[level], touched[level] = weights[hit].tocsc(), hit
+        own = unit.rows[active & unit.home]
+        narrow = {
+            level: data.weights[own].T.tocsc()
+            for level, data in problem.levels.items()
+            if data.owner is None
+        }
+        counts = np.concatenate([[0], np.cumsum(active)])
+        homes = np.concatenate([[0], np.cumsum(active & unit.home)])
+        return cls(active, counts, homes, wide, touched, narrow)
+
+
+def _block_work(
+    problem: Problem,
+    name: str,
+    share: _Share,
+    at: tuple[slice, np.ndarray, np.ndarray],
+    multipliers: np.ndarray,
+    spreads: np.ndarray,
+    sums: Partials,
+    narrow: Partials,
+) -> np.ndarray:
+    """One quantity of one block (``at``: its unit positions, ledger rows and home flags):
+    its sums added in, the percentiles of its home exchanges (4 x home rows)."""
+    block, rows, home = at
+    if name not in problem.draws:
+        figures = scaled(spreads, problem.deterministic[name][rows[home]])
+    else:
+        figures = np.zeros((4, int(home.sum())))
+    active = share.active[block]
+    if not active.any():
+        return figures
+    samples = _samples(problem, name, rows[active], multipliers[active])
+    a0, a1 = share.before[block.start], share.before[block.stop]
+    for level, weights in share.wide.items():
+        add_product(sums[(level, name)], _rows(weights[:, a0:a1]), samples)
+    own = samples if home[active].all() else samples[home[active]]
+    h0, h1 = share.home_before[block.start], share.home_before[block.stop]
+    for level, weights in share.narrow.items():
+        add_product(narrow[(level, name)], _rows(weights[:, h0:h1]), own)
+    if name in problem.draws and len(own):
+        figures[:, active[home]] = statistics(own, problem.percentile, overwrite=True)
+    return figures
 
 
 def plan_units(levels: dict[str, Level], count: int, iterations: int) -> list[Unit]:
@@ -276,8 +334,41 @@ def _assemble(
                     levels[level][name][:, groups[level]] = figures[name]
     narrow = tree_reduce(nodes, len(units), _add)
     for (level, name), sums in narrow.items():
-        levels[level][name] = _percentiles(sums, problem.percentile)
+        levels[level][name] = statistics(sums, problem.percentile)
     return exchanges, levels
+
+
+def _active(
+    deterministic: dict[str, np.ndarray],
+    score_draws: dict[str, np.ndarray],
+    quantity_weights: sparse.csr_matrix,
+    input_weights: sparse.csr_matrix,
+    sigma: np.ndarray,
+) -> dict[str, np.ndarray]:
+    """Per saved quantity, the exchanges whose draws may not all be zero.
+
+    A zero figure times a finite multiplier is zero; so is a draw made of lines on
+    activities whose score draws are all zero (a sum from +0 of products with zeros is
+    +0, and its percentiles +0). Multipliers are finite below a sigma of 50: a standard
+    normal of numpy's ziggurat never exceeds 13 in size, and exp overflows above 709."""
+    wild = sigma > 50.0
+    active = {}
+    for name in SAVED:
+        if name in score_draws:
+            moving = np.any(score_draws[name] != 0, axis=0)  # NaN counts as moving
+            active[name] = (
+                wild | _touches(quantity_weights, moving) | _touches(input_weights, moving)
+            )
+        else:
+            active[name] = wild | (deterministic[name] != 0)
+    return active
+
+
+def _touches(weights: sparse.csr_matrix, moving: np.ndarray) -> np.ndarray:
+    """Rows with a line on a moving activity or with an amount that is not finite."""
+    hit = moving[weights.indices] | ~np.isfinite(weights.data)
+    rows = np.repeat(np.arange(weights.shape[0]), np.diff(weights.indptr))
+    return np.bincount(rows, weights=hit, minlength=weights.shape[0]) > 0
 
 
 def _rows(weights: sparse.csc_matrix) -> sparse.csr_matrix:
@@ -316,44 +407,6 @@ def _samples(problem: Problem, name: str, rows: np.ndarray, multipliers: np.ndar
     samples *= multipliers
     samples += problem.input_weights[rows] @ draws
     return samples
-
-
-def _percentiles(samples: np.ndarray, percentile: float) -> np.ndarray:
-    """P5, P50, P95 and the conservative percentile of each row (4 x rows)."""
-    return percentiles(samples, (5.0, 50.0, 95.0, percentile))
-
-
-def _multiplier_percentiles(multipliers: np.ndarray, percentile: float) -> np.ndarray:
-    return percentiles(multipliers, (5.0, 50.0, 95.0, percentile, 100.0 - percentile))
-
-
-def percentiles(samples: np.ndarray, wanted: Sequence[float]) -> np.ndarray:
-    """Percentiles of each row (len(wanted) x rows) by numpy's default (linear) method,
-    from one sort of the rows: faster than `np.percentile` for several percentiles."""
-    if not samples.size:
-        return np.empty((len(wanted), samples.shape[0]))
-    ordered = np.sort(samples, axis=1)
-    last = ordered.shape[1] - 1
-    out = np.empty((len(wanted), ordered.shape[0]))
-    for i, q in enumerate(wanted):
-        virtual = q / 100.0 * last
-        below = min(int(np.floor(virtual)), last)
-        above = min(below + 1, last)
-        gamma = virtual - below
-        a, b = ordered[:, below], ordered[:, above]
-        # numpy's _lerp: from the nearer end, so equal neighbours give exactly their value.
-        out[i] = b - (b - a) * (1.0 - gamma) if gamma >= 0.5 else a + (b - a) * gamma
-    return out
-
-
-def _scaled(spread: np.ndarray, deterministic: np.ndarray) -> np.ndarray:
-    """Percentiles of deterministic x multiplier from the multiplier's: a negative figure
-    turns the order round (its P5 is the multiplier's P95)."""
-    low = deterministic < 0
-    p5 = np.where(low, spread[2], spread[0])
-    p95 = np.where(low, spread[0], spread[2])
-    conservative = np.where(low, spread[4], spread[3])
-    return np.stack([p5, spread[1], p95, conservative]) * deterministic
 
 
 def _line_weights(

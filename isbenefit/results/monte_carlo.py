@@ -260,18 +260,22 @@ def _join(label: tuple[str, ...]) -> str:
 def _by_label(
     labels: list[str], deterministic: dict[str, np.ndarray], summaries: dict[str, Summary]
 ) -> dict[str, dict[str, dict[str, float]]]:
-    columns = {
-        name: {
-            "deterministic": deterministic[name].tolist(),
-            **{stat: getattr(summaries[name], stat).tolist() for stat in STATISTICS},
-        }
+    keys = ("deterministic", *STATISTICS)
+    # One list of per-item dicts per quantity, then zipped by item: no index look-ups.
+    columns = [
+        [
+            dict(zip(keys, figures, strict=True))
+            for figures in zip(
+                deterministic[name].tolist(),
+                *(getattr(summaries[name], stat).tolist() for stat in STATISTICS),
+                strict=True,
+            )
+        ]
         for name in SAVED
-    }
+    ]
     return {
-        label: {
-            name: {stat: values[index] for stat, values in columns[name].items()} for name in SAVED
-        }
-        for index, label in enumerate(labels)
+        label: dict(zip(SAVED, figures, strict=True))
+        for label, figures in zip(labels, zip(*columns, strict=True), strict=True)
     }
 
 

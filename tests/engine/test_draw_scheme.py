@@ -17,7 +17,7 @@ from bench.synthetic import write_synthetic_ledger
 from isbenefit import assess
 from isbenefit.certify import claim as claims
 from isbenefit.cli.app import app
-from isbenefit.engine import draws, propagation
+from isbenefit.engine import draws, percentiles, propagation
 from isbenefit.engine.reduction import subtree_nodes, tree_reduce
 from isbenefit.engine.uncertainty import MonteCarloSettings
 from isbenefit.errors import SettingsError
@@ -201,13 +201,13 @@ def test_percentiles_from_one_sort_are_numpys() -> None:
     ):
         wanted = (5.0, 50.0, 95.0, 2.5, 97.5)
         expected = np.percentile(samples, wanted, axis=1)
-        assert np.array_equal(propagation.percentiles(samples, wanted), expected)
+        assert np.array_equal(percentiles.percentiles(samples, wanted), expected)
 
 
 def test_a_negative_figure_takes_the_multipliers_percentiles_the_other_way_round() -> None:
     multipliers = np.random.default_rng(4).lognormal(0.0, 0.3, size=(2, 2001))
-    spread = propagation.percentiles(multipliers, (5.0, 50.0, 95.0, 10.0, 90.0))
+    spread = percentiles.percentiles(multipliers, (5.0, 50.0, 95.0, 10.0, 90.0))
     figures = np.array([3.0, -2.0])
-    scaled = propagation._scaled(spread, figures)
-    direct = propagation.percentiles(multipliers * figures[:, None], (5.0, 50.0, 95.0, 10.0))
+    scaled = percentiles.scaled(spread, figures)
+    direct = percentiles.percentiles(multipliers * figures[:, None], (5.0, 50.0, 95.0, 10.0))
     assert scaled == pytest.approx(direct, rel=1e-12)
