@@ -358,7 +358,12 @@ REPORT_KEYWORDS = N_("industrial symbiosis, annual report, {year}")
 FIRST_YEAR = N_("first year")
 NO_CHANGE_RATIO = N_("n/a")
 CHANGE = N_("{change} CO\u2082e vs previous year")
+# After years without exchanges: the change against the ledger's year before them, and
+# which years are missing (a list of years, "2021, 2023").
+CHANGE_SINCE = N_("{change} CO\u2082e vs {year}")
+NO_EXCHANGES_IN = N_("no exchanges in {years}")
 CUMULATIVE = N_("cumulative {first}\u2013{last} ({count} years)")
+CUMULATIVE_GAPS = N_("cumulative {first}\u2013{last} ({count} years, no exchanges in {missing})")
 TOTAL_ANNUAL = N_("Total, annual {year}")
 COUNTED_ONCE = N_("each exchange counted once")
 ALL_YEARS = N_("all years of the ledger")

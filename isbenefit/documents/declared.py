@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from isbenefit import messages
 from isbenefit.documents import numbers
+from isbenefit.documents.report_parts import cumulative_label
 from isbenefit.messages import say
 from isbenefit.reported import DECLARED, FTE_DECIMALS
 from isbenefit.results.declared import DeclaredAmount, DeclaredPart, DeclaredRow
@@ -161,9 +162,7 @@ def report_declared(
     return DeclaredSection(
         totals=lines(annual),
         cumulative=lines(cumulative) if len(years) > 1 else (),
-        cumulative_label=say(
-            messages.CUMULATIVE, first=years[0], last=years[-1], count=len(years)
-        ).capitalize(),
+        cumulative_label=cumulative_label(years).capitalize(),
         columns=tuple(f"{_label(f, lab)} ({unit})" for f, lab, unit in keys),
         organisations=tuple(rows),
     )

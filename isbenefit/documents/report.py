@@ -40,6 +40,7 @@ from isbenefit.documents.ranges import (
 from isbenefit.documents.report_parts import (
     FlagCount,
     TrendRow,
+    cumulative_label,
     flag_counts,
     trend,
     trend_chart,
@@ -210,7 +211,7 @@ def _cumulative(
     years = sorted(y for y in results.years if y <= year)
     if len(years) < 2:
         return None
-    label = say(messages.CUMULATIVE, first=years[0], last=years[-1], count=len(years))
+    label = cumulative_label(years)
     saved = {key: sum(results.years[y].saved[key] for y in years) for key in SAVED}
     money = sum(results.years[y].money for y in years)
     ranges, note = cumulative_ranges(results, year, extension)

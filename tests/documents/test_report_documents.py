@@ -13,6 +13,8 @@ from isbenefit.documents.render import render_html
 from isbenefit.documents.report import report_context
 from isbenefit.errors import InputError
 from isbenefit.results.model import Results
+from tests.conftest import F, write_ledger
+from tests.conftest import exchange as exchange_row
 from tests.documents_helpers import (
     UNICODE_NAMES,
     assess_ledger,
@@ -137,3 +139,27 @@ def test_sample_report_and_determinism() -> None:
     assert first == report_pdf(sample, "2024")
     text = flat(pdf_text(first))
     assert tonnes_kg(sample["years"]["2024"]["saved"]["co2e_kg"]) in text
+
+
+def test_a_year_after_a_gap_is_compared_with_the_year_it_names(tmp_path: Any) -> None:
+    """Exchanges in 2022 and 2024, none in 2023: the 2024 change is against 2022, says so
+    and says 2023 is missing; the cumulative label says it too."""
+    rows = [
+        exchange_row(id="E1", period_start="2022-01-01", period_end="2022-12-31"),
+        exchange_row(id="E2", quantity="150", period_start="2024-01-01", period_end="2024-12-31"),
+    ]
+    ledger = write_ledger(
+        tmp_path / "ledger", [{**r, "baseline_supply": "prod.gypsum"} for r in rows]
+    )
+    results = assess_ledger(ledger, tmp_path / "data").results
+    assert sorted(results["years"]) == ["2022", "2024"]
+    # 100 t and 150 t of gypsum replacing production at F["prod.gypsum"] kg CO2e per t.
+    co2e = {"2022": 100 * F["prod.gypsum"][0], "2024": 150 * F["prod.gypsum"][0]}
+    assert results["years"]["2024"]["saved"]["co2e_kg"] == pytest.approx(co2e["2024"])
+    text = flat(pdf_text(report_pdf(results, "2024")))
+    history = section(text, "Year on year", "Exchanges in 2024")
+    assert "2024 +50 % CO₂e vs 2022 no exchanges in 2023" in history
+    assert "vs previous year" not in history
+    assert "cumulative 2022–2024 (2 years, no exchanges in 2023)" in text
+    german = flat(pdf_text(report_pdf(results, "2024", lang="de")))
+    assert "+50 % CO₂e gegenüber 2022 Jahre ohne Austausche: 2023" in german
