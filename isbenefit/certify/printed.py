@@ -19,10 +19,14 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from isbenefit.certify.checks import Check, CheckName, Status
-from isbenefit.reported import CERTIFICATE_ID
+from isbenefit.reported import CERTIFICATE_ID, ID_HEX_DIGITS, ID_PREFIX, certificate_id
 
-# A statement id anywhere on the page; every one printed must be the claim's.
+# A statement id anywhere on the page: the one printed just before the claim's SHA-256 is
+# the page's, and any other must be the claim's own or come from the claim's text.
 ID_MARKER = CERTIFICATE_ID
+# At most this many characters (the SHA-256 row's label, without spaces) stand between the
+# statement id and the claim's SHA-256, and between the issuer's name and the date of issue.
+BESIDE = 40
 # How the page prints a signing key (certify.signing.fingerprint): the page says signed.
 FINGERPRINT_MARKER = "ed25519:"
 _YEAR = re.compile(r"(?<![0-9])[0-9]{4}(?![0-9])")
@@ -32,6 +36,86 @@ def printed_ids(compact: str) -> list[str]:
     """Every statement id the page prints (``compact``: the text without whitespace, as
     an id may wrap across lines)."""
     return ID_MARKER.findall(compact)
+
+
+def statement_id_problems(claim: Mapping[str, Any], compact: str, sha: str) -> list[str]:
+    """Whether the page prints the claim's statement id where a statement id stands: just
+    before the claim's SHA-256, which it must print; and no other statement id, but those
+    the claim's own text holds (an exchange named like one, printed in its table).
+
+    ``compact`` is the page text without whitespace. An id printed anywhere else (a
+    footnote) is not the page's statement id."""
+    own, printed = certificate_id(sha), ID_MARKER.findall(compact)
+    at = compact.find(sha)
+    stated = _id_before(compact, at) if at >= 0 else None
+    problems = []
+    if at < 0:
+        problems.append("claim.json does not hash to the SHA-256 printed on the page")
+        if own not in printed:
+            shown = ", ".join(sorted(set(printed))) or "no certificate id"
+            problems.append(f"claim.json gives the id {own}, the page prints {shown}")
+    elif stated is None:
+        elsewhere = f" ({', '.join(sorted(set(printed)))} elsewhere)" if printed else ""
+        problems.append(f"the page prints no statement id beside the claim's SHA-256{elsewhere}")
+    elif stated != own:
+        problems.append(
+            f"claim.json gives the id {own}, the page prints {stated} beside its SHA-256"
+        )
+    strays = sorted(set(printed) - {own, stated} - _ids_in(claim))
+    if strays:
+        problems.append(f"the page prints another statement id: {', '.join(strays)}")
+    return problems
+
+
+def _id_before(compact: str, at: int) -> str | None:
+    """The statement id printed at most BESIDE characters before position ``at``."""
+    window = compact[max(0, at - BESIDE - len(ID_PREFIX) - ID_HEX_DIGITS) : at]
+    found = list(ID_MARKER.finditer(window))
+    return found[-1].group() if found else None
+
+
+def _ids_in(value: Any) -> set[str]:
+    """Every statement id-like text in the claim's strings (keys and values)."""
+    if isinstance(value, str):
+        return set(ID_MARKER.findall("".join(value.split())))
+    if isinstance(value, Mapping):
+        return {i for k, v in value.items() for i in _ids_in(str(k)) | _ids_in(v)}
+    if isinstance(value, list | tuple):
+        return {i for item in value for i in _ids_in(item)}
+    return set()
+
+
+def issuer_printed(flat: str, issuer: str, day: str, claim: Mapping[str, Any] | None) -> bool:
+    """Whether the page's head names the issuer and then the date of issue (at most BESIDE
+    characters apart), above the organisation's name and id; with no usable ``claim``,
+    anywhere on the page (the attachment check fails then anyway)."""
+    end = _identity_start(flat, claim) if claim is not None else None
+    head = flat[: end if end is not None else len(flat)]
+    start = head.find(issuer)
+    while start >= 0:
+        after = start + len(issuer)
+        if 0 <= head.find(day, after) - after <= BESIDE:
+            return True
+        start = head.find(issuer, start + 1)
+    return False
+
+
+def _identity_start(flat: str, claim: Mapping[str, Any]) -> int | None:
+    """Where the page names the claim's organisation (its name, then its id at most
+    BESIDE characters on: the head's title), or None."""
+    try:
+        organisation = claim["organisation"]
+        name = " ".join(str(organisation.get("name") or organisation["id"]).split())
+        marker = f" {organisation['id']} "
+    except (KeyError, TypeError, AttributeError):
+        return None
+    start = flat.find(name)
+    while start >= 0:
+        after = start + len(name)
+        if 0 <= flat.find(marker, after - 1) - after <= BESIDE:
+            return start
+        start = flat.find(name, start + 1)
+    return None
 
 
 def says_signed(compact: str) -> bool:

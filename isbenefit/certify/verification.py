@@ -22,7 +22,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from isbenefit.certify.checks import Check, CheckName, Report, Status, Verdict
-from isbenefit.certify.printed import in_order, printed_check, printed_ids, says_signed
+from isbenefit.certify.printed import (
+    issuer_printed,
+    printed_check,
+    printed_ids,
+    says_signed,
+    statement_id_problems,
+)
 from isbenefit.errors import InputError
 from isbenefit.messages import SOURCE_LANGUAGE, UnknownLanguageError, language
 
@@ -231,8 +237,9 @@ def attachment_check(raw: bytes | None, page: str) -> tuple[dict[str, Any] | Non
     """The claim, when claim.json is intact, and the check saying so.
 
     ``page`` is the page text without whitespace. Intact: present, a canonical JSON
-    object with the fields of a claim, hashing to the id and SHA-256 the page prints
-    (the page prints no other statement id).
+    object with the fields of a claim, hashing to the SHA-256 the page prints and to the
+    statement id printed just before it (the page prints no other statement id but those
+    of the claim's own text: :func:`printed.statement_id_problems`).
     """
     from isbenefit.certify.claim import canonical_json, certificate_id
 
@@ -240,15 +247,10 @@ def attachment_check(raw: bytes | None, page: str) -> tuple[dict[str, Any] | Non
     if claim is None:
         return None, Check(CheckName.ATTACHMENT, Status.FAIL, problem)
     sha = hashlib.sha256(raw or b"").hexdigest()
-    printed = sorted(set(printed_ids(page)))
     problems = []
     if raw != canonical_json(claim):
         problems.append("claim.json is not in canonical form (it was rewritten)")
-    if printed != [certificate_id(sha)]:
-        shown = ", ".join(printed) or "no certificate id"
-        problems.append(f"claim.json gives the id {certificate_id(sha)}, the page prints {shown}")
-    if sha not in page:
-        problems.append("claim.json does not hash to the SHA-256 printed on the page")
+    problems += statement_id_problems(claim, page, sha)
     if problems:
         return None, Check(CheckName.ATTACHMENT, Status.FAIL, "; ".join(problems))
     return claim, Check(
@@ -356,11 +358,11 @@ def signature_check(
     except (ValueError, KeyError, TypeError) as error:
         return Check(CheckName.SIGNATURE, Status.FAIL, f"signature.json is unreadable: {error}")
     problem = _signature_problem(signature, data, claim_bytes, key, embedded)
-    if problem is None and re.sub(r"\s+", "", embedded) not in document.compact:
+    if problem is None and not _fingerprint_printed(embedded, claim_bytes, document.compact):
         problem = "the page does not print the signing key's fingerprint"
     named = data.get("issuer")
     if problem is None and named is not None:
-        problem = _issuer_problem(named, data.get("signed_on"), signature, document)
+        problem = _issuer_problem(named, data.get("signed_on"), signature, document, claim_bytes)
     if problem:
         return Check(CheckName.SIGNATURE, Status.FAIL, problem)
     if key is not None:
@@ -387,8 +389,15 @@ def signature_check(
     )
 
 
+def _fingerprint_printed(fingerprint: str, claim_bytes: bytes | None, compact: str) -> bool:
+    """The page prints the key's fingerprint after the claim's SHA-256 (in the details, not
+    above them); anywhere when it does not print that SHA-256 (the attachment check fails)."""
+    sha = hashlib.sha256(claim_bytes or b"").hexdigest()
+    return compact.find(re.sub(r"\s+", "", fingerprint), max(compact.find(sha), 0)) >= 0
+
+
 def _issuer_problem(
-    named: Any, signed_on: Any, signature: Signature, document: Certificate
+    named: Any, signed_on: Any, signature: Signature, document: Certificate, claim_bytes: Any
 ) -> str | None:
     """Why the issuer record in signature.json does not hold for this page, or None."""
     from datetime import date
@@ -413,8 +422,16 @@ def _issuer_problem(
             f"signed on {day} outside the key's validity ({named['valid_from']} to "
             f"{named['valid_until']})"
         )
-    if in_order(document.flat, [" ".join(str(named["name"]).split()), day.isoformat()]) is None:
-        return f"the page does not print the key's issuer {named['name']!r} and date {day}"
+    try:
+        claim = json.loads(claim_bytes) if claim_bytes else None
+    except ValueError:
+        claim = None
+    issuer = " ".join(str(named["name"]).split())
+    if not issuer_printed(document.flat, issuer, day.isoformat(), claim):
+        return (
+            f"the page does not print the key's issuer {named['name']!r} and date {day} "
+            "above the organisation it names"
+        )
     return None
 
 
