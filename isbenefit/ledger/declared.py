@@ -86,7 +86,11 @@ def declared_figures(
     if any(problem.sheet == SHEET for problem in problems):  # the contract's own checks
         return None
     check = SheetChecker(raw_sheet, problems, warnings)
-    table = table.assign(currency=check.text("currency").str.upper().to_numpy(dtype=object))
+    written = table["label"]
+    table = table.assign(
+        currency=check.text("currency").str.upper().to_numpy(dtype=object),
+        label=_one_spelling(check, table),
+    )
     _check_rows(check, table, sheets)
     if problems:  # attributed only against a ledger that passed every check
         return None
@@ -103,7 +107,34 @@ def declared_figures(
         return None
     _warn_overlaps(check, table, frame)
     unit = [currency if DECLARED[f].money else FTE for f in table["figure"]]
-    return DeclaredFigures(table.assign(unit=unit), frame)
+    return DeclaredFigures(table.assign(unit=unit, label=written), frame)
+
+
+def _one_spelling(check: SheetChecker, table: pd.DataFrame) -> np.ndarray:
+    """Each row's label as counted: labels of a figure that differ only in case or spaces
+    ("grant", "Grant ") are one, spelt as its first row writes it, with a warning naming
+    the rows spelt otherwise (a total per spelling would split one kind of money)."""
+    first: dict[tuple[str, str], int] = {}
+    group = np.array(
+        [
+            first.setdefault((str(figure), " ".join(str(label).split()).casefold()), at)
+            for at, (figure, label) in enumerate(zip(table["figure"], table["label"], strict=True))
+        ],
+        dtype=int,
+    )
+    written = table["label"].to_numpy(dtype=object)
+    spelt = written[group] if len(group) else written
+    others = spelt != written
+    for at in sorted(set(group[others].tolist())):
+        check.warn(
+            others & (group == at),
+            "label",
+            f"counted as {spelt[at]!r}, the label of row {int(check.rows[at])}: labels that "
+            "differ only in case or spaces are one figure, printed as first written",
+            "write the label the same way on every row of this money, or give different "
+            "money a different label",
+        )
+    return spelt
 
 
 def _warn_overlaps(check: SheetChecker, table: pd.DataFrame, parts: pd.DataFrame) -> None:

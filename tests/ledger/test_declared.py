@@ -256,3 +256,39 @@ def test_an_organisation_row_beside_exchange_rows_of_the_same_figure_is_warned(
     assert (warning["sheet"], warning["row"], warning["column"]) == ("declared", 3, "organisation")
     assert "counts them twice" in warning["message"]
     assert amounts(results["declared"]["totals"]) == pytest.approx({("jobs_created", None): 5.0})
+
+
+def test_labels_differing_only_in_case_or_spaces_are_one_figure_with_a_warning(
+    tmp_path: Path,
+) -> None:
+    """'public grant' (row 2), 'Public Grant' (row 3) and ' public  GRANT ' (row 4) are one
+    total of 2,000 + 500 + 250 EUR, printed as row 2 writes it; the rows spelt otherwise
+    are named. Each row keeps its own spelling in the rows the documents list."""
+    grant = row(figure="other_money", amount="2000", organisation="REC", year="2024",
+                label="public grant", declared_by="REC", evidence="grant letter")  # fmt: skip
+    rows = [
+        grant,
+        {**grant, "amount": "500", "organisation": "SUP", "label": "Public Grant"},
+        {**grant, "amount": "250", "year": "2023", "label": " public  GRANT "},
+    ]
+    results = assessed(tmp_path / "ledger", rows).results
+    assert amounts(results["declared"]["totals"]) == pytest.approx(
+        {("other_money", "public grant"): 2750.0}
+    )
+    (warning,) = results["warnings"]
+    assert (warning["sheet"], warning["row"], warning["column"]) == ("declared", 3, "label")
+    assert warning["message"].startswith("counted as 'public grant', the label of row 2")
+    assert "(rows 3, 4)" in warning["message"]
+    assert "write the label the same way" in warning["fix"]
+    labels = [r["label"] for r in results["declared"]["rows"]]
+    assert labels[:2] == ["public grant", "Public Grant"]
+
+
+def test_the_same_money_under_two_spellings_is_declared_twice(tmp_path: Path) -> None:
+    grant = row(figure="other_money", amount="2000", organisation="REC", year="2024",
+                label="public grant", declared_by="REC", evidence="grant letter")  # fmt: skip
+    with pytest.raises(InputError) as raised:
+        assessed(tmp_path / "ledger", [grant, {**grant, "label": "Public grant"}])
+    problem = next(p for p in raised.value.problems if p.column == "figure")
+    assert (problem.sheet, problem.row) == ("declared", 3)
+    assert "declared twice" in problem.message
