@@ -494,6 +494,16 @@ NOT_AN_ORGANISATION = N_("{organisation} is no organisation of the cluster")
 NOT_AN_ORGANISATION_FIX = N_(
     "use an organisation id the cluster lists, or ask the facilitator to add the organisation"
 )
+# The exchange form's supplier or receiver outside its list (Django fills in the value).
+NOT_LISTED_CHOICE = N_(
+    "%(value)s is no organisation of the cluster: the facilitator adds it under "
+    "Organisations first, then it can be chosen here"
+)
+# A proposed party must be one the cluster lists: else nobody could accept for it.
+PROPOSED_UNKNOWN_FIX = N_(
+    "add the organisation under Organisations first, so that it (or the facilitator on its "
+    "behalf) can accept the proposal, then propose it again"
+)
 NO_SUCH_EXCHANGE = N_("no such exchange")
 NO_SUCH_ORGANISATION = N_("no such organisation")
 NO_SUCH_YEAR = N_("no such year")

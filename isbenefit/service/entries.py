@@ -152,6 +152,9 @@ def change(
     inputs = current.inputs if inputs is None else inputs
     baselines = current.baselines if baselines is None else baselines
     _checked(user, exchange.cluster, row, inputs, baselines)
+    unknown = proposals.unknown_parties(exchange.cluster, current, row) if moved else []
+    if unknown:
+        raise InvalidError(unknown)
     confirmed_before = {c.party for c in current.confirmations.all()}
     try:
         if moved:

@@ -125,6 +125,7 @@ class ExchangeForm(forms.Form):
             field = self.fields[column.name]
             if column.choices == "organisation":
                 field.choices = parties
+                field.error_messages["invalid_choice"] = say(msg.NOT_LISTED_CHOICE)
             elif column.choices == "activity":
                 field.choices = named
         self.order_fields([*EXCHANGES.names, "reason"])

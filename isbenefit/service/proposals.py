@@ -24,6 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from isbenefit import messages as msg
+from isbenefit.errors import Problem
 from isbenefit.messages import say
 from isbenefit.service import access, notify, store
 from isbenefit.service.ledgers import Row
@@ -53,6 +54,29 @@ class ProposalClosedError(Exception):
 
 def parties_changed(current: ExchangeVersion, row: Mapping[str, str]) -> bool:
     return (row.get(SUPPLIER), row.get(RECEIVER)) != (current.supplier, current.receiver)
+
+
+def unknown_parties(
+    cluster: Any, current: ExchangeVersion, row: Mapping[str, str]
+) -> list[Problem]:
+    """The proposed supplier or receiver the cluster does not list, located as a form's or
+    the API's row (``file``): nobody could accept the proposal for it, so it would stay
+    open until a change made it lapse. Members are refused such ids with every row they
+    store (`access.entry_refusals`); this holds for the facilitator too."""
+    listed = set(cluster.organisations.values_list("org_id", flat=True))
+    return [
+        Problem(
+            say(msg.ROWS_FILE),
+            say(msg.NOT_AN_ORGANISATION, organisation=repr(row[party])),
+            say(msg.PROPOSED_UNKNOWN_FIX),
+            "exchanges",
+            2,
+            party,
+            row[party],
+        )
+        for party in (SUPPLIER, RECEIVER)
+        if row.get(party, "") != getattr(current, party) and row.get(party, "") not in listed
+    ]
 
 
 def needs_agreement(exchange: Exchange) -> bool:

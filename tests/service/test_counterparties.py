@@ -177,6 +177,24 @@ class Counterparties(TestCase):
         proposal = Proposal.objects.get(exchange=self.own)
         assert proposal.organisations == [KALVO, RECEIVER, NEW]
 
+    def test_a_party_the_cluster_does_not_list_is_refused_when_proposed(self) -> None:
+        """Nobody could accept for it, so the proposal would stay open until it lapsed."""
+        facilitator = self.users["facilitator"]
+        before = self._current()
+        page = self._edit(facilitator, receiver="dk-unknown-co")
+        assert page.status_code == 200  # the form again, with the problem on its field
+        text = page.content.decode()
+        assert (
+            "dk-unknown-co is no organisation of the cluster: the facilitator adds it under "
+            "Organisations first, then it can be chosen here" in text
+        )
+        assert not Proposal.objects.filter(exchange=self.own).exists()
+        assert self._current() == before
+        # Listed first, the same proposal is made.
+        client_for(facilitator).post("/organisations/", {"id": "dk-unknown-co", "name": "Co"})
+        assert self._edit(facilitator, receiver="dk-unknown-co").status_code == 302
+        assert Proposal.objects.get(exchange=self.own).state == "open"
+
     # --- withdrawing ---------------------------------------------------------------------------
 
     def _withdraw(self, user: Any) -> Any:
@@ -241,6 +259,22 @@ class Counterparties(TestCase):
         assert self._current().receiver == NEW
         again = newcomer.post(path, {"organisation": NEW, "answer": "accept"}, format="json")
         assert again.status_code == 409
+
+    def test_the_api_refuses_a_proposed_party_the_cluster_does_not_list(self) -> None:
+        from rest_framework.authtoken.models import Token
+        from rest_framework.test import APIClient
+
+        client = APIClient()
+        token = Token.objects.create(user=self.users["facilitator"]).key
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+        body = {"version": str(self._current().pk), "row": {"supplier": "dk-unknown-co"}}
+        answer = client.patch(f"/api/exchanges/{self.own.pk}/", body, format="json")
+        assert answer.status_code == 400, answer.content
+        (problem,) = answer.json()["problems"]
+        assert problem["column"] == "supplier" and problem["value"] == "dk-unknown-co"
+        assert problem["message"] == "'dk-unknown-co' is no organisation of the cluster"
+        assert problem["fix"].startswith("add the organisation under Organisations first")
+        assert not Proposal.objects.filter(exchange=self.own).exists()
 
     # --- mail -----------------------------------------------------------------------------------
 
