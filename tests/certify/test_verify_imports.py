@@ -26,15 +26,19 @@ NEVER = (
     "aiohttp",
     "openpyxl",
 )
+# The command as the console script and `python -m isbenefit` start it (cli/start.py).
 LOADED = """
 import json, sys
-from isbenefit.cli.app import app
+sys.argv = ["isbenefit", *sys.argv[1:]]
+from isbenefit.cli import main
 try:
-    app(sys.argv[1:])
+    main()
 except SystemExit as stop:
     code = stop.code
 print(json.dumps({"code": code, "modules": sorted(sys.modules)}))
 """
+# The other verbs' modules: `verify` starts on an app of its own.
+OTHER_VERBS = ("isbenefit.cli.app", "isbenefit.cli.documents", "isbenefit.cli.service")
 
 
 @pytest.fixture(scope="module")
@@ -74,6 +78,7 @@ def test_verifying_a_signed_certificate_loads_no_renderer_and_no_network_client(
                                       "--factors", str(TINY_FACTORS))  # fmt: skip
     assert code == 0, stderr
     assert heavy(modules) == []
+    assert not set(OTHER_VERBS) & set(modules)
     # It did check the PDF signature and recompute: pyHanko's validation and the engine ran.
     assert "pyhanko.sign.validation" in modules and "isbenefit.engine.core" in modules
     assert stderr == ""  # nor pyHanko's DSA deprecation warning
