@@ -76,20 +76,32 @@ def extract() -> None:
 
 
 def update() -> None:
+    """Merge the .pot into each language's catalog, keeping its header (who translated and
+    reviewed it) and its translations; a message no longer marked is dropped."""
     from babel.messages.frontend import CommandLineInterface
+    from babel.messages.pofile import read_po, write_po
 
     from isbenefit.messages import LANGUAGES, SOURCE_LANGUAGE
 
+    with POT.open("rb") as handle:
+        template = read_po(handle)
     for lang in LANGUAGES:
         if lang == SOURCE_LANGUAGE:
             continue
         po = po_path(lang)
-        command = "update" if po.exists() else "init"
-        po.parent.mkdir(parents=True, exist_ok=True)
-        CommandLineInterface().run(["pybabel", "-q", command, "-i", str(POT), "-l", lang,
-                                    "-o", str(po), "--no-wrap",
-                                    *(["--omit-header", "--no-fuzzy-matching"]
-                                      if command == "update" else [])])  # fmt: skip
+        if not po.exists():
+            po.parent.mkdir(parents=True, exist_ok=True)
+            CommandLineInterface().run(["pybabel", "-q", "init", "-i", str(POT), "-l", lang,
+                                        "-o", str(po), "--no-wrap"])  # fmt: skip
+            continue
+        with po.open("rb") as handle:
+            catalog = read_po(handle, locale=lang)
+        catalog.update(template, no_fuzzy_matching=True, update_creation_date=False)
+        for message in catalog:
+            message.auto_comments = []  # the extractor's notes stay in the .pot
+        out = io.BytesIO()
+        write_po(out, catalog, width=0, no_location=True, ignore_obsolete=True)
+        po.write_bytes(out.getvalue())
 
 
 def compile_all() -> None:

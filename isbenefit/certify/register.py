@@ -82,8 +82,12 @@ def stated_figures(claim: Mapping[str, Any]) -> list[dict[str, Any]]:
     and the kind of figure (conservative or deterministic)."""
     from isbenefit.certify.issue import certified_figures
 
+    # A register is data, read back by programs: its figures are written the English way
+    # whatever language the caller speaks (a page in Danish shows a register entry too).
+    with messages.language(messages.SOURCE_LANGUAGE):
+        certified = certified_figures(claim)
     figures = []
-    for item in certified_figures(claim):
+    for item in certified:
         printed = item.figure.value
         figures.append(
             {

@@ -12,6 +12,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from isbenefit.messages import say
@@ -33,10 +34,10 @@ class MailForm(forms.ModelForm):
         model = Membership
         fields = ("mail_confirmations", "mail_changes", "mail_years", "mail_documents")
         labels: ClassVar[dict[str, str]] = {
-            "mail_confirmations": say(wording.MAIL_CONFIRMATIONS),
-            "mail_changes": say(wording.MAIL_CHANGES),
-            "mail_years": say(wording.MAIL_YEARS),
-            "mail_documents": say(wording.MAIL_DOCUMENTS),
+            "mail_confirmations": gettext_lazy(wording.MAIL_CONFIRMATIONS),
+            "mail_changes": gettext_lazy(wording.MAIL_CHANGES),
+            "mail_years": gettext_lazy(wording.MAIL_YEARS),
+            "mail_documents": gettext_lazy(wording.MAIL_DOCUMENTS),
         }
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy
 
 from isbenefit import messages as msg
 from isbenefit import units
@@ -25,7 +26,8 @@ from isbenefit.service.models import ROLES, Cluster, Organisation
 MAX_LENGTH = {"id": 200, "resource": 500}
 TEXT_LENGTH = 2000
 NUMBER_LENGTH = 40
-LABELS = {"id": say(msg.EXCHANGE_ID_LABEL)}
+# Lazy: a form class is built once, at import; its texts are said in each request's language.
+LABELS = {"id": gettext_lazy(msg.EXCHANGE_ID_LABEL)}
 # The exchange form's fieldsets: (legend, columns), in the order of the page. A contract
 # column not named here lands in the last one, so a new column is never lost.
 FIELDSETS = (
@@ -85,10 +87,10 @@ def exchange_field(column: contract.Column) -> forms.Field:
     if column.kind == contract.DATE:
         return forms.DateField(input_formats=["%Y-%m-%d"], help_text="YYYY-MM-DD", label=label)
     if column.choices == "organisation":
-        return forms.ChoiceField(required=required, label=label, help_text=column.meaning)
+        return forms.ChoiceField(required=required, label=label, help_text=say(column.meaning))
     if column.choices == "activity":
         return forms.ChoiceField(
-            required=required, label=label, widget=ActivityInput(), help_text=column.meaning
+            required=required, label=label, widget=ActivityInput(), help_text=say(column.meaning)
         )
     values = LEDGER_UNITS if column.choices == "unit" else column.values
     if values:
@@ -104,7 +106,12 @@ def exchange_field(column: contract.Column) -> forms.Field:
 class ExchangeForm(forms.Form):
     """One exchanges row: the contract's columns in its order; activities chosen by name."""
 
-    reason = forms.CharField(max_length=500, required=False, help_text=say(msg.REASON_HELP))
+    reason = forms.CharField(
+        max_length=500,
+        required=False,
+        label=gettext_lazy(wording.LABEL_REASON),
+        help_text=gettext_lazy(msg.REASON_HELP),
+    )
 
     def __init__(
         self,
@@ -181,23 +188,30 @@ class ExchangeForm(forms.Form):
 
 
 class UploadForm(forms.Form):
-    ledger = forms.FileField(help_text=say(msg.LEDGER_FILE_HELP))
-    reason = forms.CharField(max_length=500, required=False)
+    ledger = forms.FileField(
+        label=gettext_lazy(wording.LABEL_LEDGER), help_text=gettext_lazy(msg.LEDGER_FILE_HELP)
+    )
+    reason = forms.CharField(
+        max_length=500, required=False, label=gettext_lazy(wording.LABEL_REASON)
+    )
     replace_confirmed = forms.BooleanField(
         required=False,
-        label=say(msg.REPLACE_CONFIRMED_LABEL),
-        help_text=say(msg.REPLACE_CONFIRMED_HELP),
+        label=gettext_lazy(msg.REPLACE_CONFIRMED_LABEL),
+        help_text=gettext_lazy(msg.REPLACE_CONFIRMED_HELP),
     )
 
 
 class VerifyForm(forms.Form):
-    pdf = forms.FileField(label=say(msg.CERTIFICATE_PDF_LABEL))
+    pdf = forms.FileField(label=gettext_lazy(msg.CERTIFICATE_PDF_LABEL))
 
 
 class UserForm(forms.Form):
-    email = forms.EmailField()
-    role = forms.ChoiceField(choices=ROLES)
-    organisation = forms.ChoiceField(required=False)
+    email = forms.EmailField(label=gettext_lazy(wording.LABEL_EMAIL))
+    role = forms.ChoiceField(
+        label=gettext_lazy(wording.LABEL_ROLE),
+        choices=[(role, gettext_lazy(wording.WORDS["role"][role])) for role, _name in ROLES],
+    )
+    organisation = forms.ChoiceField(required=False, label=gettext_lazy(wording.LABEL_ORGANISATION))
 
     def __init__(self, *args: Any, organisations: list[Organisation], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -214,17 +228,25 @@ class UserForm(forms.Form):
 
 class OrganisationForm(forms.Form):
     id = forms.SlugField(max_length=200, allow_unicode=True)
-    name = forms.CharField(max_length=300)
-    country = forms.CharField(max_length=2, required=False)
+    name = forms.CharField(max_length=300, label=gettext_lazy(wording.LABEL_NAME))
+    country = forms.CharField(
+        max_length=2, required=False, label=gettext_lazy(wording.LABEL_COUNTRY)
+    )
     nace = forms.CharField(max_length=20, required=False)
     sme = forms.ChoiceField(choices=_choices(YES_NO_VALUES, blank=True), required=False)
     eu_ets = forms.ChoiceField(choices=_choices(YES_NO_VALUES, blank=True), required=False)
 
 
 class YearForm(forms.Form):
-    reason = forms.CharField(max_length=1000, required=False)
+    reason = forms.CharField(
+        max_length=1000, required=False, label=gettext_lazy(wording.LABEL_REASON)
+    )
     # Chosen among the sets the server is configured with (factor_sets.py), never a path.
-    factors = forms.ChoiceField(required=False, help_text=say(msg.FACTORS_HELP))
+    factors = forms.ChoiceField(
+        required=False,
+        label=gettext_lazy(wording.LABEL_FACTORS),
+        help_text=gettext_lazy(msg.FACTORS_HELP),
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         from isbenefit.service import factor_sets
@@ -242,16 +264,21 @@ class YearForm(forms.Form):
 
 class JobForm(forms.Form):
     kind = forms.ChoiceField(
-        choices=[(str(kind), say(msg.JOB_KINDS[kind])) for kind in DocumentKind]
+        label=gettext_lazy(wording.LABEL_KIND),
+        choices=[(str(kind), gettext_lazy(msg.JOB_KINDS[kind])) for kind in DocumentKind],
     )
-    year = forms.IntegerField(min_value=FIRST_YEAR, max_value=LAST_YEAR)
-    organisation = forms.CharField(max_length=200, required=False)
+    year = forms.IntegerField(
+        min_value=FIRST_YEAR, max_value=LAST_YEAR, label=gettext_lazy(wording.LABEL_YEAR)
+    )
+    organisation = forms.CharField(
+        max_length=200, required=False, label=gettext_lazy(wording.LABEL_ORGANISATION)
+    )
 
 
 class RevokeForm(forms.Form):
-    reason = forms.CharField(max_length=1000)
+    reason = forms.CharField(max_length=1000, label=gettext_lazy(wording.LABEL_REASON))
     superseded_by = forms.RegexField(regex=f"^{CERTIFICATE_ID_PATTERN}$", required=False)
 
 
 class WithdrawForm(forms.Form):
-    reason = forms.CharField(max_length=1000)
+    reason = forms.CharField(max_length=1000, label=gettext_lazy(wording.LABEL_REASON))

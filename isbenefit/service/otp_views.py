@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from isbenefit.messages import say
@@ -26,7 +27,7 @@ BACKUP_NAME = "backup codes"
 class CodeForm(forms.Form):
     code = forms.CharField(
         max_length=16,
-        label=say(wording.OTP_LABEL),
+        label=gettext_lazy(wording.OTP_LABEL),
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
     )
 

@@ -56,3 +56,55 @@ UNIT_DOES_NOT_FIT = N_(
     "{unit} does not fit {column} {activity}, which is counted in {activity_unit}: "
     "choose one of {units}"
 )
+# Who confirmed a version (models.Confirmation.describe, which stays English for the
+# documents' data), as the pages show it.
+CONFIRMED_BY = N_("confirmed by {user} on {date}")
+CONFIRMED_ON_BEHALF = N_("confirmed by the facilitator ({user}) on behalf on {date}")
+# The store's ids as the pages show them (templatetags/words.py); the ids stay English.
+WORDS = {
+    "state": {
+        "valid": N_("valid"),
+        "revoked": N_("revoked"),
+        "superseded": N_("superseded"),
+        "queued": N_("queued"),
+        "running": N_("running"),
+        "done": N_("done"),
+        "failed": N_("failed"),
+        "open": N_("open"),
+        "accepted": N_("accepted"),
+        "declined": N_("declined"),
+        "lapsed": N_("lapsed"),
+    },
+    "kind": {
+        "statement": N_("statement"),
+        "certificate": N_("certificate"),
+        "report": N_("report"),
+        "close": N_("close"),
+        "parties": N_("change of supplier or receiver"),
+        "withdrawal": N_("withdrawal"),
+    },
+    "role": {
+        "facilitator": N_("facilitator"),
+        "member": N_("member"),
+        "funder": N_("funder/viewer"),
+    },
+    "party": {"supplier": N_("supplier"), "receiver": N_("receiver")},
+    # A job's task in the durable queue (django-tasks' statuses, jobqueue.position).
+    "queue": {
+        "ready": N_("ready"),
+        "running": N_("running"),
+        "failed": N_("failed"),
+        "successful": N_("successful"),
+    },
+}
+# Labels of the forms' fields (Django would otherwise label a field by its name, in English).
+LABEL_REASON = N_("Reason")
+LABEL_LEDGER = N_("Ledger")
+LABEL_EMAIL = N_("Email")
+LABEL_ROLE = N_("Role")
+LABEL_ORGANISATION = N_("Organisation")
+LABEL_NAME = N_("Name")
+LABEL_COUNTRY = N_("Country")
+LABEL_FACTORS = N_("Factors")
+LABEL_KIND = N_("Kind")
+LABEL_YEAR = N_("Year")

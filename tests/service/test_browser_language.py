@@ -1,7 +1,8 @@
 """One Chromium run of the languages: a browser asking for Polish gets the login page in
 Polish; its language switch turns the service German and the choice stays with the page
-reloaded. Debian's chromium and chromium-driver through Selenium, as tests/service/
-test_browser.py runs them; in CI a missing browser fails, locally it skips."""
+reloaded and the next one (the password reset). Debian's chromium and chromium-driver
+through Selenium, as tests/service/test_browser.py runs them; in CI a missing browser
+fails, locally it skips."""
 
 from __future__ import annotations
 
@@ -62,6 +63,11 @@ class BrowserLanguage(TransactionTestCase):
                     body = driver.find_element("tag name", "body").text
                     assert driver.find_element("tag name", "html").get_attribute("lang") == "de"
                     assert "Passwort vergessen?" in body
+                    # A page's body text, not only the bar and the login form.
+                    driver.get(base + "/password-reset/")
+                    body = driver.find_element("tag name", "body").text
+                    assert "Geben Sie die Adresse Ihres Kontos an" in body
+                    assert "Give the address of your account" not in body
             finally:
                 driver.quit()
                 shutil.rmtree(folder, ignore_errors=True)

@@ -1,0 +1,1 @@
+"""Template filters of the service's pages (Django loads them with ``{% load words %}``)."""
