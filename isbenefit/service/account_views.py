@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordResetForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy
@@ -58,9 +59,22 @@ def account_settings(request: HttpRequest) -> HttpResponse:
     return render(request, "service/settings.html", context)
 
 
+class ResetForm(PasswordResetForm):
+    """Django's reset form; the mail is in the account's language (notify.language_of),
+    not in that of whoever asked for it."""
+
+    def send_mail(self, *args: Any, **kwargs: Any) -> None:
+        from isbenefit.service import notify
+
+        context = kwargs.get("context") or (args[2] if len(args) > 2 else {})
+        with notify.in_language(notify.language_of(context.get("user"))):
+            super().send_mail(*args, **kwargs)
+
+
 class PasswordReset(auth_views.PasswordResetView):
     """Django's reset by mail; its link is built on the public URL when one is set."""
 
+    form_class = ResetForm
     template_name = "service/password_reset.html"
     email_template_name = "service/email/password_reset.txt"
     subject_template_name = "service/email/password_reset_subject.txt"

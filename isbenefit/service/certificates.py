@@ -18,7 +18,7 @@ from django.conf import settings
 from django.db import transaction
 
 from isbenefit import messages as msg
-from isbenefit.messages import say
+from isbenefit.messages import SOURCE_LANGUAGE, say
 from isbenefit.service import keys, statuses
 from isbenefit.service.models import CERTIFICATE, VALID, Document, Job
 
@@ -46,9 +46,11 @@ def certificate_pdf(
     job: Job,
     factor_source: Any,
     monte_carlo: MonteCarloSettings | None,
+    lang: str = SOURCE_LANGUAGE,
 ) -> tuple[bytes, dict[str, Any]]:
     """The signed certificate (its QR code pointing at ``/c/<id>`` of the service) from
-    the job's assessment; with ``monte_carlo``, run on the organisation's rows alone."""
+    the job's assessment, in ``lang``; with ``monte_carlo``, run on the organisation's
+    rows alone."""
     from isbenefit.certify import claim as claims
     from isbenefit.certify.issue import Issuing
     from isbenefit.certify.issue import certificate_pdf as make_pdf
@@ -75,6 +77,7 @@ def certificate_pdf(
         rows,
         Issuing(key_file=key_file, verify_url=verify_url),
         year_version=number,
+        lang=lang,
     )
     raw = claims.read_attachments(io.BytesIO(pdf))[claims.CLAIM_FILE]
     claim = json.loads(raw)

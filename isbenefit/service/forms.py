@@ -16,7 +16,7 @@ from isbenefit import messages as msg
 from isbenefit import units
 from isbenefit.ledger import contract
 from isbenefit.ledger.contract import EXCHANGES, FIRST_YEAR, LAST_YEAR, LEDGER_UNITS, YES_NO_VALUES
-from isbenefit.messages import say
+from isbenefit.messages import LANGUAGE_NAMES, LANGUAGES, say
 from isbenefit.reported import CERTIFICATE_ID_PATTERN, DocumentKind
 from isbenefit.service import wording
 from isbenefit.service.ledgers import Row
@@ -235,6 +235,8 @@ class OrganisationForm(forms.Form):
     nace = forms.CharField(max_length=20, required=False)
     sme = forms.ChoiceField(choices=_choices(YES_NO_VALUES, blank=True), required=False)
     eu_ets = forms.ChoiceField(choices=_choices(YES_NO_VALUES, blank=True), required=False)
+    # The language of the organisation's documents (the ledger's `language` column).
+    language = forms.ChoiceField(choices=_choices(LANGUAGES, blank=True), required=False)
 
 
 class YearForm(forms.Form):
@@ -272,6 +274,13 @@ class JobForm(forms.Form):
     )
     organisation = forms.CharField(
         max_length=200, required=False, label=gettext_lazy(wording.LABEL_ORGANISATION)
+    )
+    language = forms.ChoiceField(
+        required=False,
+        label=gettext_lazy(wording.LABEL_LANGUAGE),
+        help_text=gettext_lazy(wording.DOCUMENTS_LANGUAGE_HELP),
+        choices=[("", gettext_lazy(wording.LANGUAGE_OF_EACH))]
+        + [(code, LANGUAGE_NAMES[code]) for code in LANGUAGES],
     )
 
 

@@ -29,7 +29,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from isbenefit import messages as msg
-from isbenefit.messages import say
+from isbenefit.messages import (
+    SOURCE_LANGUAGE,
+    UnknownLanguageError,
+    checked_language,
+    language,
+    say,
+)
 from isbenefit.service import certificates, jobqueue, ledgers, store, years
 from isbenefit.service.models import (
     CERTIFICATE,
@@ -78,6 +84,7 @@ def start(
     org_ids: list[str],
     user: Any,
     base_url: str = "",
+    languages: Languages | None = None,
 ) -> Job:
     """Queue a job (a worker sees it once the caller's transaction commits). Certificates
     rest on the year's latest closed version: YearNotClosedError for an open year."""
@@ -92,6 +99,7 @@ def start(
         year_version=version,
         base_url=base_url.rstrip("/"),
         created_by=user if user is not None and user.is_authenticated else None,
+        params=(languages or Languages()).as_params(),
     )
     store.log(cluster, user, f"{kind} job", f"job {job.id}", None, {"year": year, "orgs": org_ids})
     jobqueue.enqueue(job)
@@ -103,17 +111,57 @@ class UnknownOrganisationError(ValueError):
 
 
 def request(
-    cluster: Cluster, kind: str, year: int, org_id: str, user: Any, base_url: str = ""
+    cluster: Cluster,
+    kind: str,
+    year: int,
+    org_id: str,
+    user: Any,
+    base_url: str = "",
+    languages: Languages | None = None,
 ) -> Job:
     """Documents of ``kind`` for ``year``: of one organisation (``org_id``), or of every
     organisation with exchanges in the year when blank (a report is always the cluster's)."""
     org_id = org_id.strip()
     if org_id and not cluster.organisations.filter(org_id=org_id).exists():
         raise UnknownOrganisationError(say(msg.NO_SUCH_ORGANISATION_IN_CLUSTER))
+    orgs = [org_id] if org_id and kind != REPORT else []
     with transaction.atomic():
-        return start(
-            cluster, kind, year, [org_id] if org_id and kind != REPORT else [], user, base_url
-        )
+        return start(cluster, kind, year, orgs, user, base_url, languages)
+
+
+@dataclass(frozen=True)
+class Languages:
+    """The language of a job's documents, as the batch verbs choose it: ``chosen`` (the
+    form's or the API's language, as ``--lang``) for every document; else each
+    organisation's ``language`` column; else ``requester`` (the language the requesting
+    user reads the service in); else English. A report, the cluster's, takes ``chosen``,
+    else ``requester``."""
+
+    chosen: str = ""
+    requester: str = ""
+
+    def as_params(self) -> dict[str, str]:
+        return {"language": self.chosen, "requester_language": self.requester}
+
+    @classmethod
+    def of(cls, job: Job) -> Languages:
+        params = job.params or {}
+        return cls(str(params.get("language") or ""), str(params.get("requester_language") or ""))
+
+    def of_organisation(self, organisation: Organisation | None) -> str:
+        own = str((organisation.fields if organisation else {}).get("language") or "")
+        return _known(self.chosen) or _known(own) or self.of_cluster()
+
+    def of_cluster(self) -> str:
+        return _known(self.chosen) or _known(self.requester) or SOURCE_LANGUAGE
+
+
+def _known(lang: str) -> str:
+    """``lang`` as isbenefit names it, or "" when blank or not one of its languages."""
+    try:
+        return checked_language(lang) if lang.strip() else ""
+    except UnknownLanguageError:
+        return ""
 
 
 @dataclass
@@ -124,7 +172,13 @@ class Source:
     confirmations: dict[str, dict[str, str]]
     unconfirmed: list[dict[str, str]]
     factors: str
-    label: str
+    # What the rows are, said in each document's language: a sentence and its values.
+    basis: tuple[str, dict[str, Any]]
+
+    @property
+    def label(self) -> str:
+        sentence, values = self.basis
+        return say(sentence, **values)
 
 
 def source_of(job: Job) -> Source:
@@ -137,7 +191,7 @@ def source_of(job: Job) -> Source:
             dict(version.confirmations),
             list(version.unconfirmed),
             version.factors,
-            say(msg.CLOSED_YEAR_BASIS, year=version.year, version=version.number),
+            (msg.CLOSED_YEAR_BASIS, {"year": version.year, "version": version.number}),
         )
     versions = store.current_versions(cluster, job.year, confirmed_only=True)
     everything = store.current_versions(cluster, job.year)
@@ -155,7 +209,7 @@ def source_of(job: Job) -> Source:
             if v.exchange.exchange_id not in counted
         ],
         cluster.factors,
-        say(msg.OPEN_YEAR_BASIS, year=job.year, date=f"{timezone.now():%Y-%m-%d}"),
+        (msg.OPEN_YEAR_BASIS, {"year": job.year, "date": f"{timezone.now():%Y-%m-%d}"}),
     )
 
 
@@ -206,20 +260,24 @@ def _make(job: Job) -> None:
         from isbenefit.documents import report_pdf
 
         if not job.documents.exists():
-            _keep(job, None, report_pdf(results, year, job.cluster.title))
+            lang = Languages.of(job).of_cluster()
+            _keep(job, None, report_pdf(results, year, job.cluster.title, lang=lang))
         return
     org_ids = job.org_ids or sorted(organisations_in_year(results, year))
     job.total = len(org_ids)
     job.save(update_fields=["total"])
     # A job run again (its worker died) keeps the documents made before.
     made = set(job.documents.values_list("organisation__org_id", flat=True))
+    languages = Languages.of(job)
+    organisations = {o.org_id: o for o in job.cluster.organisations.filter(org_id__in=org_ids)}
     for org_id in (o for o in org_ids if o not in made):
+        lang = languages.of_organisation(organisations.get(org_id))
         if job.kind == STATEMENT:
-            _keep(job, org_id, statement_pdf(results, org_id, year, source))
+            _keep(job, org_id, statement_pdf(results, org_id, year, source, lang))
         else:
             rows = monte_carlo if whole is None else None
             pdf, summary = certificates.certificate_pdf(
-                assessment, results, org_id, job, factor_source, rows
+                assessment, results, org_id, job, factor_source, rows, lang
             )
             _keep(job, org_id, pdf, summary)
 
@@ -240,16 +298,27 @@ def _assess(
         )
 
 
-def statement_pdf(results: Results, org_id: str, year: str, source: Source) -> bytes:
-    """The statement of ``isbenefit statement``, with the confirmation of each exchange."""
+def statement_pdf(
+    results: Results, org_id: str, year: str, source: Source, lang: str = SOURCE_LANGUAGE
+) -> bytes:
+    """The statement of ``isbenefit statement``, with the confirmation of each exchange,
+    in ``lang`` (the confirmations, kept in English, said again in it)."""
     from isbenefit.documents.confirmations import confirmed_statement_pdf
+    from isbenefit.service import wording
+    from isbenefit.service.resay import resaid
 
     unconfirmed = [
         item["id"] for item in source.unconfirmed if org_id in (item["supplier"], item["receiver"])
     ]
-    return confirmed_statement_pdf(
-        results, org_id, year, source.label, source.confirmations, unconfirmed
-    )
+    sentences = (wording.CONFIRMED_ON_BEHALF, wording.CONFIRMED_BY)  # the longer one first
+    with language(lang):
+        confirmations = {
+            exchange: {party: resaid(text, sentences) for party, text in parties.items()}
+            for exchange, parties in source.confirmations.items()
+        }
+        return confirmed_statement_pdf(
+            results, org_id, year, source.label, confirmations, unconfirmed
+        )
 
 
 def write_private(pdf: bytes) -> Path:

@@ -26,11 +26,11 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django_tasks import task
 
 from isbenefit import messages as msg
-from isbenefit.messages import say
+from isbenefit.messages import SOURCE_LANGUAGE, language, say
 from isbenefit.service.models import DONE, FAILED, QUEUED, RUNNING, Job, QueueWorker
 
 logger = logging.getLogger(__name__)
@@ -80,7 +80,11 @@ def run(job_id: uuid.UUID) -> None:
     job = Job.objects.get(pk=job_id)
     if job.state in (DONE, FAILED):
         return  # ended already (a retry after the worker died past the end)
-    _runners[job.kind](job_id)
+    # In English wherever it runs (a worker, or inline inside a request in another
+    # language): what a job computes and keeps is data; each document it makes is
+    # rendered in its own language (issuing.Languages), each mail in its recipient's.
+    with translation.override(SOURCE_LANGUAGE), language(SOURCE_LANGUAGE):
+        _runners[job.kind](job_id)
 
 
 def enqueue(job: Job) -> None:

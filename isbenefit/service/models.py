@@ -187,8 +187,12 @@ class Confirmation(models.Model):
         return f"{self.version} {self.party}"
 
     def describe(self) -> str:
-        who = f"by the facilitator ({self.user}) on behalf" if self.on_behalf else f"by {self.user}"
-        return f"confirmed {who} on {self.at:%Y-%m-%d}"
+        """Who confirmed and when, in English: the documents' data (a document in another
+        language says it again through the same sentence, service/resay.py)."""
+        from isbenefit.service import wording
+
+        sentence = wording.CONFIRMED_ON_BEHALF if self.on_behalf else wording.CONFIRMED_BY
+        return sentence.format(user=self.user, date=f"{self.at:%Y-%m-%d}")
 
 
 OPEN, ACCEPTED, DECLINED, LAPSED = "open", "accepted", "declined", "lapsed"

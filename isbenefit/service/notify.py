@@ -5,23 +5,28 @@ to change an exchange you confirmed) and its outcome, a year closed or restated,
 documents ready.
 
 Each message's subject and text are templates (``service/email/<kind>_subject.txt`` and
-``<kind>.txt``), where a translator finds them. Every message goes to one address (no
-recipient sees another's), after the transaction that caused it commits, and only to
-users who keep that kind on (``Membership.mail_*``, the settings page); invitations and
-password resets always go. A mail server that fails is logged, never the user's error.
+``<kind>.txt``), translated through the catalogs; each is written in its recipient's
+language (the one chosen with the language switch, ``Membership.language``; else
+English). Every message goes to one address (no recipient sees another's), after the
+transaction that caused it commits, and only to users who keep that kind on
+(``Membership.mail_*``, the settings page); invitations and password resets always go.
+A mail server that fails is logged, never the user's error.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.utils import translation
 
+from isbenefit.messages import SOURCE_LANGUAGE, UnknownLanguageError, checked_language, language
 from isbenefit.service.models import (
     MEMBER,
     RECEIVER,
@@ -50,9 +55,33 @@ def link(path: str, base: str = "") -> str:
     return f"{root.rstrip('/')}{path}"
 
 
+def _checked(lang: str) -> str:
+    try:
+        return checked_language(lang or SOURCE_LANGUAGE)
+    except UnknownLanguageError:
+        return SOURCE_LANGUAGE
+
+
+def language_of(user: Any) -> str:
+    """The language of ``user``'s mail: the one chosen with the language switch
+    (Membership.language), else English; never the language of whoever caused the mail."""
+    membership = Membership.objects.filter(user=user).first() if user is not None else None
+    return _checked(getattr(membership, "language", ""))
+
+
+@contextmanager
+def in_language(lang: str) -> Iterator[None]:
+    """Templates (Django's catalog) and sentences said in Python (isbenefit.messages) in
+    ``lang`` for this block."""
+    with translation.override(lang), language(lang):
+        yield
+
+
 def _message(address: str, kind: str, context: dict[str, Any]) -> EmailMessage:
-    subject = " ".join(render_to_string(f"service/email/{kind}_subject.txt", context).split())
-    body = render_to_string(f"service/email/{kind}.txt", context)
+    """One message, in its recipient's language (the context's membership)."""
+    with in_language(_checked(getattr(context.get("membership"), "language", ""))):
+        subject = " ".join(render_to_string(f"service/email/{kind}_subject.txt", context).split())
+        body = render_to_string(f"service/email/{kind}.txt", context)
     return EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [address])
 
 

@@ -145,6 +145,7 @@ def document_list(request: HttpRequest) -> HttpResponse:
                     data["organisation"],
                     request.user,
                     security.base_url(request),
+                    issuing.Languages(data.get("language") or "", msg.current_language()),
                 )
             except issuing.UnknownOrganisationError as error:
                 form.add_error("organisation", str(error))

@@ -116,7 +116,7 @@ def reissue(request: HttpRequest, year: int) -> HttpResponse:
     a restatement superseded (restating.to_reissue)."""
     found = access.require(request.user, FACILITATOR)
     if not years.YEARS[0] <= year <= years.YEARS[1]:
-        raise Http404("no such year")
+        raise Http404(say(msg.NO_SUCH_YEAR))
     stale = restating.to_reissue(years.latest(found.cluster, year))
     org_ids = sorted({d.organisation.org_id for d in stale if d.organisation is not None})
     if not org_ids:
@@ -124,6 +124,12 @@ def reissue(request: HttpRequest, year: int) -> HttpResponse:
         return redirect("year", year=year)
     with transaction.atomic():
         job = issuing.start(
-            found.cluster, CERTIFICATE, year, org_ids, request.user, security.base_url(request)
+            found.cluster,
+            CERTIFICATE,
+            year,
+            org_ids,
+            request.user,
+            security.base_url(request),
+            issuing.Languages(requester=msg.current_language()),
         )
     return redirect("job", pk=job.pk)

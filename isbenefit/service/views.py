@@ -341,7 +341,8 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
     found = access.require(request.user, FACILITATOR)
     form = forms.OrganisationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        row = {k: str(v or "") for k, v in form.cleaned_data.items()}
+        # `language` is an optional column: only an organisation that has one carries it.
+        row = {k: str(v or "") for k, v in form.cleaned_data.items() if v or k != "language"}
         with transaction.atomic():
             store.save_organisation(found.cluster, row, request.user)
         messages.success(request, say(msg.ORGANISATION_SAVED, organisation=row["id"]))

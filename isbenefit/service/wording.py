@@ -88,6 +88,12 @@ WORDS = {
         "member": N_("member"),
         "funder": N_("funder/viewer"),
     },
+    # A role as the invitation mail names it (its id, where the pages say "funder/viewer").
+    "role_id": {
+        "facilitator": N_("facilitator"),
+        "member": N_("member"),
+        "funder": N_("funder"),
+    },
     "party": {"supplier": N_("supplier"), "receiver": N_("receiver")},
     # A job's task in the durable queue (django-tasks' statuses, jobqueue.position).
     "queue": {
@@ -108,3 +114,10 @@ LABEL_COUNTRY = N_("Country")
 LABEL_FACTORS = N_("Factors")
 LABEL_KIND = N_("Kind")
 LABEL_YEAR = N_("Year")
+LABEL_LANGUAGE = N_("Language")
+LANGUAGE_OF_EACH = N_("Each organisation's language (its language column), else yours")
+# A job's documents: the language each is made in (issuing.Languages).
+DOCUMENTS_LANGUAGE_HELP = N_(
+    "Documents are made in the language chosen here; blank: each organisation's language "
+    "column of the ledger, else the language you read this service in."
+)

@@ -93,6 +93,7 @@ class DocumentList(APIView):
                 data.get("organisation", ""),
                 request.user,
                 security.base_url(request),
+                issuing.Languages(data.get("language") or "", msg.current_language()),
             )
         except (issuing.UnknownOrganisationError, issuing.YearNotClosedError) as error:
             return Response({"detail": str(error)}, status=status.HTTP_400_BAD_REQUEST)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from isbenefit.ledger.contract import EXCHANGES, FIRST_YEAR, LAST_YEAR, YES_NO_VALUES
+from isbenefit.messages import LANGUAGES
 from isbenefit.reported import CERTIFICATE_ID_PATTERN
 from isbenefit.service.models import DOCUMENT_KINDS, PARTIES, ROLES
 
@@ -71,6 +72,13 @@ class DocumentRequest(serializers.Serializer):
         required=False,
         max_length=200,
         help_text="One organisation's statement or certificate; blank: all of the year.",
+    )
+    language = serializers.ChoiceField(
+        choices=LANGUAGES,
+        required=False,
+        allow_blank=True,
+        help_text="The documents' language; blank: each organisation's `language` column, "
+        "else the requesting user's language (Accept-Language, or the account's choice).",
     )
 
 
