@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import resource
 import subprocess
 import sys
@@ -76,6 +77,7 @@ def one_size(exchanges: int, iterations: int, data: Path, scheduler: str | None)
             "deterministic_s": without[1],
             "monte_carlo_s": with_mc[1] - without[1],
             "monte_carlo_wall_s": with_mc[0] - without[0],
+            "assess_wall_s": with_mc[0],
         }
         if scheduler is not None:
             figures.update(on_cluster(ledger, data, settings, scheduler, without[0]))
@@ -86,6 +88,7 @@ def one_size(exchanges: int, iterations: int, data: Path, scheduler: str | None)
             iterations,
         )
     figures["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    figures["load"] = os.getloadavg()[0]
     return figures
 
 
@@ -139,9 +142,13 @@ def main() -> None:
 
 
 def report(rows: list[dict[str, float]], iterations: int) -> None:
-    print(f"\nMonte Carlo, {iterations:,} iterations (CPU seconds; ratio = Monte Carlo / floor)")
+    print(
+        f"\nMonte Carlo, {iterations:,} iterations (CPU seconds; ratio = Monte Carlo / floor; "
+        f"MC wall: its wall seconds; all wall: the whole assessment with Monte Carlo; load: "
+        "1-minute load average at the end)"
+    )
     print(f"{'exchanges':>10} {'determ.':>8} {'MC':>8} {'floor':>7} {'ratio':>6} "
-          f"{'peak MB':>8} {'slope':>6}")  # fmt: skip
+          f"{'MC wall':>8} {'all wall':>8} {'peak MB':>8} {'slope':>6} {'load':>5}")  # fmt: skip
     for i, row in enumerate(rows):
         slope = ""
         if i:
@@ -152,8 +159,9 @@ def report(rows: list[dict[str, float]], iterations: int) -> None:
             )
         print(f"{row['exchanges']:>10,} {row['deterministic_s']:>8.2f} "
               f"{row['monte_carlo_s']:>8.2f} {row['floor_s']:>7.2f} "
-              f"{row['monte_carlo_s'] / row['floor_s']:>6.2f} {row['peak_mb']:>8,.0f} "
-              f"{slope:>6}")  # fmt: skip
+              f"{row['monte_carlo_s'] / row['floor_s']:>6.2f} {row['monte_carlo_wall_s']:>8.2f} "
+              f"{row['assess_wall_s']:>8.2f} {row['peak_mb']:>8,.0f} {slope:>6} "
+              f"{row['load']:>5.1f}")  # fmt: skip
     for row in rows:
         if "cluster_wall_s" in row:
             print(f"{row['exchanges']:>10,}: Monte Carlo wall {row['monte_carlo_wall_s']:.2f} s "

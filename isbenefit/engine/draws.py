@@ -28,16 +28,29 @@ def item_key(seed: int, kind: str, item: str) -> np.ndarray:
     return np.frombuffer(hashlib.sha256(text).digest()[:16], dtype="<u8")
 
 
+def item_keys(seed: int, kind: str, items: Sequence[str]) -> np.ndarray:
+    """`item_key` of each item (items x 2)."""
+    keys = np.empty((len(items), 2), dtype=np.uint64)
+    for row, item in enumerate(items):
+        keys[row] = item_key(seed, kind, item)
+    return keys
+
+
 def standard_normals(
     seed: int, kind: str, items: Sequence[str], start: int, stop: int
 ) -> np.ndarray:
-    """Standard normal draws (items x iterations start..stop) of each item's stream.
+    """Standard normal draws (items x iterations start..stop) of each item's stream."""
+    return keyed_normals(item_keys(seed, kind, items), start, stop)
+
+
+def keyed_normals(keys: np.ndarray, start: int, stop: int) -> np.ndarray:
+    """Standard normal draws (keys x iterations start..stop) of the streams of `item_keys`.
 
     Block b of an item is what ``Generator(Philox(key=item_key(...), counter=[0, 0, 0,
     b])).standard_normal`` gives; one bit generator is re-keyed item by item through its
     state (a fresh one costs seven times as much), with the same values.
     """
-    out = np.empty((len(items), stop - start))
+    out = np.empty((len(keys), stop - start))
     bits = np.random.Philox(key=np.zeros(2, dtype=np.uint64))
     generator = np.random.Generator(bits)
     state = bits.state
@@ -51,8 +64,8 @@ def standard_normals(
         )
         for block in range(start // ITERATION_BLOCK, (stop - 1) // ITERATION_BLOCK + 1)
     ]
-    for row, item in enumerate(items):
-        inner["key"] = item_key(seed, kind, item)
+    for row, key in enumerate(keys):
+        inner["key"] = key
         for counter, low, lo, hi in blocks:
             inner["counter"] = counter
             state["buffer_pos"], state["has_uint32"] = 4, 0  # nothing buffered: as fresh
@@ -68,7 +81,12 @@ def lognormal_multipliers(
     seed: int, kind: str, items: Sequence[str], sigma: np.ndarray, start: int, stop: int
 ) -> np.ndarray:
     """exp(sigma x standard normal): median-1 multipliers (items x iterations)."""
-    normals = standard_normals(seed, kind, items, start, stop)
+    return keyed_lognormals(item_keys(seed, kind, items), sigma, start, stop)
+
+
+def keyed_lognormals(keys: np.ndarray, sigma: np.ndarray, start: int, stop: int) -> np.ndarray:
+    """`lognormal_multipliers` from the items' `item_keys`."""
+    normals = keyed_normals(keys, start, stop)
     normals *= np.asarray(sigma, dtype=float)[:, None]
     return np.exp(normals, out=normals)
 

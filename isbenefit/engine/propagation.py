@@ -18,6 +18,7 @@ through ``mapper``: in this process by default, or on a cluster.
 
 from __future__ import annotations
 
+import functools
 import itertools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -58,12 +59,14 @@ class Quantities:
     seed: int
     iterations: int
 
+    @functools.cached_property
+    def keys(self) -> np.ndarray:
+        """Every exchange's Philox key (exchanges x 2), made once for all its draws."""
+        return keyed.item_keys(self.seed, keyed.QUANTITY, self.ids)
+
     def multipliers(self, rows: np.ndarray) -> np.ndarray:
         """Lognormal multipliers (rows x iterations)."""
-        return keyed.lognormal_multipliers(
-            self.seed, keyed.QUANTITY, [self.ids[r] for r in rows], self.sigma[rows], 0,
-            self.iterations,
-        )  # fmt: skip
+        return keyed.keyed_lognormals(self.keys[rows], self.sigma[rows], 0, self.iterations)
 
 
 @dataclass(frozen=True)
@@ -121,6 +124,7 @@ def propagate_keyed(
     exchange and per group of each level. ``partitions``: how many contiguous parts the
     units are cut into (the bytes do not depend on it)."""
     count = len(quantities.ids)
+    quantities.keys  # noqa: B018 -- made here once, not in every worker
     quantity_weights, input_weights = _line_weights(
         lines, count, next(iter(score_draws.values())).shape[1]
     )
