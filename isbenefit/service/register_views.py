@@ -33,10 +33,10 @@ def _cluster(request: HttpRequest) -> Cluster:
         try:
             return Cluster.objects.get(name=name)
         except Cluster.DoesNotExist:
-            raise Http404("no such cluster") from None
+            raise Http404(say(wording.NO_SUCH_CLUSTER)) from None
     clusters = list(Cluster.objects.order_by("name")[:2])
     if not clusters:
-        raise Http404("no cluster yet")
+        raise Http404(say(wording.NO_CLUSTER_YET))
     if len(clusters) > 1:
         raise ClusterNotNamedError
     return clusters[0]

@@ -121,3 +121,6 @@ DOCUMENTS_LANGUAGE_HELP = N_(
     "Documents are made in the language chosen here; blank: each organisation's language "
     "column of the ledger, else the language you read this service in."
 )
+# The public register asked for a cluster the service does not keep (register_views.py).
+NO_SUCH_CLUSTER = N_("No cluster of that name is kept here.")
+NO_CLUSTER_YET = N_("This service keeps no cluster yet.")

@@ -133,7 +133,14 @@ class PagesInEveryLanguage(TestCase):
             ],
             "member": ["/", f"/exchanges/{gypsum.pk}/", "/exchanges/new/"],
             "funder": ["/", "/years/2024/"],
-            "": ["/register", "/verify", "/password-reset/", "/login/", "/no-such-page/"],
+            "": [
+                "/register",
+                "/verify",
+                "/password-reset/",
+                "/login/",
+                "/no-such-page/",
+                "/register?cluster=nowhere",
+            ],
         }
 
     def fetch(self, role: str, url: str, lang: str) -> str:
