@@ -341,8 +341,7 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
     found = access.require(request.user, FACILITATOR)
     form = forms.OrganisationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        # `language` is an optional column: only an organisation that has one carries it.
-        row = {k: str(v or "") for k, v in form.cleaned_data.items() if v or k != "language"}
+        row = _organisation_row(found.cluster, form.cleaned_data)
         with transaction.atomic():
             store.save_organisation(found.cluster, row, request.user)
         messages.success(request, say(msg.ORGANISATION_SAVED, organisation=row["id"]))
@@ -352,6 +351,16 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
         "service/organisations.html",
         {"organisations": found.cluster.organisations.all(), "form": form},
     )
+
+
+def _organisation_row(cluster: Any, data: dict[str, Any]) -> dict[str, str]:
+    """The organisations-sheet row the form saves: the form's columns as given, and every
+    other column the organisation already has (a ledger's own columns) kept as it was."""
+    stored = cluster.organisations.filter(org_id=data["id"], listed=True).first()
+    kept = {k: v for k, v in (stored.fields if stored else {}).items() if k not in data}
+    # `language` is an optional column: only an organisation that has one carries it.
+    given = {k: str(v or "") for k, v in data.items() if v or k != "language"}
+    return {**kept, **given}
 
 
 @login_required

@@ -84,6 +84,21 @@ class Entering(TestCase):
         version = Exchange.objects.get(cluster=self.cluster, exchange_id="U9").current
         assert version.fields["my_note"] == "kept"
 
+    def test_the_organisation_form_keeps_the_ledgers_own_columns(self) -> None:
+        store.save_organisation(
+            self.cluster,
+            {"id": "dk-extra", "name": "Extra A/S", "language": "da", "contact": "Lone"},
+            None,
+        )
+        response = client_for(self.users["facilitator"]).post(
+            "/organisations/", {"id": "dk-extra", "name": "Extra ApS", "country": "DK"}
+        )
+        assert response.status_code == 302
+        fields = self.cluster.organisations.get(org_id="dk-extra").fields
+        # The form's columns as given (language cleared), the ledger's own column kept.
+        assert fields == {"id": "dk-extra", "name": "Extra ApS", "country": "DK",
+                          "nace": "", "sme": "", "eu_ets": "", "contact": "Lone"}  # fmt: skip
+
     @override_settings(ISBENEFIT_UPLOAD_MAX_BYTES=50)
     def test_uploads_have_a_size_limit(self) -> None:
         data = b"id,period_start\n" + b"x" * 100
