@@ -27,9 +27,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from isbenefit.engine import draws as keyed
-from isbenefit.engine.core import BASELINE_ROLES, QUANTITY_ROLES, SAVED, Lines, Role
+from isbenefit.engine.core import SAVED, Lines
 from isbenefit.engine.percentiles import scaled, spread, statistics
 from isbenefit.engine.reduction import subtree_nodes, tree_reduce
+from isbenefit.engine.uncertainty import line_weights
 
 if TYPE_CHECKING:
     from scipy import sparse
@@ -125,7 +126,7 @@ def propagate_keyed(
     units are cut into (the bytes do not depend on it)."""
     count = len(quantities.ids)
     quantities.keys  # noqa: B018 -- made here once, not in every worker
-    quantity_weights, input_weights = _line_weights(
+    quantity_weights, input_weights = line_weights(
         lines, count, next(iter(score_draws.values())).shape[1]
     )
     problem = Problem(
@@ -411,20 +412,3 @@ def _samples(problem: Problem, name: str, rows: np.ndarray, multipliers: np.ndar
     samples *= multipliers
     samples += problem.input_weights[rows] @ draws
     return samples
-
-
-def _line_weights(
-    lines: Lines, count: int, activities: int
-) -> tuple[sparse.csr_matrix, sparse.csr_matrix]:
-    """Signed amounts per (exchange, activity): quantity-driven lines and input lines."""
-    from scipy import sparse
-
-    sign = np.where(np.isin(lines.role, BASELINE_ROLES), 1.0, -1.0)
-    quantity, inputs = (
-        sparse.csr_matrix(
-            (lines.amount[chosen] * sign[chosen], (lines.exchange[chosen], lines.activity[chosen])),
-            shape=(count, activities),
-        )
-        for chosen in (np.isin(lines.role, QUANTITY_ROLES), lines.role == Role.INPUT)
-    )
-    return quantity, inputs
