@@ -50,7 +50,7 @@ def order_statistics(samples: np.ndarray, ranks: Sequence[int]) -> np.ndarray:
     """The values at positions ``ranks`` (ascending, distinct) of each row sorted, bit
     for bit those of `np.sort` (len(ranks) x rows).
 
-    Rows are sorted as float32 copies (numpy sorts them five times as fast): rounding to
+    Rows are sorted as float32 copies (numpy sorts them faster: docs/scale.md): rounding to
     float32 keeps the order, so where the float32 values at and next to the wanted
     positions all differ, the elements whose float32 falls between them are exactly
     the wanted ones, and their own values, sorted, are the answer. Rows where some do

@@ -177,3 +177,19 @@ class PagesInEveryLanguage(TestCase):
         listed = client.get("/api/documents/", HTTP_ACCEPT_LANGUAGE="pl").json()
         found = listed["results"] if isinstance(listed, dict) else listed
         assert [(d["kind"], d["status"]) for d in found] == [("certificate", "valid")]
+
+
+class VerificationOutcomeInTheLanguage(TestCase):
+    def test_the_outcome_s_own_words_are_in_the_reader_s_language(self) -> None:
+        """A file that is no readable PDF: the page's words around the verdict (exit code,
+        no statement id) follow the language; "exit code" and "no id" were English."""
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        for lang, said in (("en", "exit code 2"), ("de", "Exit-Code 2"), ("pl", "kod wyjścia 2")):
+            upload = SimpleUploadedFile("x.pdf", b"%PDF-1.7\nnot a pdf", "application/pdf")
+            page = Client(HTTP_ACCEPT_LANGUAGE=lang).post("/verify", {"pdf": upload})
+            assert page.status_code == 422
+            text = page.content.decode()
+            assert said in text
+            assert ("exit code" in text) == (lang == "en")
+            assert ("no statement id" in text) == (lang == "en")
