@@ -77,7 +77,8 @@ def extract() -> None:
 
 def update() -> None:
     """Merge the .pot into each language's catalog, keeping its header (who translated and
-    reviewed it) and its translations; a message no longer marked is dropped."""
+    reviewed it) and its translations; a message no longer marked is dropped, and one whose
+    English changed keeps its old translation as fuzzy."""
     from babel.messages.frontend import CommandLineInterface
     from babel.messages.pofile import read_po, write_po
 
@@ -96,7 +97,9 @@ def update() -> None:
             continue
         with po.open("rb") as handle:
             catalog = read_po(handle, locale=lang)
-        catalog.update(template, no_fuzzy_matching=True, update_creation_date=False)
+        # A message whose English changed keeps its old translation, marked fuzzy: the
+        # catalog test fails on it until a translator has checked it (it is not lost).
+        catalog.update(template, update_creation_date=False)
         for message in catalog:
             message.auto_comments = []  # the extractor's notes stay in the .pot
         out = io.BytesIO()

@@ -9,25 +9,21 @@ import numpy as np
 CHUNK_ROWS = 256  # rows ranked at once: their float32 copies stay in a core's cache
 
 
-def statistics(samples: np.ndarray, percentile: float, overwrite: bool = False) -> np.ndarray:
+def statistics(samples: np.ndarray, percentile: float) -> np.ndarray:
     """P5, P50, P95 and the conservative percentile of each row (4 x rows)."""
-    return percentiles(samples, (5.0, 50.0, 95.0, percentile), overwrite)
+    return percentiles(samples, (5.0, 50.0, 95.0, percentile))
 
 
-def spread(multipliers: np.ndarray, percentile: float, overwrite: bool = False) -> np.ndarray:
+def spread(multipliers: np.ndarray, percentile: float) -> np.ndarray:
     """P5, P50, P95, the conservative percentile and its mirror (100 - it) of each row of
     multipliers (5 x rows): what `scaled` turns into a figure's statistics."""
-    return percentiles(multipliers, (5.0, 50.0, 95.0, percentile, 100.0 - percentile), overwrite)
+    return percentiles(multipliers, (5.0, 50.0, 95.0, percentile, 100.0 - percentile))
 
 
-def percentiles(
-    samples: np.ndarray, wanted: Sequence[float], overwrite: bool = False
-) -> np.ndarray:
+def percentiles(samples: np.ndarray, wanted: Sequence[float]) -> np.ndarray:
     """Percentiles of each row (len(wanted) x rows) by numpy's default (linear) method,
     from the few order statistics they need (`order_statistics`): bit for bit
-    `np.percentile`, faster for several percentiles. ``overwrite``: ``samples`` may be
-    changed (kept for callers; the order statistics need no sort of ``samples``)."""
-    del overwrite
+    `np.percentile`, faster for several percentiles. ``samples`` is left as it was."""
     if not samples.size:
         return np.empty((len(wanted), samples.shape[0]))
     last = samples.shape[1] - 1

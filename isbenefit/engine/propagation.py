@@ -193,7 +193,7 @@ def unit_work(problem: Problem, unit: Unit) -> tuple[UnitResult, Partials]:
         # The multipliers' percentiles, where a quantity figure has to be scaled by them.
         spreads = np.ones((5, int(home.sum())))
         spreads[:, spread_rows[block][home]] = spread(
-            multipliers[home & spread_rows[block]], problem.percentile, overwrite=True
+            multipliers[home & spread_rows[block]], problem.percentile
         )
         for name, share in shares.items():
             exchanges[name].append(
@@ -207,7 +207,7 @@ def unit_work(problem: Problem, unit: Unit) -> tuple[UnitResult, Partials]:
             figures = wide[level][name] = np.zeros((4, len(groups)))
             if level in share.wide:
                 figures[:, share.touched[level]] = statistics(
-                    sums.pop((level, name)), problem.percentile, overwrite=True
+                    sums.pop((level, name)), problem.percentile
                 )
     exchange_figures = {name: np.concatenate(parts, axis=1) for name, parts in exchanges.items()}
     return UnitResult(unit.index, unit.rows[unit.home], exchange_figures, wide), narrow
@@ -275,7 +275,7 @@ def _block_work(
     for level, weights in share.narrow.items():
         add_product(narrow[(level, name)], _rows(weights[:, h0:h1]), own)
     if name in problem.draws and len(own):
-        figures[:, active[home]] = statistics(own, problem.percentile, overwrite=True)
+        figures[:, active[home]] = statistics(own, problem.percentile)
     return figures
 
 
