@@ -611,6 +611,23 @@ UNREADABLE_PDF_FIX = N_(
     "the file is damaged or not a PDF; give the certificate as `isbenefit certificate` wrote it"
 )
 REQUEST_TOO_LARGE = N_("the request has {size} bytes; the limit here is {limit}")
+# The outcome of `isbenefit verify` as /verify's page shows it: every verdict, check status
+# and check name of isbenefit.certify.checks, by its English id (a test holds the sets
+# equal). The JSON answer and the command line keep the ids; the checks' messages stay
+# English.
+VERIFY_WORDS = frozenset(
+    {
+        *(N_("valid"), N_("unsigned"), N_("signature invalid"), N_("attachment altered")),
+        *(N_("printed figures differ"), N_("recomputation differs")),
+        *(N_("factor set unavailable"), N_("not a certificate"), N_("factor set differs")),
+        *(N_("signed by an unknown key"), N_("revoked"), N_("superseded")),
+        *(N_("status list invalid"), N_("PDF signature invalid")),
+        *(N_("countersignature invalid"), UNREADABLE_PDF),
+        *(N_("pass"), N_("fail"), N_("skip"), N_("untrusted")),
+        *(N_("attachment"), N_("signature"), N_("PDF signature"), N_("countersignature")),
+        *(N_("status"), N_("printed figures"), N_("factor set"), N_("recomputation")),
+    }
+)
 NO_SUCH_ORGANISATION_IN_CLUSTER = N_("no such organisation in the cluster")
 CLOSED_YEAR_BASIS = N_("closed year {year}, version {version}")
 OPEN_YEAR_BASIS = N_("open year {year}, as stored on {date}")

@@ -118,7 +118,8 @@ def verify_page(request: HttpRequest) -> HttpResponse:
         return _unreadable(request, as_json, 422, name)
     if as_json:
         return JsonResponse(report, json_dumps_params={"ensure_ascii": False, "indent": 1})
-    return render(request, "service/verify.html", {"form": forms.VerifyForm(), "report": report})
+    context = {"form": forms.VerifyForm(), "report": verifying.in_words(report)}
+    return render(request, "service/verify.html", context)
 
 
 def _unreadable(request: HttpRequest, as_json: bool, status: int, name: str) -> HttpResponse:
@@ -126,7 +127,8 @@ def _unreadable(request: HttpRequest, as_json: bool, status: int, name: str) -> 
     report = verifying.unreadable_report(name)
     if as_json:
         return JsonResponse(report, status=status, json_dumps_params={"ensure_ascii": False})
-    context = {"form": forms.VerifyForm(), "report": report, "error": report["error"]}
+    context = {"form": forms.VerifyForm(), "report": verifying.in_words(report)}
+    context["error"] = report["error"]
     return render(request, "service/verify.html", context, status=status)
 
 

@@ -34,15 +34,27 @@ class UnreadablePdfError(ValueError):
 
 
 def unreadable_report(name: str) -> dict[str, Any]:
-    """The report of a file no check could read, in the form of `verify --json`."""
+    """The report of a file no check could read, in the form of `verify --json` (its
+    verdict the English id, as the command line's)."""
     return {
         "file": name,
-        "verdict": say(msg.UNREADABLE_PDF),
+        "verdict": msg.UNREADABLE_PDF,
         "exit_code": EXIT_UNREADABLE,
         "certificate_id": None,
         "checks": [],
         "error": say(msg.UNREADABLE_PDF_FIX),
     }
+
+
+def in_words(report: dict[str, Any]) -> dict[str, Any]:
+    """``report`` as the page shows it: the verdict, each check's status and name in the
+    current language (the JSON answer keeps the English ids; the messages stay English)."""
+
+    def word(text: Any) -> Any:
+        return say(text) if text in msg.VERIFY_WORDS else text
+
+    checks = [{**c, "status": word(c["status"]), "name": word(c["name"])} for c in report["checks"]]
+    return {**report, "verdict": word(report["verdict"]), "checks": checks}
 
 
 def verify_bytes(data: bytes, name: str = "upload.pdf") -> dict[str, Any]:

@@ -193,3 +193,69 @@ class VerificationOutcomeInTheLanguage(TestCase):
             assert said in text
             assert ("exit code" in text) == (lang == "en")
             assert ("no statement id" in text) == (lang == "en")
+
+    def test_the_verdict_and_the_checks_are_in_the_reader_s_language(self) -> None:
+        """A certificate the service issued, verified on the page in German and Polish: the
+        verdict, each check's status and name are said in the language (they were English);
+        the JSON answer keeps the English ids, as `isbenefit verify --json` prints them."""
+        from django.core.cache import cache
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        from isbenefit.service import issuing
+
+        cluster = example_cluster("verify-words")
+        facilitator = users(cluster)["facilitator"]
+        for version in store.current_versions(cluster):
+            for party in ("supplier", "receiver"):
+                store.confirm(version, party, facilitator, on_behalf=True)
+        client = client_for(facilitator)
+        assert client.post("/years/2024/", {"reason": "annual close"}).status_code == 302
+        asked = {"kind": "certificate", "year": "2024", "organisation": KALVO}
+        assert client.post("/documents/", asked).status_code == 302
+        document = Document.objects.get(cluster=cluster, kind="certificate")
+        pdf = issuing.stored_file(document).read_bytes()
+
+        def verified(lang: str, **headers: str) -> Any:
+            cache.clear()  # the rate limit
+            upload = SimpleUploadedFile("c.pdf", pdf, "application/pdf")
+            answer = Client(HTTP_ACCEPT_LANGUAGE=lang).post("/verify", {"pdf": upload}, **headers)
+            assert answer.status_code == 200
+            return answer
+
+        expected = {
+            "en": ("valid", "pass", "signature", "recomputation", "printed figures"),
+            "de": ("gültig", "bestanden", "Signatur", "Neuberechnung", "gedruckte Zahlen"),
+            "pl": ("ważne", "zaliczone", "podpis", "ponowne przeliczenie", "wydrukowane liczby"),
+        }
+        for lang, (verdict, passed, *names) in expected.items():
+            text = verified(lang).content.decode()
+            assert f"<strong>{verdict}</strong>" in text
+            assert f"<td>{passed}</td>" in text
+            for name in names:
+                assert f"<td>{name}</td>" in text
+            assert ("<td>pass</td>" in text) == (lang == "en")
+            assert ("<td>recomputation</td>" in text) == (lang == "en")
+            report = verified(lang, HTTP_ACCEPT="application/json").json()
+            assert report["verdict"] == "valid"
+            assert {c["status"] for c in report["checks"]} <= {"pass", "skip"}
+            assert "recomputation" in {c["name"] for c in report["checks"]}
+
+    def test_not_a_readable_pdf_is_said_on_the_page_and_an_id_in_json(self) -> None:
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        def posted(**headers: str) -> Any:
+            upload = SimpleUploadedFile("x.pdf", b"%PDF-1.7\nnot a pdf", "application/pdf")
+            return Client(HTTP_ACCEPT_LANGUAGE="de").post("/verify", {"pdf": upload}, **headers)
+
+        assert "<strong>kein lesbares PDF</strong>" in posted().content.decode()
+        assert posted(HTTP_ACCEPT="application/json").json()["verdict"] == "not a readable PDF"
+
+    def test_every_verdict_status_and_check_name_has_its_words(self) -> None:
+        from isbenefit.certify.checks import CheckName, Status, Verdict
+
+        ids = {str(v) for kind in (Verdict, Status, CheckName) for v in kind}
+        assert ids | {messages.UNREADABLE_PDF} == messages.VERIFY_WORDS
+        for lang in LANGS:
+            with messages.language(lang):
+                said = {messages.say(word) for word in messages.VERIFY_WORDS}
+            assert len(said) == len(messages.VERIFY_WORDS), lang  # no two alike
