@@ -6,9 +6,10 @@ documents ready.
 
 Each message's subject and text are templates (``service/email/<kind>_subject.txt`` and
 ``<kind>.txt``), translated through the catalogs; each is written in its recipient's
-language (the one chosen with the language switch, ``Membership.language``; else
-English). Every message goes to one address (no recipient sees another's), after the
-transaction that caused it commits, and only to users who keep that kind on
+language (the one chosen with the language switch, ``Membership.language``; else, for an
+invitation, the `language` column of the new user's organisation; else English). Every
+message goes to one address (no recipient sees another's), after the transaction that
+caused it commits, and only to users who keep that kind on
 (``Membership.mail_*``, the settings page); invitations and password resets always go.
 A mail server that fails is logged, never the user's error.
 """
@@ -77,9 +78,11 @@ def in_language(lang: str) -> Iterator[None]:
         yield
 
 
-def _message(address: str, kind: str, context: dict[str, Any]) -> EmailMessage:
-    """One message, in its recipient's language (the context's membership)."""
-    with in_language(_checked(getattr(context.get("membership"), "language", ""))):
+def _message(address: str, kind: str, context: dict[str, Any], fallback: str = "") -> EmailMessage:
+    """One message, in its recipient's language (the context's membership), else in
+    ``fallback`` (blank: English)."""
+    own = getattr(context.get("membership"), "language", "")
+    with in_language(_checked(own or fallback)):
         subject = " ".join(render_to_string(f"service/email/{kind}_subject.txt", context).split())
         body = render_to_string(f"service/email/{kind}.txt", context)
     return EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [address])
@@ -94,11 +97,14 @@ def _send(messages: list[EmailMessage]) -> None:
         logger.exception("sending %d message(s) failed", len(messages))
 
 
-def send(recipients: Iterable[Membership], kind: str, context: dict[str, Any]) -> None:
-    """One message of ``kind`` to each recipient, once the current transaction commits."""
+def send(
+    recipients: Iterable[Membership], kind: str, context: dict[str, Any], fallback: str = ""
+) -> None:
+    """One message of ``kind`` to each recipient, once the current transaction commits; in
+    ``fallback`` to a recipient who chose no language (blank: English)."""
     common = {**context, "settings_link": link("/settings/")}
     messages = [
-        _message(m.user.email, kind, {**common, "membership": m})
+        _message(m.user.email, kind, {**common, "membership": m}, fallback)
         for m in recipients
         if m.user.email and m.user.is_active
     ]
@@ -113,9 +119,15 @@ def _members(cluster: Cluster, org_id: str, field: str, author: Any) -> list[Mem
 
 
 def invitation(user: Any, path: str, base: str = "") -> None:
-    """The invitation link to a new user (always sent)."""
+    """The invitation link to a new user (always sent). A new user has chosen no language
+    yet: the mail is in its organisation's (the organisations sheet's `language` column),
+    else English."""
     found = Membership.objects.select_related("cluster", "organisation").get(user=user)
-    send([found], "invitation", {"link": link(path, base), "cluster": found.cluster})
+    org_language = str(
+        (found.organisation.fields if found.organisation else {}).get("language") or ""
+    )
+    context = {"link": link(path, base), "cluster": found.cluster}
+    send([found], "invitation", context, org_language)
 
 
 def exchange_saved(version: ExchangeVersion, author: Any, confirmed_before: set[str]) -> None:

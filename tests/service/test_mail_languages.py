@@ -1,4 +1,5 @@
-"""Each mail in its recipient's language (Membership.language, else English), whatever the
+"""Each mail in its recipient's language (Membership.language; an invitation: else the
+organisation's `language` column; else English), whatever the
 language of whoever caused it: the exchange waiting for a Polish counterparty, a password
 reset of a Lithuanian account asked from a German browser; and every kind of mail in every
 language keeps no sentence of the English mail."""
@@ -15,7 +16,7 @@ from django.test import Client, TestCase
 from isbenefit import messages
 from isbenefit.service import notify
 from isbenefit.service.accounts import add_user
-from isbenefit.service.models import Exchange, Membership
+from isbenefit.service.models import Exchange, Membership, Organisation
 from tests.service.helpers import KALVO, PASSWORD, client_for, example_cluster, users
 
 
@@ -67,6 +68,25 @@ class MailInTheRecipientsLanguage(TestCase):
             )
         (english,) = _to(self.users["funder"].email)
         assert english.subject == "Reset your password on the isbenefit ledger"
+
+    def test_an_invitation_is_in_the_organisation_s_language_else_english(self) -> None:
+        """A new user has chosen no language: its organisation's `language` column (a
+        German browser's facilitator inviting changes nothing), else English."""
+        organisation = Organisation.objects.get(cluster=self.cluster, org_id=KALVO)
+        organisation.fields = {**organisation.fields, "language": "pl"}
+        organisation.save(update_fields=["fields"])
+        other = Organisation.objects.filter(cluster=self.cluster).exclude(org_id=KALVO).first()
+        assert other is not None and not other.fields.get("language")
+        facilitator = client_for(self.users["facilitator"], HTTP_ACCEPT_LANGUAGE="de")
+        for address, org_id in (("pl@mailang.org", KALVO), ("en@mailang.org", other.org_id)):
+            with self.captureOnCommitCallbacks(execute=True):
+                invited = {"email": address, "role": "member", "organisation": org_id}
+                assert facilitator.post("/users/", invited).status_code == 200
+        (polish,) = _to("pl@mailang.org")
+        assert polish.subject.startswith("Twoje konto w rejestrze isbenefit klastra")
+        assert re.search(r"/invite/\S+/", polish.body)
+        (english,) = _to("en@mailang.org")
+        assert english.subject.startswith("Your account on the isbenefit ledger of")
 
 
 def contexts() -> dict[str, dict[str, Any]]:
