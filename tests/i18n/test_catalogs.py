@@ -19,7 +19,7 @@ from tests.i18n_helpers import by_hand
 
 LOCALE = REPO / "isbenefit" / "locale"
 TRANSLATED = [lang for lang in messages.LANGUAGES if lang != messages.SOURCE_LANGUAGE]
-# Placeholders of both kinds (python-brace of messages.py, python-format of the templates),
+# Placeholders of both kinds (python-brace of isbenefit.messages, python-format of the templates),
 # the escaped percent sign of a template, and HTML tags.
 PLACEHOLDER = re.compile(r"\{[a-z_]+(?:![a-z])?\}|%\([a-z_]+\)s|%%|</?[a-z]+[^>]*>")
 
@@ -70,7 +70,7 @@ def test_each_compiled_catalog_is_the_compile_of_its_po() -> None:
 
 
 def test_every_marked_text_is_in_every_catalog(tmp_path: Path) -> None:
-    """A new sentence in a template or messages.py fails until it is translated."""
+    """A new sentence in a template or isbenefit.messages fails until it is translated."""
     import shutil
 
     scripts = tmp_path / "scripts"
