@@ -389,10 +389,10 @@ def _batch(
     for outcome in failed:
         console.print(plain(f"- {outcome.org_id}: {outcome.error}"), markup=False)
     if client is not None:
-        from isbenefit.cluster import WORKER_LOST, WORKER_LOST_FIX
+        from isbenefit.cluster import fixes
 
-        if any(outcome.error == WORKER_LOST for outcome in failed):
-            console.print(WORKER_LOST_FIX, markup=False)
+        for fix in fixes(client, (outcome.error for outcome in failed)):
+            console.print(fix, markup=False)
     if failed:
         raise typer.Exit(EXIT_FAILURE)
 

@@ -10,15 +10,19 @@ whose failures are kept per organisation, as without --scheduler).
 
 from __future__ import annotations
 
+import os
+import signal
 import subprocess
 import sys
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import REPO, TINY_FACTORS, exchange, write_ledger
 
-pytest.importorskip("distributed")
+distributed = pytest.importorskip("distributed")
 
 # Replaces ``module.name`` (a function sent to the workers) by one that kills its worker,
 # then runs the command line on the rest of argv. Functions of __main__ travel by value.
@@ -120,3 +124,212 @@ def test_a_worker_dying_while_rendering_fails_those_documents_with_the_fix(
     assert output.count("Fix: give each worker more memory") == 1
     assert "Traceback" not in output and "distributed" not in output
     assert list(out.iterdir()) == []
+
+
+# An existing cluster (--scheduler tcp://...) that loses its only worker for good: a Dask
+# scheduler and a worker (with its nanny, as `dask worker` starts it), each a process of
+# its own. The command is held at a point of the run (after ``module.name`` returns) until
+# the test has killed the worker's process group (nanny and worker, as when its machine
+# goes), then goes on to hand work to a cluster without workers.
+PAUSE = """
+import importlib, sys, time
+from pathlib import Path
+
+held, go = Path(sys.argv[1]), Path(sys.argv[2])
+module, name = sys.argv[3].rsplit(".", 1)
+original = getattr(importlib.import_module(module), name)
+
+def paused(*args, **kwargs):
+    done = original(*args, **kwargs)
+    held.touch()
+    while not go.exists():
+        time.sleep(0.05)
+    return done
+
+setattr(importlib.import_module(module), name, paused)
+from isbenefit.cli.app import app
+app(sys.argv[4:], prog_name="isbenefit")
+"""
+# Ends its worker's part in the middle: tells the test it runs, then waits to be killed.
+HANG = """
+import importlib, os, sys, time
+from pathlib import Path
+
+running = Path(sys.argv[1])
+
+def hanging(shared, part):
+    running.touch()
+    time.sleep(600)
+
+module, name = sys.argv[2].rsplit(".", 1)
+hanging.__name__ = hanging.__qualname__ = name
+setattr(importlib.import_module(module), name, hanging)
+from isbenefit.cli.app import app
+app(sys.argv[3:], prog_name="isbenefit")
+"""
+NO_WORKER_WAIT = "2s"  # Dask's setting the command reads; one minute by default
+
+
+def _started(*args: str, log: Path) -> subprocess.Popen[bytes]:
+    with log.open("wb") as out:
+        return subprocess.Popen(
+            [sys.executable, "-m", *args],
+            cwd=REPO,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group: a nanny and its worker
+        )
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGKILL)
+    process.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def scheduler(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The scheduler file of a running `dask scheduler`."""
+    folder = tmp_path_factory.mktemp("dask")
+    found = folder / "scheduler.json"
+    process = _started(
+        "distributed.cli.dask_scheduler",
+        *("--host", "127.0.0.1", "--port", "0", "--no-dashboard"),
+        *("--scheduler-file", str(found)),
+        log=folder / "scheduler.log",
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not found.exists() or not found.read_text().strip():
+            assert process.poll() is None and time.monotonic() < deadline, "no scheduler"
+            time.sleep(0.1)
+        yield found
+    finally:
+        _stop(process)
+
+
+@pytest.fixture
+def worker(scheduler: Path, tmp_path: Path) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """The scheduler's address and its only worker, registered."""
+    process = _started(
+        "distributed.cli.dask_worker",
+        *("--scheduler-file", str(scheduler), "--nthreads", "1", "--no-dashboard"),
+        log=tmp_path / "worker.log",
+    )
+    try:
+        with distributed.Client(scheduler_file=str(scheduler), timeout="30s") as client:
+            client.wait_for_workers(1, timeout=60)
+            address = client.scheduler.address
+        yield address, process
+    finally:
+        _stop(process)
+
+
+def _kill_when(
+    signalled: Path, command: subprocess.Popen[str], worker: subprocess.Popen[bytes]
+) -> None:
+    deadline = time.monotonic() + 120
+    while not signalled.exists():
+        assert command.poll() is None, command.communicate()
+        assert time.monotonic() < deadline, "the command never reached the point"
+        time.sleep(0.05)
+    _stop(worker)
+
+
+def _command(script: str, *args: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-c", script, *args],
+        cwd=REPO,
+        env={**os.environ, "DASK_DISTRIBUTED__SCHEDULER__NO_WORKERS_TIMEOUT": NO_WORKER_WAIT},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def _finished(command: subprocess.Popen[str]) -> tuple[int, str]:
+    stdout, stderr = command.communicate(timeout=120)
+    output = " ".join((stdout + stderr).split())  # as read, not as wrapped
+    assert "Traceback" not in output
+    assert "distributed" not in output  # no Dask log line or warning
+    return command.returncode, output
+
+
+def _no_worker_fix(address: str) -> str:
+    return (
+        f"the Dask cluster at {address} had no worker for 2 s (its workers stopped: "
+        "killed, out of memory or their machine gone; or none joined). Fix: start workers "
+        f"again (dask worker {address};"
+    )
+
+
+def test_a_cluster_that_lost_its_only_worker_stops_assess_with_the_fix(
+    ledger: Path, tmp_path: Path, worker: tuple[str, subprocess.Popen[bytes]]
+) -> None:
+    """Killed before the Monte Carlo is shared out: the work would wait for a worker for
+    ever; it is given up after the wait without one."""
+    address, process = worker
+    out = tmp_path / "out"
+    held, go = tmp_path / "held", tmp_path / "go"
+    command = _command(
+        PAUSE,
+        *(str(held), str(go), "isbenefit.results.monte_carlo.factor_draws"),
+        *("assess", str(ledger), "--factors", str(TINY_FACTORS), "--iterations", "200"),
+        *("--json", str(out / "results.json"), "--csv", str(out / "csv")),
+        *("--scheduler", address),
+    )
+    _kill_when(held, command, process)
+    go.touch()
+    code, output = _finished(command)
+    assert code == 1, output
+    assert output.startswith(
+        f"error: no Dask worker was left to run the Monte Carlo run: {_no_worker_fix(address)}"
+    )
+    assert "or run with --scheduler local:N or without --scheduler" in output
+    assert not out.exists()
+
+
+def test_a_cluster_that_lost_its_only_worker_fails_a_batchs_documents_with_the_fix(
+    ledger: Path, tmp_path: Path, worker: tuple[str, subprocess.Popen[bytes]]
+) -> None:
+    address, process = worker
+    out = tmp_path / "out"
+    held, go = tmp_path / "held", tmp_path / "go"
+    command = _command(
+        PAUSE,
+        *(str(held), str(go), "isbenefit.batch.plan"),
+        *("statements", str(ledger), "--factors", str(TINY_FACTORS), "--year", "2024"),
+        *("-o", str(out), "--scheduler", address),
+    )
+    _kill_when(held, command, process)
+    go.touch()
+    code, output = _finished(command)
+    assert code == 1, output
+    assert "0 statements written" in output
+    for org in ("SUP", "REC", "SUP2", "REC2"):
+        assert f"- {org}: no Dask worker was left to make it " in output
+    assert output.count("Fix: start workers again") == 1
+    assert "The" + _no_worker_fix(address)[3:] in output
+    assert list(out.iterdir()) == []
+
+
+def test_a_worker_killed_while_it_runs_a_part_of_an_existing_cluster_stops_assess(
+    ledger: Path, tmp_path: Path, worker: tuple[str, subprocess.Popen[bytes]]
+) -> None:
+    """The part's shared data dies with the only worker: Dask cancels the part at once."""
+    address, process = worker
+    out = tmp_path / "out"
+    running = tmp_path / "running"
+    command = _command(
+        HANG,
+        *(str(running), "isbenefit.engine.propagation.part_work"),
+        *("assess", str(ledger), "--factors", str(TINY_FACTORS), "--iterations", "200"),
+        *("--json", str(out / "results.json"), "--scheduler", address),
+    )
+    _kill_when(running, command, process)
+    code, output = _finished(command)
+    assert code == 1, output
+    assert output.startswith(
+        "error: a Dask worker died (killed, or out of memory) while running the Monte Carlo run"
+    )
+    assert not out.exists()
