@@ -6,8 +6,9 @@ documents ready.
 
 Each message's subject and text are templates (``service/email/<kind>_subject.txt`` and
 ``<kind>.txt``), translated through the catalogs; each is written in its recipient's
-language (the one chosen with the language switch, ``Membership.language``; else, for an
-invitation, the `language` column of the new user's organisation; else English). Every
+language (the one chosen with the language switch, ``Membership.language``; else the
+`language` column of the recipient's organisation, as for an invitation to a new user, who
+has chosen none yet; else English). Every
 message goes to one address (no recipient sees another's), after the transaction that
 caused it commits, and only to users who keep that kind on
 (``Membership.mail_*``, the settings page); invitations and password resets always go.
@@ -64,10 +65,21 @@ def _checked(lang: str) -> str:
 
 
 def language_of(user: Any) -> str:
-    """The language of ``user``'s mail: the one chosen with the language switch
-    (Membership.language), else English; never the language of whoever caused the mail."""
-    membership = Membership.objects.filter(user=user).first() if user is not None else None
-    return _checked(getattr(membership, "language", ""))
+    """The language of ``user``'s mail (`member_language`); never the language of whoever
+    caused the mail."""
+    found = Membership.objects.select_related("organisation").filter(user=user)
+    return member_language(found.first() if user is not None else None)
+
+
+def member_language(membership: Any) -> str:
+    """A member's mail language: the one chosen with the language switch
+    (Membership.language), else its organisation's (the organisations sheet's `language`
+    column), else English."""
+    chosen = getattr(membership, "language", "")
+    if not chosen:
+        organisation = getattr(membership, "organisation", None)
+        chosen = str((getattr(organisation, "fields", None) or {}).get("language") or "")
+    return _checked(chosen)
 
 
 @contextmanager
@@ -78,11 +90,9 @@ def in_language(lang: str) -> Iterator[None]:
         yield
 
 
-def _message(address: str, kind: str, context: dict[str, Any], fallback: str = "") -> EmailMessage:
-    """One message, in its recipient's language (the context's membership), else in
-    ``fallback`` (blank: English)."""
-    own = getattr(context.get("membership"), "language", "")
-    with in_language(_checked(own or fallback)):
+def _message(address: str, kind: str, context: dict[str, Any]) -> EmailMessage:
+    """One message, in its recipient's language (the context's membership)."""
+    with in_language(member_language(context.get("membership"))):
         subject = " ".join(render_to_string(f"service/email/{kind}_subject.txt", context).split())
         body = render_to_string(f"service/email/{kind}.txt", context)
     return EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [address])
@@ -97,14 +107,12 @@ def _send(messages: list[EmailMessage]) -> None:
         logger.exception("sending %d message(s) failed", len(messages))
 
 
-def send(
-    recipients: Iterable[Membership], kind: str, context: dict[str, Any], fallback: str = ""
-) -> None:
-    """One message of ``kind`` to each recipient, once the current transaction commits; in
-    ``fallback`` to a recipient who chose no language (blank: English)."""
+def send(recipients: Iterable[Membership], kind: str, context: dict[str, Any]) -> None:
+    """One message of ``kind`` to each recipient, in its language (`member_language`),
+    once the current transaction commits."""
     common = {**context, "settings_link": link("/settings/")}
     messages = [
-        _message(m.user.email, kind, {**common, "membership": m}, fallback)
+        _message(m.user.email, kind, {**common, "membership": m})
         for m in recipients
         if m.user.email and m.user.is_active
     ]
@@ -120,14 +128,10 @@ def _members(cluster: Cluster, org_id: str, field: str, author: Any) -> list[Mem
 
 def invitation(user: Any, path: str, base: str = "") -> None:
     """The invitation link to a new user (always sent). A new user has chosen no language
-    yet: the mail is in its organisation's (the organisations sheet's `language` column),
-    else English."""
+    yet: the mail is in its organisation's (`member_language`), else English."""
     found = Membership.objects.select_related("cluster", "organisation").get(user=user)
-    org_language = str(
-        (found.organisation.fields if found.organisation else {}).get("language") or ""
-    )
     context = {"link": link(path, base), "cluster": found.cluster}
-    send([found], "invitation", context, org_language)
+    send([found], "invitation", context)
 
 
 def exchange_saved(version: ExchangeVersion, author: Any, confirmed_before: set[str]) -> None:
@@ -198,7 +202,7 @@ def year_closed(made: YearVersion, author: Any) -> None:
     recipients = [
         m
         for m in Membership.objects.filter(cluster=made.cluster, mail_years=True).select_related(
-            "user"
+            "user", "organisation"
         )
         if author is None or m.user_id != getattr(author, "pk", None)
     ]
@@ -217,7 +221,11 @@ def documents_ready(job: Job) -> None:
         readers = _members(job.cluster, org_id, DOCUMENTS, None) if org_id else []
         for reader in readers:
             by_user.setdefault(reader.user_id, (reader, []))[1].append(document)
-    requester = Membership.objects.filter(user=job.created_by, mail_documents=True).first()
+    requester = (
+        Membership.objects.filter(user=job.created_by, mail_documents=True)
+        .select_related("user", "organisation")
+        .first()
+    )
     if requester is not None:
         by_user[requester.user_id] = (requester, documents)
     for reader, ready in by_user.values():

@@ -1,8 +1,9 @@
-"""Each mail in its recipient's language (Membership.language; an invitation: else the
-organisation's `language` column; else English), whatever the
-language of whoever caused it: the exchange waiting for a Polish counterparty, a password
-reset of a Lithuanian account asked from a German browser; and every kind of mail in every
-language keeps no sentence of the English mail."""
+"""Each mail in its recipient's language (Membership.language; else the `language` column
+of the recipient's organisation; else English), whatever the language of whoever caused
+it: the exchange waiting for a Polish counterparty, a password reset of a Lithuanian
+account asked from a German browser, an invitation and the mail of a member who chose no
+language in their organisation's language; and every kind of mail in every language keeps
+no sentence of the English mail."""
 
 from __future__ import annotations
 
@@ -87,6 +88,36 @@ class MailInTheRecipientsLanguage(TestCase):
         assert re.search(r"/invite/\S+/", polish.body)
         (english,) = _to("en@mailang.org")
         assert english.subject.startswith("Your account on the isbenefit ledger of")
+
+    def test_without_a_chosen_language_a_mail_is_in_the_organisation_s_language(self) -> None:
+        """The counterparty's organisation says Polish: its member who chose no language is
+        asked in Polish and reset in Polish; its member who chose German, in German; a
+        funder (no organisation, no language) in English. A German browser changes nothing."""
+        receiver = self.own.current.receiver if self.own.current else ""
+        organisation = Organisation.objects.get(cluster=self.cluster, org_id=receiver)
+        organisation.fields = {**organisation.fields, "language": "pl"}
+        organisation.save(update_fields=["fields"])
+        german = add_user(self.cluster.name, "de@mailang.org", "member", receiver, PASSWORD)
+        Membership.objects.filter(user=german).update(language="de")
+        assert Membership.objects.get(user=self.counterparty).language == ""
+        member = client_for(self.users["member"], HTTP_ACCEPT_LANGUAGE="de")
+        with self.captureOnCommitCallbacks(execute=True):
+            answer = member.post(
+                f"/exchanges/{self.own.pk}/confirm/",
+                {"party": "supplier", "version": self.own.current_id},
+            )
+        assert answer.status_code == 302
+        (polish,) = _to("g@mailang.org")
+        assert polish.subject == "Wymiana kal-gypsum-2024 czeka na Twoje potwierdzenie"
+        (chosen,) = _to("de@mailang.org")
+        assert chosen.subject == "Austausch kal-gypsum-2024 wartet auf Ihre Bestätigung"
+        for user in (self.counterparty, self.users["funder"]):
+            with self.captureOnCommitCallbacks(execute=True):
+                Client(HTTP_ACCEPT_LANGUAGE="de").post("/password-reset/", {"email": user.email})
+        (reset,) = [m for m in _to("g@mailang.org") if m is not polish]
+        assert reset.subject == "Zresetuj hasło w rejestrze isbenefit"
+        (english,) = _to(self.users["funder"].email)
+        assert english.subject == "Reset your password on the isbenefit ledger"
 
 
 def contexts() -> dict[str, dict[str, Any]]:
