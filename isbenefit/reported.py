@@ -14,7 +14,8 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
-from isbenefit.messages import N_
+from isbenefit import messages
+from isbenefit.messages import N_, say
 
 # The one rounding rule of reported figures (docs/reporting.md, "Rounding"). Every output
 # (terminal, statement, certificate, report, results workbook, service) prints a saved
@@ -201,3 +202,9 @@ class DocumentKind(StrEnum):
 # The publisher the results give a figure of the ledger's own `factors` sheet: written
 # into the results by ledger/own_factors.py and recognised by the documents.
 SUPPLIED_WITH_LEDGER = "supplied with the ledger"
+
+
+def flag_mark(code: str) -> str:
+    """The short mark of a flag code (ETS, PROXY, LEAK): the certificate's exchange table,
+    the statement, the report and the `flag_marks` column of the CSVs and workbook."""
+    return say(messages.FLAG_MARKS[code]) if code in messages.FLAG_MARKS else code.upper()

@@ -17,7 +17,7 @@ from isbenefit.certify import claim as claims
 from isbenefit.documents import numbers
 from isbenefit.documents.certificate import ExchangeRow, ExchangeTable
 from isbenefit.messages import say, say_n
-from isbenefit.results.flags import flag_mark
+from isbenefit.reported import flag_mark
 
 # All exchanges of a certificate fit on its page up to this many; beyond, the largest.
 MAX_ROWS = 20

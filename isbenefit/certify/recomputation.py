@@ -27,11 +27,10 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from isbenefit.certify.checks import Check, CheckName, Status
-from isbenefit.engine.uncertainty import MonteCarloSettings
 from isbenefit.errors import InputError
-from isbenefit.ledger.own_factors import SOURCE_PREFIX as OWN_SOURCE
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the engine (numpy, pandas, scipy) is imported by a recomputation that runs
+    from isbenefit.engine.uncertainty import MonteCarloSettings
     from isbenefit.scoring.source import FactorSource
 
 RELATIVE_TOLERANCE = 1e-9
@@ -49,11 +48,14 @@ def recomputation_checks(claim: Mapping[str, Any], source: FactorSource | None) 
     from isbenefit.scoring.source import FactorSetFolder
 
     source = source if source is not None else FactorSetFolder()
+    wanted = claim["factor_set"]
+    elsewhere = _another_folder(source, wanted)
+    if elsewhere is not None:
+        return [_not_here(wanted, *elsewhere, source.description)]
     try:
         factor_set = source.factor_set()
     except InputError:
         factor_set = None
-    wanted = claim["factor_set"]
     if factor_set is None or (factor_set.id, factor_set.version) != (
         wanted["id"],
         wanted["version"],
@@ -85,6 +87,8 @@ def recomputation_checks(claim: Mapping[str, Any], source: FactorSource | None) 
 
 def factor_differences(claim: Mapping[str, Any], activities: Any) -> list[str]:
     """Each factor of the claim whose unit, values or gsd the factor set here does not have."""
+    from isbenefit.ledger.own_factors import SOURCE_PREFIX as OWN_SOURCE
+
     differences = []
     for factor in claim.get("factors", []):
         activity = str(factor["id"])
@@ -120,14 +124,7 @@ def recomputation_check(claim: Mapping[str, Any], source: FactorSource | None) -
             f"factor set {named} unavailable ({source.description}): {error.problems[0]}",
         )
     if (factor_set.id, factor_set.version) != (wanted["id"], wanted["version"]):
-        return Check(
-            NAME,
-            Status.SKIP,
-            f"factor set {named} is not available here (have {factor_set.id} "
-            f"{factor_set.version} from {source.description}); give it with --factors, "
-            "or with --mapping (and --brightway, --brightway-dir, --fallback) when it "
-            "came from a Brightway database",
-        )
+        return _not_here(wanted, factor_set.id, factor_set.version, source.description)
     try:
         results = _reassess(claim, source)
     except InputError as error:
@@ -149,6 +146,38 @@ def recomputation_check(claim: Mapping[str, Any], source: FactorSource | None) -
     )
 
 
+def _not_here(wanted: Mapping[str, Any], have_id: str, have_version: str, where: str) -> Check:
+    """The skip of a recomputation whose factor set is not at hand."""
+    return Check(
+        NAME,
+        Status.SKIP,
+        f"factor set {wanted['id']} {wanted['version']} is not available here (have "
+        f"{have_id} {have_version} from {where}); give it with --factors, or with --mapping "
+        "(and --brightway, --brightway-dir, --fallback) when it came from a Brightway database",
+    )
+
+
+def _another_folder(source: FactorSource, wanted: Mapping[str, Any]) -> tuple[str, str] | None:
+    """The id and version a factor-set folder's factorset.toml names, when they are not the
+    claim's: its activities are not loaded, nor the engine imported, for a recomputation
+    that cannot run. None when they are the claim's, for any other source, and when the
+    file does not read (loading the set then says what is wrong with it)."""
+    import tomllib
+
+    from isbenefit.paths import default_factor_set
+    from isbenefit.scoring.source import FactorSetFolder
+
+    if not isinstance(source, FactorSetFolder):
+        return None
+    toml = (source.path if source.path is not None else default_factor_set()) / "factorset.toml"
+    try:
+        meta = tomllib.loads(toml.read_text(encoding="utf-8"))
+        named = (str(meta["id"]), str(meta["version"]))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, KeyError):
+        return None
+    return None if named == (wanted["id"], wanted["version"]) else named
+
+
 def _reassess(claim: Mapping[str, Any], source: FactorSource) -> dict[str, Any]:
     from isbenefit.certify.claim import assess_ledger_rows
 
@@ -160,6 +189,8 @@ def _reassess(claim: Mapping[str, Any], source: FactorSource) -> dict[str, Any]:
 def settings_of(claim: Mapping[str, Any]) -> MonteCarloSettings | None:
     """The Monte Carlo settings a claim was made with, or None; a claim that names no
     draw scheme was made with the first (engine/uncertainty.py)."""
+    from isbenefit.engine.uncertainty import MonteCarloSettings
+
     run = claim.get("uncertainty")
     if not run:
         return None

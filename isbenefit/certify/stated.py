@@ -16,7 +16,7 @@ from isbenefit.certify import claim as claims
 from isbenefit.documents import numbers
 from isbenefit.documents.certificate import CertifiedFigure
 from isbenefit.documents.contexts import Figure
-from isbenefit.ledger.rules import LEDGER_BASELINE
+from isbenefit.ledger.contract import LEDGER_BASELINE
 from isbenefit.messages import say
 from isbenefit.reported import HEADLINE_KEYS, QUANTITIES, QUANTITY, SAVED_KEYS
 

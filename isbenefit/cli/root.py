@@ -8,10 +8,11 @@
 from __future__ import annotations
 
 import sys
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from typer.core import TyperGroup
 
 from isbenefit.version import __version__
 
@@ -54,9 +55,25 @@ def main(
     context.call_on_close(configure(verbose))
 
 
+class RootGroup(TyperGroup):
+    """The root command, whose --help is False when not given (Typer leaves it None).
+
+    Typer checks the value of every option given a value other than a bool with pydantic,
+    which it imports to do so (about 0.1 s): unset, the root's --help was the one such
+    value of `isbenefit verify --help`, which then printed its help without pydantic.
+    """
+
+    def get_help_option(self, ctx: Any) -> Any:
+        option = super().get_help_option(ctx)
+        if option is not None:
+            option.default = False
+        return option
+
+
 def new_app() -> typer.Typer:
     """The `isbenefit` app with its own options and no verb yet."""
     app = typer.Typer(
+        cls=RootGroup,
         name="isbenefit",
         help=HELP,
         no_args_is_help=True,

@@ -12,18 +12,18 @@ import os
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, fields
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from isbenefit import messages
 from isbenefit.documents import numbers
 from isbenefit.documents.flag_text import flag_message
-from isbenefit.documents.shares import display_name
 from isbenefit.ledger.contract import FLOW_KINDS
 from isbenefit.messages import current_language, say
-from isbenefit.reported import HEADLINE_KEYS, QUANTITY, SAVED_KEYS, SUPPLIED_WITH_LEDGER
-from isbenefit.results import model
-from isbenefit.results.flags import flag_mark
-from isbenefit.results.model import Exchange, Factor, Line, Results, Source
+from isbenefit.reported import HEADLINE_KEYS, QUANTITY, SAVED_KEYS, SUPPLIED_WITH_LEDGER, flag_mark
+
+if TYPE_CHECKING:  # the certificate's page text, which `verify` rebuilds, needs no results
+    from isbenefit.results import model
+    from isbenefit.results.model import Exchange, Factor, Line, Results, Source
 
 IMAGE_SCHEME = "isbenefit-image"
 FLOW_LABELS = {flow.name: flow.label for flow in FLOW_KINDS}
@@ -246,12 +246,16 @@ def quantity_figure(key: str, value: float, basis: str, half_width: float | None
 
 
 def organisation(record: model.Organisation) -> Organisation:
+    from isbenefit.documents.shares import display_name
+
     return Organisation(
         id=record.id, name=display_name(record), country=record.country, sme=record.sme
     )
 
 
 def names_by_id(results: Results) -> dict[str, str]:
+    from isbenefit.documents.shares import display_name
+
     return {org.id: display_name(org) for org in results.organisations}
 
 

@@ -10,10 +10,13 @@ from __future__ import annotations
 import re
 import string
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from isbenefit import messages
 from isbenefit.messages import SOURCE_LANGUAGE, current_language, say
-from isbenefit.results import model
+
+if TYPE_CHECKING:
+    from isbenefit.results import model
 
 
 def flag_message(flag: model.Flag) -> str:

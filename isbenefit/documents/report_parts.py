@@ -12,8 +12,7 @@ from isbenefit.documents import charts, numbers
 from isbenefit.documents.contexts import Credited, Image, credited
 from isbenefit.documents.ranges import spreads
 from isbenefit.messages import say
-from isbenefit.reported import CO2E
-from isbenefit.results.flags import flag_mark
+from isbenefit.reported import CO2E, flag_mark
 from isbenefit.results.model import Exchange, Results, Uncertainty
 
 

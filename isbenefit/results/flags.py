@@ -23,6 +23,7 @@ import pandas as pd
 from isbenefit import messages
 from isbenefit.engine.core import Party
 from isbenefit.messages import say
+from isbenefit.reported import flag_mark
 from isbenefit.results.tables import Tables
 from isbenefit.scoring.factorset import SUPPLY_LIMITED, FactorSet
 from isbenefit.scoring.regional import chosen_baselines
@@ -55,12 +56,6 @@ def exchange_flags(
     for row, flag in _region_flags(scored, orgs, factor_set.activities):
         flags[row].append(flag)
     return flags
-
-
-def flag_mark(code: str) -> str:
-    """The short mark of a flag code (ETS, PROXY, LEAK): the certificate's exchange table,
-    the statement, the report and the `flag_marks` column of the CSVs and workbook."""
-    return say(messages.FLAG_MARKS[code]) if code in messages.FLAG_MARKS else code.upper()
 
 
 # The exchanges table's column of flag marks in the CSVs and the results workbook.

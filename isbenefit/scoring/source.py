@@ -33,19 +33,21 @@ import os
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Protocol
-
-import numpy as np
-import pandas as pd
+from typing import TYPE_CHECKING, Any, Protocol
 
 from isbenefit.errors import InputError
 from isbenefit.paths import data_dir as resolve_data_dir
-from isbenefit.scoring import brightway, factorset, user_database
-from isbenefit.scoring.factorset import FactorSet
-from isbenefit.scoring.mapping import Mapping, read_mapping
+
+if TYPE_CHECKING:  # numpy, pandas and the loaders are imported when a source is first
+    # used: choosing a source (every verb's options) and `verify`, which reads no factor
+    # set that is not the claim's (`certify.recomputation`), need none of them.
+    import numpy as np
+
+    from isbenefit.scoring.factorset import FactorSet
+    from isbenefit.scoring.mapping import Mapping
 
 DataDir = Path | str | None
-Arrays = dict[str, np.ndarray]
+Arrays = dict[str, "np.ndarray"]
 
 
 class FactorSource(Protocol):
@@ -102,16 +104,22 @@ class FactorSetFolder:
     def factor_set(self) -> FactorSet:
         with self._lock:
             if self._factor_set is None:
-                self._factor_set = factorset.load_factor_set(self.path)
+                from isbenefit.scoring.factorset import load_factor_set
+
+                self._factor_set = load_factor_set(self.path)
             return self._factor_set
 
     def scores(self) -> Arrays:
         with self._lock:
             if self._scores is None:
+                from isbenefit.scoring import brightway
+
                 self._scores = brightway.factor_scores(self.factor_set(), self.data_dir).values
             return self._scores
 
     def score_draws(self, iterations: int, seed: int) -> Arrays:
+        from isbenefit.scoring import brightway
+
         return brightway.score_samples(self.factor_set(), iterations, seed, self.data_dir)
 
 
@@ -150,6 +158,8 @@ class MappedDatabase:
         mapping as read here and the Brightway directory as found here, so a worker on
         another machine, in another folder or environment, needs only the project at the
         same path."""
+        from isbenefit.scoring import user_database
+
         return {
             "mapping": self.mapping_path,
             "read": self.mapping(),
@@ -174,6 +184,8 @@ class MappedDatabase:
         """The mapping file, read and checked once."""
         with self._lock:
             if self._mapping is None:
+                from isbenefit.scoring.mapping import read_mapping
+
                 self._mapping = read_mapping(self.mapping_path)
             return self._mapping
 
@@ -184,6 +196,8 @@ class MappedDatabase:
         return self._load()[1]
 
     def score_draws(self, iterations: int, seed: int) -> Arrays:
+        from isbenefit.scoring import user_database
+
         return user_database.database_score_samples(
             self.mapping(), self.project, iterations, seed, self.brightway_dir, self.data_dir
         )
@@ -192,6 +206,8 @@ class MappedDatabase:
         """The factor set and its scores come from one reading of the database."""
         with self._lock:
             if self._loaded is None:
+                from isbenefit.scoring import user_database
+
                 mapped, scores = user_database.database_factor_set(
                     self.mapping(), self.project, self.brightway_dir, self.data_dir
                 )
@@ -235,6 +251,10 @@ class WithFallback:
     def factor_set(self) -> FactorSet:
         with self._lock:
             if self._factor_set is None:
+                import pandas as pd
+
+                from isbenefit.scoring.factorset import FactorSet
+
                 mapped = self.primary.factor_set()
                 base = self.fallback.factor_set()
                 extra = self._extra()
@@ -270,6 +290,8 @@ class WithFallback:
 
     def _extra(self) -> np.ndarray:
         """Which of the fallback's activities the mapping does not name (a boolean mask)."""
+        import numpy as np
+
         mapped = self.primary.factor_set().activities.index
         return np.asarray(~self.fallback.factor_set().activities.index.isin(mapped))
 
@@ -277,6 +299,8 @@ class WithFallback:
         """Per indicator, ``mapped`` then the fallback's columns of the unmapped activities
         (the last axis: activities of a score vector, of each draw). The fallback is not
         computed when the mapping names every activity it has."""
+        import numpy as np
+
         extra = self._extra()
         if not extra.any():
             return mapped

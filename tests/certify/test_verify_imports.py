@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from isbenefit.certify.checks import EXIT_CODES, Verdict
 from tests.certificate_helpers import EPOCH, make_certificate, new_test_key
 from tests.conftest import TINY_FACTORS, exchange, write_ledger
 
@@ -84,11 +85,35 @@ def test_verifying_a_signed_certificate_loads_no_renderer_and_no_network_client(
     assert stderr == ""  # nor pyHanko's DSA deprecation warning
 
 
+def test_verifying_without_the_claims_factor_set_loads_no_engine(
+    signed: tuple[Path, Path],
+) -> None:
+    """Made with the tiny factor set, checked where only the shipped one is at hand: every
+    check runs but the recomputation, which is skipped from factorset.toml alone, so
+    neither the engine nor numpy, pandas or scipy is loaded (the printed figures are
+    rebuilt without them too)."""
+    pdf, key = signed
+    code, modules, stderr = loaded_by("verify", str(pdf), "--key", str(key))
+    assert code == EXIT_CODES[Verdict.FACTOR_SET_UNAVAILABLE], stderr
+    assert heavy(modules) == []
+    assert "pyhanko.sign.validation" in modules and "isbenefit.certify.stated" in modules
+    engine = [
+        name
+        for name in modules
+        if name.startswith(("numpy", "pandas", "scipy", "isbenefit.engine", "isbenefit.results"))
+    ]
+    assert engine == []
+
+
 def test_verify_help_loads_nothing_of_the_checks() -> None:
     code, modules, _ = loaded_by("verify", "--help")
     assert code == 0
     assert heavy(modules) == []
-    assert not [name for name in modules if name.startswith(("pandas", "pyhanko", "pypdf"))]
+    checks = ("pandas", "numpy", "pyhanko", "pypdf", "isbenefit.certify.verification")
+    assert not [name for name in modules if name.startswith(checks)]
+    # Typer checks option values with pydantic; no value is checked to print the help
+    # (cli/root.py, RootGroup).
+    assert not [name for name in modules if name.startswith("pydantic")]
 
 
 def test_signing_still_works_after_verifying_in_the_same_process(
