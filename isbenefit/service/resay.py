@@ -10,6 +10,13 @@ import string
 from collections.abc import Iterable
 
 from isbenefit.messages import SOURCE_LANGUAGE, current_language, say
+from isbenefit.service import wording
+
+# Earlier English wordings of a sentence, kept in the years closed before it was reworded:
+# each is read back like the sentence and said through it (the placeholders are the same).
+EARLIER = {
+    wording.CONFIRMED_ON_BEHALF: ("confirmed by the facilitator ({user}) on behalf on {date}",),
+}
 
 
 def pattern(sentence: str) -> str:
@@ -21,11 +28,13 @@ def pattern(sentence: str) -> str:
 
 
 def resaid(text: str, sentences: Iterable[str]) -> str:
-    """``text`` (an English sentence of ``sentences``, filled) in the current language."""
+    """``text`` (an English sentence of ``sentences``, or an `EARLIER` wording of one,
+    filled) in the current language. In English it stays as it was kept."""
     if current_language() == SOURCE_LANGUAGE:
         return text
     for sentence in sentences:
-        found = re.fullmatch(pattern(sentence), text, re.DOTALL)
-        if found:
-            return say(sentence, **found.groupdict())
+        for written in (sentence, *EARLIER.get(sentence, ())):
+            found = re.fullmatch(pattern(written), text, re.DOTALL)
+            if found:
+                return say(sentence, **found.groupdict())
     return text

@@ -59,7 +59,9 @@ UNIT_DOES_NOT_FIT = N_(
 # Who confirmed a version (models.Confirmation.describe, which stays English for the
 # documents' data), as the pages show it.
 CONFIRMED_BY = N_("confirmed by {user} on {date}")
-CONFIRMED_ON_BEHALF = N_("confirmed by the facilitator ({user}) on behalf on {date}")
+CONFIRMED_ON_BEHALF = N_(
+    "confirmed by the facilitator ({user}) on the organisation's behalf on {date}"
+)
 # The store's ids as the pages show them (templatetags/words.py); the ids stay English.
 WORDS = {
     "state": {

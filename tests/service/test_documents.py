@@ -123,7 +123,8 @@ class Documents(TestCase):
         job = self._issue("statement")
         text = _text(issuing.stored_file(job.documents.get()).read_bytes())
         assert "Confirmation of the exchanges" in text
-        assert "on behalf" in text and "kal-gypsum-2024" in text  # listed as not counted
+        assert "on the organisation's behalf on" in text
+        assert "kal-gypsum-2024" in text  # listed as not counted
 
     def test_a_loose_key_file_signs_nothing(self) -> None:
         self._close()

@@ -17,7 +17,7 @@ from pypdf import PdfReader
 from isbenefit import messages
 from isbenefit.certify import claim as claims
 from isbenefit.service import issuing, store
-from isbenefit.service.models import Job, Organisation
+from isbenefit.service.models import Job, Organisation, YearVersion
 from tests.service.helpers import KALVO, client_for, example_cluster, users
 
 POLISH = "pl-lodz-recykling"
@@ -86,6 +86,25 @@ class DocumentsInTheirLanguage(TestCase):
         assert compact(said("lt", messages.UNREVIEWED_TRANSLATION)) in compact(
             text_of(chosen, POLISH)
         )
+
+    def test_a_closed_year_s_confirmations_kept_with_the_earlier_wording(self) -> None:
+        """A year closed before the on-behalf sentence was reworded keeps its lines with
+        "on behalf on": a Polish statement says them through the current sentence; an
+        English one prints them as they were kept."""
+        closed = client_for(self.users["facilitator"]).post("/years/2024/", {"reason": "close"})
+        assert closed.status_code == 302
+        version = YearVersion.objects.get(cluster=self.cluster, year=2024)
+        lines = json.dumps(version.confirmations)
+        assert "on the organisation's behalf on" in lines
+        earlier = lines.replace("on the organisation's behalf on", "on behalf on")
+        version.confirmations = json.loads(earlier)
+        version.save(update_fields=["confirmations"])
+        polish = text_of(self._request("en", kind="statement", organisation=POLISH), POLISH)
+        assert "potwierdzonaprzezkoordynatora" in compact(polish)
+        assert "wimieniuorganizacjidnia" in compact(polish)
+        assert "behalf" not in polish
+        english = text_of(self._request("en", kind="statement", organisation=KALVO), KALVO)
+        assert "onbehalfon" in compact(english) and "organisation'sbehalf" not in compact(english)
 
     def test_a_polish_certificate_verifies_and_names_its_language(self) -> None:
         closed = client_for(self.users["facilitator"]).post("/years/2024/", {"reason": "close"})
