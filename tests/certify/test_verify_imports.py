@@ -6,7 +6,6 @@ makes the figures."""
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 from pathlib import Path
@@ -16,6 +15,7 @@ import pytest
 from isbenefit.certify.checks import EXIT_CODES, Verdict
 from tests.certificate_helpers import EPOCH, make_certificate, new_test_key
 from tests.conftest import TINY_FACTORS, exchange, write_ledger
+from tests.start_helpers import started
 
 # Loaded by `verify` in a fresh process, they would cost it seconds and say nothing (a
 # certificate carries its exchanges: no workbook is read, so no openpyxl).
@@ -27,17 +27,6 @@ NEVER = (
     "aiohttp",
     "openpyxl",
 )
-# The command as the console script and `python -m isbenefit` start it (cli/start.py).
-LOADED = """
-import json, sys
-sys.argv = ["isbenefit", *sys.argv[1:]]
-from isbenefit.cli import main
-try:
-    main()
-except SystemExit as stop:
-    code = stop.code
-print(json.dumps({"code": code, "modules": sorted(sys.modules)}))
-"""
 # The other verbs' modules: `verify` starts on an app of its own.
 OTHER_VERBS = ("isbenefit.cli.app", "isbenefit.cli.documents", "isbenefit.cli.service")
 
@@ -58,15 +47,6 @@ def signed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     return pdf, folder / "issuer.pub"
 
 
-def loaded_by(*args: str) -> tuple[int, list[str], str]:
-    """Exit code, modules loaded and stderr of the command line run in a fresh process."""
-    done = subprocess.run(
-        [sys.executable, "-c", LOADED, *args], capture_output=True, text=True, check=False
-    )
-    report = json.loads(done.stdout.splitlines()[-1])
-    return report["code"], report["modules"], done.stderr
-
-
 def heavy(modules: list[str]) -> list[str]:
     return [name for name in modules if name.startswith(NEVER)]
 
@@ -75,7 +55,7 @@ def test_verifying_a_signed_certificate_loads_no_renderer_and_no_network_client(
     signed: tuple[Path, Path],
 ) -> None:
     pdf, key = signed
-    code, modules, stderr = loaded_by("verify", str(pdf), "--key", str(key),
+    code, modules, _, stderr = started("verify", str(pdf), "--key", str(key),
                                       "--factors", str(TINY_FACTORS))  # fmt: skip
     assert code == 0, stderr
     assert heavy(modules) == []
@@ -93,7 +73,7 @@ def test_verifying_without_the_claims_factor_set_loads_no_engine(
     neither the engine nor numpy, pandas or scipy is loaded (the printed figures are
     rebuilt without them too)."""
     pdf, key = signed
-    code, modules, stderr = loaded_by("verify", str(pdf), "--key", str(key))
+    code, modules, _, stderr = started("verify", str(pdf), "--key", str(key))
     assert code == EXIT_CODES[Verdict.FACTOR_SET_UNAVAILABLE], stderr
     assert heavy(modules) == []
     assert "pyhanko.sign.validation" in modules and "isbenefit.certify.stated" in modules
@@ -106,7 +86,7 @@ def test_verifying_without_the_claims_factor_set_loads_no_engine(
 
 
 def test_verify_help_loads_nothing_of_the_checks() -> None:
-    code, modules, _ = loaded_by("verify", "--help")
+    code, modules, _, _ = started("verify", "--help")
     assert code == 0
     assert heavy(modules) == []
     checks = ("pandas", "numpy", "pyhanko", "pypdf", "isbenefit.certify.verification")

@@ -3,15 +3,12 @@ same help, errors and exit codes as the whole app, without the other verbs' impo
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-
 import pytest
 from typer.testing import CliRunner
 
 from isbenefit.cli.app import app
 from isbenefit.cli.start import verb_of, verify_app
+from tests.start_helpers import started
 
 runner = CliRunner()
 
@@ -49,28 +46,8 @@ def test_the_verify_app_answers_as_the_whole_app(args: list[str]) -> None:
     assert whole.exit_code != 1 or "Traceback" not in whole.output
 
 
-START = """
-import json, sys
-sys.argv = ["isbenefit", *sys.argv[1:]]
-from isbenefit.cli import main
-try:
-    main()
-except SystemExit as stop:
-    code = stop.code
-print(json.dumps({"code": code, "modules": sorted(sys.modules)}))
-"""
-
-
-def started(*args: str) -> tuple[int, list[str], str]:
-    done = subprocess.run(
-        [sys.executable, "-c", START, *args], capture_output=True, text=True, check=False
-    )
-    report = json.loads(done.stdout.splitlines()[-1])
-    return report["code"], report["modules"], done.stdout
-
-
 def test_verify_starts_without_the_other_verbs() -> None:
-    code, modules, output = started("verify", "--help")
+    code, modules, output, _ = started("verify", "--help")
     assert code == 0 and "Verify a certificate" in output
     assert "isbenefit.cli.verify" in modules
     assert not {"isbenefit.cli.app", "isbenefit.cli.documents", "isbenefit.cli.service"} & {
@@ -79,6 +56,6 @@ def test_verify_starts_without_the_other_verbs() -> None:
 
 
 def test_any_other_verb_gets_the_whole_app() -> None:
-    code, modules, output = started("--help")
+    code, modules, output, _ = started("--help")
     assert code == 0 and "verify" in output and "certificate" in output
     assert "isbenefit.cli.app" in modules

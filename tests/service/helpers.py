@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from django.core import mail
 from django.test import Client
 from rest_framework.authtoken.models import Token
 
@@ -40,6 +41,11 @@ def users(cluster: Cluster) -> dict[str, Any]:
         ),
         "funder": add_user(cluster.name, f"v@{cluster.name}.org", "funder", None, PASSWORD),
     }
+
+
+def mailed_to(address: str) -> list[mail.EmailMessage]:
+    """The messages of Django's test outbox sent to ``address`` (each goes to one)."""
+    return [m for m in mail.outbox if m.to == [address]]
 
 
 def client_for(user: Any, **kwargs: Any) -> Client:

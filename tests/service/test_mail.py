@@ -12,11 +12,14 @@ from django.test import Client, TestCase
 from isbenefit.service.accounts import add_user
 from isbenefit.service.email_url import email_settings
 from isbenefit.service.models import Exchange, Membership
-from tests.service.helpers import KALVO, PASSWORD, client_for, example_cluster, users
-
-
-def _to(address: str) -> list[mail.EmailMessage]:
-    return [m for m in mail.outbox if m.to == [address]]
+from tests.service.helpers import (
+    KALVO,
+    PASSWORD,
+    client_for,
+    example_cluster,
+    mailed_to,
+    users,
+)
 
 
 class Mail(TestCase):
@@ -45,7 +48,7 @@ class Mail(TestCase):
                 "/users/", {"email": "new@mail.org", "role": "member", "organisation": KALVO}
             )
         assert page.status_code == 200
-        (message,) = _to("new@mail.org")
+        (message,) = mailed_to("new@mail.org")
         assert "Your account on the isbenefit ledger of Nordic cluster" in message.subject
         link = re.search(r"https?://\S+/invite/\S+/", message.body)
         assert link and link.group(0) in page.content.decode()
@@ -54,10 +57,10 @@ class Mail(TestCase):
     def test_confirmation_waiting_then_a_change_of_a_confirmed_exchange(self) -> None:
         with self.captureOnCommitCallbacks(execute=True):
             self._confirm(self.users["member"], "supplier")
-        (waiting,) = _to("g@mail.org")
+        (waiting,) = mailed_to("g@mail.org")
         assert waiting.subject == "Exchange kal-gypsum-2024 waits for your confirmation"
         assert f"/exchanges/{self.own.pk}/" in waiting.body
-        assert not _to("m@mail.org")  # the one who confirmed is not told
+        assert not mailed_to("m@mail.org")  # the one who confirmed is not told
         with self.captureOnCommitCallbacks(execute=True):
             self._confirm(self.counterparty, "receiver")
         mail.outbox.clear()
@@ -69,10 +72,10 @@ class Mail(TestCase):
                 {**fields, "quantity": "111", "version": self.own.current_id, "reason": "meter"},
             )
         assert changed.status_code == 302
-        (told,) = _to("m@mail.org")
+        (told,) = mailed_to("m@mail.org")
         assert told.subject == "Exchange kal-gypsum-2024 you confirmed was changed"
         assert "Your counterparty changed exchange kal-gypsum-2024" in told.body
-        assert not _to("g@mail.org")
+        assert not mailed_to("g@mail.org")
 
     def test_turned_off_on_the_settings_page_nothing_is_sent(self) -> None:
         member = client_for(self.users["member"])
@@ -83,7 +86,7 @@ class Mail(TestCase):
         assert not kept.mail_confirmations and kept.mail_changes and not kept.mail_documents
         with self.captureOnCommitCallbacks(execute=True):
             self._confirm(self.counterparty, "receiver")
-        assert not _to("m@mail.org")
+        assert not mailed_to("m@mail.org")
 
     def test_year_closed_and_restated_and_documents_ready(self) -> None:
         self._confirm(self.users["member"], "supplier")
@@ -99,7 +102,7 @@ class Mail(TestCase):
         mail.outbox.clear()
         with self.captureOnCommitCallbacks(execute=True):
             facilitator.post("/years/2024/", {"reason": "meter corrected"})
-        (restated,) = _to("m@mail.org")
+        (restated,) = mailed_to("m@mail.org")
         assert (
             restated.subject
             == "2024 restated (version 2) on the isbenefit ledger of Nordic cluster"
@@ -109,11 +112,11 @@ class Mail(TestCase):
         with self.captureOnCommitCallbacks(execute=True):
             asked = {"kind": "statement", "year": "2024", "organisation": KALVO}
             assert facilitator.post("/documents/", asked).status_code == 302
-        (ready,) = _to("m@mail.org")
+        (ready,) = mailed_to("m@mail.org")
         assert ready.subject == "A document is ready: statement 2024"
-        (requester,) = _to("f@mail.org")
+        (requester,) = mailed_to("f@mail.org")
         assert "/documents/" in requester.body
-        assert not _to("o@mail.org") and not _to("v@mail.org")
+        assert not mailed_to("o@mail.org") and not mailed_to("v@mail.org")
 
 
 def test_the_email_url_configures_smtp_and_the_console_by_default() -> None:

@@ -11,18 +11,20 @@ import re
 from types import SimpleNamespace
 from typing import Any
 
-from django.core import mail
 from django.test import Client, TestCase
 
 from isbenefit import messages
 from isbenefit.service import notify
 from isbenefit.service.accounts import add_user
 from isbenefit.service.models import Exchange, Membership, Organisation
-from tests.service.helpers import KALVO, PASSWORD, client_for, example_cluster, users
-
-
-def _to(address: str) -> list[mail.EmailMessage]:
-    return [m for m in mail.outbox if m.to == [address]]
+from tests.service.helpers import (
+    KALVO,
+    PASSWORD,
+    client_for,
+    example_cluster,
+    mailed_to,
+    users,
+)
 
 
 class MailInTheRecipientsLanguage(TestCase):
@@ -46,7 +48,7 @@ class MailInTheRecipientsLanguage(TestCase):
                 {"party": "supplier", "version": self.own.current_id},
             )
         assert answer.status_code == 302
-        (waiting,) = _to("g@mailang.org")
+        (waiting,) = mailed_to("g@mailang.org")
         assert waiting.subject == "Wymiana kal-gypsum-2024 czeka na Twoje potwierdzenie"
         assert "czeka na potwierdzenie Twojej organizacji" in waiting.body
         assert "waits for" not in waiting.body and "You receive this" not in waiting.body
@@ -58,7 +60,7 @@ class MailInTheRecipientsLanguage(TestCase):
             Client(HTTP_ACCEPT_LANGUAGE="de").post(
                 "/password-reset/", {"email": self.users["member"].email}
             )
-        (reset,) = _to(self.users["member"].email)
+        (reset,) = mailed_to(self.users["member"].email)
         assert reset.subject == "Atkurkite slaptažodį isbenefit registre"
         assert "Nustatykite naują slaptažodį čia" in reset.body
         assert re.search(r"/reset/\S+/\S+/", reset.body)
@@ -67,7 +69,7 @@ class MailInTheRecipientsLanguage(TestCase):
             Client(HTTP_ACCEPT_LANGUAGE="de").post(
                 "/password-reset/", {"email": self.users["funder"].email}
             )
-        (english,) = _to(self.users["funder"].email)
+        (english,) = mailed_to(self.users["funder"].email)
         assert english.subject == "Reset your password on the isbenefit ledger"
 
     def test_an_invitation_is_in_the_organisation_s_language_else_english(self) -> None:
@@ -83,10 +85,10 @@ class MailInTheRecipientsLanguage(TestCase):
             with self.captureOnCommitCallbacks(execute=True):
                 invited = {"email": address, "role": "member", "organisation": org_id}
                 assert facilitator.post("/users/", invited).status_code == 200
-        (polish,) = _to("pl@mailang.org")
+        (polish,) = mailed_to("pl@mailang.org")
         assert polish.subject.startswith("Twoje konto w rejestrze isbenefit klastra")
         assert re.search(r"/invite/\S+/", polish.body)
-        (english,) = _to("en@mailang.org")
+        (english,) = mailed_to("en@mailang.org")
         assert english.subject.startswith("Your account on the isbenefit ledger of")
 
     def test_without_a_chosen_language_a_mail_is_in_the_organisation_s_language(self) -> None:
@@ -107,16 +109,16 @@ class MailInTheRecipientsLanguage(TestCase):
                 {"party": "supplier", "version": self.own.current_id},
             )
         assert answer.status_code == 302
-        (polish,) = _to("g@mailang.org")
+        (polish,) = mailed_to("g@mailang.org")
         assert polish.subject == "Wymiana kal-gypsum-2024 czeka na Twoje potwierdzenie"
-        (chosen,) = _to("de@mailang.org")
+        (chosen,) = mailed_to("de@mailang.org")
         assert chosen.subject == "Austausch kal-gypsum-2024 wartet auf Ihre Bestätigung"
         for user in (self.counterparty, self.users["funder"]):
             with self.captureOnCommitCallbacks(execute=True):
                 Client(HTTP_ACCEPT_LANGUAGE="de").post("/password-reset/", {"email": user.email})
-        (reset,) = [m for m in _to("g@mailang.org") if m is not polish]
+        (reset,) = [m for m in mailed_to("g@mailang.org") if m is not polish]
         assert reset.subject == "Zresetuj hasło w rejestrze isbenefit"
-        (english,) = _to(self.users["funder"].email)
+        (english,) = mailed_to(self.users["funder"].email)
         assert english.subject == "Reset your password on the isbenefit ledger"
 
 
