@@ -18,6 +18,7 @@ log(exchanges) between consecutive sizes (1.0: linear).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import math
 import os
@@ -26,6 +27,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -58,6 +60,36 @@ def numpy_floor(exchanges: int, activities: int, lines: int, iterations: int) ->
     return time.process_time() - start
 
 
+def sorting_floor(rows: int, iterations: int) -> float:
+    """Seconds numpy takes to sort ``rows`` rows of ``iterations`` values as float32 (its
+    fastest sort), block by block: what ranking the published percentiles costs at least."""
+    rng = np.random.default_rng(0)
+    block = np.exp(rng.standard_normal((256, iterations)) * 0.3).astype(np.float32)
+    start = time.process_time()
+    for low in range(0, rows, len(block)):
+        np.sort(block[: min(len(block), rows - low)], axis=1)
+    return time.process_time() - start
+
+
+@contextlib.contextmanager
+def counting_ranked_rows() -> Iterator[list[int]]:
+    """Count the rows the run ranks (every percentile goes through `order_statistics`)."""
+    from isbenefit.engine import percentiles
+
+    ranked = [0]
+    original = percentiles.order_statistics
+
+    def counted(samples: np.ndarray, ranks: Sequence[int]) -> np.ndarray:
+        ranked[0] += samples.shape[0]
+        return original(samples, ranks)
+
+    percentiles.order_statistics = counted
+    try:
+        yield ranked
+    finally:
+        percentiles.order_statistics = original
+
+
 def one_size(exchanges: int, iterations: int, data: Path, scheduler: str | None) -> dict:
     """Time one size in this process; returns the figures as a dict."""
     from isbenefit import assess
@@ -70,7 +102,8 @@ def one_size(exchanges: int, iterations: int, data: Path, scheduler: str | None)
         deterministic = assess(ledger, data_dir=data)
         without = (time.perf_counter() - wall, time.process_time() - cpu)
         wall, cpu = time.perf_counter(), time.process_time()
-        assess(ledger, data_dir=data, monte_carlo=settings)
+        with counting_ranked_rows() as ranked:
+            assess(ledger, data_dir=data, monte_carlo=settings)
         with_mc = (time.perf_counter() - wall, time.process_time() - cpu)
         figures = {
             "exchanges": exchanges,
@@ -87,6 +120,8 @@ def one_size(exchanges: int, iterations: int, data: Path, scheduler: str | None)
             len(deterministic.lines),
             iterations,
         )
+        figures["ranked_rows"] = ranked[0]
+        figures["sort_floor_s"] = sorting_floor(ranked[0], iterations)
     figures["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     figures["load"] = os.getloadavg()[0]
     return figures
@@ -162,6 +197,16 @@ def report(rows: list[dict[str, float]], iterations: int) -> None:
               f"{row['monte_carlo_s'] / row['floor_s']:>6.2f} {row['monte_carlo_wall_s']:>8.2f} "
               f"{row['assess_wall_s']:>8.2f} {row['peak_mb']:>8,.0f} {slope:>6} "
               f"{row['load']:>5.1f}")  # fmt: skip
+    print(
+        "\nThe percentiles' part: rows of the run ranked for its percentiles, numpy's float32 "
+        "sort of as many rows (sort floor, CPU s), and the run against both floors"
+    )
+    print(f"{'exchanges':>10} {'ranked rows':>12} {'sort floor':>10} {'floor + sort':>12} "
+          f"{'MC ratio to both':>16}")  # fmt: skip
+    for row in rows:
+        both = row["floor_s"] + row["sort_floor_s"]
+        print(f"{row['exchanges']:>10,} {row['ranked_rows']:>12,} {row['sort_floor_s']:>10.2f} "
+              f"{both:>12.2f} {row['monte_carlo_s'] / both:>16.2f}")  # fmt: skip
     for row in rows:
         if "cluster_wall_s" in row:
             print(f"{row['exchanges']:>10,}: Monte Carlo wall {row['monte_carlo_wall_s']:.2f} s "

@@ -22,18 +22,21 @@ FACTOR = "factor"
 
 
 def item_key(seed: int, kind: str, item: str) -> np.ndarray:
-    """The Philox key of one item's stream: the first 16 bytes of a SHA-256 as two
-    little-endian 64-bit words."""
-    text = f"isbenefit.draws/{SCHEME}\x00{kind}\x00{seed}\x00{item}".encode()
-    return np.frombuffer(hashlib.sha256(text).digest()[:16], dtype="<u8")
+    """The Philox key of one item's stream: the first 16 bytes of the SHA-256 of
+    ``isbenefit.draws/<scheme>\\0<kind>\\0<seed>\\0<item>`` (UTF-8) as two little-endian
+    64-bit words."""
+    return item_keys(seed, kind, [item])[0]
 
 
 def item_keys(seed: int, kind: str, items: Sequence[str]) -> np.ndarray:
-    """`item_key` of each item (items x 2)."""
-    keys = np.empty((len(items), 2), dtype=np.uint64)
-    for row, item in enumerate(items):
-        keys[row] = item_key(seed, kind, item)
-    return keys
+    """`item_key` of each item (items x 2); the common prefix is hashed once."""
+    prefix = hashlib.sha256(f"isbenefit.draws/{SCHEME}\x00{kind}\x00{seed}\x00".encode())
+    digests = bytearray()
+    for item in items:
+        hashed = prefix.copy()
+        hashed.update(item.encode())
+        digests += hashed.digest()[:16]
+    return np.frombuffer(bytes(digests), dtype="<u8").reshape(len(items), 2).astype(np.uint64)
 
 
 def standard_normals(

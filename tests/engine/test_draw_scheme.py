@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import json
+import struct
 from pathlib import Path
 
 import numpy as np
@@ -105,6 +107,16 @@ def test_keyed_draws_are_philox_streams_by_block() -> None:
     )
     assert not np.array_equal(draws.standard_normals(3, draws.FACTOR, ids, 0, 10), full[:, :10])
     assert draws.block_seed(9, 0) == 9 and draws.block_seed(9, 1) != draws.block_seed(9, 2)
+
+
+def test_item_keys_are_the_sha256_of_the_scheme_kind_seed_and_id() -> None:
+    ids = ["E1", "Wärme/ø", ""]
+    keys = draws.item_keys(3, draws.QUANTITY, ids)
+    for row, item in enumerate(ids):
+        text = f"isbenefit.draws/2\x00quantity\x003\x00{item}".encode()
+        expected = struct.unpack("<2Q", hashlib.sha256(text).digest()[:16])
+        assert keys[row].tolist() == list(expected)
+        assert draws.item_key(3, draws.QUANTITY, item).tolist() == list(expected)
 
 
 def test_the_draw_scheme_is_checked() -> None:
