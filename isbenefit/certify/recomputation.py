@@ -162,20 +162,10 @@ def _another_folder(source: FactorSource, wanted: Mapping[str, Any]) -> tuple[st
     claim's: its activities are not loaded, nor the engine imported, for a recomputation
     that cannot run. None when they are the claim's, for any other source, and when the
     file does not read (loading the set then says what is wrong with it)."""
-    import tomllib
-
-    from isbenefit.paths import default_factor_set
     from isbenefit.scoring.source import FactorSetFolder
 
-    if not isinstance(source, FactorSetFolder):
-        return None
-    toml = (source.path if source.path is not None else default_factor_set()) / "factorset.toml"
-    try:
-        meta = tomllib.loads(toml.read_text(encoding="utf-8"))
-        named = (str(meta["id"]), str(meta["version"]))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, KeyError):
-        return None
-    return None if named == (wanted["id"], wanted["version"]) else named
+    named = source.named() if isinstance(source, FactorSetFolder) else None
+    return None if named is None or named == (wanted["id"], wanted["version"]) else named
 
 
 def _reassess(claim: Mapping[str, Any], source: FactorSource) -> dict[str, Any]:

@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from isbenefit.errors import InputError
 from isbenefit.paths import data_dir as resolve_data_dir
+from isbenefit.paths import default_factor_set
 
 if TYPE_CHECKING:  # numpy, pandas and the loaders are imported when a source is first
     # used: choosing a source (every verb's options) and `verify`, which reads no factor
@@ -108,6 +109,21 @@ class FactorSetFolder:
 
                 self._factor_set = load_factor_set(self.path)
             return self._factor_set
+
+    def named(self) -> tuple[str, str] | None:
+        """The factor set's id and version without loading it: from its factorset.toml
+        (the loaded set's once loaded); None when that file does not read."""
+        import tomllib
+
+        with self._lock:
+            if self._factor_set is not None:
+                return self._factor_set.id, self._factor_set.version
+        folder = self.path if self.path is not None else default_factor_set()
+        try:
+            meta = tomllib.loads((folder / "factorset.toml").read_text(encoding="utf-8"))
+            return str(meta["id"]), str(meta["version"])
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, KeyError):
+            return None
 
     def scores(self) -> Arrays:
         with self._lock:

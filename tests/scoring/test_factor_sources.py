@@ -445,3 +445,15 @@ def test_a_source_caches_in_the_data_dir_it_is_built_with(
     with pytest.raises(InputError) as raised:
         assess(files["road"], factors=source, data_dir=tmp_path / "elsewhere")
     assert "build the source with data_dir" in str(raised.value)
+
+
+def test_a_folder_names_its_set_without_loading_it(tmp_path: Path) -> None:
+    """`verify` skips a recomputation from factorset.toml alone when the set is not the
+    claim's (certify/recomputation.py): the id and version are those the file names, the
+    loaded set's once loaded, and None when the file is not there."""
+    folder = FactorSetFolder(TINY_FACTORS)
+    assert folder.named() == ("tiny-test", "1.0")
+    assert folder._factor_set is None  # nothing was loaded
+    loaded = folder.factor_set()
+    assert folder.named() == (loaded.id, loaded.version) == ("tiny-test", "1.0")
+    assert FactorSetFolder(tmp_path).named() is None
