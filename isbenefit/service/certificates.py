@@ -24,6 +24,7 @@ from isbenefit.service.models import CERTIFICATE, VALID, Document, Job
 
 if TYPE_CHECKING:
     from isbenefit.api import Assessment
+    from isbenefit.certify.claim import LedgerRows
     from isbenefit.engine.uncertainty import MonteCarloSettings
     from isbenefit.results.model import Results
 
@@ -51,11 +52,23 @@ def certificate_pdf(
     """The signed certificate (its QR code pointing at ``/c/<id>`` of the service) from
     the job's assessment, in ``lang``; with ``monte_carlo``, run on the organisation's
     rows alone."""
+    rows, results = _organisation_rows(assessment, results, org_id, job, factor_source, monte_carlo)
+    pdf = _signed_pdf(results, org_id, job, rows, lang)
+    return pdf, _summary(pdf, job)
+
+
+def _organisation_rows(
+    assessment: Assessment,
+    results: Results,
+    org_id: str,
+    job: Job,
+    factor_source: Any,
+    monte_carlo: MonteCarloSettings | None,
+) -> tuple[LedgerRows, Results]:
+    """The ledger rows the organisation's claim rests on, and the results with their Monte
+    Carlo ranges when ``monte_carlo`` is given (run on those rows alone); stops when the
+    organisation or its year is missing."""
     from isbenefit.certify import claim as claims
-    from isbenefit.certify.issue import Issuing
-    from isbenefit.certify.issue import certificate_pdf as make_pdf
-    from isbenefit.certify.register import register_claim
-    from isbenefit.documents.contexts import document_time
     from isbenefit.documents.shares import find_organisation, require_year
     from isbenefit.results.model import with_uncertainty
 
@@ -67,22 +80,40 @@ def certificate_pdf(
         currency = job.cluster.currency
         ranges = claims.assess_ledger_rows(rows, factor_source, currency, monte_carlo)
         results = with_uncertainty(results, ranges.results["uncertainty"])
+    return rows, results
+
+
+def _signed_pdf(results: Results, org_id: str, job: Job, rows: LedgerRows, lang: str) -> bytes:
+    """The certificate PDF signed with the cluster's key, its QR code pointing at the
+    service's ``/c/`` pages when the job knows the service's address."""
+    from isbenefit.certify.issue import Issuing
+    from isbenefit.certify.issue import certificate_pdf as make_pdf
+
     key_file = keys.checked_key(job.cluster)
     verify_url = f"{job.base_url}/c" if job.base_url else None
     number = job.year_version.number if job.year_version else None
-    pdf = make_pdf(
+    return make_pdf(
         results,
         org_id,
-        year,
+        str(job.year),
         rows,
         Issuing(key_file=key_file, verify_url=verify_url),
         year_version=number,
         lang=lang,
     )
+
+
+def _summary(pdf: bytes, job: Job) -> dict[str, Any]:
+    """What the service keeps of a certificate beside its PDF, read back from the claim
+    the PDF carries."""
+    from isbenefit.certify import claim as claims
+    from isbenefit.certify.register import register_claim
+    from isbenefit.documents.contexts import document_time
+
     raw = claims.read_attachments(io.BytesIO(pdf))[claims.CLAIM_FILE]
     claim = json.loads(raw)
     issuer = keys.issuer(job.cluster) or {}
-    summary = {
+    return {
         "certificate_id": claims.certificate_id(hashlib.sha256(raw).hexdigest()),
         "organisation": claim["organisation"],
         "year": claim["year"],
@@ -97,7 +128,6 @@ def certificate_pdf(
         # What the public register lists, kept so that it need not open every PDF.
         "claim": register_claim(claim),
     }
-    return pdf, summary
 
 
 class RevokeRefusedError(ValueError):

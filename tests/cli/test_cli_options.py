@@ -19,7 +19,7 @@ from isbenefit.cli.common import (
     SourceOptions,
     with_options,
 )
-from isbenefit.cli.documents import ISSUING_OPTIONS, IssuingOptions
+from isbenefit.cli.document_options import ISSUING_OPTIONS, IssuingOptions
 from isbenefit.scoring.source import FactorSetFolder, MappedDatabase, WithFallback
 from tests.conftest import REPO, TINY_FACTORS
 
