@@ -84,6 +84,7 @@ def client_for(spec: str) -> Iterator[Any]:
     local cluster started for it is shut down too."""
     spec = check_scheduler(spec)
     distributed = distributed_module()
+    no_worker_wait()  # a setting that is no duration stops here, before a scheduler reads it
     found = _LOCAL.match(spec)
     if found is None:
         try:
@@ -123,12 +124,22 @@ def workers_of(client: Any) -> int:
 
 def no_worker_wait() -> float:
     """Seconds without a worker before the work waiting for one is given up: Dask's
-    distributed.scheduler.no-workers-timeout where set, else `NO_WORKER_WAIT`."""
+    distributed.scheduler.no-workers-timeout where set, else `NO_WORKER_WAIT`;
+    SettingsError when that setting is not a duration."""
     import dask
     from dask.utils import parse_timedelta
 
     setting = dask.config.get("distributed.scheduler.no-workers-timeout", None)
-    return NO_WORKER_WAIT if setting is None else float(parse_timedelta(setting))
+    if setting is None:
+        return NO_WORKER_WAIT
+    try:
+        return float(parse_timedelta(setting))
+    except (KeyError, ValueError, IndexError, TypeError):  # as parse_timedelta says it
+        raise SettingsError(
+            f"Dask's setting distributed.scheduler.no-workers-timeout is {setting!r}, not a "
+            "duration. Fix: give one such as 10m or 600s (e.g. in "
+            "DASK_DISTRIBUTED__SCHEDULER__NO_WORKERS_TIMEOUT), or unset it (one minute)"
+        ) from None
 
 
 def mapper(client: Any) -> Callable[[Callable[[Any, Any], Any], Any, Sequence[Any]], list[Any]]:

@@ -229,10 +229,14 @@ def _kill_when(
     signalled: Path, command: subprocess.Popen[str], worker: subprocess.Popen[bytes]
 ) -> None:
     deadline = time.monotonic() + 120
-    while not signalled.exists():
-        assert command.poll() is None, command.communicate()
-        assert time.monotonic() < deadline, "the command never reached the point"
-        time.sleep(0.05)
+    try:
+        while not signalled.exists():
+            assert command.poll() is None, command.communicate()
+            assert time.monotonic() < deadline, "the command never reached the point"
+            time.sleep(0.05)
+    except AssertionError:
+        command.kill()  # a failed test leaves no command running
+        raise
     _stop(worker)
 
 
@@ -248,7 +252,12 @@ def _command(script: str, *args: str) -> subprocess.Popen[str]:
 
 
 def _finished(command: subprocess.Popen[str]) -> tuple[int, str]:
-    stdout, stderr = command.communicate(timeout=120)
+    try:
+        stdout, stderr = command.communicate(timeout=120)
+    finally:
+        if command.poll() is None:  # still held: a failed test leaves no command running
+            command.kill()
+            command.wait()
     output = " ".join((stdout + stderr).split())  # as read, not as wrapped
     assert "Traceback" not in output
     assert "distributed" not in output  # no Dask log line or warning
@@ -331,5 +340,32 @@ def test_a_worker_killed_while_it_runs_a_part_of_an_existing_cluster_stops_asses
     assert code == 1, output
     assert output.startswith(
         "error: a Dask worker died (killed, or out of memory) while running the Monte Carlo run"
+    )
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("scheduler", ["local:1", "tcp://127.0.0.1:1"])
+def test_a_wait_for_workers_that_is_no_duration_stops_before_any_cluster(
+    ledger: Path, tmp_path: Path, scheduler: str
+) -> None:
+    """Read by the command and by a local cluster's scheduler: named once, no traceback,
+    before a scheduler is started or asked."""
+    out = tmp_path / "results.json"
+    done = subprocess.run(
+        [sys.executable, "-m", "isbenefit", "assess", str(ledger), "--factors",
+         str(TINY_FACTORS), "--iterations", "20", "--json", str(out), "--scheduler", scheduler],
+        cwd=REPO,
+        env={**os.environ, "DASK_DISTRIBUTED__SCHEDULER__NO_WORKERS_TIMEOUT": "ten minutes"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )  # fmt: skip
+    output = " ".join((done.stdout + done.stderr).split())
+    assert done.returncode == 1, output
+    assert output == (
+        "error: Dask's setting distributed.scheduler.no-workers-timeout is 'ten minutes', not "
+        "a duration. Fix: give one such as 10m or 600s (e.g. in "
+        "DASK_DISTRIBUTED__SCHEDULER__NO_WORKERS_TIMEOUT), or unset it (one minute)"
     )
     assert not out.exists()

@@ -17,6 +17,7 @@ from isbenefit import assess, cluster
 from isbenefit.batch import DocumentKind, plan, run_batch, run_on_cluster
 from isbenefit.engine import propagation
 from isbenefit.engine.uncertainty import MonteCarloSettings
+from isbenefit.errors import SettingsError
 from isbenefit.results import monte_carlo
 from isbenefit.results.model import Results
 from isbenefit.scoring.source import FactorSetFolder
@@ -107,3 +108,18 @@ def test_a_lost_part_is_named_as_a_user_knows_it() -> None:
         "the factor draws, block 2 of 3 (1,000 iterations each)"
     )
     assert cluster._part(part_work, None, 4) == "the Monte Carlo run"
+
+
+def test_the_wait_for_a_worker_is_dasks_setting_and_a_bad_one_is_named() -> None:
+    import dask
+
+    assert cluster.no_worker_wait() == cluster.NO_WORKER_WAIT == 60.0
+    with dask.config.set({"distributed.scheduler.no-workers-timeout": "10m"}):
+        assert cluster.no_worker_wait() == 600.0
+    for bad in ("ten minutes", "-5s", ""):
+        with (
+            dask.config.set({"distributed.scheduler.no-workers-timeout": bad}),
+            pytest.raises(SettingsError) as raised,
+        ):
+            cluster.no_worker_wait()
+        assert f"no-workers-timeout is {bad!r}, not a duration. Fix: give one" in str(raised.value)
