@@ -9,6 +9,14 @@ import subprocess
 import sys
 from typing import NamedTuple
 
+# The other verbs' modules, which `verify` does not load: it starts on an app of its own.
+OTHER_VERBS = (
+    "isbenefit.cli.app",
+    "isbenefit.cli.documents",
+    "isbenefit.cli.batches",
+    "isbenefit.cli.document_options",
+    "isbenefit.cli.service",
+)
 # Runs the console entry point on the rest of argv, then prints the exit code and the
 # loaded modules as the last line of stdout.
 START = """

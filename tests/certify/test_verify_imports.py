@@ -15,7 +15,7 @@ import pytest
 from isbenefit.certify.checks import EXIT_CODES, Verdict
 from tests.certificate_helpers import EPOCH, make_certificate, new_test_key
 from tests.conftest import TINY_FACTORS, exchange, write_ledger
-from tests.start_helpers import started
+from tests.start_helpers import OTHER_VERBS, started
 
 # Loaded by `verify` in a fresh process, they would cost it seconds and say nothing (a
 # certificate carries its exchanges: no workbook is read, so no openpyxl).
@@ -27,8 +27,6 @@ NEVER = (
     "aiohttp",
     "openpyxl",
 )
-# The other verbs' modules: `verify` starts on an app of its own.
-OTHER_VERBS = ("isbenefit.cli.app", "isbenefit.cli.documents", "isbenefit.cli.service")
 
 
 @pytest.fixture(scope="module")
