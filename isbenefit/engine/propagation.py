@@ -38,7 +38,7 @@ if TYPE_CHECKING:
     from isbenefit.engine.uncertainty import MonteCarloSettings
 
 SLICE_CELLS = 2_000_000  # exchanges x iterations drawn at once (16 MB per float array)
-# Wide groups x iterations per unit: its sums of six quantities take at most 0.8 GB. The
+# Wide groups x iterations per unit: its sums of five quantities take at most 0.64 GB. The
 # larger the unit, the fewer exchanges are drawn twice (for a supplier and a receiver in
 # two units); the smaller, the more units a cluster can share out.
 UNIT_CELLS = 16_000_000
